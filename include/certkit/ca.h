@@ -1,0 +1,105 @@
+// certkit/ca.h: certificate authorities and signing.
+#ifndef CERTKIT_CA_H_
+#define CERTKIT_CA_H_
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "certkit/cert.h"
+#include "certkit/csr.h"
+#include "certkit/key.h"
+#include "certkit/name.h"
+#include "certkit/profile.h"
+
+namespace certkit {
+
+// Options shared by CA creation and signing.
+struct IssueOptions {
+  // Validity in days from |not_before|; 0 means the profile's default_days.
+  int days = 0;
+  // Start of validity; absl::InfinitePast() means "now - 1 minute" (clock skew).
+  absl::Time not_before = absl::InfinitePast();
+  // Allow notAfter past the issuer's notAfter. When off, asking for more is
+  // an error (kInvalidArgument naming both dates): nothing is silently issued
+  // shorter than asked.
+  bool allow_beyond_issuer = false;
+  // Extra SANs (added to those taken from the CSR per the policy).
+  std::vector<SubjectAltName> sans;
+  // Subject override; fields set here replace the CSR's (e.g. CN = user).
+  std::optional<DistinguishedName> subject;
+  SigningPolicy policy = SigningPolicy::Permissive();
+};
+
+// Options for creating a CA certificate.
+struct CaOptions {
+  DistinguishedName subject;
+  KeySpec key_spec;                 // used when |key| is not given
+  std::optional<PrivateKey> key;    // bring your own key
+  int days = 3650;
+  std::optional<int> path_len;      // root: absent = unlimited; intermediate: default 0
+  absl::Time not_before = absl::InfinitePast();
+  bool allow_beyond_issuer = false; // intermediate only
+};
+
+// CertificateAuthority is a CA certificate, its private key and the chain up
+// to the root (empty for a root). Immutable once made; Sign* may be called
+// from many threads at once.
+class CertificateAuthority {
+ public:
+  // CreateRoot makes a self-signed v3 root: basicConstraints critical CA:TRUE
+  // (+pathlen), keyUsage critical keyCertSign+cRLSign+digitalSignature, SKI,
+  // AKI = SKI, random 128-bit serial, SHA-256 (SHA-384 for P-384).
+  static absl::StatusOr<CertificateAuthority> CreateRoot(const CaOptions& options);
+
+  // CreateIntermediate makes a CA signed by |parent| (path_len default 0).
+  // Fails when the parent's pathlen does not allow another CA level.
+  static absl::StatusOr<CertificateAuthority> CreateIntermediate(
+      const CertificateAuthority& parent, const CaOptions& options);
+
+  // Load builds a CA from an existing certificate and key (+ its chain to the
+  // root, leaf-most first). kKeyMismatch when the key does not belong to the
+  // cert; kIssuerNotCa when the cert is not a CA with keyCertSign.
+  static absl::StatusOr<CertificateAuthority> Load(const Certificate& cert,
+                                                   const PrivateKey& key,
+                                                   std::vector<Certificate> chain = {});
+
+  // SignRequest issues a certificate for |csr| with |profile|. The CSR's
+  // signature is verified first (kBadSignature). The policy decides the
+  // subject; SANs come from the CSR (if the policy copies them) plus
+  // options.sans. kInvalidArgument when the profile requires a SAN and there
+  // is none, or a required subject field is missing.
+  absl::StatusOr<Certificate> SignRequest(const CertificateRequest& csr, const Profile& profile,
+                                          const IssueOptions& options = {}) const;
+
+  // SignPublicKey issues a certificate for a bare public key with the
+  // subject in options.subject (required).
+  absl::StatusOr<Certificate> SignPublicKey(const PublicKey& key, const Profile& profile,
+                                            const IssueOptions& options) const;
+
+  const Certificate& certificate() const { return cert_; }
+  const PrivateKey& key() const { return key_; }
+  // chain: the CA's issuers, nearest first, up to and including the root.
+  const std::vector<Certificate>& chain() const { return chain_; }
+  // ChainWithSelf: certificate() followed by chain().
+  std::vector<Certificate> ChainWithSelf() const;
+
+ private:
+  CertificateAuthority(Certificate cert, PrivateKey key, std::vector<Certificate> chain)
+      : cert_(std::move(cert)), key_(std::move(key)), chain_(std::move(chain)) {}
+  Certificate cert_;
+  PrivateKey key_;
+  std::vector<Certificate> chain_;
+};
+
+// RandomSerial returns 16 random bytes with the top bit cleared and not all
+// zero: a positive 128-bit serial.
+Bytes RandomSerial();
+
+}  // namespace certkit
+
+#endif  // CERTKIT_CA_H_

@@ -1,0 +1,49 @@
+// certkit/file.h: safe file reading and atomic writing.
+#ifndef CERTKIT_FILE_H_
+#define CERTKIT_FILE_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/types/span.h"
+
+namespace certkit {
+
+// Mode for files that hold private keys or key stores with keys.
+inline constexpr unsigned kPrivateFileMode = 0600;
+// Mode for certificates and trust stores.
+inline constexpr unsigned kPublicFileMode = 0644;
+
+// ReadFile returns the contents of |path|. kNotFound when it does not exist,
+// kIo for other errors, kLimitExceeded when larger than |max_size|. The
+// message names the path.
+absl::StatusOr<std::vector<uint8_t>> ReadFile(const std::string& path,
+                                              size_t max_size = 64u << 20);
+absl::StatusOr<std::string> ReadTextFile(const std::string& path,
+                                         size_t max_size = 64u << 20);
+
+struct WriteOptions {
+  unsigned mode = kPublicFileMode;
+  // When false, an existing |path| is kAlreadyExists and left untouched.
+  bool overwrite = true;
+};
+
+// WriteFileAtomic writes |data| to a temp file created with |options.mode| in
+// the directory of |path|, fsyncs it, renames it over |path| and fsyncs the
+// directory. On any failure the temp file is removed and |path| is unchanged.
+absl::Status WriteFileAtomic(const std::string& path, absl::Span<const uint8_t> data,
+                             const WriteOptions& options = {});
+absl::Status WriteFileAtomic(const std::string& path, const std::string& data,
+                             const WriteOptions& options = {});
+
+// MakePrivateDirectory creates |path| (and parents) with mode 0700, or
+// tightens an existing directory to 0700.
+absl::Status MakePrivateDirectory(const std::string& path);
+// MakeDirectories creates |path| and parents with mode 0755 where missing.
+absl::Status MakeDirectories(const std::string& path);
+
+}  // namespace certkit
+
+#endif  // CERTKIT_FILE_H_

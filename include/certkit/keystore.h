@@ -1,0 +1,182 @@
+// certkit/keystore.h: key stores and trust stores (JKS, JCEKS, PKCS#12, PEM).
+//
+// A KeyStore is an in-memory, format-neutral set of entries. Load() reads any
+// supported format (detected from the bytes unless told), Save() writes one.
+// Files: LoadFile()/SaveFile() (atomic: temp file in the same directory,
+// fsync, rename; key-bearing files created 0600).
+//
+// Aliases follow the JDK: stored lower-cased with Locale.ENGLISH semantics
+// (Unicode lower-casing, including non-ASCII) and looked up
+// case-insensitively.
+#ifndef CERTKIT_KEYSTORE_H_
+#define CERTKIT_KEYSTORE_H_
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "absl/types/span.h"
+#include "certkit/cert.h"
+#include "certkit/key.h"
+
+namespace certkit {
+
+enum class StoreFormat { kAuto, kJks, kJceks, kPkcs12, kPem };
+
+// ParseStoreFormat accepts "jks", "jceks", "pkcs12"/"p12"/"pfx", "pem"
+// (case-insensitive). FormatName returns "JKS", "JCEKS", "PKCS12", "PEM".
+absl::StatusOr<StoreFormat> ParseStoreFormat(absl::string_view name);
+const char* StoreFormatName(StoreFormat format);
+
+// DetectStoreFormat looks at magic numbers, DER shape and PEM armor.
+// kMalformed when the bytes are none of the formats.
+absl::StatusOr<StoreFormat> DetectStoreFormat(absl::Span<const uint8_t> data);
+
+struct KeyStoreEntry {
+  enum class Type { kPrivateKey, kTrustedCert };
+  Type type = Type::kTrustedCert;
+  std::string alias;        // lower-cased
+  absl::Time creation_date = absl::UnixEpoch();
+  // kPrivateKey: the key, or nullopt while it is still locked (its key
+  // password differs from the one used at load; see KeyStore::UnlockKey).
+  std::optional<PrivateKey> key;
+  // kPrivateKey: leaf first, then its issuers. kTrustedCert: exactly one.
+  std::vector<Certificate> chain;
+
+  bool is_key() const { return type == Type::kPrivateKey; }
+  bool locked() const { return is_key() && !key.has_value(); }
+  const Certificate& certificate() const { return chain.front(); }
+};
+
+struct LoadOptions {
+  StoreFormat format = StoreFormat::kAuto;
+  // Password for private keys when it differs from the store password (JKS
+  // keypass). Keys that do not open with it stay locked instead of failing
+  // the load.
+  std::optional<std::string> key_password;
+  // PKCS#12 without a MAC loads only when this is set.
+  bool allow_missing_mac = false;
+  // Upper bound on KDF iteration counts found in the file (kLimitExceeded).
+  int max_iterations = 10'000'000;
+};
+
+struct SaveOptions {
+  // PKCS#12: write Java 8 compatible legacy algorithms (PBEWithSHA1AndDESede
+  // keys, RC2-40 certs, SHA-1 MAC) instead of the JDK 17 default (PBES2
+  // PBKDF2-HMAC-SHA256 AES-256-CBC, HMAC-SHA256 MAC).
+  bool pkcs12_legacy = false;
+  int pkcs12_iterations = 10000;
+  // JKS: per-alias key password overriding the store password.
+  std::map<std::string, std::string> key_passwords;
+  // PEM: encrypt keys with the store password (PBES2 AES-256-CBC); when the
+  // password is empty keys are written unencrypted.
+  bool pem_encrypt_keys = true;
+};
+
+// One line of KeyStore::List().
+struct EntrySummary {
+  std::string alias;
+  absl::Time creation_date;
+  KeyStoreEntry::Type type;
+  std::string sha256_fingerprint;  // of the (leaf) certificate
+  std::string subject;             // RFC 4514
+  absl::Time not_after;            // of the (leaf) certificate
+  size_t chain_length = 0;
+  bool locked = false;
+};
+
+class KeyStore {
+ public:
+  KeyStore() = default;
+
+  // NormalizeAlias lower-cases like Java's toLowerCase(Locale.ENGLISH).
+  static std::string NormalizeAlias(absl::string_view alias);
+
+  // Load parses |data|. Errors: kBadPassword (wrong store password),
+  // kIntegrity (MAC/digest mismatch although the password is right, i.e.
+  // corrupted), kMalformed (truncated, bad structure, trailing garbage),
+  // kUnsupported (e.g. JCEKS secret-key entries, unknown algorithms),
+  // kLimitExceeded (absurd iteration counts or lengths), kInvalidArgument
+  // (duplicate aliases).
+  static absl::StatusOr<KeyStore> Load(absl::Span<const uint8_t> data,
+                                       absl::string_view password,
+                                       const LoadOptions& options = {});
+  static absl::StatusOr<KeyStore> LoadFile(const std::string& path,
+                                           absl::string_view password,
+                                           const LoadOptions& options = {});
+
+  // Save serializes into |format| (not kAuto; JCEKS is read-only:
+  // kUnsupported). Locked entries can only be written back to JKS.
+  absl::StatusOr<Bytes> Save(StoreFormat format, absl::string_view password,
+                             const SaveOptions& options = {}) const;
+  // SaveFile writes atomically; mode 0600 when the store holds a private key,
+  // 0644 otherwise. The original file survives any failure.
+  absl::Status SaveFile(const std::string& path, StoreFormat format,
+                        absl::string_view password, const SaveOptions& options = {}) const;
+
+  // The format the store was loaded from (kAuto for a new store).
+  StoreFormat source_format() const { return source_format_; }
+
+  const std::vector<KeyStoreEntry>& entries() const { return entries_; }
+  size_t size() const { return entries_.size(); }
+  // Find returns the entry for |alias| (case-insensitive) or nullptr.
+  const KeyStoreEntry* Find(absl::string_view alias) const;
+  std::vector<EntrySummary> List() const;
+
+  // SetKeyEntry adds or replaces a private key entry. |chain| is leaf first
+  // and its leaf must match |key| (kKeyMismatch). |date| defaults to now.
+  absl::Status SetKeyEntry(absl::string_view alias, const PrivateKey& key,
+                           std::vector<Certificate> chain,
+                           absl::Time date = absl::InfinitePast());
+  // AddTrustedCert adds a trusted certificate entry (keytool -importcert).
+  // kAlreadyExists if the alias exists.
+  absl::Status AddTrustedCert(absl::string_view alias, const Certificate& cert,
+                              absl::Time date = absl::InfinitePast());
+  // ImportCaReply installs a CA reply (one cert or a chain) into the private
+  // key entry |alias|, as keytool -importcert does for a key entry: the
+  // reply's leaf must carry the entry's public key (kKeyMismatch otherwise),
+  // and the chain is completed up to a root from the reply itself and the
+  // store's trusted certificates (kUnknownIssuer if it cannot be). On any
+  // error the store is unchanged.
+  absl::Status ImportCaReply(absl::string_view alias, const std::vector<Certificate>& reply);
+  // Delete removes |alias| (kNotFound).
+  absl::Status Delete(absl::string_view alias);
+  // Rename moves |from| to |to| (kNotFound / kAlreadyExists).
+  absl::Status Rename(absl::string_view from, absl::string_view to);
+  // UnlockKey decrypts a locked key entry with |key_password|
+  // (kBadKeyPassword when wrong).
+  absl::Status UnlockKey(absl::string_view alias, absl::string_view key_password);
+  // ExportCertificate returns the (leaf) certificate of |alias|.
+  absl::StatusOr<Certificate> ExportCertificate(absl::string_view alias) const;
+  // Merge copies every entry of |other| (keytool -importkeystore); an alias
+  // clash is kAlreadyExists unless |overwrite|.
+  absl::Status Merge(const KeyStore& other, bool overwrite = false);
+  // ExpiringWithin lists entries whose (leaf) certificate's notAfter is
+  // before |now| + |window|.
+  std::vector<EntrySummary> ExpiringWithin(absl::Duration window,
+                                           absl::Time now = absl::Now()) const;
+  // TrustedCertificates returns every trusted entry's certificate.
+  std::vector<Certificate> TrustedCertificates() const;
+  // HasPrivateKeys reports whether any entry is a key entry.
+  bool HasPrivateKeys() const;
+
+  // Internal: used by the format codecs.
+  std::vector<KeyStoreEntry>& mutable_entries() { return entries_; }
+  void set_source_format(StoreFormat f) { source_format_ = f; }
+  std::map<std::string, Bytes>& locked_keys() { return locked_keys_; }
+  const std::map<std::string, Bytes>& locked_keys() const { return locked_keys_; }
+
+ private:
+  std::vector<KeyStoreEntry> entries_;
+  // alias -> JKS-protected key bytes for locked entries.
+  std::map<std::string, Bytes> locked_keys_;
+  StoreFormat source_format_ = StoreFormat::kAuto;
+};
+
+}  // namespace certkit
+
+#endif  // CERTKIT_KEYSTORE_H_

@@ -1,0 +1,71 @@
+// certkit/profile.h: signing profiles and signing policies, as data.
+//
+// A Profile says what a certificate is for: the extensions a CA writes when
+// it signs. The built-in ones mirror CockroachDB's ca.conf sections; callers
+// can copy one and adjust any field.
+#ifndef CERTKIT_PROFILE_H_
+#define CERTKIT_PROFILE_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+namespace certkit {
+
+struct Profile {
+  std::string name;
+  bool is_ca = false;
+  std::optional<int> path_len;                  // CA only; absent = unlimited
+  uint32_t key_usage = 0;                       // KeyUsageBit set, written critical
+  std::vector<std::string> extended_key_usage;  // dotted OIDs; empty = no EKU extension
+  bool allow_sans = true;                       // SANs are written when given
+  bool require_san = false;                     // signing without a SAN fails
+  int default_days = 365;
+
+  // node: digitalSignature+keyEncipherment, serverAuth+clientAuth, SANs
+  // required (CockroachDB signing_node_req).
+  static Profile Node();
+  // server: like node, serverAuth only.
+  static Profile Server();
+  // client: digitalSignature+keyEncipherment, clientAuth (signing_client_req);
+  // the CN is the user name.
+  static Profile Client();
+  // intermediate: CA:TRUE (critical) with |path_len|, keyCertSign+cRLSign+digitalSignature.
+  static Profile Intermediate(std::optional<int> path_len = 0);
+  // root: as intermediate, self-signed; path_len as given.
+  static Profile Root(std::optional<int> path_len = std::nullopt);
+
+  // ByName returns "node", "server", "client", "intermediate" (kInvalidArgument
+  // for anything else, listing the valid names).
+  static absl::StatusOr<Profile> ByName(absl::string_view name);
+};
+
+// What the CA does with a CSR's subject and extensions (openssl ca's
+// -policy and copy_extensions).
+struct SigningPolicy {
+  enum class Rule { kOptional, kSupplied, kMatch };
+  struct Field {
+    std::string type;  // "O", "CN", ...
+    Rule rule = Rule::kOptional;
+  };
+  // Fields the CSR subject must carry (kSupplied) or that must equal the
+  // CA's own value (kMatch). Fields not listed are kept (keep_unlisted) or
+  // dropped.
+  std::vector<Field> fields;
+  bool keep_unlisted = true;
+  // Copy requested SANs from the CSR (openssl ca copy_extensions = copy).
+  bool copy_csr_sans = true;
+
+  // Cockroach: O and CN supplied, everything else kept, SANs copied.
+  static SigningPolicy Cockroach();
+  // Permissive: nothing required, SANs copied (the default).
+  static SigningPolicy Permissive();
+};
+
+}  // namespace certkit
+
+#endif  // CERTKIT_PROFILE_H_

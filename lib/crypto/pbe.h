@@ -1,0 +1,90 @@
+// lib/crypto/pbe.h (internal): password-based encryption schemes shared by
+// encrypted PKCS#8 keys and PKCS#12 bags.
+//
+// Supported for decryption, identified by the AlgorithmIdentifier:
+//  * PBES2 (RFC 8018): PBKDF2 with HMAC-SHA1/224/256/384/512, encryption
+//    AES-128/192/256-CBC or DES-EDE3-CBC (or DES-CBC).
+//  * PBES1 (RFC 8018): pbeWithMD5AndDES-CBC, pbeWithSHA1AndDES-CBC.
+//  * PKCS#12 PBE (RFC 7292 appendix C): pbeWithSHAAnd3-KeyTripleDES-CBC,
+//    pbeWithSHAAnd2-KeyTripleDES-CBC, pbeWithSHAAnd128BitRC2-CBC,
+//    pbeWithSHAAnd40BitRC2-CBC, pbeWithSHAAnd128BitRC4, pbeWithSHAAnd40BitRC4.
+// Encryption: PBES2 (any PRF/cipher above) and the PKCS#12 3DES / RC2-40
+// schemes (for legacy PKCS#12).
+#ifndef CERTKIT_LIB_CRYPTO_PBE_H_
+#define CERTKIT_LIB_CRYPTO_PBE_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/types/span.h"
+#include "openssl/base.h"
+#include "openssl/bytestring.h"
+
+namespace certkit {
+namespace crypto {
+
+using Bytes = std::vector<uint8_t>;
+
+struct PbeLimits {
+  // Iteration counts above this fail with kLimitExceeded before any work.
+  int max_iterations = 10'000'000;
+};
+
+// PbeDecrypt decrypts |ciphertext| under the scheme described by the DER
+// AlgorithmIdentifier |algorithm| with |password| (UTF-8; converted to
+// BMPString for the PKCS#12 schemes as RFC 7292 B.1 requires, used as bytes
+// otherwise). Errors: kBadPassword when the padding check fails (wrong
+// password), kUnsupported for unknown schemes (naming the OID), kMalformed
+// for bad parameters, kLimitExceeded for huge iteration counts.
+absl::StatusOr<Bytes> PbeDecrypt(absl::Span<const uint8_t> algorithm,
+                                 absl::Span<const uint8_t> ciphertext,
+                                 absl::string_view password, const PbeLimits& limits = {});
+
+enum class Prf { kHmacSha1, kHmacSha224, kHmacSha256, kHmacSha384, kHmacSha512 };
+enum class Pbes2Cipher { kAes128Cbc, kAes192Cbc, kAes256Cbc, kDesEde3Cbc };
+enum class Pkcs12Pbe { kSha1And3DesCbc, kSha1And40BitRc2Cbc };
+
+struct Pbes2Params {
+  Prf prf = Prf::kHmacSha256;
+  Pbes2Cipher cipher = Pbes2Cipher::kAes256Cbc;
+  int iterations = 10000;
+  size_t salt_len = 16;
+};
+
+// Result of an encryption: the AlgorithmIdentifier DER (with the random salt
+// and IV it chose) and the ciphertext.
+struct PbeOutput {
+  Bytes algorithm;
+  Bytes ciphertext;
+};
+
+// PbeEncryptPbes2 encrypts |plaintext| with PBES2 (random salt and IV).
+absl::StatusOr<PbeOutput> PbeEncryptPbes2(absl::Span<const uint8_t> plaintext,
+                                          absl::string_view password,
+                                          const Pbes2Params& params);
+
+// PbeEncryptPkcs12 encrypts with a PKCS#12 PBE scheme (random 20-byte salt,
+// password as BMPString).
+absl::StatusOr<PbeOutput> PbeEncryptPkcs12(absl::Span<const uint8_t> plaintext,
+                                           absl::string_view password, Pkcs12Pbe scheme,
+                                           int iterations);
+
+// Pkcs12Kdf derives |out_len| bytes with the RFC 7292 appendix B KDF.
+// |id| is 1 (key), 2 (IV) or 3 (MAC key). |bmp_password| is the BMPString
+// form including the two trailing zero bytes (empty for an empty password).
+absl::StatusOr<Bytes> Pkcs12Kdf(const EVP_MD* md, absl::Span<const uint8_t> bmp_password,
+                                absl::Span<const uint8_t> salt, int id, int iterations,
+                                size_t out_len);
+
+// Utf8ToBmpPassword converts a UTF-8 password to big-endian UTF-16 plus the
+// two zero bytes of the terminator (RFC 7292 B.1). kInvalidArgument for
+// invalid UTF-8.
+absl::StatusOr<Bytes> Utf8ToBmpPassword(absl::string_view password);
+
+}  // namespace crypto
+}  // namespace certkit
+
+#endif  // CERTKIT_LIB_CRYPTO_PBE_H_

@@ -1,0 +1,123 @@
+#include "util/pem_blocks.h"
+
+#include <cstring>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "certkit/error.h"
+
+namespace certkit {
+namespace pem {
+namespace {
+
+constexpr absl::string_view kBegin = "-----BEGIN ";
+constexpr absl::string_view kEnd = "-----END ";
+constexpr absl::string_view kDashes = "-----";
+
+// ArmorLabel returns the label of a "-----BEGIN X-----" style line after
+// |prefix|, or false when |line| is not such a line.
+bool ArmorLabel(absl::string_view line, absl::string_view prefix, std::string* label) {
+  line = absl::StripAsciiWhitespace(line);
+  if (!absl::ConsumePrefix(&line, prefix)) return false;
+  if (!absl::ConsumeSuffix(&line, kDashes)) return false;
+  *label = std::string(line);
+  return true;
+}
+
+}  // namespace
+
+std::string Block::Header(absl::string_view name) const {
+  for (const auto& h : headers) {
+    if (absl::EqualsIgnoreCase(h.first, name)) return h.second;
+  }
+  return "";
+}
+
+bool LooksLikePem(absl::string_view text) { return absl::StrContains(text, kBegin); }
+
+bool LooksLikePem(absl::Span<const uint8_t> data) {
+  return LooksLikePem(absl::string_view(reinterpret_cast<const char*>(data.data()), data.size()));
+}
+
+absl::StatusOr<std::vector<Block>> Parse(absl::string_view text) {
+  std::vector<Block> blocks;
+  std::vector<absl::string_view> lines = absl::StrSplit(text, '\n');
+  size_t i = 0;
+  while (i < lines.size()) {
+    std::string label;
+    if (!ArmorLabel(lines[i], kBegin, &label)) {
+      ++i;
+      continue;
+    }
+    const size_t index = blocks.size();
+    Block block;
+    block.label = label;
+    ++i;
+    // RFC 1421 headers: "Name: value" lines up to a blank line.
+    if (i < lines.size() && absl::StrContains(lines[i], ":")) {
+      while (i < lines.size()) {
+        absl::string_view l = absl::StripAsciiWhitespace(lines[i]);
+        if (l.empty()) {
+          ++i;
+          break;
+        }
+        size_t colon = l.find(':');
+        if (colon == absl::string_view::npos) break;
+        block.headers.emplace_back(std::string(absl::StripAsciiWhitespace(l.substr(0, colon))),
+                                   std::string(absl::StripAsciiWhitespace(l.substr(colon + 1))));
+        ++i;
+      }
+    }
+    std::string body;
+    bool ended = false;
+    for (; i < lines.size(); ++i) {
+      std::string end_label;
+      if (ArmorLabel(lines[i], kEnd, &end_label)) {
+        if (end_label != label) {
+          return MakeError(ErrorKind::kMalformed,
+                           absl::StrCat("PEM block ", index + 1, " starts as '", label,
+                                        "' but ends as '", end_label, "'"));
+        }
+        ended = true;
+        ++i;
+        break;
+      }
+      if (absl::StartsWith(absl::StripLeadingAsciiWhitespace(lines[i]), kBegin)) break;
+      absl::StrAppend(&body, absl::StripAsciiWhitespace(lines[i]));
+    }
+    if (!ended) {
+      return MakeError(ErrorKind::kMalformed,
+                       absl::StrCat("PEM block ", index + 1, " ('", label,
+                                    "') has no END line: the input is truncated"));
+    }
+    std::string der;
+    if (body.empty() || !absl::Base64Unescape(body, &der)) {
+      return MakeError(ErrorKind::kMalformed, absl::StrCat("PEM block ", index + 1, " ('", label,
+                                                           "') has an invalid base64 body"));
+    }
+    block.der.assign(der.begin(), der.end());
+    blocks.push_back(std::move(block));
+  }
+  return blocks;
+}
+
+std::string Encode(absl::string_view label, absl::Span<const uint8_t> der,
+                   const std::vector<std::pair<std::string, std::string>>& headers) {
+  std::string b64 = absl::Base64Escape(
+      absl::string_view(reinterpret_cast<const char*>(der.data()), der.size()));
+  std::string out = absl::StrCat(kBegin, label, kDashes, "\n");
+  for (const auto& h : headers) absl::StrAppend(&out, h.first, ": ", h.second, "\n");
+  if (!headers.empty()) out += "\n";
+  for (size_t i = 0; i < b64.size(); i += 64) {
+    absl::StrAppend(&out, b64.substr(i, 64), "\n");
+  }
+  absl::StrAppend(&out, kEnd, label, kDashes, "\n");
+  return out;
+}
+
+}  // namespace pem
+}  // namespace certkit

@@ -1,0 +1,42 @@
+// lib/util/pem_blocks.h (internal): splitting text into PEM blocks.
+#ifndef CERTKIT_LIB_UTIL_PEM_BLOCKS_H_
+#define CERTKIT_LIB_UTIL_PEM_BLOCKS_H_
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/types/span.h"
+
+namespace certkit {
+namespace pem {
+
+struct Block {
+  std::string label;                                        // "CERTIFICATE", ...
+  std::vector<std::pair<std::string, std::string>> headers; // "Proc-Type", "DEK-Info"
+  std::vector<uint8_t> der;                                 // decoded body
+  // Header looks up a header by name ("" when absent).
+  std::string Header(absl::string_view name) const;
+};
+
+// LooksLikePem reports whether |data| contains a "-----BEGIN " line.
+bool LooksLikePem(absl::Span<const uint8_t> data);
+bool LooksLikePem(absl::string_view text);
+
+// Parse returns every block in |text|, in order. Text outside blocks is
+// ignored (comments, "Bag Attributes" lines). A block with a mismatched END
+// label, a missing END line or an invalid base64 body is kMalformed naming the
+// label and the block's index.
+absl::StatusOr<std::vector<Block>> Parse(absl::string_view text);
+
+// Encode returns the PEM armor of |der| under |label| with 64-column lines.
+std::string Encode(absl::string_view label, absl::Span<const uint8_t> der,
+                   const std::vector<std::pair<std::string, std::string>>& headers = {});
+
+}  // namespace pem
+}  // namespace certkit
+
+#endif  // CERTKIT_LIB_UTIL_PEM_BLOCKS_H_
