@@ -89,6 +89,10 @@ class CertificateAuthority {
   std::vector<Certificate> ChainWithSelf() const;
 
  private:
+  // SignSubject applies the policy to |requested| and issues for |key|.
+  absl::StatusOr<Certificate> SignSubject(const DistinguishedName& requested,
+                                          const PublicKey& key, const Profile& profile,
+                                          const IssueOptions& options) const;
   CertificateAuthority(Certificate cert, PrivateKey key, std::vector<Certificate> chain)
       : cert_(std::move(cert)), key_(std::move(key)), chain_(std::move(chain)) {}
   Certificate cert_;
