@@ -28,6 +28,10 @@ struct Issuer {
   std::string description;  // for messages: the issuer's subject
 };
 
+// How far past the issuer's notAfter a request may reach and still be
+// issued (ending with the issuer) instead of refused.
+constexpr absl::Duration kClampTolerance = absl::Hours(24);
+
 struct Validity {
   absl::Time not_before;
   absl::Time not_after;
@@ -49,6 +53,12 @@ absl::StatusOr<Validity> ComputeValidity(int days, absl::Time not_before, const 
   v.not_before = absl::FromUnixSeconds(absl::ToUnixSeconds(v.not_before));
   v.not_after = v.not_before + absl::Hours(24) * days;
   if (issuer.not_after.has_value() && v.not_after > *issuer.not_after && !allow_beyond_issuer) {
+    // Within a day of the issuer's end (e.g. a 365-day CA made a minute ago
+    // signing a 365-day leaf) the leaf ends with the issuer: day precision.
+    if (v.not_after - *issuer.not_after <= kClampTolerance) {
+      v.not_after = *issuer.not_after;
+      return v;
+    }
     return MakeError(ErrorKind::kInvalidArgument,
                      absl::StrCat("requested notAfter ", Utc(v.not_after), " (", days,
                                   " days) is after the issuer's notAfter ",
@@ -335,7 +345,7 @@ absl::StatusOr<Certificate> CertificateAuthority::SignSubject(const Distinguishe
   issuer.key_id = cert_.subject_key_id();
   issuer.not_after = cert_.not_after();
   issuer.description = ca_subject.ToRfc4514();
-  auto validity = ComputeValidity(options.days > 0 ? options.days : profile.default_days,
+  auto validity = ComputeValidity(options.days != 0 ? options.days : profile.default_days,
                                   options.not_before, issuer, options.allow_beyond_issuer);
   if (!validity.ok()) return validity.status();
   return Issue(*subject, key, profile, sans, *validity, issuer);
