@@ -1,0 +1,43 @@
+#!/bin/sh
+# check-abi.sh LIB [--record]
+#
+# Compares the ABI of LIB (a freshly built libcertkit.so) with the recorded
+# one in capi/abi/libcertkit.abi using libabigail's abidiff (Debian
+# abigail-tools). Additions are fine; any incompatible change (removed or
+# changed function, changed type layout) fails. Only the public headers
+# (include/certkit/) define the ABI.
+#
+# To change the ABI on purpose (e.g. after adding functions), re-record it:
+#   capi/abi/check-abi.sh build/capi/libcertkit.so --record
+# and commit capi/abi/libcertkit.abi with the change.
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+headers="$here/../../include/certkit"
+abi="$here/libcertkit.abi"
+lib=$1
+mode=${2:-check}
+
+if [ "$mode" = "--record" ]; then
+  abidw --no-corpus-path --no-show-locs --headers-dir "$headers" --out-file "$abi" "$lib"
+  echo "recorded the ABI of $lib in $abi"
+  exit 0
+fi
+
+set +e
+abidiff --no-show-locs --headers-dir2 "$headers" "$abi" "$lib"
+rc=$?
+set -e
+# abidiff exit status bits: 1 error, 2 usage error, 4 ABI change, 8 incompatible change.
+if [ $((rc & 3)) -ne 0 ]; then
+  echo "abidiff failed to run (status $rc)"
+  exit 1
+fi
+if [ $((rc & 8)) -ne 0 ]; then
+  echo "INCOMPATIBLE ABI change against capi/abi/libcertkit.abi (see above)."
+  echo "Keep the C ABI stable: add new functions instead of changing existing ones."
+  exit 1
+fi
+if [ $((rc & 4)) -ne 0 ]; then
+  echo "compatible ABI additions; re-record with: $0 $lib --record"
+fi
+echo "ABI compatible with capi/abi/libcertkit.abi"
