@@ -18,13 +18,15 @@ lib=$1
 mode=${2:-check}
 
 if [ "$mode" = "--record" ]; then
-  abidw --no-corpus-path --no-show-locs --headers-dir "$headers" --out-file "$abi" "$lib"
+  abidw --no-corpus-path --no-show-locs --exported-interfaces-only --drop-private-types \
+    --headers-dir "$headers" --out-file "$abi" "$lib"
   echo "recorded the ABI of $lib in $abi"
   exit 0
 fi
 
 set +e
-abidiff --no-show-locs --headers-dir2 "$headers" "$abi" "$lib"
+abidiff --no-show-locs --exported-interfaces-only --drop-private-types \
+  --headers-dir2 "$headers" "$abi" "$lib"
 rc=$?
 set -e
 # abidiff exit status bits: 1 error, 2 usage error, 4 ABI change, 8 incompatible change.

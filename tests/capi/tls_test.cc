@@ -439,7 +439,8 @@ TEST_CASE("client material from a keytool JKS keystore and PKCS#12 truststore") 
                                  "not-the-key", "driver") == CERTKIT_ERROR_BAD_KEY_PASSWORD);
   CHECK(std::string(certkit_last_error_message()).find("not-the-key") == std::string::npos);
   CHECK(certkit_ssl_set_keystore(config.get(), keystore.data(), keystore.size(), "wrong-store",
-                                 "driver-key", nullptr) == CERTKIT_ERROR_BAD_PASSWORD);
+                                 nullptr, nullptr) == CERTKIT_ERROR_BAD_PASSWORD);
+  CHECK(std::string(certkit_last_error_message()).find("wrong-store") == std::string::npos);
   REQUIRE_CK(certkit_ssl_set_keystore(config.get(), keystore.data(), keystore.size(),
                                       "driver-store", "driver-key", nullptr));
   certkit_ssl_set_verify_flags(config.get(), kIdentityIp);
