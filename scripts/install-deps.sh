@@ -11,7 +11,7 @@ PACKAGES=(
   # test oracles and peers
   openssl default-jdk-headless postgresql valgrind abigail-tools
   # bindings
-  python3 python3-pytest golang-go
+  python3 golang-go
 )
 
 SUDO=""
