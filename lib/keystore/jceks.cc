@@ -1,5 +1,7 @@
 #include "keystore/jceks.h"
 
+#include <string.h>
+
 #include "absl/strings/str_cat.h"
 #include "certkit/error.h"
 #include "keystore/encrypted_key_info.h"
@@ -54,7 +56,7 @@ absl::StatusOr<std::vector<uint8_t>> JceksRecoverKey(absl::Span<const uint8_t> e
   for (int half = 0; half < 2; ++half) {
     uint8_t h[MD5_DIGEST_LENGTH];
     size_t h_len = 4;
-    OPENSSL_memcpy(h, s + 4 * half, 4);
+    memcpy(h, s + 4 * half, 4);
     for (uint64_t i = 0; i < iterations; ++i) {
       MD5_CTX ctx;
       MD5_Init(&ctx);
@@ -63,7 +65,7 @@ absl::StatusOr<std::vector<uint8_t>> JceksRecoverKey(absl::Span<const uint8_t> e
       MD5_Final(h, &ctx);
       h_len = MD5_DIGEST_LENGTH;
     }
-    OPENSSL_memcpy(derived + 16 * half, h, 16);
+    memcpy(derived + 16 * half, h, 16);
   }
   bssl::ScopedEVP_CIPHER_CTX ctx;
   std::vector<uint8_t> plain(info->ciphertext.size() + 8);

@@ -1,5 +1,7 @@
 #include "keystore/jks_key_protector.h"
 
+#include <string.h>
+
 #include "absl/strings/str_cat.h"
 #include "certkit/error.h"
 #include "keystore/encrypted_key_info.h"
@@ -36,7 +38,7 @@ void XorKeystream(const std::vector<uint8_t>& pw, const uint8_t* salt, uint8_t* 
   for (size_t off = 0; off < len; off += kDigestLen) {
     if (off > 0) {
       uint8_t prev[kDigestLen];
-      OPENSSL_memcpy(prev, digest, kDigestLen);
+      memcpy(prev, digest, kDigestLen);
       Sha1Of(pw, prev, kDigestLen, digest);
     }
     for (size_t i = 0; i < kDigestLen && off + i < len; ++i) data[off + i] ^= digest[i];
@@ -74,7 +76,7 @@ absl::StatusOr<std::vector<uint8_t>> SunProtectKey(absl::Span<const uint8_t> pkc
   if (!pw.ok()) return pw.status();
   std::vector<uint8_t> blob(kSaltLen + pkcs8.size() + kDigestLen);
   RAND_bytes(blob.data(), kSaltLen);
-  OPENSSL_memcpy(blob.data() + kSaltLen, pkcs8.data(), pkcs8.size());
+  memcpy(blob.data() + kSaltLen, pkcs8.data(), pkcs8.size());
   XorKeystream(*pw, blob.data(), blob.data() + kSaltLen, pkcs8.size());
   Sha1Of(*pw, pkcs8.data(), pkcs8.size(), blob.data() + kSaltLen + pkcs8.size());
   OPENSSL_cleanse(pw->data(), pw->size());

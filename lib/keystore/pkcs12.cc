@@ -216,14 +216,15 @@ struct Reader {
   std::vector<ParsedBag> bags;
   // Set when a decryption was attempted; used to classify MAC failures.
   bool decrypted_something = false;
+  bool attempted_decrypt = false;
 
   absl::StatusOr<Bytes> Decrypt(absl::Span<const uint8_t> alg, absl::Span<const uint8_t> ct,
                                 absl::string_view what) {
     crypto::PbeLimits limits;
     limits.max_iterations = options->max_iterations;
+    attempted_decrypt = true;
     auto plain = crypto::PbeDecrypt(alg, ct, password, limits);
     if (!plain.ok()) return Annotate(plain.status(), absl::StrCat("PKCS#12 ", what));
-    decrypted_something = true;
     return plain;
   }
 
@@ -306,6 +307,9 @@ struct Reader {
           }
           return plain.status();
         }
+        // A wrong password passes the padding check now and then; a
+        // decodable key proves the password.
+        if (LooksLikePrivateKeyInfo(*plain)) decrypted_something = true;
         parsed.is_key = true;
         parsed.key_pkcs8 = std::move(*plain);
       } else if (type == kOidCertBag) {
@@ -371,6 +375,7 @@ struct Reader {
         auto plain = Decrypt(absl::MakeConstSpan(CBS_data(&alg), CBS_len(&alg)), ciphertext,
                              "encrypted certificate safe");
         if (!plain.ok()) return plain.status();
+        if (BerToDer(*plain, "SafeContents").ok()) decrypted_something = true;
         absl::Status s = ParseSafeContents(*plain, 0);
         if (!s.ok()) return s;
       } else {
@@ -385,14 +390,14 @@ struct Reader {
 // ClassifyMacFailure decides between a wrong password and a corrupted file:
 // if the contents decrypt with the password, the password is right.
 absl::Status ClassifyMacFailure(const Pfx& pfx, absl::string_view password, const LoadOptions& options) {
-  Reader probe{password, &options, {}, false};
+  Reader probe{password, &options, {}, false, false};
   absl::Status s = probe.ParseAuthSafe(pfx.auth_safe);
   if (probe.decrypted_something) {
     return MakeError(ErrorKind::kIntegrity,
                      "PKCS#12 file is corrupted: the MAC does not match although the password "
                      "decrypts its contents");
   }
-  if (GetErrorKind(s) == ErrorKind::kMalformed) {
+  if (GetErrorKind(s) == ErrorKind::kMalformed && !probe.attempted_decrypt) {
     return MakeError(ErrorKind::kIntegrity,
                      absl::StrCat("PKCS#12 file is corrupted: MAC mismatch and ", s.message()));
   }
@@ -533,7 +538,7 @@ absl::StatusOr<KeyStore> LoadPkcs12(absl::Span<const uint8_t> data, absl::string
     if (GetErrorKind(mac) == ErrorKind::kBadPassword) return ClassifyMacFailure(*pfx, password, options);
     if (!mac.ok()) return mac;
   }
-  Reader reader{password, &options, {}, false};
+  Reader reader{password, &options, {}, false, false};
   absl::Status s = reader.ParseAuthSafe(pfx->auth_safe);
   if (!s.ok()) return s;
 
