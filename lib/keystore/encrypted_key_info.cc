@@ -1,11 +1,19 @@
 #include "keystore/encrypted_key_info.h"
 
+#include <string.h>
+
 #include "certkit/error.h"
 #include "openssl/bytestring.h"
 #include "openssl/mem.h"
 
 namespace certkit {
 namespace keystore {
+
+bool AddOid(CBB* cbb, const char* oid) {
+  CBB child;
+  return CBB_add_asn1(cbb, &child, CBS_ASN1_OBJECT) &&
+         CBB_add_asn1_oid_from_text(&child, oid, strlen(oid)) && CBB_flush(cbb);
+}
 
 std::string OidToText(absl::Span<const uint8_t> oid_contents) {
   CBS cbs;

@@ -59,7 +59,7 @@ std::vector<uint8_t> AlgorithmDer() {
   uint8_t* out = nullptr;
   size_t len = 0;
   if (!CBB_init(cbb.get(), 32) || !CBB_add_asn1(cbb.get(), &seq, CBS_ASN1_SEQUENCE) ||
-      !CBB_add_asn1_oid_from_text(&seq, kSunKeyProtectorOid, sizeof(kSunKeyProtectorOid) - 1) ||
+      !AddOid(&seq, kSunKeyProtectorOid) ||
       !CBB_add_bytes(&seq, kDerNull, sizeof(kDerNull)) || !CBB_finish(cbb.get(), &out, &len)) {
     return {};
   }

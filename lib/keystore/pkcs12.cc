@@ -426,7 +426,6 @@ Bytes Finish(CBB* cbb) {
   return result;
 }
 
-bool AddOid(CBB* cbb, const char* oid) { return CBB_add_asn1_oid_from_text(cbb, oid, strlen(oid)); }
 
 struct BagAttributes {
   std::string friendly_name;
