@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
@@ -19,6 +20,8 @@
 #include "openssl/nid.h"
 #include "openssl/obj.h"
 #include "openssl/rsa.h"
+#include "crypto/pbe.h"
+#include "crypto/pem_encryption.h"
 #include "util/pem_blocks.h"
 
 namespace certkit {
@@ -245,8 +248,54 @@ absl::StatusOr<PrivateKey> Finish(absl::StatusOr<bssl::UniquePtr<EVP_PKEY>> pkey
   return PrivateKey(pkey->get());
 }
 
-absl::StatusOr<PrivateKey> ParsePlainDer(DerKind kind, absl::Span<const uint8_t> der,
-                                         const KeyPolicy& policy) {
+// WrongPasswordIfMalformed turns a parse failure of freshly decrypted bytes
+// into kBadPassword: a wrong key passes the padding check 1 time in 256 and
+// then yields garbage.
+absl::Status WrongPasswordIfMalformed(const absl::Status& st, absl::string_view what) {
+  if (GetErrorKind(st) != ErrorKind::kMalformed) return st;
+  return MakeError(ErrorKind::kBadPassword,
+                   absl::StrCat("decrypted ", what,
+                                " is not a valid key: wrong password or corrupted data"));
+}
+
+// MissingPasswordIfEmpty rewrites a kBadPassword for an empty password so the
+// message says a password is needed.
+absl::Status MissingPasswordIfEmpty(const absl::Status& st, absl::string_view password,
+                                    absl::string_view what) {
+  if (!password.empty() || GetErrorKind(st) != ErrorKind::kBadPassword) return st;
+  return MakeError(ErrorKind::kBadPassword,
+                   absl::StrCat(what, " is encrypted and no (or a wrong) password was given"));
+}
+
+// DecryptPkcs8 decrypts an EncryptedPrivateKeyInfo:
+//   SEQUENCE { encryptionAlgorithm AlgorithmIdentifier, encryptedData OCTET STRING }
+absl::StatusOr<bssl::UniquePtr<EVP_PKEY>> DecryptPkcs8(absl::Span<const uint8_t> der,
+                                                       absl::string_view password) {
+  CBS in, seq, alg, data;
+  CBS_init(&in, der.data(), der.size());
+  if (!CBS_get_asn1(&in, &seq, CBS_ASN1_SEQUENCE) || CBS_len(&in) != 0 ||
+      !CBS_get_asn1_element(&seq, &alg, CBS_ASN1_SEQUENCE) ||
+      !CBS_get_asn1(&seq, &data, CBS_ASN1_OCTETSTRING) || CBS_len(&seq) != 0) {
+    return MakeError(ErrorKind::kMalformed, "encrypted PKCS#8 key is malformed or truncated");
+  }
+  absl::StatusOr<Bytes> plain =
+      crypto::PbeDecrypt(absl::MakeConstSpan(CBS_data(&alg), CBS_len(&alg)),
+                         absl::MakeConstSpan(CBS_data(&data), CBS_len(&data)), password);
+  if (!plain.ok()) {
+    return MissingPasswordIfEmpty(Annotate(plain.status(), "encrypted PKCS#8 key"), password,
+                                  "PKCS#8 key");
+  }
+  absl::StatusOr<bssl::UniquePtr<EVP_PKEY>> pkey = ParsePkcs8(*plain);
+  OPENSSL_cleanse(plain->data(), plain->size());
+  if (!pkey.ok()) {
+    return MissingPasswordIfEmpty(WrongPasswordIfMalformed(pkey.status(), "PKCS#8 key"),
+                                  password, "PKCS#8 key");
+  }
+  return pkey;
+}
+
+absl::StatusOr<PrivateKey> ParseDer(DerKind kind, absl::Span<const uint8_t> der,
+                                    absl::string_view password, const KeyPolicy& policy) {
   switch (kind) {
     case DerKind::kPkcs8:
       return Finish(ParsePkcs8(der), policy);
@@ -255,7 +304,7 @@ absl::StatusOr<PrivateKey> ParsePlainDer(DerKind kind, absl::Span<const uint8_t>
     case DerKind::kEc:
       return Finish(ParseEcPrivateKey(der), policy);
     case DerKind::kEncryptedPkcs8:
-      return MakeError(ErrorKind::kUnsupported, "encrypted PKCS#8 keys are not supported yet");
+      return Finish(DecryptPkcs8(der, password), policy);
     case DerKind::kUnknown:
       break;
   }
@@ -520,7 +569,11 @@ absl::StatusOr<PrivateKey> PrivateKey::Generate(const KeySpec& spec) {
 absl::StatusOr<PrivateKey> PrivateKey::FromDer(absl::Span<const uint8_t> der,
                                                absl::string_view password,
                                                const KeyPolicy& policy) {
-  return ParsePlainDer(DetectDer(der), der, policy);
+  if (pem::LooksLikePem(der)) {
+    return FromPem(absl::string_view(reinterpret_cast<const char*>(der.data()), der.size()),
+                   password, policy);
+  }
+  return ParseDer(DetectDer(der), der, password, policy);
 }
 
 absl::StatusOr<PrivateKey> PrivateKey::FromPem(absl::string_view pem_text,
@@ -529,17 +582,36 @@ absl::StatusOr<PrivateKey> PrivateKey::FromPem(absl::string_view pem_text,
   absl::StatusOr<std::vector<pem::Block>> blocks = pem::Parse(pem_text);
   if (!blocks.ok()) return blocks.status();
   for (const pem::Block& block : *blocks) {
-    if (block.label == kPkcs8Label) return ParsePlainDer(DerKind::kPkcs8, block.der, policy);
+    if (block.label == kPkcs8Label) return ParseDer(DerKind::kPkcs8, block.der, {}, policy);
     if (block.label == kEncryptedPkcs8Label) {
-      return ParsePlainDer(DerKind::kEncryptedPkcs8, block.der, policy);
+      return ParseDer(DerKind::kEncryptedPkcs8, block.der, password, policy);
     }
     if (block.label == kRsaLabel || block.label == kEcLabel) {
-      if (!block.Header("Proc-Type").empty() || !block.Header("DEK-Info").empty()) {
+      const DerKind kind = block.label == kRsaLabel ? DerKind::kRsa : DerKind::kEc;
+      const std::string proc_type = block.Header("Proc-Type");
+      if (proc_type.empty()) return ParseDer(kind, block.der, {}, policy);
+      if (!absl::EqualsIgnoreCase(absl::StripAsciiWhitespace(proc_type), "4,ENCRYPTED")) {
         return MakeError(ErrorKind::kUnsupported,
-                         "encrypted traditional PEM keys are not supported yet");
+                         absl::StrCat("'", block.label, "' block has Proc-Type '", proc_type,
+                                      "' (only '4,ENCRYPTED' is supported)"));
       }
-      return ParsePlainDer(block.label == kRsaLabel ? DerKind::kRsa : DerKind::kEc, block.der,
-                           policy);
+      const std::string dek_info = block.Header("DEK-Info");
+      if (dek_info.empty()) {
+        return MakeError(ErrorKind::kMalformed,
+                         absl::StrCat("encrypted '", block.label, "' block has no DEK-Info"));
+      }
+      absl::StatusOr<Bytes> plain = crypto::DecryptPemBody(dek_info, block.der, password);
+      if (!plain.ok()) {
+        return MissingPasswordIfEmpty(Annotate(plain.status(), block.label), password,
+                                      block.label);
+      }
+      absl::StatusOr<PrivateKey> key = ParseDer(kind, *plain, {}, policy);
+      OPENSSL_cleanse(plain->data(), plain->size());
+      if (!key.ok()) {
+        return MissingPasswordIfEmpty(WrongPasswordIfMalformed(key.status(), block.label),
+                                      password, block.label);
+      }
+      return key;
     }
   }
   return MakeError(ErrorKind::kMalformed,
@@ -594,7 +666,32 @@ std::string PrivateKey::ToPem(KeyFormat format) const {
 
 absl::StatusOr<Bytes> PrivateKey::ToEncryptedPkcs8Der(absl::string_view password,
                                                       const KeyEncryption& enc) const {
-  return MakeError(ErrorKind::kUnsupported, "encrypted PKCS#8 output is not implemented yet");
+  if (password.empty()) {
+    return MakeError(ErrorKind::kInvalidArgument, "encrypting a key needs a non-empty password");
+  }
+  if (enc.iterations < 1) {
+    return MakeError(ErrorKind::kInvalidArgument,
+                     absl::StrCat("PBKDF2 iteration count ", enc.iterations, " is not positive"));
+  }
+  crypto::Pbes2Params params;
+  params.prf = crypto::Prf::kHmacSha256;
+  params.cipher = crypto::Pbes2Cipher::kAes256Cbc;
+  params.iterations = enc.iterations;
+  params.salt_len = 16;
+  Bytes plain = ToDer(KeyFormat::kPkcs8);
+  absl::StatusOr<crypto::PbeOutput> out = crypto::PbeEncryptPbes2(plain, password, params);
+  OPENSSL_cleanse(plain.data(), plain.size());
+  if (!out.ok()) return out.status();
+  bssl::ScopedCBB cbb;
+  CBB seq, data;
+  if (!CBB_init(cbb.get(), out->ciphertext.size() + 128) ||
+      !CBB_add_asn1(cbb.get(), &seq, CBS_ASN1_SEQUENCE) ||
+      !CBB_add_bytes(&seq, out->algorithm.data(), out->algorithm.size()) ||
+      !CBB_add_asn1(&seq, &data, CBS_ASN1_OCTETSTRING) ||
+      !CBB_add_bytes(&data, out->ciphertext.data(), out->ciphertext.size())) {
+    return MakeError(ErrorKind::kInternal, "cannot encode EncryptedPrivateKeyInfo");
+  }
+  return CbbToBytes(cbb.get());
 }
 
 absl::StatusOr<std::string> PrivateKey::ToEncryptedPkcs8Pem(absl::string_view password,
