@@ -144,6 +144,9 @@ absl::StatusOr<Pfx> ParsePfx(absl::Span<const uint8_t> der) {
         !CBS_get_asn1(&mac, &salt, CBS_ASN1_OCTETSTRING)) {
       return Malformed("MacData is damaged");
     }
+    if (!(CBS_len(&alg) == 0 || (CBS_len(&alg) == 2 && CBS_data(&alg)[0] == 0x05 && CBS_data(&alg)[1] == 0))) {
+      return Malformed("MAC digest parameters are not NULL");
+    }
     if (CBS_len(&mac) > 0 && !CBS_get_asn1_uint64(&mac, &pfx.mac_iterations)) {
       return Malformed("MAC iteration count is damaged");
     }
