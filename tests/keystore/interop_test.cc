@@ -117,7 +117,8 @@ void KeytoolWrites(StoreFormat format, Alg alg) {
   REQUIRE(ca != nullptr);
   CHECK_FALSE(ca->is_key());
   CHECK(ca->certificate() == pki.ca_cert);
-  // The listing agrees with keytool's fingerprints.
+  // The listing agrees with keytool's fingerprints (once per format: JVM starts are slow).
+  if (alg != Alg::kRsa) return;
   std::string out = Keytool(Cat({"-list", "-v"}, StoreArgs(path, format)));
   for (const auto& s : ks.List()) CHECK(absl::StrContains(out, "SHA256: " + s.sha256_fingerprint));
 }

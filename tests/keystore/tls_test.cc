@@ -74,7 +74,7 @@ void Handshakes(StoreFormat format) {
                         " -verify_return_error </dev/null >>", dir.File("client.out"), " 2>&1; echo client=$?\n");
   };
   std::string script = absl::StrCat(
-      "java -cp ", classes, " TlsServer ", ks_path, " nodepass ", type, " ", ts_path, " trustpass ", type,
+      "java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp ", classes, " TlsServer ", ks_path, " nodepass ", type, " ", ts_path, " trustpass ", type,
       " true 0 2 >", out, " 2>&1 &\n",
       "spid=$!\n",
       "for i in $(seq 1 600); do grep -q -e '^READY' -e 'SETUP FAILED' ", out,
