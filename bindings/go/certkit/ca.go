@@ -320,30 +320,25 @@ func (ca *CertificateAuthority) Chain() ([]*Certificate, error) {
 
 // SignCSR issues a certificate for |csr| with |profile|; opts may be nil.
 func (ca *CertificateAuthority) SignCSR(csr *CertificateRequest, profile Profile, opts *IssueOptions) (*Certificate, error) {
-	defer runtime.KeepAlive(ca)
 	defer runtime.KeepAlive(csr)
-	p, err := profile.build()
-	if err != nil {
-		return nil, err
-	}
-	defer C.certkit_profile_free(p)
-	o, err := opts.build()
-	if err != nil {
-		return nil, err
-	}
-	defer C.certkit_issue_options_free(o)
-	var out *C.CertkitCert
-	if err := call(func() C.CertkitError { return C.certkit_ca_sign_csr(ca.p, csr.p, p, o, &out) }); err != nil {
-		return nil, err
-	}
-	return wrapCert(out), nil
+	return ca.issue(profile, opts, func(p *C.CertkitProfile, o *C.CertkitIssueOptions, out **C.CertkitCert) C.CertkitError {
+		return C.certkit_ca_sign_csr(ca.p, csr.p, p, o, out)
+	})
 }
 
 // SignKey issues a certificate for the public half of |key|; opts.Subject
 // is required.
 func (ca *CertificateAuthority) SignKey(key *PrivateKey, profile Profile, opts *IssueOptions) (*Certificate, error) {
-	defer runtime.KeepAlive(ca)
 	defer runtime.KeepAlive(key)
+	return ca.issue(profile, opts, func(p *C.CertkitProfile, o *C.CertkitIssueOptions, out **C.CertkitCert) C.CertkitError {
+		return C.certkit_ca_sign_key(ca.p, key.p, p, o, out)
+	})
+}
+
+// issue builds the C profile and options and runs one signing call.
+func (ca *CertificateAuthority) issue(profile Profile, opts *IssueOptions,
+	sign func(*C.CertkitProfile, *C.CertkitIssueOptions, **C.CertkitCert) C.CertkitError) (*Certificate, error) {
+	defer runtime.KeepAlive(ca)
 	p, err := profile.build()
 	if err != nil {
 		return nil, err
@@ -355,7 +350,7 @@ func (ca *CertificateAuthority) SignKey(key *PrivateKey, profile Profile, opts *
 	}
 	defer C.certkit_issue_options_free(o)
 	var out *C.CertkitCert
-	if err := call(func() C.CertkitError { return C.certkit_ca_sign_key(ca.p, key.p, p, o, &out) }); err != nil {
+	if err := call(func() C.CertkitError { return sign(p, o, &out) }); err != nil {
 		return nil, err
 	}
 	return wrapCert(out), nil

@@ -775,9 +775,6 @@ class CertificateAuthority(_Handle):
         with _CertList._wrap(_out_handle(_capi.certkit_ca_chain, self)) as lst:
             return lst.to_list()
 
-    def _issue_options(self, days, not_before, sans, subject, policy, allow_beyond_issuer):
-        return _IssueOptions(days, not_before, sans, subject, policy, allow_beyond_issuer)
-
     def sign(self, csr, profile="server", *, days=None, not_before=None, sans=None,
              subject=None, policy=None, allow_beyond_issuer=False):
         """Issues a certificate for |csr| (a CertificateRequest or PEM) with
