@@ -317,3 +317,55 @@ func TestSslVerifyPeer(t *testing.T) {
 		t.Fatalf("want invalid argument for TLS 1.0, got %v", err)
 	}
 }
+
+func TestOpenSSLCSRSignedWithClientProfileAndCAReload(t *testing.T) {
+	defer fatalOnPanic(t)
+	dir := t.TempDir()
+	csrPath := filepath.Join(dir, "r.csr")
+	run(t, "", "openssl", "req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", filepath.Join(dir, "k.pem"),
+		"-out", csrPath, "-subj", "/O=Example/CN=user1")
+	csr := must(ParseCertificateRequestPEM(must(os.ReadFile(csrPath))))
+	if s := must(csr.Subject()); s != "CN=user1, O=Example" {
+		t.Fatalf("subject %q", s)
+	}
+	root := must(CreateRootCA(CAOptions{Subject: "/CN=Client Root", KeySpec: "rsa:3072", Days: 100}))
+	// Reload the CA from PEM with an encrypted key; a wrong password fails.
+	rootCert := must(root.Certificate())
+	rootPEM := must(rootCert.PEM())
+	keyPEM := must(must(root.Key()).EncryptedPEM("ca-pass"))
+	if _, err := LoadCAPEM([]byte(rootPEM), []byte(keyPEM), "nope"); !errors.Is(err, ErrBadPassword) {
+		t.Fatalf("want bad password, got %v", err)
+	}
+	reloaded := must(LoadCAPEM([]byte(rootPEM), []byte(keyPEM), "ca-pass"))
+	if _, err := LoadCA(rootCert, must(GenerateKey("ec:p256")), nil); !errors.Is(err, ErrKeyMismatch) {
+		t.Fatalf("want key mismatch, got %v", err)
+	}
+	cert := must(reloaded.SignCSR(csr, ProfileClient, &IssueOptions{Days: 5}))
+	ekus := must(cert.ExtendedKeyUsage())
+	if len(ekus) != 1 || ekus[0] != "1.3.6.1.5.5.7.3.2" {
+		t.Fatalf("EKU %v", ekus)
+	}
+	if isCA, _, err := cert.BasicConstraints(); err != nil || isCA {
+		t.Fatalf("leaf is CA=%v err=%v", isCA, err)
+	}
+	nb, na := must(cert.NotBefore()), must(cert.NotAfter())
+	if d := na.Sub(nb); d != 5*24*time.Hour {
+		t.Fatalf("validity %v", d)
+	}
+	rootFile := write(t, filepath.Join(dir, "root.pem"), rootPEM)
+	certFile := write(t, filepath.Join(dir, "cert.pem"), must(cert.PEM()))
+	out := run(t, "", "openssl", "verify", "-CAfile", rootFile, "-purpose", "sslclient", certFile)
+	if !strings.Contains(out, "cert.pem: OK") {
+		t.Fatalf("openssl verify: %s", out)
+	}
+	name := must(ParseName("CN=a, OU=b, O=c"))
+	if name.Slash() != "/O=c/OU=b/CN=a" {
+		t.Fatalf("slash form %q", name.Slash())
+	}
+	if _, err := name.Get("L"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("want not found, got %v", err)
+	}
+	if _, err := GenerateKey("rsa:1024"); err == nil {
+		t.Fatal("rsa:1024 accepted")
+	}
+}
