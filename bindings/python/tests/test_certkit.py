@@ -327,6 +327,14 @@ class KeyStoreTest(TempDirTest):
         pem = store.save("pem", "pem-pass")
         self.assertIn(b"ENCRYPTED PRIVATE KEY", pem)
         self.assertIn(b"BEGIN CERTIFICATE", pem)
+        pub = run("openssl", "pkey", "-in", self.write("store.pem", pem), "-passin",
+                  "pass:pem-pass", "-pubout").stdout
+        self.assertEqual(pub.strip(), key.public_key_pem.strip())
+        pem_store = certkit.KeyStore.load(pem, "pem-pass", "pem")
+        self.assertEqual(pem_store.format, "pem")
+        [alias] = pem_store.aliases()
+        self.assertEqual(pem_store.get_key(alias).public_key_pem, key.public_key_pem)
+        self.assertEqual(pem_store.get_certificate(alias), leaf)
 
     def test_keytool_store_loads_through_binding(self):
         path = self.path("kt.jks")
