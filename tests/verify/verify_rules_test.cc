@@ -60,8 +60,8 @@ TEST_CASE("valid chain with intermediate verifies and returns the path") {
   auto r = Run(leaf, {&ica}, {&root}, Server("node1.example.com"));
   REQUIRE(r.ok());
   REQUIRE(r->chain.size() == 3);
-  CHECK(r->chain[0].native() == leaf.x509.get());
-  CHECK(r->chain[2].native() == root.x509.get());
+  CHECK(r->chain[0] == leaf.cert());
+  CHECK(r->chain[2] == root.cert());
   CHECK(Run(leaf, {&ica}, {&root}, Server("10.0.0.1")).ok());
 }
 
@@ -332,7 +332,7 @@ TEST_CASE("path building backtracks past a bad candidate issuer") {
   const TestCert leaf = Leaf(valid);
   auto r = Run(leaf, {&expired, &valid}, {&root});
   REQUIRE(r.ok());
-  CHECK(r->chain[1].native() == valid.x509.get());
+  CHECK(r->chain[1] == valid.cert());
   CHECK(Kind(Run(leaf, {&expired}, {&root})) == ErrorKind::kCertExpired);
 }
 
