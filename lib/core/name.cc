@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -13,6 +14,7 @@
 #include "absl/strings/strip.h"
 #include "certkit/error.h"
 #include "core/oid.h"
+#include "core/x509_ext.h"
 #include "openssl/bytestring.h"
 #include "openssl/mem.h"
 #include "openssl/obj.h"
@@ -364,7 +366,11 @@ absl::StatusOr<DistinguishedName> DistinguishedName::ParseSlash(absl::string_vie
   return DistinguishedName(*std::move(attrs));
 }
 
-absl::StatusOr<DistinguishedName> DistinguishedName::FromX509Name(const X509_NAME* name) {
+namespace {
+
+// CopyX509Name converts |name|; with |flatten| unset a multi-valued RDN or an
+// undecodable value is an error.
+absl::StatusOr<DistinguishedName> CopyX509Name(const X509_NAME* name, bool flatten) {
   if (name == nullptr) return MakeError(ErrorKind::kInvalidArgument, "null X509_NAME");
   std::vector<NameAttribute> attrs;
   const int n = X509_NAME_entry_count(name);
@@ -372,7 +378,7 @@ absl::StatusOr<DistinguishedName> DistinguishedName::FromX509Name(const X509_NAM
   for (int k = 0; k < n; ++k) {
     const X509_NAME_ENTRY* entry = X509_NAME_get_entry(name, k);
     const int set = X509_NAME_ENTRY_set(entry);
-    if (set == last_set) {
+    if (set == last_set && !flatten) {
       return MakeError(ErrorKind::kUnsupported,
                        absl::StrCat("multi-valued RDN (entry ", k, ") is not supported"));
     }
@@ -382,25 +388,36 @@ absl::StatusOr<DistinguishedName> DistinguishedName::FromX509Name(const X509_NAM
     if (const oid::Attribute* a = oid::FindByNid(OBJ_obj2nid(obj))) {
       attr.type = a->name;
     } else {
-      char buf[128];
-      const int len = OBJ_obj2txt(buf, sizeof(buf), obj, /*always_return_oid=*/1);
-      if (len <= 0 || static_cast<size_t>(len) >= sizeof(buf)) {
-        return MakeError(ErrorKind::kMalformed, absl::StrCat("bad attribute OID in entry ", k));
-      }
-      attr.type.assign(buf, len);
+      attr.type = x509ext::OidText(obj);
     }
+    const ASN1_STRING* data = X509_NAME_ENTRY_get_data(entry);
     unsigned char* utf8 = nullptr;
-    const int len =
-        ASN1_STRING_to_UTF8(&utf8, X509_NAME_ENTRY_get_data(entry));
-    if (len < 0) {
+    const int len = ASN1_STRING_to_UTF8(&utf8, data);
+    if (len >= 0) {
+      attr.value.assign(reinterpret_cast<const char*>(utf8), len);
+      OPENSSL_free(utf8);
+    } else if (flatten) {
+      attr.value = "#" + absl::BytesToHexString(absl::string_view(
+                             reinterpret_cast<const char*>(ASN1_STRING_get0_data(data)),
+                             ASN1_STRING_length(data)));
+    } else {
       return MakeError(ErrorKind::kMalformed,
                        absl::StrCat("attribute ", attr.type, " has an undecodable value"));
     }
-    attr.value.assign(reinterpret_cast<const char*>(utf8), len);
-    OPENSSL_free(utf8);
     attrs.push_back(std::move(attr));
   }
   return DistinguishedName(std::move(attrs));
+}
+
+}  // namespace
+
+absl::StatusOr<DistinguishedName> DistinguishedName::FromX509Name(const X509_NAME* name) {
+  return CopyX509Name(name, /*flatten=*/false);
+}
+
+DistinguishedName DistinguishedName::FromX509NameFlattened(const X509_NAME* name) {
+  auto dn = CopyX509Name(name, /*flatten=*/true);
+  return dn.ok() ? *std::move(dn) : DistinguishedName();
 }
 
 std::string DistinguishedName::ToRfc4514() const {
