@@ -21,7 +21,9 @@ namespace {
 // The issuing side of a signature: the CA's name, key, key identifier and
 // validity end (absent when self-signing a root).
 struct Issuer {
-  const DistinguishedName* name = nullptr;  // nullptr: self-signed
+  // The issuer's subject exactly as encoded in its certificate; nullptr when
+  // self-signing.
+  const X509_NAME* name = nullptr;
   const PrivateKey* key = nullptr;
   Bytes key_id;
   std::optional<absl::Time> not_after;
@@ -93,14 +95,10 @@ absl::StatusOr<Certificate> Issue(const DistinguishedName& subject, const Public
   }
   auto subject_name = subject.ToX509Name();
   if (!subject_name.ok()) return subject_name.status();
-  bssl::UniquePtr<X509_NAME> issuer_name;
-  if (issuer.name != nullptr) {
-    auto n = issuer.name->ToX509Name();
-    if (!n.ok()) return n.status();
-    issuer_name = *std::move(n);
-  }
+  X509_NAME* issuer_name =
+      issuer.name != nullptr ? const_cast<X509_NAME*>(issuer.name) : subject_name->get();
   if (!X509_set_subject_name(x.get(), subject_name->get()) ||
-      !X509_set_issuer_name(x.get(), issuer_name ? issuer_name.get() : subject_name->get()) ||
+      !X509_set_issuer_name(x.get(), issuer_name) ||
       !X509_set_pubkey(x.get(), subject_key.native())) {
     return MakeError(ErrorKind::kInternal, "cannot set the names or the public key");
   }
@@ -259,7 +257,7 @@ absl::StatusOr<CertificateAuthority> CertificateAuthority::CreateIntermediate(
   if (!key.ok()) return key.status();
   const DistinguishedName parent_subject = parent.cert_.subject();
   Issuer issuer;
-  issuer.name = &parent_subject;
+  issuer.name = X509_get_subject_name(parent.cert_.native());
   issuer.key = &parent.key_;
   issuer.key_id = parent.cert_.subject_key_id();
   issuer.not_after = parent.cert_.not_after();
@@ -292,7 +290,11 @@ absl::StatusOr<CertificateAuthority> CertificateAuthority::Load(const Certificat
     return MakeError(ErrorKind::kIssuerNotCa,
                      absl::StrCat("CA certificate '", who, "' lacks the keyCertSign key usage"));
   }
-  return CertificateAuthority(cert, key, std::move(chain));
+  // Re-parse so the CA holds a certificate with cached encodings: Sign*
+  // copies its subject from many threads, which must not re-encode it.
+  auto parsed = Certificate::FromDer(cert.ToDer());
+  if (!parsed.ok()) return parsed.status();
+  return CertificateAuthority(*std::move(parsed), key, std::move(chain));
 }
 
 absl::StatusOr<Certificate> CertificateAuthority::SignRequest(const CertificateRequest& csr,
@@ -340,7 +342,7 @@ absl::StatusOr<Certificate> CertificateAuthority::SignSubject(const Distinguishe
     if (auto st = CheckParentAllowsCa(cert_, profile.path_len); !st.ok()) return st;
   }
   Issuer issuer;
-  issuer.name = &ca_subject;
+  issuer.name = X509_get_subject_name(cert_.native());
   issuer.key = &key_;
   issuer.key_id = cert_.subject_key_id();
   issuer.not_after = cert_.not_after();

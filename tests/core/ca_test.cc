@@ -14,6 +14,7 @@
 #include "absl/time/clock.h"
 #include "certkit/error.h"
 #include "certkit/profile.h"
+#include "openssl/mem.h"
 #include "openssl/x509.h"
 #include "support/oracle.h"
 #include "x509_fixtures.h"
@@ -304,9 +305,15 @@ TEST_CASE("profile and policy rules") {
 TEST_CASE("Load checks the key and the CA flag; an openssl-made CA signs for certkit") {
   REQUIRE(certkit_test::HaveTool("openssl"));
   TempDir dir;
-  auto r = Run({"openssl", "req", "-new", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj",
-                "/CN=rootCa/OU=TestCluster/O=YourCompany/C=US/", "-keyout", dir.File("ca.key"),
-                "-out", dir.File("ca.crt"), "-days", "365"});
+  // string_mask=nombstr: openssl writes PrintableString names, which we
+  // would encode differently; the issuer must still be copied byte for byte.
+  certkit_test::WriteString(dir.File("ca.cnf"),
+                            "[req]\ndistinguished_name=dn\nstring_mask=nombstr\n[dn]\n");
+  auto r = Run({"openssl", "req", "-config", dir.File("ca.cnf"), "-new", "-x509", "-newkey",
+                "rsa:2048", "-nodes", "-subj", "/CN=rootCa/OU=TestCluster/O=YourCompany/C=US/",
+                "-keyout", dir.File("ca.key"), "-out", dir.File("ca.crt"), "-days", "365",
+                "-addext", "basicConstraints=critical,CA:TRUE", "-addext",
+                "keyUsage=critical,keyCertSign,cRLSign", "-addext", "subjectKeyIdentifier=hash"});
   INFO(r.output());
   REQUIRE(r.exit_code == 0);
   auto cert = Certificate::FromPem(certkit_test::ReadString(dir.File("ca.crt")));
@@ -321,6 +328,16 @@ TEST_CASE("Load checks the key and the CA flag; an openssl-made CA signs for cer
   io.sans = Sans("IP:10.200.175.15");
   auto leaf = ca->SignPublicKey(NewKey("ec:p256").public_key(), Profile::Node(), io);
   REQUIRE(leaf.ok());
+  // The issuer field is the CA's subject byte for byte.
+  auto name_der = [](const X509_NAME* n) {
+    uint8_t* der = nullptr;
+    const int len = i2d_X509_NAME(const_cast<X509_NAME*>(n), &der);
+    std::string out(reinterpret_cast<char*>(der), len);
+    OPENSSL_free(der);
+    return out;
+  };
+  CHECK(name_der(X509_get_issuer_name(leaf->native())) ==
+        name_der(X509_get_subject_name(cert->native())));
   auto v = OpensslVerify(dir.File("ca.crt"), "", WriteCert(dir, "leaf.pem", *leaf), "sslserver");
   INFO(v.output());
   CHECK(v.exit_code == 0);
