@@ -27,7 +27,7 @@ struct Issuer {
   const PrivateKey* key = nullptr;
   Bytes key_id;
   std::optional<absl::Time> not_after;
-  std::string description;  // for messages: the issuer's subject
+  const Certificate* cert = nullptr;  // the issuer's certificate, for messages
 };
 
 // How far past the issuer's notAfter a request may reach and still be
@@ -64,7 +64,8 @@ absl::StatusOr<Validity> ComputeValidity(int days, absl::Time not_before, const 
     return MakeError(ErrorKind::kInvalidArgument,
                      absl::StrCat("requested notAfter ", Utc(v.not_after), " (", days,
                                   " days) is after the issuer's notAfter ",
-                                  Utc(*issuer.not_after), " (", issuer.description,
+                                  Utc(*issuer.not_after), " (",
+                                  issuer.cert ? issuer.cert->subject().ToRfc4514() : "",
                                   "); ask for fewer days or allow_beyond_issuer"));
   }
   return v;
@@ -171,7 +172,7 @@ absl::Status CheckParentAllowsCa(const Certificate& parent, std::optional<int> p
 // ApplyPolicy computes the issued subject from the requested one.
 absl::StatusOr<DistinguishedName> ApplyPolicy(DistinguishedName subject,
                                               const IssueOptions& options,
-                                              const DistinguishedName& ca_subject) {
+                                              const Certificate& ca_cert) {
   if (options.subject.has_value()) {
     for (const NameAttribute& a : options.subject->rdns()) subject.Set(a.type, a.value);
   }
@@ -183,11 +184,13 @@ absl::StatusOr<DistinguishedName> ApplyPolicy(DistinguishedName subject,
                        absl::StrCat("the subject '", subject.ToRfc4514(), "' has no ", f.type,
                                     ", which the signing policy requires"));
     }
-    if (f.rule == SigningPolicy::Rule::kMatch && value != ca_subject.Get(f.type)) {
+    if (f.rule != SigningPolicy::Rule::kMatch) continue;
+    const std::string ca_value = ca_cert.subject().Get(f.type);
+    if (value != ca_value) {
       return MakeError(ErrorKind::kInvalidArgument,
                        absl::StrCat("the subject's ", f.type, " '", value,
                                     "' does not match the CA's ", f.type, " '",
-                                    ca_subject.Get(f.type), "' as the signing policy requires"));
+                                    ca_value, "' as the signing policy requires"));
     }
   }
   if (!policy.keep_unlisted) {
@@ -255,13 +258,12 @@ absl::StatusOr<CertificateAuthority> CertificateAuthority::CreateIntermediate(
   if (auto st = CheckParentAllowsCa(parent.cert_, profile.path_len); !st.ok()) return st;
   auto key = KeyFor(options);
   if (!key.ok()) return key.status();
-  const DistinguishedName parent_subject = parent.cert_.subject();
   Issuer issuer;
   issuer.name = X509_get_subject_name(parent.cert_.native());
   issuer.key = &parent.key_;
   issuer.key_id = parent.cert_.subject_key_id();
   issuer.not_after = parent.cert_.not_after();
-  issuer.description = parent_subject.ToRfc4514();
+  issuer.cert = &parent.cert_;
   auto validity =
       ComputeValidity(options.days, options.not_before, issuer, options.allow_beyond_issuer);
   if (!validity.ok()) return validity.status();
@@ -324,8 +326,7 @@ absl::StatusOr<Certificate> CertificateAuthority::SignSubject(const Distinguishe
                                                               const PublicKey& key,
                                                               const Profile& profile,
                                                               const IssueOptions& options) const {
-  const DistinguishedName ca_subject = cert_.subject();
-  auto subject = ApplyPolicy(requested, options, ca_subject);
+  auto subject = ApplyPolicy(requested, options, cert_);
   if (!subject.ok()) return subject.status();
   std::vector<SubjectAltName> sans = options.sans;
   if (!profile.allow_sans) sans.clear();
@@ -346,7 +347,7 @@ absl::StatusOr<Certificate> CertificateAuthority::SignSubject(const Distinguishe
   issuer.key = &key_;
   issuer.key_id = cert_.subject_key_id();
   issuer.not_after = cert_.not_after();
-  issuer.description = ca_subject.ToRfc4514();
+  issuer.cert = &cert_;
   auto validity = ComputeValidity(options.days != 0 ? options.days : profile.default_days,
                                   options.not_before, issuer, options.allow_beyond_issuer);
   if (!validity.ok()) return validity.status();
