@@ -58,6 +58,7 @@ std::string OpensslP256KeyId(const TempDir& dir, const std::string& cert_path) {
 
 TEST_CASE("node certificates from RSA, P-256, P-384 and Ed25519 CAs pass openssl verify") {
   REQUIRE(certkit_test::HaveTool("openssl"));
+  REQUIRE(certkit_test::HaveTool("keytool"));
   struct Case {
     const char* ca_spec;
     const char* sig_alg;
@@ -101,6 +102,16 @@ TEST_CASE("node certificates from RSA, P-256, P-384 and Ed25519 CAs pass openssl
     CHECK(Contains(text, "DNS:node1.example.com"));
     CHECK(Contains(text, "Subject: C = US, O = YourCompany, OU = TestCluster, CN = 10.200.175.15"));
     CHECK(Contains(text, "Issuer: CN = rootCa, OU = TestCluster, O = YourCompany, C = US"));
+
+    CHECK(OpensslSubjectRfc2253(leaf) == Rfc2253Compact(cert->subject().ToRfc4514()));
+    CHECK(OpensslSubjectRfc2253(root) ==
+          Rfc2253Compact(ca.certificate().subject().ToRfc4514()));
+    // keytool reads certificates signed with every CA key type.
+    auto kt = Run({"keytool", "-printcert", "-file", leaf});
+    INFO(kt.output());
+    CHECK(kt.exit_code == 0);
+    CHECK(Contains(kt.out, "Owner: " + cert->subject().ToRfc4514() + "\n"));
+    CHECK(Contains(kt.out, "Issuer: C=US, O=YourCompany, OU=TestCluster, CN=rootCa\n"));
 
     const std::string root_text = OpensslText(root);
     CHECK(Contains(root_text, "X509v3 Basic Constraints: critical\n                CA:TRUE\n"));
