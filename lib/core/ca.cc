@@ -326,6 +326,12 @@ absl::StatusOr<Certificate> CertificateAuthority::SignSubject(const Distinguishe
                                                               const PublicKey& key,
                                                               const Profile& profile,
                                                               const IssueOptions& options) const {
+  // Re-import the subject key under the key policy (weak RSA, odd curves).
+  auto checked = PublicKey::FromSpkiDer(key.ToSpkiDer(), options.key_policy);
+  if (!checked.ok()) {
+    return Annotate(checked.status(),
+                    absl::StrCat("cannot certify the key of '", requested.ToRfc4514(), "'"));
+  }
   auto subject = ApplyPolicy(requested, options, cert_);
   if (!subject.ok()) return subject.status();
   std::vector<SubjectAltName> sans = options.sans;

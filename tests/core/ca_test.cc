@@ -441,8 +441,9 @@ TEST_CASE("the CockroachDB flow: openssl req CSRs under the Cockroach policy") {
   io.days = 1830;
 
   auto make_csr = [&](const std::string& name, const std::string& subj,
-                      const std::vector<std::string>& extra) {
-    std::vector<std::string> argv = {"openssl", "req", "-new", "-newkey", "rsa:2048", "-nodes",
+                      const std::vector<std::string>& extra,
+                      const std::string& newkey = "rsa:2048") {
+    std::vector<std::string> argv = {"openssl", "req", "-new", "-newkey", newkey, "-nodes",
                                      "-keyout", dir.File(name + ".key"), "-out",
                                      dir.File(name + ".csr"), "-subj", subj, "-batch"};
     argv.insert(argv.end(), extra.begin(), extra.end());
@@ -479,6 +480,15 @@ TEST_CASE("the CockroachDB flow: openssl req CSRs under the Cockroach policy") {
   CHECK(OpensslVerify(root, "", client_path, "sslclient").exit_code == 0);
   CHECK(OpensslVerify(root, "", client_path, "sslserver").exit_code != 0);
   CHECK(Contains(OpensslText(client_path), "TLS Web Client Authentication\n"));
+
+  // A 1024-bit RSA key is refused unless the key policy allows it.
+  auto weak_csr = make_csr("weak", "/O=Cockroach/CN=weak", {}, "rsa:1024");
+  auto weak = ca->SignRequest(weak_csr, Profile::Client(), io);
+  REQUIRE_FALSE(weak.ok());
+  CHECK(GetErrorKind(weak.status()) == ErrorKind::kWeakParameter);
+  IssueOptions weak_ok = io;
+  weak_ok.key_policy.allow_weak_keys = true;
+  CHECK(ca->SignRequest(weak_csr, Profile::Client(), weak_ok).ok());
 
   // A CSR without O is refused by the policy.
   auto no_o = make_csr("client.bad", "/CN=maxroach", {});
