@@ -165,6 +165,18 @@ func TestSignedChainPassesOpenSSLVerifyAndVerify(t *testing.T) {
 	if !strings.Contains(out, "leaf.pem: OK") {
 		t.Fatalf("openssl verify: %s", out)
 	}
+	if ku, ok, err := p.rootCert.KeyUsage(); err != nil || !ok || ku&KeyUsageKeyCertSign == 0 {
+		t.Fatalf("root key usage %b ok=%v err=%v", ku, ok, err)
+	}
+	if !strings.Contains(run(t, must(p.rootCert.PEM()), "openssl", "x509", "-noout", "-ext", "keyUsage"), "Certificate Sign") {
+		t.Fatal("openssl does not see keyCertSign on the root")
+	}
+	if ku, ok, err := p.leaf.KeyUsage(); err != nil || !ok || ku&KeyUsageKeyCertSign != 0 || ku&KeyUsageDigitalSignature == 0 {
+		t.Fatalf("leaf key usage %b ok=%v err=%v", ku, ok, err)
+	}
+	if isCA, _, err := p.interCert.BasicConstraints(); err != nil || !isCA {
+		t.Fatalf("intermediate is not a CA: %v", err)
+	}
 	chain, err := p.leaf.Verify(VerifyOptions{Roots: []*Certificate{p.rootCert},
 		Intermediates: []*Certificate{p.interCert}, IP: "10.0.0.1", Purpose: PurposeServerAuth})
 	if err != nil || len(chain) != 3 {

@@ -200,6 +200,13 @@ class CaTest(TempDirTest):
     def test_chain_signed_through_binding_passes_openssl_verify(self):
         root, inter, key, leaf = make_pki()
         self.assertTrue(root.certificate.is_ca)
+        self.assertIn("keyCertSign", root.certificate.key_usage_names)
+        self.assertTrue(root.certificate.key_usage & certkit.KU_KEY_CERT_SIGN)
+        self.assertFalse(leaf.key_usage & certkit.KU_KEY_CERT_SIGN)
+        self.assertIn("digitalSignature", leaf.key_usage_names)
+        ku_text = run("openssl", "x509", "-noout", "-ext", "keyUsage",
+                      input=root.certificate.to_pem()).stdout
+        self.assertIn("Certificate Sign", ku_text)
         self.assertEqual(inter.certificate.issuer, root.certificate.subject)
         self.assertEqual(len(inter.chain), 2)
         self.assertEqual(leaf.issuer, inter.certificate.subject)
