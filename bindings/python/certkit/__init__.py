@@ -13,19 +13,30 @@ import os
 
 from . import _capi
 from .errors import *  # noqa: F401,F403 (the exception classes are public API)
+from . import errors as _errors
 from .errors import CertkitError, check as _check
 
 __all__ = [
     "version", "PrivateKey", "Name", "Certificate", "CertificateRequest", "Profile",
     "CertificateAuthority", "KeyStore", "Ssl", "parse_certificates",
     "VERIFY_NONE", "VERIFY_PEER_CERT", "VERIFY_PEER_IDENTITY", "VERIFY_PEER_IDENTITY_DNS",
-    "TLS1_2", "TLS1_3", "CertkitError",
-]
+    "TLS1_2", "TLS1_3", "CertkitError", "KEY_USAGE_NAMES", "KU_DIGITAL_SIGNATURE",
+    "KU_NON_REPUDIATION", "KU_KEY_ENCIPHERMENT", "KU_DATA_ENCIPHERMENT", "KU_KEY_AGREEMENT",
+    "KU_KEY_CERT_SIGN", "KU_CRL_SIGN", "KU_ENCIPHER_ONLY", "KU_DECIPHER_ONLY",
+    "certificates_to_pem",
+] + [name for name in dir(_errors) if name.endswith("Error")]
 
 VERIFY_NONE = _capi.CERTKIT_SSL_VERIFY_NONE
 VERIFY_PEER_CERT = _capi.CERTKIT_SSL_VERIFY_PEER_CERT
 VERIFY_PEER_IDENTITY = _capi.CERTKIT_SSL_VERIFY_PEER_IDENTITY
 VERIFY_PEER_IDENTITY_DNS = _capi.CERTKIT_SSL_VERIFY_PEER_IDENTITY_DNS
+# Key-usage bits (RFC 5280 order), as Certificate.key_usage and Profile(key_usage=).
+KEY_USAGE_NAMES = ("digitalSignature", "nonRepudiation", "keyEncipherment",
+                   "dataEncipherment", "keyAgreement", "keyCertSign", "cRLSign",
+                   "encipherOnly", "decipherOnly")
+KU_DIGITAL_SIGNATURE, KU_NON_REPUDIATION, KU_KEY_ENCIPHERMENT, KU_DATA_ENCIPHERMENT, \
+    KU_KEY_AGREEMENT, KU_KEY_CERT_SIGN, KU_CRL_SIGN, KU_ENCIPHER_ONLY, KU_DECIPHER_ONLY = \
+    (1 << i for i in range(9))
 TLS1_2 = _capi.CERTKIT_SSL_VERSION_TLS1_2
 TLS1_3 = _capi.CERTKIT_SSL_VERSION_TLS1_3
 
@@ -448,6 +459,15 @@ class Certificate(_Handle):
             return None
         _check(code)
         return value.value
+
+    @property
+    def key_usage_names(self):
+        """The key usages as names ("digitalSignature", "keyCertSign", ...);
+        None when the extension is absent."""
+        bits = self.key_usage
+        if bits is None:
+            return None
+        return [name for i, name in enumerate(KEY_USAGE_NAMES) if bits & (1 << i)]
 
     @property
     def extended_key_usage(self):

@@ -200,6 +200,13 @@ class CaTest(TempDirTest):
     def test_chain_signed_through_binding_passes_openssl_verify(self):
         root, inter, key, leaf = make_pki()
         self.assertTrue(root.certificate.is_ca)
+        self.assertIn("keyCertSign", root.certificate.key_usage_names)
+        self.assertTrue(root.certificate.key_usage & certkit.KU_KEY_CERT_SIGN)
+        self.assertFalse(leaf.key_usage & certkit.KU_KEY_CERT_SIGN)
+        self.assertIn("digitalSignature", leaf.key_usage_names)
+        ku_text = run("openssl", "x509", "-noout", "-ext", "keyUsage",
+                      input=root.certificate.to_pem()).stdout
+        self.assertIn("Certificate Sign", ku_text)
         self.assertEqual(inter.certificate.issuer, root.certificate.subject)
         self.assertEqual(len(inter.chain), 2)
         self.assertEqual(leaf.issuer, inter.certificate.subject)
@@ -369,6 +376,55 @@ class KeyStoreTest(TempDirTest):
         trust = certkit.KeyStore.load_file(ts, STOREPASS)
         self.assertEqual(trust.format, "pkcs12")
         self.assertEqual(trust.get_certificate("myroot"), root.certificate)
+
+
+class KeytoolWorkflowTest(TempDirTest):
+    def test_keytool_csr_signed_and_reply_imported_through_binding(self):
+        path = self.path("node.jks")
+        run("keytool", "-genkeypair", "-keystore", path, "-storetype", "JKS",
+            "-storepass", STOREPASS, "-keypass", "other-key-pass", "-alias", "node",
+            "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=node9, O=Example",
+            "-validity", "30")
+        run("keytool", "-certreq", "-keystore", path, "-storepass", STOREPASS,
+            "-keypass", "other-key-pass", "-alias", "node", "-ext", "SAN=ip:10.1.1.9",
+            "-file", self.path("node.csr"))
+        csr = certkit.CertificateRequest.from_pem(self.read("node.csr"))
+        csr.verify_signature()
+        self.assertEqual(csr.subject["CN"], "node9")
+        self.assertIn("10.1.1.9", csr.sans_text)
+        root = certkit.CertificateAuthority.create_root("CN=Workflow Root")
+        cert = root.sign(csr, "node", days=10)
+        self.assertEqual(cert.ip_addresses, ["10.1.1.9"])
+        store = certkit.KeyStore.load_file(path, STOREPASS)
+        # The key has its own password: locked until unlocked.
+        with self.assertRaises(certkit.BadKeyPasswordError):
+            store.get_key("node")
+        with self.assertRaises(certkit.BadKeyPasswordError) as ctx:
+            store.unlock_key("node", "not-it")
+        self.assertNotIn("not-it", str(ctx.exception))
+        store.unlock_key("node", "other-key-pass")
+        self.assertTrue(cert.matches_key(store.get_key("node")))
+        store.import_ca_reply("node", [cert, root.certificate])
+        store.add_trusted_certificate("ca", root.certificate)
+        store.rename("ca", "cluster-ca")
+        store.add_trusted_certificate("junk", certkit.CertificateAuthority.create_root(
+            "CN=Junk").certificate)
+        del store["junk"]
+        store.save_file(path, "jks", STOREPASS)
+        out = run("keytool", "-list", "-v", "-keystore", path, "-storepass", STOREPASS).stdout
+        self.assertIn("Your keystore contains 2 entries", out)
+        self.assertIn("Alias name: cluster-ca", out)
+        self.assertIn("Certificate chain length: 2", out)
+        self.assertIn(cert.fingerprint("sha256"), out)
+        self.assertNotIn("junk", out)
+        # A merge of a second store; a clash needs overwrite.
+        other = certkit.KeyStore()
+        other.add_trusted_certificate("cluster-ca", root.certificate)
+        merged = certkit.KeyStore.load_file(path, STOREPASS)
+        with self.assertRaises(certkit.AlreadyExistsError):
+            merged.merge(other)
+        merged.merge(other, overwrite=True)
+        self.assertEqual(len(merged), 2)
 
 
 class SslTest(TempDirTest):
