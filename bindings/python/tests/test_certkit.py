@@ -148,6 +148,14 @@ class KeyTest(TempDirTest):
         with self.assertRaises(certkit.NullArgumentError):
             key.type  # closed handle
 
+    def test_every_key_type_generates_and_openssl_agrees(self):
+        for spec, ossl in (("ec:p256", "prime256v1"), ("ec:p384", "secp384r1"),
+                           ("ec:p521", "secp521r1"), ("ed25519", "ED25519")):
+            with certkit.PrivateKey.generate(spec) as key:
+                self.assertEqual(key.type, spec)
+                text = run("openssl", "pkey", "-noout", "-text", input=key.to_pem()).stdout
+                self.assertIn(ossl, text)
+
     def test_bad_input_errors(self):
         with self.assertRaises(certkit.MalformedError) as ctx:
             certkit.PrivateKey.from_pem("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n")
