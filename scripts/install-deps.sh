@@ -10,8 +10,10 @@ PACKAGES=(
   android-libboringssl-dev libabsl-dev catch2 libbenchmark-dev libcli11-dev nlohmann-json3-dev
   # test oracles and peers
   openssl default-jdk-headless postgresql valgrind abigail-tools
+  # Public Suffix List, read by the verifier (wildcard certificates)
+  publicsuffix
   # bindings
-  python3 python3-pytest golang-go
+  python3 golang-go
 )
 
 SUDO=""

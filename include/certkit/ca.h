@@ -26,7 +26,9 @@ struct IssueOptions {
   absl::Time not_before = absl::InfinitePast();
   // Allow notAfter past the issuer's notAfter. When off, asking for more is
   // an error (kInvalidArgument naming both dates): nothing is silently issued
-  // shorter than asked.
+  // shorter than asked. Validity is asked in days, so an excess of at most
+  // one day (a 365-day CA signing a 365-day leaf a minute later) is issued
+  // ending exactly at the issuer's notAfter instead.
   bool allow_beyond_issuer = false;
   // Extra SANs (added to those taken from the CSR per the policy).
   std::vector<SubjectAltName> sans;
@@ -89,6 +91,10 @@ class CertificateAuthority {
   std::vector<Certificate> ChainWithSelf() const;
 
  private:
+  // SignSubject applies the policy to |requested| and issues for |key|.
+  absl::StatusOr<Certificate> SignSubject(const DistinguishedName& requested,
+                                          const PublicKey& key, const Profile& profile,
+                                          const IssueOptions& options) const;
   CertificateAuthority(Certificate cert, PrivateKey key, std::vector<Certificate> chain)
       : cert_(std::move(cert)), key_(std::move(key)), chain_(std::move(chain)) {}
   Certificate cert_;

@@ -2,6 +2,7 @@
 #ifndef CERTKIT_CSR_H_
 #define CERTKIT_CSR_H_
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,7 +26,8 @@ struct CsrRequest {
 
 class CertificateRequest {
  public:
-  // Takes a reference to |req|.
+  // Copies |req| (BoringSSL has no X509_REQ_up_ref); the caller keeps its
+  // own. Copies of a CertificateRequest share one immutable X509_REQ.
   explicit CertificateRequest(X509_REQ* req);
   CertificateRequest(const CertificateRequest&);
   CertificateRequest& operator=(const CertificateRequest&);
@@ -61,10 +63,10 @@ class CertificateRequest {
   Bytes ToDer() const;
   std::string ToPem() const;  // "CERTIFICATE REQUEST"
 
-  X509_REQ* native() const { return req_; }
+  X509_REQ* native() const { return req_.get(); }
 
  private:
-  X509_REQ* req_;
+  std::shared_ptr<X509_REQ> req_;
 };
 
 }  // namespace certkit

@@ -19,11 +19,15 @@ namespace certkit {
 
 using Bytes = std::vector<uint8_t>;
 
-enum class KeyType { kRsa, kEcP256, kEcP384, kEd25519 };
+// kEcP521 is appended (imports and "ec:p521"); the first four values are the
+// original contract.
+enum class KeyType { kRsa, kEcP256, kEcP384, kEd25519, kEcP521 };
 
 // KeySpec names a key to generate. Parse accepts the CLI forms "rsa:2048",
 // "rsa:3072", "rsa:4096", "rsa" (= rsa:2048), "ec:p256", "ec:p384",
-// "ed25519" (case-insensitive; "p256"/"prime256v1"/"secp384r1" too).
+// "ed25519" (case-insensitive; "p256"/"prime256v1"/"secp384r1" too), and
+// "ec:p521". Unknown forms fail with kInvalidArgument, RSA sizes below 2048
+// with kWeakParameter, other RSA sizes with kInvalidArgument.
 struct KeySpec {
   KeyType type = KeyType::kEcP256;
   int rsa_bits = 2048;  // only for kRsa
@@ -135,7 +139,8 @@ class PrivateKey {
                                                   const KeyEncryption& enc = {}) const;
 
   // Sign signs |data| with the key's default algorithm: SHA-256 for RSA
-  // (PKCS#1 v1.5) and P-256, SHA-384 for P-384, pure Ed25519.
+  // (PKCS#1 v1.5) and P-256, SHA-384 for P-384, SHA-512 for P-521, pure
+  // Ed25519. ECDSA signatures are DER-encoded (X9.62 Ecdsa-Sig-Value).
   absl::StatusOr<Bytes> Sign(absl::Span<const uint8_t> data) const;
 
   // MatchesPublicKey reports whether |pub| is this key's public half.
@@ -148,7 +153,8 @@ class PrivateKey {
 };
 
 // DefaultDigest returns the digest certkit signs with for |key|: SHA-256,
-// SHA-384 for P-384, or nullptr (pure signature) for Ed25519.
+// SHA-384 for P-384, SHA-512 for P-521, or nullptr (pure signature) for
+// Ed25519.
 const EVP_MD* DefaultDigest(const PrivateKey& key);
 
 }  // namespace certkit

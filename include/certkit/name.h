@@ -46,6 +46,10 @@ class DistinguishedName {
   static absl::StatusOr<DistinguishedName> ParseSlash(absl::string_view text);
   // FromX509Name copies |name|. Fails with kUnsupported for multi-valued RDNs.
   static absl::StatusOr<DistinguishedName> FromX509Name(const X509_NAME* name);
+  // FromX509NameFlattened copies |name| for display and policy checks: the
+  // attributes of a multi-valued RDN become consecutive RDNs, and a value
+  // that cannot be decoded to UTF-8 is kept as "#" + hex of its bytes.
+  static DistinguishedName FromX509NameFlattened(const X509_NAME* name);
 
   // ToRfc4514 prints "CN=a, OU=b, C=US" (keytool's separator ", "), escaping
   // as RFC 4514 requires. ToSlash prints "/C=US/OU=b/CN=a".

@@ -72,13 +72,38 @@ struct VerifyOptions {
   // certificates made by the seeds' keytool commands (the DataStax driver
   // accepts them). Off by default.
   bool allow_cn_fallback = false;
-  // Maximum number of certificates in the path, anchor included.
+  // Maximum number of certificates in the path, leaf and anchor included.
+  // Self-issued intermediates (RFC 5280 6.1.4 (l): re-keyed CAs) are not
+  // counted; the path builder additionally stops at 32 certificates.
   int max_depth = 10;
   // Accept a leaf that is itself a CA certificate (basicConstraints CA:TRUE).
   bool allow_ca_leaf = false;
   // Accept a trust anchor that is the leaf itself (a pinned self-signed
   // certificate, as the DataStax guide's keytool-made node certs are).
+  // The leaf is then accepted after the leaf rules only (validity, key,
+  // identity, purpose); no issuer is needed. On by default: pinning a node's
+  // own self-signed certificate is the common cluster set-up.
   bool allow_self_signed_leaf_anchor = true;
+  // Apply the CA/Browser Forum Baseline Requirements' subscriber and root
+  // rules on top of RFC 5280 (the "web PKI" profile): the leaf must carry an
+  // extendedKeyUsage (non-critical, without anyExtendedKeyUsage) when a
+  // purpose is asked for, must be X.509 v3, its subject CN (if any) must be
+  // one of its SAN values, a SAN must not be critical when the subject is
+  // non-empty, and trust anchors must not carry an extendedKeyUsage or an
+  // authorityKeyIdentifier other than a keyIdentifier equal to their SKI.
+  // Off by default because cluster certificates routinely have a CN ("node",
+  // a user name) that is not a SAN, and keytool-made certificates have no
+  // EKU. The x509-limbo runner turns it on.
+  bool webpki_profile = false;
+  // Certificate revocation lists (each PEM "X509 CRL" or DER) supplied by the
+  // caller. For every non-anchor certificate in the path, each CRL whose
+  // issuer is that certificate's issuer is validated (signature by the
+  // issuer, cRLSign when the issuer has keyUsage, v2 with a non-critical
+  // cRLNumber, no unknown critical extension, thisUpdate not in the future)
+  // and a listed serial fails the path (kPolicyViolation, "revoked"). A
+  // certificate without a matching CRL is not treated as revoked. A CRL that
+  // cannot be parsed fails verification with kMalformed.
+  std::vector<std::string> crls;
 };
 
 struct VerifyResult {

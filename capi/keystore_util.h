@@ -1,0 +1,32 @@
+// capi/keystore_util.h (internal): key store helpers shared by the keystore
+// functions and the SSL shim.
+#ifndef CERTKIT_CAPI_KEYSTORE_UTIL_H_
+#define CERTKIT_CAPI_KEYSTORE_UTIL_H_
+
+#include <optional>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "certkit/certkit.h"
+#include "certkit/keystore.h"
+
+namespace certkit {
+namespace capi {
+
+// ToStoreFormat maps the C enum (kInvalidArgument for unknown values).
+absl::StatusOr<StoreFormat> ToStoreFormat(CertkitStoreFormat format);
+// ToSaveOptions maps CERTKIT_SAVE_* flags.
+SaveOptions ToSaveOptions(unsigned flags);
+// FindEntry returns the entry |alias| or kNotFound naming it.
+absl::StatusOr<const KeyStoreEntry*> FindEntry(const KeyStore& store, absl::string_view alias);
+// FindKeyEntry returns key entry |alias|, or the only key entry when |alias|
+// is nullopt (kInvalidArgument when there are several, kNotFound for none).
+absl::StatusOr<const KeyStoreEntry*> FindKeyEntry(const KeyStore& store,
+                                                  std::optional<absl::string_view> alias);
+// EntryKey returns the unlocked key of a key entry (kBadKeyPassword when locked).
+absl::StatusOr<PrivateKey> EntryKey(const KeyStoreEntry& entry);
+
+}  // namespace capi
+}  // namespace certkit
+
+#endif  // CERTKIT_CAPI_KEYSTORE_UTIL_H_

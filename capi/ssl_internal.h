@@ -1,0 +1,52 @@
+// capi/ssl_internal.h (internal): the CertkitSsl object shared by the driver
+// shim (ssl.cc) and the BoringSSL adapter (boringssl.cc).
+#ifndef CERTKIT_CAPI_SSL_INTERNAL_H_
+#define CERTKIT_CAPI_SSL_INTERNAL_H_
+
+#include <atomic>
+#include <optional>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+#include "certkit/cert.h"
+#include "certkit/certkit.h"
+#include "certkit/key.h"
+#include "certkit/verify.h"
+
+namespace certkit {
+namespace capi {
+
+// SslConfig is a consistent copy of a CertkitSsl's settings.
+struct SslConfig {
+  std::vector<Certificate> trusted;
+  std::vector<Certificate> chain;  // own certificate, leaf first
+  std::optional<PrivateKey> key;
+  int flags = CERTKIT_SSL_VERIFY_PEER_CERT;
+  int min_version = CERTKIT_SSL_VERSION_TLS1_2;
+  int max_version = CERTKIT_SSL_VERSION_TLS1_3;
+};
+
+// VerifyPeerChain applies |config|'s flags to |peer_chain| (leaf first).
+// |purpose| is the role the peer plays (kServerAuth when we are the client).
+// |peer| is the address/host name for the identity flags (nullopt: none given).
+absl::Status VerifyPeerChain(const SslConfig& config,
+                             const std::vector<Certificate>& peer_chain,
+                             std::optional<absl::string_view> peer, Purpose purpose);
+
+}  // namespace capi
+}  // namespace certkit
+
+struct CertkitSsl {
+  std::atomic<int> references{1};
+  mutable absl::Mutex mu;
+  certkit::capi::SslConfig config ABSL_GUARDED_BY(mu);
+
+  certkit::capi::SslConfig Snapshot() const {
+    absl::MutexLock lock(&mu);
+    return config;
+  }
+};
+
+#endif  // CERTKIT_CAPI_SSL_INTERNAL_H_

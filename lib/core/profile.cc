@@ -1,0 +1,73 @@
+#include "certkit/profile.h"
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "certkit/cert.h"
+#include "certkit/error.h"
+
+namespace certkit {
+
+Profile Profile::Node() {
+  Profile p;
+  p.name = "node";
+  p.key_usage = kKuDigitalSignature | kKuKeyEncipherment;
+  p.extended_key_usage = {kEkuServerAuth, kEkuClientAuth};
+  p.require_san = true;
+  return p;
+}
+
+Profile Profile::Server() {
+  Profile p = Node();
+  p.name = "server";
+  p.extended_key_usage = {kEkuServerAuth};
+  return p;
+}
+
+Profile Profile::Client() {
+  Profile p;
+  p.name = "client";
+  p.key_usage = kKuDigitalSignature | kKuKeyEncipherment;
+  p.extended_key_usage = {kEkuClientAuth};
+  return p;
+}
+
+Profile Profile::Intermediate(std::optional<int> path_len) {
+  Profile p;
+  p.name = "intermediate";
+  p.is_ca = true;
+  p.path_len = path_len;
+  p.key_usage = kKuKeyCertSign | kKuCrlSign | kKuDigitalSignature;
+  p.allow_sans = false;
+  p.default_days = 1825;
+  return p;
+}
+
+Profile Profile::Root(std::optional<int> path_len) {
+  Profile p = Intermediate(path_len);
+  p.name = "root";
+  p.default_days = 3650;
+  return p;
+}
+
+absl::StatusOr<Profile> Profile::ByName(absl::string_view name) {
+  const std::string lower = absl::AsciiStrToLower(name);
+  if (lower == "node") return Node();
+  if (lower == "server") return Server();
+  if (lower == "client") return Client();
+  if (lower == "intermediate") return Intermediate();
+  return MakeError(ErrorKind::kInvalidArgument,
+                   absl::StrCat("unknown profile '", name,
+                                "'; valid profiles: node, server, client, intermediate"));
+}
+
+SigningPolicy SigningPolicy::Cockroach() {
+  SigningPolicy p;
+  p.fields = {{"O", Rule::kSupplied}, {"CN", Rule::kSupplied}};
+  p.keep_unlisted = true;
+  p.copy_csr_sans = true;
+  return p;
+}
+
+SigningPolicy SigningPolicy::Permissive() { return SigningPolicy(); }
+
+}  // namespace certkit

@@ -1,0 +1,45 @@
+// lib/core/x509_ext.h (internal): building and reading the X.509v3
+// extensions certkit writes into CSRs and certificates.
+#ifndef CERTKIT_LIB_CORE_X509_EXT_H_
+#define CERTKIT_LIB_CORE_X509_EXT_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "certkit/name.h"
+#include "openssl/x509.h"
+#include "openssl/x509v3.h"
+
+namespace certkit {
+namespace x509ext {
+
+using ExtensionPtr = bssl::UniquePtr<X509_EXTENSION>;
+
+// SubjectAltNames encodes |sans|; critical when |subject_empty| (RFC 5280
+// 4.2.1.6).
+absl::StatusOr<ExtensionPtr> SubjectAltNames(const std::vector<SubjectAltName>& sans,
+                                             bool subject_empty);
+// KeyUsage encodes a KeyUsageBit set (cert.h) as a critical keyUsage.
+absl::StatusOr<ExtensionPtr> KeyUsage(uint32_t bits);
+// ExtendedKeyUsage encodes dotted OIDs (kInvalidArgument for a bad OID).
+absl::StatusOr<ExtensionPtr> ExtendedKeyUsage(const std::vector<std::string>& oids);
+// BasicConstraints encodes a critical basicConstraints.
+absl::StatusOr<ExtensionPtr> BasicConstraints(bool is_ca, std::optional<int> path_len);
+// SubjectKeyId / AuthorityKeyId encode a keyIdentifier (non-critical).
+absl::StatusOr<ExtensionPtr> SubjectKeyId(const std::vector<uint8_t>& id);
+absl::StatusOr<ExtensionPtr> AuthorityKeyId(const std::vector<uint8_t>& id);
+
+// KeyUsageBits converts a decoded keyUsage BIT STRING to a KeyUsageBit set.
+uint32_t KeyUsageBits(const ASN1_BIT_STRING* bits);
+// OidList converts a decoded extKeyUsage to dotted OIDs.
+std::vector<std::string> OidList(const EXTENDED_KEY_USAGE* eku);
+// OidText returns the dotted form of |obj|.
+std::string OidText(const ASN1_OBJECT* obj);
+
+}  // namespace x509ext
+}  // namespace certkit
+
+#endif  // CERTKIT_LIB_CORE_X509_EXT_H_

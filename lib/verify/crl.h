@@ -1,0 +1,36 @@
+// lib/verify/crl.h: revocation checking with caller-supplied CRLs
+// (RFC 5280 section 5 and 6.3, restricted to complete CRLs issued directly
+// by the certificate's issuer).
+#ifndef CERTKIT_LIB_VERIFY_CRL_H_
+#define CERTKIT_LIB_VERIFY_CRL_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "openssl/x509.h"
+#include "verify/parsed_cert.h"
+
+namespace certkit {
+namespace verify_internal {
+
+using CrlList = std::vector<bssl::UniquePtr<X509_CRL>>;
+
+// ParseCrls decodes each entry (PEM "X509 CRL" or DER). kMalformed names the
+// index of a CRL that cannot be parsed.
+absl::StatusOr<CrlList> ParseCrls(const std::vector<std::string>& crls);
+
+// CheckRevocation checks |cert| (issued by |issuer|) against every CRL whose
+// issuer name is |issuer|'s subject: the CRL must verify with the issuer's
+// key (5.1.1.3), the issuer's keyUsage (if any) must assert cRLSign
+// (6.3.3 (f)), the CRL must be v2 with a non-critical cRLNumber (5.2.3) and
+// no unknown critical extension (5.2), thisUpdate must not be after |now|;
+// then a listed serial (5.1.2.6) fails with kPolicyViolation ("revoked").
+absl::Status CheckRevocation(const ParsedCert& cert, const ParsedCert& issuer, const CrlList& crls,
+                             int64_t now, const std::string& where);
+
+}  // namespace verify_internal
+}  // namespace certkit
+
+#endif  // CERTKIT_LIB_VERIFY_CRL_H_

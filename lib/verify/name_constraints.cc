@@ -1,0 +1,243 @@
+// lib/verify/name_constraints.cc: RFC 5280 4.2.1.10 name constraints.
+#include "verify/name_constraints.h"
+
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "certkit/error.h"
+#include "openssl/mem.h"
+#include "openssl/obj.h"
+#include "openssl/x509.h"
+
+namespace certkit {
+namespace verify_internal {
+namespace {
+
+absl::Status NcError(const std::string& msg) { return MakeError(ErrorKind::kNameConstraints, msg); }
+
+bool ValidIpConstraint(const std::string& v) {
+  if (v.size() != 8 && v.size() != 32) return false;
+  const size_t half = v.size() / 2;
+  // 4.2.1.10: address then mask; the mask must be a CIDR prefix.
+  bool seen_zero = false;
+  for (size_t i = half; i < v.size(); ++i) {
+    const unsigned char m = static_cast<unsigned char>(v[i]);
+    for (int bit = 7; bit >= 0; --bit) {
+      const bool one = (m >> bit) & 1;
+      if (one && seen_zero) return false;
+      if (!one) seen_zero = true;
+    }
+  }
+  return true;
+}
+
+bool IpWithin(const std::string& ip, const std::string& constraint) {
+  if (constraint.size() != 2 * ip.size()) return false;  // different family
+  const size_t n = ip.size();
+  for (size_t i = 0; i < n; ++i) {
+    const unsigned char mask = static_cast<unsigned char>(constraint[n + i]);
+    if ((static_cast<unsigned char>(ip[i]) & mask) != (static_cast<unsigned char>(constraint[i]) & mask)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// EmailWithin implements the three rfc822Name constraint forms of 4.2.1.10:
+// a mailbox (exact; the local part is case-sensitive and taken literally,
+// '*' included), a host (the address's domain equals it), ".domain" (any
+// subdomain).
+bool EmailWithin(const std::string& addr, const std::string& constraint) {
+  const size_t at = addr.rfind('@');
+  if (at == std::string::npos) return false;
+  const std::string local = addr.substr(0, at);
+  const std::string domain = AsciiLower(addr.substr(at + 1));
+  const size_t cat = constraint.rfind('@');
+  if (cat != std::string::npos) {
+    return constraint.substr(0, cat) == local && AsciiLower(constraint.substr(cat + 1)) == domain;
+  }
+  const std::string c = AsciiLower(constraint);
+  if (!c.empty() && c[0] == '.') return absl::EndsWith(domain, c);
+  return domain == c;
+}
+
+std::string CanonicalValue(const ASN1_STRING* s) {
+  unsigned char* utf8 = nullptr;
+  const int n = ASN1_STRING_to_UTF8(&utf8, s);
+  std::string out = n >= 0 ? std::string(reinterpret_cast<char*>(utf8), static_cast<size_t>(n)) : "";
+  OPENSSL_free(utf8);
+  // Case-insensitive, whitespace-collapsed comparison (RFC 5280 7.1, simplified).
+  std::string folded;
+  bool space = false;
+  for (char c : std::string(absl::StripAsciiWhitespace(out))) {
+    if (absl::ascii_isspace(static_cast<unsigned char>(c))) {
+      space = true;
+      continue;
+    }
+    if (space) folded.push_back(' ');
+    space = false;
+    folded.push_back(absl::ascii_tolower(static_cast<unsigned char>(c)));
+  }
+  return folded;
+}
+
+bssl::UniquePtr<X509_NAME> NameFromDer(const std::string& der) {
+  const uint8_t* p = reinterpret_cast<const uint8_t*>(der.data());
+  return bssl::UniquePtr<X509_NAME>(d2i_X509_NAME(nullptr, &p, static_cast<long>(der.size())));
+}
+
+// DirectoryWithin: the constraint's RDNs are a prefix of the name's.
+bool DirectoryWithin(const std::string& name_der, const std::string& constraint_der) {
+  auto name = NameFromDer(name_der);
+  auto base = NameFromDer(constraint_der);
+  if (!name || !base) return false;
+  const int nb = X509_NAME_entry_count(base.get());
+  if (nb > X509_NAME_entry_count(name.get())) return false;
+  for (int i = 0; i < nb; ++i) {
+    const X509_NAME_ENTRY* a = X509_NAME_get_entry(name.get(), i);
+    const X509_NAME_ENTRY* b = X509_NAME_get_entry(base.get(), i);
+    if (OBJ_cmp(X509_NAME_ENTRY_get_object(a), X509_NAME_ENTRY_get_object(b)) != 0 ||
+        CanonicalValue(X509_NAME_ENTRY_get_data(a)) != CanonicalValue(X509_NAME_ENTRY_get_data(b))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+enum class Mode { kPermitted, kExcluded };
+
+// Within reports whether |name| lies in subtree |base| (same type). For a
+// wildcard DNS SAN the answer is conservative in the direction that rejects:
+// for permitted subtrees every name the pattern could match must be inside,
+// for excluded subtrees any overlap counts.
+bool Within(const GeneralName& name, const GeneralName& base, Mode mode) {
+  switch (name.type) {
+    case NameType::kDns: {
+      const std::string n = AsciiLower(name.value);
+      const std::string b = AsciiLower(base.value);
+      if (absl::StartsWith(n, "*.")) {
+        const std::string rest = n.substr(2);
+        if (DnsNameWithin(rest, b)) return true;  // pattern wholly inside
+        // Excluded: the base itself (or below it) may be one of the names
+        // the pattern matches.
+        return mode == Mode::kExcluded && absl::EndsWith(b, "." + rest);
+      }
+      return DnsNameWithin(n, b);
+    }
+    case NameType::kIp:
+      return IpWithin(name.value, base.value);
+    case NameType::kEmail:
+      return EmailWithin(name.value, base.value);
+    case NameType::kDirectory:
+      return DirectoryWithin(name.value, base.value);
+    default:
+      return false;
+  }
+}
+
+bool Processed(NameType t) {
+  return t == NameType::kDns || t == NameType::kIp || t == NameType::kEmail ||
+         t == NameType::kDirectory;
+}
+
+}  // namespace
+
+bool DnsNameWithin(const std::string& name, const std::string& base) {
+  if (base.empty()) return true;
+  const std::string n = AsciiLower(name), b = AsciiLower(base);
+  return n == b || absl::EndsWith(n, "." + b);
+}
+
+absl::Status ValidateNameConstraints(const NameConstraintsExt& nc) {
+  if (!nc.defect.ok()) return Annotate(nc.defect, "nameConstraints");
+  for (const auto* list : {&nc.permitted, &nc.excluded}) {
+    for (const GeneralSubtree& st : *list) {
+      const GeneralName& b = st.base;
+      bool ok = true;
+      switch (b.type) {
+        case NameType::kDns:
+          ok = b.value.empty() || IsValidDnsName(b.value, /*allow_wildcard=*/false);
+          break;
+        case NameType::kIp:
+          ok = ValidIpConstraint(b.value);
+          break;
+        case NameType::kEmail:
+          if (b.value.find('@') != std::string::npos) {
+            ok = IsValidEmail(b.value);
+          } else if (!b.value.empty() && b.value[0] == '.') {
+            ok = IsValidDnsName(b.value.substr(1), false);
+          } else {
+            ok = IsValidDnsName(b.value, false);
+          }
+          break;
+        default:
+          break;
+      }
+      if (!ok) {
+        return NcError(absl::StrCat("nameConstraints ", list == &nc.permitted ? "permitted" : "excluded",
+                                    " subtree ", Describe(b), " is not a valid ", NameTypeName(b.type),
+                                    " constraint (RFC 5280 4.2.1.10)"));
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckNameConstraints(const NameConstraintsExt& nc, const std::string& ca,
+                                  const ParsedCert& cert, bool is_leaf, long* budget) {
+  std::vector<GeneralName> names = cert.sans;
+  if (!cert.subject_empty) names.push_back({NameType::kDirectory, cert.subject_der});
+  for (const std::string& e : cert.subject_emails) names.push_back({NameType::kEmail, e});
+  if (is_leaf && !cert.san_present) {
+    // Without SANs a client may fall back to the CN: constrain it too.
+    for (const std::string& cn : cert.common_names) {
+      std::string ip;
+      if (ParseIpAddress(cn, &ip)) {
+        names.push_back({NameType::kIp, ip});
+      } else if (IsValidDnsName(cn, /*allow_wildcard=*/true)) {
+        names.push_back({NameType::kDns, cn});
+      }
+    }
+  }
+  for (const GeneralName& name : names) {
+    bool has_permitted_of_type = false, permitted = false;
+    for (const GeneralSubtree& st : nc.permitted) {
+      if (st.base.type != name.type) continue;
+      if (!Processed(name.type)) {
+        return NcError(absl::StrCat("issuer ", ca, " constrains ", NameTypeName(name.type),
+                                    " names, which certkit cannot process, and the certificate has one"));
+      }
+      if (--*budget < 0) {
+        return MakeError(ErrorKind::kLimitExceeded, "too many name constraint comparisons");
+      }
+      has_permitted_of_type = true;
+      if (Within(name, st.base, Mode::kPermitted)) {
+        permitted = true;
+        break;
+      }
+    }
+    if (has_permitted_of_type && !permitted) {
+      return NcError(absl::StrCat(Describe(name), " is outside the permitted subtrees of issuer ", ca));
+    }
+    for (const GeneralSubtree& st : nc.excluded) {
+      if (st.base.type != name.type) continue;
+      if (!Processed(name.type)) {
+        return NcError(absl::StrCat("issuer ", ca, " constrains ", NameTypeName(name.type),
+                                    " names, which certkit cannot process, and the certificate has one"));
+      }
+      if (--*budget < 0) {
+        return MakeError(ErrorKind::kLimitExceeded, "too many name constraint comparisons");
+      }
+      if (Within(name, st.base, Mode::kExcluded)) {
+        return NcError(absl::StrCat(Describe(name), " is in the excluded subtree ", Describe(st.base),
+                                    " of issuer ", ca));
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace verify_internal
+}  // namespace certkit

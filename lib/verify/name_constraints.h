@@ -1,0 +1,40 @@
+// lib/verify/name_constraints.h: RFC 5280 4.2.1.10 / 6.1.3 (b)-(c) name
+// constraints.
+#ifndef CERTKIT_LIB_VERIFY_NAME_CONSTRAINTS_H_
+#define CERTKIT_LIB_VERIFY_NAME_CONSTRAINTS_H_
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "verify/parsed_cert.h"
+
+namespace certkit {
+namespace verify_internal {
+
+// ValidateNameConstraints checks the syntax of a CA's constraints: DNS bases
+// are hostnames (no wildcard, no leading period), IP bases are address+mask
+// with a contiguous mask, email bases are a mailbox, a host or ".domain".
+// kNameConstraints naming the bad base.
+absl::Status ValidateNameConstraints(const NameConstraintsExt& nc);
+
+// CheckNameConstraints applies |nc| (from the CA described by |ca|) to every
+// name of |cert|: its SANs, its subject DN (directoryName), subject
+// emailAddress attributes, and, for the leaf without a SAN extension, subject CNs
+// that are hostnames or IP addresses. DNS wildcards in SANs must lie wholly
+// inside a permitted subtree and must not overlap an excluded one (the
+// defensive reading of CVE-2025-61727). Constraints on name forms certkit
+// does not process (URI, otherName, ...) fail when the certificate carries a
+// name of that form. |budget| counts name/constraint comparisons across the
+// whole verification; exhausting it fails with kLimitExceeded (quadratic
+// blow-up, x509-limbo nc-dos). Violations fail with kNameConstraints.
+absl::Status CheckNameConstraints(const NameConstraintsExt& nc, const std::string& ca,
+                                  const ParsedCert& cert, bool is_leaf, long* budget);
+
+// DnsNameWithin reports whether |name| equals |base| or is a subdomain of it
+// (case-insensitive); an empty |base| contains every name.
+bool DnsNameWithin(const std::string& name, const std::string& base);
+
+}  // namespace verify_internal
+}  // namespace certkit
+
+#endif  // CERTKIT_LIB_VERIFY_NAME_CONSTRAINTS_H_

@@ -1,0 +1,97 @@
+// lib/verify/verify.cc: the public entry points of certkit/verify.h.
+#include "certkit/verify.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "certkit/error.h"
+#include "verify/crl.h"
+#include "verify/general_names.h"
+#include "verify/parsed_cert.h"
+#include "verify/path_builder.h"
+#include "verify/rules.h"
+#include "verify/trust_index.h"
+
+namespace certkit {
+
+using verify_internal::ParsedCert;
+
+PeerIdentity PeerIdentity::Host(std::string host) {
+  std::string octets;
+  if (verify_internal::ParseIpAddress(host, &octets)) {
+    if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+      host = host.substr(1, host.size() - 2);
+    }
+    return Ip(std::move(host));
+  }
+  return Dns(std::move(host));
+}
+
+void TrustStore::Index::Add(const Certificate& anchor) {
+  auto cert = verify_internal::Parse(anchor);
+  if (by_der.count(cert->der)) return;  // already trusted
+  const size_t i = anchors.size();
+  anchors.push_back(anchor);
+  by_subject.emplace(cert->subject_hash, i);
+  by_der.emplace(cert->der, i);
+  parsed.push_back(std::move(cert));
+}
+
+TrustStore::TrustStore() : index_(std::make_shared<Index>()) {}
+TrustStore::TrustStore(std::vector<Certificate> anchors) : TrustStore() {
+  for (const Certificate& a : anchors) index_->Add(a);
+}
+TrustStore::TrustStore(const TrustStore&) = default;
+TrustStore& TrustStore::operator=(const TrustStore&) = default;
+TrustStore::TrustStore(TrustStore&& o) noexcept : index_(std::move(o.index_)) {
+  o.index_ = std::make_shared<Index>();
+}
+TrustStore& TrustStore::operator=(TrustStore&& o) noexcept {
+  index_.swap(o.index_);
+  return *this;
+}
+TrustStore::~TrustStore() = default;
+
+void TrustStore::Add(const Certificate& anchor) {
+  // Copies share the index; copy it before the first change (copy-on-write),
+  // so a store handed to other threads never changes under them.
+  if (index_.use_count() > 1) index_ = std::make_shared<Index>(*index_);
+  index_->Add(anchor);
+}
+const std::vector<Certificate>& TrustStore::anchors() const { return index_->anchors; }
+size_t TrustStore::size() const { return index_->anchors.size(); }
+
+absl::StatusOr<VerifyResult> Verify(const Certificate& leaf,
+                                    const std::vector<Certificate>& intermediates,
+                                    const TrustStore& trust, const VerifyOptions& options) {
+  if (leaf.native() == nullptr) return MakeError(ErrorKind::kInvalidArgument, "leaf certificate is null");
+  if (options.max_depth < 1) {
+    return MakeError(ErrorKind::kInvalidArgument, absl::StrCat("max_depth ", options.max_depth, " is < 1"));
+  }
+  // Validation time at one-second granularity: floor, so a time within the
+  // notAfter second is still valid (RFC 5280 4.1.2.5, x509-limbo).
+  const absl::Time at = options.at == absl::InfinitePast() ? absl::Now() : options.at;
+  const int64_t now = absl::ToUnixSeconds(at);
+  auto crls = verify_internal::ParseCrls(options.crls);
+  if (!crls.ok()) return crls.status();
+
+  auto parsed_leaf = verify_internal::Parse(leaf);
+  if (auto s = verify_internal::CheckLeaf(*parsed_leaf, options, now); !s.ok()) return s;
+
+  // A pinned leaf: the leaf is itself a trust anchor.
+  if (options.allow_self_signed_leaf_anchor && trust.index().by_der.count(parsed_leaf->der)) {
+    return VerifyResult{{leaf}};
+  }
+
+  std::vector<std::shared_ptr<const ParsedCert>> pool;
+  pool.reserve(intermediates.size());
+  for (const Certificate& c : intermediates) {
+    if (c.native() != nullptr) pool.push_back(verify_internal::Parse(c));
+  }
+  auto path = verify_internal::BuildPath(parsed_leaf, pool, trust, options, *crls, now);
+  if (!path.ok()) return path.status();
+  VerifyResult result;
+  for (const auto& c : *path) result.chain.push_back(c->cert);
+  return result;
+}
+
+}  // namespace certkit

@@ -1,0 +1,88 @@
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+
+#include "certkit/error.h"
+#include "certkit/file.h"
+#include "support/oracle.h"
+
+using certkit::ErrorKind;
+using certkit::GetErrorKind;
+
+TEST_CASE("WriteFileAtomic creates the file with the requested mode", "[file]") {
+  certkit_test::TempDir dir;
+  const std::string path = dir.File("node.key");
+  REQUIRE(certkit::WriteFileAtomic(path, std::string("secret"), {certkit::kPrivateFileMode}).ok());
+  CHECK(certkit_test::ReadString(path) == "secret");
+  CHECK(certkit_test::FileMode(path) == 0600);
+
+  const std::string pub = dir.File("node.crt");
+  REQUIRE(certkit::WriteFileAtomic(pub, std::string("cert"), {certkit::kPublicFileMode}).ok());
+  CHECK(certkit_test::FileMode(pub) == 0644);
+}
+
+TEST_CASE("WriteFileAtomic leaves no temp file behind and replaces atomically", "[file]") {
+  certkit_test::TempDir dir;
+  const std::string path = dir.File("store.jks");
+  REQUIRE(certkit::WriteFileAtomic(path, std::string("one")).ok());
+  REQUIRE(certkit::WriteFileAtomic(path, std::string("two")).ok());
+  CHECK(certkit_test::ReadString(path) == "two");
+  certkit_test::ProcessResult ls = certkit_test::Run({"ls", "-A", dir.path()});
+  CHECK(ls.out == "store.jks\n");
+}
+
+TEST_CASE("WriteFileAtomic refuses to overwrite when asked not to", "[file]") {
+  certkit_test::TempDir dir;
+  const std::string path = dir.File("ca.key");
+  certkit_test::WriteString(path, "original");
+  certkit::WriteOptions options;
+  options.overwrite = false;
+  absl::Status s = certkit::WriteFileAtomic(path, std::string("new"), options);
+  CHECK(GetErrorKind(s) == ErrorKind::kAlreadyExists);
+  CHECK(std::string(s.message()).find(path) != std::string::npos);
+  CHECK(certkit_test::ReadString(path) == "original");
+  certkit_test::ProcessResult ls = certkit_test::Run({"ls", "-A", dir.path()});
+  CHECK(ls.out == "ca.key\n");
+}
+
+TEST_CASE("WriteFileAtomic into a missing directory fails and names the path", "[file]") {
+  certkit_test::TempDir dir;
+  const std::string path = dir.File("missing/x.pem");
+  absl::Status s = certkit::WriteFileAtomic(path, std::string("x"));
+  CHECK(GetErrorKind(s) == ErrorKind::kNotFound);
+  CHECK(std::string(s.message()).find("x.pem") != std::string::npos);
+}
+
+TEST_CASE("WriteFileAtomic keeps the original when the target is a directory", "[file]") {
+  certkit_test::TempDir dir;
+  const std::string path = dir.File("sub");
+  REQUIRE(mkdir(path.c_str(), 0755) == 0);
+  certkit_test::WriteString(path + "/keep", "data");
+  absl::Status s = certkit::WriteFileAtomic(path, std::string("x"));
+  CHECK_FALSE(s.ok());
+  CHECK(certkit_test::ReadString(path + "/keep") == "data");
+  certkit_test::ProcessResult ls = certkit_test::Run({"ls", "-A", dir.path()});
+  CHECK(ls.out == "sub\n");
+}
+
+TEST_CASE("ReadFile reports missing files, directories and the size limit", "[file]") {
+  certkit_test::TempDir dir;
+  CHECK(GetErrorKind(certkit::ReadFile(dir.File("nope")).status()) == ErrorKind::kNotFound);
+  CHECK(GetErrorKind(certkit::ReadFile(dir.path()).status()) == ErrorKind::kInvalidArgument);
+  certkit_test::WriteString(dir.File("big"), std::string(100, 'a'));
+  CHECK(GetErrorKind(certkit::ReadFile(dir.File("big"), 99).status()) == ErrorKind::kLimitExceeded);
+  absl::StatusOr<std::vector<uint8_t>> ok = certkit::ReadFile(dir.File("big"), 100);
+  REQUIRE(ok.ok());
+  CHECK(ok->size() == 100);
+}
+
+TEST_CASE("MakePrivateDirectory creates parents and restricts to 0700", "[file]") {
+  certkit_test::TempDir dir;
+  const std::string path = dir.File("a/b/ca-private");
+  REQUIRE(certkit::MakePrivateDirectory(path).ok());
+  CHECK(certkit_test::FileMode(path) == 0700);
+  REQUIRE(chmod(path.c_str(), 0755) == 0);
+  REQUIRE(certkit::MakePrivateDirectory(path).ok());
+  CHECK(certkit_test::FileMode(path) == 0700);
+}
