@@ -28,7 +28,6 @@
 #include "absl/time/time.h"
 #include "certkit/error.h"
 #include "certkit/verify.h"
-#include "openssl/pem.h"
 #include "support/oracle.h"
 
 namespace {
@@ -36,10 +35,9 @@ namespace {
 using certkit::Certificate;
 
 bool ParsePem(const std::string& pem, std::vector<Certificate>* out) {
-  bssl::UniquePtr<BIO> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
-  bssl::UniquePtr<X509> x(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
-  if (!x) return false;
-  out->emplace_back(x.get());
+  auto cert = Certificate::FromPem(pem);
+  if (!cert.ok()) return false;
+  out->push_back(*cert);
   return true;
 }
 

@@ -1,0 +1,379 @@
+// tests/verify/verify_rules_test.cc: one test per verifier rule, with
+// certificates built to break exactly that rule (test_certs.h).
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "absl/strings/match.h"
+#include "absl/time/time.h"
+#include "certkit/error.h"
+#include "certkit/verify.h"
+#include "test_certs.h"
+
+namespace {
+
+using certkit::ErrorKind;
+using certkit::GetErrorKind;
+using certkit::PeerIdentity;
+using certkit::Purpose;
+using certkit::VerifyOptions;
+using verify_test::Intermediate;
+using verify_test::Leaf;
+using verify_test::Make;
+using verify_test::Root;
+using verify_test::Spec;
+using verify_test::TestCert;
+
+absl::StatusOr<certkit::VerifyResult> Run(const TestCert& leaf, const std::vector<const TestCert*>& inters,
+                                          const std::vector<const TestCert*>& anchors,
+                                          VerifyOptions o = {}) {
+  std::vector<certkit::Certificate> pool, trust;
+  for (const TestCert* c : inters) pool.push_back(c->cert());
+  for (const TestCert* c : anchors) trust.push_back(c->cert());
+  return certkit::Verify(leaf.cert(), pool, certkit::TrustStore(trust), o);
+}
+
+ErrorKind Kind(const absl::StatusOr<certkit::VerifyResult>& r) { return GetErrorKind(r.status()); }
+
+VerifyOptions Server(const std::string& host) {
+  VerifyOptions o;
+  o.purpose = Purpose::kServerAuth;
+  o.identity = PeerIdentity::Host(host);
+  return o;
+}
+
+Spec LeafSpec(const std::string& san = "DNS:node1.example.com") {
+  Spec s;
+  s.cn = "node1";
+  s.extensions = {{"basicConstraints", "critical,CA:FALSE"},
+                  {"keyUsage", "critical,digitalSignature,keyEncipherment"},
+                  {"extendedKeyUsage", "serverAuth,clientAuth"},
+                  {"subjectAltName", san}};
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("valid chain with intermediate verifies and returns the path") {
+  const TestCert root = Root(), ica = Intermediate(root), leaf = Leaf(ica);
+  auto r = Run(leaf, {&ica}, {&root}, Server("node1.example.com"));
+  REQUIRE(r.ok());
+  REQUIRE(r->chain.size() == 3);
+  CHECK(r->chain[0] == leaf.cert());
+  CHECK(r->chain[2] == root.cert());
+  CHECK(Run(leaf, {&ica}, {&root}, Server("10.0.0.1")).ok());
+}
+
+TEST_CASE("validity: expired, not yet valid, notAfter inclusive") {
+  const TestCert root = Root(), ica = Intermediate(root), leaf = Leaf(ica);
+  VerifyOptions o = Server("node1.example.com");
+  CHECK(Run(leaf, {&ica}, {&root}, o).ok());
+  // The intermediate and root were made "now"; pick times inside them.
+  Spec s2 = LeafSpec();
+  const time_t now = time(nullptr);
+  s2.not_before = now - 10;
+  s2.not_after = now + 100;
+  const TestCert exact = Make(std::move(s2), &ica);
+  o.at = absl::FromUnixSeconds(now + 100);
+  CHECK(Run(exact, {&ica}, {&root}, o).ok());
+  o.at = absl::FromUnixSeconds(now + 101);
+  auto expired = Run(exact, {&ica}, {&root}, o);
+  CHECK(Kind(expired) == ErrorKind::kCertExpired);
+  CHECK(absl::StrContains(expired.status().message(), "notAfter"));
+  o.at = absl::FromUnixSeconds(now - 11);
+  CHECK(Kind(Run(exact, {&ica}, {&root}, o)) == ErrorKind::kCertNotYetValid);
+  // An expired intermediate is reported as such.
+  o.at = absl::InfinitePast();
+  Spec is;
+  is.cn = "Old Intermediate";
+  is.not_before = now - 1000;
+  is.not_after = now - 500;
+  is.extensions = {{"basicConstraints", "critical,CA:TRUE"}, {"keyUsage", "critical,keyCertSign"}};
+  const TestCert old_ica = Make(std::move(is), &root);
+  const TestCert leaf2 = Leaf(old_ica);
+  auto r = Run(leaf2, {&old_ica}, {&root}, o);
+  CHECK(Kind(r) == ErrorKind::kCertExpired);
+  CHECK(absl::StrContains(r.status().message(), "intermediate #1"));
+}
+
+TEST_CASE("unknown issuer and bad signature") {
+  const TestCert root = Root(), other = Root("Other Root"), ica = Intermediate(root), leaf = Leaf(ica);
+  auto r = Run(leaf, {}, {&root}, Server("node1.example.com"));
+  CHECK(Kind(r) == ErrorKind::kUnknownIssuer);
+  CHECK(absl::StrContains(r.status().message(), "Test Intermediate"));
+  CHECK(Kind(Run(leaf, {&ica}, {&other})) == ErrorKind::kUnknownIssuer);
+  // Same issuer name, signed by a different key, no AKI to tell them apart.
+  auto forger = verify_test::NewEcKey();
+  Spec s = LeafSpec();
+  s.add_aki = false;
+  s.version = 3;
+  const TestCert forged = Make(std::move(s), &ica, forger.get());
+  auto bad = Run(forged, {&ica}, {&root});
+  CHECK((Kind(bad) == ErrorKind::kBadSignature || Kind(bad) == ErrorKind::kPolicyViolation));
+  Spec s2 = LeafSpec();
+  const TestCert forged2 = Make(std::move(s2), &ica, forger.get());  // AKI names ica: same key id
+  CHECK(Kind(Run(forged2, {&ica}, {&root})) == ErrorKind::kBadSignature);
+}
+
+TEST_CASE("issuer must be a v3 CA with critical basicConstraints and keyCertSign") {
+  const TestCert root = Root();
+  auto check = [&](Spec s, ErrorKind want) {
+    s.cn = "Bad CA";
+    const TestCert ica = Make(std::move(s), &root);
+    const TestCert leaf = Leaf(ica);
+    auto r = Run(leaf, {&ica}, {&root});
+    CHECK(Kind(r) == want);
+    CHECK(absl::StrContains(r.status().message(), "Bad CA"));
+  };
+  Spec not_ca;
+  not_ca.extensions = {{"basicConstraints", "critical,CA:FALSE"}};
+  check(std::move(not_ca), ErrorKind::kIssuerNotCa);
+  Spec no_bc;
+  no_bc.extensions = {{"keyUsage", "keyCertSign"}};
+  check(std::move(no_bc), ErrorKind::kPolicyViolation);  // keyCertSign without cA
+  Spec no_bc2;
+  check(std::move(no_bc2), ErrorKind::kIssuerNotCa);
+  Spec non_critical;
+  non_critical.extensions = {{"basicConstraints", "CA:TRUE"}};
+  check(std::move(non_critical), ErrorKind::kIssuerNotCa);
+  Spec no_certsign;
+  no_certsign.extensions = {{"basicConstraints", "critical,CA:TRUE"}, {"keyUsage", "critical,cRLSign"}};
+  check(std::move(no_certsign), ErrorKind::kIssuerNotCa);
+  Spec v1;
+  v1.version = 1;
+  check(std::move(v1), ErrorKind::kIssuerNotCa);
+  Spec no_ski;
+  no_ski.add_ski = false;
+  no_ski.extensions = {{"basicConstraints", "critical,CA:TRUE"}};
+  check(std::move(no_ski), ErrorKind::kPolicyViolation);
+}
+
+TEST_CASE("pathLenConstraint and max_depth") {
+  const TestCert root = Root(), ica0 = Intermediate(root, "ICA pathlen 0", "0");
+  const TestCert ica_below = Intermediate(ica0, "ICA below");
+  const TestCert leaf = Leaf(ica_below);
+  auto r = Run(leaf, {&ica0, &ica_below}, {&root});
+  CHECK(Kind(r) == ErrorKind::kPathLengthExceeded);
+  const TestCert ica1 = Intermediate(root, "ICA pathlen 1", "1");
+  const TestCert ica2 = Intermediate(ica1, "ICA2");
+  const TestCert leaf2 = Leaf(ica2);
+  CHECK(Run(leaf2, {&ica1, &ica2}, {&root}).ok());
+  VerifyOptions o;
+  o.max_depth = 3;
+  CHECK(Kind(Run(leaf2, {&ica1, &ica2}, {&root}, o)) == ErrorKind::kPathLengthExceeded);
+  o.max_depth = 4;
+  CHECK(Run(leaf2, {&ica1, &ica2}, {&root}, o).ok());
+  o.max_depth = 0;
+  CHECK(Kind(Run(leaf2, {&ica1, &ica2}, {&root}, o)) == ErrorKind::kInvalidArgument);
+}
+
+TEST_CASE("purpose: EKU, empty EKU, keyUsage of the leaf") {
+  const TestCert root = Root(), ica = Intermediate(root);
+  const TestCert client_only = Leaf(ica, "DNS:node1.example.com", "clientAuth");
+  auto r = Run(client_only, {&ica}, {&root}, Server("node1.example.com"));
+  CHECK(Kind(r) == ErrorKind::kWrongPurpose);
+  VerifyOptions client;
+  client.purpose = Purpose::kClientAuth;
+  CHECK(Run(client_only, {&ica}, {&root}, client).ok());
+  Spec empty = LeafSpec();
+  empty.extensions[2] = {"extendedKeyUsage", "critical,serverAuth"};
+  const TestCert critical_eku = Make(std::move(empty), &ica);
+  CHECK(Run(critical_eku, {&ica}, {&root}, Server("node1.example.com")).ok());  // RFC 5280 allows it
+  VerifyOptions web = Server("node1.example.com");
+  web.webpki_profile = true;
+  CHECK(Kind(Run(critical_eku, {&ica}, {&root}, web)) == ErrorKind::kWrongPurpose);
+  Spec raw_empty = LeafSpec();
+  raw_empty.extensions.erase(raw_empty.extensions.begin() + 2);
+  raw_empty.raw_oid = "2.5.29.37";
+  raw_empty.raw_der = std::string("\x30\x00", 2);
+  const TestCert empty_eku = Make(std::move(raw_empty), &ica);
+  CHECK(Kind(Run(empty_eku, {&ica}, {&root})) == ErrorKind::kWrongPurpose);
+  Spec no_eku = LeafSpec();
+  no_eku.extensions.erase(no_eku.extensions.begin() + 2);
+  const TestCert without_eku = Make(std::move(no_eku), &ica);
+  CHECK(Run(without_eku, {&ica}, {&root}, Server("node1.example.com")).ok());
+  CHECK(Kind(Run(without_eku, {&ica}, {&root}, web)) == ErrorKind::kWrongPurpose);
+  Spec ku = LeafSpec();
+  ku.extensions[1] = {"keyUsage", "critical,cRLSign"};
+  const TestCert wrong_ku = Make(std::move(ku), &ica);
+  CHECK(Kind(Run(wrong_ku, {&ica}, {&root}, Server("node1.example.com"))) == ErrorKind::kWrongPurpose);
+}
+
+TEST_CASE("leaf rules: keyCertSign, CA leaf, unknown critical extension, AKI, serial") {
+  const TestCert root = Root(), ica = Intermediate(root);
+  Spec kcs = LeafSpec();
+  kcs.extensions[1] = {"keyUsage", "critical,digitalSignature,keyCertSign"};
+  CHECK(Kind(Run(Make(std::move(kcs), &ica), {&ica}, {&root})) == ErrorKind::kPolicyViolation);
+  const TestCert ca_leaf = Intermediate(ica, "CA leaf");
+  CHECK(Kind(Run(ca_leaf, {&ica}, {&root})) == ErrorKind::kPolicyViolation);
+  VerifyOptions allow;
+  allow.allow_ca_leaf = true;
+  CHECK(Run(ca_leaf, {&ica}, {&root}, allow).ok());
+  Spec crit = LeafSpec();
+  crit.raw_oid = "1.3.6.1.4.1.55738.666.1";
+  crit.raw_critical = true;
+  crit.raw_der = std::string("\x05\x00", 2);
+  auto r = Run(Make(std::move(crit), &ica), {&ica}, {&root});
+  CHECK(Kind(r) == ErrorKind::kPolicyViolation);
+  CHECK(absl::StrContains(r.status().message(), "1.3.6.1.4.1.55738.666.1"));
+  Spec no_aki = LeafSpec();
+  no_aki.add_aki = false;
+  CHECK(Kind(Run(Make(std::move(no_aki), &ica), {&ica}, {&root})) == ErrorKind::kPolicyViolation);
+  Spec dup = LeafSpec();
+  dup.extensions.push_back({"keyUsage", "digitalSignature"});
+  CHECK(Kind(Run(Make(std::move(dup), &ica), {&ica}, {&root})) == ErrorKind::kPolicyViolation);
+}
+
+TEST_CASE("keys and signature algorithms") {
+  const TestCert root = Root(), ica = Intermediate(root);
+  Spec weak = LeafSpec();
+  weak.key = verify_test::NewRsaKey(1024);
+  CHECK(Kind(Run(Make(std::move(weak), &ica), {&ica}, {&root})) == ErrorKind::kWeakParameter);
+  Spec rsa = LeafSpec();
+  rsa.key = verify_test::NewRsaKey(2048);
+  CHECK(Run(Make(std::move(rsa), &ica), {&ica}, {&root}).ok());
+  Spec sha1 = LeafSpec();
+  sha1.md = EVP_sha1();
+  auto r = Run(Make(std::move(sha1), &ica), {&ica}, {&root});
+  CHECK(Kind(r) == ErrorKind::kWeakParameter);
+  CHECK(absl::StrContains(r.status().message(), "SHA-1"));
+}
+
+TEST_CASE("identity: DNS, wildcard, IP, email, CN fallback") {
+  const TestCert root = Root(), ica = Intermediate(root);
+  const TestCert leaf = Leaf(ica, "DNS:node1.example.com,DNS:*.db.example.com,IP:10.0.0.1,IP:::1");
+  CHECK(Run(leaf, {&ica}, {&root}, Server("NODE1.example.com")).ok());
+  CHECK(Run(leaf, {&ica}, {&root}, Server("a.db.example.com")).ok());
+  CHECK(Run(leaf, {&ica}, {&root}, Server("::1")).ok());
+  CHECK(Run(leaf, {&ica}, {&root}, Server("[::1]")).ok());
+  CHECK(Kind(Run(leaf, {&ica}, {&root}, Server("a.b.db.example.com"))) == ErrorKind::kIdentityMismatch);
+  CHECK(Kind(Run(leaf, {&ica}, {&root}, Server("db.example.com"))) == ErrorKind::kIdentityMismatch);
+  auto r = Run(leaf, {&ica}, {&root}, Server("10.0.0.2"));
+  CHECK(Kind(r) == ErrorKind::kIdentityMismatch);
+  CHECK(absl::StrContains(r.status().message(), "IP:10.0.0.1"));
+  CHECK(absl::StrContains(r.status().message(), "DNS:node1.example.com"));
+  VerifyOptions bad_ip;
+  bad_ip.identity = PeerIdentity::Ip("10.0.0.300");
+  CHECK(Kind(Run(leaf, {&ica}, {&root}, bad_ip)) == ErrorKind::kInvalidArgument);
+  // A public-suffix wildcard never matches.
+  const TestCert tld = Leaf(ica, "DNS:*.co.uk");
+  CHECK(Kind(Run(tld, {&ica}, {&root}, Server("example.co.uk"))) == ErrorKind::kIdentityMismatch);
+  // Email for client certificates.
+  const TestCert mail = Leaf(ica, "email:alice@Example.com", "clientAuth");
+  VerifyOptions email;
+  email.purpose = Purpose::kClientAuth;
+  email.identity = PeerIdentity::Email("alice@example.COM");
+  CHECK(Run(mail, {&ica}, {&root}, email).ok());
+  email.identity = PeerIdentity::Email("Alice@example.com");
+  CHECK(Kind(Run(mail, {&ica}, {&root}, email)) == ErrorKind::kIdentityMismatch);
+  // CN fallback: only when asked and only without any SAN extension.
+  Spec cn_only = LeafSpec();
+  cn_only.cn = "10.0.0.7";
+  cn_only.extensions.pop_back();
+  const TestCert keytool_like = Make(std::move(cn_only), &ica);
+  auto no_fallback = Run(keytool_like, {&ica}, {&root}, Server("10.0.0.7"));
+  CHECK(Kind(no_fallback) == ErrorKind::kIdentityMismatch);
+  CHECK(absl::StrContains(no_fallback.status().message(), "allow_cn_fallback"));
+  VerifyOptions fb = Server("10.0.0.7");
+  fb.allow_cn_fallback = true;
+  CHECK(Run(keytool_like, {&ica}, {&root}, fb).ok());
+  Spec cn_and_san = LeafSpec("DNS:other.example.com");
+  cn_and_san.cn = "10.0.0.7";
+  CHECK(Kind(Run(Make(std::move(cn_and_san), &ica), {&ica}, {&root}, fb)) == ErrorKind::kIdentityMismatch);
+}
+
+TEST_CASE("name constraints: DNS, IP, email; permitted and excluded") {
+  const TestCert root = Root();
+  Spec nc;
+  nc.cn = "Constrained CA";
+  nc.extensions = {{"basicConstraints", "critical,CA:TRUE"},
+                   {"keyUsage", "critical,keyCertSign"},
+                   {"nameConstraints",
+                    "critical,permitted;DNS:example.com,permitted;IP:10.0.0.0/255.0.0.0,"
+                    "excluded;DNS:bad.example.com,permitted;email:example.com"}};
+  const TestCert ica = Make(std::move(nc), &root);
+  CHECK(Run(Leaf(ica, "DNS:node1.example.com,IP:10.1.2.3"), {&ica}, {&root}).ok());
+  auto r = Run(Leaf(ica, "DNS:node1.example.org"), {&ica}, {&root});
+  CHECK(Kind(r) == ErrorKind::kNameConstraints);
+  CHECK(absl::StrContains(r.status().message(), "node1.example.org"));
+  CHECK(Kind(Run(Leaf(ica, "DNS:x.bad.example.com"), {&ica}, {&root})) == ErrorKind::kNameConstraints);
+  CHECK(Kind(Run(Leaf(ica, "DNS:*.example.com"), {&ica}, {&root})) == ErrorKind::kNameConstraints);
+  CHECK(Kind(Run(Leaf(ica, "IP:192.168.0.1"), {&ica}, {&root})) == ErrorKind::kNameConstraints);
+  CHECK(Run(Leaf(ica, "email:bob@example.com", "clientAuth"), {&ica}, {&root}).ok());
+  CHECK(Kind(Run(Leaf(ica, "email:bob@example.org", "clientAuth"), {&ica}, {&root})) ==
+        ErrorKind::kNameConstraints);
+  Spec noncrit;
+  noncrit.cn = "Noncritical NC CA";
+  noncrit.extensions = {{"basicConstraints", "critical,CA:TRUE"},
+                        {"nameConstraints", "permitted;DNS:example.com"}};
+  const TestCert ica2 = Make(std::move(noncrit), &root);
+  CHECK(Kind(Run(Leaf(ica2), {&ica2}, {&root})) == ErrorKind::kNameConstraints);
+}
+
+TEST_CASE("path building backtracks past a bad candidate issuer") {
+  const TestCert root = Root();
+  // Two intermediates with the same name and key id, one expired.
+  auto key = verify_test::NewEcKey();
+  Spec good;
+  good.cn = "Shared ICA";
+  good.extensions = {{"basicConstraints", "critical,CA:TRUE"}, {"keyUsage", "critical,keyCertSign"}};
+  Spec old;
+  old.cn = "Shared ICA";
+  old.extensions = good.extensions;
+  const time_t now = time(nullptr);
+  old.not_before = now - 1000;
+  old.not_after = now - 100;
+  EVP_PKEY_up_ref(key.get());
+  good.key.reset(key.get());
+  old.key = std::move(key);
+  const TestCert expired = Make(std::move(old), &root);
+  const TestCert valid = Make(std::move(good), &root);
+  const TestCert leaf = Leaf(valid);
+  auto r = Run(leaf, {&expired, &valid}, {&root});
+  REQUIRE(r.ok());
+  CHECK(r->chain[1] == valid.cert());
+  CHECK(Kind(Run(leaf, {&expired}, {&root})) == ErrorKind::kCertExpired);
+}
+
+TEST_CASE("a pinned self-signed leaf is accepted as its own anchor when allowed") {
+  Spec s = LeafSpec("IP:10.0.0.9");
+  s.cn = "pinned";
+  const TestCert self = Make(std::move(s), nullptr);
+  VerifyOptions o = Server("10.0.0.9");
+  auto r = Run(self, {}, {&self}, o);
+  REQUIRE(r.ok());
+  CHECK(r->chain.size() == 1);
+  o.allow_self_signed_leaf_anchor = false;
+  CHECK(Kind(Run(self, {}, {&self}, o)) == ErrorKind::kUnknownIssuer);
+  const TestCert root = Root();
+  CHECK(Kind(Run(self, {}, {&root}, Server("10.0.0.9"))) == ErrorKind::kUnknownIssuer);
+}
+
+TEST_CASE("CRLs supplied by the caller") {
+  const TestCert root = Root(), ica = Intermediate(root), leaf = Leaf(ica), other = Leaf(ica);
+  VerifyOptions o;
+  o.crls = {verify_test::MakeCrl(ica, {&leaf})};
+  auto r = Run(leaf, {&ica}, {&root}, o);
+  CHECK(Kind(r) == ErrorKind::kPolicyViolation);
+  CHECK(absl::StrContains(r.status().message(), "revoked"));
+  CHECK(Run(other, {&ica}, {&root}, o).ok());
+  o.crls = {verify_test::MakeCrl(ica, {}, /*with_number=*/false)};
+  CHECK(Kind(Run(other, {&ica}, {&root}, o)) == ErrorKind::kPolicyViolation);
+  o.crls = {"-----BEGIN X509 CRL-----\nAAAA\n-----END X509 CRL-----\n"};
+  CHECK(Kind(Run(other, {&ica}, {&root}, o)) == ErrorKind::kMalformed);
+}
+
+TEST_CASE("TrustStore copies do not see later additions") {
+  const TestCert a = Root("A"), b = Root("B");
+  certkit::TrustStore store({a.cert()});
+  certkit::TrustStore copy = store;
+  copy.Add(b.cert());
+  CHECK(store.size() == 1);
+  CHECK(copy.size() == 2);
+  copy.Add(b.cert());  // duplicates are ignored
+  CHECK(copy.size() == 2);
+  CHECK(certkit::PeerIdentity::Host("10.1.1.1").kind == PeerIdentity::Kind::kIp);
+  CHECK(certkit::PeerIdentity::Host("[fe80::1]").value == "fe80::1");
+  CHECK(certkit::PeerIdentity::Host("db1.example.com").kind == PeerIdentity::Kind::kDns);
+}
