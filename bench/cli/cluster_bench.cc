@@ -33,7 +33,7 @@ certkit_cli::LeafSettings Settings(const char* key) {
 
 void BM_IssueNode(benchmark::State& state, const char* key) {
   certkit::CaOptions ca_opts;
-  ca_opts.subject = certkit::DistinguishedName({{"CN", "bench CA"}});
+  ca_opts.subject = certkit::DistinguishedName(std::vector<certkit::NameAttribute>{{"CN", "bench CA"}});
   ca_opts.key_spec = *certkit::KeySpec::Parse(key);
   auto ca = certkit::CertificateAuthority::CreateRoot(ca_opts);
   if (!ca.ok()) {
@@ -70,7 +70,7 @@ void BM_ClusterInit(benchmark::State& state, const char* key) {
     spec.clients = {"root", "app"};
     spec.leaf = Settings(key);
     spec.leaf.overwrite = false;
-    spec.ca.subject = certkit::DistinguishedName({{"CN", "bench CA"}});
+    spec.ca.subject = certkit::DistinguishedName(std::vector<certkit::NameAttribute>{{"CN", "bench CA"}});
     spec.ca.key_spec = spec.leaf.key_spec;
     spec.formats = {"pem", "jks", "p12"};
     spec.jobs = certkit_cli::DefaultJobs();
