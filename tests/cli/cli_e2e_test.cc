@@ -309,7 +309,8 @@ TEST_CASE("cluster add leaves existing files alone; renew re-issues what expires
   CHECK(Run({"openssl", "verify", "-CAfile", out + "/ca.crt", "-verify_ip", "10.0.0.1",
              out + "/nodes/10.0.0.1/node.crt"}).exit_code == 0);
   CHECK(certkit_cli_test::KeytoolEntryTypes(out + "/nodes/10.0.0.1/keystore.jks", "store-secret-1").size() == 2);
-  r = Certkit({"expiry", "--within", "30d", out});
+  r = Certkit({"expiry", "--within", "30d", out, "--storepass", "env:CK_STOREPASS"}, kEnv);
+  INFO(Describe(r));
   CHECK(r.exit_code == 0);
 }
 
