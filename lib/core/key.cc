@@ -429,7 +429,9 @@ std::string KeySpec::ToString() const {
 // ---------------------------------------------------------------------------
 // PublicKey
 
-PublicKey::PublicKey(EVP_PKEY* pkey) : pkey_(pkey) { EVP_PKEY_up_ref(pkey_); }
+PublicKey::PublicKey(EVP_PKEY* pkey) : pkey_(pkey) {
+  if (pkey_ != nullptr) EVP_PKEY_up_ref(pkey_);
+}
 PublicKey::PublicKey(const PublicKey& other) : pkey_(other.pkey_) {
   if (pkey_ != nullptr) EVP_PKEY_up_ref(pkey_);
 }
@@ -513,7 +515,9 @@ bool PublicKey::Equals(const PublicKey& other) const {
 // ---------------------------------------------------------------------------
 // PrivateKey
 
-PrivateKey::PrivateKey(EVP_PKEY* pkey) : pkey_(pkey) { EVP_PKEY_up_ref(pkey_); }
+PrivateKey::PrivateKey(EVP_PKEY* pkey) : pkey_(pkey) {
+  if (pkey_ != nullptr) EVP_PKEY_up_ref(pkey_);
+}
 PrivateKey::PrivateKey(const PrivateKey& other) : pkey_(other.pkey_) {
   if (pkey_ != nullptr) EVP_PKEY_up_ref(pkey_);
 }

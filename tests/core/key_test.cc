@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 
 #include "certkit/error.h"
+#include "openssl/digest.h"
 #include "support/oracle.h"
 
 using certkit::ErrorKind;
@@ -433,4 +434,99 @@ TEST_CASE("Truncated and damaged encrypted keys fail cleanly") {
       "-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,XYZ\n\n"
       "AAAAAAAAAAAAAAAAAAAAAA==\n-----END RSA PRIVATE KEY-----\n";
   CHECK(GetErrorKind(PrivateKey::FromPem(bad_iv, "pw").status()) == ErrorKind::kMalformed);
+}
+
+TEST_CASE("Keys extracted by openssl pkcs12 with bag attributes load") {
+  TempDir dir;
+  const std::string key = dir.File("k.pem"), cert = dir.File("c.pem"), p12 = dir.File("s.p12");
+  REQUIRE(Run({"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out",
+               cert, "-subj", "/CN=node1", "-days", "1"})
+              .exit_code == 0);
+  REQUIRE(Run({"openssl", "pkcs12", "-export", "-in", cert, "-inkey", key, "-out", p12,
+               "-passout", "pass:storepw", "-name", "node1"})
+              .exit_code == 0);
+  auto extracted = Run({"openssl", "pkcs12", "-nocerts", "-in", p12, "-password", "pass:storepw",
+                        "-passout", "pass:keypw"});
+  INFO(extracted.output());
+  REQUIRE(extracted.exit_code == 0);
+  REQUIRE(extracted.out.find("Bag Attributes") != std::string::npos);
+  auto loaded = PrivateKey::FromPem(extracted.out, "keypw");
+  INFO(loaded.status().ToString());
+  REQUIRE(loaded.ok());
+  CHECK(loaded->public_key().ToPem() == OpensslPubout(key));
+  CHECK(GetErrorKind(PrivateKey::FromPem(extracted.out, "storepw").status()) ==
+        ErrorKind::kBadPassword);
+}
+
+TEST_CASE("P-521 keys round-trip through openssl") {
+  TempDir dir;
+  auto gen = Run({"openssl", "ecparam", "-genkey", "-name", "secp521r1", "-noout"});
+  REQUIRE(gen.exit_code == 0);
+  auto key = PrivateKey::FromPem(gen.out);
+  REQUIRE(key.ok());
+  CHECK(key->type() == KeyType::kEcP521);
+  CHECK(key->bits() == 521);
+  CHECK(key->Describe() == "EC P-521");
+  certkit_test::WriteString(dir.File("k.pem"), gen.out);
+  CHECK(key->public_key().ToPem() == OpensslPubout(dir.File("k.pem")));
+  auto ours = PrivateKey::Generate(*KeySpec::Parse("ec:p521"));
+  REQUIRE(ours.ok());
+  certkit_test::WriteString(dir.File("ours.pem"), ours->ToPem(KeyFormat::kTraditional));
+  CHECK(OpensslPubout(dir.File("ours.pem")) == ours->public_key().ToPem());
+  CHECK(certkit::DefaultDigest(*ours) == EVP_sha512());
+}
+
+TEST_CASE("Unsupported key types and odd PEM blocks are reported precisely") {
+  TempDir dir;
+  // Key algorithms certkit does not model, written by openssl.
+  auto dsa_params = Run({"openssl", "genpkey", "-genparam", "-algorithm", "DSA", "-pkeyopt",
+                         "dsa_paramgen_bits:2048", "-out", dir.File("dsa.params")});
+  REQUIRE(dsa_params.exit_code == 0);
+  auto dsa = Run({"openssl", "genpkey", "-paramfile", dir.File("dsa.params")});
+  REQUIRE(dsa.exit_code == 0);
+  auto dsa_key = PrivateKey::FromPem(dsa.out);
+  CHECK(GetErrorKind(dsa_key.status()) == ErrorKind::kUnsupported);
+  CHECK(std::string(dsa_key.status().message()).find("DSA") != std::string::npos);
+
+  auto x25519 = Run({"openssl", "genpkey", "-algorithm", "X25519"});
+  REQUIRE(x25519.exit_code == 0);
+  CHECK(GetErrorKind(PrivateKey::FromPem(x25519.out).status()) == ErrorKind::kUnsupported);
+
+  auto x448 = Run({"openssl", "genpkey", "-algorithm", "X448"});
+  REQUIRE(x448.exit_code == 0);
+  auto x448_key = PrivateKey::FromPem(x448.out);
+  CHECK(GetErrorKind(x448_key.status()) == ErrorKind::kUnsupported);
+  CHECK(std::string(x448_key.status().message()).find("1.3.101.111") != std::string::npos);
+  certkit_test::WriteString(dir.File("x448.pem"), x448.out);
+  auto x448_pub = Run({"openssl", "pkey", "-in", dir.File("x448.pem"), "-pubout"});
+  REQUIRE(x448_pub.exit_code == 0);
+  CHECK(GetErrorKind(PublicKey::FromPem(x448_pub.out).status()) == ErrorKind::kUnsupported);
+
+  auto k1 = Run({"openssl", "ecparam", "-genkey", "-name", "secp256k1", "-noout"});
+  REQUIRE(k1.exit_code == 0);
+  CHECK(GetErrorKind(PrivateKey::FromPem(k1.out).status()) == ErrorKind::kUnsupported);
+
+  // No key block at all: a certificate only.
+  auto cert = Run({"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                   "ec_paramgen_curve:P-256", "-nodes", "-keyout", dir.File("k.pem"), "-subj",
+                   "/CN=x", "-days", "1"});
+  REQUIRE(cert.exit_code == 0);
+  CHECK(GetErrorKind(PrivateKey::FromPem(cert.out).status()) == ErrorKind::kMalformed);
+  CHECK(GetErrorKind(PublicKey::FromPem(cert.out).status()) == ErrorKind::kMalformed);
+
+  // A Proc-Type other than 4,ENCRYPTED.
+  auto rsa = Run({"openssl", "genrsa", "-traditional", "2048"});
+  REQUIRE(rsa.exit_code == 0);
+  std::string odd = rsa.out;
+  odd.insert(odd.find('\n') + 1, "Proc-Type: 4,MIC-ONLY\n\n");
+  CHECK(GetErrorKind(PrivateKey::FromPem(odd).status()) == ErrorKind::kUnsupported);
+
+  // PKCS#1 "RSA PUBLIC KEY" blocks are read too.
+  certkit_test::WriteString(dir.File("rsa.pem"), rsa.out);
+  auto rsa_pub = Run({"openssl", "rsa", "-in", dir.File("rsa.pem"), "-RSAPublicKey_out"});
+  REQUIRE(rsa_pub.exit_code == 0);
+  REQUIRE(rsa_pub.out.find("BEGIN RSA PUBLIC KEY") != std::string::npos);
+  auto pub = PublicKey::FromPem(rsa_pub.out);
+  REQUIRE(pub.ok());
+  CHECK(pub->ToPem() == OpensslPubout(dir.File("rsa.pem")));
 }

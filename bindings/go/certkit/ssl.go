@@ -1,0 +1,154 @@
+package certkit
+
+/*
+#include <stdlib.h>
+#include <certkit/certkit.h>
+*/
+import "C"
+
+import (
+	"runtime"
+	"unsafe"
+)
+
+// Verification flags for Ssl.SetVerifyFlags (combine with |).
+const (
+	VerifyNone            = C.CERTKIT_SSL_VERIFY_NONE
+	VerifyPeerCert        = C.CERTKIT_SSL_VERIFY_PEER_CERT
+	VerifyPeerIdentity    = C.CERTKIT_SSL_VERIFY_PEER_IDENTITY
+	VerifyPeerIdentityDNS = C.CERTKIT_SSL_VERIFY_PEER_IDENTITY_DNS
+)
+
+// Protocol versions for Ssl.SetProtocolVersions.
+const (
+	VersionDefault = C.CERTKIT_SSL_VERSION_DEFAULT
+	VersionTLS12   = C.CERTKIT_SSL_VERSION_TLS1_2
+	VersionTLS13   = C.CERTKIT_SSL_VERSION_TLS1_3
+)
+
+// Ssl is the driver TLS configuration (cass_ssl style): trusted
+// certificates, client certificate and key, verification flags.
+type Ssl struct{ p *C.CertkitSsl }
+
+// NewSsl returns an empty configuration (verify flags: VerifyPeerCert).
+func NewSsl() (*Ssl, error) {
+	p := C.certkit_ssl_new()
+	if p == nil {
+		return nil, ErrOutOfMemory
+	}
+	s := &Ssl{p}
+	runtime.SetFinalizer(s, (*Ssl).Close)
+	return s, nil
+}
+
+// Close drops this reference (idempotent).
+func (s *Ssl) Close() {
+	if s != nil && s.p != nil {
+		C.certkit_ssl_free(s.p)
+		s.p = nil
+		runtime.SetFinalizer(s, nil)
+	}
+}
+
+// Handle returns the C CertkitSsl* (for handing to a C driver, which must
+// take its own certkit_ssl_ref).
+func (s *Ssl) Handle() unsafe.Pointer { return unsafe.Pointer(s.p) }
+
+func (s *Ssl) withText(text []byte, f func(*C.char, C.size_t) C.CertkitError) error {
+	defer runtime.KeepAlive(s)
+	d := newBytes(text)
+	defer d.free()
+	return call(func() C.CertkitError { return f(d.chars(), d.n) })
+}
+
+// AddTrustedCert adds every certificate of a PEM bundle (or one DER cert).
+func (s *Ssl) AddTrustedCert(pem []byte) error {
+	return s.withText(pem, func(p *C.char, n C.size_t) C.CertkitError {
+		return C.certkit_ssl_add_trusted_cert_n(s.p, p, n)
+	})
+}
+
+// AddTrustedKeyStore adds every certificate of a JKS/PKCS#12/PEM trust store.
+func (s *Ssl) AddTrustedKeyStore(data []byte, password string) error {
+	pw := newOptText(password)
+	defer pw.free()
+	return s.withText(data, func(p *C.char, n C.size_t) C.CertkitError {
+		return C.certkit_ssl_add_trusted_keystore_n(s.p, (*C.uint8_t)(unsafe.Pointer(p)), n, pw.p, pw.n)
+	})
+}
+
+// SetVerifyFlags sets the Verify* flags.
+func (s *Ssl) SetVerifyFlags(flags int) {
+	C.certkit_ssl_set_verify_flags(s.p, C.int(flags))
+	runtime.KeepAlive(s)
+}
+
+// VerifyFlags returns the Verify* flags.
+func (s *Ssl) VerifyFlags() int {
+	defer runtime.KeepAlive(s)
+	return int(C.certkit_ssl_get_verify_flags(s.p))
+}
+
+// SetCert sets the client certificate and its chain (leaf first, PEM).
+func (s *Ssl) SetCert(pem []byte) error {
+	return s.withText(pem, func(p *C.char, n C.size_t) C.CertkitError { return C.certkit_ssl_set_cert_n(s.p, p, n) })
+}
+
+// SetPrivateKey sets the client key (password "" for none).
+// CodeKeyMismatch when it does not match the certificate set earlier.
+func (s *Ssl) SetPrivateKey(pem []byte, password string) error {
+	pw := newOptText(password)
+	defer pw.free()
+	return s.withText(pem, func(p *C.char, n C.size_t) C.CertkitError {
+		return C.certkit_ssl_set_private_key_n(s.p, p, n, pw.p, pw.n)
+	})
+}
+
+// SetKeyStore takes the key and chain of key entry |alias| ("": the only
+// one) from a JKS/PKCS#12/PEM store; keyPassword "" means the store password.
+func (s *Ssl) SetKeyStore(data []byte, storePassword, keyPassword, alias string) error {
+	sp, kp, a := newOptText(storePassword), newOptText(keyPassword), newOptText(alias)
+	defer sp.free()
+	defer kp.free()
+	defer a.free()
+	return s.withText(data, func(p *C.char, n C.size_t) C.CertkitError {
+		return C.certkit_ssl_set_keystore_n(s.p, (*C.uint8_t)(unsafe.Pointer(p)), n, sp.p, sp.n, kp.p, kp.n, a.p, a.n)
+	})
+}
+
+// SetProtocolVersions sets the minimum and maximum TLS versions
+// (VersionTLS12, VersionTLS13; VersionDefault keeps the default).
+func (s *Ssl) SetProtocolVersions(min, max int) error {
+	defer runtime.KeepAlive(s)
+	if err := call(func() C.CertkitError { return C.certkit_ssl_set_min_protocol_version(s.p, C.int(min)) }); err != nil {
+		return err
+	}
+	return call(func() C.CertkitError { return C.certkit_ssl_set_max_protocol_version(s.p, C.int(max)) })
+}
+
+// VerifyPeer applies the verification flags to a peer chain as received in
+// a handshake (DER certificates, leaf first). |peer| is the peer's IP
+// address (VerifyPeerIdentity) or host name (VerifyPeerIdentityDNS).
+func (s *Ssl) VerifyPeer(chain [][]byte, peer string) error {
+	defer runtime.KeepAlive(s)
+	count := len(chain)
+	n := count
+	if n == 0 {
+		n = 1
+	}
+	ptrSize := C.size_t(unsafe.Sizeof(uintptr(0)))
+	ders := (*[1 << 28]*C.uint8_t)(C.calloc(C.size_t(n), ptrSize))[:n:n]
+	lengths := (*[1 << 28]C.size_t)(C.calloc(C.size_t(n), C.size_t(unsafe.Sizeof(C.size_t(0)))))[:n:n]
+	defer C.free(unsafe.Pointer(&ders[0]))
+	defer C.free(unsafe.Pointer(&lengths[0]))
+	for i, der := range chain {
+		b := newBytes(der)
+		defer b.free()
+		ders[i], lengths[i] = b.p, b.n
+	}
+	p := newOptText(peer)
+	defer p.free()
+	return call(func() C.CertkitError {
+		return C.certkit_ssl_verify_peer_n(s.p, &ders[0], &lengths[0], C.size_t(count), p.p, p.n)
+	})
+}

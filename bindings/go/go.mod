@@ -1,0 +1,3 @@
+module github.com/certkit/certkit/bindings/go
+
+go 1.19
