@@ -194,7 +194,8 @@ void RegisterExpiryCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("path", args->paths, "files or directories (searched recursively)")->required();
   cmd->add_option("--within", args->within, "window, e.g. 30d, 2w, 12h")->capture_default_str();
   cmd->add_option("--storepass", args->storepass,
-                  "key store password source(s), tried in order (repeatable): pass:X | env:VAR | file:PATH");
+                  "key store password source(s), tried in order (repeatable): pass:X | env:VAR | file:PATH")
+      ->allow_extra_args(false);
   cmd->add_flag("--insecure-default-password", args->insecure_default, "also try \"changeit\"");
   cmd->add_flag("--json", args->json, "machine-readable output");
   SetExample(cmd, "certkit expiry --within 30d /etc/cassandra/conf demo --storepass env:STOREPASS");

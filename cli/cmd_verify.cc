@@ -109,8 +109,11 @@ void RegisterVerifyCommand(CLI::App& app, int* exit_code) {
       "verify", "verify a certificate chain; exit 0 when valid, 1 with the precise reason otherwise");
   cmd->add_option("cert", args->cert, "certificate to verify (PEM; extra certificates are used as intermediates)")
       ->required();
-  cmd->add_option("--ca", args->ca, "trusted CA certificate(s) (PEM bundle; repeatable)")->required();
-  cmd->add_option("--untrusted", args->untrusted, "intermediate certificates (PEM bundle; repeatable)");
+  cmd->add_option("--ca", args->ca, "trusted CA certificate(s) (PEM bundle; repeatable)")
+      ->required()
+      ->allow_extra_args(false);
+  cmd->add_option("--untrusted", args->untrusted, "intermediate certificates (PEM bundle; repeatable)")
+      ->allow_extra_args(false);
   auto* ip = cmd->add_option("--ip", args->ip, "IP address the certificate must name");
   auto* dns = cmd->add_option("--dns", args->dns, "DNS name the certificate must name");
   auto* email = cmd->add_option("--email", args->email, "email address the certificate must name");

@@ -81,7 +81,8 @@ TEST_CASE("seed 000 openssl+keytool flow and certkit node --format jks give the 
   INFO(Describe(r));
   REQUIRE(r.exit_code == 0);
   std::vector<std::string> listed;
-  for (const auto& e : nlohmann::json::parse(r.out)["entries"]) listed.push_back(e["entry_type"]);
+  const nlohmann::json seed_listing = nlohmann::json::parse(r.out);
+  for (const auto& e : seed_listing["entries"]) listed.push_back(e["entry_type"].get<std::string>());
   std::sort(listed.begin(), listed.end());
   CHECK(listed == seed_types);
 }
