@@ -35,6 +35,10 @@ struct IssueOptions {
   // Subject override; fields set here replace the CSR's (e.g. CN = user).
   std::optional<DistinguishedName> subject;
   SigningPolicy policy = SigningPolicy::Permissive();
+  // Which subject keys may be certified: by default RSA < 2048 bits fails
+  // with kWeakParameter and key types certkit does not model with
+  // kUnsupported.
+  KeyPolicy key_policy;
 };
 
 // Options for creating a CA certificate.

@@ -21,11 +21,13 @@ namespace {
 // The issuing side of a signature: the CA's name, key, key identifier and
 // validity end (absent when self-signing a root).
 struct Issuer {
-  const DistinguishedName* name = nullptr;  // nullptr: self-signed
+  // The issuer's subject exactly as encoded in its certificate; nullptr when
+  // self-signing.
+  const X509_NAME* name = nullptr;
   const PrivateKey* key = nullptr;
   Bytes key_id;
   std::optional<absl::Time> not_after;
-  std::string description;  // for messages: the issuer's subject
+  const Certificate* cert = nullptr;  // the issuer's certificate, for messages
 };
 
 // How far past the issuer's notAfter a request may reach and still be
@@ -62,7 +64,8 @@ absl::StatusOr<Validity> ComputeValidity(int days, absl::Time not_before, const 
     return MakeError(ErrorKind::kInvalidArgument,
                      absl::StrCat("requested notAfter ", Utc(v.not_after), " (", days,
                                   " days) is after the issuer's notAfter ",
-                                  Utc(*issuer.not_after), " (", issuer.description,
+                                  Utc(*issuer.not_after), " (",
+                                  issuer.cert ? issuer.cert->subject().ToRfc4514() : "",
                                   "); ask for fewer days or allow_beyond_issuer"));
   }
   return v;
@@ -93,14 +96,10 @@ absl::StatusOr<Certificate> Issue(const DistinguishedName& subject, const Public
   }
   auto subject_name = subject.ToX509Name();
   if (!subject_name.ok()) return subject_name.status();
-  bssl::UniquePtr<X509_NAME> issuer_name;
-  if (issuer.name != nullptr) {
-    auto n = issuer.name->ToX509Name();
-    if (!n.ok()) return n.status();
-    issuer_name = *std::move(n);
-  }
+  X509_NAME* issuer_name =
+      issuer.name != nullptr ? const_cast<X509_NAME*>(issuer.name) : subject_name->get();
   if (!X509_set_subject_name(x.get(), subject_name->get()) ||
-      !X509_set_issuer_name(x.get(), issuer_name ? issuer_name.get() : subject_name->get()) ||
+      !X509_set_issuer_name(x.get(), issuer_name) ||
       !X509_set_pubkey(x.get(), subject_key.native())) {
     return MakeError(ErrorKind::kInternal, "cannot set the names or the public key");
   }
@@ -173,7 +172,7 @@ absl::Status CheckParentAllowsCa(const Certificate& parent, std::optional<int> p
 // ApplyPolicy computes the issued subject from the requested one.
 absl::StatusOr<DistinguishedName> ApplyPolicy(DistinguishedName subject,
                                               const IssueOptions& options,
-                                              const DistinguishedName& ca_subject) {
+                                              const Certificate& ca_cert) {
   if (options.subject.has_value()) {
     for (const NameAttribute& a : options.subject->rdns()) subject.Set(a.type, a.value);
   }
@@ -185,11 +184,13 @@ absl::StatusOr<DistinguishedName> ApplyPolicy(DistinguishedName subject,
                        absl::StrCat("the subject '", subject.ToRfc4514(), "' has no ", f.type,
                                     ", which the signing policy requires"));
     }
-    if (f.rule == SigningPolicy::Rule::kMatch && value != ca_subject.Get(f.type)) {
+    if (f.rule != SigningPolicy::Rule::kMatch) continue;
+    const std::string ca_value = ca_cert.subject().Get(f.type);
+    if (value != ca_value) {
       return MakeError(ErrorKind::kInvalidArgument,
                        absl::StrCat("the subject's ", f.type, " '", value,
                                     "' does not match the CA's ", f.type, " '",
-                                    ca_subject.Get(f.type), "' as the signing policy requires"));
+                                    ca_value, "' as the signing policy requires"));
     }
   }
   if (!policy.keep_unlisted) {
@@ -257,13 +258,12 @@ absl::StatusOr<CertificateAuthority> CertificateAuthority::CreateIntermediate(
   if (auto st = CheckParentAllowsCa(parent.cert_, profile.path_len); !st.ok()) return st;
   auto key = KeyFor(options);
   if (!key.ok()) return key.status();
-  const DistinguishedName parent_subject = parent.cert_.subject();
   Issuer issuer;
-  issuer.name = &parent_subject;
+  issuer.name = X509_get_subject_name(parent.cert_.native());
   issuer.key = &parent.key_;
   issuer.key_id = parent.cert_.subject_key_id();
   issuer.not_after = parent.cert_.not_after();
-  issuer.description = parent_subject.ToRfc4514();
+  issuer.cert = &parent.cert_;
   auto validity =
       ComputeValidity(options.days, options.not_before, issuer, options.allow_beyond_issuer);
   if (!validity.ok()) return validity.status();
@@ -292,7 +292,11 @@ absl::StatusOr<CertificateAuthority> CertificateAuthority::Load(const Certificat
     return MakeError(ErrorKind::kIssuerNotCa,
                      absl::StrCat("CA certificate '", who, "' lacks the keyCertSign key usage"));
   }
-  return CertificateAuthority(cert, key, std::move(chain));
+  // Re-parse so the CA holds a certificate with cached encodings: Sign*
+  // copies its subject from many threads, which must not re-encode it.
+  auto parsed = Certificate::FromDer(cert.ToDer());
+  if (!parsed.ok()) return parsed.status();
+  return CertificateAuthority(*std::move(parsed), key, std::move(chain));
 }
 
 absl::StatusOr<Certificate> CertificateAuthority::SignRequest(const CertificateRequest& csr,
@@ -322,8 +326,13 @@ absl::StatusOr<Certificate> CertificateAuthority::SignSubject(const Distinguishe
                                                               const PublicKey& key,
                                                               const Profile& profile,
                                                               const IssueOptions& options) const {
-  const DistinguishedName ca_subject = cert_.subject();
-  auto subject = ApplyPolicy(requested, options, ca_subject);
+  // Re-import the subject key under the key policy (weak RSA, odd curves).
+  auto checked = PublicKey::FromSpkiDer(key.ToSpkiDer(), options.key_policy);
+  if (!checked.ok()) {
+    return Annotate(checked.status(),
+                    absl::StrCat("cannot certify the key of '", requested.ToRfc4514(), "'"));
+  }
+  auto subject = ApplyPolicy(requested, options, cert_);
   if (!subject.ok()) return subject.status();
   std::vector<SubjectAltName> sans = options.sans;
   if (!profile.allow_sans) sans.clear();
@@ -340,11 +349,11 @@ absl::StatusOr<Certificate> CertificateAuthority::SignSubject(const Distinguishe
     if (auto st = CheckParentAllowsCa(cert_, profile.path_len); !st.ok()) return st;
   }
   Issuer issuer;
-  issuer.name = &ca_subject;
+  issuer.name = X509_get_subject_name(cert_.native());
   issuer.key = &key_;
   issuer.key_id = cert_.subject_key_id();
   issuer.not_after = cert_.not_after();
-  issuer.description = ca_subject.ToRfc4514();
+  issuer.cert = &cert_;
   auto validity = ComputeValidity(options.days != 0 ? options.days : profile.default_days,
                                   options.not_before, issuer, options.allow_beyond_issuer);
   if (!validity.ok()) return validity.status();

@@ -14,6 +14,7 @@
 #include "absl/time/clock.h"
 #include "certkit/error.h"
 #include "certkit/profile.h"
+#include "openssl/mem.h"
 #include "openssl/x509.h"
 #include "support/oracle.h"
 #include "x509_fixtures.h"
@@ -57,6 +58,7 @@ std::string OpensslP256KeyId(const TempDir& dir, const std::string& cert_path) {
 
 TEST_CASE("node certificates from RSA, P-256, P-384 and Ed25519 CAs pass openssl verify") {
   REQUIRE(certkit_test::HaveTool("openssl"));
+  REQUIRE(certkit_test::HaveTool("keytool"));
   struct Case {
     const char* ca_spec;
     const char* sig_alg;
@@ -100,6 +102,16 @@ TEST_CASE("node certificates from RSA, P-256, P-384 and Ed25519 CAs pass openssl
     CHECK(Contains(text, "DNS:node1.example.com"));
     CHECK(Contains(text, "Subject: C = US, O = YourCompany, OU = TestCluster, CN = 10.200.175.15"));
     CHECK(Contains(text, "Issuer: CN = rootCa, OU = TestCluster, O = YourCompany, C = US"));
+
+    CHECK(OpensslSubjectRfc2253(leaf) == Rfc2253Compact(cert->subject().ToRfc4514()));
+    CHECK(OpensslSubjectRfc2253(root) ==
+          Rfc2253Compact(ca.certificate().subject().ToRfc4514()));
+    // keytool reads certificates signed with every CA key type.
+    auto kt = Run({"keytool", "-printcert", "-file", leaf});
+    INFO(kt.output());
+    CHECK(kt.exit_code == 0);
+    CHECK(Contains(kt.out, "Owner: " + cert->subject().ToRfc4514() + "\n"));
+    CHECK(Contains(kt.out, "Issuer: C=US, O=YourCompany, OU=TestCluster, CN=rootCa\n"));
 
     const std::string root_text = OpensslText(root);
     CHECK(Contains(root_text, "X509v3 Basic Constraints: critical\n                CA:TRUE\n"));
@@ -304,9 +316,15 @@ TEST_CASE("profile and policy rules") {
 TEST_CASE("Load checks the key and the CA flag; an openssl-made CA signs for certkit") {
   REQUIRE(certkit_test::HaveTool("openssl"));
   TempDir dir;
-  auto r = Run({"openssl", "req", "-new", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj",
-                "/CN=rootCa/OU=TestCluster/O=YourCompany/C=US/", "-keyout", dir.File("ca.key"),
-                "-out", dir.File("ca.crt"), "-days", "365"});
+  // string_mask=nombstr: openssl writes PrintableString names, which we
+  // would encode differently; the issuer must still be copied byte for byte.
+  certkit_test::WriteString(dir.File("ca.cnf"),
+                            "[req]\ndistinguished_name=dn\nstring_mask=nombstr\n[dn]\n");
+  auto r = Run({"openssl", "req", "-config", dir.File("ca.cnf"), "-new", "-x509", "-newkey",
+                "rsa:2048", "-nodes", "-subj", "/CN=rootCa/OU=TestCluster/O=YourCompany/C=US/",
+                "-keyout", dir.File("ca.key"), "-out", dir.File("ca.crt"), "-days", "365",
+                "-addext", "basicConstraints=critical,CA:TRUE", "-addext",
+                "keyUsage=critical,keyCertSign,cRLSign", "-addext", "subjectKeyIdentifier=hash"});
   INFO(r.output());
   REQUIRE(r.exit_code == 0);
   auto cert = Certificate::FromPem(certkit_test::ReadString(dir.File("ca.crt")));
@@ -321,6 +339,16 @@ TEST_CASE("Load checks the key and the CA flag; an openssl-made CA signs for cer
   io.sans = Sans("IP:10.200.175.15");
   auto leaf = ca->SignPublicKey(NewKey("ec:p256").public_key(), Profile::Node(), io);
   REQUIRE(leaf.ok());
+  // The issuer field is the CA's subject byte for byte.
+  auto name_der = [](const X509_NAME* n) {
+    uint8_t* der = nullptr;
+    const int len = i2d_X509_NAME(const_cast<X509_NAME*>(n), &der);
+    std::string out(reinterpret_cast<char*>(der), len);
+    OPENSSL_free(der);
+    return out;
+  };
+  CHECK(name_der(X509_get_issuer_name(leaf->native())) ==
+        name_der(X509_get_subject_name(cert->native())));
   auto v = OpensslVerify(dir.File("ca.crt"), "", WriteCert(dir, "leaf.pem", *leaf), "sslserver");
   INFO(v.output());
   CHECK(v.exit_code == 0);
@@ -413,8 +441,9 @@ TEST_CASE("the CockroachDB flow: openssl req CSRs under the Cockroach policy") {
   io.days = 1830;
 
   auto make_csr = [&](const std::string& name, const std::string& subj,
-                      const std::vector<std::string>& extra) {
-    std::vector<std::string> argv = {"openssl", "req", "-new", "-newkey", "rsa:2048", "-nodes",
+                      const std::vector<std::string>& extra,
+                      const std::string& newkey = "rsa:2048") {
+    std::vector<std::string> argv = {"openssl", "req", "-new", "-newkey", newkey, "-nodes",
                                      "-keyout", dir.File(name + ".key"), "-out",
                                      dir.File(name + ".csr"), "-subj", subj, "-batch"};
     argv.insert(argv.end(), extra.begin(), extra.end());
@@ -451,6 +480,15 @@ TEST_CASE("the CockroachDB flow: openssl req CSRs under the Cockroach policy") {
   CHECK(OpensslVerify(root, "", client_path, "sslclient").exit_code == 0);
   CHECK(OpensslVerify(root, "", client_path, "sslserver").exit_code != 0);
   CHECK(Contains(OpensslText(client_path), "TLS Web Client Authentication\n"));
+
+  // A 1024-bit RSA key is refused unless the key policy allows it.
+  auto weak_csr = make_csr("weak", "/O=Cockroach/CN=weak", {}, "rsa:1024");
+  auto weak = ca->SignRequest(weak_csr, Profile::Client(), io);
+  REQUIRE_FALSE(weak.ok());
+  CHECK(GetErrorKind(weak.status()) == ErrorKind::kWeakParameter);
+  IssueOptions weak_ok = io;
+  weak_ok.key_policy.allow_weak_keys = true;
+  CHECK(ca->SignRequest(weak_csr, Profile::Client(), weak_ok).ok());
 
   // A CSR without O is refused by the policy.
   auto no_o = make_csr("client.bad", "/CN=maxroach", {});

@@ -143,3 +143,32 @@ TEST_CASE("bad CSR input fails with the right ErrorKind") {
   CHECK(GetErrorKind(CertificateRequest::Parse("\x30\x03\x02\x01").status()) ==
         ErrorKind::kMalformed);
 }
+
+// The keytool CSR printed in the Cassandra guide (76-column lines, an
+// extensionRequest holding only a subjectKeyIdentifier).
+TEST_CASE("the keytool CSR from the Cassandra guide parses and verifies") {
+  const std::string pem =
+    "-----BEGIN NEW CERTIFICATE REQUEST-----\n"
+    "MIICvDCCAaQCAQAwRzELMAkGA1UEBhMCVVMxDDAKBgNVBAoTA0xMUDESMBAGA1UECxMJTExQMDkw\n"
+    "NzE2MRYwFAYDVQQDEw0xMC4yMDAuMTc1LjE1MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKC\n"
+    "AQEAhUJWFQ+9Xgs8KfhLYCBi8i0csY44YkCBFAz3jh6g80wdCqYetYcNxWi+3rgAFL6BAibt23xG\n"
+    "qBKtNszxyUu8M7ocfw+dVeT4YQJWE0TNAnwlijx+jyl2IKCFtuON3NmGvvHviPDyNyz2VuB7jlA3\n"
+    "fGuCSsXEzpDXdStKZNcozeIxnmLRv2VKkp8edOX0Bi3QOxwKgwzZQ0/Z7yWaixl1WB2YKzY9s1Bn\n"
+    "oEoRHdFeQZR7f9QuQYBwIKsCx3cFsiEQJnpKqbZYLFrPmpMrR7ynLx6MGZVDuLfrXp/yFyuHmamI\n"
+    "M80CGvKljwr/onalDY2F5AeSdUyBM3vVTWrC9n9jwQIDAQABoDAwLgYJKoZIhvcNAQkOMSEwHzAd\n"
+    "BgNVHQ4EFgQUSbrkacD4XXCIaJQtX+7/en3Z8r8wDQYJKoZIhvcNAQELBQADggEBAAxU2FbQxy21\n"
+    "EHcnfC4YETDQvXuwv4qQzcT61faZEjmznZ9ekm8ckzV5NlHpyArk12EO13twh94U56ZItKfiYOKW\n"
+    "tP5wUGcoYhdyQnG0p6wunVRJAMidoZMAkjJ6bXwDwgNqnlKL48iGD8ZnguVUM353KwTDm1mvJ4yE\n"
+    "ssEcnBKd4lDzfZN+yx3pmyCr/MjMCODLF7VVMRH5FpQZ0+uGAIq0fx8FeEugxGie4tkzqP3xkkUB\n"
+    "RDKkfrUC8Z61gL3K1LpLZ77a1okpP3cNkvSStVgbhLH9qwnhCORNGHy+NyZLm1a+hS4QCAJzRKlC\n"
+    "nsdwUTp+HXUtyNLd7GJHGLPu0YY=\n"
+    "-----END NEW CERTIFICATE REQUEST-----\n";
+  auto csr = CertificateRequest::FromPem(pem);
+  INFO(csr.status());
+  REQUIRE(csr.ok());
+  CHECK(csr->VerifySignature().ok());
+  CHECK(csr->subject().ToRfc4514() == "CN=10.200.175.15, OU=LLP090716, O=LLP, C=US");
+  CHECK(csr->requested_sans().empty());
+  CHECK(csr->signature_algorithm() == "sha256WithRSAEncryption");
+  CHECK(csr->public_key().Describe() == "RSA 2048");
+}

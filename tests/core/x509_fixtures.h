@@ -101,6 +101,32 @@ inline bool Contains(const std::string& haystack, const std::string& needle) {
   return haystack.find(needle) != std::string::npos;
 }
 
+// Rfc2253Compact turns our "A=1, B=2" into openssl's -nameopt RFC2253
+// separator style "A=1,B=2" (escaped "\\, " stays).
+inline std::string Rfc2253Compact(const std::string& ours) {
+  std::string out;
+  for (size_t i = 0; i < ours.size(); ++i) {
+    if (ours.compare(i, 2, ", ") == 0 && (i == 0 || ours[i - 1] != '\\')) {
+      out += ',';
+      ++i;
+    } else {
+      out += ours[i];
+    }
+  }
+  return out;
+}
+
+// OpensslSubjectRfc2253 returns `openssl x509 -noout -subject -nameopt
+// RFC2253,-esc_msb` without the "subject=" prefix and newline.
+inline std::string OpensslSubjectRfc2253(const std::string& path) {
+  auto r = certkit_test::Run({"openssl", "x509", "-in", path, "-noout", "-subject", "-nameopt",
+                              "RFC2253,-esc_msb"});
+  INFO(r.output());
+  REQUIRE(r.exit_code == 0);
+  REQUIRE(r.out.rfind("subject=", 0) == 0);
+  return r.out.substr(8, r.out.size() - 9);
+}
+
 }  // namespace x509_test
 
 #endif  // CERTKIT_TESTS_CORE_X509_FIXTURES_H_

@@ -191,3 +191,16 @@ TEST_CASE("garbage is not a store") {
   Bytes empty;
   CHECK(LoadKind(empty) == ErrorKind::kMalformed);
 }
+
+TEST_CASE("JKS version 1 (no certificate type strings) is read") {
+  Bytes v2 = Unwrap(TrustStore().Save(StoreFormat::kJks, kPass));
+  // Drop the u16 length + "X.509" in front of the certificate and set version 1.
+  size_t type_at = 12 + 4 + 2 + 2 + 8;
+  Bytes v1(v2.begin(), v2.begin() + type_at);
+  v1.insert(v1.end(), v2.begin() + type_at + 7, v2.end());
+  v1[7] = 1;
+  Rehash(&v1, kPass);
+  auto ks = Unwrap(KeyStore::Load(v1, kPass));
+  REQUIRE(ks.size() == 1);
+  CHECK(ks.entries()[0].certificate() == Shared().pki.ca_cert);
+}

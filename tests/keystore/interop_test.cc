@@ -4,6 +4,8 @@
 #include <catch2/catch.hpp>
 
 #include "absl/strings/match.h"
+#include "certkit/ca.h"
+#include "certkit/csr.h"
 #include "certkit/error.h"
 #include "certkit/keystore.h"
 #include "fixtures.h"
@@ -81,12 +83,25 @@ void CertkitWrites(StoreFormat format, Alg alg) {
   CHECK(CsrPublicKey(csr).Equals(pki.leaf_cert.public_key()));
 }
 
+certkit::KeySpec SpecOf(Alg alg) {
+  certkit::KeySpec spec;
+  spec.type = alg == Alg::kRsa ? certkit::KeyType::kRsa
+                               : alg == Alg::kEc ? certkit::KeyType::kEcP256 : certkit::KeyType::kEd25519;
+  return spec;
+}
+
 // keytool generates a key pair, imports the CA as trusted, makes a CSR that
-// the CA signs, and imports the reply; certkit must read the key, the
+// a certkit CA signs, and imports the reply; certkit must read the key, the
 // completed chain and the trusted entry.
 void KeytoolWrites(StoreFormat format, Alg alg) {
   TempDir dir;
-  auto pki = keystore_test::MakePki(dir, "k", alg);
+  certkit::CaOptions ca_options;
+  ca_options.subject = Unwrap(certkit::DistinguishedName::Parse("CN=certkit test root,O=certkit test"));
+  ca_options.key_spec = SpecOf(alg);
+  ca_options.days = 60;
+  auto ca = Unwrap(certkit::CertificateAuthority::CreateRoot(ca_options));
+  keystore_test::Pki pki{dir.File("ca.pem"), "", "", "", ca.certificate(), ca.certificate(), ca.key()};
+  certkit_test::WriteString(pki.ca_cert_path, ca.certificate().ToPem());
   std::string path = dir.File(format == StoreFormat::kJks ? "kt.jks" : "kt.p12");
   Keytool(Cat(Cat({"-genkeypair", "-alias", "Node1", "-dname", "CN=node1,O=certkit test",
                    "-validity", "30", "-keypass", kStorePass},
@@ -96,10 +111,15 @@ void KeytoolWrites(StoreFormat format, Alg alg) {
               StoreArgs(path, format)));
   std::string csr = dir.File("node1.csr");
   Keytool(Cat({"-certreq", "-alias", "node1", "-file", csr}, StoreArgs(path, format)));
-  std::string signed_path = keystore_test::SignCsr(dir, pki, csr, "node1-signed.pem");
+  auto request = Unwrap(certkit::CertificateRequest::FromPem(certkit_test::ReadString(csr)));
+  certkit::IssueOptions issue;
+  issue.days = 30;
+  issue.sans.push_back(Unwrap(certkit::SubjectAltName::Ip("127.0.0.1")));
+  auto signed_cert = Unwrap(ca.SignRequest(request, certkit::Profile::Node(), issue));
+  std::string signed_path = dir.File("node1-signed.pem");
+  certkit_test::WriteString(signed_path, signed_cert.ToPem());
   Keytool(Cat({"-importcert", "-noprompt", "-alias", "node1", "-file", signed_path},
               StoreArgs(path, format)));
-  auto signed_cert = Unwrap(certkit::Certificate::FromPem(certkit_test::ReadString(signed_path)));
 
   auto ks = Unwrap(KeyStore::LoadFile(path, kStorePass));
   CHECK(ks.source_format() == format);
@@ -113,10 +133,10 @@ void KeytoolWrites(StoreFormat format, Alg alg) {
   CHECK(node->chain[0] == signed_cert);
   CHECK(node->chain[1] == pki.ca_cert);
   CHECK(node->chain[0].MatchesKey(*node->key));
-  const certkit::KeyStoreEntry* ca = ks.Find("rootca");
-  REQUIRE(ca != nullptr);
-  CHECK_FALSE(ca->is_key());
-  CHECK(ca->certificate() == pki.ca_cert);
+  const certkit::KeyStoreEntry* root = ks.Find("rootca");
+  REQUIRE(root != nullptr);
+  CHECK_FALSE(root->is_key());
+  CHECK(root->certificate() == pki.ca_cert);
   // The listing agrees with keytool's fingerprints (once per format: JVM starts are slow).
   if (alg != Alg::kRsa) return;
   std::string out = Keytool(Cat({"-list", "-v"}, StoreArgs(path, format)));
@@ -355,4 +375,36 @@ TEST_CASE("aliases: mixed case and non-ASCII round trip with keytool") {
     CHECK(absl::StrContains(out, "Alias name: mixedcase\n"));
     Keytool(Cat({"-exportcert", "-alias", alias, "-file", dir.File("x.der")}, StoreArgs(ck, f)));
   }
+}
+
+TEST_CASE("PKCS#12 written by keytool -J-Dkeystore.pkcs12.legacy is read") {
+  TempDir dir;
+  std::string path = dir.File("legacy.p12");
+  Keytool({"-J-Dkeystore.pkcs12.legacy", "-genkeypair", "-alias", "Node1", "-dname", "CN=node1",
+           "-keyalg", "EC", "-keystore", path, "-storepass", kStorePass, "-storetype", "PKCS12"});
+  auto info = certkit_test::Run({"openssl", "pkcs12", "-info", "-noout", "-legacy", "-in", path,
+                                 "-passin", std::string("pass:") + kStorePass});
+  INFO(info.output());
+  CHECK(absl::StrContains(info.output(), "MAC: sha1"));
+  auto ks = Unwrap(KeyStore::LoadFile(path, kStorePass));
+  REQUIRE(ks.Find("node1") != nullptr);
+  CHECK(ks.Find("node1")->certificate().MatchesKey(*ks.Find("node1")->key));
+}
+
+TEST_CASE("PKCS#12 trust store from openssl -nokeys is read as trusted entries") {
+  TempDir dir;
+  auto pki = keystore_test::MakePki(dir, "t", Alg::kEc);
+  std::string path = dir.File("trust.p12");
+  auto r = certkit_test::Run({"openssl", "pkcs12", "-export", "-nokeys", "-in", pki.ca_cert_path,
+                              "-passout", "pass:trustpass", "-out", path});
+  REQUIRE(r.exit_code == 0);
+  auto ks = Unwrap(KeyStore::LoadFile(path, "trustpass"));
+  REQUIRE(ks.TrustedCertificates().size() == 1);
+  CHECK(ks.TrustedCertificates()[0] == pki.ca_cert);
+  // Re-written by certkit, Java sees the trusted entry (Oracle trust attribute).
+  std::string ours = dir.File("ours.p12");
+  REQUIRE(ks.SaveFile(ours, StoreFormat::kPkcs12, "trustpass").ok());
+  std::string out = Keytool({"-list", "-keystore", ours, "-storepass", "trustpass"});
+  CHECK(absl::StrContains(out, "trustedCertEntry"));
+  CHECK(absl::StrContains(out, "Your keystore contains 1 entry"));
 }
