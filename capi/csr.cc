@@ -5,7 +5,6 @@ using certkit::capi::ByteInput;
 using certkit::capi::Guard;
 using certkit::capi::Len;
 using certkit::capi::New;
-using certkit::capi::OptionalText;
 using certkit::capi::OutputBytes;
 using certkit::capi::OutputText;
 using certkit::capi::SansToString;
@@ -19,11 +18,11 @@ CertkitError certkit_csr_create_n(const CertkitName* subject, const char* sans,
     CK_REQUIRE(subject);
     CK_REQUIRE(key);
     CK_REQUIRE(out);
-    CK_ASSIGN(auto sans_text, OptionalText(sans, sans_length, "sans"));
     certkit::CsrRequest request;
     request.subject = subject->name;
-    if (sans_text.has_value() && !sans_text->empty()) {
-      CK_ASSIGN(request.sans, certkit::ParseSubjectAltNames(*sans_text));
+    if (sans != nullptr && sans_length != 0) {  // NULL or "": no SANs
+      CK_ASSIGN(request.sans,
+                certkit::ParseSubjectAltNames(absl::string_view(sans, sans_length)));
     }
     CK_ASSIGN(certkit::CertificateRequest csr,
               certkit::CertificateRequest::Create(request, key->key));

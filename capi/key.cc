@@ -91,6 +91,7 @@ CertkitError certkit_key_type(const CertkitKey* key, CertkitKeyType* out) {
       case certkit::KeyType::kEcP256: *out = CERTKIT_KEY_EC_P256; break;
       case certkit::KeyType::kEcP384: *out = CERTKIT_KEY_EC_P384; break;
       case certkit::KeyType::kEd25519: *out = CERTKIT_KEY_ED25519; break;
+      case certkit::KeyType::kEcP521: *out = CERTKIT_KEY_EC_P521; break;
     }
     return absl::OkStatus();
   });

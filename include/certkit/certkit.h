@@ -136,7 +136,8 @@ typedef enum CertkitKeyType {
   CERTKIT_KEY_RSA = 0,
   CERTKIT_KEY_EC_P256 = 1,
   CERTKIT_KEY_EC_P384 = 2,
-  CERTKIT_KEY_ED25519 = 3
+  CERTKIT_KEY_ED25519 = 3,
+  CERTKIT_KEY_EC_P521 = 4
 } CertkitKeyType;
 
 typedef enum CertkitKeyFormat {
@@ -145,7 +146,8 @@ typedef enum CertkitKeyFormat {
 } CertkitKeyFormat;
 
 /* certkit_key_generate creates a key from |spec|: "rsa:2048", "rsa:3072",
- * "rsa:4096", "ec:p256", "ec:p384", "ed25519". */
+ * "rsa:4096", "ec:p256", "ec:p384", "ec:p521", "ed25519". RSA below 2048 bits
+ * is CERTKIT_ERROR_WEAK_PARAMETER. */
 CERTKIT_EXPORT CertkitError certkit_key_generate(const char* spec, CertkitKey** out);
 CERTKIT_EXPORT CertkitError certkit_key_generate_n(const char* spec, size_t spec_length,
                                                    CertkitKey** out);

@@ -240,6 +240,19 @@ func (c *Certificate) BasicConstraints() (isCA bool, pathLen int, err error) {
 	return ca != 0, int(pl), err
 }
 
+// Key-usage bits (RFC 5280 order) for Certificate.KeyUsage and Profile.KeyUsage.
+const (
+	KeyUsageDigitalSignature uint32 = 1 << iota
+	KeyUsageNonRepudiation
+	KeyUsageKeyEncipherment
+	KeyUsageDataEncipherment
+	KeyUsageKeyAgreement
+	KeyUsageKeyCertSign
+	KeyUsageCRLSign
+	KeyUsageEncipherOnly
+	KeyUsageDecipherOnly
+)
+
 // KeyUsage returns the key-usage bits (bit 0 digitalSignature ... RFC 5280
 // order); ok is false when the extension is absent.
 func (c *Certificate) KeyUsage() (bits uint32, ok bool, err error) {

@@ -165,6 +165,18 @@ func TestSignedChainPassesOpenSSLVerifyAndVerify(t *testing.T) {
 	if !strings.Contains(out, "leaf.pem: OK") {
 		t.Fatalf("openssl verify: %s", out)
 	}
+	if ku, ok, err := p.rootCert.KeyUsage(); err != nil || !ok || ku&KeyUsageKeyCertSign == 0 {
+		t.Fatalf("root key usage %b ok=%v err=%v", ku, ok, err)
+	}
+	if !strings.Contains(run(t, must(p.rootCert.PEM()), "openssl", "x509", "-noout", "-ext", "keyUsage"), "Certificate Sign") {
+		t.Fatal("openssl does not see keyCertSign on the root")
+	}
+	if ku, ok, err := p.leaf.KeyUsage(); err != nil || !ok || ku&KeyUsageKeyCertSign != 0 || ku&KeyUsageDigitalSignature == 0 {
+		t.Fatalf("leaf key usage %b ok=%v err=%v", ku, ok, err)
+	}
+	if isCA, _, err := p.interCert.BasicConstraints(); err != nil || !isCA {
+		t.Fatalf("intermediate is not a CA: %v", err)
+	}
 	chain, err := p.leaf.Verify(VerifyOptions{Roots: []*Certificate{p.rootCert},
 		Intermediates: []*Certificate{p.interCert}, IP: "10.0.0.1", Purpose: PurposeServerAuth})
 	if err != nil || len(chain) != 3 {
@@ -367,5 +379,46 @@ func TestOpenSSLCSRSignedWithClientProfileAndCAReload(t *testing.T) {
 	}
 	if _, err := GenerateKey("rsa:1024"); err == nil {
 		t.Fatal("rsa:1024 accepted")
+	}
+}
+
+func TestKeytoolCSRReplyAndLockedKey(t *testing.T) {
+	defer fatalOnPanic(t)
+	dir := t.TempDir()
+	path := filepath.Join(dir, "node.jks")
+	run(t, "", "keytool", "-genkeypair", "-keystore", path, "-storetype", "JKS", "-storepass", storePass,
+		"-keypass", "own-key-pass", "-alias", "node", "-keyalg", "RSA", "-keysize", "2048",
+		"-dname", "CN=node7, O=Example", "-validity", "30")
+	run(t, "", "keytool", "-certreq", "-keystore", path, "-storepass", storePass, "-keypass", "own-key-pass",
+		"-alias", "node", "-ext", "SAN=dns:node7.example", "-file", filepath.Join(dir, "node.csr"))
+	csr := must(ParseCertificateRequestPEM(must(os.ReadFile(filepath.Join(dir, "node.csr")))))
+	if sans := must(csr.SANs()); !strings.Contains(sans, "node7.example") {
+		t.Fatalf("CSR SANs %q", sans)
+	}
+	root := must(CreateRootCA(CAOptions{Subject: "CN=Go Workflow Root"}))
+	rootCert := must(root.Certificate())
+	cert := must(root.SignCSR(csr, ProfileNode, nil))
+	store := must(LoadKeyStoreFile(path, storePass, StoreJKS))
+	if _, err := store.Key("node"); !errors.Is(err, ErrBadKeyPassword) {
+		t.Fatalf("want locked key (bad key password), got %v", err)
+	}
+	if err := store.UnlockKey("node", "nope"); !IsCode(err, CodeBadKeyPassword) {
+		t.Fatalf("want bad key password, got %v", err)
+	}
+	if err := store.UnlockKey("node", "own-key-pass"); err != nil {
+		t.Fatal(err)
+	}
+	if !must(cert.MatchesKey(must(store.Key("node")))) {
+		t.Fatal("signed certificate does not match the keytool key")
+	}
+	if err := store.ImportCAReply("node", []*Certificate{cert, rootCert}); err != nil {
+		t.Fatal(err)
+	}
+	if err := store.SaveFile(path, StoreJKS, storePass, 0); err != nil {
+		t.Fatal(err)
+	}
+	out := run(t, "", "keytool", "-list", "-v", "-keystore", path, "-storepass", storePass, "-alias", "node")
+	if !strings.Contains(out, "Certificate chain length: 2") || !strings.Contains(out, must(cert.Fingerprint(SHA256))) {
+		t.Fatalf("keytool -list -v:\n%s", out)
 	}
 }

@@ -9,7 +9,7 @@ package certkit
 // pkg-config certkit) or set CGO_CFLAGS/CGO_LDFLAGS yourself.
 
 /*
-#cgo CFLAGS: -I${SRCDIR}/../../../include
+#cgo !certkit_pkgconfig CFLAGS: -I${SRCDIR}/../../../include
 #cgo !certkit_pkgconfig LDFLAGS: -lcertkit
 #include <stdlib.h>
 #include <certkit/certkit.h>

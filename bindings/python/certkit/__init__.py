@@ -13,19 +13,30 @@ import os
 
 from . import _capi
 from .errors import *  # noqa: F401,F403 (the exception classes are public API)
+from . import errors as _errors
 from .errors import CertkitError, check as _check
 
 __all__ = [
     "version", "PrivateKey", "Name", "Certificate", "CertificateRequest", "Profile",
     "CertificateAuthority", "KeyStore", "Ssl", "parse_certificates",
     "VERIFY_NONE", "VERIFY_PEER_CERT", "VERIFY_PEER_IDENTITY", "VERIFY_PEER_IDENTITY_DNS",
-    "TLS1_2", "TLS1_3", "CertkitError",
-]
+    "TLS1_2", "TLS1_3", "CertkitError", "KEY_USAGE_NAMES", "KU_DIGITAL_SIGNATURE",
+    "KU_NON_REPUDIATION", "KU_KEY_ENCIPHERMENT", "KU_DATA_ENCIPHERMENT", "KU_KEY_AGREEMENT",
+    "KU_KEY_CERT_SIGN", "KU_CRL_SIGN", "KU_ENCIPHER_ONLY", "KU_DECIPHER_ONLY",
+    "certificates_to_pem",
+] + [name for name in dir(_errors) if name.endswith("Error")]
 
 VERIFY_NONE = _capi.CERTKIT_SSL_VERIFY_NONE
 VERIFY_PEER_CERT = _capi.CERTKIT_SSL_VERIFY_PEER_CERT
 VERIFY_PEER_IDENTITY = _capi.CERTKIT_SSL_VERIFY_PEER_IDENTITY
 VERIFY_PEER_IDENTITY_DNS = _capi.CERTKIT_SSL_VERIFY_PEER_IDENTITY_DNS
+# Key-usage bits (RFC 5280 order), as Certificate.key_usage and Profile(key_usage=).
+KEY_USAGE_NAMES = ("digitalSignature", "nonRepudiation", "keyEncipherment",
+                   "dataEncipherment", "keyAgreement", "keyCertSign", "cRLSign",
+                   "encipherOnly", "decipherOnly")
+KU_DIGITAL_SIGNATURE, KU_NON_REPUDIATION, KU_KEY_ENCIPHERMENT, KU_DATA_ENCIPHERMENT, \
+    KU_KEY_AGREEMENT, KU_KEY_CERT_SIGN, KU_CRL_SIGN, KU_ENCIPHER_ONLY, KU_DECIPHER_ONLY = \
+    (1 << i for i in range(9))
 TLS1_2 = _capi.CERTKIT_SSL_VERSION_TLS1_2
 TLS1_3 = _capi.CERTKIT_SSL_VERSION_TLS1_3
 
@@ -34,6 +45,7 @@ _KEY_TYPES = {
     _capi.CERTKIT_KEY_EC_P256: "ec:p256",
     _capi.CERTKIT_KEY_EC_P384: "ec:p384",
     _capi.CERTKIT_KEY_ED25519: "ed25519",
+    _capi.CERTKIT_KEY_EC_P521: "ec:p521",
 }
 _KEY_FORMATS = {
     "pkcs8": _capi.CERTKIT_KEY_FORMAT_PKCS8,
@@ -197,7 +209,8 @@ class PrivateKey(_Handle):
 
     @classmethod
     def generate(cls, spec="ec:p256"):
-        """New key: "rsa:2048", "rsa:3072", "rsa:4096", "ec:p256", "ec:p384", "ed25519"."""
+        """New key: "rsa:2048", "rsa:3072", "rsa:4096", "ec:p256", "ec:p384", "ec:p521",
+        "ed25519"."""
         return cls._wrap(_out_handle(_capi.certkit_key_generate, _b(spec)))
 
     @classmethod
@@ -225,7 +238,7 @@ class PrivateKey(_Handle):
 
     @property
     def type(self):
-        """"rsa", "ec:p256", "ec:p384" or "ed25519"."""
+        """"rsa", "ec:p256", "ec:p384", "ec:p521" or "ed25519"."""
         return _KEY_TYPES[_out_value(_capi.certkit_key_type, ctypes.c_int, self)]
 
     @property
@@ -448,6 +461,15 @@ class Certificate(_Handle):
             return None
         _check(code)
         return value.value
+
+    @property
+    def key_usage_names(self):
+        """The key usages as names ("digitalSignature", "keyCertSign", ...);
+        None when the extension is absent."""
+        bits = self.key_usage
+        if bits is None:
+            return None
+        return [name for i, name in enumerate(KEY_USAGE_NAMES) if bits & (1 << i)]
 
     @property
     def extended_key_usage(self):

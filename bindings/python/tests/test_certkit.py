@@ -85,6 +85,15 @@ class GeneratedCapiTest(unittest.TestCase):
         self.assertIs(_capi.certkit_ssl_new.restype, __import__("ctypes").c_void_p)
         self.assertEqual(len(_capi.certkit_ssl_verify_peer_n.argtypes), 6)
 
+    def test_every_error_code_has_its_exception_class(self):
+        codes = {name: value for name, value in vars(_capi).items()
+                 if name.startswith("CERTKIT_ERROR_")}
+        self.assertIn("CERTKIT_ERROR_IDENTITY_MISMATCH", codes)
+        for name, value in codes.items():
+            cls = certkit.errors._BY_CODE.get(value)
+            self.assertIsNotNone(cls, "no exception class for %s" % name)
+            self.assertEqual(cls(value, "m").name, name[len("CERTKIT_ERROR_"):].lower())
+
     def test_version_matches_header(self):
         self.assertRegex(certkit.version(), r"^\d+\.\d+\.\d+$")
         major, minor, patch = (int(x) for x in certkit.version().split("."))
@@ -138,6 +147,14 @@ class KeyTest(TempDirTest):
                              key.public_key_pem)
         with self.assertRaises(certkit.NullArgumentError):
             key.type  # closed handle
+
+    def test_every_key_type_generates_and_openssl_agrees(self):
+        for spec, ossl in (("ec:p256", "prime256v1"), ("ec:p384", "secp384r1"),
+                           ("ec:p521", "secp521r1"), ("ed25519", "ED25519")):
+            with certkit.PrivateKey.generate(spec) as key:
+                self.assertEqual(key.type, spec)
+                text = run("openssl", "pkey", "-noout", "-text", input=key.to_pem()).stdout
+                self.assertIn(ossl, text)
 
     def test_bad_input_errors(self):
         with self.assertRaises(certkit.MalformedError) as ctx:
@@ -200,6 +217,13 @@ class CaTest(TempDirTest):
     def test_chain_signed_through_binding_passes_openssl_verify(self):
         root, inter, key, leaf = make_pki()
         self.assertTrue(root.certificate.is_ca)
+        self.assertIn("keyCertSign", root.certificate.key_usage_names)
+        self.assertTrue(root.certificate.key_usage & certkit.KU_KEY_CERT_SIGN)
+        self.assertFalse(leaf.key_usage & certkit.KU_KEY_CERT_SIGN)
+        self.assertIn("digitalSignature", leaf.key_usage_names)
+        ku_text = run("openssl", "x509", "-noout", "-ext", "keyUsage",
+                      input=root.certificate.to_pem()).stdout
+        self.assertIn("Certificate Sign", ku_text)
         self.assertEqual(inter.certificate.issuer, root.certificate.subject)
         self.assertEqual(len(inter.chain), 2)
         self.assertEqual(leaf.issuer, inter.certificate.subject)
@@ -369,6 +393,55 @@ class KeyStoreTest(TempDirTest):
         trust = certkit.KeyStore.load_file(ts, STOREPASS)
         self.assertEqual(trust.format, "pkcs12")
         self.assertEqual(trust.get_certificate("myroot"), root.certificate)
+
+
+class KeytoolWorkflowTest(TempDirTest):
+    def test_keytool_csr_signed_and_reply_imported_through_binding(self):
+        path = self.path("node.jks")
+        run("keytool", "-genkeypair", "-keystore", path, "-storetype", "JKS",
+            "-storepass", STOREPASS, "-keypass", "other-key-pass", "-alias", "node",
+            "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=node9, O=Example",
+            "-validity", "30")
+        run("keytool", "-certreq", "-keystore", path, "-storepass", STOREPASS,
+            "-keypass", "other-key-pass", "-alias", "node", "-ext", "SAN=ip:10.1.1.9",
+            "-file", self.path("node.csr"))
+        csr = certkit.CertificateRequest.from_pem(self.read("node.csr"))
+        csr.verify_signature()
+        self.assertEqual(csr.subject["CN"], "node9")
+        self.assertIn("10.1.1.9", csr.sans_text)
+        root = certkit.CertificateAuthority.create_root("CN=Workflow Root")
+        cert = root.sign(csr, "node", days=10)
+        self.assertEqual(cert.ip_addresses, ["10.1.1.9"])
+        store = certkit.KeyStore.load_file(path, STOREPASS)
+        # The key has its own password: locked until unlocked.
+        with self.assertRaises(certkit.BadKeyPasswordError):
+            store.get_key("node")
+        with self.assertRaises(certkit.BadKeyPasswordError) as ctx:
+            store.unlock_key("node", "not-it")
+        self.assertNotIn("not-it", str(ctx.exception))
+        store.unlock_key("node", "other-key-pass")
+        self.assertTrue(cert.matches_key(store.get_key("node")))
+        store.import_ca_reply("node", [cert, root.certificate])
+        store.add_trusted_certificate("ca", root.certificate)
+        store.rename("ca", "cluster-ca")
+        store.add_trusted_certificate("junk", certkit.CertificateAuthority.create_root(
+            "CN=Junk").certificate)
+        del store["junk"]
+        store.save_file(path, "jks", STOREPASS)
+        out = run("keytool", "-list", "-v", "-keystore", path, "-storepass", STOREPASS).stdout
+        self.assertIn("Your keystore contains 2 entries", out)
+        self.assertIn("Alias name: cluster-ca", out)
+        self.assertIn("Certificate chain length: 2", out)
+        self.assertIn(cert.fingerprint("sha256"), out)
+        self.assertNotIn("junk", out)
+        # A merge of a second store; a clash needs overwrite.
+        other = certkit.KeyStore()
+        other.add_trusted_certificate("cluster-ca", root.certificate)
+        merged = certkit.KeyStore.load_file(path, STOREPASS)
+        with self.assertRaises(certkit.AlreadyExistsError):
+            merged.merge(other)
+        merged.merge(other, overwrite=True)
+        self.assertEqual(len(merged), 2)
 
 
 class SslTest(TempDirTest):

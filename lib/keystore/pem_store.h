@@ -1,0 +1,36 @@
+// lib/keystore/pem_store.h (internal): key stores and trust stores as PEM
+// bundles.
+//
+// Written: per entry an OpenSSL-style "Bag Attributes / friendlyName: alias"
+// comment, then for a key entry the key (encrypted PKCS#8, PBES2
+// AES-256-CBC, when a password is given and SaveOptions.pem_encrypt_keys) and
+// its chain leaf first; for a trusted entry its certificate.
+// Read: every key is paired with the certificate carrying its public key and
+// the issuers found in the bundle; the remaining certificates are trusted
+// entries. Aliases come from "friendlyName:" comments (as printed by
+// `openssl pkcs12 -nodes`), else "key-N" / "cert-N".
+#ifndef CERTKIT_LIB_KEYSTORE_PEM_STORE_H_
+#define CERTKIT_LIB_KEYSTORE_PEM_STORE_H_
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/types/span.h"
+#include "certkit/keystore.h"
+
+namespace certkit {
+namespace keystore {
+
+// LoadPemStore parses a PEM bundle. Encrypted keys open with |password| or
+// options.key_password (kBadPassword otherwise); no certificate or key at
+// all is kMalformed.
+absl::StatusOr<KeyStore> LoadPemStore(absl::Span<const uint8_t> data, absl::string_view password,
+                                      const LoadOptions& options);
+
+// SavePemStore writes |store| as a PEM bundle.
+absl::StatusOr<Bytes> SavePemStore(const KeyStore& store, absl::string_view password,
+                                   const SaveOptions& options);
+
+}  // namespace keystore
+}  // namespace certkit
+
+#endif  // CERTKIT_LIB_KEYSTORE_PEM_STORE_H_

@@ -1,0 +1,42 @@
+// lib/keystore/pkcs12.h (internal): our PKCS#12 (RFC 7292) encoder and
+// decoder, built on CBS/CBB and lib/crypto/pbe.h.
+//
+// Written like the JDK 17 default: one encryptedData ContentInfo with the
+// certificate bags and one data ContentInfo with pkcs8ShroudedKeyBags, both
+// under PBES2 (PBKDF2-HMAC-SHA256, AES-256-CBC), and an HMAC-SHA256 MAC keyed
+// with the RFC 7292 appendix B KDF. Keys and their leaf certificates carry
+// friendlyName (the alias) and localKeyId ("Time <ms>", which the JDK reads
+// back as the creation date); trusted certificate entries carry the Oracle
+// trusted-key-usage attribute (2.16.840.1.113894.746875.1.1 =
+// anyExtendedKeyUsage), without which Java ignores them. The legacy option
+// writes PBEWithSHA1AndDESede keys, RC2-40 certificates and a SHA-1 MAC.
+//
+// Reading accepts BER, data/encryptedData contents, keyBag,
+// pkcs8ShroudedKeyBag, certBag and nested safeContentsBag, any number of
+// keys, MACs over SHA-1/224/256/384/512. Certificates that are neither in a
+// key's chain nor marked trusted (OpenSSL -nokeys trust stores) are read as
+// trusted entries too.
+#ifndef CERTKIT_LIB_KEYSTORE_PKCS12_H_
+#define CERTKIT_LIB_KEYSTORE_PKCS12_H_
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/types/span.h"
+#include "certkit/keystore.h"
+
+namespace certkit {
+namespace keystore {
+
+// LoadPkcs12 parses a PFX. The MAC is checked before anything is decrypted;
+// a file without MAC needs options.allow_missing_mac (else kIntegrity).
+absl::StatusOr<KeyStore> LoadPkcs12(absl::Span<const uint8_t> data, absl::string_view password,
+                                    const LoadOptions& options);
+
+// SavePkcs12 writes |store| (no locked entries) as described above.
+absl::StatusOr<Bytes> SavePkcs12(const KeyStore& store, absl::string_view password,
+                                 const SaveOptions& options);
+
+}  // namespace keystore
+}  // namespace certkit
+
+#endif  // CERTKIT_LIB_KEYSTORE_PKCS12_H_

@@ -1,0 +1,148 @@
+// KeyStore operations (keytool parity) and the PEM store, checked against
+// openssl and keytool.
+#include <catch2/catch.hpp>
+
+#include "absl/strings/match.h"
+#include "certkit/error.h"
+#include "certkit/keystore.h"
+#include "fixtures.h"
+
+using certkit::ErrorKind;
+using certkit::GetErrorKind;
+using certkit::KeyStore;
+using certkit::StoreFormat;
+using certkit_test::TempDir;
+using keystore_test::Alg;
+using keystore_test::Keytool;
+using keystore_test::Unwrap;
+
+TEST_CASE("import a CA reply completes the chain from trusted entries; mismatch leaves store untouched") {
+  TempDir dir;
+  auto pki = keystore_test::MakePki(dir, "r", Alg::kEc);
+  auto other = keystore_test::MakePki(dir, "x", Alg::kEc);
+  // keytool makes the key pair and CSR, the CA signs, certkit imports the reply.
+  std::string path = dir.File("node.jks");
+  Keytool({"-genkeypair", "-alias", "node1", "-dname", "CN=node1", "-keyalg", "EC", "-keystore", path,
+           "-storepass", "storepass1", "-keypass", "storepass1", "-storetype", "JKS"});
+  std::string csr = dir.File("node1.csr");
+  Keytool({"-certreq", "-alias", "node1", "-file", csr, "-keystore", path, "-storepass", "storepass1"});
+  std::string signed_path = keystore_test::SignCsr(dir, pki, csr, "signed.pem");
+  auto reply = Unwrap(certkit::Certificate::FromPem(certkit_test::ReadString(signed_path)));
+  auto ks = Unwrap(KeyStore::LoadFile(path, "storepass1"));
+  auto before = ks.Find("node1")->chain;
+
+  // Without the CA the chain cannot be completed.
+  CHECK(GetErrorKind(ks.ImportCaReply("node1", {reply})) == ErrorKind::kUnknownIssuer);
+  // A reply for another key is refused.
+  CHECK(GetErrorKind(ks.ImportCaReply("node1", {other.leaf_cert})) == ErrorKind::kKeyMismatch);
+  CHECK(ks.Find("node1")->chain == before);
+  CHECK(GetErrorKind(ks.ImportCaReply("nope", {reply})) == ErrorKind::kNotFound);
+
+  REQUIRE(ks.AddTrustedCert("rootca", pki.ca_cert).ok());
+  REQUIRE(ks.ImportCaReply("NODE1", {reply}).ok());
+  REQUIRE(ks.Find("node1")->chain.size() == 2);
+  CHECK(ks.Find("node1")->chain[1] == pki.ca_cert);
+  REQUIRE(ks.SaveFile(path, StoreFormat::kJks, "storepass1").ok());
+  std::string out = Keytool({"-list", "-v", "-keystore", path, "-storepass", "storepass1"});
+  CHECK(absl::StrContains(out, "Certificate chain length: 2"));
+  CHECK(absl::StrContains(out, "SHA256: " + reply.Sha256Fingerprint()));
+}
+
+TEST_CASE("export, delete, rename, change passwords, expiring, convert") {
+  TempDir dir;
+  auto pki = keystore_test::MakePki(dir, "o", Alg::kRsa);
+  KeyStore ks;
+  REQUIRE(ks.SetKeyEntry("node1", pki.leaf_key, {pki.leaf_cert, pki.ca_cert}).ok());
+  REQUIRE(ks.AddTrustedCert("ca", pki.ca_cert).ok());
+  CHECK(GetErrorKind(ks.AddTrustedCert("CA", pki.ca_cert)) == ErrorKind::kAlreadyExists);
+  CHECK(GetErrorKind(ks.SetKeyEntry("bad", pki.leaf_key, {pki.ca_cert})) == ErrorKind::kKeyMismatch);
+
+  // Export matches keytool -exportcert -rfc.
+  std::string path = dir.File("s.p12");
+  REQUIRE(ks.SaveFile(path, StoreFormat::kPkcs12, "oldpass1").ok());
+  std::string kt = Keytool({"-exportcert", "-rfc", "-alias", "node1", "-keystore", path, "-storepass", "oldpass1"});
+  auto exported = Unwrap(ks.ExportCertificate("Node1"));
+  CHECK(Unwrap(certkit::Certificate::FromPem(kt)) == exported);
+
+  // Rename and delete.
+  CHECK(GetErrorKind(ks.Rename("node1", "ca")) == ErrorKind::kAlreadyExists);
+  CHECK(GetErrorKind(ks.Rename("missing", "x")) == ErrorKind::kNotFound);
+  REQUIRE(ks.Rename("node1", "Node-One").ok());
+  CHECK(ks.Find("node-one") != nullptr);
+  REQUIRE(ks.Delete("ca").ok());
+  CHECK(GetErrorKind(ks.Delete("ca")) == ErrorKind::kNotFound);
+
+  // Expiring: the certs are valid for 30 days.
+  CHECK(ks.ExpiringWithin(absl::Hours(24 * 10)).empty());
+  CHECK(ks.ExpiringWithin(absl::Hours(24 * 40)).size() == 1);
+
+  // Change store password + key password (JKS), keytool reads with the new ones.
+  std::string jks = dir.File("s.jks");
+  auto loaded = Unwrap(KeyStore::LoadFile(path, "oldpass1"));
+  certkit::SaveOptions so;
+  so.key_passwords["node1"] = "newkeypass";
+  REQUIRE(loaded.SaveFile(jks, StoreFormat::kJks, "newstorepass", so).ok());
+  Keytool({"-certreq", "-alias", "node1", "-file", dir.File("c.csr"), "-keystore", jks, "-storepass",
+           "newstorepass", "-keypass", "newkeypass"});
+  CHECK(GetErrorKind(KeyStore::LoadFile(jks, "oldpass1").status()) == ErrorKind::kBadPassword);
+
+  // keytool -importkeystore JKS -> PKCS12 and certkit PKCS12 -> PEM -> PKCS12.
+  auto again = Unwrap(KeyStore::LoadFile(jks, "newstorepass"));
+  REQUIRE(again.UnlockKey("node1", "newkeypass").ok());
+  std::string pem = dir.File("s.pem");
+  REQUIRE(again.SaveFile(pem, StoreFormat::kPem, "pempass").ok());
+  auto r = certkit_test::Run({"openssl", "pkey", "-in", pem, "-passin", "pass:pempass", "-noout"});
+  CHECK(r.exit_code == 0);
+  auto from_pem = Unwrap(KeyStore::LoadFile(pem, "pempass"));
+  REQUIRE(from_pem.size() == 2);
+  CHECK(from_pem.Find("node1")->chain.size() == 2);
+  CHECK(from_pem.Find("ca") != nullptr);
+}
+
+TEST_CASE("PEM trust store of CA certificates and openssl -nodes output") {
+  TempDir dir;
+  auto a = keystore_test::MakePki(dir, "pa", Alg::kEc);
+  auto b = keystore_test::MakePki(dir, "pb", Alg::kEc);
+  std::string bundle = certkit_test::ReadString(a.ca_cert_path) + certkit_test::ReadString(b.ca_cert_path);
+  certkit_test::WriteString(dir.File("bundle.pem"), bundle);
+  auto ks = Unwrap(KeyStore::LoadFile(dir.File("bundle.pem"), ""));
+  CHECK(ks.source_format() == StoreFormat::kPem);
+  CHECK(ks.TrustedCertificates().size() == 2);
+  CHECK_FALSE(ks.HasPrivateKeys());
+  // openssl pkcs12 -nodes prints "friendlyName:" bag attributes that name the alias.
+  std::string p12 = dir.File("o.p12");
+  REQUIRE(certkit_test::Run({"openssl", "pkcs12", "-export", "-inkey", a.leaf_key_path, "-in", a.leaf_cert_path,
+                             "-certfile", a.ca_cert_path, "-name", "Node1", "-passout", "pass:x", "-out", p12})
+              .exit_code == 0);
+  auto r = certkit_test::Run({"openssl", "pkcs12", "-in", p12, "-passin", "pass:x", "-nodes"});
+  REQUIRE(r.exit_code == 0);
+  certkit_test::WriteString(dir.File("nodes.pem"), r.out);
+  auto nodes = Unwrap(KeyStore::LoadFile(dir.File("nodes.pem"), ""));
+  REQUIRE(nodes.Find("node1") != nullptr);
+  CHECK(nodes.Find("node1")->chain.size() == 2);
+  // A wrong password for an encrypted PEM key.
+  KeyStore enc;
+  REQUIRE(enc.SetKeyEntry("k", a.leaf_key, {a.leaf_cert}).ok());
+  auto bytes = Unwrap(enc.Save(StoreFormat::kPem, "rightpass"));
+  CHECK(GetErrorKind(KeyStore::Load(bytes, "wrongpass").status()) == ErrorKind::kBadPassword);
+}
+
+TEST_CASE("format detection and names") {
+  CHECK(Unwrap(certkit::ParseStoreFormat("P12")) == StoreFormat::kPkcs12);
+  CHECK(Unwrap(certkit::ParseStoreFormat("jks")) == StoreFormat::kJks);
+  CHECK(GetErrorKind(certkit::ParseStoreFormat("bks").status()) == ErrorKind::kInvalidArgument);
+  CHECK(std::string(certkit::StoreFormatName(StoreFormat::kJceks)) == "JCEKS");
+}
+
+TEST_CASE("save to a path is atomic and keeps the original on failure") {
+  TempDir dir;
+  auto pki = keystore_test::MakePki(dir, "f", Alg::kEc);
+  KeyStore ks;
+  REQUIRE(ks.AddTrustedCert("ca", pki.ca_cert).ok());
+  std::string path = dir.File("t.jks");
+  REQUIRE(ks.SaveFile(path, StoreFormat::kJks, "pass123").ok());
+  std::string original = certkit_test::ReadString(path);
+  CHECK(GetErrorKind(ks.SaveFile(path, StoreFormat::kJceks, "pass123")) == ErrorKind::kUnsupported);
+  CHECK(certkit_test::ReadString(path) == original);
+  CHECK(certkit_test::FileMode(path) == 0644);
+}
