@@ -16,6 +16,7 @@ const (
 	KeyECP256  KeyType = C.CERTKIT_KEY_EC_P256
 	KeyECP384  KeyType = C.CERTKIT_KEY_EC_P384
 	KeyEd25519 KeyType = C.CERTKIT_KEY_ED25519
+	KeyECP521  KeyType = C.CERTKIT_KEY_EC_P521
 )
 
 func (t KeyType) String() string {
@@ -28,6 +29,8 @@ func (t KeyType) String() string {
 		return "ec:p384"
 	case KeyEd25519:
 		return "ed25519"
+	case KeyECP521:
+		return "ec:p521"
 	}
 	return "unknown"
 }
@@ -61,7 +64,7 @@ func (k *PrivateKey) Close() {
 }
 
 // GenerateKey creates a key: "rsa:2048", "rsa:3072", "rsa:4096", "ec:p256",
-// "ec:p384" or "ed25519".
+// "ec:p384", "ec:p521" or "ed25519".
 func GenerateKey(spec string) (*PrivateKey, error) {
 	s := newText(spec)
 	defer s.free()

@@ -45,6 +45,7 @@ _KEY_TYPES = {
     _capi.CERTKIT_KEY_EC_P256: "ec:p256",
     _capi.CERTKIT_KEY_EC_P384: "ec:p384",
     _capi.CERTKIT_KEY_ED25519: "ed25519",
+    _capi.CERTKIT_KEY_EC_P521: "ec:p521",
 }
 _KEY_FORMATS = {
     "pkcs8": _capi.CERTKIT_KEY_FORMAT_PKCS8,
@@ -208,7 +209,8 @@ class PrivateKey(_Handle):
 
     @classmethod
     def generate(cls, spec="ec:p256"):
-        """New key: "rsa:2048", "rsa:3072", "rsa:4096", "ec:p256", "ec:p384", "ed25519"."""
+        """New key: "rsa:2048", "rsa:3072", "rsa:4096", "ec:p256", "ec:p384", "ec:p521",
+        "ed25519"."""
         return cls._wrap(_out_handle(_capi.certkit_key_generate, _b(spec)))
 
     @classmethod
@@ -236,7 +238,7 @@ class PrivateKey(_Handle):
 
     @property
     def type(self):
-        """"rsa", "ec:p256", "ec:p384" or "ed25519"."""
+        """"rsa", "ec:p256", "ec:p384", "ec:p521" or "ed25519"."""
         return _KEY_TYPES[_out_value(_capi.certkit_key_type, ctypes.c_int, self)]
 
     @property

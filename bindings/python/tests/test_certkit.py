@@ -85,6 +85,15 @@ class GeneratedCapiTest(unittest.TestCase):
         self.assertIs(_capi.certkit_ssl_new.restype, __import__("ctypes").c_void_p)
         self.assertEqual(len(_capi.certkit_ssl_verify_peer_n.argtypes), 6)
 
+    def test_every_error_code_has_its_exception_class(self):
+        codes = {name: value for name, value in vars(_capi).items()
+                 if name.startswith("CERTKIT_ERROR_")}
+        self.assertIn("CERTKIT_ERROR_IDENTITY_MISMATCH", codes)
+        for name, value in codes.items():
+            cls = certkit.errors._BY_CODE.get(value)
+            self.assertIsNotNone(cls, "no exception class for %s" % name)
+            self.assertEqual(cls(value, "m").name, name[len("CERTKIT_ERROR_"):].lower())
+
     def test_version_matches_header(self):
         self.assertRegex(certkit.version(), r"^\d+\.\d+\.\d+$")
         major, minor, patch = (int(x) for x in certkit.version().split("."))
@@ -138,6 +147,14 @@ class KeyTest(TempDirTest):
                              key.public_key_pem)
         with self.assertRaises(certkit.NullArgumentError):
             key.type  # closed handle
+
+    def test_every_key_type_generates_and_openssl_agrees(self):
+        for spec, ossl in (("ec:p256", "prime256v1"), ("ec:p384", "secp384r1"),
+                           ("ec:p521", "secp521r1"), ("ed25519", "ED25519")):
+            with certkit.PrivateKey.generate(spec) as key:
+                self.assertEqual(key.type, spec)
+                text = run("openssl", "pkey", "-noout", "-text", input=key.to_pem()).stdout
+                self.assertIn(ossl, text)
 
     def test_bad_input_errors(self):
         with self.assertRaises(certkit.MalformedError) as ctx:
