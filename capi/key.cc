@@ -13,8 +13,9 @@ using certkit::capi::Text;
 namespace {
 
 certkit::KeyFormat ToKeyFormat(const CertkitKeyFormat& format) {
-  return certkit::capi::EnumValue(format) == CERTKIT_KEY_FORMAT_TRADITIONAL ? certkit::KeyFormat::kTraditional
-                                                  : certkit::KeyFormat::kPkcs8;
+  return certkit::capi::EnumValue(format) == CERTKIT_KEY_FORMAT_TRADITIONAL
+             ? certkit::KeyFormat::kTraditional
+             : certkit::KeyFormat::kPkcs8;
 }
 
 absl::Status CheckKeyFormat(const CertkitKeyFormat& format) {

@@ -478,8 +478,9 @@ CertkitError certkit_keystore_trusted_certs(const CertkitKeystore* store,
 static CertkitError KeystoreConvertImpl(const uint8_t* data, size_t data_length,
                                         const char* in_password, size_t in_password_length,
                                         CertkitStoreFormat const& in_format,
-                                        CertkitStoreFormat const& out_format, const char* out_password,
-                                        size_t out_password_length, unsigned flags,
+                                        CertkitStoreFormat const& out_format,
+                                        const char* out_password, size_t out_password_length,
+                                        unsigned flags,
                                         uint8_t** out, size_t* out_length) {
   return Guard([&]() -> absl::Status {
     CK_REQUIRE(data);
@@ -506,7 +507,9 @@ CertkitError certkit_keystore_convert_n(const uint8_t* data, size_t data_length,
                                         size_t out_password_length, unsigned flags,
                                         uint8_t** out, size_t* out_length) {
   // Enum arguments are passed on by reference: C callers may pass any int.
-  return KeystoreConvertImpl(data, data_length, in_password, in_password_length, in_format, out_format, out_password, out_password_length, flags, out, out_length);
+  return KeystoreConvertImpl(data, data_length, in_password, in_password_length, in_format,
+                             out_format, out_password, out_password_length, flags, out,
+                             out_length);
 }
 
 CertkitError certkit_keystore_convert(const uint8_t* data, size_t data_length,

@@ -43,7 +43,8 @@ CertkitError certkit_name_to_string(const CertkitName* name, CertkitNameStyle st
       case CERTKIT_NAME_SLASH: return OutputText(name->name.ToSlash(), out, out_length);
     }
     return certkit::MakeError(certkit::ErrorKind::kInvalidArgument,
-                              "unknown name style " + std::to_string(certkit::capi::EnumValue(style)));
+                              "unknown name style " +
+                                  std::to_string(certkit::capi::EnumValue(style)));
   });
 }
 

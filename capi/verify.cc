@@ -50,8 +50,8 @@ CertkitError certkit_verify_options_set_purpose(CertkitVerifyOptions* options,
 }
 
 static CertkitError VerifyOptionsSetIdentityImpl(CertkitVerifyOptions* options,
-                                                   CertkitIdentityType const& type, const char* value,
-                                                   size_t value_length) {
+                                                 CertkitIdentityType const& type,
+                                                 const char* value, size_t value_length) {
   return Guard([&]() -> absl::Status {
     CK_REQUIRE(options);
     const int kind = certkit::capi::EnumValue(type);
