@@ -191,9 +191,9 @@ absl::Status ClassifyDigestMismatch(const RawStore& raw, absl::string_view passw
   for (const RawEntry& e : raw.entries) {
     if (e.tag != 1) continue;
     any_key = true;
-    if (RecoverJavaKey(e.protected_key, password, options.max_iterations).ok() ||
-        (options.key_password &&
-         RecoverJavaKey(e.protected_key, *options.key_password, options.max_iterations).ok())) {
+    // Only the store password proves anything here: a key that opens with a
+    // separate key password says nothing about the store password.
+    if (RecoverJavaKey(e.protected_key, password, options.max_iterations).ok()) {
       return MakeError(ErrorKind::kIntegrity,
                        absl::StrCat(store, " store is corrupted: the integrity digest does not "
                                            "match although the password opens entry '",

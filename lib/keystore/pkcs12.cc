@@ -1,5 +1,7 @@
 #include "keystore/pkcs12.h"
 
+#include "keystore/entry_assembly.h"
+
 #include <set>
 
 #include "absl/strings/numbers.h"
@@ -39,8 +41,6 @@ constexpr char kOidLocalKeyId[] = "1.2.840.113549.1.9.21";
 constexpr char kOidOracleTrusted[] = "2.16.840.1.113894.746875.1.1";
 constexpr char kOidAnyEku[] = "2.5.29.37.0";
 constexpr int kMaxBagDepth = 4;
-constexpr size_t kMaxChain = 16;
-
 struct DigestOid {
   const char* oid;
   const EVP_MD* (*md)();
@@ -407,10 +407,6 @@ absl::Status ClassifyMacFailure(const Pfx& pfx, absl::string_view password, cons
   return MakeError(ErrorKind::kBadPassword, "PKCS#12 store password is incorrect (MAC mismatch)");
 }
 
-bool Issued(const Certificate& cert, const Certificate& issuer) {
-  return X509_NAME_cmp(X509_get_issuer_name(cert.native()), X509_get_subject_name(issuer.native())) == 0;
-}
-
 absl::Time DateFromLocalKeyId(const Bytes& id, absl::Time fallback) {
   std::string s(id.begin(), id.end());
   int64_t ms;
@@ -544,95 +540,28 @@ absl::StatusOr<KeyStore> LoadPkcs12(absl::Span<const uint8_t> data, absl::string
   absl::Status s = reader.ParseAuthSafe(pfx->auth_safe);
   if (!s.ok()) return s;
 
-  // Parse every certificate once.
-  std::vector<Certificate> certs;
-  std::vector<const ParsedBag*> cert_bags;
+  absl::Time now = absl::FromUnixMillis(absl::ToUnixMillis(absl::Now()));
+  std::vector<LooseKey> keys;
+  std::vector<LooseCert> certs;
   for (const ParsedBag& b : reader.bags) {
-    if (b.is_key) continue;
-    auto cert = Certificate::FromDer(b.cert_der);
-    if (!cert.ok()) return Annotate(cert.status(), "PKCS#12 certificate bag");
-    certs.push_back(std::move(*cert));
-    cert_bags.push_back(&b);
+    absl::Time date = DateFromLocalKeyId(b.local_key_id, now);
+    if (b.is_key) {
+      KeyPolicy policy;
+      policy.allow_weak_keys = true;
+      auto key = PrivateKey::FromDer(b.key_pkcs8, {}, policy);
+      if (!key.ok()) return Annotate(key.status(), "PKCS#12 key bag");
+      keys.push_back({std::move(*key), b.friendly_name, b.local_key_id, date});
+    } else {
+      auto cert = Certificate::FromDer(b.cert_der);
+      if (!cert.ok()) return Annotate(cert.status(), "PKCS#12 certificate bag");
+      certs.push_back({std::move(*cert), b.friendly_name, b.local_key_id, b.trusted, date});
+    }
   }
-  std::vector<bool> used(certs.size(), false);
+  auto entries = AssembleEntries(std::move(keys), std::move(certs), "PKCS#12 file");
+  if (!entries.ok()) return entries.status();
   KeyStore ks;
   ks.set_source_format(StoreFormat::kPkcs12);
-  std::set<std::string> aliases;
-  absl::Time now = absl::FromUnixMillis(absl::ToUnixMillis(absl::Now()));
-  int key_number = 0;
-  auto claim_alias = [&](std::string name, const char* prefix, int number) -> absl::StatusOr<std::string> {
-    if (name.empty()) {
-      do {
-        name = absl::StrCat(prefix, number++);
-      } while (aliases.count(name));
-    }
-    name = KeyStore::NormalizeAlias(name);
-    if (!aliases.insert(name).second) {
-      return MakeError(ErrorKind::kInvalidArgument, absl::StrCat("PKCS#12 file holds alias '", name, "' twice"));
-    }
-    return name;
-  };
-
-  for (const ParsedBag& b : reader.bags) {
-    if (!b.is_key) continue;
-    ++key_number;
-    KeyPolicy policy;
-    policy.allow_weak_keys = true;
-    auto key = PrivateKey::FromDer(b.key_pkcs8, {}, policy);
-    if (!key.ok()) return Annotate(key.status(), "PKCS#12 key bag");
-    // The leaf: same localKeyId, else the certificate carrying the key's public half.
-    int leaf = -1;
-    for (size_t i = 0; i < certs.size() && leaf < 0; ++i) {
-      if (!b.local_key_id.empty() && cert_bags[i]->local_key_id == b.local_key_id) leaf = static_cast<int>(i);
-    }
-    for (size_t i = 0; i < certs.size() && leaf < 0; ++i) {
-      if (certs[i].MatchesKey(*key)) leaf = static_cast<int>(i);
-    }
-    std::string name = b.friendly_name.empty() && leaf >= 0 ? cert_bags[leaf]->friendly_name : b.friendly_name;
-    auto alias = claim_alias(name, "key-", key_number);
-    if (!alias.ok()) return alias.status();
-    if (leaf < 0) {
-      return MakeError(ErrorKind::kMalformed,
-                       absl::StrCat("PKCS#12 key '", *alias, "' has no matching certificate"));
-    }
-    KeyStoreEntry entry;
-    entry.type = KeyStoreEntry::Type::kPrivateKey;
-    entry.alias = *alias;
-    entry.creation_date = DateFromLocalKeyId(b.local_key_id, now);
-    entry.key = std::move(*key);
-    entry.chain.push_back(certs[leaf]);
-    used[leaf] = true;
-    while (entry.chain.size() < kMaxChain && !entry.chain.back().is_self_issued()) {
-      int next = -1;
-      for (size_t i = 0; i < certs.size() && next < 0; ++i) {
-        bool in_chain = std::find(entry.chain.begin(), entry.chain.end(), certs[i]) != entry.chain.end();
-        if (!in_chain && Issued(entry.chain.back(), certs[i])) next = static_cast<int>(i);
-      }
-      if (next < 0) break;
-      entry.chain.push_back(certs[next]);
-      used[next] = true;
-    }
-    ks.mutable_entries().push_back(std::move(entry));
-  }
-  int cert_number = 0;
-  for (size_t i = 0; i < certs.size(); ++i) {
-    const ParsedBag& b = *cert_bags[i];
-    if (used[i] && !b.trusted) continue;
-    // Skip duplicates of a certificate already listed as trusted.
-    bool dup = false;
-    for (const KeyStoreEntry& e : ks.entries()) {
-      if (!e.is_key() && e.certificate() == certs[i]) dup = true;
-    }
-    if (dup) continue;
-    auto alias = claim_alias(b.friendly_name, "cert-", ++cert_number);
-    if (!alias.ok()) return alias.status();
-    KeyStoreEntry entry;
-    entry.type = KeyStoreEntry::Type::kTrustedCert;
-    entry.alias = *alias;
-    entry.creation_date = DateFromLocalKeyId(b.local_key_id, now);
-    entry.chain.push_back(certs[i]);
-    ks.mutable_entries().push_back(std::move(entry));
-  }
+  ks.mutable_entries() = std::move(*entries);
   return ks;
 }
 

@@ -322,6 +322,10 @@ TEST_CASE("storepass != keypass JKS from keytool loads locked and unlocks") {
   opts.key_password = "keypass22";
   auto ks2 = Unwrap(KeyStore::LoadFile(path, kStorePass, opts));
   CHECK_FALSE(ks2.Find("node1")->locked());
+  // A right key password does not make a wrong store password look like a
+  // corrupted file.
+  auto wrong_store = KeyStore::LoadFile(path, "not-the-store-pass", opts);
+  CHECK(certkit::GetErrorKind(wrong_store.status()) == ErrorKind::kBadPassword);
 }
 
 TEST_CASE("certkit writes storepass != keypass JKS that keytool reads with both") {

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "absl/strings/match.h"
+#include "certkit/ca.h"
 #include "certkit/error.h"
 #include "certkit/keystore.h"
 #include "fixtures.h"
@@ -145,4 +146,49 @@ TEST_CASE("save to a path is atomic and keeps the original on failure") {
   CHECK(GetErrorKind(ks.SaveFile(path, StoreFormat::kJceks, "pass123")) == ErrorKind::kUnsupported);
   CHECK(certkit_test::ReadString(path) == original);
   CHECK(certkit_test::FileMode(path) == 0644);
+}
+
+TEST_CASE("key entries whose chains share certificates survive PEM and PKCS#12 round trips") {
+  // A node key under an intermediate plus the intermediate's own key: the
+  // intermediate and root certificates appear in both chains.
+  certkit::CaOptions root_opts;
+  root_opts.subject = Unwrap(certkit::DistinguishedName::Parse("CN=shared root"));
+  auto root = Unwrap(certkit::CertificateAuthority::CreateRoot(root_opts));
+  certkit::CaOptions inter_opts;
+  inter_opts.subject = Unwrap(certkit::DistinguishedName::Parse("CN=shared intermediate"));
+  auto inter = Unwrap(certkit::CertificateAuthority::CreateIntermediate(root, inter_opts));
+  auto node_key = Unwrap(certkit::PrivateKey::Generate(certkit::KeySpec{}));
+  certkit::IssueOptions issue;
+  issue.subject = Unwrap(certkit::DistinguishedName::Parse("CN=node"));
+  issue.sans.push_back(Unwrap(certkit::SubjectAltName::Host("10.1.2.3")));
+  auto node = Unwrap(inter.SignPublicKey(node_key.public_key(), certkit::Profile::Node(), issue));
+
+  KeyStore ks;
+  REQUIRE(ks.SetKeyEntry("node", node_key, {node, inter.certificate(), root.certificate()}).ok());
+  REQUIRE(ks.SetKeyEntry("inter", inter.key(), inter.ChainWithSelf()).ok());
+  REQUIRE(ks.AddTrustedCert("root", root.certificate()).ok());
+
+  TempDir dir;
+  for (StoreFormat format : {StoreFormat::kPem, StoreFormat::kPkcs12, StoreFormat::kJks}) {
+    INFO(certkit::StoreFormatName(format));
+    auto bytes = Unwrap(ks.Save(format, "changeit"));
+    auto back = Unwrap(KeyStore::Load(bytes, "changeit"));
+    REQUIRE(back.size() == 3);
+    REQUIRE(back.Find("node") != nullptr);
+    REQUIRE(back.Find("inter") != nullptr);
+    REQUIRE(back.Find("root") != nullptr);
+    CHECK(back.Find("node")->chain.size() == 3);
+    CHECK(back.Find("inter")->chain.size() == 2);
+    CHECK(back.Find("node")->key->MatchesPublicKey(node_key.public_key()));
+    CHECK_FALSE(back.Find("root")->is_key());
+    if (format != StoreFormat::kPem) {
+      // The JDK sees the same three entries.
+      std::string path = dir.File(std::string("shared.") + certkit::StoreFormatName(format));
+      REQUIRE(ks.SaveFile(path, format, "changeit").ok());
+      std::string listing = Keytool({"-list", "-keystore", path, "-storepass", "changeit"});
+      CHECK(absl::StrContains(listing, "node, "));
+      CHECK(absl::StrContains(listing, "inter, "));
+      CHECK(absl::StrContains(listing, "Your keystore contains 3 entries"));
+    }
+  }
 }

@@ -1,0 +1,147 @@
+#include "keystore/entry_assembly.h"
+
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "certkit/error.h"
+#include "openssl/x509.h"
+
+namespace certkit {
+namespace keystore {
+namespace {
+
+// Longest chain followed from a leaf; bounds loops in hostile input.
+constexpr size_t kMaxChain = 16;
+
+bool IssuedBy(const Certificate& cert, const Certificate& issuer) {
+  return X509_NAME_cmp(X509_get_issuer_name(cert.native()),
+                       X509_get_subject_name(issuer.native())) == 0;
+}
+
+// MergeDuplicates folds certificates with identical DER into their first
+// occurrence, keeping the trusted occurrence's name (else the first non-empty
+// one) and the first localKeyId.
+std::vector<LooseCert> MergeDuplicates(std::vector<LooseCert> certs) {
+  std::vector<LooseCert> out;
+  for (LooseCert& c : certs) {
+    LooseCert* same = nullptr;
+    for (LooseCert& o : out) {
+      if (o.cert == c.cert) same = &o;
+    }
+    if (same == nullptr) {
+      out.push_back(std::move(c));
+      continue;
+    }
+    // The trusted occurrence's name is the entry's alias (keytool also names
+    // chain copies, after their subject DN); otherwise the first name wins.
+    if (same->name.empty() || (c.trusted && !same->trusted && !c.name.empty())) {
+      same->name = c.name;
+    }
+    if (same->local_key_id.empty()) same->local_key_id = c.local_key_id;
+    same->trusted = same->trusted || c.trusted;
+  }
+  return out;
+}
+
+class AliasSet {
+ public:
+  explicit AliasSet(absl::string_view format) : format_(format) {}
+
+  // Claim returns |name| lower-cased, or a fresh "<prefix>N" when empty;
+  // kInvalidArgument when the alias is already taken.
+  absl::StatusOr<std::string> Claim(std::string name, const char* prefix) {
+    if (name.empty()) {
+      do {
+        name = absl::StrCat(prefix, ++counter_);
+      } while (taken_.count(name));
+    }
+    name = KeyStore::NormalizeAlias(name);
+    if (!taken_.insert(name).second) {
+      return MakeError(ErrorKind::kInvalidArgument,
+                       absl::StrCat(format_, " holds two entries named '", name, "'"));
+    }
+    return name;
+  }
+
+ private:
+  std::string format_;
+  std::set<std::string> taken_;
+  int counter_ = 0;
+};
+
+}  // namespace
+
+absl::StatusOr<std::vector<KeyStoreEntry>> AssembleEntries(std::vector<LooseKey> keys,
+                                                           std::vector<LooseCert> loose_certs,
+                                                           absl::string_view format_name,
+                                                           bool named_certs_are_entries) {
+  std::vector<LooseCert> certs = MergeDuplicates(std::move(loose_certs));
+  std::vector<bool> in_chain(certs.size(), false);
+  std::vector<KeyStoreEntry> entries;
+  AliasSet aliases(format_name);
+
+  for (size_t k = 0; k < keys.size(); ++k) {
+    LooseKey& key = keys[k];
+    int leaf = -1;
+    if (!key.local_key_id.empty()) {
+      for (size_t i = 0; i < certs.size() && leaf < 0; ++i) {
+        if (certs[i].local_key_id == key.local_key_id && certs[i].cert.MatchesKey(key.key)) {
+          leaf = static_cast<int>(i);
+        }
+      }
+    }
+    for (size_t i = 0; i < certs.size() && leaf < 0; ++i) {
+      if (certs[i].cert.MatchesKey(key.key)) leaf = static_cast<int>(i);
+    }
+    if (leaf < 0) {
+      std::string label = key.name.empty() ? absl::StrCat("number ", k + 1)
+                                           : absl::StrCat("'", key.name, "'");
+      return MakeError(ErrorKind::kMalformed,
+                       absl::StrCat(format_name, ": no certificate matches private key ", label));
+    }
+    absl::StatusOr<std::string> alias =
+        aliases.Claim(key.name.empty() ? certs[leaf].name : key.name, "key-");
+    if (!alias.ok()) return alias.status();
+
+    KeyStoreEntry entry;
+    entry.type = KeyStoreEntry::Type::kPrivateKey;
+    entry.alias = *alias;
+    entry.creation_date = key.date;
+    entry.key = std::move(key.key);
+    std::vector<size_t> members = {static_cast<size_t>(leaf)};
+    entry.chain.push_back(certs[leaf].cert);
+    while (entry.chain.size() < kMaxChain && !entry.chain.back().is_self_issued()) {
+      int next = -1;
+      for (size_t i = 0; i < certs.size() && next < 0; ++i) {
+        bool already = false;
+        for (size_t m : members) already = already || m == i;
+        if (!already && IssuedBy(entry.chain.back(), certs[i].cert)) next = static_cast<int>(i);
+      }
+      if (next < 0) break;
+      members.push_back(static_cast<size_t>(next));
+      entry.chain.push_back(certs[next].cert);
+    }
+    for (size_t m : members) in_chain[m] = true;
+    // The leaf's name belongs to the key entry, not to a trusted entry.
+    certs[leaf].name.clear();
+    entries.push_back(std::move(entry));
+  }
+
+  for (size_t i = 0; i < certs.size(); ++i) {
+    const bool own_entry = certs[i].trusted || !in_chain[i] ||
+                           (named_certs_are_entries && !certs[i].name.empty());
+    if (!own_entry) continue;
+    absl::StatusOr<std::string> alias = aliases.Claim(certs[i].name, "cert-");
+    if (!alias.ok()) return alias.status();
+    KeyStoreEntry entry;
+    entry.type = KeyStoreEntry::Type::kTrustedCert;
+    entry.alias = *alias;
+    entry.creation_date = certs[i].date;
+    entry.chain.push_back(std::move(certs[i].cert));
+    entries.push_back(std::move(entry));
+  }
+  return entries;
+}
+
+}  // namespace keystore
+}  // namespace certkit
