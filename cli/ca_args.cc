@@ -1,0 +1,29 @@
+#include "ca_args.h"
+
+#include "commands.h"
+#include "common.h"
+#include "password.h"
+
+namespace certkit_cli {
+
+void AddCaSourceOptions(CLI::App* cmd, CaSourceArgs* args) {
+  cmd->add_option("--ca-cert", args->cert, "CA certificate (PEM; may be followed by its chain)")
+      ->required();
+  cmd->add_option("--ca-key", args->key, "CA private key (must be mode 0600 or stricter)")->required();
+  AddPasswordOption(cmd, "--ca-key-pass", &args->key_pass, "CA key password (encrypted keys only)");
+  cmd->add_flag("--allow-insecure-ca-key", args->allow_insecure_key,
+                "use a CA key file that group/others can read");
+}
+
+absl::StatusOr<certkit::CertificateAuthority> LoadCaFromArgs(const CaSourceArgs& args) {
+  PasswordRequest req;
+  req.spec = args.key_pass;
+  req.what = "CA key password";
+  req.flag = "--ca-key-pass";
+  req.required = false;
+  auto pass = ResolvePassword(req);
+  if (!pass.ok()) return pass.status();
+  return LoadCa({args.cert, args.key, pass->value, args.allow_insecure_key});
+}
+
+}  // namespace certkit_cli

@@ -1,0 +1,30 @@
+// cli/ca_args.h: the --ca-cert/--ca-key/--ca-key-pass/--allow-insecure-ca-key
+// options shared by node, client and sign, and loading the CA they name.
+#ifndef CERTKIT_CLI_CA_ARGS_H_
+#define CERTKIT_CLI_CA_ARGS_H_
+
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "absl/status/statusor.h"
+#include "certkit/ca.h"
+
+namespace certkit_cli {
+
+struct CaSourceArgs {
+  std::string cert;
+  std::string key;
+  std::string key_pass;
+  bool allow_insecure_key = false;
+};
+
+// AddCaSourceOptions registers the options on |cmd|.
+void AddCaSourceOptions(CLI::App* cmd, CaSourceArgs* args);
+
+// LoadCaFromArgs resolves the key password and loads the CA (see LoadCa).
+absl::StatusOr<certkit::CertificateAuthority> LoadCaFromArgs(const CaSourceArgs& args);
+
+}  // namespace certkit_cli
+
+#endif  // CERTKIT_CLI_CA_ARGS_H_

@@ -1,0 +1,482 @@
+#include "cluster.h"
+
+#include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <thread>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "certkit/error.h"
+#include "certkit/file.h"
+#include "certkit/keystore.h"
+#include "certkit/name.h"
+#include "certkit/profile.h"
+#include "common.h"
+
+namespace certkit_cli {
+
+using certkit::Certificate;
+using certkit::CertificateAuthority;
+using certkit::ErrorKind;
+using certkit::MakeError;
+using certkit::PrivateKey;
+
+namespace {
+
+constexpr char kCaKeyDir[] = "ca-private";
+constexpr char kCaKeyFile[] = "ca-private/ca.key";
+
+// CheckPathComponent refuses names that would escape their directory.
+absl::Status CheckPathComponent(const std::string& name, const char* what) {
+  if (name.empty() || name == "." || name == ".." || name.find('/') != std::string::npos ||
+      name.find('\0') != std::string::npos) {
+    return MakeError(ErrorKind::kInvalidArgument,
+                     absl::StrCat("invalid ", what, " '", name, "': it names a directory"));
+  }
+  return absl::OkStatus();
+}
+
+// ChainBelowRoot returns |ca| and its issuers without the self-issued root:
+// what goes after the leaf in node.crt.
+std::vector<Certificate> ChainBelowRoot(const CertificateAuthority& ca) {
+  std::vector<Certificate> out;
+  for (const Certificate& c : ca.ChainWithSelf()) {
+    if (!c.is_self_issued()) out.push_back(c);
+  }
+  return out;
+}
+
+certkit::DistinguishedName LeafSubject(const std::string& cn, const LeafSettings& settings) {
+  std::vector<certkit::NameAttribute> rdns;
+  if (!settings.organization.empty()) rdns.push_back({"O", settings.organization});
+  rdns.push_back({"CN", cn});
+  return certkit::DistinguishedName(std::move(rdns));
+}
+
+struct Issued {
+  PrivateKey key;
+  Certificate cert;
+};
+
+absl::StatusOr<Issued> IssueLeaf(const CertificateAuthority& ca, const certkit::Profile& profile,
+                                 const certkit::DistinguishedName& subject,
+                                 std::vector<certkit::SubjectAltName> sans,
+                                 const LeafSettings& settings) {
+  auto key = PrivateKey::Generate(settings.key_spec);
+  if (!key.ok()) return key.status();
+  certkit::IssueOptions opts;
+  opts.days = settings.days;
+  opts.subject = subject;
+  opts.sans = std::move(sans);
+  auto cert = ca.SignPublicKey(key->public_key(), profile, opts);
+  if (!cert.ok()) return cert.status();
+  return Issued{*std::move(key), *std::move(cert)};
+}
+
+absl::Status WriteBytesFile(const std::string& path, const certkit::Bytes& data, unsigned mode,
+                            bool overwrite) {
+  certkit::WriteOptions opts;
+  opts.mode = mode;
+  opts.overwrite = overwrite;
+  absl::Status s = certkit::WriteFileAtomic(path, data, opts);
+  if (certkit::GetErrorKind(s) == ErrorKind::kAlreadyExists) {
+    return MakeError(ErrorKind::kAlreadyExists,
+                     absl::StrCat("file '", path, "' exists; pass --overwrite to replace it"));
+  }
+  return s;
+}
+
+absl::Status SaveStore(const certkit::KeyStore& store, const std::string& path,
+                       certkit::StoreFormat format, const std::string& password,
+                       const LeafSettings& settings) {
+  if (!settings.overwrite && FileExists(path)) {
+    return MakeError(ErrorKind::kAlreadyExists,
+                     absl::StrCat("key store '", path, "' exists; pass --overwrite to replace it"));
+  }
+  certkit::SaveOptions opts;
+  opts.pkcs12_legacy = settings.pkcs12_legacy;
+  absl::Status s = store.SaveFile(path, format, password, opts);
+  if (!s.ok()) return certkit::Annotate(s, absl::StrCat("writing '", path, "'"));
+  return s;
+}
+
+// WriteLeafFiles writes ca.crt, <base>.crt, <base>.key (+ .pk8) into |dir|.
+absl::Status WriteLeafFiles(const CertificateAuthority& ca, const Issued& issued,
+                            const std::string& dir, const std::string& base,
+                            const LeafSettings& settings, std::vector<std::string>* files) {
+  absl::Status s = certkit::MakeDirectories(dir);
+  if (!s.ok()) return s;
+  // The key first: if it exists and --overwrite is not given nothing is written.
+  const std::string key_name = absl::StrCat(base, ".key");
+  s = WriteKeyFile(JoinPath(dir, key_name), issued.key, settings.overwrite);
+  if (!s.ok()) return s;
+  files->push_back("ca.crt");
+  s = WriteTextFile(JoinPath(dir, "ca.crt"), RootOf(ca).ToPem(), settings.overwrite);
+  if (!s.ok()) return s;
+  std::vector<Certificate> chain = {issued.cert};
+  for (const Certificate& c : ChainBelowRoot(ca)) chain.push_back(c);
+  files->push_back(absl::StrCat(base, ".crt"));
+  s = WriteTextFile(JoinPath(dir, files->back()), certkit::CertificatesToPem(chain),
+                    settings.overwrite);
+  if (!s.ok()) return s;
+  files->push_back(key_name);
+  if (settings.pkcs8) {
+    files->push_back(absl::StrCat(key_name, ".pk8"));
+    s = WriteBytesFile(JoinPath(dir, files->back()), issued.key.ToDer(certkit::KeyFormat::kPkcs8),
+                       certkit::kPrivateFileMode, settings.overwrite);
+    if (!s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+LeafRecord MakeRecord(const std::string& name, const std::string& dir, const Issued& issued,
+                      std::vector<std::string> files) {
+  LeafRecord r;
+  r.name = name;
+  r.dir = dir;
+  r.serial = issued.cert.serial_hex();
+  r.sha256_fingerprint = issued.cert.Sha256Fingerprint();
+  r.not_after = issued.cert.not_after();
+  r.files = std::move(files);
+  for (const auto& san : issued.cert.subject_alt_names()) r.hosts.push_back(san.value);
+  return r;
+}
+
+}  // namespace
+
+absl::Status WriteTrustStores(const Certificate& anchor, const std::string& dir,
+                              const LeafSettings& settings, std::vector<std::string>* files) {
+  if (!settings.write_jks && !settings.write_p12) return absl::OkStatus();
+  certkit::KeyStore trust;
+  absl::Status s = trust.AddTrustedCert(kCaAlias, anchor);
+  if (!s.ok()) return s;
+  if (settings.write_jks) {
+    s = SaveStore(trust, JoinPath(dir, "truststore.jks"), certkit::StoreFormat::kJks,
+                  settings.truststore_password, settings);
+    if (!s.ok()) return s;
+    files->push_back("truststore.jks");
+  }
+  if (settings.write_p12) {
+    s = SaveStore(trust, JoinPath(dir, "truststore.p12"), certkit::StoreFormat::kPkcs12,
+                  settings.truststore_password, settings);
+    if (!s.ok()) return s;
+    files->push_back("truststore.p12");
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<LeafRecord> IssueNode(const CertificateAuthority& ca,
+                                     const std::vector<std::string>& hosts,
+                                     const std::string& dir, const LeafSettings& settings) {
+  if (hosts.empty()) return MakeError(ErrorKind::kInvalidArgument, "a node needs at least one --host");
+  std::vector<certkit::SubjectAltName> sans;
+  for (const std::string& h : hosts) {
+    auto san = certkit::SubjectAltName::Host(h);
+    if (!san.ok()) return certkit::Annotate(san.status(), absl::StrCat("host '", h, "'"));
+    if (std::find(sans.begin(), sans.end(), *san) == sans.end()) sans.push_back(*san);
+  }
+  for (const std::string& extra : settings.extra_sans) {
+    auto parsed = certkit::ParseSubjectAltNames(extra);
+    if (!parsed.ok()) return certkit::Annotate(parsed.status(), absl::StrCat("--san '", extra, "'"));
+    for (const auto& san : *parsed) {
+      if (std::find(sans.begin(), sans.end(), san) == sans.end()) sans.push_back(san);
+    }
+  }
+  if ((settings.write_jks || settings.write_p12) && settings.store_password.empty()) {
+    return MakeError(ErrorKind::kBadPassword, "key stores need a non-empty store password");
+  }
+  auto issued = IssueLeaf(ca, certkit::Profile::Node(), LeafSubject(hosts.front(), settings),
+                          sans, settings);
+  if (!issued.ok()) return certkit::Annotate(issued.status(), absl::StrCat("node '", hosts.front(), "'"));
+  std::vector<std::string> files;
+  absl::Status s = WriteLeafFiles(ca, *issued, dir, "node", settings, &files);
+  if (!s.ok()) return s;
+  if (settings.write_jks || settings.write_p12) {
+    certkit::KeyStore store;
+    std::vector<Certificate> chain = {issued->cert};
+    for (const Certificate& c : ca.ChainWithSelf()) chain.push_back(c);
+    s = store.SetKeyEntry(hosts.front(), issued->key, std::move(chain));
+    if (!s.ok()) return s;
+    s = store.AddTrustedCert(kCaAlias, RootOf(ca));
+    if (!s.ok()) return s;
+    if (settings.write_jks) {
+      s = SaveStore(store, JoinPath(dir, "keystore.jks"), certkit::StoreFormat::kJks,
+                    settings.store_password, settings);
+      if (!s.ok()) return s;
+      files.push_back("keystore.jks");
+    }
+    if (settings.write_p12) {
+      s = SaveStore(store, JoinPath(dir, "keystore.p12"), certkit::StoreFormat::kPkcs12,
+                    settings.store_password, settings);
+      if (!s.ok()) return s;
+      files.push_back("keystore.p12");
+    }
+    if (settings.write_truststores) {
+      s = WriteTrustStores(RootOf(ca), dir, settings, &files);
+      if (!s.ok()) return s;
+    }
+  }
+  return MakeRecord(hosts.front(), dir, *issued, std::move(files));
+}
+
+absl::StatusOr<LeafRecord> IssueClient(const CertificateAuthority& ca, const std::string& user,
+                                       const std::string& dir, const LeafSettings& settings) {
+  absl::Status s = CheckPathComponent(user, "user name");
+  if (!s.ok()) return s;
+  auto issued = IssueLeaf(ca, certkit::Profile::Client(), LeafSubject(user, settings), {}, settings);
+  if (!issued.ok()) return certkit::Annotate(issued.status(), absl::StrCat("client '", user, "'"));
+  std::vector<std::string> files;
+  s = WriteLeafFiles(ca, *issued, dir, absl::StrCat("client.", user), settings, &files);
+  if (!s.ok()) return s;
+  return MakeRecord(user, dir, *issued, std::move(files));
+}
+
+absl::Status ForEachParallel(size_t n, int jobs, Progress* progress,
+                             const std::function<absl::Status(size_t)>& fn) {
+  std::atomic<size_t> next{0};
+  std::mutex mu;
+  size_t first_error_index = n;
+  absl::Status first_error;
+  auto worker = [&] {
+    for (;;) {
+      size_t i = next.fetch_add(1);
+      if (i >= n) return;
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        if (first_error_index < n) return;  // stop early after a failure
+      }
+      absl::Status s = fn(i);
+      if (!s.ok()) {
+        std::lock_guard<std::mutex> lock(mu);
+        if (i < first_error_index) {
+          first_error_index = i;
+          first_error = s;
+        }
+      }
+      if (progress != nullptr) progress->Tick();
+    }
+  };
+  int threads = std::max(1, std::min<int>(jobs, static_cast<int>(n)));
+  std::vector<std::thread> pool;
+  for (int t = 1; t < threads; ++t) pool.emplace_back(worker);
+  worker();
+  for (auto& t : pool) t.join();
+  return first_error;
+}
+
+namespace {
+
+struct LeafJob {
+  bool is_node;
+  std::string name;
+};
+
+// IssueAll issues |jobs| in parallel into |dir|/nodes/<host> and
+// |dir|/clients/<user>, appending the records (in input order) to |manifest|.
+absl::Status IssueAll(const CertificateAuthority& ca, const std::string& dir,
+                      const std::vector<LeafJob>& jobs, const LeafSettings& settings,
+                      int threads, bool show_progress, Manifest* manifest) {
+  std::vector<LeafRecord> records(jobs.size());
+  Progress progress("issuing", jobs.size(), show_progress);
+  absl::Status s = ForEachParallel(jobs.size(), threads, &progress, [&](size_t i) -> absl::Status {
+    const LeafJob& job = jobs[i];
+    const std::string rel = absl::StrCat(job.is_node ? "nodes/" : "clients/", job.name);
+    auto r = job.is_node ? IssueNode(ca, {job.name}, JoinPath(dir, rel), settings)
+                         : IssueClient(ca, job.name, JoinPath(dir, rel), settings);
+    if (!r.ok()) return r.status();
+    r->dir = rel;
+    records[i] = *std::move(r);
+    return absl::OkStatus();
+  });
+  progress.Finish();
+  if (!s.ok()) return s;
+  for (size_t i = 0; i < jobs.size(); ++i) {
+    (jobs[i].is_node ? manifest->nodes : manifest->clients).push_back(std::move(records[i]));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckNames(const std::vector<std::string>& names, const char* what) {
+  for (size_t i = 0; i < names.size(); ++i) {
+    absl::Status s = CheckPathComponent(names[i], what);
+    if (!s.ok()) return s;
+    for (size_t j = 0; j < i; ++j) {
+      if (names[i] == names[j]) {
+        return MakeError(ErrorKind::kInvalidArgument,
+                         absl::StrCat(what, " '", names[i], "' is listed twice"));
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<CertificateAuthority> LoadClusterCa(const std::string& dir, const Manifest& m,
+                                                   bool allow_insecure) {
+  CaFiles files;
+  files.cert_path = JoinPath(dir, m.ca.cert_file);
+  files.key_path = JoinPath(dir, m.ca.key_file);
+  files.allow_insecure_key = allow_insecure;
+  return LoadCa(files);
+}
+
+}  // namespace
+
+absl::StatusOr<Manifest> ClusterInit(const ClusterInitSpec& spec) {
+  if (spec.nodes.empty()) return MakeError(ErrorKind::kInvalidArgument, "cluster init needs --nodes");
+  absl::Status s = CheckNames(spec.nodes, "node");
+  if (!s.ok()) return s;
+  s = CheckNames(spec.clients, "client");
+  if (!s.ok()) return s;
+  const std::string key_path = JoinPath(spec.out_dir, kCaKeyFile);
+  for (const std::string& f : {JoinPath(spec.out_dir, kManifestFile), key_path}) {
+    if (!spec.leaf.overwrite && FileExists(f)) {
+      return MakeError(ErrorKind::kAlreadyExists,
+                       absl::StrCat("'", f, "' exists: '", spec.out_dir,
+                                    "' already holds a cluster; use `certkit cluster add` or "
+                                    "--overwrite"));
+    }
+  }
+  s = certkit::MakeDirectories(spec.out_dir);
+  if (!s.ok()) return s;
+  s = certkit::MakePrivateDirectory(JoinPath(spec.out_dir, kCaKeyDir));
+  if (!s.ok()) return s;
+  auto ca = CertificateAuthority::CreateRoot(spec.ca);
+  if (!ca.ok()) return certkit::Annotate(ca.status(), "creating the CA");
+  s = WriteKeyFile(key_path, ca->key(), spec.leaf.overwrite);
+  if (!s.ok()) return s;
+  s = WriteTextFile(JoinPath(spec.out_dir, "ca.crt"), ca->certificate().ToPem(), spec.leaf.overwrite);
+  if (!s.ok()) return s;
+
+  Manifest m;
+  m.created = m.updated = absl::Now();
+  m.key_spec = spec.leaf.key_spec.ToString();
+  m.days = spec.leaf.days;
+  m.extra_sans = spec.leaf.extra_sans;
+  m.organization = spec.leaf.organization;
+  m.formats = spec.formats;
+  m.pkcs8 = spec.leaf.pkcs8;
+  m.store_password_source = spec.store_password_source;
+  m.truststore_password_source = spec.truststore_password_source;
+  m.ca.cert_file = "ca.crt";
+  m.ca.key_file = kCaKeyFile;
+  m.ca.subject = ca->certificate().subject().ToRfc4514();
+  m.ca.serial = ca->certificate().serial_hex();
+  m.ca.sha256_fingerprint = ca->certificate().Sha256Fingerprint();
+  m.ca.not_after = ca->certificate().not_after();
+
+  s = WriteTrustStores(ca->certificate(), spec.out_dir, spec.leaf, &m.truststores);
+  if (!s.ok()) return s;
+  std::vector<LeafJob> jobs;
+  for (const auto& n : spec.nodes) jobs.push_back({true, n});
+  for (const auto& c : spec.clients) jobs.push_back({false, c});
+  s = IssueAll(*ca, spec.out_dir, jobs, spec.leaf, spec.jobs, spec.show_progress, &m);
+  if (!s.ok()) return s;
+  s = SaveManifest(spec.out_dir, m);
+  if (!s.ok()) return s;
+  return m;
+}
+
+absl::Status LeafSettingsFromManifest(const Manifest& m, LeafSettings* settings) {
+  auto spec = certkit::KeySpec::Parse(m.key_spec);
+  if (!spec.ok()) return certkit::Annotate(spec.status(), "manifest key_spec");
+  settings->key_spec = *spec;
+  settings->days = m.days;
+  settings->extra_sans = m.extra_sans;
+  settings->organization = m.organization;
+  settings->write_jks = m.HasFormat("jks");
+  settings->write_p12 = m.HasFormat("p12");
+  settings->pkcs8 = m.pkcs8;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Manifest> ClusterAdd(const ClusterUpdateSpec& spec) {
+  auto m = LoadManifest(spec.dir);
+  if (!m.ok()) return m.status();
+  absl::Status s = CheckNames(spec.nodes, "node");
+  if (!s.ok()) return s;
+  s = CheckNames(spec.clients, "client");
+  if (!s.ok()) return s;
+  if (spec.nodes.empty() && spec.clients.empty()) {
+    return MakeError(ErrorKind::kInvalidArgument, "cluster add needs --nodes or --clients");
+  }
+  std::vector<LeafJob> jobs;
+  for (const auto& n : spec.nodes) {
+    if (m->FindNode(n) != nullptr || FileExists(JoinPath(spec.dir, absl::StrCat("nodes/", n)))) {
+      return MakeError(ErrorKind::kAlreadyExists,
+                       absl::StrCat("node '", n, "' already exists in '", spec.dir,
+                                    "'; use `certkit cluster renew` to re-issue it"));
+    }
+    jobs.push_back({true, n});
+  }
+  for (const auto& c : spec.clients) {
+    if (m->FindClient(c) != nullptr || FileExists(JoinPath(spec.dir, absl::StrCat("clients/", c)))) {
+      return MakeError(ErrorKind::kAlreadyExists,
+                       absl::StrCat("client '", c, "' already exists in '", spec.dir, "'"));
+    }
+    jobs.push_back({false, c});
+  }
+  auto ca = LoadClusterCa(spec.dir, *m, spec.allow_insecure_ca_key);
+  if (!ca.ok()) return ca.status();
+  LeafSettings settings = spec.leaf;
+  settings.overwrite = false;
+  s = IssueAll(*ca, spec.dir, jobs, settings, spec.jobs, spec.show_progress, &*m);
+  if (!s.ok()) return s;
+  m->updated = absl::Now();
+  s = SaveManifest(spec.dir, *m);
+  if (!s.ok()) return s;
+  return m;
+}
+
+absl::StatusOr<Manifest> ClusterRenew(const ClusterUpdateSpec& spec,
+                                      std::vector<std::string>* renewed) {
+  auto m = LoadManifest(spec.dir);
+  if (!m.ok()) return m.status();
+  auto ca = LoadClusterCa(spec.dir, *m, spec.allow_insecure_ca_key);
+  if (!ca.ok()) return ca.status();
+  const absl::Time deadline = absl::Now() + spec.within;
+  // Decide from the certificate files themselves, not the manifest's copy.
+  std::vector<LeafRecord*> due;
+  auto consider = [&](LeafRecord& r, const std::string& cert_file) -> absl::Status {
+    auto cert = ReadCertificate(JoinPath(JoinPath(spec.dir, r.dir), cert_file));
+    if (!cert.ok()) return cert.status();
+    if (cert->not_after() < deadline) due.push_back(&r);
+    return absl::OkStatus();
+  };
+  for (auto& n : m->nodes) {
+    absl::Status s = consider(n, "node.crt");
+    if (!s.ok()) return s;
+  }
+  const size_t node_count = due.size();
+  for (auto& c : m->clients) {
+    absl::Status s = consider(c, absl::StrCat("client.", c.name, ".crt"));
+    if (!s.ok()) return s;
+  }
+  LeafSettings settings = spec.leaf;
+  settings.overwrite = true;
+  Progress progress("renewing", due.size(), spec.show_progress);
+  absl::Status s = ForEachParallel(due.size(), spec.jobs, &progress, [&](size_t i) -> absl::Status {
+    LeafRecord* r = due[i];
+    const std::string dir = JoinPath(spec.dir, r->dir);
+    absl::StatusOr<LeafRecord> fresh =
+        i < node_count ? IssueNode(*ca, r->hosts.empty() ? std::vector<std::string>{r->name} : r->hosts,
+                                   dir, settings)
+                       : IssueClient(*ca, r->name, dir, settings);
+    if (!fresh.ok()) return fresh.status();
+    fresh->dir = r->dir;
+    fresh->name = r->name;
+    *r = *std::move(fresh);
+    return absl::OkStatus();
+  });
+  progress.Finish();
+  if (!s.ok()) return s;
+  for (const LeafRecord* r : due) renewed->push_back(r->name);
+  if (!due.empty()) {
+    m->updated = absl::Now();
+    s = SaveManifest(spec.dir, *m);
+    if (!s.ok()) return s;
+  }
+  return m;
+}
+
+}  // namespace certkit_cli

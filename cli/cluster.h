@@ -1,0 +1,118 @@
+// cli/cluster.h: the per-node and per-client pipelines (generate key, sign,
+// write PEM files and key stores) and the cluster operations built on them
+// (init, add, renew). `certkit node`, `certkit client`, `certkit cluster`
+// and bench/cli all run this code.
+#ifndef CERTKIT_CLI_CLUSTER_H_
+#define CERTKIT_CLI_CLUSTER_H_
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "certkit/ca.h"
+#include "certkit/key.h"
+#include "manifest.h"
+#include "progress.h"
+
+namespace certkit_cli {
+
+// Settings for issuing leaves and writing their files.
+struct LeafSettings {
+  certkit::KeySpec key_spec;
+  int days = 0;                         // 0 = the profile's default
+  std::string organization;             // O= in leaf subjects; empty = none
+  std::vector<std::string> extra_sans;  // added to every node certificate
+  bool write_jks = false;               // keystore.jks
+  bool write_p12 = false;               // keystore.p12
+  bool write_truststores = false;       // truststore.jks/.p12 in the leaf directory
+  bool pkcs8 = false;                   // node.key.pk8 / client.<user>.key.pk8 (DER)
+  bool pkcs12_legacy = false;           // Java 8 compatible PKCS#12 algorithms
+  std::string store_password;
+  std::string truststore_password;
+  bool overwrite = false;
+};
+
+// The alias of the CA certificate in key and trust stores.
+inline constexpr char kCaAlias[] = "ca";
+
+// IssueNode generates a key and signs a node certificate (serverAuth +
+// clientAuth) for |hosts| (+ settings.extra_sans), each classified as an IP
+// or DNS SAN; the subject CN is the first host. Writes into |dir| (created):
+// ca.crt, node.crt (leaf + intermediates), node.key (0600), and as
+// requested node.key.pk8, keystore.jks, keystore.p12 (key entry aliased by
+// the first host plus the "ca" trusted entry), truststore.jks/.p12. Returns
+// the record for the manifest (|dir| as given).
+absl::StatusOr<LeafRecord> IssueNode(const certkit::CertificateAuthority& ca,
+                                     const std::vector<std::string>& hosts,
+                                     const std::string& dir, const LeafSettings& settings);
+
+// IssueClient signs a client certificate (clientAuth, CN = |user|) and
+// writes ca.crt, client.<user>.crt, client.<user>.key (0600) and, with
+// settings.pkcs8, client.<user>.key.pk8 into |dir|.
+absl::StatusOr<LeafRecord> IssueClient(const certkit::CertificateAuthority& ca,
+                                       const std::string& user, const std::string& dir,
+                                       const LeafSettings& settings);
+
+// WriteTrustStores writes truststore.jks and/or truststore.p12 holding
+// |anchor| as the "ca" trusted entry into |dir|; appends the file names.
+absl::Status WriteTrustStores(const certkit::Certificate& anchor, const std::string& dir,
+                              const LeafSettings& settings, std::vector<std::string>* files);
+
+// ForEachParallel runs |fn(i)| for i in [0, n) on |jobs| threads, ticking
+// |progress| (may be null) after each. Returns the first error (by index);
+// items after an error may still run.
+absl::Status ForEachParallel(size_t n, int jobs, Progress* progress,
+                             const std::function<absl::Status(size_t)>& fn);
+
+// What `certkit cluster init` needs.
+struct ClusterInitSpec {
+  std::string out_dir;
+  std::vector<std::string> nodes;
+  std::vector<std::string> clients;
+  LeafSettings leaf;
+  certkit::CaOptions ca;
+  std::vector<std::string> formats;  // recorded in the manifest
+  std::string store_password_source;
+  std::string truststore_password_source;
+  int jobs = 1;
+  bool show_progress = true;
+};
+
+// ClusterInit creates the whole layout (see docs/CLI.md): ca.crt,
+// ca-private/ca.key (dir 0700, file 0600), nodes/<host>/..., clients/<user>/...,
+// truststore.jks/.p12 and manifest.json. Fails with kAlreadyExists when
+// |out_dir| already holds a manifest or CA key (unless leaf.overwrite).
+absl::StatusOr<Manifest> ClusterInit(const ClusterInitSpec& spec);
+
+// What `certkit cluster add` and `renew` need besides the manifest.
+struct ClusterUpdateSpec {
+  std::string dir;
+  std::vector<std::string> nodes;    // add: new nodes
+  std::vector<std::string> clients;  // add: new clients
+  absl::Duration within;             // renew: window
+  LeafSettings leaf;                 // passwords, key spec (from manifest unless overridden)
+  bool allow_insecure_ca_key = false;
+  int jobs = 1;
+  bool show_progress = true;
+};
+
+// ClusterAdd issues new nodes/clients with the existing CA and records them
+// in the manifest. Existing files are never touched: a node or client that
+// is already in the manifest or whose directory exists is kAlreadyExists.
+absl::StatusOr<Manifest> ClusterAdd(const ClusterUpdateSpec& spec);
+
+// ClusterRenew re-issues (new key, new certificate, rebuilt stores) every
+// node and client whose certificate expires within |spec.within|, and
+// returns the manifest plus the names renewed in |renewed|.
+absl::StatusOr<Manifest> ClusterRenew(const ClusterUpdateSpec& spec,
+                                      std::vector<std::string>* renewed);
+
+// LeafSettingsFromManifest fills key spec, days, SANs, formats and pkcs8
+// from |manifest| into |settings| (passwords untouched).
+absl::Status LeafSettingsFromManifest(const Manifest& manifest, LeafSettings* settings);
+
+}  // namespace certkit_cli
+
+#endif  // CERTKIT_CLI_CLUSTER_H_

@@ -1,0 +1,132 @@
+// certkit ca create | ca intermediate
+#include <cstdio>
+#include <memory>
+
+#include "absl/strings/str_cat.h"
+#include "certkit/ca.h"
+#include "certkit/error.h"
+#include "certkit/file.h"
+#include "ca_args.h"
+#include "commands.h"
+#include "common.h"
+
+namespace certkit_cli {
+namespace {
+
+struct CaArgs {
+  std::string out;
+  std::string subject;
+  std::string cn;
+  std::string key = "ec:p256";
+  int days = 3650;
+  int pathlen = -1;  // -1: root unlimited, intermediate 0
+  bool overwrite = false;
+  CaSourceArgs parent;  // intermediate only
+};
+
+absl::StatusOr<certkit::CaOptions> BuildOptions(const CaArgs& a, const char* default_cn) {
+  certkit::CaOptions opts;
+  if (!a.subject.empty()) {
+    auto dn = certkit::DistinguishedName::Parse(a.subject);
+    if (!dn.ok()) return certkit::Annotate(dn.status(), "--subject");
+    opts.subject = *dn;
+  } else {
+    opts.subject = certkit::DistinguishedName({{"CN", a.cn.empty() ? default_cn : a.cn}});
+  }
+  auto spec = certkit::KeySpec::Parse(a.key);
+  if (!spec.ok()) return certkit::Annotate(spec.status(), "--key");
+  opts.key_spec = *spec;
+  opts.days = a.days;
+  if (a.pathlen >= 0) opts.path_len = a.pathlen;
+  return opts;
+}
+
+// WriteCa writes DIR/ca.crt (+ chain) and DIR/ca-private/ca.key.
+int WriteCa(const CaArgs& a, const certkit::CertificateAuthority& ca) {
+  const std::string key_dir = JoinPath(a.out, "ca-private");
+  const std::string key_path = JoinPath(key_dir, "ca.key");
+  const std::string cert_path = JoinPath(a.out, "ca.crt");
+  if (!a.overwrite) {
+    for (const std::string& f : {key_path, cert_path}) {
+      if (FileExists(f)) {
+        return PrintError(certkit::MakeError(
+            certkit::ErrorKind::kAlreadyExists,
+            absl::StrCat("'", f, "' exists; pass --overwrite to replace the CA")));
+      }
+    }
+  }
+  absl::Status s = certkit::MakeDirectories(a.out);
+  if (s.ok()) s = certkit::MakePrivateDirectory(key_dir);
+  if (s.ok()) s = WriteKeyFile(key_path, ca.key(), a.overwrite);
+  if (s.ok()) s = WriteTextFile(cert_path, certkit::CertificatesToPem(ca.ChainWithSelf()), a.overwrite);
+  if (!s.ok()) return PrintError(s);
+  std::printf("CA certificate: %s\n  subject %s\n  expires %s\n  SHA-256 %s\n", cert_path.c_str(),
+              ca.certificate().subject().ToRfc4514().c_str(),
+              FormatRfc3339(ca.certificate().not_after()).c_str(),
+              ca.certificate().Sha256Fingerprint().c_str());
+  std::printf("CA key: %s (mode 0600; keep it off the nodes and back it up)\n", key_path.c_str());
+  return kExitOk;
+}
+
+void AddCommonOptions(CLI::App* cmd, CaArgs* a) {
+  cmd->add_option("--out", a->out, "output directory (ca.crt, ca-private/ca.key)")->required();
+  auto* subject = cmd->add_option("--subject", a->subject,
+                                  "subject DN, RFC 4514 (\"CN=x, O=y\") or slash form (/O=y/CN=x)");
+  cmd->add_option("--cn", a->cn, "common name (instead of --subject)")->excludes(subject);
+  cmd->add_option("--key", a->key, "key type: rsa:2048|rsa:3072|rsa:4096|ec:p256|ec:p384|ed25519")
+      ->capture_default_str();
+  cmd->add_option("--days", a->days, "validity in days")->capture_default_str()->check(CLI::Range(1, 36500));
+  cmd->add_flag("--overwrite", a->overwrite, "replace an existing CA certificate and key");
+}
+
+}  // namespace
+
+void RegisterCaCommands(CLI::App& app, int* exit_code) {
+  CLI::App* ca = app.add_subcommand("ca", "create certificate authorities");
+  ca->require_subcommand(1);
+  SetExample(ca, "certkit ca create --out ca --cn \"Cluster CA\" --key ec:p256");
+
+  auto root_args = std::make_shared<CaArgs>();
+  CLI::App* create = ca->add_subcommand("create", "create a self-signed root CA");
+  AddCommonOptions(create, root_args.get());
+  create->add_option("--pathlen", root_args->pathlen, "maximum number of intermediate CAs below (default unlimited)")
+      ->check(CLI::Range(0, 16));
+  SetExample(create, "certkit ca create --out ca --subject \"CN=Cluster CA, O=Example\" --days 3650");
+  create->callback([root_args, exit_code] {
+    auto opts = BuildOptions(*root_args, "certkit CA");
+    if (!opts.ok()) {
+      *exit_code = PrintError(opts.status());
+      return;
+    }
+    auto ca = certkit::CertificateAuthority::CreateRoot(*opts);
+    *exit_code = ca.ok() ? WriteCa(*root_args, *ca) : PrintError(ca.status());
+  });
+
+  auto int_args = std::make_shared<CaArgs>();
+  int_args->days = 1825;
+  CLI::App* inter = ca->add_subcommand("intermediate", "create an intermediate CA signed by a parent CA");
+  AddCommonOptions(inter, int_args.get());
+  AddCaSourceOptions(inter, &int_args->parent);
+  inter->add_option("--pathlen", int_args->pathlen, "maximum number of CAs below this one (default 0)")
+      ->check(CLI::Range(0, 16));
+  SetExample(inter, "certkit ca intermediate --ca-cert ca/ca.crt --ca-key ca/ca-private/ca.key "
+                    "--out issuing --cn \"Issuing CA\"");
+  inter->callback([int_args, exit_code] {
+    const CaArgs& a = *int_args;
+    auto opts = BuildOptions(a, "certkit intermediate CA");
+    if (!opts.ok()) {
+      *exit_code = PrintError(opts.status());
+      return;
+    }
+    if (a.pathlen < 0) opts->path_len = 0;
+    auto parent = LoadCaFromArgs(a.parent);
+    if (!parent.ok()) {
+      *exit_code = PrintError(parent.status());
+      return;
+    }
+    auto ca = certkit::CertificateAuthority::CreateIntermediate(*parent, *opts);
+    *exit_code = ca.ok() ? WriteCa(a, *ca) : PrintError(ca.status());
+  });
+}
+
+}  // namespace certkit_cli

@@ -1,0 +1,260 @@
+// certkit cluster init | add | renew
+#include <cstdio>
+#include <memory>
+
+#include "absl/strings/str_join.h"
+#include "certkit/error.h"
+#include "cluster.h"
+#include "commands.h"
+#include "common.h"
+#include "store_args.h"
+
+namespace certkit_cli {
+namespace {
+
+struct ClusterArgs {
+  std::string out;
+  std::vector<std::string> nodes;
+  std::vector<std::string> clients;
+  std::string key;
+  std::string ca_key;
+  std::string ca_subject;
+  int ca_days = 3650;
+  int days = 0;
+  std::string org;
+  std::vector<std::string> sans;
+  std::vector<std::string> formats = {"pem", "jks", "p12"};
+  bool pkcs8 = false;
+  bool p12_legacy = false;
+  StorePassArgs pass;
+  int jobs = DefaultJobs();
+  bool quiet = false;
+  bool overwrite = false;
+  bool allow_insecure_ca_key = false;
+  std::string within = "30d";
+};
+
+// PasswordSpecOrManifest: cluster add/renew reuse an env:/file: source
+// recorded in the manifest when no source is given now.
+std::string SpecOrRecorded(const std::string& given, const std::string& recorded) {
+  if (!given.empty()) return given;
+  if (recorded.rfind("env:", 0) == 0 || recorded.rfind("file:", 0) == 0) return recorded;
+  return "";
+}
+
+absl::Status FillPasswords(const ClusterArgs& a, const Manifest* m, bool confirm,
+                           LeafSettings* leaf, std::string* store_source,
+                           std::string* trust_source) {
+  if (!leaf->write_jks && !leaf->write_p12) {
+    *store_source = *trust_source = "none";
+    return absl::OkStatus();
+  }
+  StorePassArgs pass = a.pass;
+  if (m != nullptr) {
+    pass.storepass = SpecOrRecorded(pass.storepass, m->store_password_source);
+    pass.truststorepass = SpecOrRecorded(pass.truststorepass, m->truststore_password_source);
+    if (m->store_password_source == "insecure-default") pass.insecure_default = true;
+  }
+  Password store, trust;
+  absl::Status s = ResolveStorePasswords(pass, confirm, &store, &trust);
+  if (!s.ok()) return s;
+  leaf->store_password = store.value;
+  leaf->truststore_password = trust.value;
+  *store_source = store.source;
+  *trust_source = trust.source;
+  return absl::OkStatus();
+}
+
+void PrintSummary(const std::string& dir, const Manifest& m, size_t first_node, size_t first_client) {
+  for (size_t i = first_node; i < m.nodes.size(); ++i) {
+    std::printf("node   %-24s %s/%s  expires %s\n", m.nodes[i].name.c_str(), dir.c_str(),
+                m.nodes[i].dir.c_str(), FormatRfc3339(m.nodes[i].not_after).c_str());
+  }
+  for (size_t i = first_client; i < m.clients.size(); ++i) {
+    std::printf("client %-24s %s/%s  expires %s\n", m.clients[i].name.c_str(), dir.c_str(),
+                m.clients[i].dir.c_str(), FormatRfc3339(m.clients[i].not_after).c_str());
+  }
+}
+
+int RunInit(const ClusterArgs& a) {
+  ClusterInitSpec spec;
+  spec.out_dir = a.out;
+  spec.nodes = SplitList(a.nodes);
+  spec.clients = SplitList(a.clients);
+  auto leaf_key = certkit::KeySpec::Parse(a.key.empty() ? "ec:p256" : a.key);
+  if (!leaf_key.ok()) return PrintError(certkit::Annotate(leaf_key.status(), "--key"));
+  auto ca_key = certkit::KeySpec::Parse(a.ca_key.empty() ? leaf_key->ToString() : a.ca_key);
+  if (!ca_key.ok()) return PrintError(certkit::Annotate(ca_key.status(), "--ca-key-type"));
+  auto formats = ParseFormats(a.formats);
+  if (!formats.ok()) return PrintError(formats.status());
+  spec.leaf.key_spec = *leaf_key;
+  spec.leaf.days = a.days;
+  spec.leaf.organization = a.org;
+  spec.leaf.extra_sans = a.sans;
+  spec.leaf.write_jks = formats->jks;
+  spec.leaf.write_p12 = formats->p12;
+  spec.leaf.pkcs8 = a.pkcs8;
+  spec.leaf.pkcs12_legacy = a.p12_legacy;
+  spec.leaf.overwrite = a.overwrite;
+  spec.formats = formats->names;
+  absl::Status s = FillPasswords(a, nullptr, /*confirm=*/true, &spec.leaf,
+                                 &spec.store_password_source, &spec.truststore_password_source);
+  if (!s.ok()) return PrintError(s);
+  if (!a.ca_subject.empty()) {
+    auto dn = certkit::DistinguishedName::Parse(a.ca_subject);
+    if (!dn.ok()) return PrintError(certkit::Annotate(dn.status(), "--ca-subject"));
+    spec.ca.subject = *dn;
+  } else {
+    std::vector<certkit::NameAttribute> rdns;
+    if (!a.org.empty()) rdns.push_back({"O", a.org});
+    rdns.push_back({"CN", "certkit cluster CA"});
+    spec.ca.subject = certkit::DistinguishedName(std::move(rdns));
+  }
+  spec.ca.key_spec = *ca_key;
+  spec.ca.days = a.ca_days;
+  spec.jobs = a.jobs;
+  spec.show_progress = !a.quiet;
+  auto m = ClusterInit(spec);
+  if (!m.ok()) return PrintError(m.status());
+  if (!a.quiet) {
+    std::printf("CA      %s/ca.crt (SHA-256 %s)\n", a.out.c_str(), m->ca.sha256_fingerprint.c_str());
+    PrintSummary(a.out, *m, 0, 0);
+    if (!m->truststores.empty()) {
+      std::printf("trust   %s/%s\n", a.out.c_str(), absl::StrJoin(m->truststores, ", ").c_str());
+    }
+    std::printf("manifest %s/manifest.json\n", a.out.c_str());
+    std::printf("The CA key is in %s/ca-private/ca.key: keep it off the nodes and back it up.\n",
+                a.out.c_str());
+  }
+  return kExitOk;
+}
+
+absl::StatusOr<ClusterUpdateSpec> UpdateSpec(const ClusterArgs& a, Manifest* manifest_out) {
+  auto m = LoadManifest(a.out);
+  if (!m.ok()) return m.status();
+  ClusterUpdateSpec spec;
+  spec.dir = a.out;
+  spec.nodes = SplitList(a.nodes);
+  spec.clients = SplitList(a.clients);
+  spec.allow_insecure_ca_key = a.allow_insecure_ca_key;
+  spec.jobs = a.jobs;
+  spec.show_progress = !a.quiet;
+  absl::Status s = LeafSettingsFromManifest(*m, &spec.leaf);
+  if (!s.ok()) return s;
+  if (!a.key.empty()) {
+    auto k = certkit::KeySpec::Parse(a.key);
+    if (!k.ok()) return certkit::Annotate(k.status(), "--key");
+    spec.leaf.key_spec = *k;
+  }
+  if (a.days > 0) spec.leaf.days = a.days;
+  spec.leaf.pkcs12_legacy = a.p12_legacy;
+  std::string store_source, trust_source;
+  s = FillPasswords(a, &*m, /*confirm=*/false, &spec.leaf, &store_source, &trust_source);
+  if (!s.ok()) return s;
+  *manifest_out = *std::move(m);
+  return spec;
+}
+
+int RunAdd(const ClusterArgs& a) {
+  Manifest before;
+  auto spec = UpdateSpec(a, &before);
+  if (!spec.ok()) return PrintError(spec.status());
+  auto m = ClusterAdd(*spec);
+  if (!m.ok()) return PrintError(m.status());
+  if (!a.quiet) PrintSummary(a.out, *m, before.nodes.size(), before.clients.size());
+  return kExitOk;
+}
+
+int RunRenew(const ClusterArgs& a) {
+  auto within = ParseWindow(a.within);
+  if (!within.ok()) return PrintError(certkit::Annotate(within.status(), "--within"));
+  Manifest before;
+  auto spec = UpdateSpec(a, &before);
+  if (!spec.ok()) return PrintError(spec.status());
+  spec->within = *within;
+  std::vector<std::string> renewed;
+  auto m = ClusterRenew(*spec, &renewed);
+  if (!m.ok()) return PrintError(m.status());
+  if (!a.quiet) {
+    if (renewed.empty()) {
+      std::printf("nothing expires within %s\n", a.within.c_str());
+    } else {
+      std::printf("renewed %zu: %s\n", renewed.size(), absl::StrJoin(renewed, ", ").c_str());
+    }
+    if (m->ca.not_after < absl::Now() + *within) {
+      std::printf("warning: the CA itself expires %s; create a new CA and re-issue the cluster\n",
+                  FormatRfc3339(m->ca.not_after).c_str());
+    }
+  }
+  return kExitOk;
+}
+
+void AddSharedOptions(CLI::App* cmd, ClusterArgs* a) {
+  cmd->add_option("--jobs,-j", a->jobs, "parallel workers (default: all cores)")->check(CLI::Range(1, 1024));
+  cmd->add_flag("--quiet,-q", a->quiet, "no progress bar and no summary");
+  cmd->add_flag("--allow-insecure-ca-key", a->allow_insecure_ca_key,
+                "use a CA key file that group/others can read");
+  cmd->add_flag("--p12-legacy", a->p12_legacy,
+                "write PKCS#12 with Java 8 compatible algorithms (3DES/RC2, SHA-1 MAC)");
+  AddStorePassOptions(cmd, &a->pass, /*with_truststore=*/true);
+}
+
+}  // namespace
+
+void RegisterClusterCommands(CLI::App& app, int* exit_code) {
+  CLI::App* cluster = app.add_subcommand("cluster", "create and maintain a whole cluster's certificates");
+  cluster->require_subcommand(1);
+  SetExample(cluster, "certkit cluster init --nodes 10.0.0.1,10.0.0.2,10.0.0.3 --clients app --out demo "
+                      "--storepass env:STOREPASS");
+
+  auto init_args = std::make_shared<ClusterArgs>();
+  CLI::App* init = cluster->add_subcommand(
+      "init", "create a CA, every node's certificate, key and key stores, trust stores and client certificates");
+  init->add_option("--out", init_args->out, "cluster directory")->required();
+  init->add_option("--nodes", init_args->nodes, "node host names or IPs (comma-separated)")
+      ->required()->delimiter(',');
+  init->add_option("--clients", init_args->clients, "client user names (comma-separated)")->delimiter(',');
+  init->add_option("--key", init_args->key,
+                   "key type for nodes and clients: rsa:2048|rsa:3072|rsa:4096|ec:p256|ec:p384|ed25519 "
+                   "(default ec:p256)");
+  init->add_option("--ca-key-type", init_args->ca_key, "key type of the CA (default: as --key)");
+  init->add_option("--ca-subject", init_args->ca_subject, "CA subject DN (default CN=certkit cluster CA)");
+  init->add_option("--ca-days", init_args->ca_days, "CA validity in days")->capture_default_str();
+  init->add_option("--days", init_args->days, "leaf validity in days (default 365)")->check(CLI::Range(1, 36500));
+  init->add_option("--org", init_args->org, "organization (O=) in all subjects");
+  init->add_option("--san", init_args->sans, "extra SAN added to every node (e.g. DNS:db.example.com)");
+  init->add_option("--format", init_args->formats, "pem,jks,p12 (default all; pem is always written)")
+      ->delimiter(',');
+  init->add_flag("--pkcs8", init_args->pkcs8, "also write keys as PKCS#8 DER (.pk8) for Java clients");
+  init->add_flag("--overwrite", init_args->overwrite, "replace an existing cluster directory's files");
+  AddSharedOptions(init, init_args.get());
+  SetExample(init, "certkit cluster init --nodes 10.0.0.1,10.0.0.2,10.0.0.3 --clients root,app "
+                   "--out demo --storepass env:STOREPASS --jobs 8");
+  init->callback([init_args, exit_code] { *exit_code = RunInit(*init_args); });
+
+  auto add_args = std::make_shared<ClusterArgs>();
+  CLI::App* add = cluster->add_subcommand(
+      "add", "issue more nodes/clients with the cluster's CA (existing files are not touched)");
+  add->add_option("--dir,--out", add_args->out, "cluster directory (with manifest.json)")->required();
+  add->add_option("--nodes", add_args->nodes, "new node host names or IPs")->delimiter(',');
+  add->add_option("--clients", add_args->clients, "new client user names")->delimiter(',');
+  add->add_option("--key", add_args->key, "key type (default: the manifest's)");
+  add->add_option("--days", add_args->days, "leaf validity in days (default: the manifest's)");
+  AddSharedOptions(add, add_args.get());
+  SetExample(add, "certkit cluster add --dir demo --nodes 10.0.0.4 --storepass env:STOREPASS");
+  add->callback([add_args, exit_code] { *exit_code = RunAdd(*add_args); });
+
+  auto renew_args = std::make_shared<ClusterArgs>();
+  CLI::App* renew = cluster->add_subcommand(
+      "renew", "re-issue leaf certificates (new keys) and rebuild stores for those expiring soon");
+  renew->add_option("--dir,--out", renew_args->out, "cluster directory (with manifest.json)")->required();
+  renew->add_option("--within", renew_args->within, "renew what expires within this window (e.g. 30d)")
+      ->capture_default_str();
+  renew->add_option("--key", renew_args->key, "key type (default: the manifest's)");
+  renew->add_option("--days", renew_args->days, "leaf validity in days (default: the manifest's)");
+  AddSharedOptions(renew, renew_args.get());
+  SetExample(renew, "certkit cluster renew --dir demo --within 30d --storepass env:STOREPASS");
+  renew->callback([renew_args, exit_code] { *exit_code = RunRenew(*renew_args); });
+}
+
+}  // namespace certkit_cli

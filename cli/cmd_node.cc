@@ -1,0 +1,125 @@
+// certkit node | certkit client
+#include <cstdio>
+#include <memory>
+
+#include "absl/strings/str_join.h"
+#include "ca_args.h"
+#include "certkit/error.h"
+#include "cluster.h"
+#include "commands.h"
+#include "common.h"
+#include "store_args.h"
+
+namespace certkit_cli {
+namespace {
+
+struct LeafArgs {
+  CaSourceArgs ca;
+  std::vector<std::string> hosts;
+  std::string user;
+  std::string out;
+  std::vector<std::string> formats = {"pem"};
+  bool pkcs8 = false;
+  std::string key = "ec:p256";
+  int days = 0;
+  std::string org;
+  StorePassArgs pass;
+  bool p12_legacy = false;
+  bool overwrite = false;
+};
+
+void AddLeafOptions(CLI::App* cmd, LeafArgs* a) {
+  AddCaSourceOptions(cmd, &a->ca);
+  cmd->add_option("--out", a->out, "output directory")->required();
+  cmd->add_option("--key", a->key, "key type: rsa:2048|rsa:3072|rsa:4096|ec:p256|ec:p384|ed25519")
+      ->capture_default_str();
+  cmd->add_option("--days", a->days, "validity in days (default: 365)")->check(CLI::Range(1, 36500));
+  cmd->add_option("--org", a->org, "organization (O=) in the subject");
+  cmd->add_flag("--pkcs8", a->pkcs8, "also write the key as PKCS#8 DER (<name>.key.pk8) for Java clients");
+  cmd->add_flag("--overwrite", a->overwrite, "replace existing keys, certificates and stores");
+}
+
+absl::StatusOr<LeafSettings> Settings(const LeafArgs& a) {
+  LeafSettings s;
+  auto spec = certkit::KeySpec::Parse(a.key);
+  if (!spec.ok()) return certkit::Annotate(spec.status(), "--key");
+  s.key_spec = *spec;
+  s.days = a.days;
+  s.organization = a.org;
+  s.pkcs8 = a.pkcs8;
+  s.overwrite = a.overwrite;
+  s.pkcs12_legacy = a.p12_legacy;
+  return s;
+}
+
+void PrintFiles(const std::string& dir, const LeafRecord& r) {
+  std::printf("wrote %s: %s\n  serial %s, expires %s\n", dir.c_str(),
+              absl::StrJoin(r.files, " ").c_str(), r.serial.c_str(),
+              FormatRfc3339(r.not_after).c_str());
+}
+
+int RunNode(const LeafArgs& a) {
+  auto settings = Settings(a);
+  if (!settings.ok()) return PrintError(settings.status());
+  auto formats = ParseFormats(a.formats);
+  if (!formats.ok()) return PrintError(formats.status());
+  settings->write_jks = formats->jks;
+  settings->write_p12 = formats->p12;
+  settings->write_truststores = true;
+  if (formats->jks || formats->p12) {
+    Password store, trust;
+    absl::Status s = ResolveStorePasswords(a.pass, /*confirm=*/true, &store, &trust);
+    if (!s.ok()) return PrintError(s);
+    settings->store_password = store.value;
+    settings->truststore_password = trust.value;
+  }
+  auto ca = LoadCaFromArgs(a.ca);
+  if (!ca.ok()) return PrintError(ca.status());
+  auto r = IssueNode(*ca, SplitList(a.hosts), a.out, *settings);
+  if (!r.ok()) return PrintError(r.status());
+  PrintFiles(a.out, *r);
+  return kExitOk;
+}
+
+int RunClient(const LeafArgs& a) {
+  auto settings = Settings(a);
+  if (!settings.ok()) return PrintError(settings.status());
+  auto ca = LoadCaFromArgs(a.ca);
+  if (!ca.ok()) return PrintError(ca.status());
+  auto r = IssueClient(*ca, a.user, a.out, *settings);
+  if (!r.ok()) return PrintError(r.status());
+  PrintFiles(a.out, *r);
+  return kExitOk;
+}
+
+}  // namespace
+
+void RegisterNodeCommands(CLI::App& app, int* exit_code) {
+  auto node_args = std::make_shared<LeafArgs>();
+  CLI::App* node = app.add_subcommand(
+      "node", "issue a node certificate and key (CockroachDB layout: ca.crt node.crt node.key)");
+  AddLeafOptions(node, node_args.get());
+  node->add_option("--host", node_args->hosts,
+                   "host name or IP address (repeat or comma-separate; IPs become IP SANs)")
+      ->required();
+  node->add_option("--format", node_args->formats,
+                   "outputs: pem (always), jks (keystore.jks, truststore.jks), p12 (keystore.p12, "
+                   "truststore.p12); comma-separated")
+      ->delimiter(',');
+  AddStorePassOptions(node, &node_args->pass, /*with_truststore=*/true);
+  node->add_flag("--p12-legacy", node_args->p12_legacy,
+                 "write PKCS#12 with Java 8 compatible algorithms (3DES/RC2, SHA-1 MAC)");
+  SetExample(node, "certkit node --ca-cert ca/ca.crt --ca-key ca/ca-private/ca.key --host 10.0.0.1 "
+                   "--host db1.example.com --out node1 --format pem,jks,p12 --storepass env:STOREPASS");
+  node->callback([node_args, exit_code] { *exit_code = RunNode(*node_args); });
+
+  auto client_args = std::make_shared<LeafArgs>();
+  CLI::App* client = app.add_subcommand(
+      "client", "issue a client certificate and key (client.<user>.crt, client.<user>.key)");
+  AddLeafOptions(client, client_args.get());
+  client->add_option("--user", client_args->user, "user name (the certificate's CN)")->required();
+  SetExample(client, "certkit client --ca-cert ca/ca.crt --ca-key ca/ca-private/ca.key --user app --out app");
+  client->callback([client_args, exit_code] { *exit_code = RunClient(*client_args); });
+}
+
+}  // namespace certkit_cli

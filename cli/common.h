@@ -1,0 +1,92 @@
+// cli/common.h: helpers every certkit command shares: exit codes, error
+// printing, parsing of durations and times, reading certificates/keys/CAs
+// from files and writing output files with the right modes.
+#ifndef CERTKIT_CLI_COMMON_H_
+#define CERTKIT_CLI_COMMON_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "certkit/ca.h"
+#include "certkit/cert.h"
+#include "certkit/key.h"
+
+namespace certkit_cli {
+
+// Exit codes of the certkit binary (documented in docs/CLI.md).
+enum ExitCode : int {
+  kExitOk = 0,
+  kExitCheckFailed = 1,  // verify: invalid; expiry: something expires
+  kExitUsage = 2,        // bad command line
+  kExitError = 3,        // anything else: I/O, bad password, malformed input
+};
+
+// PrintError writes "certkit: error: <message> [<kind>]" to stderr and
+// returns kExitError.
+int PrintError(const absl::Status& status);
+
+// ParseWindow parses a duration such as "30d", "12h", "2w", "90m" or any
+// absl::ParseDuration form. Negative or unparsable input is kInvalidArgument.
+absl::StatusOr<absl::Duration> ParseWindow(absl::string_view text);
+
+// ParseRfc3339 parses "2030-01-02T03:04:05Z" (any RFC 3339 offset).
+absl::StatusOr<absl::Time> ParseRfc3339(absl::string_view text);
+// FormatRfc3339 prints |t| in UTC with second precision.
+std::string FormatRfc3339(absl::Time t);
+
+// ReadCertificates reads every certificate of a PEM bundle or one DER
+// certificate from |path|. Errors name the file.
+absl::StatusOr<std::vector<certkit::Certificate>> ReadCertificates(const std::string& path);
+// ReadCertificate reads the first certificate of |path|.
+absl::StatusOr<certkit::Certificate> ReadCertificate(const std::string& path);
+
+// ReadPrivateKey reads a PEM or DER private key from |path| (decrypted with
+// |password| when encrypted). Errors name the file.
+absl::StatusOr<certkit::PrivateKey> ReadPrivateKey(const std::string& path,
+                                                   absl::string_view password = {});
+
+// CheckKeyFilePermissions fails with kInvalidArgument when |path| is
+// readable or writable by group or others, like CockroachDB's key check. The
+// message names the file, its mode and the override flag.
+absl::Status CheckKeyFilePermissions(const std::string& path);
+
+struct CaFiles {
+  std::string cert_path;  // the CA certificate, optionally followed by its chain
+  std::string key_path;
+  std::string key_password;  // for an encrypted CA key
+  bool allow_insecure_key = false;  // skip CheckKeyFilePermissions
+};
+
+// LoadCa reads a CA certificate (plus chain) and its key and builds a
+// CertificateAuthority. Errors name the file.
+absl::StatusOr<certkit::CertificateAuthority> LoadCa(const CaFiles& files);
+
+// RootOf returns the self-issued end of |ca|'s chain (the trust anchor to
+// ship as ca.crt); the CA itself when it is a root.
+certkit::Certificate RootOf(const certkit::CertificateAuthority& ca);
+
+// WriteKeyFile writes |key| as PEM with mode 0600 (atomic); without
+// |overwrite| an existing file is kAlreadyExists naming the file.
+absl::Status WriteKeyFile(const std::string& path, const certkit::PrivateKey& key,
+                          bool overwrite);
+// WriteTextFile writes public text (certificates) with mode 0644 (atomic).
+absl::Status WriteTextFile(const std::string& path, const std::string& text, bool overwrite);
+
+// FileExists reports whether |path| exists (any type).
+bool FileExists(const std::string& path);
+// JoinPath joins two path components with one '/'.
+std::string JoinPath(absl::string_view a, absl::string_view b);
+
+// SplitList splits "a,b, c" into {"a","b","c"}, dropping empty items.
+std::vector<std::string> SplitList(const std::vector<std::string>& items);
+
+// DefaultJobs is the number of hardware threads (at least 1).
+int DefaultJobs();
+
+}  // namespace certkit_cli
+
+#endif  // CERTKIT_CLI_COMMON_H_

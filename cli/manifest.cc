@@ -1,0 +1,187 @@
+#include "manifest.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "certkit/error.h"
+#include "certkit/file.h"
+#include "common.h"
+
+namespace certkit_cli {
+
+using nlohmann::json;
+
+LeafRecord* Manifest::FindNode(const std::string& name) {
+  for (auto& n : nodes) {
+    if (n.name == name) return &n;
+  }
+  return nullptr;
+}
+
+LeafRecord* Manifest::FindClient(const std::string& name) {
+  for (auto& c : clients) {
+    if (c.name == name) return &c;
+  }
+  return nullptr;
+}
+
+bool Manifest::HasFormat(const std::string& format) const {
+  return std::find(formats.begin(), formats.end(), format) != formats.end();
+}
+
+namespace {
+
+json LeafToJson(const LeafRecord& r, bool is_node) {
+  json j;
+  j[is_node ? "host" : "user"] = r.name;
+  j["dir"] = r.dir;
+  if (is_node) j["hosts"] = r.hosts;
+  j["serial"] = r.serial;
+  j["sha256_fingerprint"] = r.sha256_fingerprint;
+  j["not_after"] = FormatRfc3339(r.not_after);
+  j["files"] = r.files;
+  return j;
+}
+
+// Field access that turns nlohmann's exceptions into statuses.
+template <typename T>
+absl::Status Get(const json& j, const char* key, T* out) {
+  auto it = j.find(key);
+  if (it == j.end()) {
+    return certkit::MakeError(certkit::ErrorKind::kMalformed,
+                              absl::StrCat("manifest: field '", key, "' is missing"));
+  }
+  try {
+    *out = it->get<T>();
+  } catch (const json::exception&) {
+    return certkit::MakeError(certkit::ErrorKind::kMalformed,
+                              absl::StrCat("manifest: field '", key, "' has the wrong type"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status GetTime(const json& j, const char* key, absl::Time* out) {
+  std::string text;
+  absl::Status s = Get(j, key, &text);
+  if (!s.ok()) return s;
+  auto t = ParseRfc3339(text);
+  if (!t.ok()) return certkit::Annotate(t.status(), absl::StrCat("manifest field '", key, "'"));
+  *out = *t;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<LeafRecord> LeafFromJson(const json& j, bool is_node) {
+  LeafRecord r;
+  absl::Status s;
+  if (!j.is_object()) {
+    return certkit::MakeError(certkit::ErrorKind::kMalformed, "manifest: a leaf entry is not an object");
+  }
+  if (!(s = Get(j, is_node ? "host" : "user", &r.name)).ok()) return s;
+  if (!(s = Get(j, "dir", &r.dir)).ok()) return s;
+  if (is_node && !(s = Get(j, "hosts", &r.hosts)).ok()) return s;
+  if (!(s = Get(j, "serial", &r.serial)).ok()) return s;
+  if (!(s = Get(j, "sha256_fingerprint", &r.sha256_fingerprint)).ok()) return s;
+  if (!(s = GetTime(j, "not_after", &r.not_after)).ok()) return s;
+  if (!(s = Get(j, "files", &r.files)).ok()) return s;
+  return r;
+}
+
+}  // namespace
+
+json ManifestToJson(const Manifest& m) {
+  json j;
+  j["format"] = "certkit-cluster-manifest";
+  j["version"] = m.version;
+  j["created"] = FormatRfc3339(m.created);
+  j["updated"] = FormatRfc3339(m.updated);
+  j["key_spec"] = m.key_spec;
+  j["days"] = m.days;
+  j["extra_sans"] = m.extra_sans;
+  j["organization"] = m.organization;
+  j["formats"] = m.formats;
+  j["pkcs8"] = m.pkcs8;
+  j["store_password_source"] = m.store_password_source;
+  j["truststore_password_source"] = m.truststore_password_source;
+  j["ca"] = {{"cert", m.ca.cert_file},
+             {"key", m.ca.key_file},
+             {"subject", m.ca.subject},
+             {"serial", m.ca.serial},
+             {"sha256_fingerprint", m.ca.sha256_fingerprint},
+             {"not_after", FormatRfc3339(m.ca.not_after)}};
+  j["truststores"] = m.truststores;
+  json nodes = json::array();
+  for (const auto& n : m.nodes) nodes.push_back(LeafToJson(n, true));
+  j["nodes"] = nodes;
+  json clients = json::array();
+  for (const auto& c : m.clients) clients.push_back(LeafToJson(c, false));
+  j["clients"] = clients;
+  return j;
+}
+
+absl::StatusOr<Manifest> ManifestFromJson(const json& j) {
+  Manifest m;
+  absl::Status s;
+  if (!j.is_object()) return certkit::MakeError(certkit::ErrorKind::kMalformed, "manifest: not a JSON object");
+  if (!(s = Get(j, "version", &m.version)).ok()) return s;
+  if (m.version != 1) {
+    return certkit::MakeError(certkit::ErrorKind::kUnsupported,
+                              absl::StrCat("manifest: version ", m.version, " is not supported"));
+  }
+  if (!(s = GetTime(j, "created", &m.created)).ok()) return s;
+  if (!(s = GetTime(j, "updated", &m.updated)).ok()) return s;
+  if (!(s = Get(j, "key_spec", &m.key_spec)).ok()) return s;
+  if (!(s = Get(j, "days", &m.days)).ok()) return s;
+  if (!(s = Get(j, "extra_sans", &m.extra_sans)).ok()) return s;
+  if (!(s = Get(j, "organization", &m.organization)).ok()) return s;
+  if (!(s = Get(j, "formats", &m.formats)).ok()) return s;
+  if (!(s = Get(j, "pkcs8", &m.pkcs8)).ok()) return s;
+  if (!(s = Get(j, "store_password_source", &m.store_password_source)).ok()) return s;
+  if (!(s = Get(j, "truststore_password_source", &m.truststore_password_source)).ok()) return s;
+  json ca;
+  if (!(s = Get(j, "ca", &ca)).ok()) return s;
+  if (!(s = Get(ca, "cert", &m.ca.cert_file)).ok()) return s;
+  if (!(s = Get(ca, "key", &m.ca.key_file)).ok()) return s;
+  if (!(s = Get(ca, "subject", &m.ca.subject)).ok()) return s;
+  if (!(s = Get(ca, "serial", &m.ca.serial)).ok()) return s;
+  if (!(s = Get(ca, "sha256_fingerprint", &m.ca.sha256_fingerprint)).ok()) return s;
+  if (!(s = GetTime(ca, "not_after", &m.ca.not_after)).ok()) return s;
+  if (!(s = Get(j, "truststores", &m.truststores)).ok()) return s;
+  json nodes, clients;
+  if (!(s = Get(j, "nodes", &nodes)).ok()) return s;
+  if (!(s = Get(j, "clients", &clients)).ok()) return s;
+  if (!nodes.is_array() || !clients.is_array()) {
+    return certkit::MakeError(certkit::ErrorKind::kMalformed, "manifest: nodes/clients must be arrays");
+  }
+  for (const json& n : nodes) {
+    auto r = LeafFromJson(n, true);
+    if (!r.ok()) return r.status();
+    m.nodes.push_back(*std::move(r));
+  }
+  for (const json& c : clients) {
+    auto r = LeafFromJson(c, false);
+    if (!r.ok()) return r.status();
+    m.clients.push_back(*std::move(r));
+  }
+  return m;
+}
+
+absl::StatusOr<Manifest> LoadManifest(const std::string& cluster_dir) {
+  const std::string path = JoinPath(cluster_dir, kManifestFile);
+  auto text = certkit::ReadTextFile(path);
+  if (!text.ok()) return text.status();
+  json j = json::parse(*text, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) {
+    return certkit::MakeError(certkit::ErrorKind::kMalformed,
+                              absl::StrCat("'", path, "' is not valid JSON"));
+  }
+  auto m = ManifestFromJson(j);
+  if (!m.ok()) return certkit::Annotate(m.status(), path);
+  return m;
+}
+
+absl::Status SaveManifest(const std::string& cluster_dir, const Manifest& manifest) {
+  return certkit::WriteFileAtomic(JoinPath(cluster_dir, kManifestFile),
+                                  ManifestToJson(manifest).dump(2) + "\n");
+}
+
+}  // namespace certkit_cli

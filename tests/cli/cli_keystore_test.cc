@@ -1,0 +1,166 @@
+// certkit csr/sign and keystore subcommands, checked with keytool and openssl.
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include "cli_support.h"
+#include "support/oracle.h"
+
+using certkit_cli_test::Certkit;
+using certkit_cli_test::Describe;
+using certkit_cli_test::Exists;
+using certkit_cli_test::KeytoolEntryTypes;
+using certkit_test::ReadString;
+using certkit_test::Run;
+using certkit_test::TempDir;
+
+TEST_CASE("sign CSRs made by openssl req and keytool -certreq") {
+  REQUIRE(certkit_test::HaveTool("keytool"));
+  TempDir tmp;
+  REQUIRE(Certkit({"ca", "create", "--out", tmp.File("ca"), "--cn", "Sign CA"}).exit_code == 0);
+  const std::string ca_crt = tmp.File("ca/ca.crt"), ca_key = tmp.File("ca/ca-private/ca.key");
+
+  // openssl req -> certkit sign --profile client.
+  REQUIRE(Run({"openssl", "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+               "-keyout", tmp.File("u.key"), "-subj", "/O=Example/CN=maxroach", "-out", tmp.File("u.csr")})
+              .exit_code == 0);
+  auto r = Certkit({"sign", "--ca-cert", ca_crt, "--ca-key", ca_key, "--csr", tmp.File("u.csr"), "--profile",
+                    "client", "--out", tmp.File("u.crt")});
+  INFO(Describe(r));
+  REQUIRE(r.exit_code == 0);
+  CHECK(Run({"openssl", "verify", "-CAfile", ca_crt, "-purpose", "sslclient", tmp.File("u.crt")}).exit_code == 0);
+  CHECK(Run({"openssl", "x509", "-in", tmp.File("u.crt"), "-noout", "-subject"}).out.find("CN = maxroach") !=
+        std::string::npos);
+
+  // A node profile requires a SAN: the CSR has none, so it fails unless --host adds one.
+  r = Certkit({"sign", "--ca-cert", ca_crt, "--ca-key", ca_key, "--csr", tmp.File("u.csr"), "--profile", "node",
+               "--out", tmp.File("n.crt")});
+  CHECK(r.exit_code == 3);
+  CHECK(r.err.find("u.csr") != std::string::npos);
+  CHECK_FALSE(Exists(tmp.File("n.crt")));
+
+  // keytool -genkeypair + -certreq -> certkit sign --chain -> keytool -importcert (CA reply).
+  const std::string jks = tmp.File("node.jks");
+  REQUIRE(Run({"keytool", "-genkeypair", "-keyalg", "RSA", "-keysize", "2048", "-alias", "node1", "-keystore", jks,
+               "-storepass", "kspass123", "-keypass", "kspass123", "-dname", "CN=node1, OU=Test, O=Example, C=US",
+               "-storetype", "JKS"}).exit_code == 0);
+  REQUIRE(Run({"keytool", "-certreq", "-alias", "node1", "-keystore", jks, "-storepass", "kspass123", "-file",
+               tmp.File("node1.csr")}).exit_code == 0);
+  r = Certkit({"sign", "--ca-cert", ca_crt, "--ca-key", ca_key, "--csr", tmp.File("node1.csr"), "--profile",
+               "node", "--host", "node1.example.com", "--host", "10.1.1.1", "--chain", "--out", tmp.File("node1.crt")});
+  INFO(Describe(r));
+  REQUIRE(r.exit_code == 0);
+  auto imp = Run({"keytool", "-importcert", "-noprompt", "-trustcacerts", "-alias", "node1", "-file",
+                  tmp.File("node1.crt"), "-keystore", jks, "-storepass", "kspass123"});
+  INFO(imp.output());
+  CHECK(imp.exit_code == 0);
+  auto list = Run({"keytool", "-list", "-v", "-alias", "node1", "-keystore", jks, "-storepass", "kspass123"});
+  CHECK(list.out.find("Certificate chain length: 2") != std::string::npos);
+  CHECK(list.out.find("Sign CA") != std::string::npos);
+}
+
+TEST_CASE("keystore subcommands agree with keytool") {
+  REQUIRE(certkit_test::HaveTool("keytool"));
+  TempDir tmp;
+  const std::vector<std::string> env = {"KS_PW=ks-pass-1", "KS_NEW=ks-pass-2"};
+  REQUIRE(Certkit({"cluster", "init", "--nodes", "db1", "--out", tmp.File("c"), "--format", "pem", "--quiet"})
+              .exit_code == 0);
+  const std::string ca = tmp.File("c/ca.crt");
+  const std::string store = tmp.File("trust.jks");
+
+  // import-cert creates the store.
+  auto r = Certkit({"keystore", "import-cert", store, "--file", ca, "--alias", "ClusterCA", "--storepass", "env:KS_PW"}, env);
+  INFO(Describe(r));
+  REQUIRE(r.exit_code == 0);
+  auto kt = Run({"keytool", "-list", "-keystore", store, "-storepass", "ks-pass-1"});
+  INFO(kt.output());
+  CHECK(kt.out.find("clusterca") != std::string::npos);
+  CHECK(kt.out.find("trustedCertEntry") != std::string::npos);
+
+  // keytool adds one; certkit lists both.
+  REQUIRE(Run({"keytool", "-importcert", "-noprompt", "-alias", "second", "-file", tmp.File("c/nodes/db1/node.crt"),
+               "-keystore", store, "-storepass", "ks-pass-1"}).exit_code == 0);
+  r = Certkit({"keystore", "list", store, "--storepass", "env:KS_PW", "--json"}, env);
+  INFO(Describe(r));
+  REQUIRE(r.exit_code == 0);
+  auto j = nlohmann::json::parse(r.out);
+  REQUIRE(j["entries"].size() == 2);
+
+  // rename + delete, seen by keytool.
+  REQUIRE(Certkit({"keystore", "rename", store, "--alias", "second", "--to", "node-db1", "--storepass", "env:KS_PW"}, env)
+              .exit_code == 0);
+  kt = Run({"keytool", "-list", "-keystore", store, "-storepass", "ks-pass-1"});
+  CHECK(kt.out.find("node-db1") != std::string::npos);
+  CHECK(kt.out.find("second") == std::string::npos);
+  r = Certkit({"keystore", "delete", store, "--alias", "no-such-alias", "--storepass", "env:KS_PW"}, env);
+  CHECK(r.exit_code == 3);
+  CHECK(r.err.find("not_found") != std::string::npos);
+  REQUIRE(Certkit({"keystore", "delete", store, "--alias", "node-db1", "--storepass", "env:KS_PW"}, env).exit_code == 0);
+  CHECK(KeytoolEntryTypes(store, "ks-pass-1") == std::vector<std::string>{"trustedCertEntry"});
+
+  // export matches keytool -exportcert -rfc.
+  r = Certkit({"keystore", "export", store, "--alias", "clusterca", "--out", tmp.File("exported.pem"),
+               "--storepass", "env:KS_PW"}, env);
+  REQUIRE(r.exit_code == 0);
+  auto fp1 = Run({"openssl", "x509", "-in", tmp.File("exported.pem"), "-noout", "-fingerprint", "-sha256"});
+  auto fp2 = Run({"openssl", "x509", "-in", ca, "-noout", "-fingerprint", "-sha256"});
+  CHECK(fp1.out == fp2.out);
+
+  // passwd: keytool accepts the new password, rejects the old.
+  REQUIRE(Certkit({"keystore", "passwd", store, "--storepass", "env:KS_PW", "--new-storepass", "env:KS_NEW"}, env)
+              .exit_code == 0);
+  CHECK(Run({"keytool", "-list", "-keystore", store, "-storepass", "ks-pass-2"}).exit_code == 0);
+  CHECK(Run({"keytool", "-list", "-keystore", store, "-storepass", "ks-pass-1"}).exit_code != 0);
+
+  // wrong password: bad_password, password not echoed.
+  r = Certkit({"keystore", "list", store, "--storepass", "pass:not-the-password-9"});
+  CHECK(r.exit_code == 3);
+  CHECK(r.err.find("bad_password") != std::string::npos);
+  CHECK(r.err.find(store) != std::string::npos);
+  CHECK(r.err.find("not-the-password-9") == std::string::npos);
+
+  // convert JKS -> PKCS#12, read by keytool and openssl.
+  r = Certkit({"keystore", "convert", store, "--out", tmp.File("trust.p12"), "--storepass", "env:KS_NEW"}, env);
+  INFO(Describe(r));
+  REQUIRE(r.exit_code == 0);
+  CHECK(KeytoolEntryTypes(tmp.File("trust.p12"), "ks-pass-2", "PKCS12") == std::vector<std::string>{"trustedCertEntry"});
+  CHECK(Run({"openssl", "pkcs12", "-in", tmp.File("trust.p12"), "-passin", "pass:ks-pass-2", "-nokeys"}).exit_code == 0);
+  r = Certkit({"keystore", "convert", store, "--out", tmp.File("trust.p12"), "--storepass", "env:KS_NEW"}, env);
+  CHECK(r.exit_code == 3);
+  CHECK(r.err.find("--overwrite") != std::string::npos);
+
+  // A store that does not exist is named.
+  r = Certkit({"keystore", "list", tmp.File("missing.jks"), "--storepass", "env:KS_PW"}, env);
+  CHECK(r.exit_code == 3);
+  CHECK(r.err.find("missing.jks") != std::string::npos);
+}
+
+TEST_CASE("keystore import-reply installs a signed certificate into a key entry") {
+  REQUIRE(certkit_test::HaveTool("keytool"));
+  TempDir tmp;
+  REQUIRE(Certkit({"ca", "create", "--out", tmp.File("ca")}).exit_code == 0);
+  const std::string jks = tmp.File("k.jks");
+  REQUIRE(Run({"keytool", "-genkeypair", "-keyalg", "EC", "-groupname", "secp256r1", "-alias", "svc", "-keystore", jks,
+               "-storepass", "pw-123456", "-dname", "CN=svc", "-storetype", "JKS"}).exit_code == 0);
+  REQUIRE(Run({"keytool", "-certreq", "-alias", "svc", "-keystore", jks, "-storepass", "pw-123456", "-file",
+               tmp.File("svc.csr")}).exit_code == 0);
+  REQUIRE(Certkit({"sign", "--ca-cert", tmp.File("ca/ca.crt"), "--ca-key", tmp.File("ca/ca-private/ca.key"), "--csr",
+                   tmp.File("svc.csr"), "--profile", "server", "--host", "svc.example.com", "--out",
+                   tmp.File("svc.crt"), "--chain"}).exit_code == 0);
+  // A reply for another key is refused.
+  REQUIRE(Certkit({"node", "--ca-cert", tmp.File("ca/ca.crt"), "--ca-key", tmp.File("ca/ca-private/ca.key"), "--host",
+                   "other", "--out", tmp.File("other")}).exit_code == 0);
+  auto r = Certkit({"keystore", "import-reply", jks, "--alias", "svc", "--file", tmp.File("other/node.crt"),
+                    "--storepass", "pass:pw-123456"});
+  CHECK(r.exit_code == 3);
+  CHECK(r.err.find("key_mismatch") != std::string::npos);
+
+  r = Certkit({"keystore", "import-reply", jks, "--alias", "svc", "--file", tmp.File("svc.crt"), "--storepass",
+               "pass:pw-123456"});
+  INFO(Describe(r));
+  REQUIRE(r.exit_code == 0);
+  auto list = Run({"keytool", "-list", "-v", "-alias", "svc", "-keystore", jks, "-storepass", "pw-123456"});
+  INFO(list.output());
+  CHECK(list.out.find("Certificate chain length: 2") != std::string::npos);
+  CHECK(list.out.find("svc.example.com") != std::string::npos);
+}
