@@ -92,7 +92,9 @@ absl::Status VerifyConnection(const certkit::capi::SslConfig& config, const SSL*
   if (SSL_is_server(s)) {
     // A server checks the client's chain; client identities are not host names.
     certkit::capi::SslConfig chain_only = config;
-    if (chain_only.flags != CERTKIT_SSL_VERIFY_NONE) chain_only.flags = CERTKIT_SSL_VERIFY_PEER_CERT;
+    if (chain_only.flags != CERTKIT_SSL_VERIFY_NONE) {
+      chain_only.flags = CERTKIT_SSL_VERIFY_PEER_CERT;
+    }
     return certkit::capi::VerifyPeerChain(chain_only, chain, std::nullopt,
                                           certkit::Purpose::kClientAuth);
   }

@@ -346,7 +346,7 @@ CertkitError certkit_issue_options_set_policy(CertkitIssueOptions* options,
                                               CertkitSigningPolicy policy) {
   return Guard([&]() -> absl::Status {
     CK_REQUIRE(options);
-    switch (policy) {
+    switch (certkit::capi::EnumValue(policy)) {
       case CERTKIT_POLICY_PERMISSIVE:
         options->options.policy = certkit::SigningPolicy::Permissive();
         return absl::OkStatus();
@@ -355,7 +355,7 @@ CertkitError certkit_issue_options_set_policy(CertkitIssueOptions* options,
         return absl::OkStatus();
     }
     return MakeError(ErrorKind::kInvalidArgument,
-                     "unknown signing policy " + std::to_string(static_cast<int>(policy)));
+                     "unknown signing policy " + std::to_string(certkit::capi::EnumValue(policy)));
   });
 }
 

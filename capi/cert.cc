@@ -223,13 +223,13 @@ CertkitError certkit_cert_fingerprint(const CertkitCert* cert, CertkitDigest dig
                                       size_t* out_length) {
   return Guard([&]() -> absl::Status {
     CK_REQUIRE(cert);
-    switch (digest) {
+    switch (certkit::capi::EnumValue(digest)) {
       case CERTKIT_DIGEST_SHA1: return OutputText(cert->cert.Sha1Fingerprint(), out, out_length);
       case CERTKIT_DIGEST_SHA256:
         return OutputText(cert->cert.Sha256Fingerprint(), out, out_length);
     }
     return certkit::MakeError(certkit::ErrorKind::kInvalidArgument,
-                              "unknown digest " + std::to_string(static_cast<int>(digest)));
+                              "unknown digest " + std::to_string(certkit::capi::EnumValue(digest)));
   });
 }
 

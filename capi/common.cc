@@ -112,7 +112,7 @@ const char* certkit_version(void) { return CERTKIT_VERSION_STRING; }
 uint32_t certkit_version_number(void) { return CERTKIT_VERSION_NUMBER; }
 
 const char* certkit_error_desc(CertkitError code) {
-  switch (code) {
+  switch (certkit::capi::EnumValue(code)) {
     case CERTKIT_OK: return "success";
     case CERTKIT_ERROR_INVALID_ARGUMENT: return "invalid argument";
     case CERTKIT_ERROR_MALFORMED: return "malformed input";
@@ -145,13 +145,14 @@ const char* certkit_error_desc(CertkitError code) {
 }
 
 const char* certkit_error_name(CertkitError code) {
-  switch (code) {
+  const int value = certkit::capi::EnumValue(code);
+  switch (value) {
     case CERTKIT_ERROR_NULL_ARGUMENT: return "null_argument";
     case CERTKIT_ERROR_OUT_OF_MEMORY: return "out_of_memory";
     default: break;
   }
-  if (std::strcmp(certkit_error_desc(code), "unknown error") == 0) return "unknown";
-  return certkit::ErrorKindName(static_cast<certkit::ErrorKind>(code));
+  // ErrorKindName knows exactly the ErrorKind values; anything else is "unknown".
+  return certkit::ErrorKindName(static_cast<certkit::ErrorKind>(value));
 }
 
 const char* certkit_last_error_message(void) {

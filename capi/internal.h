@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <vector>
@@ -100,6 +101,17 @@ absl::StatusOr<std::optional<absl::string_view>> OptionalText(const char* data, 
 // Bytes turns a (pointer, length) byte input into a span (NULL only with 0).
 absl::StatusOr<absl::Span<const uint8_t>> ByteInput(const uint8_t* data, size_t length,
                                                     const char* name);
+// EnumValue reads an enum argument as the int the C caller passed. C callers
+// may pass any int; loading such a value as the C++ enum type would be
+// undefined (and trips -fsanitize=enum), so the bytes are copied instead.
+template <typename Enum>
+int EnumValue(const Enum& value) {
+  static_assert(sizeof(Enum) == sizeof(int), "C enums are int-sized");
+  int raw;
+  std::memcpy(&raw, &value, sizeof(raw));
+  return raw;
+}
+
 // Len is strlen that accepts NULL (0).
 size_t Len(const char* s);
 

@@ -12,15 +12,17 @@ using certkit::capi::Text;
 
 namespace {
 
-certkit::KeyFormat ToKeyFormat(CertkitKeyFormat format) {
-  return format == CERTKIT_KEY_FORMAT_TRADITIONAL ? certkit::KeyFormat::kTraditional
-                                                  : certkit::KeyFormat::kPkcs8;
+certkit::KeyFormat ToKeyFormat(const CertkitKeyFormat& format) {
+  return certkit::capi::EnumValue(format) == CERTKIT_KEY_FORMAT_TRADITIONAL
+             ? certkit::KeyFormat::kTraditional
+             : certkit::KeyFormat::kPkcs8;
 }
 
-absl::Status CheckKeyFormat(CertkitKeyFormat format) {
-  if (format != CERTKIT_KEY_FORMAT_PKCS8 && format != CERTKIT_KEY_FORMAT_TRADITIONAL) {
+absl::Status CheckKeyFormat(const CertkitKeyFormat& format) {
+  int value = certkit::capi::EnumValue(format);
+  if (value != CERTKIT_KEY_FORMAT_PKCS8 && value != CERTKIT_KEY_FORMAT_TRADITIONAL) {
     return certkit::MakeError(certkit::ErrorKind::kInvalidArgument,
-                              "unknown key format " + std::to_string(static_cast<int>(format)));
+                              "unknown key format " + std::to_string(value));
   }
   return absl::OkStatus();
 }

@@ -5,6 +5,7 @@
 using certkit::ErrorKind;
 using certkit::MakeError;
 using certkit::capi::ByteInput;
+using certkit::capi::EnumValue;
 using certkit::capi::Guard;
 using certkit::capi::Len;
 using certkit::capi::New;
@@ -16,8 +17,8 @@ using certkit::capi::Text;
 namespace certkit {
 namespace capi {
 
-absl::StatusOr<StoreFormat> ToStoreFormat(CertkitStoreFormat format) {
-  switch (format) {
+absl::StatusOr<StoreFormat> ToStoreFormat(const CertkitStoreFormat& format) {
+  switch (EnumValue(format)) {
     case CERTKIT_STORE_AUTO: return StoreFormat::kAuto;
     case CERTKIT_STORE_JKS: return StoreFormat::kJks;
     case CERTKIT_STORE_JCEKS: return StoreFormat::kJceks;
@@ -25,7 +26,7 @@ absl::StatusOr<StoreFormat> ToStoreFormat(CertkitStoreFormat format) {
     case CERTKIT_STORE_PEM: return StoreFormat::kPem;
   }
   return MakeError(ErrorKind::kInvalidArgument,
-                   "unknown store format " + std::to_string(static_cast<int>(format)));
+                   "unknown store format " + std::to_string(EnumValue(format)));
 }
 
 SaveOptions ToSaveOptions(unsigned flags) {
@@ -97,7 +98,7 @@ using certkit::capi::ToStoreFormat;
 extern "C" {
 
 const char* certkit_store_format_name(CertkitStoreFormat format) {
-  switch (format) {
+  switch (EnumValue(format)) {
     case CERTKIT_STORE_AUTO: return "AUTO";
     case CERTKIT_STORE_JKS: return "JKS";
     case CERTKIT_STORE_JCEKS: return "JCEKS";
@@ -115,9 +116,9 @@ CertkitError certkit_keystore_new(CertkitKeystore** out) {
   });
 }
 
-CertkitError certkit_keystore_load_n(const uint8_t* data, size_t data_length,
+static CertkitError KeystoreLoadImpl(const uint8_t* data, size_t data_length,
                                      const char* password, size_t password_length,
-                                     CertkitStoreFormat format, CertkitKeystore** out) {
+                                     CertkitStoreFormat const& format, CertkitKeystore** out) {
   return Guard([&]() -> absl::Status {
     CK_REQUIRE(data);
     CK_REQUIRE(out);
@@ -132,15 +133,22 @@ CertkitError certkit_keystore_load_n(const uint8_t* data, size_t data_length,
   });
 }
 
+CertkitError certkit_keystore_load_n(const uint8_t* data, size_t data_length,
+                                     const char* password, size_t password_length,
+                                     CertkitStoreFormat format, CertkitKeystore** out) {
+  // Enum arguments are passed on by reference: C callers may pass any int.
+  return KeystoreLoadImpl(data, data_length, password, password_length, format, out);
+}
+
 CertkitError certkit_keystore_load(const uint8_t* data, size_t data_length,
                                    const char* password, CertkitStoreFormat format,
                                    CertkitKeystore** out) {
-  return certkit_keystore_load_n(data, data_length, password, Len(password), format, out);
+  return KeystoreLoadImpl(data, data_length, password, Len(password), format, out);
 }
 
-CertkitError certkit_keystore_load_file_n(const char* path, size_t path_length,
+static CertkitError KeystoreLoadFileImpl(const char* path, size_t path_length,
                                           const char* password, size_t password_length,
-                                          CertkitStoreFormat format, CertkitKeystore** out) {
+                                          CertkitStoreFormat const& format, CertkitKeystore** out) {
   return Guard([&]() -> absl::Status {
     CK_REQUIRE(out);
     CK_ASSIGN(absl::string_view path_view, Text(path, path_length, "path"));
@@ -155,9 +163,16 @@ CertkitError certkit_keystore_load_file_n(const char* path, size_t path_length,
   });
 }
 
+CertkitError certkit_keystore_load_file_n(const char* path, size_t path_length,
+                                          const char* password, size_t password_length,
+                                          CertkitStoreFormat format, CertkitKeystore** out) {
+  // Enum arguments are passed on by reference: C callers may pass any int.
+  return KeystoreLoadFileImpl(path, path_length, password, password_length, format, out);
+}
+
 CertkitError certkit_keystore_load_file(const char* path, const char* password,
                                         CertkitStoreFormat format, CertkitKeystore** out) {
-  return certkit_keystore_load_file_n(path, Len(path), password, Len(password), format, out);
+  return KeystoreLoadFileImpl(path, Len(path), password, Len(password), format, out);
 }
 
 void certkit_keystore_free(CertkitKeystore* store) { delete store; }
@@ -177,7 +192,7 @@ CertkitError certkit_keystore_format(const CertkitKeystore* store, CertkitStoreF
   });
 }
 
-CertkitError certkit_keystore_save_n(const CertkitKeystore* store, CertkitStoreFormat format,
+static CertkitError KeystoreSaveImpl(const CertkitKeystore* store, CertkitStoreFormat const& format,
                                      const char* password, size_t password_length,
                                      unsigned flags, uint8_t** out, size_t* out_length) {
   return Guard([&]() -> absl::Status {
@@ -192,14 +207,21 @@ CertkitError certkit_keystore_save_n(const CertkitKeystore* store, CertkitStoreF
   });
 }
 
+CertkitError certkit_keystore_save_n(const CertkitKeystore* store, CertkitStoreFormat format,
+                                     const char* password, size_t password_length,
+                                     unsigned flags, uint8_t** out, size_t* out_length) {
+  // Enum arguments are passed on by reference: C callers may pass any int.
+  return KeystoreSaveImpl(store, format, password, password_length, flags, out, out_length);
+}
+
 CertkitError certkit_keystore_save(const CertkitKeystore* store, CertkitStoreFormat format,
                                    const char* password, unsigned flags, uint8_t** out,
                                    size_t* out_length) {
-  return certkit_keystore_save_n(store, format, password, Len(password), flags, out, out_length);
+  return KeystoreSaveImpl(store, format, password, Len(password), flags, out, out_length);
 }
 
-CertkitError certkit_keystore_save_file_n(const CertkitKeystore* store, const char* path,
-                                          size_t path_length, CertkitStoreFormat format,
+static CertkitError KeystoreSaveFileImpl(const CertkitKeystore* store, const char* path,
+                                          size_t path_length, CertkitStoreFormat const& format,
                                           const char* password, size_t password_length,
                                           unsigned flags) {
   return Guard([&]() -> absl::Status {
@@ -212,10 +234,18 @@ CertkitError certkit_keystore_save_file_n(const CertkitKeystore* store, const ch
   });
 }
 
+CertkitError certkit_keystore_save_file_n(const CertkitKeystore* store, const char* path,
+                                          size_t path_length, CertkitStoreFormat format,
+                                          const char* password, size_t password_length,
+                                          unsigned flags) {
+  // Enum arguments are passed on by reference: C callers may pass any int.
+  return KeystoreSaveFileImpl(store, path, path_length, format, password, password_length, flags);
+}
+
 CertkitError certkit_keystore_save_file(const CertkitKeystore* store, const char* path,
                                         CertkitStoreFormat format, const char* password,
                                         unsigned flags) {
-  return certkit_keystore_save_file_n(store, path, Len(path), format, password, Len(password),
+  return KeystoreSaveFileImpl(store, path, Len(path), format, password, Len(password),
                                       flags);
 }
 
@@ -445,11 +475,12 @@ CertkitError certkit_keystore_trusted_certs(const CertkitKeystore* store,
   });
 }
 
-CertkitError certkit_keystore_convert_n(const uint8_t* data, size_t data_length,
+static CertkitError KeystoreConvertImpl(const uint8_t* data, size_t data_length,
                                         const char* in_password, size_t in_password_length,
-                                        CertkitStoreFormat in_format,
-                                        CertkitStoreFormat out_format, const char* out_password,
-                                        size_t out_password_length, unsigned flags,
+                                        CertkitStoreFormat const& in_format,
+                                        CertkitStoreFormat const& out_format,
+                                        const char* out_password, size_t out_password_length,
+                                        unsigned flags,
                                         uint8_t** out, size_t* out_length) {
   return Guard([&]() -> absl::Status {
     CK_REQUIRE(data);
@@ -469,11 +500,23 @@ CertkitError certkit_keystore_convert_n(const uint8_t* data, size_t data_length,
   });
 }
 
+CertkitError certkit_keystore_convert_n(const uint8_t* data, size_t data_length,
+                                        const char* in_password, size_t in_password_length,
+                                        CertkitStoreFormat in_format,
+                                        CertkitStoreFormat out_format, const char* out_password,
+                                        size_t out_password_length, unsigned flags,
+                                        uint8_t** out, size_t* out_length) {
+  // Enum arguments are passed on by reference: C callers may pass any int.
+  return KeystoreConvertImpl(data, data_length, in_password, in_password_length, in_format,
+                             out_format, out_password, out_password_length, flags, out,
+                             out_length);
+}
+
 CertkitError certkit_keystore_convert(const uint8_t* data, size_t data_length,
                                       const char* in_password, CertkitStoreFormat in_format,
                                       CertkitStoreFormat out_format, const char* out_password,
                                       unsigned flags, uint8_t** out, size_t* out_length) {
-  return certkit_keystore_convert_n(data, data_length, in_password, Len(in_password), in_format,
+  return KeystoreConvertImpl(data, data_length, in_password, Len(in_password), in_format,
                                     out_format, out_password, Len(out_password), flags, out,
                                     out_length);
 }

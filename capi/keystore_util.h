@@ -14,7 +14,8 @@ namespace certkit {
 namespace capi {
 
 // ToStoreFormat maps the C enum (kInvalidArgument for unknown values).
-absl::StatusOr<StoreFormat> ToStoreFormat(CertkitStoreFormat format);
+// |format| is taken by reference: C callers may pass any int (see EnumValue).
+absl::StatusOr<StoreFormat> ToStoreFormat(const CertkitStoreFormat& format);
 // ToSaveOptions maps CERTKIT_SAVE_* flags.
 SaveOptions ToSaveOptions(unsigned flags);
 // FindEntry returns the entry |alias| or kNotFound naming it.

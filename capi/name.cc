@@ -38,12 +38,13 @@ CertkitError certkit_name_to_string(const CertkitName* name, CertkitNameStyle st
                                     size_t* out_length) {
   return Guard([&]() -> absl::Status {
     CK_REQUIRE(name);
-    switch (style) {
+    switch (certkit::capi::EnumValue(style)) {
       case CERTKIT_NAME_RFC4514: return OutputText(name->name.ToRfc4514(), out, out_length);
       case CERTKIT_NAME_SLASH: return OutputText(name->name.ToSlash(), out, out_length);
     }
     return certkit::MakeError(certkit::ErrorKind::kInvalidArgument,
-                              "unknown name style " + std::to_string(static_cast<int>(style)));
+                              "unknown name style " +
+                                  std::to_string(certkit::capi::EnumValue(style)));
   });
 }
 

@@ -33,7 +33,7 @@ CertkitError certkit_verify_options_set_purpose(CertkitVerifyOptions* options,
                                                 CertkitPurpose purpose) {
   return Guard([&]() -> absl::Status {
     CK_REQUIRE(options);
-    switch (purpose) {
+    switch (certkit::capi::EnumValue(purpose)) {
       case CERTKIT_PURPOSE_ANY: options->options.purpose = certkit::Purpose::kAny; break;
       case CERTKIT_PURPOSE_SERVER_AUTH:
         options->options.purpose = certkit::Purpose::kServerAuth;
@@ -43,25 +43,26 @@ CertkitError certkit_verify_options_set_purpose(CertkitVerifyOptions* options,
         break;
       default:
         return MakeError(ErrorKind::kInvalidArgument,
-                         "unknown purpose " + std::to_string(static_cast<int>(purpose)));
+                         "unknown purpose " + std::to_string(certkit::capi::EnumValue(purpose)));
     }
     return absl::OkStatus();
   });
 }
 
-CertkitError certkit_verify_options_set_identity_n(CertkitVerifyOptions* options,
-                                                   CertkitIdentityType type, const char* value,
-                                                   size_t value_length) {
+static CertkitError VerifyOptionsSetIdentityImpl(CertkitVerifyOptions* options,
+                                                 CertkitIdentityType const& type,
+                                                 const char* value, size_t value_length) {
   return Guard([&]() -> absl::Status {
     CK_REQUIRE(options);
-    if (type == CERTKIT_IDENTITY_NONE) {
+    const int kind = certkit::capi::EnumValue(type);
+    if (kind == CERTKIT_IDENTITY_NONE) {
       options->options.identity = certkit::PeerIdentity::None();
       return absl::OkStatus();
     }
     CK_ASSIGN(absl::string_view text, Text(value, value_length, "value"));
     if (text.empty()) return MakeError(ErrorKind::kInvalidArgument, "the identity is empty");
     std::string v(text);
-    switch (type) {
+    switch (kind) {
       case CERTKIT_IDENTITY_DNS: options->options.identity = certkit::PeerIdentity::Dns(v); break;
       case CERTKIT_IDENTITY_IP: options->options.identity = certkit::PeerIdentity::Ip(v); break;
       case CERTKIT_IDENTITY_EMAIL:
@@ -72,15 +73,22 @@ CertkitError certkit_verify_options_set_identity_n(CertkitVerifyOptions* options
         break;
       default:
         return MakeError(ErrorKind::kInvalidArgument,
-                         "unknown identity type " + std::to_string(static_cast<int>(type)));
+                         "unknown identity type " + std::to_string(kind));
     }
     return absl::OkStatus();
   });
 }
 
+CertkitError certkit_verify_options_set_identity_n(CertkitVerifyOptions* options,
+                                                   CertkitIdentityType type, const char* value,
+                                                   size_t value_length) {
+  // Enum arguments are passed on by reference: C callers may pass any int.
+  return VerifyOptionsSetIdentityImpl(options, type, value, value_length);
+}
+
 CertkitError certkit_verify_options_set_identity(CertkitVerifyOptions* options,
                                                  CertkitIdentityType type, const char* value) {
-  return certkit_verify_options_set_identity_n(options, type, value, Len(value));
+  return VerifyOptionsSetIdentityImpl(options, type, value, Len(value));
 }
 
 CertkitError certkit_verify_options_set_allow_cn_fallback(CertkitVerifyOptions* options,

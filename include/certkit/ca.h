@@ -69,7 +69,9 @@ class CertificateAuthority {
 
   // Load builds a CA from an existing certificate and key (+ its chain to the
   // root, leaf-most first). kKeyMismatch when the key does not belong to the
-  // cert; kIssuerNotCa when the cert is not a CA with keyCertSign.
+  // cert; kIssuerNotCa when the cert is not a CA with keyCertSign. A v1
+  // self-signed certificate (no extensions) counts as a root CA; the AKI of
+  // what it signs is then the SHA-1 hash of its public key.
   static absl::StatusOr<CertificateAuthority> Load(const Certificate& cert,
                                                    const PrivateKey& key,
                                                    std::vector<Certificate> chain = {});

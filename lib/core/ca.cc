@@ -144,6 +144,17 @@ absl::StatusOr<Certificate> Issue(const DistinguishedName& subject, const Public
   return cert;
 }
 
+// IssuerKeyId is the keyIdentifier for the AKI of certificates |ca| signs:
+// its SKI, or (a v1 CA has none) the RFC 5280 method-1 hash of its key.
+Bytes IssuerKeyId(const Certificate& ca) {
+  Bytes id = ca.subject_key_id();
+  if (!id.empty()) return id;
+  uint8_t buf[EVP_MAX_MD_SIZE];
+  unsigned len = 0;
+  if (!X509_pubkey_digest(ca.native(), EVP_sha1(), buf, &len)) return {};
+  return Bytes(buf, buf + len);
+}
+
 absl::StatusOr<PrivateKey> KeyFor(const CaOptions& options) {
   if (options.key.has_value()) return *options.key;
   return PrivateKey::Generate(options.key_spec);
@@ -261,7 +272,7 @@ absl::StatusOr<CertificateAuthority> CertificateAuthority::CreateIntermediate(
   Issuer issuer;
   issuer.name = X509_get_subject_name(parent.cert_.native());
   issuer.key = &parent.key_;
-  issuer.key_id = parent.cert_.subject_key_id();
+  issuer.key_id = IssuerKeyId(parent.cert_);
   issuer.not_after = parent.cert_.not_after();
   issuer.cert = &parent.cert_;
   auto validity =
@@ -282,7 +293,10 @@ absl::StatusOr<CertificateAuthority> CertificateAuthority::Load(const Certificat
                                   "'"));
   }
   const BasicConstraints bc = cert.basic_constraints();
-  if (!bc.is_ca) {
+  // A v1 self-signed root (no extensions at all, as old "openssl req -x509"
+  // made them, e.g. the Cassandra guide's rootCa.crt) is a CA by convention.
+  const bool v1_root = cert.version() == 1 && cert.is_self_issued();
+  if (!bc.is_ca && !v1_root) {
     return MakeError(ErrorKind::kIssuerNotCa,
                      absl::StrCat("certificate '", who, "' is not a CA (basicConstraints ",
                                   bc.present ? "CA:FALSE" : "absent", ")"));
@@ -351,7 +365,7 @@ absl::StatusOr<Certificate> CertificateAuthority::SignSubject(const Distinguishe
   Issuer issuer;
   issuer.name = X509_get_subject_name(cert_.native());
   issuer.key = &key_;
-  issuer.key_id = cert_.subject_key_id();
+  issuer.key_id = IssuerKeyId(cert_);
   issuer.not_after = cert_.not_after();
   issuer.cert = &cert_;
   auto validity = ComputeValidity(options.days != 0 ? options.days : profile.default_days,

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "certkit/error.h"
+#include "openssl/x509.h"
 
 namespace certkit {
 namespace verify_internal {
@@ -103,6 +104,13 @@ std::string Describe(const GeneralName& name) {
       return absl::StrCat(NameTypeName(name.type), ":", name.value);
     case NameType::kIp:
       return absl::StrCat("IP:", FormatIp(name.value));
+    case NameType::kDirectory: {
+      const uint8_t* p = reinterpret_cast<const uint8_t*>(name.value.data());
+      bssl::UniquePtr<X509_NAME> dn(d2i_X509_NAME(nullptr, &p, static_cast<long>(name.value.size())));
+      char buf[256];
+      if (!dn || X509_NAME_oneline(dn.get(), buf, sizeof(buf)) == nullptr) return "directoryName";
+      return absl::StrCat("DirName:", buf);
+    }
     default:
       return NameTypeName(name.type);
   }

@@ -119,7 +119,15 @@ class Builder {
       const int position = static_cast<int>(path_.size());
       const std::string where = Position(position, is_anchor);
       // AKI/SKI mismatch: not this issuer (RFC 5280 4.2.1.1).
-      if (!cur.aki_key_id.empty() && cand->ski_present && cand->ski != cur.aki_key_id) continue;
+      if (!cur.aki_key_id.empty() && cand->ski_present && cand->ski != cur.aki_key_id) {
+        Record(MakeError(ErrorKind::kUnknownIssuer,
+                         absl::StrCat("no issuer found for ", Position(position - 1, false), " (",
+                                      cur.description, "): ", cand->description,
+                                      " has the issuer's name but its subjectKeyIdentifier differs from the "
+                                      "authorityKeyIdentifier (RFC 5280 4.2.1.1)")),
+               kNoIssuer);
+        continue;
+      }
       const int logical = LogicalLength() + (is_anchor || !cand->self_issued ? 1 : 0);
       if (logical > options_.max_depth || position + 1 > kMaxPathCertificates ||
           (!is_anchor && logical + 1 > options_.max_depth)) {

@@ -365,6 +365,39 @@ TEST_CASE("Load checks the key and the CA flag; an openssl-made CA signs for cer
   CHECK(GetErrorKind(not_ca.status()) == ErrorKind::kIssuerNotCa);
 }
 
+TEST_CASE("a v1 root without extensions (old openssl req -x509) can sign") {
+  REQUIRE(certkit_test::HaveTool("openssl"));
+  TempDir dir;
+  certkit_test::WriteString(dir.File("v1.cnf"), "[req]\ndistinguished_name=dn\n[dn]\n");
+  auto r = Run({"openssl", "req", "-config", dir.File("v1.cnf"), "-new", "-x509", "-newkey",
+                "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-subj",
+                "/CN=rootCa/OU=TestCluster/O=YourCompany/C=US/", "-keyout", dir.File("ca.key"),
+                "-out", dir.File("ca.crt"), "-days", "365"});
+  INFO(r.output());
+  REQUIRE(r.exit_code == 0);
+  auto cert = Certificate::FromPem(certkit_test::ReadString(dir.File("ca.crt")));
+  REQUIRE(cert.ok());
+  REQUIRE(cert->version() == 1);
+  auto key = certkit::PrivateKey::FromPem(certkit_test::ReadString(dir.File("ca.key")));
+  REQUIRE(key.ok());
+  auto ca = CertificateAuthority::Load(*cert, *key);
+  INFO(ca.status());
+  REQUIRE(ca.ok());
+  IssueOptions io;
+  io.subject = Dn("CN=10.200.175.15, OU=TestCluster, O=YourCompany, C=US");
+  io.sans = Sans("IP:10.200.175.15");
+  auto leaf = ca->SignPublicKey(NewKey("ec:p256").public_key(), Profile::Node(), io);
+  INFO(leaf.status());
+  REQUIRE(leaf.ok());
+  CHECK(leaf->authority_key_id().size() == 20);
+  const std::string leaf_path = WriteCert(dir, "leaf.pem", *leaf);
+  CHECK(absl::AsciiStrToLower(absl::StrReplaceAll(Hex(leaf->authority_key_id()), {{":", ""}})) ==
+        OpensslP256KeyId(dir, dir.File("ca.crt")));
+  auto v = OpensslVerify(dir.File("ca.crt"), "", leaf_path, "sslserver");
+  INFO(v.output());
+  CHECK(v.exit_code == 0);
+}
+
 TEST_CASE("the Cassandra flow: keytool CSR signed by certkit, verified by openssl and keytool") {
   REQUIRE(certkit_test::HaveTool("openssl"));
   REQUIRE(certkit_test::HaveTool("keytool"));
