@@ -31,13 +31,13 @@ absl::StatusOr<std::string> ReadLineNoEcho(const std::string& prompt) {
   if (have_tio) {
     struct termios tio = old_tio;
     tio.c_lflag &= ~static_cast<tcflag_t>(ECHO);
-    tcsetattr(fd, TCSAFLUSH, &tio);
+    tcsetattr(fd, TCSANOW, &tio);
   }
   (void)!write(fd, prompt.data(), prompt.size());
   std::string line;
   char c;
   while (read(fd, &c, 1) == 1 && c != '\n') line.push_back(c);
-  if (have_tio) tcsetattr(fd, TCSAFLUSH, &old_tio);
+  if (have_tio) tcsetattr(fd, TCSANOW, &old_tio);
   (void)!write(fd, "\n", 1);
   close(fd);
   if (!line.empty() && line.back() == '\r') line.pop_back();

@@ -440,3 +440,30 @@ TEST_CASE("expiry finds what expires in files, stores and directories") {
   CHECK(r.exit_code == 3);
   CHECK(r.err.find("--within") != std::string::npos);
 }
+
+TEST_CASE("on a terminal: a progress bar, and a password prompt without echo") {
+  REQUIRE(certkit_test::HaveTool("script"));
+  TempDir tmp;
+  // `script` runs certkit on a pseudo-terminal.
+  auto r = Run({"script", "-qec",
+                certkit_cli_test::CertkitBinary() + " cluster init --nodes a1,a2,a3 --format pem --out " +
+                    tmp.File("p"),
+                "/dev/null"});
+  INFO(r.output());
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("issuing [") != std::string::npos);
+  CHECK(r.out.find("3/3") != std::string::npos);
+
+  // Typed after the prompt is up; echo is off by then.
+  r = Run({"bash", "-c",
+           "(sleep 3; printf 'tty-secret-42\\ntty-secret-42\\n') | script -qec '" + certkit_cli_test::CertkitBinary() +
+               " cluster init --nodes a1 --format jks --quiet --out " + tmp.File("q") + "' /dev/null"},
+          "", 60);
+  INFO(r.output());
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("Enter store password:") != std::string::npos);
+  CHECK(r.out.find("Re-enter store password:") != std::string::npos);
+  CHECK(r.out.find("tty-secret-42") == std::string::npos);
+  CHECK(certkit_cli_test::KeytoolEntryTypes(tmp.File("q/nodes/a1/keystore.jks"), "tty-secret-42").size() == 2);
+  CHECK(nlohmann::json::parse(ReadString(tmp.File("q/manifest.json")))["store_password_source"] == "prompt");
+}

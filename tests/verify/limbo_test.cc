@@ -10,7 +10,9 @@
 // serverAuth for SERVER and clientAuth for CLIENT cases, identity from
 // expected_peer_name (SERVER) or the first expected_peer_names entry
 // (CLIENT), max_depth = max_chain_depth + 2 (leaf and anchor), the case's
-// CRLs and validation time.
+// CRLs and validation time. The cases' signature_algorithms and key_usage
+// fields are not enforced separately (only the two cryptography.io cases set
+// key_usage, to digitalSignature, which their leaves carry).
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>

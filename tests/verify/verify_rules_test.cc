@@ -377,3 +377,22 @@ TEST_CASE("TrustStore copies do not see later additions") {
   CHECK(certkit::PeerIdentity::Host("[fe80::1]").value == "fe80::1");
   CHECK(certkit::PeerIdentity::Host("db1.example.com").kind == PeerIdentity::Kind::kDns);
 }
+
+TEST_CASE("name constraint checking is bounded") {
+  const TestCert root = Root();
+  std::string permitted = "critical";
+  std::string sans;
+  for (int i = 0; i < 300; ++i) {
+    permitted += ",permitted;DNS:p" + std::to_string(i) + ".example.com";
+    sans += std::string(i ? "," : "") + "DNS:n" + std::to_string(i) + ".p299.example.com";
+  }
+  Spec nc;
+  nc.cn = "Many Constraints CA";
+  nc.extensions = {{"basicConstraints", "critical,CA:TRUE"}, {"nameConstraints", permitted}};
+  const TestCert ica = Make(std::move(nc), &root);
+  // 300 names x up to 300 permitted subtrees exceeds the comparison budget.
+  auto r = Run(Leaf(ica, sans), {&ica}, {&root});
+  CHECK(Kind(r) == ErrorKind::kLimitExceeded);
+  // A few names against the same constraints are fine.
+  CHECK(Run(Leaf(ica, "DNS:a.p299.example.com,DNS:b.p1.example.com"), {&ica}, {&root}).ok());
+}
