@@ -9,25 +9,6 @@ namespace certkit_cli {
 
 using nlohmann::json;
 
-std::vector<std::string> KeyUsageNames(uint32_t bits) {
-  static const char* const kNames[] = {"digitalSignature", "nonRepudiation", "keyEncipherment",
-                                       "dataEncipherment", "keyAgreement",   "keyCertSign",
-                                       "cRLSign",          "encipherOnly",   "decipherOnly"};
-  std::vector<std::string> out;
-  for (int i = 0; i < 9; ++i) {
-    if (bits & (1u << i)) out.push_back(kNames[i]);
-  }
-  return out;
-}
-
-std::string EkuName(const std::string& oid) {
-  if (oid == certkit::kEkuServerAuth) return "serverAuth";
-  if (oid == certkit::kEkuClientAuth) return "clientAuth";
-  if (oid == certkit::kEkuEmailProtection) return "emailProtection";
-  if (oid == certkit::kEkuAny) return "anyExtendedKeyUsage";
-  return oid;
-}
-
 namespace {
 
 json SansJson(const std::vector<certkit::SubjectAltName>& sans) {
@@ -67,10 +48,10 @@ json CertificateJson(const certkit::Certificate& cert) {
     j["basic_constraints"] = {{"ca", bc.is_ca}, {"critical", bc.critical}};
     if (bc.path_len) j["basic_constraints"]["path_len"] = *bc.path_len;
   }
-  if (auto ku = cert.key_usage()) j["key_usage"] = KeyUsageNames(*ku);
+  if (auto ku = cert.key_usage()) j["key_usage"] = certkit::KeyUsageNames(*ku);
   if (auto eku = cert.extended_key_usage()) {
     json list = json::array();
-    for (const auto& oid : *eku) list.push_back(EkuName(oid));
+    for (const auto& oid : *eku) list.push_back(certkit::ExtendedKeyUsageName(oid));
     j["extended_key_usage"] = list;
   }
   j["self_issued"] = cert.is_self_issued();
@@ -87,9 +68,9 @@ json CsrJson(const certkit::CertificateRequest& csr) {
   j["signature_algorithm"] = csr.signature_algorithm();
   j["signature_valid"] = csr.VerifySignature().ok();
   j["requested_subject_alt_names"] = SansJson(csr.requested_sans());
-  if (auto ku = csr.requested_key_usage()) j["requested_key_usage"] = KeyUsageNames(*ku);
+  if (auto ku = csr.requested_key_usage()) j["requested_key_usage"] = certkit::KeyUsageNames(*ku);
   json eku = json::array();
-  for (const auto& oid : csr.requested_extended_key_usage()) eku.push_back(EkuName(oid));
+  for (const auto& oid : csr.requested_extended_key_usage()) eku.push_back(certkit::ExtendedKeyUsageName(oid));
   j["requested_extended_key_usage"] = eku;
   return j;
 }
@@ -104,10 +85,10 @@ std::string CsrText(const certkit::CertificateRequest& csr) {
   for (const auto& san : csr.requested_sans()) sans.push_back(san.ToString());
   if (!sans.empty()) absl::StrAppend(&out, "  Requested SANs: ", absl::StrJoin(sans, ", "), "\n");
   if (auto ku = csr.requested_key_usage()) {
-    absl::StrAppend(&out, "  Requested key usage: ", absl::StrJoin(KeyUsageNames(*ku), ", "), "\n");
+    absl::StrAppend(&out, "  Requested key usage: ", absl::StrJoin(certkit::KeyUsageNames(*ku), ", "), "\n");
   }
   std::vector<std::string> eku;
-  for (const auto& oid : csr.requested_extended_key_usage()) eku.push_back(EkuName(oid));
+  for (const auto& oid : csr.requested_extended_key_usage()) eku.push_back(certkit::ExtendedKeyUsageName(oid));
   if (!eku.empty()) absl::StrAppend(&out, "  Requested extended key usage: ", absl::StrJoin(eku, ", "), "\n");
   return out;
 }

@@ -15,11 +15,6 @@
 
 namespace certkit_cli {
 
-// KeyUsageNames lists the keyUsage bits by their RFC 5280 names.
-std::vector<std::string> KeyUsageNames(uint32_t bits);
-// EkuName returns "serverAuth" etc. for well-known OIDs, else the OID.
-std::string EkuName(const std::string& oid);
-
 nlohmann::json CertificateJson(const certkit::Certificate& cert);
 nlohmann::json CsrJson(const certkit::CertificateRequest& csr);
 std::string CsrText(const certkit::CertificateRequest& csr);

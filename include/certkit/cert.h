@@ -111,6 +111,14 @@ class Certificate {
   X509* x509_;
 };
 
+// KeyUsageNames lists the bits of a KeyUsageBit set by their RFC 5280 names
+// ("digitalSignature", "keyCertSign", ...), lowest bit first.
+std::vector<std::string> KeyUsageNames(uint32_t bits);
+
+// ExtendedKeyUsageName returns "serverAuth", "clientAuth", "emailProtection"
+// or "anyExtendedKeyUsage" for those OIDs, and the dotted OID otherwise.
+std::string ExtendedKeyUsageName(absl::string_view oid);
+
 // FormatFingerprint renders bytes as "AB:CD:EF" (upper-case hex, colons).
 std::string FormatFingerprint(absl::Span<const uint8_t> bytes);
 

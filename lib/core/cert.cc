@@ -69,25 +69,6 @@ std::string Digest(X509* x, const EVP_MD* md) {
   return FormatFingerprint(absl::MakeConstSpan(buf, len));
 }
 
-std::string KeyUsageNames(uint32_t bits) {
-  static const char* const kNames[] = {"digitalSignature", "nonRepudiation", "keyEncipherment",
-                                       "dataEncipherment", "keyAgreement",   "keyCertSign",
-                                       "cRLSign",          "encipherOnly",   "decipherOnly"};
-  std::vector<std::string> out;
-  for (int n = 0; n < 9; ++n) {
-    if (bits & (1u << n)) out.push_back(kNames[n]);
-  }
-  return absl::StrJoin(out, ", ");
-}
-
-std::string EkuName(const std::string& oid) {
-  if (oid == kEkuServerAuth) return "serverAuth";
-  if (oid == kEkuClientAuth) return "clientAuth";
-  if (oid == kEkuEmailProtection) return "emailProtection";
-  if (oid == kEkuAny) return "anyExtendedKeyUsage";
-  return oid;
-}
-
 }  // namespace
 
 Certificate::Certificate(X509* x509) : x509_(x509) { X509_up_ref(x509_); }
@@ -260,10 +241,10 @@ std::string Certificate::Summary() const {
     if (bc.path_len) absl::StrAppend(&out, ", pathlen:", *bc.path_len);
     absl::StrAppend(&out, bc.critical ? " (critical)" : "", "\n");
   }
-  if (auto ku = key_usage()) absl::StrAppend(&out, "Key usage: ", KeyUsageNames(*ku), "\n");
+  if (auto ku = key_usage()) absl::StrAppend(&out, "Key usage: ", absl::StrJoin(KeyUsageNames(*ku), ", "), "\n");
   if (auto eku = extended_key_usage()) {
     std::vector<std::string> names;
-    for (const std::string& o : *eku) names.push_back(EkuName(o));
+    for (const std::string& o : *eku) names.push_back(ExtendedKeyUsageName(o));
     absl::StrAppend(&out, "Extended key usage: ", absl::StrJoin(names, ", "), "\n");
   }
   if (has_subject_alt_name_extension()) {
@@ -315,6 +296,25 @@ std::string CertificatesToPem(absl::Span<const Certificate> certs) {
   std::string out;
   for (const Certificate& c : certs) out += c.ToPem();
   return out;
+}
+
+std::vector<std::string> KeyUsageNames(uint32_t bits) {
+  static const char* const kNames[] = {"digitalSignature", "nonRepudiation", "keyEncipherment",
+                                       "dataEncipherment", "keyAgreement",   "keyCertSign",
+                                       "cRLSign",          "encipherOnly",   "decipherOnly"};
+  std::vector<std::string> out;
+  for (int n = 0; n < 9; ++n) {
+    if (bits & (1u << n)) out.push_back(kNames[n]);
+  }
+  return out;
+}
+
+std::string ExtendedKeyUsageName(absl::string_view oid) {
+  if (oid == kEkuServerAuth) return "serverAuth";
+  if (oid == kEkuClientAuth) return "clientAuth";
+  if (oid == kEkuEmailProtection) return "emailProtection";
+  if (oid == kEkuAny) return "anyExtendedKeyUsage";
+  return std::string(oid);
 }
 
 }  // namespace certkit

@@ -211,3 +211,15 @@ TEST_CASE("FormatFingerprint") {
   CHECK(certkit::FormatFingerprint(certkit::Bytes{0x0a, 0xbc, 0xff}) == "0A:BC:FF");
   CHECK(certkit::FormatFingerprint(certkit::Bytes{}).empty());
 }
+
+TEST_CASE("keyUsage and extendedKeyUsage names", "[cert]") {
+  using certkit::KeyUsageNames;
+  CHECK(KeyUsageNames(0).empty());
+  CHECK(KeyUsageNames(certkit::kKuDigitalSignature | certkit::kKuKeyEncipherment) ==
+        std::vector<std::string>{"digitalSignature", "keyEncipherment"});
+  CHECK(KeyUsageNames(certkit::kKuKeyCertSign | certkit::kKuCrlSign | certkit::kKuDecipherOnly) ==
+        std::vector<std::string>{"keyCertSign", "cRLSign", "decipherOnly"});
+  CHECK(certkit::ExtendedKeyUsageName(certkit::kEkuServerAuth) == "serverAuth");
+  CHECK(certkit::ExtendedKeyUsageName(certkit::kEkuClientAuth) == "clientAuth");
+  CHECK(certkit::ExtendedKeyUsageName("1.3.6.1.5.5.7.3.3") == "1.3.6.1.5.5.7.3.3");
+}
