@@ -22,6 +22,7 @@
 #include "openssl/rsa.h"
 #include "crypto/pbe.h"
 #include "crypto/pem_encryption.h"
+#include "util/der.h"
 #include "util/pem_blocks.h"
 
 namespace certkit {
@@ -35,16 +36,6 @@ constexpr absl::string_view kPublicLabel = "PUBLIC KEY";
 constexpr absl::string_view kRsaPublicLabel = "RSA PUBLIC KEY";
 
 constexpr int kMinRsaBits = 2048;
-
-// CbbToBytes finishes |cbb| and returns its contents (empty on failure).
-Bytes CbbToBytes(CBB* cbb) {
-  uint8_t* data = nullptr;
-  size_t len = 0;
-  if (!CBB_finish(cbb, &data, &len)) return {};
-  Bytes out(data, data + len);
-  OPENSSL_free(data);
-  return out;
-}
 
 int EcCurveNid(const EVP_PKEY* pkey) {
   const EC_KEY* ec = EVP_PKEY_get0_EC_KEY(pkey);
@@ -144,11 +135,8 @@ std::string AlgorithmOidText(CBS alg_id) {
       !CBS_get_asn1(&seq, &oid, CBS_ASN1_OBJECT)) {
     return "unknown";
   }
-  char* text = CBS_asn1_oid_to_text(&oid);
-  if (text == nullptr) return "unknown";
-  std::string out(text);
-  OPENSSL_free(text);
-  return out;
+  std::string text = OidToText(oid);
+  return text.empty() ? "unknown" : text;
 }
 
 // ParseFailure turns a failed BoringSSL key parse into a status, naming
@@ -354,7 +342,7 @@ Bytes MarshalPublic(const EVP_PKEY* pkey) {
     ERR_clear_error();
     return {};
   }
-  return CbbToBytes(cbb.get());
+  return FinishCbb(cbb.get());
 }
 
 }  // namespace
@@ -655,7 +643,7 @@ Bytes PrivateKey::ToDer(KeyFormat format) const {
     ERR_clear_error();
     return {};
   }
-  return CbbToBytes(cbb.get());
+  return FinishCbb(cbb.get());
 }
 
 std::string PrivateKey::ToPem(KeyFormat format) const {
@@ -695,7 +683,7 @@ absl::StatusOr<Bytes> PrivateKey::ToEncryptedPkcs8Der(absl::string_view password
       !CBB_add_bytes(&data, out->ciphertext.data(), out->ciphertext.size())) {
     return MakeError(ErrorKind::kInternal, "cannot encode EncryptedPrivateKeyInfo");
   }
-  return CbbToBytes(cbb.get());
+  return FinishCbb(cbb.get());
 }
 
 absl::StatusOr<std::string> PrivateKey::ToEncryptedPkcs8Pem(absl::string_view password,

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "certkit/error.h"
 #include "crypto/symmetric.h"
+#include "util/der.h"
 #include "openssl/cipher.h"
 #include "openssl/digest.h"
 #include "openssl/err.h"
@@ -93,13 +94,8 @@ absl::Status Malformed(absl::string_view what) {
 bool ReadOid(CBS* cbs, std::string* dotted) {
   CBS oid;
   if (!CBS_get_asn1(cbs, &oid, CBS_ASN1_OBJECT)) return false;
-  char* text = CBS_asn1_oid_to_text(&oid);
-  if (text == nullptr) {
-    ERR_clear_error();
-    return false;
-  }
-  *dotted = text;
-  OPENSSL_free(text);
+  *dotted = OidToText(oid);
+  if (dotted->empty()) return false;
   return true;
 }
 
@@ -321,21 +317,14 @@ absl::StatusOr<Bytes> DecryptPkcs12(const Pkcs12SchemeInfo& scheme, CBS params,
 // WriteAlgorithm appends "SEQUENCE { OID |oid|, <params written by |body|> }".
 template <typename Body>
 bool WriteAlgorithm(CBB* out, const char* oid, Body body) {
-  CBB seq, oid_cbb;
+  CBB seq;
   return CBB_add_asn1(out, &seq, CBS_ASN1_SEQUENCE) &&
-         CBB_add_asn1(&seq, &oid_cbb, CBS_ASN1_OBJECT) &&
-         CBB_add_asn1_oid_from_text(&oid_cbb, oid, strlen(oid)) && body(&seq) && CBB_flush(out);
+         AddOid(&seq, oid) && body(&seq) && CBB_flush(out);
 }
 
-absl::StatusOr<Bytes> FinishCbb(CBB* cbb) {
-  uint8_t* data = nullptr;
-  size_t len = 0;
-  if (!CBB_finish(cbb, &data, &len)) {
-    ERR_clear_error();
-    return MakeError(ErrorKind::kInternal, "cannot encode PBE parameters");
-  }
-  Bytes out(data, data + len);
-  OPENSSL_free(data);
+absl::StatusOr<Bytes> FinishParams(CBB* cbb) {
+  Bytes out = FinishCbb(cbb);
+  if (out.empty()) return MakeError(ErrorKind::kInternal, "cannot encode PBE parameters");
   return out;
 }
 
@@ -420,7 +409,7 @@ absl::StatusOr<PbeOutput> PbeEncryptPbes2(absl::Span<const uint8_t> plaintext,
                CBB_flush(alg);
       });
   if (!ok) return MakeError(ErrorKind::kInternal, "cannot encode PBES2 parameters");
-  absl::StatusOr<Bytes> algorithm = FinishCbb(cbb.get());
+  absl::StatusOr<Bytes> algorithm = FinishParams(cbb.get());
   if (!algorithm.ok()) return algorithm.status();
   return PbeOutput{std::move(*algorithm), std::move(*ciphertext)};
 }
@@ -455,7 +444,7 @@ absl::StatusOr<PbeOutput> PbeEncryptPkcs12(absl::Span<const uint8_t> plaintext,
                            CBB_flush(alg);
                   });
   if (!ok) return MakeError(ErrorKind::kInternal, "cannot encode PKCS#12 PBE parameters");
-  absl::StatusOr<Bytes> algorithm = FinishCbb(cbb.get());
+  absl::StatusOr<Bytes> algorithm = FinishParams(cbb.get());
   if (!algorithm.ok()) return algorithm.status();
   return PbeOutput{std::move(*algorithm), std::move(*ciphertext)};
 }

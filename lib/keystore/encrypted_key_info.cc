@@ -9,22 +9,6 @@
 namespace certkit {
 namespace keystore {
 
-bool AddOid(CBB* cbb, const char* oid) {
-  CBB child;
-  return CBB_add_asn1(cbb, &child, CBS_ASN1_OBJECT) &&
-         CBB_add_asn1_oid_from_text(&child, oid, strlen(oid)) && CBB_flush(cbb);
-}
-
-std::string OidToText(absl::Span<const uint8_t> oid_contents) {
-  CBS cbs;
-  CBS_init(&cbs, oid_contents.data(), oid_contents.size());
-  char* text = CBS_asn1_oid_to_text(&cbs);
-  if (text == nullptr) return "";
-  std::string out(text);
-  OPENSSL_free(text);
-  return out;
-}
-
 absl::StatusOr<EncryptedKeyInfo> ParseEncryptedKeyInfo(absl::Span<const uint8_t> der) {
   CBS in, seq, alg, alg_copy, oid, data;
   CBS_init(&in, der.data(), der.size());

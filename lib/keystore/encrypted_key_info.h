@@ -11,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
 #include "openssl/base.h"
+#include "util/der.h"
 
 namespace certkit {
 namespace keystore {
@@ -29,13 +30,6 @@ absl::StatusOr<EncryptedKeyInfo> ParseEncryptedKeyInfo(absl::Span<const uint8_t>
 // |ciphertext| }; |algorithm| is a complete AlgorithmIdentifier DER.
 std::vector<uint8_t> BuildEncryptedKeyInfo(absl::Span<const uint8_t> algorithm,
                                            absl::Span<const uint8_t> ciphertext);
-
-// AddOid appends a DER OBJECT IDENTIFIER (tag, length, contents) for the
-// dotted |oid| to |cbb|. Returns false on failure.
-bool AddOid(CBB* cbb, const char* oid);
-
-// OidToText returns the dotted form of DER OID contents ("" if invalid).
-std::string OidToText(absl::Span<const uint8_t> oid_contents);
 
 // LooksLikePrivateKeyInfo reports whether |der| is a DER SEQUENCE that
 // starts with INTEGER version and an AlgorithmIdentifier (a cheap plausibility

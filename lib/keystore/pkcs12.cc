@@ -416,14 +416,6 @@ absl::Time DateFromLocalKeyId(const Bytes& id, absl::Time fallback) {
 
 // ---- writing ---------------------------------------------------------------
 
-Bytes Finish(CBB* cbb) {
-  uint8_t* out = nullptr;
-  size_t len = 0;
-  if (!CBB_finish(cbb, &out, &len)) return {};
-  Bytes result(out, out + len);
-  OPENSSL_free(out);
-  return result;
-}
 
 
 struct BagAttributes {
@@ -619,8 +611,8 @@ absl::StatusOr<Bytes> SavePkcs12(const KeyStore& store, absl::string_view passwo
       ++cert_count;
     }
   }
-  Bytes key_contents = Finish(keys.get());
-  Bytes cert_contents = Finish(certs.get());
+  Bytes key_contents = FinishCbb(keys.get());
+  Bytes cert_contents = FinishCbb(certs.get());
 
   bssl::ScopedCBB auth;
   CBB auth_seq;
@@ -636,7 +628,7 @@ absl::StatusOr<Bytes> SavePkcs12(const KeyStore& store, absl::string_view passwo
     absl::Status s = AddContentInfo(&auth_seq, key_contents, /*encrypt=*/false, password, options);
     if (!s.ok()) return s;
   }
-  Bytes auth_safe = Finish(auth.get());
+  Bytes auth_safe = FinishCbb(auth.get());
 
   const EVP_MD* md = options.pkcs12_legacy ? EVP_sha1() : EVP_sha256();
   const char* md_oid = options.pkcs12_legacy ? "1.3.14.3.2.26" : "2.16.840.1.101.3.4.2.1";
@@ -664,7 +656,7 @@ absl::StatusOr<Bytes> SavePkcs12(const KeyStore& store, absl::string_view passwo
       !CBB_add_asn1_uint64(&mac_data, static_cast<uint64_t>(options.pkcs12_iterations))) {
     return MakeError(ErrorKind::kInternal, "CBB failure");
   }
-  return Finish(pfx.get());
+  return FinishCbb(pfx.get());
 }
 
 }  // namespace keystore

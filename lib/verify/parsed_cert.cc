@@ -1,6 +1,8 @@
 // lib/verify/parsed_cert.cc: decoding a certificate for path validation.
 #include "verify/parsed_cert.h"
 
+#include "util/der.h"
+
 #include <set>
 
 #include "absl/strings/str_cat.h"
@@ -26,15 +28,6 @@ absl::Status Policy(const std::string& what) {
 
 std::string CbsString(const CBS& cbs) {
   return std::string(reinterpret_cast<const char*>(CBS_data(&cbs)), CBS_len(&cbs));
-}
-
-// OidText renders a DER OID body as dotted text ("" when malformed).
-std::string OidText(const CBS& oid) {
-  char* text = CBS_asn1_oid_to_text(&oid);
-  if (text == nullptr) return "";
-  std::string out(text);
-  OPENSSL_free(text);
-  return out;
 }
 
 // ParseTime decodes an RFC 5280 4.1.2.5 time: UTCTime YYMMDDHHMMSSZ (years
@@ -153,7 +146,7 @@ absl::Status ParseEku(CBS body, ParsedCert* pc) {
   while (CBS_len(&seq) > 0) {
     CBS oid;
     if (!CBS_get_asn1(&seq, &oid, CBS_ASN1_OBJECT)) return Malformed("extendedKeyUsage OID is malformed");
-    pc->eku.push_back(OidText(oid));
+    pc->eku.push_back(OidToText(oid));
   }
   return absl::OkStatus();
 }
@@ -278,7 +271,7 @@ absl::Status ParseExtensions(ParsedCert* pc) {
     const ASN1_OBJECT* obj = X509_EXTENSION_get_object(ext);
     CBS oid_cbs;
     CBS_init(&oid_cbs, OBJ_get0_data(obj), OBJ_length(obj));
-    const std::string oid = OidText(oid_cbs);
+    const std::string oid = OidToText(oid_cbs);
     const bool critical = X509_EXTENSION_get_critical(ext) != 0;
     const ASN1_OCTET_STRING* data = X509_EXTENSION_get_data(ext);
     CBS body;
