@@ -114,6 +114,8 @@ uint8_t AlertFor(ErrorKind kind) {
       return SSL_AD_BAD_CERTIFICATE;
     case ErrorKind::kWrongPurpose:
       return SSL_AD_UNSUPPORTED_CERTIFICATE;
+    case ErrorKind::kCertRevoked:
+      return SSL_AD_CERTIFICATE_REVOKED;
     default:
       return SSL_AD_CERTIFICATE_UNKNOWN;
   }

@@ -136,6 +136,7 @@ const char* certkit_error_desc(CertkitError code) {
     case CERTKIT_ERROR_IDENTITY_MISMATCH: return "certificate does not match the peer identity";
     case CERTKIT_ERROR_NAME_CONSTRAINTS: return "name constraints violated";
     case CERTKIT_ERROR_POLICY_VIOLATION: return "certificate policy violation";
+    case CERTKIT_ERROR_CERT_REVOKED: return "certificate revoked";
     case CERTKIT_ERROR_TLS_HANDSHAKE: return "TLS handshake failed";
     case CERTKIT_ERROR_INTERNAL: return "internal error";
     case CERTKIT_ERROR_NULL_ARGUMENT: return "required argument is NULL";

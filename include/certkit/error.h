@@ -45,6 +45,7 @@ enum class ErrorKind : int {
   kIdentityMismatch = 27,   // the certificate does not name the expected host/IP/email
   kNameConstraints = 28,    // a name violates an issuer's name constraints
   kPolicyViolation = 29,    // any other profile rule (v1 CA, missing AKI, critical ext, ...)
+  kCertRevoked = 30,        // listed by a CRL the caller supplied
   kTlsHandshake = 40,       // a TLS handshake failed
   kInternal = 99,
 };

@@ -45,6 +45,7 @@ absl::StatusCode CodeFor(ErrorKind kind) {
     case ErrorKind::kIdentityMismatch:
     case ErrorKind::kNameConstraints:
     case ErrorKind::kPolicyViolation:
+    case ErrorKind::kCertRevoked:
     case ErrorKind::kTlsHandshake:
       return absl::StatusCode::kFailedPrecondition;
     case ErrorKind::kInternal:
@@ -80,6 +81,7 @@ const char* ErrorKindName(ErrorKind kind) {
     case ErrorKind::kIdentityMismatch: return "identity_mismatch";
     case ErrorKind::kNameConstraints: return "name_constraints";
     case ErrorKind::kPolicyViolation: return "policy_violation";
+    case ErrorKind::kCertRevoked: return "cert_revoked";
     case ErrorKind::kTlsHandshake: return "tls_handshake";
     case ErrorKind::kInternal: return "internal";
   }

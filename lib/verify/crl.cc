@@ -72,7 +72,7 @@ absl::Status CheckRevocation(const ParsedCert& cert, const ParsedCert& issuer, c
     }
     X509_REVOKED* revoked = nullptr;
     if (X509_CRL_get0_by_serial(crl, &revoked, const_cast<ASN1_INTEGER*>(X509_get0_serialNumber(cert.x509))) == 1) {
-      return MakeError(ErrorKind::kPolicyViolation,
+      return MakeError(ErrorKind::kCertRevoked,
                        absl::StrCat(where, " (", cert.description, ") is revoked by the CRL of ",
                                     issuer.description));
     }

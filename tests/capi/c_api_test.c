@@ -100,6 +100,7 @@ static void test_version_and_errors(void) {
   CHECK(CERTKIT_ERROR_LIMIT_EXCEEDED == 12);
   CHECK(CERTKIT_ERROR_CERT_EXPIRED == 20);
   CHECK(CERTKIT_ERROR_POLICY_VIOLATION == 29);
+  CHECK(CERTKIT_ERROR_CERT_REVOKED == 30);
   CHECK(CERTKIT_ERROR_TLS_HANDSHAKE == 40);
   CHECK(CERTKIT_ERROR_INTERNAL == 99);
   CHECK(CERTKIT_ERROR_NULL_ARGUMENT == 100);
@@ -107,7 +108,7 @@ static void test_version_and_errors(void) {
   for (code = 0; code < 128; code++) {
     const char* desc = certkit_error_desc((CertkitError)code);
     const char* name = certkit_error_name((CertkitError)code);
-    int known = (code <= 12) || (code >= 20 && code <= 29) || code == 40 || code == 99 ||
+    int known = (code <= 12) || (code >= 20 && code <= 30) || code == 40 || code == 99 ||
                 code == 100 || code == 101;
     CHECK(desc != NULL && name != NULL);
     CHECK(known == (strcmp(desc, "unknown error") != 0));

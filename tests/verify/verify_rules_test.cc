@@ -355,7 +355,7 @@ TEST_CASE("CRLs supplied by the caller") {
   VerifyOptions o;
   o.crls = {verify_test::MakeCrl(ica, {&leaf})};
   auto r = Run(leaf, {&ica}, {&root}, o);
-  CHECK(Kind(r) == ErrorKind::kPolicyViolation);
+  CHECK(Kind(r) == ErrorKind::kCertRevoked);
   CHECK(absl::StrContains(r.status().message(), "revoked"));
   CHECK(Run(other, {&ica}, {&root}, o).ok());
   o.crls = {verify_test::MakeCrl(ica, {}, /*with_number=*/false)};

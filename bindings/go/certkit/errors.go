@@ -38,6 +38,7 @@ const (
 	CodeIdentityMismatch   ErrorCode = C.CERTKIT_ERROR_IDENTITY_MISMATCH
 	CodeNameConstraints    ErrorCode = C.CERTKIT_ERROR_NAME_CONSTRAINTS
 	CodePolicyViolation    ErrorCode = C.CERTKIT_ERROR_POLICY_VIOLATION
+	CodeCertRevoked        ErrorCode = C.CERTKIT_ERROR_CERT_REVOKED
 	CodeTLSHandshake       ErrorCode = C.CERTKIT_ERROR_TLS_HANDSHAKE
 	CodeInternal           ErrorCode = C.CERTKIT_ERROR_INTERNAL
 	CodeNullArgument       ErrorCode = C.CERTKIT_ERROR_NULL_ARGUMENT
@@ -102,6 +103,7 @@ var (
 	ErrIdentityMismatch   = &Error{Code: CodeIdentityMismatch}
 	ErrNameConstraints    = &Error{Code: CodeNameConstraints}
 	ErrPolicyViolation    = &Error{Code: CodePolicyViolation}
+	ErrCertRevoked        = &Error{Code: CodeCertRevoked}
 	ErrTLSHandshake       = &Error{Code: CodeTLSHandshake}
 	ErrInternal           = &Error{Code: CodeInternal}
 	ErrNullArgument       = &Error{Code: CodeNullArgument}

@@ -107,6 +107,10 @@ class PolicyViolationError(VerificationError):
     code = _capi.CERTKIT_ERROR_POLICY_VIOLATION
 
 
+class CertRevokedError(VerificationError):
+    code = _capi.CERTKIT_ERROR_CERT_REVOKED
+
+
 class TlsHandshakeError(CertkitError):
     code = _capi.CERTKIT_ERROR_TLS_HANDSHAKE
 
