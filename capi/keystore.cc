@@ -45,6 +45,21 @@ absl::StatusOr<const KeyStoreEntry*> FindEntry(const KeyStore& store, absl::stri
   return entry;
 }
 
+// ReadEntry runs |read| on the entry named |alias| (a _n-style text input)
+// of |store|, after the NULL checks every entry accessor needs; |out| is the
+// accessor's out-parameter, checked only for NULL.
+template <typename Out, typename Read>
+CertkitError ReadEntry(const CertkitKeystore* store, const char* alias, size_t alias_length,
+                       Out* out, Read read) {
+  return Guard([&]() -> absl::Status {
+    CK_REQUIRE(store);
+    CK_REQUIRE(out);
+    CK_ASSIGN(absl::string_view name, Text(alias, alias_length, "alias"));
+    CK_ASSIGN(const KeyStoreEntry* entry, FindEntry(store->store, name));
+    return read(*entry);
+  });
+}
+
 absl::StatusOr<const KeyStoreEntry*> FindKeyEntry(const KeyStore& store,
                                                   std::optional<absl::string_view> alias) {
   if (alias.has_value()) {
@@ -90,8 +105,8 @@ absl::StatusOr<PrivateKey> EntryKey(const KeyStoreEntry& entry) {
 }  // namespace capi
 }  // namespace certkit
 
-using certkit::capi::FindEntry;
 using certkit::capi::FindKeyEntry;
+using certkit::capi::ReadEntry;
 using certkit::capi::ToSaveOptions;
 using certkit::capi::ToStoreFormat;
 
@@ -273,12 +288,9 @@ CertkitError certkit_keystore_alias_at(const CertkitKeystore* store, size_t inde
 
 CertkitError certkit_keystore_entry_type_n(const CertkitKeystore* store, const char* alias,
                                            size_t alias_length, CertkitEntryType* out) {
-  return Guard([&]() -> absl::Status {
-    CK_REQUIRE(store);
-    CK_REQUIRE(out);
-    CK_ASSIGN(absl::string_view name, Text(alias, alias_length, "alias"));
-    CK_ASSIGN(const certkit::KeyStoreEntry* entry, FindEntry(store->store, name));
-    *out = entry->is_key() ? CERTKIT_ENTRY_PRIVATE_KEY : CERTKIT_ENTRY_TRUSTED_CERT;
+  return ReadEntry(store, alias, alias_length, out,
+                   [&](const certkit::KeyStoreEntry& entry) -> absl::Status {
+    *out = entry.is_key() ? CERTKIT_ENTRY_PRIVATE_KEY : CERTKIT_ENTRY_TRUSTED_CERT;
     return absl::OkStatus();
   });
 }
@@ -290,12 +302,9 @@ CertkitError certkit_keystore_entry_type(const CertkitKeystore* store, const cha
 
 CertkitError certkit_keystore_entry_date_n(const CertkitKeystore* store, const char* alias,
                                            size_t alias_length, int64_t* out) {
-  return Guard([&]() -> absl::Status {
-    CK_REQUIRE(store);
-    CK_REQUIRE(out);
-    CK_ASSIGN(absl::string_view name, Text(alias, alias_length, "alias"));
-    CK_ASSIGN(const certkit::KeyStoreEntry* entry, FindEntry(store->store, name));
-    *out = certkit::capi::ToUnix(entry->creation_date);
+  return ReadEntry(store, alias, alias_length, out,
+                   [&](const certkit::KeyStoreEntry& entry) -> absl::Status {
+    *out = certkit::capi::ToUnix(entry.creation_date);
     return absl::OkStatus();
   });
 }
@@ -307,15 +316,12 @@ CertkitError certkit_keystore_entry_date(const CertkitKeystore* store, const cha
 
 CertkitError certkit_keystore_get_cert_n(const CertkitKeystore* store, const char* alias,
                                          size_t alias_length, CertkitCert** out) {
-  return Guard([&]() -> absl::Status {
-    CK_REQUIRE(store);
-    CK_REQUIRE(out);
-    CK_ASSIGN(absl::string_view name, Text(alias, alias_length, "alias"));
-    CK_ASSIGN(const certkit::KeyStoreEntry* entry, FindEntry(store->store, name));
-    if (entry->chain.empty()) {
-      return MakeError(ErrorKind::kNotFound, "entry '" + entry->alias + "' has no certificate");
+  return ReadEntry(store, alias, alias_length, out,
+                   [&](const certkit::KeyStoreEntry& entry) -> absl::Status {
+    if (entry.chain.empty()) {
+      return MakeError(ErrorKind::kNotFound, "entry '" + entry.alias + "' has no certificate");
     }
-    *out = New<CertkitCert>(entry->certificate());
+    *out = New<CertkitCert>(entry.certificate());
     return absl::OkStatus();
   });
 }
@@ -327,12 +333,9 @@ CertkitError certkit_keystore_get_cert(const CertkitKeystore* store, const char*
 
 CertkitError certkit_keystore_get_chain_n(const CertkitKeystore* store, const char* alias,
                                           size_t alias_length, CertkitCertList** out) {
-  return Guard([&]() -> absl::Status {
-    CK_REQUIRE(store);
-    CK_REQUIRE(out);
-    CK_ASSIGN(absl::string_view name, Text(alias, alias_length, "alias"));
-    CK_ASSIGN(const certkit::KeyStoreEntry* entry, FindEntry(store->store, name));
-    *out = New<CertkitCertList>(entry->chain);
+  return ReadEntry(store, alias, alias_length, out,
+                   [&](const certkit::KeyStoreEntry& entry) -> absl::Status {
+    *out = New<CertkitCertList>(entry.chain);
     return absl::OkStatus();
   });
 }
@@ -344,12 +347,9 @@ CertkitError certkit_keystore_get_chain(const CertkitKeystore* store, const char
 
 CertkitError certkit_keystore_get_key_n(const CertkitKeystore* store, const char* alias,
                                         size_t alias_length, CertkitKey** out) {
-  return Guard([&]() -> absl::Status {
-    CK_REQUIRE(store);
-    CK_REQUIRE(out);
-    CK_ASSIGN(absl::string_view name, Text(alias, alias_length, "alias"));
-    CK_ASSIGN(const certkit::KeyStoreEntry* entry, FindEntry(store->store, name));
-    CK_ASSIGN(certkit::PrivateKey key, certkit::capi::EntryKey(*entry));
+  return ReadEntry(store, alias, alias_length, out,
+                   [&](const certkit::KeyStoreEntry& entry) -> absl::Status {
+    CK_ASSIGN(certkit::PrivateKey key, certkit::capi::EntryKey(entry));
     *out = New<CertkitKey>(std::move(key));
     return absl::OkStatus();
   });
