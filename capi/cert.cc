@@ -34,12 +34,8 @@ CertkitSanType ToSanType(certkit::SubjectAltName::Type type) {
 extern "C" {
 
 CertkitError certkit_cert_from_pem_n(const char* pem, size_t pem_length, CertkitCert** out) {
-  return Guard([&]() -> absl::Status {
-    CK_REQUIRE(out);
-    CK_ASSIGN(absl::string_view text, Text(pem, pem_length, "pem"));
-    CK_ASSIGN(certkit::Certificate cert, certkit::Certificate::FromPem(text));
-    *out = New<CertkitCert>(std::move(cert));
-    return absl::OkStatus();
+  return certkit::capi::ParsePemInto(pem, pem_length, out, [](absl::string_view text) {
+    return certkit::Certificate::FromPem(text);
   });
 }
 
@@ -48,13 +44,8 @@ CertkitError certkit_cert_from_pem(const char* pem, CertkitCert** out) {
 }
 
 CertkitError certkit_cert_from_der(const uint8_t* der, size_t der_length, CertkitCert** out) {
-  return Guard([&]() -> absl::Status {
-    CK_REQUIRE(out);
-    CK_REQUIRE(der);
-    CK_ASSIGN(auto bytes, ByteInput(der, der_length, "der"));
-    CK_ASSIGN(certkit::Certificate cert, certkit::Certificate::FromDer(bytes));
-    *out = New<CertkitCert>(std::move(cert));
-    return absl::OkStatus();
+  return certkit::capi::ParseDerInto(der, der_length, out, [](absl::Span<const uint8_t> bytes) {
+    return certkit::Certificate::FromDer(bytes);
   });
 }
 

@@ -37,12 +37,8 @@ CertkitError certkit_csr_create(const CertkitName* subject, const char* sans,
 }
 
 CertkitError certkit_csr_from_pem_n(const char* pem, size_t pem_length, CertkitCsr** out) {
-  return Guard([&]() -> absl::Status {
-    CK_REQUIRE(out);
-    CK_ASSIGN(absl::string_view text, Text(pem, pem_length, "pem"));
-    CK_ASSIGN(certkit::CertificateRequest csr, certkit::CertificateRequest::FromPem(text));
-    *out = New<CertkitCsr>(std::move(csr));
-    return absl::OkStatus();
+  return certkit::capi::ParsePemInto(pem, pem_length, out, [](absl::string_view text) {
+    return certkit::CertificateRequest::FromPem(text);
   });
 }
 
@@ -51,13 +47,8 @@ CertkitError certkit_csr_from_pem(const char* pem, CertkitCsr** out) {
 }
 
 CertkitError certkit_csr_from_der(const uint8_t* der, size_t der_length, CertkitCsr** out) {
-  return Guard([&]() -> absl::Status {
-    CK_REQUIRE(out);
-    CK_REQUIRE(der);
-    CK_ASSIGN(auto bytes, ByteInput(der, der_length, "der"));
-    CK_ASSIGN(certkit::CertificateRequest csr, certkit::CertificateRequest::FromDer(bytes));
-    *out = New<CertkitCsr>(std::move(csr));
-    return absl::OkStatus();
+  return certkit::capi::ParseDerInto(der, der_length, out, [](absl::Span<const uint8_t> bytes) {
+    return certkit::CertificateRequest::FromDer(bytes);
   });
 }
 

@@ -134,6 +134,37 @@ Handle* New(Args&&... args) {
   return new Handle{std::forward<Args>(args)...};  // NOLINT: owned by the C caller
 }
 
+// ParsePemInto and ParseDerInto are the whole of a certkit_X_from_pem_n /
+// certkit_X_from_der: check the arguments, parse the input with |parse| (a
+// function returning absl::StatusOr<value>) and hand |out| a new Handle
+// holding the value.
+template <typename Handle, typename Parse>
+CertkitError ParsePemInto(const char* pem, size_t pem_length, Handle** out, Parse parse) {
+  return Guard([&]() -> absl::Status {
+    if (out == nullptr) return NullArgument("out");
+    absl::StatusOr<absl::string_view> text = Text(pem, pem_length, "pem");
+    if (!text.ok()) return text.status();
+    auto value = parse(*text);
+    if (!value.ok()) return value.status();
+    *out = New<Handle>(std::move(*value));
+    return absl::OkStatus();
+  });
+}
+
+template <typename Handle, typename Parse>
+CertkitError ParseDerInto(const uint8_t* der, size_t der_length, Handle** out, Parse parse) {
+  return Guard([&]() -> absl::Status {
+    if (out == nullptr) return NullArgument("out");
+    if (der == nullptr) return NullArgument("der");
+    absl::StatusOr<absl::Span<const uint8_t>> bytes = ByteInput(der, der_length, "der");
+    if (!bytes.ok()) return bytes.status();
+    auto value = parse(*bytes);
+    if (!value.ok()) return value.status();
+    *out = New<Handle>(std::move(*value));
+    return absl::OkStatus();
+  });
+}
+
 }  // namespace capi
 }  // namespace certkit
 
