@@ -70,6 +70,12 @@ struct SaveOptions {
   // PBKDF2-HMAC-SHA256 AES-256-CBC, HMAC-SHA256 MAC).
   bool pkcs12_legacy = false;
   int pkcs12_iterations = 10000;
+  // PKCS#12: encrypt the certificate bags (the JDK's default). Off writes
+  // them in a plain data ContentInfo, like OpenSSL's `-certpbe NONE`:
+  // certificates are public, keytool and OpenSSL read such stores, and one
+  // of the store's three key derivations is saved. The MAC still covers
+  // them; keys are always encrypted.
+  bool pkcs12_encrypt_certs = true;
   // JKS: per-alias key password overriding the store password.
   std::map<std::string, std::string> key_passwords;
   // PEM: encrypt keys with the store password (PBES2 AES-256-CBC); when the

@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "certkit/error.h"
+#include "crypto/sha256_kdf.h"
 #include "crypto/symmetric.h"
 #include "util/der.h"
 #include "openssl/cipher.h"
@@ -145,6 +146,14 @@ absl::Span<const uint8_t> SpanOf(const CBS& cbs) {
 absl::StatusOr<Bytes> Pbkdf2(absl::string_view password, absl::Span<const uint8_t> salt,
                              int iterations, const EVP_MD* md, size_t key_len) {
   Bytes key(key_len);
+  if (md == EVP_sha256()) {
+    // The common case (JDK 17+ and OpenSSL 3 defaults): the block-function
+    // version, the same result at the SHA-256 floor.
+    Pbkdf2HmacSha256(absl::MakeConstSpan(reinterpret_cast<const uint8_t*>(password.data()),
+                                         password.size()),
+                     salt, static_cast<uint32_t>(iterations), absl::MakeSpan(key));
+    return key;
+  }
   if (!PKCS5_PBKDF2_HMAC(password.data(), password.size(), salt.data(), salt.size(),
                          static_cast<unsigned>(iterations), md, key.size(), key.data())) {
     ERR_clear_error();

@@ -621,7 +621,8 @@ absl::StatusOr<Bytes> SavePkcs12(const KeyStore& store, absl::string_view passwo
     return MakeError(ErrorKind::kInternal, "CBB failure");
   }
   if (cert_count > 0 || key_count == 0) {
-    absl::Status s = AddContentInfo(&auth_seq, cert_contents, /*encrypt=*/true, password, options);
+    absl::Status s = AddContentInfo(&auth_seq, cert_contents,
+                                    /*encrypt=*/options.pkcs12_encrypt_certs, password, options);
     if (!s.ok()) return s;
   }
   if (key_count > 0) {

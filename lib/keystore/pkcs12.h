@@ -10,6 +10,11 @@
 // trusted-key-usage attribute (2.16.840.1.113894.746875.1.1 =
 // anyExtendedKeyUsage), without which Java ignores them. The legacy option
 // writes PBEWithSHA1AndDESede keys, RC2-40 certificates and a SHA-1 MAC.
+// With SaveOptions.pkcs12_encrypt_certs off the certificate bags go into a
+// plain data ContentInfo (OpenSSL's -certpbe NONE; keytool reads it), which
+// saves one key derivation; keys stay encrypted and the MAC covers all.
+// Every encryption and the MAC draw their own random salt: no derivation is
+// shared within a store or between stores.
 //
 // Reading accepts BER, data/encryptedData contents, keyBag,
 // pkcs8ShroudedKeyBag, certBag and nested safeContentsBag, any number of
