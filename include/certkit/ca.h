@@ -17,6 +17,9 @@
 #include "certkit/profile.h"
 
 namespace certkit {
+namespace internal {
+struct IssuerEncoding;
+}  // namespace internal
 
 // Options shared by CA creation and signing.
 struct IssueOptions {
@@ -101,11 +104,17 @@ class CertificateAuthority {
   absl::StatusOr<Certificate> SignSubject(const DistinguishedName& requested,
                                           const PublicKey& key, const Profile& profile,
                                           const IssueOptions& options) const;
+  // Make computes the encodings every signature reuses.
+  static absl::StatusOr<CertificateAuthority> Make(Certificate cert, PrivateKey key,
+                                                   std::vector<Certificate> chain);
   CertificateAuthority(Certificate cert, PrivateKey key, std::vector<Certificate> chain)
       : cert_(std::move(cert)), key_(std::move(key)), chain_(std::move(chain)) {}
   Certificate cert_;
   PrivateKey key_;
   std::vector<Certificate> chain_;
+  // The issuer Name, AKI and signature algorithm, encoded once (immutable,
+  // shared by copies).
+  std::shared_ptr<const internal::IssuerEncoding> encoding_;
 };
 
 // RandomSerial returns 16 random bytes with the top bit cleared and not all

@@ -6,6 +6,7 @@
 #include "certkit/cert.h"
 #include "certkit/error.h"
 #include "core/x509_ext.h"
+#include "openssl/bytestring.h"
 #include "openssl/err.h"
 #include "openssl/evp.h"
 #include "openssl/mem.h"
@@ -134,6 +135,22 @@ DistinguishedName CertificateRequest::subject() const {
 }
 
 PublicKey CertificateRequest::public_key() const {
+  // The key as the request encodes it, so signing it later re-uses these
+  // bytes instead of encoding the key again.
+  const Bytes der = ToDer();
+  CBS in, req, info, version, subject, spki;
+  CBS_init(&in, der.data(), der.size());
+  if (CBS_get_asn1(&in, &req, CBS_ASN1_SEQUENCE) &&
+      CBS_get_asn1(&req, &info, CBS_ASN1_SEQUENCE) &&
+      CBS_get_asn1(&info, &version, CBS_ASN1_INTEGER) &&
+      CBS_get_asn1(&info, &subject, CBS_ASN1_SEQUENCE) &&
+      CBS_get_asn1_element(&info, &spki, CBS_ASN1_SEQUENCE)) {
+    KeyPolicy any;
+    any.allow_weak_keys = true;
+    auto key = PublicKey::FromSpkiDer(absl::MakeConstSpan(CBS_data(&spki), CBS_len(&spki)), any);
+    if (key.ok()) return *std::move(key);
+  }
+  ERR_clear_error();
   bssl::UniquePtr<EVP_PKEY> pkey(X509_REQ_get_pubkey(req_.get()));
   if (!pkey) pkey.reset(EVP_PKEY_new());  // unsupported key type: an empty key
   return PublicKey(pkey.get());

@@ -420,7 +420,7 @@ std::string KeySpec::ToString() const {
 PublicKey::PublicKey(EVP_PKEY* pkey) : pkey_(pkey) {
   if (pkey_ != nullptr) EVP_PKEY_up_ref(pkey_);
 }
-PublicKey::PublicKey(const PublicKey& other) : pkey_(other.pkey_) {
+PublicKey::PublicKey(const PublicKey& other) : pkey_(other.pkey_), spki_(other.spki_) {
   if (pkey_ != nullptr) EVP_PKEY_up_ref(pkey_);
 }
 PublicKey& PublicKey::operator=(const PublicKey& other) {
@@ -428,14 +428,19 @@ PublicKey& PublicKey::operator=(const PublicKey& other) {
     if (other.pkey_ != nullptr) EVP_PKEY_up_ref(other.pkey_);
     EVP_PKEY_free(pkey_);
     pkey_ = other.pkey_;
+    spki_ = other.spki_;
   }
   return *this;
 }
-PublicKey::PublicKey(PublicKey&& other) noexcept : pkey_(other.pkey_) { other.pkey_ = nullptr; }
+PublicKey::PublicKey(PublicKey&& other) noexcept
+    : pkey_(other.pkey_), spki_(std::move(other.spki_)) {
+  other.pkey_ = nullptr;
+}
 PublicKey& PublicKey::operator=(PublicKey&& other) noexcept {
   if (this != &other) {
     EVP_PKEY_free(pkey_);
     pkey_ = other.pkey_;
+    spki_ = std::move(other.spki_);
     other.pkey_ = nullptr;
   }
   return *this;
@@ -466,7 +471,9 @@ absl::StatusOr<PublicKey> PublicKey::FromSpkiDer(absl::Span<const uint8_t> der,
   }
   absl::Status st = CheckKey(pkey.get(), policy);
   if (!st.ok()) return st;
-  return PublicKey(pkey.get());
+  PublicKey out(pkey.get());
+  out.spki_ = std::make_shared<const Bytes>(der.begin(), der.end());
+  return out;
 }
 
 absl::StatusOr<PublicKey> PublicKey::FromPem(absl::string_view pem, const KeyPolicy& policy) {
@@ -494,7 +501,11 @@ absl::StatusOr<PublicKey> PublicKey::FromPem(absl::string_view pem, const KeyPol
 KeyType PublicKey::type() const { return TypeOf(pkey_); }
 int PublicKey::bits() const { return BitsOf(pkey_); }
 std::string PublicKey::Describe() const { return DescribeKey(pkey_); }
-Bytes PublicKey::ToSpkiDer() const { return MarshalPublic(pkey_); }
+Bytes PublicKey::ToSpkiDer() const { return spki_ ? *spki_ : MarshalPublic(pkey_); }
+absl::Status PublicKey::CheckPolicy(const KeyPolicy& policy) const {
+  if (pkey_ == nullptr) return MakeError(ErrorKind::kUnsupported, "the public key is empty");
+  return CheckKey(pkey_, policy);
+}
 std::string PublicKey::ToPem() const { return pem::Encode(kPublicLabel, ToSpkiDer()); }
 bool PublicKey::Equals(const PublicKey& other) const {
   return EVP_PKEY_cmp(pkey_, other.pkey_) == 1;
@@ -616,16 +627,19 @@ int PrivateKey::bits() const { return BitsOf(pkey_); }
 std::string PrivateKey::Describe() const { return DescribeKey(pkey_); }
 
 PublicKey PrivateKey::public_key() const {
-  // Re-parse the SPKI so the PublicKey carries no private material.
-  const Bytes spki = MarshalPublic(pkey_);
+  // Re-parse the SPKI so the PublicKey carries no private material; it
+  // keeps the encoding, which is all that signing it needs.
+  auto spki = std::make_shared<const Bytes>(MarshalPublic(pkey_));
   CBS cbs;
-  CBS_init(&cbs, spki.data(), spki.size());
+  CBS_init(&cbs, spki->data(), spki->size());
   bssl::UniquePtr<EVP_PKEY> pub(EVP_parse_public_key(&cbs));
   if (pub == nullptr) {
     ERR_clear_error();
     return PublicKey(pkey_);  // cannot happen for a key that was marshalled
   }
-  return PublicKey(pub.get());
+  PublicKey out(pub.get());
+  out.spki_ = std::move(spki);
+  return out;
 }
 
 Bytes PrivateKey::ToDer(KeyFormat format) const {
