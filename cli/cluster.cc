@@ -96,6 +96,7 @@ absl::Status SaveStore(const certkit::KeyStore& store, const std::string& path,
   }
   certkit::SaveOptions opts;
   opts.pkcs12_legacy = settings.pkcs12_legacy;
+  opts.pkcs12_encrypt_certs = !settings.pkcs12_plain_certs;
   absl::Status s = store.SaveFile(path, format, password, opts);
   if (!s.ok()) return certkit::Annotate(s, absl::StrCat("writing '", path, "'"));
   return s;
@@ -186,6 +187,9 @@ absl::StatusOr<LeafRecord> IssueNode(const CertificateAuthority& ca,
   if ((settings.write_jks || settings.write_p12) && settings.store_password.empty()) {
     return MakeError(ErrorKind::kBadPassword, "key stores need a non-empty store password");
   }
+  // Every file of the node is synced and renamed on its own; the folder is
+  // synced once at the end (certkit/file.h).
+  certkit::DirectorySyncBatch sync;
   auto issued = IssueLeaf(ca, certkit::Profile::Node(), LeafSubject(hosts.front(), settings),
                           sans, settings);
   if (!issued.ok()) return certkit::Annotate(issued.status(), absl::StrCat("node '", hosts.front(), "'"));
@@ -217,6 +221,8 @@ absl::StatusOr<LeafRecord> IssueNode(const CertificateAuthority& ca,
       if (!s.ok()) return s;
     }
   }
+  s = sync.Commit();
+  if (!s.ok()) return s;
   return MakeRecord(hosts.front(), dir, *issued, std::move(files));
 }
 
@@ -224,10 +230,13 @@ absl::StatusOr<LeafRecord> IssueClient(const CertificateAuthority& ca, const std
                                        const std::string& dir, const LeafSettings& settings) {
   absl::Status s = CheckPathComponent(user, "user name");
   if (!s.ok()) return s;
+  certkit::DirectorySyncBatch sync;
   auto issued = IssueLeaf(ca, certkit::Profile::Client(), LeafSubject(user, settings), {}, settings);
   if (!issued.ok()) return certkit::Annotate(issued.status(), absl::StrCat("client '", user, "'"));
   std::vector<std::string> files;
   s = WriteLeafFiles(ca, *issued, dir, absl::StrCat("client.", user), settings, &files);
+  if (!s.ok()) return s;
+  s = sync.Commit();
   if (!s.ok()) return s;
   return MakeRecord(user, dir, *issued, std::move(files));
 }

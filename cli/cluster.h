@@ -29,6 +29,7 @@ struct LeafSettings {
   bool write_truststores = false;       // truststore.jks/.p12 in the leaf directory
   bool pkcs8 = false;                   // node.key.pk8 / client.<user>.key.pk8 (DER)
   bool pkcs12_legacy = false;           // Java 8 compatible PKCS#12 algorithms
+  bool pkcs12_plain_certs = false;      // PKCS#12 certificate bags unencrypted (-certpbe NONE)
   std::string store_password;
   std::string truststore_password;
   bool overwrite = false;

@@ -1,5 +1,7 @@
 #include "certkit/csr.h"
 
+#include <atomic>
+#include <memory>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -41,13 +43,16 @@ absl::StatusOr<CertificateRequest> ParseRequestDer(absl::Span<const uint8_t> der
 }  // namespace
 
 CertificateRequest::CertificateRequest(X509_REQ* req)
-    : req_(X509_REQ_dup(req), X509_REQ_free) {}
+    : req_(X509_REQ_dup(req), X509_REQ_free),
+      signature_verified_(std::make_shared<std::atomic<bool>>(false)) {}
 CertificateRequest::CertificateRequest(const CertificateRequest&) = default;
 CertificateRequest& CertificateRequest::operator=(const CertificateRequest&) = default;
 // Moves copy, so a moved-from request stays usable.
-CertificateRequest::CertificateRequest(CertificateRequest&& o) noexcept : req_(o.req_) {}
+CertificateRequest::CertificateRequest(CertificateRequest&& o) noexcept
+    : req_(o.req_), signature_verified_(o.signature_verified_) {}
 CertificateRequest& CertificateRequest::operator=(CertificateRequest&& o) noexcept {
   req_ = o.req_;
+  signature_verified_ = o.signature_verified_;
   return *this;
 }
 CertificateRequest::~CertificateRequest() = default;
@@ -116,6 +121,8 @@ absl::StatusOr<CertificateRequest> CertificateRequest::Parse(absl::string_view d
 }
 
 absl::Status CertificateRequest::VerifySignature() const {
+  // The request is immutable: a signature that verified once stays valid.
+  if (signature_verified_->load(std::memory_order_acquire)) return absl::OkStatus();
   bssl::UniquePtr<EVP_PKEY> pkey(X509_REQ_get_pubkey(req_.get()));
   if (!pkey) {
     return MakeError(ErrorKind::kUnsupported,
@@ -127,6 +134,7 @@ absl::Status CertificateRequest::VerifySignature() const {
                                                             subject().ToRfc4514(),
                                                             "' has an invalid signature"));
   }
+  signature_verified_->store(true, std::memory_order_release);
   return absl::OkStatus();
 }
 

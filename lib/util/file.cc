@@ -7,6 +7,7 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -41,7 +42,50 @@ bool WriteAll(int fd, const uint8_t* data, size_t len) {
   return true;
 }
 
+// The innermost DirectorySyncBatch of this thread, or null.
+thread_local DirectorySyncBatch* current_batch = nullptr;
+
+absl::Status SyncDirectory(const std::string& dir) {
+  int dfd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd < 0) return ErrnoError("cannot open directory", dir, errno);
+  if (fsync(dfd) != 0 && errno != EINVAL) {  // EINVAL: a file system without directory sync
+    int err = errno;
+    close(dfd);
+    return ErrnoError("cannot sync directory", dir, err);
+  }
+  close(dfd);
+  return absl::OkStatus();
+}
+
 }  // namespace
+
+DirectorySyncBatch::DirectorySyncBatch() : outer_(current_batch) { current_batch = this; }
+
+DirectorySyncBatch::~DirectorySyncBatch() {
+  if (!committed_) Commit().IgnoreError();
+}
+
+absl::Status DirectorySyncBatch::Commit() {
+  if (committed_) return absl::OkStatus();
+  committed_ = true;
+  // Unlink from the thread's chain (batches end in reverse order of start).
+  if (current_batch == this) current_batch = outer_;
+  if (outer_ != nullptr) {
+    for (std::string& d : directories_) {
+      if (std::find(outer_->directories_.begin(), outer_->directories_.end(), d) ==
+          outer_->directories_.end()) {
+        outer_->directories_.push_back(std::move(d));
+      }
+    }
+    return absl::OkStatus();
+  }
+  absl::Status first;
+  for (const std::string& d : directories_) {
+    absl::Status s = SyncDirectory(d);
+    if (first.ok()) first = s;
+  }
+  return first;
+}
 
 absl::StatusOr<std::vector<uint8_t>> ReadFile(const std::string& path, size_t max_size) {
   int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -117,7 +161,7 @@ absl::Status WriteFileAtomic(const std::string& path, absl::Span<const uint8_t> 
   };
   if (fchmod(fd, options.mode) != 0) return fail("cannot set permissions for");
   if (!WriteAll(fd, data.data(), data.size())) return fail("cannot write");
-  if (fsync(fd) != 0) return fail("cannot sync");
+  if (fdatasync(fd) != 0) return fail("cannot sync");
   if (close(fd) != 0) {
     int err = errno;
     unlink(tmp.c_str());
@@ -140,11 +184,14 @@ absl::Status WriteFileAtomic(const std::string& path, absl::Span<const uint8_t> 
     unlink(tmp.c_str());
     return ErrnoError("cannot replace", path, err);
   }
-  int dfd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd >= 0) {
-    fsync(dfd);
-    close(dfd);
+  if (current_batch != nullptr) {
+    std::vector<std::string>& dirs = current_batch->directories_;
+    if (std::find(dirs.begin(), dirs.end(), dir) == dirs.end()) dirs.push_back(dir);
+    return absl::OkStatus();
   }
+  // The file is complete either way; a directory that cannot be synced only
+  // means the rename may not survive a crash (the old file then remains).
+  SyncDirectory(dir).IgnoreError();
   return absl::OkStatus();
 }
 

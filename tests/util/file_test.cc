@@ -86,3 +86,35 @@ TEST_CASE("MakePrivateDirectory creates parents and restricts to 0700", "[file]"
   REQUIRE(certkit::MakePrivateDirectory(path).ok());
   CHECK(certkit_test::FileMode(path) == 0700);
 }
+
+TEST_CASE("DirectorySyncBatch writes every file completely and nests", "[file]") {
+  certkit_test::TempDir dir;
+  REQUIRE(certkit::MakeDirectories(dir.File("a")).ok());
+  REQUIRE(certkit::MakeDirectories(dir.File("b")).ok());
+  {
+    certkit::DirectorySyncBatch outer;
+    REQUIRE(certkit::WriteFileAtomic(dir.File("a/one"), std::string("1")).ok());
+    {
+      certkit::DirectorySyncBatch inner;
+      REQUIRE(certkit::WriteFileAtomic(dir.File("b/two"), std::string("2"),
+                                       {certkit::kPrivateFileMode}).ok());
+      REQUIRE(certkit::WriteFileAtomic(dir.File("b/two"), std::string("22"),
+                                       {certkit::kPrivateFileMode}).ok());
+      CHECK(inner.Commit().ok());
+    }
+    // Renames are visible before the batch commits; only durability waits.
+    CHECK(certkit_test::ReadString(dir.File("a/one")) == "1");
+    CHECK(certkit_test::ReadString(dir.File("b/two")) == "22");
+    CHECK(outer.Commit().ok());
+    CHECK(outer.Commit().ok());  // idempotent
+  }
+  CHECK(certkit_test::FileMode(dir.File("b/two")) == 0600);
+  certkit_test::ProcessResult ls = certkit_test::Run({"ls", "-A", dir.File("b")});
+  CHECK(ls.out == "two\n");
+  // A refused write inside a batch leaves the original and no temp file.
+  certkit::DirectorySyncBatch batch;
+  absl::Status s = certkit::WriteFileAtomic(dir.File("b/two"), std::string("x"), {0644, false});
+  CHECK(GetErrorKind(s) == ErrorKind::kAlreadyExists);
+  CHECK(batch.Commit().ok());
+  CHECK(certkit_test::ReadString(dir.File("b/two")) == "22");
+}
