@@ -58,6 +58,10 @@ class DistinguishedName {
 
   // ToX509Name builds a new X509_NAME owned by the caller.
   absl::StatusOr<bssl::UniquePtr<X509_NAME>> ToX509Name() const;
+  // ToDer encodes the name as DER exactly as ToX509Name's X509_NAME encodes
+  // (same string types, one attribute per RDN), without building one.
+  // kInvalidArgument as ToX509Name.
+  absl::StatusOr<std::vector<uint8_t>> ToDer() const;
 
   const std::vector<NameAttribute>& rdns() const { return rdns_; }
   std::vector<NameAttribute>& mutable_rdns() { return rdns_; }

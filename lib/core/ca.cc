@@ -87,7 +87,7 @@ absl::StatusOr<Certificate> Issue(const DistinguishedName& subject, const Public
   if (enc == nullptr) {
     auto alg = internal::SignatureAlgorithmDer(*issuer.key);
     if (!alg.ok()) return alg.status();
-    self = {*subject_der, ski, *std::move(alg)};
+    self = {*subject_der, internal::KeyIdExtensionDer(true, ski), *std::move(alg)};
     enc = &self;
   }
   std::vector<Bytes> exts;
@@ -103,8 +103,8 @@ absl::StatusOr<Certificate> Issue(const DistinguishedName& subject, const Public
   if (st.ok() && !profile.extended_key_usage.empty()) {
     st = add(x509ext::ExtendedKeyUsage(profile.extended_key_usage));
   }
-  if (st.ok()) st = add(x509ext::SubjectKeyId(ski));
-  if (st.ok()) st = add(x509ext::AuthorityKeyId(enc->key_id));
+  if (st.ok()) exts.push_back(internal::KeyIdExtensionDer(false, ski));
+  if (st.ok()) exts.push_back(enc->aki_extension);
   if (st.ok() && profile.allow_sans && !sans.empty()) {
     st = add(x509ext::SubjectAltNames(sans, subject.empty()));
   }
@@ -239,7 +239,7 @@ absl::StatusOr<CertificateAuthority> CertificateAuthority::Make(Certificate cert
   auto alg = internal::SignatureAlgorithmDer(key);
   if (!alg.ok()) return alg.status();
   encoding->name = *std::move(name);
-  encoding->key_id = IssuerKeyId(cert);
+  encoding->aki_extension = internal::KeyIdExtensionDer(true, IssuerKeyId(cert));
   encoding->signature_algorithm = *std::move(alg);
   CertificateAuthority ca(std::move(cert), std::move(key), std::move(chain));
   ca.encoding_ = std::move(encoding);

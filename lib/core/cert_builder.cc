@@ -83,10 +83,33 @@ absl::StatusOr<Bytes> NameDer(const X509_NAME* name) {
   return out;
 }
 
-absl::StatusOr<Bytes> NameDer(const DistinguishedName& name) {
-  auto x509_name = name.ToX509Name();
-  if (!x509_name.ok()) return x509_name.status();
-  return NameDer(x509_name->get());
+absl::StatusOr<Bytes> NameDer(const DistinguishedName& name) { return name.ToDer(); }
+
+Bytes KeyIdExtensionDer(bool authority, absl::Span<const uint8_t> id) {
+  // Extension ::= SEQUENCE { extnID, extnValue OCTET STRING } (not critical):
+  // subjectKeyIdentifier's value is KeyIdentifier ::= OCTET STRING,
+  // authorityKeyIdentifier's is SEQUENCE { keyIdentifier [0] IMPLICIT }.
+  static const uint8_t kSki[] = {0x55, 0x1d, 0x0e};  // 2.5.29.14
+  static const uint8_t kAki[] = {0x55, 0x1d, 0x23};  // 2.5.29.35
+  bssl::ScopedCBB cbb;
+  CBB ext, oid, value, inner, key_id;
+  if (!CBB_init(cbb.get(), 64) || !CBB_add_asn1(cbb.get(), &ext, CBS_ASN1_SEQUENCE) ||
+      !CBB_add_asn1(&ext, &oid, CBS_ASN1_OBJECT) ||
+      !CBB_add_bytes(&oid, authority ? kAki : kSki, 3) ||
+      !CBB_add_asn1(&ext, &value, CBS_ASN1_OCTETSTRING)) {
+    return {};
+  }
+  if (authority) {
+    if (!CBB_add_asn1(&value, &inner, CBS_ASN1_SEQUENCE) ||
+        !CBB_add_asn1(&inner, &key_id, CBS_ASN1_CONTEXT_SPECIFIC | 0) ||
+        !CBB_add_bytes(&key_id, id.data(), id.size())) {
+      return {};
+    }
+  } else if (!CBB_add_asn1(&value, &key_id, CBS_ASN1_OCTETSTRING) ||
+             !CBB_add_bytes(&key_id, id.data(), id.size())) {
+    return {};
+  }
+  return FinishCbb(cbb.get());
 }
 
 Bytes KeyIdOf(absl::Span<const uint8_t> spki) {

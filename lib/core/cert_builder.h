@@ -28,17 +28,21 @@ namespace internal {
 // What a CA contributes to every certificate it signs, encoded once.
 struct IssuerEncoding {
   Bytes name;                 // the issuer's Name, as encoded in its certificate
-  Bytes key_id;               // AKI keyIdentifier
+  Bytes aki_extension;        // the authorityKeyIdentifier Extension (KeyIdExtensionDer)
   Bytes signature_algorithm;  // AlgorithmIdentifier for the issuer key's signatures
 };
+
+// KeyIdExtensionDer encodes a non-critical subjectKeyIdentifier (|authority|
+// false) or authorityKeyIdentifier with only a keyIdentifier (true) as the
+// DER Extension, the bytes X509V3_EXT_i2d writes for them. Empty on failure.
+Bytes KeyIdExtensionDer(bool authority, absl::Span<const uint8_t> id);
 
 // SignatureAlgorithmDer returns the AlgorithmIdentifier certkit signs with for
 // |key| (DefaultDigest: ecdsa-with-SHA256/384/512, sha256WithRSAEncryption
 // with NULL parameters, Ed25519). kUnsupported for other key types.
 absl::StatusOr<Bytes> SignatureAlgorithmDer(const PrivateKey& key);
 
-// NameDer encodes |name| as a DER Name with the string types
-// DistinguishedName::ToX509Name chooses. kInvalidArgument as ToX509Name.
+// NameDer encodes |name| as a DER Name (DistinguishedName::ToDer).
 absl::StatusOr<Bytes> NameDer(const DistinguishedName& name);
 // NameDer returns the encoding of |name| (which caches it once parsed).
 absl::StatusOr<Bytes> NameDer(const X509_NAME* name);
