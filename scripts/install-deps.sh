@@ -12,8 +12,8 @@ PACKAGES=(
   openssl default-jdk-headless postgresql valgrind abigail-tools
   # Public Suffix List, read by the verifier (wildcard certificates)
   publicsuffix
-  # bindings
-  python3 golang-go
+  # bindings (python3-pycparser: bindings/python/gen_capi.py parses certkit.h)
+  python3 python3-pycparser golang-go
 )
 
 SUDO=""
