@@ -108,21 +108,8 @@ using certkit::capi::ReportCode;
 
 namespace {
 
-// One row of lib/util/errors.def, C ABI view (every code, C-only ones too).
-struct CodeInfo {
-  CertkitError code;
-  const char* name;
-  const char* description;
-};
-
+// CodeName and CodeDescription, generated from lib/util/errors.def.
 #include "capi/error_data.inc"
-
-const CodeInfo* FindCode(int value) {
-  for (const CodeInfo& info : kCodes) {
-    if (info.code == value) return &info;
-  }
-  return nullptr;
-}
 
 }  // namespace
 
@@ -135,13 +122,13 @@ const char* certkit_version(void) { return certkit::Version(); }
 uint32_t certkit_version_number(void) { return certkit::VersionNumber(); }
 
 const char* certkit_error_desc(CertkitError code) {
-  const CodeInfo* info = FindCode(certkit::capi::EnumValue(code));
-  return info != nullptr ? info->description : "unknown error";
+  const char* description = CodeDescription(certkit::capi::EnumValue(code));
+  return description != nullptr ? description : "unknown error";
 }
 
 const char* certkit_error_name(CertkitError code) {
-  const CodeInfo* info = FindCode(certkit::capi::EnumValue(code));
-  return info != nullptr ? info->name : "unknown";
+  const char* name = CodeName(certkit::capi::EnumValue(code));
+  return name != nullptr ? name : "unknown";
 }
 
 const char* certkit_last_error_message(void) {

@@ -200,15 +200,16 @@ def c_header_region(table):
 
 def c_data(table):
     out = ["// %s" % STAMP,
-           "// Included by capi/common.cc (certkit_error_desc, certkit_error_name), which",
-           "// defines CodeInfo.",
-           "",
-           "constexpr CodeInfo kCodes[] = {"]
-    rows = [("    {%s," % c.c_name, " %s," % c_string(c.name), " %s}," % c_string(c.description))
-            for c in table.codes]
-    out += aligned(rows)
-    out.append("};")
-    return "\n".join(out) + "\n"
+           "// Included by capi/common.cc (certkit_error_desc, certkit_error_name).", ""]
+    for function, field, what in (("CodeName", "name", "stable identifier"),
+                                  ("CodeDescription", "description", "short description")):
+        out += ["// %s returns the %s of the CertkitError value |code|, or" % (function, what),
+                "// nullptr when no such code exists.",
+                "const char* %s(int code) {" % function, "  switch (code) {"]
+        out += ["    case %s: return %s;" % (c.c_name, c_string(getattr(c, field)))
+                for c in table.codes]
+        out += ["  }", "  return nullptr;", "}", ""]
+    return "\n".join(out)
 
 
 # -- Python -------------------------------------------------------------------

@@ -31,6 +31,16 @@ def expect(condition, message):
         failures.append(message)
 
 
+def differ(where, found, want):
+    """Records what |found| (a set or dict) lacks or has beyond |want|."""
+    if found != want:
+        failures.append("%s: missing %s; unexpected %s" % (
+            where, sorted(set(want.items() if isinstance(want, dict) else want) -
+                          set(found.items() if isinstance(found, dict) else found)),
+            sorted(set(found.items() if isinstance(found, dict) else found) -
+                   set(want.items() if isinstance(want, dict) else want))))
+
+
 def status_name(status):
     """kInvalidArgument -> INVALID_ARGUMENT (absl::StatusCodeToString)."""
     return re.sub(r"(?<!^)(?=[A-Z])", "_", status[1:]).upper()
@@ -49,8 +59,7 @@ def check_cpp(table, dump):
                    "C++: unknown kind %s has category %r, description %r"
                    % (number, category, description))
     kinds = {c.number: c for c in table.kinds}
-    expect(set(seen) == set(kinds), "C++: the library knows kinds %s, errors.def %s"
-           % (sorted(seen), sorted(kinds)))
+    differ("C++ kinds (against errors.def)", set(seen), set(kinds))
     for number, code in kinds.items():
         if number not in seen:
             continue
@@ -79,15 +88,13 @@ def check_header(table, capi):
     declared = {k: v for k, v in vars(capi).items()
                 if k == "CERTKIT_OK" or k.startswith("CERTKIT_ERROR_")}
     want = {c.c_name: c.number for c in table.codes}
-    expect(declared == want, "certkit.h: CertkitError is %r, errors.def says %r"
-           % (sorted(declared.items()), sorted(want.items())))
+    differ("certkit.h CertkitError (against errors.def)", declared, want)
 
 
 def check_python(table, errors):
     by_code = errors._BY_CODE
     want_codes = {c.number for c in table.codes if c.number != 0}
-    expect(set(by_code) == want_codes, "Python: classes for codes %s, errors.def %s"
-           % (sorted(by_code), sorted(want_codes)))
+    differ("Python classes by code (against errors.def)", set(by_code), want_codes)
     for cat in table.categories:
         base = getattr(errors, cat.py_class, None)
         expect(isinstance(base, type) and issubclass(base, errors.CertkitError)
@@ -125,7 +132,8 @@ def check_docs(table):
                           f.read(), re.M)
     documented = [(int(n), name, c_name, category) for n, name, c_name, category in rows]
     want = [(c.number, c.name, c.c_name, c.category) for c in table.codes]
-    expect(documented == want, "docs/ERRORS.md lists %r, errors.def %r" % (documented, want))
+    differ("docs/ERRORS.md rows (against errors.def)", set(documented), set(want))
+    expect(len(documented) == len(set(documented)), "docs/ERRORS.md lists a code twice")
 
 
 def main():
