@@ -85,22 +85,24 @@ class CType:
         return text
 
 
-def preprocess(header):
-    """Runs the C preprocessor over |header| with -dD (the #define lines stay
-    in place) and returns its output."""
+def preprocess(header_text):
+    """Runs the C preprocessor over |header_text| with -dD (the #define lines
+    stay in place) and returns its output; the header's own lines are
+    attributed to the file "<stdin>"."""
     cpp = os.environ.get("CPP", "cpp")
     with tempfile.TemporaryDirectory() as stubs:
         for name, text in STUB_HEADERS.items():
             with open(os.path.join(stubs, name), "w", encoding="utf-8") as f:
                 f.write(text)
-        return subprocess.run([cpp, "-undef", "-nostdinc", "-dD", "-I", stubs, header],
-                              check=True, stdout=subprocess.PIPE, universal_newlines=True).stdout
+        return subprocess.run([cpp, "-undef", "-nostdinc", "-dD", "-I", stubs, "-"],
+                              input=header_text, check=True, stdout=subprocess.PIPE,
+                              universal_newlines=True).stdout
 
 
-def parse_header(header):
-    """Returns (enums, defines, structs, functions) declared in |header|."""
+def parse_header(header_text):
+    """Returns (enums, defines, structs, functions) declared in the header."""
     source, defines = [], []
-    for line in preprocess(header).splitlines():
+    for line in preprocess(header_text).splitlines():
         if line.startswith("#define") or line.startswith("#undef"):
             parts = line.split(None, 2)
             if line.startswith("#define") and FLAG_MACRO.fullmatch(parts[1]) and len(parts) == 3:
@@ -110,11 +112,10 @@ def parse_header(header):
             source.append("")  # keep line numbers for error messages
         else:
             source.append(line)
-    ast = pycparser.CParser().parse("\n".join(source), filename=header)
+    ast = pycparser.CParser().parse("\n".join(source), filename="<stdin>")
     enums, structs, functions = [], [], []
-    header_path = os.path.realpath(header)
     for node in ast.ext:
-        if os.path.realpath(node.coord.file) != header_path:
+        if node.coord.file != "<stdin>":
             continue  # the stub headers
         if isinstance(node, c_ast.Typedef) and isinstance(node.type, c_ast.TypeDecl):
             inner = node.type.type
@@ -185,8 +186,9 @@ def ctype_of(c_type, enum_names, struct_names):
     return result
 
 
-def generate(header):
-    enums, defines, structs, functions = parse_header(header)
+def generate(header_text):
+    """Returns the text of _capi.py for the header text |header_text|."""
+    enums, defines, structs, functions = parse_header(header_text)
     enum_names = {name for name, _ in enums}
     struct_names = set(structs)
     out = []
@@ -231,7 +233,8 @@ def main(argv):
     args = [a for a in argv if a != "--check"]
     header = args[0] if args else DEFAULT_HEADER
     output = args[1] if len(args) > 1 else DEFAULT_OUTPUT
-    text = generate(header)
+    with open(header, encoding="utf-8") as f:
+        text = generate(f.read())
     if check:
         with open(output, encoding="utf-8") as f:
             if f.read() != text:
