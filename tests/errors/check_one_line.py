@@ -82,9 +82,13 @@ def main():
                        ["-I" + d for d in args.absl_include] +
                        ["-include", os.path.join(tmp, "include/certkit/error.h"), "/dev/null"],
                        check=True)
-        gofmt = shutil.which("gofmt") or "/usr/local/go/bin/gofmt"
-        subprocess.run([gofmt, "-l", os.path.join(tmp, "bindings/go/certkit/errors_gen.go")],
-                       check=True, stdout=subprocess.DEVNULL)
+        # Valid Go (gofmt fails on a syntax error) and already gofmt-formatted.
+        gofmt = shutil.which("gofmt") or "/usr/lib/go/bin/gofmt"
+        unformatted = subprocess.run(
+            [gofmt, "-l", os.path.join(tmp, "bindings/go/certkit/errors_gen.go")],
+            check=True, stdout=subprocess.PIPE, universal_newlines=True).stdout
+        if unformatted.strip():
+            failures.append("errors_gen.go is not gofmt-formatted")
 
         # The Python binding raises the new class (its constant comes from the
         # regenerated _capi.py, i.e. from the regenerated certkit.h).
