@@ -42,6 +42,7 @@ SCALARS = {
     "unsigned": "c_uint",
     "size_t": "c_size_t",
     "uint32_t": "c_uint32",
+    "uint64_t": "c_uint64",
     "int64_t": "c_int64",
     "char": "c_char",
     "uint8_t": "c_uint8",
@@ -52,7 +53,7 @@ SCALARS = {
 STUB_HEADERS = {
     "stddef.h": "typedef unsigned long size_t;\n",
     "stdint.h": "typedef unsigned char uint8_t;\ntypedef unsigned int uint32_t;\n"
-                "typedef long long int64_t;\n",
+                "typedef long long int64_t;\ntypedef unsigned long long uint64_t;\n",
 }
 
 # The #define flags the binding mirrors (integer constants).
@@ -199,7 +200,7 @@ def generate(header_text):
                'void* released with certkit_buffer_free.\n"""')
     out.append("# flake8: noqa")
     out.append("from ctypes import (POINTER, c_char, c_char_p, c_int, c_int64, c_size_t, "
-               "c_uint, c_uint8,\n                    c_uint32, c_void_p)")
+               "c_uint, c_uint8,\n                    c_uint32, c_uint64, c_void_p)")
     out.append("")
     out.append("from ._library import function as _function")
     out.append("")
