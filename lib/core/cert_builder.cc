@@ -46,6 +46,21 @@ bool AddPositiveInteger(CBB* cbb, absl::Span<const uint8_t> mag) {
 
 Bytes Der(const uint8_t* p, size_t n) { return Bytes(p, p + n); }
 
+// I2d runs a legacy i2d_* |encode| (which allocates its output) and returns
+// the bytes; |kind| and |what| describe a failure.
+template <typename Encode>
+absl::StatusOr<Bytes> I2d(Encode encode, ErrorKind kind, const char* what) {
+  uint8_t* der = nullptr;
+  const int len = encode(&der);
+  if (len <= 0) {
+    ERR_clear_error();
+    return MakeError(kind, what);
+  }
+  Bytes out(der, der + len);
+  OPENSSL_free(der);
+  return out;
+}
+
 }  // namespace
 
 absl::StatusOr<Bytes> SignatureAlgorithmDer(const PrivateKey& key) {
@@ -72,15 +87,8 @@ absl::StatusOr<Bytes> SignatureAlgorithmDer(const PrivateKey& key) {
 }
 
 absl::StatusOr<Bytes> NameDer(const X509_NAME* name) {
-  uint8_t* der = nullptr;
-  const int len = i2d_X509_NAME(const_cast<X509_NAME*>(name), &der);
-  if (len <= 0) {
-    ERR_clear_error();
-    return MakeError(ErrorKind::kInvalidArgument, "cannot encode the name");
-  }
-  Bytes out(der, der + len);
-  OPENSSL_free(der);
-  return out;
+  return I2d([name](uint8_t** der) { return i2d_X509_NAME(const_cast<X509_NAME*>(name), der); },
+             ErrorKind::kInvalidArgument, "cannot encode the name");
 }
 
 absl::StatusOr<Bytes> NameDer(const DistinguishedName& name) { return name.ToDer(); }
@@ -128,15 +136,9 @@ Bytes KeyIdOf(absl::Span<const uint8_t> spki) {
 
 absl::StatusOr<Bytes> ExtensionDer(absl::StatusOr<x509ext::ExtensionPtr> ext) {
   if (!ext.ok()) return ext.status();
-  uint8_t* der = nullptr;
-  const int len = i2d_X509_EXTENSION(ext->get(), &der);
-  if (len <= 0) {
-    ERR_clear_error();
-    return MakeError(ErrorKind::kInternal, "cannot encode an extension");
-  }
-  Bytes out(der, der + len);
-  OPENSSL_free(der);
-  return out;
+  X509_EXTENSION* e = ext->get();
+  return I2d([e](uint8_t** der) { return i2d_X509_EXTENSION(e, der); }, ErrorKind::kInternal,
+             "cannot encode an extension");
 }
 
 absl::StatusOr<Bytes> SignCertificate(const TbsFields& f, const IssuerEncoding& issuer,
