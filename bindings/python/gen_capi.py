@@ -43,6 +43,7 @@ SCALARS = {
     "size_t": "c_size_t",
     "uint32_t": "c_uint32",
     "int64_t": "c_int64",
+    "uint64_t": "c_uint64",
     "char": "c_char",
     "uint8_t": "c_uint8",
 }
@@ -52,7 +53,7 @@ SCALARS = {
 STUB_HEADERS = {
     "stddef.h": "typedef unsigned long size_t;\n",
     "stdint.h": "typedef unsigned char uint8_t;\ntypedef unsigned int uint32_t;\n"
-                "typedef long long int64_t;\n",
+                "typedef long long int64_t;\ntypedef unsigned long long uint64_t;\n",
 }
 
 # The #define flags the binding mirrors (integer constants).
@@ -199,7 +200,7 @@ def generate(header_text):
                'void* released with certkit_buffer_free.\n"""')
     out.append("# flake8: noqa")
     out.append("from ctypes import (POINTER, c_char, c_char_p, c_int, c_int64, c_size_t, "
-               "c_uint, c_uint8,\n                    c_uint32, c_void_p)")
+               "c_uint, c_uint8,\n                    c_uint32, c_uint64, c_void_p)")
     out.append("")
     out.append("from ._library import function as _function")
     out.append("")
@@ -218,8 +219,10 @@ def generate(header_text):
         proto = ", ".join("%s %s" % (t, n) for t, n in params) or "void"
         out.append("# %s %s(%s)" % (return_type, name, proto))
         restype = ctype_of(return_type, enum_names, struct_names)
-        if restype == "c_char_p" and return_type.base == "char" and not return_type.consts[0]:
-            restype = "c_void_p"  # an owned buffer (none today)
+        if restype == "c_char_p" and (return_type.base != "char" or not return_type.consts[0]):
+            # Only const char* results are NUL-terminated text; bytes (uint8_t*,
+            # sized by an out-parameter) and owned buffers stay pointers.
+            restype = "c_void_p"
         argtypes = ", ".join(ctype_of(t, enum_names, struct_names) for t, _ in params)
         out.append('%s = _function("%s", %s, [%s])' % (name, name, restype, argtypes))
     out.append("")
