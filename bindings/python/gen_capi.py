@@ -42,8 +42,8 @@ SCALARS = {
     "unsigned": "c_uint",
     "size_t": "c_size_t",
     "uint32_t": "c_uint32",
-    "int64_t": "c_int64",
     "uint64_t": "c_uint64",
+    "int64_t": "c_int64",
     "char": "c_char",
     "uint8_t": "c_uint8",
 }
