@@ -10,6 +10,9 @@ PACKAGES=(
   android-libboringssl-dev libabsl-dev catch2 libbenchmark-dev libcli11-dev nlohmann-json3-dev
   # test oracles and peers
   openssl default-jdk-headless postgresql valgrind abigail-tools
+  # Cassandra tests (tests/cassandra): Maven fetches Cassandra and the Java
+  # driver; a venv holds the Python driver
+  maven python3-venv
   # Public Suffix List, read by the verifier (wildcard certificates)
   publicsuffix
   # bindings
