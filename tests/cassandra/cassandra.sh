@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Runs one Apache Cassandra 5.0 node from Maven Central's jars, for tests.
 #
-#   cassandra.sh resolve WORK
-#       Resolves org.apache.cassandra:cassandra-all (pom-server.xml) and the
-#       DataStax Java driver (pom-driver.xml) with Maven into the local Maven
-#       repository (CERTKIT_MAVEN_REPO, default ~/.m2/repository) and writes
-#       their classpaths to WORK/server.cp and WORK/driver.cp. Exits 77 (skip)
+#   cassandra.sh resolve WORK [server|driver]
+#       Resolves org.apache.cassandra:cassandra-all (pom-server.xml, default)
+#       or the DataStax Java driver (pom-driver.xml) with Maven into the local
+#       Maven repository (CERTKIT_MAVEN_REPO, default ~/.m2/repository) and
+#       writes the classpath to WORK/server.cp or WORK/driver.cp. Exits 77 (skip)
 #       with a message when Maven Central cannot be reached and the jars are not
 #       cached, unless CERTKIT_REQUIRE_MAVEN=1 (CI), where that is a failure.
 #   cassandra.sh start WORK NAME STORE_TYPE KEYSTORE TRUSTSTORE PASSWORD_FILE
@@ -20,7 +20,8 @@
 #       prints the log tail, stops the node and exits 1. WORK/NAME/pid,
 #       WORK/NAME/native_port and WORK/NAME/storage_port are written.
 #   cassandra.sh stop WORK NAME
-#       Stops the node by its PID (TERM, then KILL after 30 s).
+#       Stops the node by its PID (TERM, then KILL after 5 s: the data is
+#       thrown away, a drain would only cost time).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -36,12 +37,13 @@ free_port() {
 # port_open PORT: true when something accepts TCP connections on 127.0.0.1:PORT.
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+# Maven Central, as probed before deciding to skip (tests point it elsewhere).
+central=${CERTKIT_MAVEN_CENTRAL_URL:-https://repo.maven.apache.org/maven2/}
+
 # central_reachable: true when Maven Central answers within 15 s.
 central_reachable() {
-  python3 - <<'PY' >/dev/null 2>&1
-import urllib.request
-urllib.request.urlopen("https://repo.maven.apache.org/maven2/", timeout=15)
-PY
+  python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=15)' \
+    "$central" >/dev/null 2>&1
 }
 
 resolve_one() {  # resolve_one POM OUT
@@ -60,9 +62,9 @@ resolve_one() {  # resolve_one POM OUT
   if mvn -o "${args[@]}" >"$log" 2>&1; then echo "$key" >"$out.key"; return 0; fi
   if ! central_reachable; then
     if [ "${CERTKIT_REQUIRE_MAVEN:-0}" = 1 ]; then
-      die "Maven Central (https://repo.maven.apache.org) cannot be reached and CERTKIT_REQUIRE_MAVEN=1"
+      die "Maven Central ($central) cannot be reached and CERTKIT_REQUIRE_MAVEN=1"
     fi
-    echo "SKIP: Maven Central (https://repo.maven.apache.org) cannot be reached and $(basename "$pom")'s jars are not in $m2; the Cassandra tests need them"
+    echo "SKIP: Maven Central ($central) cannot be reached and $(basename "$pom")'s jars are not in $m2; the Cassandra tests need them"
     exit 77
   fi
   if ! mvn "${args[@]}" >"$log" 2>&1; then
@@ -73,12 +75,14 @@ resolve_one() {  # resolve_one POM OUT
 }
 
 cmd_resolve() {
-  local work=$1
+  local work=$1 what=${2:-server}
   mkdir -p "$work"
   command -v mvn >/dev/null || die "mvn not found (scripts/install-deps.sh installs maven)"
-  resolve_one "$here/pom-server.xml" "$work/server.cp"
-  resolve_one "$here/pom-driver.xml" "$work/driver.cp"
-  echo "resolved Cassandra ($(tr ':' '\n' <"$work/server.cp" | grep -o 'cassandra-all-[^/]*\.jar')) and the Java driver into $m2"
+  case "$what" in
+    server|driver) resolve_one "$here/pom-$what.xml" "$work/$what.cp" ;;
+    *) die "resolve: server or driver, not $what" ;;
+  esac
+  echo "resolved $(tr ':' '\n' <"$work/$what.cp" | head -n1 | xargs basename) and its dependencies into $m2"
 }
 
 # The JPMS flags of Cassandra 5.0's conf/jvm17-server.options (plus its Netty
@@ -168,7 +172,7 @@ stop_pid() {  # stop_pid DIR
   pid=$(cat "$dir/pid")
   if kill -0 "$pid" 2>/dev/null; then
     kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+    for _ in $(seq 1 10); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
     kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
   fi
   rm -f "$dir/pid"
@@ -231,7 +235,7 @@ cmd_stop() {
 }
 
 case "${1:-}" in
-  resolve) shift; [ $# -eq 1 ] || die "usage: cassandra.sh resolve WORK"; cmd_resolve "$@" ;;
+  resolve) shift; [ $# -ge 1 ] || die "usage: cassandra.sh resolve WORK [server|driver]"; cmd_resolve "$@" ;;
   start) shift; [ $# -ge 6 ] || die "usage: cassandra.sh start WORK NAME STORE_TYPE KEYSTORE TRUSTSTORE PASSWORD_FILE [SERVER_KEYSTORE SERVER_TRUSTSTORE]"; cmd_start "$@" ;;
   stop) shift; [ $# -eq 2 ] || die "usage: cassandra.sh stop WORK NAME"; cmd_stop "$@" ;;
   *) die "usage: cassandra.sh resolve|start|stop ..." ;;

@@ -8,13 +8,14 @@
 #
 # WORK is the scratch folder in the build tree, CERTKIT the certkit binary,
 # LIBCERTKIT libcertkit.so (for the Python binding's verifier). Steps:
-#   resolve                 Maven: Cassandra and the Java driver (skip 77 offline)
+#   resolve                 Maven: Cassandra (skip 77 offline; java-build: the driver)
 #   pki                     certkit: CA, node and client stores; a second CA
 #   python-env | go-build | java-build   the three clients
 #   start jks|p12 / stop jks|p12         the node with JKS or PKCS#12 stores
 #   client python|go|java jks|p12        CREATE/INSERT/SELECT over mutual TLS
 #   refuse no-client-cert|other-ca|wrong-address   each client must be refused
 #   ed25519                 does Cassandra serve with an Ed25519 node key?
+#   offline-skip            without Maven Central the tests skip with the reason
 # Exit 0 pass, 1 fail, 77 skip (Maven Central unreachable; see resolve).
 set -euo pipefail
 
@@ -31,10 +32,14 @@ passfile="$pki/storepass"
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
 # A skipped resolve step leaves its reason here; every later step skips too.
-if [ "$step" != resolve ] && [ -f "$work/skip" ]; then
-  cat "$work/skip"
-  exit 77
-fi
+# (resolve and java-build, which resolve with Maven, find out for themselves.)
+if [ "$step" = resolve ]; then rm -f "$work/skip"; fi
+case "$step" in resolve|java-build|offline-skip) ;; *)
+  if [ -f "$work/skip" ]; then
+    cat "$work/skip"
+    exit 77
+  fi ;;
+esac
 
 go_bin() {
   local go
@@ -44,10 +49,9 @@ go_bin() {
   echo "$go"
 }
 
-step_resolve() {
-  rm -f "$work/skip"
+step_resolve() {  # step_resolve server|driver
   local out rc=0
-  out=$("$here/cassandra.sh" resolve "$work") || rc=$?
+  out=$("$here/cassandra.sh" resolve "$work" "$1") || rc=$?
   echo "$out"
   if [ $rc -eq 77 ]; then echo "$out" | grep '^SKIP' >"$work/skip"; fi
   return $rc
@@ -79,7 +83,27 @@ step_pki() {
   "$certkit" cluster init --nodes 127.0.0.1 --clients app --out "$pki/other" \
     --storepass "file:$passfile" --quiet
   client_stores "$pki/other/clients/app" app
-  # An Ed25519 node key from the main CA.
+  # Without Maven Central and with an empty Maven repository, resolve skips
+# (77) with the reason; with CERTKIT_REQUIRE_MAVEN=1 it fails instead.
+step_offline_skip() {
+  local tmp="$work/offline" out rc=0
+  rm -rf "$tmp"
+  mkdir -p "$tmp/m2"
+  export CERTKIT_MAVEN_REPO="$tmp/m2" CERTKIT_MAVEN_CENTRAL_URL=http://127.0.0.1:9/maven2/
+  out=$(CERTKIT_REQUIRE_MAVEN=0 "$here/cassandra.sh" resolve "$tmp" server 2>&1) || rc=$?
+  echo "$out"
+  [ $rc -eq 77 ] || fail "offline resolve exited $rc, not 77"
+  echo "$out" | grep -q '^SKIP: Maven Central (http://127.0.0.1:9/maven2/) cannot be reached' ||
+    fail "offline resolve gave no SKIP reason"
+  rc=0
+  out=$(CERTKIT_REQUIRE_MAVEN=1 "$here/cassandra.sh" resolve "$tmp" server 2>&1) || rc=$?
+  echo "$out"
+  [ $rc -eq 1 ] || fail "offline resolve with CERTKIT_REQUIRE_MAVEN=1 exited $rc, not 1"
+  echo "$out" | grep -q 'cannot be reached and CERTKIT_REQUIRE_MAVEN=1' || fail "no reason given"
+  rm -rf "$tmp"
+}
+
+# An Ed25519 node key from the main CA.
   "$certkit" node --ca-cert "$pki/main/ca.crt" --ca-key "$pki/main/ca-private/ca.key" \
     --host 127.0.0.1 --key ed25519 --out "$pki/ed25519" --format pem,jks --storepass "file:$passfile" >/dev/null
   "$certkit" keystore list "$pki/main/nodes/127.0.0.1/keystore.p12" --storepass "file:$passfile"
@@ -87,7 +111,12 @@ step_pki() {
 }
 
 step_python_env() {
-  local venv="$work/venv"
+  local venv="$work/venv" key
+  key=$(cat "$here/requirements.txt" | sha256sum)
+  if [ -x "$venv/bin/python" ] && [ "$(cat "$venv/.requirements" 2>/dev/null)" = "$key" ]; then
+    echo "reusing $venv"
+    return 0
+  fi
   rm -rf "$venv"
   python3 -m venv "$venv" || fail "python3 -m venv failed (Debian: python3-venv, installed by scripts/install-deps.sh)"
   # Pure Python is enough for the test and saves compiling the C extensions.
@@ -95,6 +124,7 @@ step_python_env() {
     "$venv/bin/pip" install -q --disable-pip-version-check -r "$here/requirements.txt" ||
     fail "pip could not install $(tr '\n' ' ' <"$here/requirements.txt")from PyPI"
   "$venv/bin/python" -c 'import cassandra; print("cassandra-driver", cassandra.__version__)'
+  echo "$key" >"$venv/.requirements"
 }
 
 step_go_build() {
@@ -106,6 +136,7 @@ step_go_build() {
 }
 
 step_java_build() {
+  step_resolve driver
   rm -rf "$work/java"
   mkdir -p "$work/java"
   javac -nowarn -d "$work/java" -cp "$(cat "$work/driver.cp")" "$here/JavaClient.java"
@@ -148,7 +179,7 @@ run_client() {
       timeout 120 "$work/goclient" -port "$port" -ca "$ca" "${gopem[@]}" -expect-ip "$expect" \
         -keyspace "$ks" 2>/dev/null ;;
     java)
-      timeout 120 java -cp "$(cat "$work/driver.cp"):$work/java" JavaClient --port "$port" \
+      timeout 120 java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp "$(cat "$work/driver.cp"):$work/java" JavaClient --port "$port" \
         "${java_ks[@]}" --truststore "$pki/main/truststore.$ext" --storepass-file "$passfile" \
         --expect-ip "$expect" --keyspace "$ks" 2>&1 | grep -v '^SLF4J' ;;
     *) fail "client $lang: python, go or java" ;;
@@ -204,6 +235,26 @@ step_refuse() {
   esac
 }
 
+# Without Maven Central and with an empty Maven repository, resolve skips
+# (77) with the reason; with CERTKIT_REQUIRE_MAVEN=1 it fails instead.
+step_offline_skip() {
+  local tmp="$work/offline" out rc=0
+  rm -rf "$tmp"
+  mkdir -p "$tmp/m2"
+  export CERTKIT_MAVEN_REPO="$tmp/m2" CERTKIT_MAVEN_CENTRAL_URL=http://127.0.0.1:9/maven2/
+  out=$(CERTKIT_REQUIRE_MAVEN=0 "$here/cassandra.sh" resolve "$tmp" server 2>&1) || rc=$?
+  echo "$out"
+  [ $rc -eq 77 ] || fail "offline resolve exited $rc, not 77"
+  echo "$out" | grep -q '^SKIP: Maven Central (http://127.0.0.1:9/maven2/) cannot be reached' ||
+    fail "offline resolve gave no SKIP reason"
+  rc=0
+  out=$(CERTKIT_REQUIRE_MAVEN=1 "$here/cassandra.sh" resolve "$tmp" server 2>&1) || rc=$?
+  echo "$out"
+  [ $rc -eq 1 ] || fail "offline resolve with CERTKIT_REQUIRE_MAVEN=1 exited $rc, not 1"
+  echo "$out" | grep -q 'cannot be reached and CERTKIT_REQUIRE_MAVEN=1' || fail "no reason given"
+  rm -rf "$tmp"
+}
+
 # An Ed25519 node key in Cassandra's key store: Cassandra 5.0 loads it and
 # starts, but its default TLS engine (netty-tcnative/BoringSSL behind the JDK
 # key manager) finds no key material for any TLS 1.2/1.3 authentication method
@@ -229,7 +280,7 @@ step_ed25519() {
 }
 
 case "$step" in
-  resolve) step_resolve ;;
+  resolve) step_resolve server ;;
   pki) step_pki ;;
   python-env) step_python_env ;;
   go-build) step_go_build ;;
@@ -239,5 +290,6 @@ case "$step" in
   client) step_client "$@" ;;
   refuse) step_refuse "$@" ;;
   ed25519) step_ed25519 ;;
+  offline-skip) step_offline_skip ;;
   *) fail "unknown step $step" ;;
 esac
