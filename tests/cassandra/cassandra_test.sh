@@ -83,27 +83,7 @@ step_pki() {
   "$certkit" cluster init --nodes 127.0.0.1 --clients app --out "$pki/other" \
     --storepass "file:$passfile" --quiet
   client_stores "$pki/other/clients/app" app
-  # Without Maven Central and with an empty Maven repository, resolve skips
-# (77) with the reason; with CERTKIT_REQUIRE_MAVEN=1 it fails instead.
-step_offline_skip() {
-  local tmp="$work/offline" out rc=0
-  rm -rf "$tmp"
-  mkdir -p "$tmp/m2"
-  export CERTKIT_MAVEN_REPO="$tmp/m2" CERTKIT_MAVEN_CENTRAL_URL=http://127.0.0.1:9/maven2/
-  out=$(CERTKIT_REQUIRE_MAVEN=0 "$here/cassandra.sh" resolve "$tmp" server 2>&1) || rc=$?
-  echo "$out"
-  [ $rc -eq 77 ] || fail "offline resolve exited $rc, not 77"
-  echo "$out" | grep -q '^SKIP: Maven Central (http://127.0.0.1:9/maven2/) cannot be reached' ||
-    fail "offline resolve gave no SKIP reason"
-  rc=0
-  out=$(CERTKIT_REQUIRE_MAVEN=1 "$here/cassandra.sh" resolve "$tmp" server 2>&1) || rc=$?
-  echo "$out"
-  [ $rc -eq 1 ] || fail "offline resolve with CERTKIT_REQUIRE_MAVEN=1 exited $rc, not 1"
-  echo "$out" | grep -q 'cannot be reached and CERTKIT_REQUIRE_MAVEN=1' || fail "no reason given"
-  rm -rf "$tmp"
-}
-
-# An Ed25519 node key from the main CA.
+  # An Ed25519 node key from the main CA.
   "$certkit" node --ca-cert "$pki/main/ca.crt" --ca-key "$pki/main/ca-private/ca.key" \
     --host 127.0.0.1 --key ed25519 --out "$pki/ed25519" --format pem,jks --storepass "file:$passfile" >/dev/null
   "$certkit" keystore list "$pki/main/nodes/127.0.0.1/keystore.p12" --storepass "file:$passfile"
