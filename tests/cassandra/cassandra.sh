@@ -4,7 +4,8 @@
 #   cassandra.sh resolve WORK [server|driver]
 #       Resolves org.apache.cassandra:cassandra-all (pom-server.xml, default)
 #       or the DataStax Java driver (pom-driver.xml) with Maven into the local
-#       Maven repository (CERTKIT_MAVEN_REPO, default ~/.m2/repository) and
+#       Maven repository (CERTKIT_MAVEN_REPO, default ~/.m2/repository, or
+#       WORK/m2 when HOME is not writable) and
 #       writes the classpath to WORK/server.cp or WORK/driver.cp. Exits 77 (skip)
 #       with a message when Maven Central cannot be reached and the jars are not
 #       cached, unless CERTKIT_REQUIRE_MAVEN=1 (CI), where that is a failure.
@@ -25,7 +26,7 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-m2=${CERTKIT_MAVEN_REPO:-$HOME/.m2/repository}
+m2=${CERTKIT_MAVEN_REPO:-}
 
 die() { echo "cassandra.sh: $*" >&2; exit 1; }
 
@@ -77,6 +78,10 @@ resolve_one() {  # resolve_one POM OUT
 cmd_resolve() {
   local work=$1 what=${2:-server}
   mkdir -p "$work"
+  # The Maven cache: ~/.m2/repository, or the work folder without a usable HOME.
+  if [ -z "$m2" ]; then
+    if [ -n "${HOME:-}" ] && [ -w "${HOME:-/nonexistent}" ]; then m2="$HOME/.m2/repository"; else m2="$work/m2"; fi
+  fi
   command -v mvn >/dev/null || die "mvn not found (scripts/install-deps.sh installs maven)"
   case "$what" in
     server|driver) resolve_one "$here/pom-$what.xml" "$work/$what.cp" ;;

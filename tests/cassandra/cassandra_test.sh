@@ -111,6 +111,10 @@ step_go_build() {
   local go
   go=$(go_bin)
   export GOFLAGS="${GOFLAGS:-} -mod=mod" GOTOOLCHAIN=local
+  # Keep the Go caches out of a missing or read-only HOME.
+  if [ -z "${HOME:-}" ] || [ ! -w "${HOME:-/nonexistent}" ]; then
+    export GOCACHE="${GOCACHE:-$work/go/cache}" GOPATH="${GOPATH:-$work/go/path}"
+  fi
   (cd "$here/goclient" && "$go" build -o "$work/goclient" .)
   echo "built $work/goclient with $("$go" version)"
 }
