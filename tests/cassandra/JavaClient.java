@@ -10,6 +10,7 @@
 //   java -cp DRIVER_CLASSPATH:. JavaClient --port P --keystore client.jks
 //        --truststore truststore.jks --storepass-file F --expect-ip 127.0.0.1
 //        --keyspace ks
+import com.datastax.oss.driver.api.core.AllNodesFailedException;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
@@ -118,12 +119,30 @@ public final class JavaClient {
       }
       System.out.println(
           "OK java: wrote and read " + keyspace + ".t over mutual TLS (node identity " + expected + ")");
+    } catch (AllNodesFailedException e) {
+      // Every error of every node, each with its causes (the TLS alert is
+      // usually a cause of a connection error).
+      StringBuilder reason = new StringBuilder();
+      e.getAllErrors().forEach((node, errors) -> {
+        for (Throwable t : errors) {
+          reason.append(reason.length() == 0 ? "" : "; ").append(node.getEndPoint()).append(": ");
+          appendWithCauses(reason, t);
+        }
+      });
+      System.out.println("REFUSED: " + (reason.length() == 0 ? e.toString() : reason));
+      System.exit(1);
     } catch (Exception e) {
-      StringBuilder reason = new StringBuilder(e.toString());
-      for (Throwable t : e.getSuppressed()) reason.append("; ").append(t);
-      for (Throwable c = e.getCause(); c != null; c = c.getCause()) reason.append("; caused by ").append(c);
+      StringBuilder reason = new StringBuilder();
+      appendWithCauses(reason, e);
       System.out.println("REFUSED: " + reason);
       System.exit(1);
+    }
+  }
+
+  static void appendWithCauses(StringBuilder out, Throwable t) {
+    out.append(t);
+    for (Throwable c = t.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+      out.append(" <- ").append(c);
     }
   }
 }
