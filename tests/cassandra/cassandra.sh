@@ -219,6 +219,8 @@ cmd_start() {
     </dev/null >"$dir/cassandra.log" 2>&1 &
   local pid=$!
   echo "$pid" >"$dir/pid"
+  # Interrupted before the node is up: stop it (the PID file says which).
+  trap 'stop_pid "$dir"; exit 1' INT TERM HUP
 
   local timeout=${CASSANDRA_START_TIMEOUT:-180} waited=0
   while ! port_open "$native"; do
@@ -236,6 +238,7 @@ cmd_start() {
     fi
     sleep 1; waited=$((waited + 1))
   done
+  trap - INT TERM HUP
   echo "Cassandra ($name, $type stores) is up on 127.0.0.1:$native (pid $pid, ${waited}s)"
 }
 
