@@ -20,6 +20,7 @@
 #       the native port accepts connections and prints its port; on failure
 #       prints the log tail, stops the node and exits 1. WORK/NAME/pid,
 #       WORK/NAME/native_port and WORK/NAME/storage_port are written.
+#       CASSANDRA_JVM_OPTS adds JVM options (split on spaces).
 #   cassandra.sh stop WORK NAME
 #       Stops the node by its PID (TERM, then KILL after 5 s: the data is
 #       thrown away, a drain would only cost time).
@@ -215,6 +216,7 @@ cmd_start() {
     -Dlogback.configurationFile="$dir/logback.xml" \
     -Dcassandra.skip_wait_for_gossip_to_settle=0 \
     -Dcassandra.unsafesystem=true \
+    ${CASSANDRA_JVM_OPTS:-} \
     -cp "$(cat "$work/server.cp")" org.apache.cassandra.service.CassandraDaemon \
     </dev/null >"$dir/cassandra.log" 2>&1 &
   local pid=$!
