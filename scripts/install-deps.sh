@@ -15,8 +15,11 @@ PACKAGES=(
   libssl-dev libpq-dev
   # test oracles and peers
   openssl default-jdk-headless postgresql valgrind abigail-tools
-  # strace: the durable-write test counts sync calls; python3-venv: bench/peers
-  strace python3-venv
+  # Cassandra tests (tests/cassandra): Maven fetches Cassandra and the Java
+  # driver; a venv holds the Python driver
+  maven python3-venv
+  # strace: the durable-write test counts sync calls (bench/peers uses python3-venv too)
+  strace
   # Public Suffix List, read by the verifier (wildcard certificates)
   publicsuffix
   # bindings (python3-pycparser: bindings/python/gen_capi.py parses certkit.h;
