@@ -22,6 +22,14 @@ else
   status=1
 fi
 
+echo "== Python wheel (pip install into a fresh venv, import without CERTKIT_LIBRARY)"
+if "$here/python/test_wheel.sh" "$build"; then
+  echo "python wheel: PASS"
+else
+  echo "python wheel: FAIL"
+  status=1
+fi
+
 echo "== Go binding tests"
 go=$(command -v go || true)
 [ -z "$go" ] && [ -x /usr/lib/go/bin/go ] && go=/usr/lib/go/bin/go

@@ -13,7 +13,7 @@ PACKAGES=(
   # Public Suffix List, read by the verifier (wildcard certificates)
   publicsuffix
   # bindings
-  python3 golang-go
+  python3 python3-venv python3-setuptools python3-wheel golang-go
 )
 
 SUDO=""
