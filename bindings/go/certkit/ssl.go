@@ -57,7 +57,6 @@ func (s *Ssl) Handle() unsafe.Pointer { return unsafe.Pointer(s.p) }
 func (s *Ssl) withText(text []byte, f func(*C.char, C.size_t) C.CertkitError) error {
 	defer runtime.KeepAlive(s)
 	d := newBytes(text)
-	defer d.free()
 	return call(func() C.CertkitError { return f(d.chars(), d.n) })
 }
 
@@ -71,7 +70,6 @@ func (s *Ssl) AddTrustedCert(pem []byte) error {
 // AddTrustedKeyStore adds every certificate of a JKS/PKCS#12/PEM trust store.
 func (s *Ssl) AddTrustedKeyStore(data []byte, password string) error {
 	pw := newOptText(password)
-	defer pw.free()
 	return s.withText(data, func(p *C.char, n C.size_t) C.CertkitError {
 		return C.certkit_ssl_add_trusted_keystore_n(s.p, (*C.uint8_t)(unsafe.Pointer(p)), n, pw.p, pw.n)
 	})
@@ -98,7 +96,6 @@ func (s *Ssl) SetCert(pem []byte) error {
 // CodeKeyMismatch when it does not match the certificate set earlier.
 func (s *Ssl) SetPrivateKey(pem []byte, password string) error {
 	pw := newOptText(password)
-	defer pw.free()
 	return s.withText(pem, func(p *C.char, n C.size_t) C.CertkitError {
 		return C.certkit_ssl_set_private_key_n(s.p, p, n, pw.p, pw.n)
 	})
@@ -108,9 +105,6 @@ func (s *Ssl) SetPrivateKey(pem []byte, password string) error {
 // one) from a JKS/PKCS#12/PEM store; keyPassword "" means the store password.
 func (s *Ssl) SetKeyStore(data []byte, storePassword, keyPassword, alias string) error {
 	sp, kp, a := newOptText(storePassword), newOptText(keyPassword), newOptText(alias)
-	defer sp.free()
-	defer kp.free()
-	defer a.free()
 	return s.withText(data, func(p *C.char, n C.size_t) C.CertkitError {
 		return C.certkit_ssl_set_keystore_n(s.p, (*C.uint8_t)(unsafe.Pointer(p)), n, sp.p, sp.n, kp.p, kp.n, a.p, a.n)
 	})
@@ -141,13 +135,12 @@ func (s *Ssl) VerifyPeer(chain [][]byte, peer string) error {
 	lengths := (*[1 << 28]C.size_t)(C.calloc(C.size_t(n), C.size_t(unsafe.Sizeof(C.size_t(0)))))[:n:n]
 	defer C.free(unsafe.Pointer(&ders[0]))
 	defer C.free(unsafe.Pointer(&lengths[0]))
+	// Copies: cgo forbids storing Go pointers in C memory (the array).
 	for i, der := range chain {
-		b := newBytes(der)
-		defer b.free()
-		ders[i], lengths[i] = b.p, b.n
+		ders[i], lengths[i] = (*C.uint8_t)(C.CBytes(der)), C.size_t(len(der))
+		defer C.free(unsafe.Pointer(ders[i]))
 	}
 	p := newOptText(peer)
-	defer p.free()
 	return call(func() C.CertkitError {
 		return C.certkit_ssl_verify_peer_n(s.p, &ders[0], &lengths[0], C.size_t(count), p.p, p.n)
 	})
