@@ -132,10 +132,11 @@ func (k *PrivateKey) PEM(format KeyFormat) (string, error) {
 	})
 }
 
-// DER returns the unencrypted key in |format|.
+// DER returns the unencrypted key in |format|; the library's copy is wiped.
+// Wipe the returned bytes when done with them.
 func (k *PrivateKey) DER(format KeyFormat) ([]byte, error) {
 	defer runtime.KeepAlive(k)
-	return bytesOut(func(o **C.uint8_t, n *C.size_t) C.CertkitError {
+	return secretBytesOut(func(o **C.uint8_t, n *C.size_t) C.CertkitError {
 		return C.certkit_key_to_der(k.p, C.CertkitKeyFormat(format), o, n)
 	})
 }

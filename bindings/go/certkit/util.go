@@ -106,6 +106,16 @@ func textOut(f func(**C.char, *C.size_t) C.CertkitError) (string, error) {
 	return takeText(p, n), nil
 }
 
+// secretBytesOut is bytesOut for key material (see takeSecretBytes).
+func secretBytesOut(f func(**C.uint8_t, *C.size_t) C.CertkitError) ([]byte, error) {
+	var p *C.uint8_t
+	var n C.size_t
+	if err := call(func() C.CertkitError { return f(&p, &n) }); err != nil {
+		return nil, err
+	}
+	return takeSecretBytes(p, n), nil
+}
+
 // bytesOut runs f(&buffer, &length) and returns the bytes.
 func bytesOut(f func(**C.uint8_t, *C.size_t) C.CertkitError) ([]byte, error) {
 	var p *C.uint8_t
