@@ -11,6 +11,10 @@ if [ ! -e "$lib" ]; then
   echo "bindings/test.sh: $lib not found (build the certkit_shared target)" >&2
   exit 1
 fi
+if [ ! -e "$build/capi/pkgconfig/certkit.pc" ]; then
+  echo "bindings/test.sh: $build/capi/pkgconfig/certkit.pc not found (re-run cmake on $build)" >&2
+  exit 1
+fi
 status=0
 
 echo "== Python binding tests"
@@ -46,7 +50,10 @@ if [ -z "${HOME:-}" ] || [ ! -w "${HOME:-/nonexistent}" ]; then
 fi
 export GOFLAGS="${GOFLAGS:-} -mod=mod" GOTOOLCHAIN=local GOPROXY=off GO111MODULE=on
 export CGO_ENABLED=1
-export CGO_LDFLAGS="-L$build/capi -Wl,-rpath,$build/capi ${CGO_LDFLAGS:-}"
+# cgo finds the library through pkg-config: the build tree's certkit.pc.
+export PKG_CONFIG_PATH="$build/capi/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"
+# The docs/BINDINGS.md example test runs `certkit cluster init`.
+export CERTKIT_CLI="${CERTKIT_CLI:-$build/cli/certkit}"
 log="$gotmp/go-test.log"
 (cd "$here/go" && "$go" test -count=1 -v ./... ) >"$log" 2>&1
 go_status=$?
