@@ -106,24 +106,24 @@ func textOut(f func(**C.char, *C.size_t) C.CertkitError) (string, error) {
 	return takeText(p, n), nil
 }
 
-// secretBytesOut is bytesOut for key material (see takeSecretBytes).
-func secretBytesOut(f func(**C.uint8_t, *C.size_t) C.CertkitError) ([]byte, error) {
-	var p *C.uint8_t
-	var n C.size_t
-	if err := call(func() C.CertkitError { return f(&p, &n) }); err != nil {
-		return nil, err
-	}
-	return takeSecretBytes(p, n), nil
-}
-
 // bytesOut runs f(&buffer, &length) and returns the bytes.
 func bytesOut(f func(**C.uint8_t, *C.size_t) C.CertkitError) ([]byte, error) {
+	return bytesOutWith(f, takeBytes)
+}
+
+// secretBytesOut is bytesOut for key material (see takeSecretBytes).
+func secretBytesOut(f func(**C.uint8_t, *C.size_t) C.CertkitError) ([]byte, error) {
+	return bytesOutWith(f, takeSecretBytes)
+}
+
+func bytesOutWith(f func(**C.uint8_t, *C.size_t) C.CertkitError,
+	take func(*C.uint8_t, C.size_t) []byte) ([]byte, error) {
 	var p *C.uint8_t
 	var n C.size_t
 	if err := call(func() C.CertkitError { return f(&p, &n) }); err != nil {
 		return nil, err
 	}
-	return takeBytes(p, n), nil
+	return take(p, n), nil
 }
 
 func unixTime(seconds C.int64_t) time.Time { return time.Unix(int64(seconds), 0).UTC() }

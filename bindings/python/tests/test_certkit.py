@@ -3,16 +3,10 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import tempfile
 import unittest
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.dirname(HERE))
-# Without CERTKIT_LIBRARY (bindings/test.sh sets it), use the repository's build/.
-_BUILD_LIBRARY = os.path.join(HERE, "..", "..", "..", "build", "capi", "libcertkit.so")
-if "CERTKIT_LIBRARY" not in os.environ and os.path.exists(_BUILD_LIBRARY):
-    os.environ["CERTKIT_LIBRARY"] = os.path.abspath(_BUILD_LIBRARY)
+from support import HERE  # noqa: E402 (sets up the import path and library)
 
 import certkit  # noqa: E402
 from certkit import _capi, _library  # noqa: E402

@@ -6,17 +6,12 @@ import shutil
 import socket
 import ssl
 import subprocess
-import sys
 import tempfile
 import threading
 import unittest
 import unittest.mock
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.dirname(HERE))
-_BUILD_LIBRARY = os.path.join(HERE, "..", "..", "..", "build", "capi", "libcertkit.so")
-if "CERTKIT_LIBRARY" not in os.environ and os.path.exists(_BUILD_LIBRARY):
-    os.environ["CERTKIT_LIBRARY"] = os.path.abspath(_BUILD_LIBRARY)
+import support  # noqa: F401 (sets up the import path and library)
 
 import certkit  # noqa: E402
 import certkit.tls  # noqa: E402
