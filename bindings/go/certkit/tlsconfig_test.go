@@ -26,7 +26,11 @@ type tlsPKI struct {
 func (p tlsPKI) path(name string) string { return filepath.Join(p.dir, name) }
 
 func issueTo(t *testing.T, ca *CertificateAuthority, dir, name, subject string, profile Profile, sans []string) {
-	key := must(GenerateKey("ec:p256"))
+	issueKeyTo(t, "ec:p256", ca, dir, name, subject, profile, sans)
+}
+
+func issueKeyTo(t *testing.T, spec string, ca *CertificateAuthority, dir, name, subject string, profile Profile, sans []string) {
+	key := must(GenerateKey(spec))
 	cert := must(ca.SignKey(key, profile, &IssueOptions{Subject: subject, SANs: sans, Days: 30}))
 	caCert := must(ca.Certificate())
 	store := must(NewKeyStore())
@@ -176,6 +180,20 @@ func TestTLSConfigMutualGoPeers(t *testing.T) {
 	}
 	if s.wait(); s.err != nil || s.subject != "app" {
 		t.Fatalf("server: %v, client subject %q", s.err, s.subject)
+	}
+}
+
+func TestTLSConfigKeyTypes(t *testing.T) {
+	defer fatalOnPanic(t)
+	for _, spec := range []string{"rsa:2048", "ec:p384", "ed25519"} {
+		p := makeTLSPKI(t)
+		issueKeyTo(t, spec, p.ca, p.dir, "node", "CN=127.0.0.1, O=certkit", ProfileNode, []string{"IP:127.0.0.1"})
+		issueKeyTo(t, spec, p.ca, p.dir, "client", "CN=app, O=certkit", ProfileClient, nil)
+		s := startGoServer(t, p.server(t, nil))
+		reply, _, err := roundTrip(s.addr, p.client(t, nil))
+		if s.wait(); err != nil || s.err != nil || reply != "echo:hello\n" {
+			t.Errorf("%s: reply %q, client %v, server %v", spec, reply, err, s.err)
+		}
 	}
 }
 
