@@ -166,6 +166,23 @@ class PythonPeersTest(TlsTestBase):
         self.assertEqual(connect(client, server.port), b"echo:hello")
         self.assertIsNone(server.join().error)
 
+    def test_key_password_other_than_the_store_password(self):
+        if shutil.which("keytool") is None:
+            raise AssertionError("peer tool keytool is missing")
+        store = os.path.join(self.tmp, "client-keypass-%s.jks" % self.key_spec.replace(":", ""))
+        shutil.copyfile(self.p("client.jks"), store)
+        subprocess.run(["keytool", "-keypasswd", "-alias", "client", "-keystore", store,
+                        "-storepass", PW, "-keypass", PW, "-new", "key-pass-2"],
+                       check=True, capture_output=True)
+        with self.assertRaises(certkit.BadPasswordError):
+            certkit.ssl_context("client", keystore=store, truststore=self.p("truststore.jks"),
+                                password=PW)
+        server = PythonServer(self.server_context())
+        client = certkit.ssl_context("client", keystore=store, truststore=self.p("truststore.jks"),
+                                     password=PW, key_password="key-pass-2", peer="127.0.0.1")
+        self.assertEqual(connect(client, server.port), b"echo:hello")
+        self.assertIsNone(server.join().error)
+
     def test_identity_from_server_hostname(self):
         server = PythonServer(self.server_context())
         self.assertEqual(connect(self.client_context(), server.port,
