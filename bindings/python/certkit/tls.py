@@ -89,8 +89,10 @@ class CertkitSSLContext(ssl.SSLContext):
     closes the connection and raises certkit's precise error.
 
     The identity checked is |certkit_peer| when set (ssl_context(peer=...)),
-    else the server_hostname given to wrap_socket/wrap_bio (client side);
-    without either only the chain and purpose are checked. Python's own
+    else the server_hostname given to wrap_socket/wrap_bio (client side),
+    else, with ssl_context(peer_address=True), the IP address the socket is
+    connected to; without any of them only the chain and purpose are
+    checked. Python's own
     hostname check is off: certkit's replaces it."""
 
     sslsocket_class = _CheckedSSLSocket
@@ -99,6 +101,7 @@ class CertkitSSLContext(ssl.SSLContext):
     # Set by ssl_context(); plain attributes so a caller may adjust them.
     certkit_anchors: List[Certificate]
     certkit_peer: Optional[str]
+    certkit_peer_address: bool
     certkit_peer_purpose: str
     certkit_check_peer: bool
     _certkit_reload: Optional[Callable[["CertkitSSLContext"], None]]
@@ -113,6 +116,8 @@ class CertkitSSLContext(ssl.SSLContext):
             ders = peer_chain(conn)
             if peer is None and self.certkit_peer is None and not conn.server_side:
                 peer = conn.server_hostname
+                if peer is None and self.certkit_peer_address and isinstance(conn, ssl.SSLSocket):
+                    peer = conn.getpeername()[0]
         else:
             ders = [bytes(d) for d in conn]
         peer = peer if peer is not None else self.certkit_peer
@@ -305,6 +310,7 @@ def ssl_context(purpose: str = "client", *,
                 key: Optional[PathLike] = None,
                 ca: Optional[PathLike] = None,
                 peer: Optional[str] = None,
+                peer_address: bool = False,
                 verify: bool = True,
                 require_client_cert: bool = True,
                 check_peer: bool = True,
@@ -326,7 +332,9 @@ def ssl_context(purpose: str = "client", *,
 
     |peer| is the identity certkit checks on the peer's certificate: an IP
     address (iPAddress SAN) or a DNS name (dNSName SAN). A client without
-    |peer| checks the server_hostname given to wrap_socket, if any. A server
+    |peer| checks the server_hostname given to wrap_socket, if any, else with
+    peer_address=True the IP address it connected to (the DataStax drivers'
+    VERIFY_PEER_IDENTITY; one context for every node of a cluster). A server
     requires a client certificate (require_client_cert=True) issued for
     clientAuth. check_peer=False turns certkit's post-handshake check off
     (CertkitSSLContext.verify_peer() can still be called by hand).
@@ -358,6 +366,7 @@ def ssl_context(purpose: str = "client", *,
     context = CertkitSSLContext(ssl.PROTOCOL_TLS_SERVER if server else ssl.PROTOCOL_TLS_CLIENT)
     context.certkit_anchors = []
     context.certkit_peer = peer
+    context.certkit_peer_address = peer_address
     context.certkit_peer_purpose = "client" if server else "server"
     context.certkit_check_peer = check_peer
     context._certkit_reload = load

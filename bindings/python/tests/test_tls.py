@@ -77,10 +77,10 @@ class PythonServer:
     """Accepts one TLS connection with |context| in a thread, echoes one
     message prefixed with "echo:", and records the outcome."""
 
-    def __init__(self, context):
+    def __init__(self, context, host="127.0.0.1"):
         self.context = context
         self.listener = socket.socket()
-        self.listener.bind(("127.0.0.1", 0))
+        self.listener.bind((host, 0))
         self.listener.listen(1)
         self.listener.settimeout(TIMEOUT)
         self.port = self.listener.getsockname()[1]
@@ -110,9 +110,9 @@ class PythonServer:
         return self
 
 
-def connect(context, port, message=b"hello", server_hostname=None):
+def connect(context, port, message=b"hello", server_hostname=None, host="127.0.0.1"):
     """A TLS client round trip; returns the echoed bytes."""
-    with socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT) as raw:
+    with socket.create_connection((host, port), timeout=TIMEOUT) as raw:
         with context.wrap_socket(raw, server_hostname=server_hostname) as tls:
             tls.sendall(message)
             return tls.recv(100)
@@ -195,6 +195,18 @@ class PythonPeersTest(TlsTestBase):
             connect(self.client_context(peer="10.9.9.9"), server.port)
         self.assertIn("10.9.9.9", caught.exception.message)
         self.assertIn("127.0.0.1", caught.exception.message)
+        server.join()
+
+    def test_identity_from_the_connected_address(self):
+        server = PythonServer(self.server_context())
+        context = self.client_context(peer_address=True)
+        self.assertEqual(connect(context, server.port), b"echo:hello")
+        self.assertIsNone(server.join().error)
+        # The node certificate names 127.0.0.1; the same node reached at 127.0.0.2 is refused.
+        server = PythonServer(self.server_context(), host="127.0.0.2")
+        with self.assertRaises(certkit.IdentityMismatchError) as caught:
+            connect(context, server.port, host="127.0.0.2")
+        self.assertIn("127.0.0.2", caught.exception.message)
         server.join()
 
     def test_wrong_server_hostname_gives_certkits_reason(self):
