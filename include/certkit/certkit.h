@@ -122,6 +122,12 @@ CERTKIT_EXPORT const char* certkit_error_name(CertkitError code);
  * pointer stays valid until the next certkit call on the same thread. */
 CERTKIT_EXPORT const char* certkit_last_error_message(void);
 
+/* certkit_set_last_error records |message| (NULL: "") as the calling
+ * thread's last error message and returns |code|. It exists for code that
+ * runs on the caller's side of the ABI but reports through certkit, such as
+ * the header-only adapter certkit_openssl.h. */
+CERTKIT_EXPORT CertkitError certkit_set_last_error(CertkitError code, const char* message);
+
 /* certkit_buffer_free releases any text or byte buffer certkit returned.
  * NULL is ignored. */
 CERTKIT_EXPORT void certkit_buffer_free(void* buffer);
@@ -856,6 +862,97 @@ CERTKIT_EXPORT CertkitError certkit_ssl_verify_peer_n(const CertkitSsl* ssl,
                                                       const uint8_t* const* ders,
                                                       const size_t* der_lengths, size_t count,
                                                       const char* peer, size_t peer_length);
+
+/* certkit_ssl_verify_peer_ex is certkit_ssl_verify_peer_n for a peer in
+ * the role |purpose|: CERTKIT_PURPOSE_SERVER_AUTH when we are the client,
+ * CERTKIT_PURPOSE_CLIENT_AUTH when we are a server checking a client
+ * certificate (the identity flags are then not applied: client identities
+ * are not addresses; |peer| may be NULL). */
+CERTKIT_EXPORT CertkitError certkit_ssl_verify_peer_ex(const CertkitSsl* ssl,
+                                                       const uint8_t* const* ders,
+                                                       const size_t* der_lengths, size_t count,
+                                                       const char* peer, size_t peer_length,
+                                                       CertkitPurpose purpose);
+
+/* ---- Handing the material to another TLS stack ------------------------- */
+/* A CertkitSslMaterial is a consistent snapshot of a CertkitSsl: its own
+ * certificate chain as DER, its private key as unencrypted PKCS#8 DER, the
+ * trusted certificates as DER, and the settings. It is what a driver with
+ * its own TLS library (OpenSSL, see certkit_openssl.h) installs. The key
+ * bytes are wiped when the snapshot is freed. */
+typedef struct CertkitSslMaterial CertkitSslMaterial;
+
+/* certkit_ssl_export takes a snapshot of |ssl| into |*out| (free it with
+ * certkit_ssl_material_free). Fails with CERTKIT_ERROR_NULL_ARGUMENT for
+ * NULL arguments, CERTKIT_ERROR_OUT_OF_MEMORY. */
+CERTKIT_EXPORT CertkitError certkit_ssl_export(const CertkitSsl* ssl,
+                                               CertkitSslMaterial** out);
+/* certkit_ssl_material_free wipes the private key bytes and frees |m|
+ * (NULL is ignored). */
+CERTKIT_EXPORT void certkit_ssl_material_free(CertkitSslMaterial* m);
+/* The own chain, leaf first: its length, and certificate |index| as DER
+ * (owned by |m|; NULL, with *length 0, when |index| is out of range or |m|
+ * is NULL). |length| may be NULL. */
+CERTKIT_EXPORT size_t certkit_ssl_material_chain_count(const CertkitSslMaterial* m);
+CERTKIT_EXPORT const uint8_t* certkit_ssl_material_chain_der(const CertkitSslMaterial* m,
+                                                             size_t index, size_t* length);
+/* The private key as unencrypted PKCS#8 DER (owned by |m|, wiped by
+ * certkit_ssl_material_free; do not copy it further than needed). NULL when
+ * no key is set or |m| is NULL. */
+CERTKIT_EXPORT const uint8_t* certkit_ssl_material_key_pkcs8(const CertkitSslMaterial* m,
+                                                             size_t* length);
+/* The trusted certificates, as for the chain. */
+CERTKIT_EXPORT size_t certkit_ssl_material_trusted_count(const CertkitSslMaterial* m);
+CERTKIT_EXPORT const uint8_t* certkit_ssl_material_trusted_der(const CertkitSslMaterial* m,
+                                                               size_t index, size_t* length);
+/* The settings at the time of the snapshot: CERTKIT_SSL_VERIFY_* flags and
+ * the TLS version range as wire values (0x0303 = TLS 1.2). 0 for NULL. */
+CERTKIT_EXPORT int certkit_ssl_material_verify_flags(const CertkitSslMaterial* m);
+CERTKIT_EXPORT int certkit_ssl_material_min_version(const CertkitSslMaterial* m);
+CERTKIT_EXPORT int certkit_ssl_material_max_version(const CertkitSslMaterial* m);
+/* The generation of |m|: see certkit_ssl_generation. 0 for NULL. */
+CERTKIT_EXPORT uint64_t certkit_ssl_material_generation(const CertkitSslMaterial* m);
+
+/* ---- Live reload -------------------------------------------------------- */
+/* A CertkitSsl may be changed while connections use it: every change is
+ * atomic, and adapters (certkit_openssl.h, the Go and Python bindings)
+ * install the material current at the start of each new handshake, leaving
+ * open connections untouched.
+ *
+ * certkit_ssl_generation returns a number that grows with every change of
+ * |ssl|'s material or settings (0 for NULL); an adapter compares it with
+ * the generation of what it installed. */
+CERTKIT_EXPORT uint64_t certkit_ssl_generation(const CertkitSsl* ssl);
+
+/* certkit_ssl_replace makes |ssl| hold exactly what |from| holds (trusted
+ * certificates, chain, key, flags, versions), in one step: a handshake sees
+ * either all of the old or all of the new. Build |from| with the usual
+ * setters, then swap. Fails with CERTKIT_ERROR_NULL_ARGUMENT, or
+ * CERTKIT_ERROR_INVALID_ARGUMENT when |from| has a certificate without a key
+ * (or the reverse); |ssl| is then unchanged. */
+CERTKIT_EXPORT CertkitError certkit_ssl_replace(CertkitSsl* ssl, const CertkitSsl* from);
+
+/* certkit_ssl_reload_pem_files replaces the own chain and key (and, when
+ * |ca_path| is not NULL, the trusted certificates) with the contents of PEM
+ * files: |cert_path| (leaf first, then its chain), |key_path| (any key
+ * format certkit reads; |key_password| NULL for an unencrypted key). All
+ * files are read and checked first; on any error (missing file, bad
+ * password, a key that does not match the certificate, an empty bundle)
+ * |ssl| keeps its old material and the error says which file and why. */
+CERTKIT_EXPORT CertkitError certkit_ssl_reload_pem_files(CertkitSsl* ssl, const char* cert_path,
+                                                         const char* key_path,
+                                                         const char* key_password,
+                                                         const char* ca_path);
+
+/* certkit_ssl_reload_keystore_files does the same from key stores: the key
+ * entry |alias| (NULL: the only key entry) of |keystore_path| (JKS, PKCS#12
+ * or PEM; |key_password| NULL means |store_password|) and, when
+ * |truststore_path| is not NULL, every trusted certificate of that store
+ * (with |trust_password|). On error |ssl| is unchanged. */
+CERTKIT_EXPORT CertkitError certkit_ssl_reload_keystore_files(
+    CertkitSsl* ssl, const char* keystore_path, const char* store_password,
+    const char* key_password, const char* alias, const char* truststore_path,
+    const char* trust_password);
 
 #ifdef __cplusplus
 }  /* extern "C" */
