@@ -130,6 +130,44 @@ LeafRecord MakeRecord(const std::string& name, const std::string& dir, const Iss
   return r;
 }
 
+absl::Status CheckStorePassword(const LeafSettings& settings) {
+  if ((settings.write_jks || settings.write_p12) && settings.store_password.empty()) {
+    return MakeError(ErrorKind::kBadPassword, "key stores need a non-empty store password");
+  }
+  return absl::OkStatus();
+}
+
+// WriteKeyStores writes the requested keystore.jks / keystore.p12 into |dir|:
+// the key entry |alias| (key, leaf + CA chain) and the CA as trusted entry
+// "ca", and with settings.write_truststores the trust stores; appends the
+// file names.
+absl::Status WriteKeyStores(const CertificateAuthority& ca, const Issued& issued,
+                            const std::string& alias, const std::string& dir,
+                            const LeafSettings& settings, std::vector<std::string>* files) {
+  if (!settings.write_jks && !settings.write_p12) return absl::OkStatus();
+  KeyStore store;
+  std::vector<Certificate> chain = {issued.cert};
+  for (const Certificate& c : ca.ChainWithSelf()) chain.push_back(c);
+  absl::Status s = store.SetKeyEntry(alias, issued.key, std::move(chain));
+  if (!s.ok()) return s;
+  s = store.AddTrustedCert(kCaAlias, ca.root());
+  if (!s.ok()) return s;
+  if (settings.write_jks) {
+    s = SaveStore(store, JoinPath(dir, "keystore.jks"), StoreFormat::kJks,
+                  settings.store_password, settings);
+    if (!s.ok()) return s;
+    files->push_back("keystore.jks");
+  }
+  if (settings.write_p12) {
+    s = SaveStore(store, JoinPath(dir, "keystore.p12"), StoreFormat::kPkcs12,
+                  settings.store_password, settings);
+    if (!s.ok()) return s;
+    files->push_back("keystore.p12");
+  }
+  if (settings.write_truststores) return WriteTrustStores(ca.root(), dir, settings, files);
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::Status WriteTrustStores(const Certificate& anchor, const std::string& dir,
@@ -159,6 +197,7 @@ absl::StatusOr<LeafRecord> IssueNode(const CertificateAuthority& ca,
   if (hosts.empty()) {
     return MakeError(ErrorKind::kInvalidArgument, "a node needs at least one host name or IP address");
   }
+  absl::Status s;
   std::vector<SubjectAltName> sans;
   for (const std::string& h : hosts) {
     auto san = SubjectAltName::Host(h);
@@ -172,40 +211,16 @@ absl::StatusOr<LeafRecord> IssueNode(const CertificateAuthority& ca,
       if (std::find(sans.begin(), sans.end(), san) == sans.end()) sans.push_back(san);
     }
   }
-  if ((settings.write_jks || settings.write_p12) && settings.store_password.empty()) {
-    return MakeError(ErrorKind::kBadPassword, "key stores need a non-empty store password");
-  }
+  s = CheckStorePassword(settings);
+  if (!s.ok()) return s;
   auto issued = IssueLeaf(ca, Profile::Node(), LeafSubject(hosts.front(), settings),
                           sans, settings);
   if (!issued.ok()) return Annotate(issued.status(), absl::StrCat("node '", hosts.front(), "'"));
   std::vector<std::string> files;
-  absl::Status s = WriteLeafFiles(ca, *issued, dir, "node", settings, &files);
+  s = WriteLeafFiles(ca, *issued, dir, "node", settings, &files);
   if (!s.ok()) return s;
-  if (settings.write_jks || settings.write_p12) {
-    KeyStore store;
-    std::vector<Certificate> chain = {issued->cert};
-    for (const Certificate& c : ca.ChainWithSelf()) chain.push_back(c);
-    s = store.SetKeyEntry(hosts.front(), issued->key, std::move(chain));
-    if (!s.ok()) return s;
-    s = store.AddTrustedCert(kCaAlias, ca.root());
-    if (!s.ok()) return s;
-    if (settings.write_jks) {
-      s = SaveStore(store, JoinPath(dir, "keystore.jks"), StoreFormat::kJks,
-                    settings.store_password, settings);
-      if (!s.ok()) return s;
-      files.push_back("keystore.jks");
-    }
-    if (settings.write_p12) {
-      s = SaveStore(store, JoinPath(dir, "keystore.p12"), StoreFormat::kPkcs12,
-                    settings.store_password, settings);
-      if (!s.ok()) return s;
-      files.push_back("keystore.p12");
-    }
-    if (settings.write_truststores) {
-      s = WriteTrustStores(ca.root(), dir, settings, &files);
-      if (!s.ok()) return s;
-    }
-  }
+  s = WriteKeyStores(ca, *issued, hosts.front(), dir, settings, &files);
+  if (!s.ok()) return s;
   return MakeRecord(hosts.front(), dir, *issued, std::move(files));
 }
 
@@ -213,10 +228,14 @@ absl::StatusOr<LeafRecord> IssueClient(const CertificateAuthority& ca, const std
                                        const std::string& dir, const LeafSettings& settings) {
   absl::Status s = CheckPathComponent(user, "user name");
   if (!s.ok()) return s;
+  s = CheckStorePassword(settings);
+  if (!s.ok()) return s;
   auto issued = IssueLeaf(ca, Profile::Client(), LeafSubject(user, settings), {}, settings);
   if (!issued.ok()) return Annotate(issued.status(), absl::StrCat("client '", user, "'"));
   std::vector<std::string> files;
   s = WriteLeafFiles(ca, *issued, dir, absl::StrCat("client.", user), settings, &files);
+  if (!s.ok()) return s;
+  s = WriteKeyStores(ca, *issued, user, dir, settings, &files);
   if (!s.ok()) return s;
   return MakeRecord(user, dir, *issued, std::move(files));
 }
