@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Runs the Python and Go binding tests against BUILD_DIR's libcertkit.so.
-# Usage: bindings/test.sh BUILD_DIR      (e.g. bindings/test.sh build)
+# Usage: bindings/test.sh BUILD_DIR [python|go]   (e.g. bindings/test.sh build)
+#   The second argument runs one binding's tests only; CERTKIT_GO_RUN=REGEX
+#   passes -run REGEX to go test.
 # Needs python3, go (Debian golang-go 1.19 or newer), openssl and keytool.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 build=${1:?usage: bindings/test.sh BUILD_DIR}
 build=$(cd "$build" && pwd)
+only=${2:-}
 lib="$build/capi/libcertkit.so"
 if [ ! -e "$lib" ]; then
   echo "bindings/test.sh: $lib not found (build the certkit_shared target)" >&2
@@ -17,6 +20,7 @@ if [ ! -e "$build/capi/pkgconfig/certkit.pc" ]; then
 fi
 status=0
 
+if [ "$only" != go ]; then
 echo "== Python binding tests"
 if CERTKIT_LIBRARY="$lib" PYTHONDONTWRITEBYTECODE=1 \
     python3 -m unittest discover -s "$here/python/tests" -v; then
@@ -25,6 +29,8 @@ else
   echo "python: FAIL"
   status=1
 fi
+fi
+[ "$only" = python ] && exit $status
 
 echo "== Python wheel (pip install into a fresh venv, import without CERTKIT_LIBRARY)"
 if "$here/python/test_wheel.sh" "$build"; then
@@ -55,7 +61,7 @@ export PKG_CONFIG_PATH="$build/capi/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PAT
 # The docs/BINDINGS.md example test runs `certkit cluster init`.
 export CERTKIT_CLI="${CERTKIT_CLI:-$build/cli/certkit}"
 log="$gotmp/go-test.log"
-(cd "$here/go" && "$go" test -count=1 -v ./... ) >"$log" 2>&1
+(cd "$here/go" && "$go" test -count=1 -v ${CERTKIT_GO_RUN:+-run "$CERTKIT_GO_RUN"} ./... ) >"$log" 2>&1
 go_status=$?
 # The summary: every test's verdict and the package lines.
 grep -E '^(--- (PASS|FAIL|SKIP)|PASS|FAIL|ok |panic:|.*\.go:[0-9]+:)' "$log" || true
