@@ -29,9 +29,6 @@ else
   echo "python: FAIL"
   status=1
 fi
-fi
-[ "$only" = python ] && exit $status
-
 echo "== Python wheel (pip install into a fresh venv, import without CERTKIT_LIBRARY)"
 if "$here/python/test_wheel.sh" "$build"; then
   echo "python wheel: PASS"
@@ -39,6 +36,8 @@ else
   echo "python wheel: FAIL"
   status=1
 fi
+fi
+[ "$only" = python ] && exit $status
 
 echo "== Go binding tests"
 go=$(command -v go || true)
