@@ -2,6 +2,7 @@ package certkit
 
 /*
 #include <stdlib.h>
+#include <string.h>
 #include <certkit/certkit.h>
 */
 import "C"
@@ -144,4 +145,99 @@ func (s *Ssl) VerifyPeer(chain [][]byte, peer string) error {
 	return call(func() C.CertkitError {
 		return C.certkit_ssl_verify_peer_n(s.p, &ders[0], &lengths[0], C.size_t(count), p.p, p.n)
 	})
+}
+
+// cString is a NUL-terminated C copy of |s| ("" -> NULL) for the calls that
+// take no length; free wipes it (it may be a password) and releases it.
+type cString struct {
+	p *C.char
+	n C.size_t
+}
+
+func newCString(s string) cString {
+	if s == "" {
+		return cString{}
+	}
+	return cString{C.CString(s), C.size_t(len(s))}
+}
+
+func (c cString) free() {
+	if c.p != nil {
+		C.memset(unsafe.Pointer(c.p), 0, c.n)
+		C.free(unsafe.Pointer(c.p))
+	}
+}
+
+// ReloadPEMFiles replaces the chain and key (and, with caPath != "", the
+// trusted certificates) from PEM files, all or nothing: on any error
+// (missing file, bad password, a key that does not match) nothing changes.
+func (s *Ssl) ReloadPEMFiles(certPath, keyPath, keyPassword, caPath string) error {
+	defer runtime.KeepAlive(s)
+	c, k, pw, ca := newCString(certPath), newCString(keyPath), newCString(keyPassword), newCString(caPath)
+	defer c.free()
+	defer k.free()
+	defer pw.free()
+	defer ca.free()
+	return call(func() C.CertkitError { return C.certkit_ssl_reload_pem_files(s.p, c.p, k.p, pw.p, ca.p) })
+}
+
+// ReloadKeyStoreFiles does the same from a JKS / PKCS#12 / PEM key store
+// (key entry |alias|, "" for the only one; keyPassword "" = storePassword)
+// and, with truststorePath != "", a trust store.
+func (s *Ssl) ReloadKeyStoreFiles(keystorePath, storePassword, keyPassword, alias, truststorePath, trustPassword string) error {
+	defer runtime.KeepAlive(s)
+	ks, sp, kp, a := newCString(keystorePath), newCString(storePassword), newCString(keyPassword), newCString(alias)
+	ts, tp := newCString(truststorePath), newCString(trustPassword)
+	for _, c := range []cString{ks, sp, kp, a, ts, tp} {
+		defer c.free()
+	}
+	return call(func() C.CertkitError {
+		return C.certkit_ssl_reload_keystore_files(s.p, ks.p, sp.p, kp.p, a.p, ts.p, tp.p)
+	})
+}
+
+// Generation grows with every change of the material or settings.
+func (s *Ssl) Generation() uint64 {
+	defer runtime.KeepAlive(s)
+	return uint64(C.certkit_ssl_generation(s.p))
+}
+
+// SslMaterial is a consistent snapshot of an Ssl (Export): its chain and
+// trusted certificates as DER, and its key as PKCS#8 DER (wipe it with
+// Wipe when done).
+type SslMaterial struct {
+	Chain      [][]byte // leaf first
+	Trusted    [][]byte
+	KeyPKCS8   []byte // nil when no key is set
+	Generation uint64
+}
+
+// Wipe overwrites the key bytes.
+func (m *SslMaterial) Wipe() { wipe(m.KeyPKCS8) }
+
+// Export takes a snapshot of the material (the library's copy of the key is
+// wiped when the snapshot is released, before Export returns).
+func (s *Ssl) Export() (*SslMaterial, error) {
+	defer runtime.KeepAlive(s)
+	var m *C.CertkitSslMaterial
+	if err := call(func() C.CertkitError { return C.certkit_ssl_export(s.p, &m) }); err != nil {
+		return nil, err
+	}
+	defer C.certkit_ssl_material_free(m)
+	out := &SslMaterial{Generation: uint64(C.certkit_ssl_material_generation(m))}
+	for i := C.size_t(0); i < C.certkit_ssl_material_chain_count(m); i++ {
+		var n C.size_t
+		p := C.certkit_ssl_material_chain_der(m, i, &n)
+		out.Chain = append(out.Chain, C.GoBytes(unsafe.Pointer(p), C.int(n)))
+	}
+	for i := C.size_t(0); i < C.certkit_ssl_material_trusted_count(m); i++ {
+		var n C.size_t
+		p := C.certkit_ssl_material_trusted_der(m, i, &n)
+		out.Trusted = append(out.Trusted, C.GoBytes(unsafe.Pointer(p), C.int(n)))
+	}
+	var n C.size_t
+	if p := C.certkit_ssl_material_key_pkcs8(m, &n); p != nil {
+		out.KeyPKCS8 = C.GoBytes(unsafe.Pointer(p), C.int(n))
+	}
+	return out, nil
 }

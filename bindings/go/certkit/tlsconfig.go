@@ -3,10 +3,8 @@ package certkit
 import (
 	"crypto/tls"
 	"crypto/x509"
-	"fmt"
 	"net"
 	"os"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -258,67 +256,67 @@ func (st *tlsState) verifyPeer(cs tls.ConnectionState, purpose Purpose, peer str
 	return err
 }
 
-// loadTLSMaterial reads the files named by |opts|.
+// loadTLSMaterial reads the files named by |opts| through the library's
+// CertkitSsl (which picks the key entry, checks that key and certificate
+// match and applies Java's trust store rules).
 func loadTLSMaterial(opts TLSOptions) (*tlsMaterial, error) {
-	m := &tlsMaterial{pool: x509.NewCertPool()}
 	var files []string
-	var chain []*Certificate
-	var key *PrivateKey
-	var err error
 	switch {
 	case opts.KeyStore != "" && (opts.CertFile != "" || opts.KeyFile != ""):
 		return nil, &Error{Code: CodeInvalidArgument, Message: "give KeyStore or CertFile/KeyFile, not both"}
+	case (opts.CertFile == "") != (opts.KeyFile == ""):
+		return nil, &Error{Code: CodeInvalidArgument, Message: "give both CertFile and KeyFile"}
+	case opts.TrustStore != "" && opts.CAFile != "":
+		return nil, &Error{Code: CodeInvalidArgument, Message: "give TrustStore or CAFile, not both"}
+	}
+	src, err := NewSsl()
+	if err != nil {
+		return nil, err
+	}
+	defer src.Close()
+	switch {
 	case opts.KeyStore != "":
 		files = append(files, opts.KeyStore)
-		chain, key, err = loadKeyEntry(opts)
-	case opts.CertFile != "" && opts.KeyFile != "":
+		err = src.ReloadKeyStoreFiles(opts.KeyStore, opts.KeyStorePassword, opts.KeyPassword, opts.Alias, "", "")
+	case opts.CertFile != "":
 		files = append(files, opts.CertFile, opts.KeyFile)
-		chain, key, err = loadPEMIdentity(opts)
-	case opts.CertFile != "" || opts.KeyFile != "":
-		return nil, &Error{Code: CodeInvalidArgument, Message: "give both CertFile and KeyFile"}
+		err = src.ReloadPEMFiles(opts.CertFile, opts.KeyFile, opts.KeyPassword, "")
 	}
 	if err != nil {
 		return nil, err
 	}
-	if key != nil {
-		defer key.Close()
-		defer closeAll(chain)
-		if m.cert, err = tlsCertificate(chain, key); err != nil {
+	trust, trustPath := src.AddTrustedCert, opts.CAFile
+	if opts.TrustStore != "" {
+		trustPath = opts.TrustStore
+		trust = func(data []byte) error { return src.AddTrustedKeyStore(data, opts.TrustStorePassword) }
+	}
+	if trustPath != "" {
+		files = append(files, trustPath)
+		data, err := os.ReadFile(trustPath)
+		if err != nil {
+			return nil, err
+		}
+		if err := trust(data); err != nil {
 			return nil, err
 		}
 	}
-	switch {
-	case opts.TrustStore != "" && opts.CAFile != "":
-		return nil, &Error{Code: CodeInvalidArgument, Message: "give TrustStore or CAFile, not both"}
-	case opts.TrustStore != "":
-		files = append(files, opts.TrustStore)
-		store, err := LoadKeyStoreFile(opts.TrustStore, opts.TrustStorePassword, StoreAuto)
-		if err != nil {
-			return nil, err
-		}
-		m.roots, err = store.TrustedCertificates()
-		store.Close()
-		if err != nil {
-			return nil, err
-		}
-		if len(m.roots) == 0 {
-			return nil, &Error{Code: CodeNotFound, Message: fmt.Sprintf("%s holds no trusted certificate entry", quotePath(opts.TrustStore))}
-		}
-	case opts.CAFile != "":
-		files = append(files, opts.CAFile)
-		data, err := os.ReadFile(opts.CAFile)
-		if err != nil {
-			return nil, err
-		}
-		if m.roots, err = ParseCertificates(data); err != nil {
+	mat, err := src.Export()
+	if err != nil {
+		return nil, err
+	}
+	defer mat.Wipe()
+	m := &tlsMaterial{pool: x509.NewCertPool()}
+	if mat.KeyPKCS8 != nil {
+		if m.cert, err = tlsCertificate(mat.Chain, mat.KeyPKCS8); err != nil {
 			return nil, err
 		}
 	}
-	for _, r := range m.roots {
-		der, err := r.DER()
+	for _, der := range mat.Trusted {
+		root, err := ParseCertificateDER(der)
 		if err != nil {
 			return nil, err
 		}
+		m.roots = append(m.roots, root)
 		parsed, err := x509.ParseCertificate(der)
 		if err != nil {
 			return nil, err
@@ -335,117 +333,16 @@ func loadTLSMaterial(opts TLSOptions) (*tlsMaterial, error) {
 	return m, nil
 }
 
-func loadKeyEntry(opts TLSOptions) ([]*Certificate, *PrivateKey, error) {
-	store, err := LoadKeyStoreFile(opts.KeyStore, opts.KeyStorePassword, StoreAuto)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer store.Close()
-	alias := opts.Alias
-	if alias == "" {
-		if alias, err = onlyKeyEntry(store, opts.KeyStore); err != nil {
-			return nil, nil, err
-		}
-	}
-	if opts.KeyPassword != "" && opts.KeyPassword != opts.KeyStorePassword {
-		if err := store.UnlockKey(alias, opts.KeyPassword); err != nil {
-			return nil, nil, err
-		}
-	}
-	chain, err := store.Chain(alias)
-	if err != nil {
-		return nil, nil, err
-	}
-	key, err := store.Key(alias)
-	if err != nil {
-		closeAll(chain)
-		return nil, nil, err
-	}
-	return chain, key, nil
-}
-
-func onlyKeyEntry(store *KeyStore, path string) (string, error) {
-	aliases, err := store.Aliases()
-	if err != nil {
-		return "", err
-	}
-	var keys []string
-	for _, a := range aliases {
-		if t, err := store.EntryType(a); err == nil && t == EntryPrivateKey {
-			keys = append(keys, a)
-		}
-	}
-	switch len(keys) {
-	case 1:
-		return keys[0], nil
-	case 0:
-		return "", &Error{Code: CodeNotFound, Message: fmt.Sprintf("%s holds no key entry", quotePath(path))}
-	}
-	return "", &Error{Code: CodeInvalidArgument, Message: fmt.Sprintf(
-		"%s holds %d key entries (%s); set Alias", quotePath(path), len(keys), strings.Join(keys, ", "))}
-}
-
-func loadPEMIdentity(opts TLSOptions) ([]*Certificate, *PrivateKey, error) {
-	certPEM, err := os.ReadFile(opts.CertFile)
-	if err != nil {
-		return nil, nil, err
-	}
-	chain, err := ParseCertificates(certPEM)
-	if err != nil {
-		return nil, nil, err
-	}
-	keyPEM, err := os.ReadFile(opts.KeyFile)
-	if err != nil {
-		closeAll(chain)
-		return nil, nil, err
-	}
-	defer wipe(keyPEM)
-	key, err := ParsePrivateKeyPEM(keyPEM, opts.KeyPassword)
-	if err != nil {
-		closeAll(chain)
-		return nil, nil, err
-	}
-	if ok, err := chain[0].MatchesKey(key); err != nil || !ok {
-		closeAll(chain)
-		key.Close()
-		if err == nil {
-			err = &Error{Code: CodeKeyMismatch, Message: fmt.Sprintf("%s is not the key of the first certificate in %s", quotePath(opts.KeyFile), quotePath(opts.CertFile))}
-		}
-		return nil, nil, err
-	}
-	return chain, key, nil
-}
-
-// tlsCertificate turns certkit's chain and key into Go's: the key goes
-// through a PKCS#8 DER buffer that is wiped on both sides of cgo.
-func tlsCertificate(chain []*Certificate, key *PrivateKey) (*tls.Certificate, error) {
-	out := &tls.Certificate{}
-	for _, c := range chain {
-		der, err := c.DER()
-		if err != nil {
-			return nil, err
-		}
-		out.Certificate = append(out.Certificate, der)
-	}
-	der, err := key.DER(FormatPKCS8)
-	if err != nil {
-		return nil, err
-	}
-	defer wipe(der)
-	if out.PrivateKey, err = x509.ParsePKCS8PrivateKey(der); err != nil {
+// tlsCertificate builds Go's certificate from the exported chain and PKCS#8
+// key (the caller wipes the key bytes).
+func tlsCertificate(chain [][]byte, pkcs8 []byte) (*tls.Certificate, error) {
+	out := &tls.Certificate{Certificate: chain}
+	var err error
+	if out.PrivateKey, err = x509.ParsePKCS8PrivateKey(pkcs8); err != nil {
 		return nil, &Error{Code: CodeUnsupported, Message: "Go's crypto/tls cannot use this key: " + err.Error()}
 	}
-	if out.Leaf, err = x509.ParseCertificate(out.Certificate[0]); err != nil {
+	if out.Leaf, err = x509.ParseCertificate(chain[0]); err != nil {
 		return nil, &Error{Code: CodeUnsupported, Message: "Go's crypto/x509 cannot parse the certificate: " + err.Error()}
 	}
 	return out, nil
 }
-
-func closeAll(certs []*Certificate) {
-	for _, c := range certs {
-		c.Close()
-	}
-}
-
-// quotePath shows a file name in a message with control characters escaped.
-func quotePath(path string) string { return fmt.Sprintf("%q", path) }

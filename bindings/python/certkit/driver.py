@@ -1,9 +1,10 @@
 """The driver TLS configuration (cass_ssl style) and post-handshake peer checks."""
 import ctypes
-from typing import Optional, Union
+import os
+from typing import Any, List, Optional, Union
 
-from . import _capi
-from ._base import _Handle, _b, _check, _pw, Text
+from . import _capi, _library
+from ._base import _Handle, _b, _check, _pw, PathLike, Text
 from .certs import Certificate, CertificatesLike, certificates_to_pem, parse_certificates
 from .keys import PrivateKey
 
@@ -99,3 +100,95 @@ class Ssl(_Handle):
         p = _b(peer)
         _check(_capi.certkit_ssl_verify_peer_n(self, array, lengths, count, p,
                                                len(p) if p is not None else 0))
+
+    # -- live reload and export (handing the material to another TLS stack) --
+
+    @property
+    def generation(self) -> int:
+        """A number that grows with every change of the material or settings."""
+        return int(_capi.certkit_ssl_generation(self))
+
+    def reload_pem_files(self, cert: PathLike, key: PathLike, key_password: Optional[Text] = None,
+                         ca: Optional[PathLike] = None) -> None:
+        """Replaces the chain and key (and with |ca| the trusted
+        certificates) from PEM files, all or nothing: on any error (missing
+        file, bad password, a key that does not match) nothing changes."""
+        _check(_capi.certkit_ssl_reload_pem_files(self, _path(cert), _path(key), _b(key_password),
+                                                  _path(ca)))
+
+    def reload_keystore_files(self, keystore: PathLike, store_password: Optional[Text],
+                              key_password: Optional[Text] = None, alias: Optional[Text] = None,
+                              truststore: Optional[PathLike] = None,
+                              trust_password: Optional[Text] = None) -> None:
+        """The same from a JKS / PKCS#12 / PEM key store (key entry |alias|,
+        else the only one) and optionally a trust store."""
+        _check(_capi.certkit_ssl_reload_keystore_files(
+            self, _path(keystore), _b(store_password), _b(key_password), _b(alias),
+            _path(truststore), _b(trust_password)))
+
+    def export(self) -> "SslMaterial":
+        """A consistent snapshot of the chain, key and trusted certificates."""
+        handle = ctypes.c_void_p()
+        _check(_capi.certkit_ssl_export(self, ctypes.byref(handle)))
+        return SslMaterial._wrap(handle.value)
+
+
+def _path(path: Optional[PathLike]) -> Optional[bytes]:
+    return None if path is None else os.fsencode(path)
+
+
+def _raw(name: str, argtypes: list) -> Any:
+    # const uint8_t* results must stay pointers (c_char_p would copy them
+    # into bytes and stop at the first NUL): a private prototype each.
+    fn = _library.LIBRARY[name]
+    fn.restype, fn.argtypes = ctypes.c_void_p, argtypes
+    return fn
+
+
+_chain_der = _raw("certkit_ssl_material_chain_der",
+                  [ctypes.c_void_p, ctypes.c_size_t, ctypes.POINTER(ctypes.c_size_t)])
+_trusted_der = _raw("certkit_ssl_material_trusted_der",
+                    [ctypes.c_void_p, ctypes.c_size_t, ctypes.POINTER(ctypes.c_size_t)])
+_key_pkcs8 = _raw("certkit_ssl_material_key_pkcs8", [ctypes.c_void_p, ctypes.POINTER(ctypes.c_size_t)])
+
+
+class SslMaterial(_Handle):
+    """A snapshot of an Ssl (Ssl.export()): its chain and trusted
+    certificates as DER, its key as a PrivateKey (handed over inside the
+    library: the PKCS#8 bytes never become a Python object and are wiped when
+    the snapshot is closed)."""
+
+    _free = staticmethod(_capi.certkit_ssl_material_free)
+
+    def _ders(self, count: int, fn: Any) -> List[bytes]:
+        out = []
+        for i in range(count):
+            length = ctypes.c_size_t()
+            pointer = fn(self, i, ctypes.byref(length))
+            out.append(ctypes.string_at(pointer, length.value) if pointer else b"")
+        return out
+
+    @property
+    def chain(self) -> List[bytes]:
+        """The own chain, leaf first, as DER."""
+        return self._ders(_capi.certkit_ssl_material_chain_count(self), _chain_der)
+
+    @property
+    def trusted(self) -> List[bytes]:
+        """The trusted certificates as DER."""
+        return self._ders(_capi.certkit_ssl_material_trusted_count(self), _trusted_der)
+
+    @property
+    def generation(self) -> int:
+        return int(_capi.certkit_ssl_material_generation(self))
+
+    def key(self) -> Optional[PrivateKey]:
+        """The private key (None when none is set)."""
+        length = ctypes.c_size_t()
+        pointer = _key_pkcs8(self, ctypes.byref(length))
+        if not pointer:
+            return None
+        handle = ctypes.c_void_p()
+        _check(_capi.certkit_key_from_der_n(ctypes.cast(pointer, ctypes.c_char_p), length.value,
+                                            None, 0, ctypes.byref(handle)))
+        return PrivateKey._wrap(handle.value)

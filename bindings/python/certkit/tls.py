@@ -19,20 +19,16 @@ import os
 import secrets
 import ssl
 import tempfile
-from typing import Any, Callable, Iterator, List, Optional, Sequence, Union
+from typing import Any, Callable, Iterator, List, Optional, Sequence, Tuple, Union
 
 from . import _capi
 from ._base import PathLike, Text
-from .certs import Certificate, certificates_to_pem, parse_certificates
-from .errors import InvalidArgumentError, KeyMismatchError, NotFoundError
+from .certs import Certificate
+from .driver import Ssl
+from .errors import NotFoundError
 from .keys import PrivateKey
-from .keystore import KeyStore
 
 __all__ = ["ssl_context", "CertkitSSLContext", "peer_chain"]
-
-# Where the key store / trust store argument is already loaded.
-StoreLike = Union[PathLike, KeyStore]
-
 
 def _is_ip(value: str) -> bool:
     try:
@@ -187,96 +183,47 @@ def _key_file(data: bytes) -> Iterator[str]:
         os.unlink(path)
 
 
-def _only_key_entry(store: KeyStore, where: str) -> str:
-    keys = [alias for alias in store if store.entry_type(alias) == "private_key"]
-    if not keys:
-        raise NotFoundError(_capi.CERTKIT_ERROR_NOT_FOUND, "%s holds no key entry" % where)
-    if len(keys) > 1:
-        raise InvalidArgumentError(_capi.CERTKIT_ERROR_INVALID_ARGUMENT,
-                                   "%s holds %d key entries (%s); name one with alias="
-                                   % (where, len(keys), ", ".join(keys)))
-    return keys[0]
-
-
-def _open_store(store: StoreLike, password: Optional[Text], format: str) -> KeyStore:
-    if isinstance(store, KeyStore):
-        return store
-    return KeyStore.load_file(store, password, format)
-
-
-def _show(path: PathLike) -> str:
-    """|path| for a message, control characters escaped."""
-    text = os.fsdecode(os.fspath(path))
-    return "".join(c if c.isprintable() else "\\x%02x" % ord(c) for c in text)
-
-
-def _describe(store: StoreLike) -> str:
-    return "the key store" if isinstance(store, KeyStore) else _show(store)
-
-
-def _load_identity(keystore: Optional[StoreLike], keystore_password: Optional[Text],
-                   key_password: Optional[Text], alias: Optional[str], keystore_format: str,
-                   cert: Optional[PathLike], key: Optional[PathLike]):
-    """Returns (chain, key) from a key store or PEM files, or (None, None)."""
-    if keystore is not None:
-        if cert is not None or key is not None:
-            raise ValueError("give keystore= or cert=/key=, not both")
-        store = _open_store(keystore, keystore_password, keystore_format)
-        try:
-            name = alias if alias is not None else _only_key_entry(store, _describe(keystore))
-            if key_password is not None and key_password != keystore_password:
-                store.unlock_key(name, key_password)
-            return store.get_chain(name), store.get_key(name)
-        finally:
-            if store is not keystore:
-                store.close()
-    if cert is None or key is None:
-        if cert is not None or key is not None:
-            raise ValueError("give both cert= and key= (PEM files)")
-        return None, None
-    with open(cert, "rb") as f:
-        chain = parse_certificates(f.read())
-    private_key = PrivateKey.load(key, key_password)
-    if not chain[0].matches_key(private_key):
-        raise KeyMismatchError(_capi.CERTKIT_ERROR_KEY_MISMATCH,
-                               "%s is not the key of the first certificate in %s"
-                               % (_show(key), _show(cert)))
-    return chain, private_key
-
-
-def _load_anchors(truststore: Optional[StoreLike], truststore_password: Optional[Text],
-                  truststore_format: str, ca: Optional[PathLike]) -> List[Certificate]:
+def _load_material(keystore: Optional[PathLike], keystore_password: Optional[Text],
+                   key_password: Optional[Text], alias: Optional[str],
+                   cert: Optional[PathLike], key: Optional[PathLike],
+                   truststore: Optional[PathLike], truststore_password: Optional[Text],
+                   ca: Optional[PathLike]) -> Tuple[List[bytes], Optional[PrivateKey], List[bytes]]:
+    """Reads the files through the library's CertkitSsl (which picks the key
+    entry, checks that key and certificate match and applies Java's trust
+    store rules) and returns (chain DER, key or None, trusted DER)."""
+    if keystore is not None and (cert is not None or key is not None):
+        raise ValueError("give keystore= or cert=/key=, not both")
+    if (cert is None) != (key is None):
+        raise ValueError("give both cert= and key= (PEM files)")
     if truststore is not None and ca is not None:
         raise ValueError("give truststore= or ca=, not both")
-    if truststore is not None:
-        store = _open_store(truststore, truststore_password, truststore_format)
-        try:
-            anchors = store.trusted_certificates()
-        finally:
-            if store is not truststore:
-                store.close()
-        if not anchors:
-            raise NotFoundError(_capi.CERTKIT_ERROR_NOT_FOUND, "%s holds no trusted certificate entry"
-                                % _describe(truststore))
-        return anchors
-    if ca is not None:
-        with open(ca, "rb") as f:
-            return parse_certificates(f.read())
-    return []
+    with Ssl() as source:
+        if keystore is not None:
+            source.reload_keystore_files(keystore, keystore_password, key_password, alias)
+        elif cert is not None and key is not None:
+            source.reload_pem_files(cert, key, key_password)
+        if truststore is not None:
+            with open(truststore, "rb") as f:
+                source.add_trusted_keystore(f.read(), truststore_password)
+        elif ca is not None:
+            with open(ca, "rb") as f:
+                source.add_trusted_cert(f.read())
+        with source.export() as material:
+            return material.chain, material.key(), material.trusted
 
 
-def _install(context: CertkitSSLContext, chain: Optional[List[Certificate]],
-             key: Optional[PrivateKey], anchors: List[Certificate]) -> None:
+def _install(context: "CertkitSSLContext", chain: List[bytes], key: Optional[PrivateKey],
+             trusted: List[bytes]) -> None:
     """Hands the chain and key (encrypted with a one-time password) and the
     anchors to OpenSSL."""
-    if chain is not None and key is not None:
+    if key is not None:
         one_time = secrets.token_urlsafe(32)
-        pem = key.to_pem(password=one_time) + certificates_to_pem(chain)
+        pem = key.to_pem(password=one_time) + "".join(ssl.DER_cert_to_PEM_cert(d) for d in chain)
         with _key_file(pem.encode()) as path:
             context.load_cert_chain(path, password=one_time)
-    if anchors:
-        context.load_verify_locations(cadata=certificates_to_pem(anchors))
-    context.certkit_anchors = anchors
+    if trusted:
+        context.load_verify_locations(cadata=b"".join(trusted))
+    context.certkit_anchors = [Certificate.from_der(d) for d in trusted]
 
 
 _VERSIONS = {None: None, "1.2": ssl.TLSVersion.TLSv1_2, "1.3": ssl.TLSVersion.TLSv1_3,
@@ -297,15 +244,13 @@ def _version(value: Any) -> Optional[ssl.TLSVersion]:
 
 
 def ssl_context(purpose: str = "client", *,
-                keystore: Optional[StoreLike] = None,
-                truststore: Optional[StoreLike] = None,
+                keystore: Optional[PathLike] = None,
+                truststore: Optional[PathLike] = None,
                 password: Optional[Text] = None,
                 keystore_password: Optional[Text] = None,
                 truststore_password: Optional[Text] = None,
                 key_password: Optional[Text] = None,
                 alias: Optional[str] = None,
-                keystore_format: str = "auto",
-                truststore_format: str = "auto",
                 cert: Optional[PathLike] = None,
                 key: Optional[PathLike] = None,
                 ca: Optional[PathLike] = None,
@@ -320,12 +265,13 @@ def ssl_context(purpose: str = "client", *,
     database driver) or server (purpose="server").
 
     Key material (optional for a client without client authentication):
-      keystore=   a JKS / PKCS#12 / PEM key store (path or KeyStore) and its
-                  key entry |alias| (default: the only key entry);
+      keystore=   a JKS / PKCS#12 / PEM key store file and its key entry
+                  |alias| (default: the only key entry);
       cert=, key= PEM files: the certificate chain (leaf first) and the key
                   (PKCS#8, PKCS#1 or SEC 1, encrypted or not).
     Trust (required unless verify=False):
-      truststore= a JKS / PKCS#12 / PEM store's trusted certificate entries;
+      truststore= a JKS / PKCS#12 / PEM trust store (its trusted entries and
+                  the certificates of key entries, as Java's trust managers);
       ca=         a PEM bundle.
     Passwords: |password| serves every store and the key unless
     keystore_password=, truststore_password= or key_password= is given.
@@ -350,18 +296,17 @@ def ssl_context(purpose: str = "client", *,
     key_pw = key_password if key_password is not None else store_pw
 
     def load(context: CertkitSSLContext) -> None:
-        chain, private_key = _load_identity(keystore, store_pw, key_pw, alias, keystore_format,
-                                            cert, key)
-        anchors = _load_anchors(truststore, trust_pw, truststore_format, ca)
+        chain, private_key, trusted = _load_material(keystore, store_pw, key_pw, alias, cert, key,
+                                                     truststore, trust_pw, ca)
         try:
-            if server and chain is None:
+            if server and private_key is None:
                 raise ValueError("a server needs keystore= or cert=/key=")
-            if verify and not anchors and (not server or require_client_cert):
+            if verify and not trusted and (not server or require_client_cert):
                 raise ValueError("give truststore= or ca= (or verify=False)")
-            _install(context, chain, private_key, anchors)
+            _install(context, chain, private_key, trusted)
         finally:
-            for obj in (chain or []) + ([private_key] if private_key is not None else []):
-                obj.close()
+            if private_key is not None:
+                private_key.close()
 
     context = CertkitSSLContext(ssl.PROTOCOL_TLS_SERVER if server else ssl.PROTOCOL_TLS_CLIENT)
     context.certkit_anchors = []
