@@ -1,6 +1,7 @@
 #include "certkit/cluster.h"
 
 #include <algorithm>
+#include <tuple>
 
 #include "absl/strings/str_cat.h"
 #include "certkit/ca_files.h"
@@ -137,6 +138,23 @@ absl::Status CheckStorePassword(const LeafSettings& settings) {
   return absl::OkStatus();
 }
 
+// SaveStores writes |store| as <base>.jks and/or <base>.p12 into |dir| as
+// |settings| ask; appends the file names.
+absl::Status SaveStores(const KeyStore& store, const std::string& dir, const std::string& base,
+                        const std::string& password, const LeafSettings& settings,
+                        std::vector<std::string>* files) {
+  for (const auto& [wanted, format, ext] :
+       {std::tuple<bool, StoreFormat, const char*>{settings.write_jks, StoreFormat::kJks, ".jks"},
+        {settings.write_p12, StoreFormat::kPkcs12, ".p12"}}) {
+    if (!wanted) continue;
+    const std::string name = base + ext;
+    absl::Status s = SaveStore(store, JoinPath(dir, name), format, password, settings);
+    if (!s.ok()) return s;
+    files->push_back(name);
+  }
+  return absl::OkStatus();
+}
+
 // WriteKeyStores writes the requested keystore.jks / keystore.p12 into |dir|:
 // the key entry |alias| (key, leaf + CA chain) and the CA as trusted entry
 // "ca", and with settings.write_truststores the trust stores; appends the
@@ -152,18 +170,8 @@ absl::Status WriteKeyStores(const CertificateAuthority& ca, const Issued& issued
   if (!s.ok()) return s;
   s = store.AddTrustedCert(kCaAlias, ca.root());
   if (!s.ok()) return s;
-  if (settings.write_jks) {
-    s = SaveStore(store, JoinPath(dir, "keystore.jks"), StoreFormat::kJks,
-                  settings.store_password, settings);
-    if (!s.ok()) return s;
-    files->push_back("keystore.jks");
-  }
-  if (settings.write_p12) {
-    s = SaveStore(store, JoinPath(dir, "keystore.p12"), StoreFormat::kPkcs12,
-                  settings.store_password, settings);
-    if (!s.ok()) return s;
-    files->push_back("keystore.p12");
-  }
+  s = SaveStores(store, dir, "keystore", settings.store_password, settings, files);
+  if (!s.ok()) return s;
   if (settings.write_truststores) return WriteTrustStores(ca.root(), dir, settings, files);
   return absl::OkStatus();
 }
@@ -176,19 +184,7 @@ absl::Status WriteTrustStores(const Certificate& anchor, const std::string& dir,
   KeyStore trust;
   absl::Status s = trust.AddTrustedCert(kCaAlias, anchor);
   if (!s.ok()) return s;
-  if (settings.write_jks) {
-    s = SaveStore(trust, JoinPath(dir, "truststore.jks"), StoreFormat::kJks,
-                  settings.truststore_password, settings);
-    if (!s.ok()) return s;
-    files->push_back("truststore.jks");
-  }
-  if (settings.write_p12) {
-    s = SaveStore(trust, JoinPath(dir, "truststore.p12"), StoreFormat::kPkcs12,
-                  settings.truststore_password, settings);
-    if (!s.ok()) return s;
-    files->push_back("truststore.p12");
-  }
-  return absl::OkStatus();
+  return SaveStores(trust, dir, "truststore", settings.truststore_password, settings, files);
 }
 
 absl::StatusOr<LeafRecord> IssueNode(const CertificateAuthority& ca,
