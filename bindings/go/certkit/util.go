@@ -13,7 +13,7 @@ import (
 	"unsafe"
 )
 
-// Version returns the loaded library's version string ("0.1.0").
+// Version returns the loaded library's version string ("0.2.0").
 func Version() string { return C.GoString(C.certkit_version()) }
 
 // cText views a Go string as C text without copying. cgo pins the Go memory
