@@ -3,7 +3,7 @@ import ctypes
 import os
 from typing import Any, List, Optional, Union
 
-from . import _capi, _library
+from . import _capi
 from ._base import _Handle, _b, _check, _pw, PathLike, Text
 from .certs import Certificate, CertificatesLike, certificates_to_pem, parse_certificates
 from .keys import PrivateKey
@@ -137,21 +137,6 @@ def _path(path: Optional[PathLike]) -> Optional[bytes]:
     return None if path is None else os.fsencode(path)
 
 
-def _raw(name: str, argtypes: list) -> Any:
-    # const uint8_t* results must stay pointers (c_char_p would copy them
-    # into bytes and stop at the first NUL): a private prototype each.
-    fn = _library.LIBRARY[name]
-    fn.restype, fn.argtypes = ctypes.c_void_p, argtypes
-    return fn
-
-
-_chain_der = _raw("certkit_ssl_material_chain_der",
-                  [ctypes.c_void_p, ctypes.c_size_t, ctypes.POINTER(ctypes.c_size_t)])
-_trusted_der = _raw("certkit_ssl_material_trusted_der",
-                    [ctypes.c_void_p, ctypes.c_size_t, ctypes.POINTER(ctypes.c_size_t)])
-_key_pkcs8 = _raw("certkit_ssl_material_key_pkcs8", [ctypes.c_void_p, ctypes.POINTER(ctypes.c_size_t)])
-
-
 class SslMaterial(_Handle):
     """A snapshot of an Ssl (Ssl.export()): its chain and trusted
     certificates as DER, its key as a PrivateKey (handed over inside the
@@ -171,12 +156,14 @@ class SslMaterial(_Handle):
     @property
     def chain(self) -> List[bytes]:
         """The own chain, leaf first, as DER."""
-        return self._ders(_capi.certkit_ssl_material_chain_count(self), _chain_der)
+        return self._ders(_capi.certkit_ssl_material_chain_count(self),
+                          _capi.certkit_ssl_material_chain_der)
 
     @property
     def trusted(self) -> List[bytes]:
         """The trusted certificates as DER."""
-        return self._ders(_capi.certkit_ssl_material_trusted_count(self), _trusted_der)
+        return self._ders(_capi.certkit_ssl_material_trusted_count(self),
+                          _capi.certkit_ssl_material_trusted_der)
 
     @property
     def generation(self) -> int:
@@ -185,7 +172,7 @@ class SslMaterial(_Handle):
     def key(self) -> Optional[PrivateKey]:
         """The private key (None when none is set)."""
         length = ctypes.c_size_t()
-        pointer = _key_pkcs8(self, ctypes.byref(length))
+        pointer = _capi.certkit_ssl_material_key_pkcs8(self, ctypes.byref(length))
         if not pointer:
             return None
         handle = ctypes.c_void_p()
