@@ -23,8 +23,9 @@ PACKAGES=(
   # Public Suffix List, read by the verifier (wildcard certificates)
   publicsuffix
   # bindings (python3-pycparser: bindings/python/gen_capi.py parses certkit.h;
-  # python3-cryptography: a peer in the same process as certkit, test_coexist.py)
-  python3 python3-pycparser python3-cryptography golang-go
+  # python3-cryptography: a peer in the same process as certkit, test_coexist.py;
+  # python3-venv/-setuptools/-wheel: bindings/python/test_wheel.sh builds the wheel offline)
+  python3 python3-pycparser python3-cryptography python3-venv python3-setuptools python3-wheel golang-go
 )
 
 SUDO=""

@@ -56,8 +56,10 @@ absl::StatusOr<LeafRecord> IssueNode(const CertificateAuthority& ca,
                                      const std::string& dir, const LeafSettings& settings);
 
 // IssueClient signs a client certificate (clientAuth, CN = |user|) and
-// writes ca.crt, client.<user>.crt, client.<user>.key (0600) and, with
-// settings.pkcs8, client.<user>.key.pk8 into |dir|.
+// writes ca.crt, client.<user>.crt, client.<user>.key (0600) and, as
+// requested, client.<user>.key.pk8 and keystore.jks / keystore.p12 for Java
+// clients (key entry aliased by |user| plus the "ca" trusted entry) and
+// truststore.jks/.p12 into |dir|.
 absl::StatusOr<LeafRecord> IssueClient(const CertificateAuthority& ca,
                                        const std::string& user, const std::string& dir,
                                        const LeafSettings& settings);

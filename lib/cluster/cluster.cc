@@ -1,6 +1,7 @@
 #include "certkit/cluster.h"
 
 #include <algorithm>
+#include <tuple>
 
 #include "absl/strings/str_cat.h"
 #include "certkit/ca_files.h"
@@ -131,6 +132,51 @@ LeafRecord MakeRecord(const std::string& name, const std::string& dir, const Iss
   return r;
 }
 
+absl::Status CheckStorePassword(const LeafSettings& settings) {
+  if ((settings.write_jks || settings.write_p12) && settings.store_password.empty()) {
+    return MakeError(ErrorKind::kBadPassword, "key stores need a non-empty store password");
+  }
+  return absl::OkStatus();
+}
+
+// SaveStores writes |store| as <base>.jks and/or <base>.p12 into |dir| as
+// |settings| ask; appends the file names.
+absl::Status SaveStores(const KeyStore& store, const std::string& dir, const std::string& base,
+                        const std::string& password, const LeafSettings& settings,
+                        std::vector<std::string>* files) {
+  for (const auto& [wanted, format, ext] :
+       {std::tuple<bool, StoreFormat, const char*>{settings.write_jks, StoreFormat::kJks, ".jks"},
+        {settings.write_p12, StoreFormat::kPkcs12, ".p12"}}) {
+    if (!wanted) continue;
+    const std::string name = base + ext;
+    absl::Status s = SaveStore(store, JoinPath(dir, name), format, password, settings);
+    if (!s.ok()) return s;
+    files->push_back(name);
+  }
+  return absl::OkStatus();
+}
+
+// WriteKeyStores writes the requested keystore.jks / keystore.p12 into |dir|:
+// the key entry |alias| (key, leaf + CA chain) and the CA as trusted entry
+// "ca", and with settings.write_truststores the trust stores; appends the
+// file names.
+absl::Status WriteKeyStores(const CertificateAuthority& ca, const Issued& issued,
+                            const std::string& alias, const std::string& dir,
+                            const LeafSettings& settings, std::vector<std::string>* files) {
+  if (!settings.write_jks && !settings.write_p12) return absl::OkStatus();
+  KeyStore store;
+  std::vector<Certificate> chain = {issued.cert};
+  for (const Certificate& c : ca.ChainWithSelf()) chain.push_back(c);
+  absl::Status s = store.SetKeyEntry(alias, issued.key, std::move(chain));
+  if (!s.ok()) return s;
+  s = store.AddTrustedCert(kCaAlias, ca.root());
+  if (!s.ok()) return s;
+  s = SaveStores(store, dir, "keystore", settings.store_password, settings, files);
+  if (!s.ok()) return s;
+  if (settings.write_truststores) return WriteTrustStores(ca.root(), dir, settings, files);
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::Status WriteTrustStores(const Certificate& anchor, const std::string& dir,
@@ -139,19 +185,7 @@ absl::Status WriteTrustStores(const Certificate& anchor, const std::string& dir,
   KeyStore trust;
   absl::Status s = trust.AddTrustedCert(kCaAlias, anchor);
   if (!s.ok()) return s;
-  if (settings.write_jks) {
-    s = SaveStore(trust, JoinPath(dir, "truststore.jks"), StoreFormat::kJks,
-                  settings.truststore_password, settings);
-    if (!s.ok()) return s;
-    files->push_back("truststore.jks");
-  }
-  if (settings.write_p12) {
-    s = SaveStore(trust, JoinPath(dir, "truststore.p12"), StoreFormat::kPkcs12,
-                  settings.truststore_password, settings);
-    if (!s.ok()) return s;
-    files->push_back("truststore.p12");
-  }
-  return absl::OkStatus();
+  return SaveStores(trust, dir, "truststore", settings.truststore_password, settings, files);
 }
 
 absl::StatusOr<LeafRecord> IssueNode(const CertificateAuthority& ca,
@@ -160,6 +194,7 @@ absl::StatusOr<LeafRecord> IssueNode(const CertificateAuthority& ca,
   if (hosts.empty()) {
     return MakeError(ErrorKind::kInvalidArgument, "a node needs at least one host name or IP address");
   }
+  absl::Status s;
   std::vector<SubjectAltName> sans;
   for (const std::string& h : hosts) {
     auto san = SubjectAltName::Host(h);
@@ -173,9 +208,8 @@ absl::StatusOr<LeafRecord> IssueNode(const CertificateAuthority& ca,
       if (std::find(sans.begin(), sans.end(), san) == sans.end()) sans.push_back(san);
     }
   }
-  if ((settings.write_jks || settings.write_p12) && settings.store_password.empty()) {
-    return MakeError(ErrorKind::kBadPassword, "key stores need a non-empty store password");
-  }
+  s = CheckStorePassword(settings);
+  if (!s.ok()) return s;
   // Every file of the node is synced and renamed on its own; the folder is
   // synced once at the end (certkit/file.h).
   DirectorySyncBatch sync;
@@ -183,33 +217,10 @@ absl::StatusOr<LeafRecord> IssueNode(const CertificateAuthority& ca,
                           sans, settings);
   if (!issued.ok()) return Annotate(issued.status(), absl::StrCat("node '", hosts.front(), "'"));
   std::vector<std::string> files;
-  absl::Status s = WriteLeafFiles(ca, *issued, dir, "node", settings, &files);
+  s = WriteLeafFiles(ca, *issued, dir, "node", settings, &files);
   if (!s.ok()) return s;
-  if (settings.write_jks || settings.write_p12) {
-    KeyStore store;
-    std::vector<Certificate> chain = {issued->cert};
-    for (const Certificate& c : ca.ChainWithSelf()) chain.push_back(c);
-    s = store.SetKeyEntry(hosts.front(), issued->key, std::move(chain));
-    if (!s.ok()) return s;
-    s = store.AddTrustedCert(kCaAlias, ca.root());
-    if (!s.ok()) return s;
-    if (settings.write_jks) {
-      s = SaveStore(store, JoinPath(dir, "keystore.jks"), StoreFormat::kJks,
-                    settings.store_password, settings);
-      if (!s.ok()) return s;
-      files.push_back("keystore.jks");
-    }
-    if (settings.write_p12) {
-      s = SaveStore(store, JoinPath(dir, "keystore.p12"), StoreFormat::kPkcs12,
-                    settings.store_password, settings);
-      if (!s.ok()) return s;
-      files.push_back("keystore.p12");
-    }
-    if (settings.write_truststores) {
-      s = WriteTrustStores(ca.root(), dir, settings, &files);
-      if (!s.ok()) return s;
-    }
-  }
+  s = WriteKeyStores(ca, *issued, hosts.front(), dir, settings, &files);
+  if (!s.ok()) return s;
   s = sync.Commit();
   if (!s.ok()) return s;
   return MakeRecord(hosts.front(), dir, *issued, std::move(files));
@@ -219,11 +230,15 @@ absl::StatusOr<LeafRecord> IssueClient(const CertificateAuthority& ca, const std
                                        const std::string& dir, const LeafSettings& settings) {
   absl::Status s = CheckPathComponent(user, "user name");
   if (!s.ok()) return s;
+  s = CheckStorePassword(settings);
+  if (!s.ok()) return s;
   DirectorySyncBatch sync;
   auto issued = IssueLeaf(ca, Profile::Client(), LeafSubject(user, settings), {}, settings);
   if (!issued.ok()) return Annotate(issued.status(), absl::StrCat("client '", user, "'"));
   std::vector<std::string> files;
   s = WriteLeafFiles(ca, *issued, dir, absl::StrCat("client.", user), settings, &files);
+  if (!s.ok()) return s;
+  s = WriteKeyStores(ca, *issued, user, dir, settings, &files);
   if (!s.ok()) return s;
   s = sync.Commit();
   if (!s.ok()) return s;
