@@ -8,6 +8,7 @@
 #ifndef CERTKIT_VERIFY_H_
 #define CERTKIT_VERIFY_H_
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -76,6 +77,14 @@ struct VerifyOptions {
   // Self-issued intermediates (RFC 5280 6.1.4 (l): re-keyed CAs) are not
   // counted; the path builder additionally stops at 32 certificates.
   int max_depth = 10;
+  // The work one verification may do, across every candidate path, in
+  // units: a signature check costs 1000, a name-constraint comparison (or
+  // one DNS label lookup) 1. When it is spent, Verify fails at once with
+  // kLimitExceeded saying so. The default takes about 0.1 s on one core at
+  // worst and is far above what real chains need: a leaf with 10,000 SANs
+  // under a CA with 10,000 name-constraint subtrees uses well under a tenth
+  // of it. See docs/SECURITY.md.
+  int64_t max_work = 500'000;
   // Accept a leaf that is itself a CA certificate (basicConstraints CA:TRUE).
   bool allow_ca_leaf = false;
   // Accept a trust anchor that is the leaf itself (a pinned self-signed

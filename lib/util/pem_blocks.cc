@@ -54,6 +54,10 @@ absl::StatusOr<std::vector<Block>> Parse(absl::string_view text) {
       continue;
     }
     const size_t index = blocks.size();
+    if (index == kMaxBlocks) {
+      return MakeError(ErrorKind::kLimitExceeded,
+                       absl::StrCat("input holds more than ", kMaxBlocks, " PEM blocks"));
+    }
     Block block;
     block.label = label;
     ++i;
