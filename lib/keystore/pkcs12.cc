@@ -513,7 +513,7 @@ absl::Status AddContentInfo(CBB* auth_safe, const Bytes& safe_contents, bool enc
 }  // namespace
 
 bool Pkcs12Prefix(absl::Span<const uint8_t> data, size_t* declared_len) {
-  if (data.size() < 2 || data[0] != CBS_ASN1_SEQUENCE) return false;
+  if (data.size() < 2 || data[0] != 0x30) return false;  // SEQUENCE
   size_t pos = 2;
   uint64_t len = 0;
   const uint8_t first = data[1];
@@ -528,7 +528,7 @@ bool Pkcs12Prefix(absl::Span<const uint8_t> data, size_t* declared_len) {
     pos += n;
     len += pos;
   }
-  static constexpr uint8_t kVersion3[] = {CBS_ASN1_INTEGER, 1, 3};
+  static constexpr uint8_t kVersion3[] = {0x02, 1, 3};  // INTEGER 3
   if (data.size() < pos + sizeof(kVersion3) ||
       memcmp(data.data() + pos, kVersion3, sizeof(kVersion3)) != 0) {
     return false;
