@@ -115,7 +115,7 @@ CertkitError certkit_ssl_add_trusted_cert_n(CertkitSsl* ssl, const char* cert,
     CK_REQUIRE(ssl);
     CK_ASSIGN(absl::string_view text, Text(cert, cert_length, "cert"));
     CK_ASSIGN(std::vector<certkit::Certificate> certs, certkit::Certificate::ParseBundle(text));
-    absl::MutexLock lock(&ssl->mu);
+    std::lock_guard<std::mutex> lock(ssl->mu);
     ssl->config.trusted.insert(ssl->config.trusted.end(), certs.begin(), certs.end());
     return absl::OkStatus();
   });
@@ -144,7 +144,7 @@ CertkitError certkit_ssl_add_trusted_keystore_n(CertkitSsl* ssl, const uint8_t* 
     if (certs.empty()) {
       return MakeError(ErrorKind::kNotFound, "the trust store holds no certificate");
     }
-    absl::MutexLock lock(&ssl->mu);
+    std::lock_guard<std::mutex> lock(ssl->mu);
     ssl->config.trusted.insert(ssl->config.trusted.end(), certs.begin(), certs.end());
     return absl::OkStatus();
   });
@@ -157,13 +157,13 @@ CertkitError certkit_ssl_add_trusted_keystore(CertkitSsl* ssl, const uint8_t* da
 
 void certkit_ssl_set_verify_flags(CertkitSsl* ssl, int flags) {
   if (ssl == nullptr) return;
-  absl::MutexLock lock(&ssl->mu);
+  std::lock_guard<std::mutex> lock(ssl->mu);
   ssl->config.flags = flags;
 }
 
 int certkit_ssl_get_verify_flags(const CertkitSsl* ssl) {
   if (ssl == nullptr) return CERTKIT_SSL_VERIFY_NONE;
-  absl::MutexLock lock(&ssl->mu);
+  std::lock_guard<std::mutex> lock(ssl->mu);
   return ssl->config.flags;
 }
 
@@ -172,7 +172,7 @@ CertkitError certkit_ssl_set_cert_n(CertkitSsl* ssl, const char* cert, size_t ce
     CK_REQUIRE(ssl);
     CK_ASSIGN(absl::string_view text, Text(cert, cert_length, "cert"));
     CK_ASSIGN(std::vector<certkit::Certificate> chain, certkit::Certificate::ParseBundle(text));
-    absl::MutexLock lock(&ssl->mu);
+    std::lock_guard<std::mutex> lock(ssl->mu);
     CK_RETURN_IF_ERROR(CheckPair(chain, ssl->config.key));
     ssl->config.chain = std::move(chain);
     return absl::OkStatus();
@@ -192,7 +192,7 @@ CertkitError certkit_ssl_set_private_key_n(CertkitSsl* ssl, const char* key, siz
     CK_ASSIGN(certkit::PrivateKey parsed,
               certkit::PrivateKey::FromPem(text, pass.value_or(absl::string_view())));
     std::optional<certkit::PrivateKey> candidate(std::move(parsed));
-    absl::MutexLock lock(&ssl->mu);
+    std::lock_guard<std::mutex> lock(ssl->mu);
     CK_RETURN_IF_ERROR(CheckPair(ssl->config.chain, candidate));
     ssl->config.key = std::move(candidate);
     return absl::OkStatus();
@@ -226,7 +226,7 @@ CertkitError certkit_ssl_set_keystore_n(CertkitSsl* ssl, const uint8_t* data,
     CK_ASSIGN(certkit::PrivateKey key, certkit::capi::EntryKey(*entry));
     std::optional<certkit::PrivateKey> candidate(std::move(key));
     CK_RETURN_IF_ERROR(CheckPair(entry->chain, candidate));
-    absl::MutexLock lock(&ssl->mu);
+    std::lock_guard<std::mutex> lock(ssl->mu);
     ssl->config.chain = entry->chain;
     ssl->config.key = std::move(candidate);
     return absl::OkStatus();
@@ -246,7 +246,7 @@ CertkitError certkit_ssl_set_min_protocol_version(CertkitSsl* ssl, int version) 
     CK_REQUIRE(ssl);
     CK_RETURN_IF_ERROR(CheckVersion(version));
     int value = version == 0 ? CERTKIT_SSL_VERSION_TLS1_2 : version;
-    absl::MutexLock lock(&ssl->mu);
+    std::lock_guard<std::mutex> lock(ssl->mu);
     if (value > ssl->config.max_version) {
       return MakeError(ErrorKind::kInvalidArgument,
                        "the minimum TLS version would exceed the maximum");
@@ -261,7 +261,7 @@ CertkitError certkit_ssl_set_max_protocol_version(CertkitSsl* ssl, int version) 
     CK_REQUIRE(ssl);
     CK_RETURN_IF_ERROR(CheckVersion(version));
     int value = version == 0 ? CERTKIT_SSL_VERSION_TLS1_3 : version;
-    absl::MutexLock lock(&ssl->mu);
+    std::lock_guard<std::mutex> lock(ssl->mu);
     if (value < ssl->config.min_version) {
       return MakeError(ErrorKind::kInvalidArgument,
                        "the maximum TLS version would be below the minimum");

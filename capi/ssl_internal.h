@@ -4,12 +4,12 @@
 #define CERTKIT_CAPI_SSL_INTERNAL_H_
 
 #include <atomic>
+#include <mutex>
 #include <optional>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
-#include "absl/synchronization/mutex.h"
 #include "certkit/cert.h"
 #include "certkit/certkit.h"
 #include "certkit/key.h"
@@ -40,11 +40,13 @@ absl::Status VerifyPeerChain(const SslConfig& config,
 
 struct CertkitSsl {
   std::atomic<int> references{1};
-  mutable absl::Mutex mu;
-  certkit::capi::SslConfig config ABSL_GUARDED_BY(mu);
+  // std::mutex rather than absl::Mutex: ThreadSanitizer sees it even when
+  // abseil is a prebuilt, uninstrumented library (scripts/ci-tsan.sh).
+  mutable std::mutex mu;
+  certkit::capi::SslConfig config;  // guarded by mu
 
   certkit::capi::SslConfig Snapshot() const {
-    absl::MutexLock lock(&mu);
+    std::lock_guard<std::mutex> lock(mu);
     return config;
   }
 };

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -41,7 +42,11 @@ struct PeerIdentity {
 };
 
 // TrustStore is a set of trust anchors, prepared once (indexed by subject
-// and SKI) and reusable across many verifications from many threads.
+// and SKI) and reusable across many verifications from many threads. Every
+// method may be called from any thread at any time, on the same store or on
+// copies: a verification works on the anchors present when it started, and
+// Add publishes a new set (copy-on-write under a mutex) that later
+// verifications see. Copies are cheap and independent.
 class TrustStore {
  public:
   TrustStore();
@@ -52,15 +57,22 @@ class TrustStore {
   TrustStore& operator=(TrustStore&&) noexcept;
   ~TrustStore();
 
+  // Add trusts |anchor|; an anchor already present is ignored. Costs a copy
+  // of the index (pointers, not certificates): build large stores with the
+  // vector constructor.
   void Add(const Certificate& anchor);
-  const std::vector<Certificate>& anchors() const;
+  // anchors returns the current anchors (a copy).
+  std::vector<Certificate> anchors() const;
   size_t size() const;
 
   struct Index;  // implementation detail of lib/verify
-  const Index& index() const { return *index_; }
+  // Snapshot returns the current prepared anchors, which never change.
+  std::shared_ptr<const Index> Snapshot() const;
 
  private:
-  std::shared_ptr<Index> index_;
+  // std::mutex, which ThreadSanitizer sees even in an uninstrumented abseil.
+  mutable std::mutex mu_;
+  std::shared_ptr<const Index> index_;  // guarded by mu_
 };
 
 struct VerifyOptions {

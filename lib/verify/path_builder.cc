@@ -27,9 +27,10 @@ std::string NameOf(const X509_NAME* name) {
 
 class Builder {
  public:
-  Builder(const CertPtr& leaf, const std::vector<CertPtr>& intermediates, const TrustStore& trust,
-          const VerifyOptions& options, const CrlList& crls, int64_t now)
-      : intermediates_(intermediates), index_(trust.index()), options_(options), crls_(crls),
+  Builder(const CertPtr& leaf, const std::vector<CertPtr>& intermediates,
+          const TrustStore::Index& anchors, const VerifyOptions& options, const CrlList& crls,
+          int64_t now)
+      : intermediates_(intermediates), index_(anchors), options_(options), crls_(crls),
         now_(now) {
     path_.push_back(leaf);
     best_ = MakeError(ErrorKind::kUnknownIssuer,
@@ -249,9 +250,10 @@ class Builder {
 
 absl::StatusOr<std::vector<std::shared_ptr<const ParsedCert>>> BuildPath(
     const std::shared_ptr<const ParsedCert>& leaf,
-    const std::vector<std::shared_ptr<const ParsedCert>>& intermediates, const TrustStore& trust,
-    const VerifyOptions& options, const CrlList& crls, int64_t now) {
-  Builder builder(leaf, intermediates, trust, options, crls, now);
+    const std::vector<std::shared_ptr<const ParsedCert>>& intermediates,
+    const TrustStore::Index& anchors, const VerifyOptions& options, const CrlList& crls,
+    int64_t now) {
+  Builder builder(leaf, intermediates, anchors, options, crls, now);
   return builder.Run();
 }
 

@@ -25,8 +25,9 @@ namespace verify_internal {
 // options.max_work; spending it ends the search with kLimitExceeded.
 absl::StatusOr<std::vector<std::shared_ptr<const ParsedCert>>> BuildPath(
     const std::shared_ptr<const ParsedCert>& leaf,
-    const std::vector<std::shared_ptr<const ParsedCert>>& intermediates, const TrustStore& trust,
-    const VerifyOptions& options, const CrlList& crls, int64_t now);
+    const std::vector<std::shared_ptr<const ParsedCert>>& intermediates,
+    const TrustStore::Index& anchors, const VerifyOptions& options, const CrlList& crls,
+    int64_t now);
 
 // Hard limits of the search (pathological inputs, x509-limbo "pathological").
 inline constexpr int kMaxPathCertificates = 32;
