@@ -564,11 +564,18 @@ absl::StatusOr<PrivateKey> PrivateKey::Generate(const KeySpec& spec) {
 absl::StatusOr<PrivateKey> PrivateKey::FromDer(absl::Span<const uint8_t> der,
                                                absl::string_view password,
                                                const KeyPolicy& policy) {
+  return PrivateKeyFromDer(der, password, policy, crypto::PbeLimits{});
+}
+
+absl::StatusOr<PrivateKey> PrivateKeyFromDer(absl::Span<const uint8_t> der,
+                                             absl::string_view password, const KeyPolicy& policy,
+                                             const crypto::PbeLimits& limits) {
   if (pem::LooksLikePem(der)) {
-    return FromPem(absl::string_view(reinterpret_cast<const char*>(der.data()), der.size()),
-                   password, policy);
+    return PrivateKeyFromPem(
+        absl::string_view(reinterpret_cast<const char*>(der.data()), der.size()), password,
+        policy, limits);
   }
-  return ParseDer(DetectDer(der), der, password, policy);
+  return ParseDer(DetectDer(der), der, password, policy, limits);
 }
 
 absl::StatusOr<PrivateKey> PrivateKey::FromPem(absl::string_view pem_text,

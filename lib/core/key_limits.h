@@ -5,6 +5,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 #include "certkit/key.h"
 #include "crypto/pbe.h"
 
@@ -14,6 +15,11 @@ namespace certkit {
 // derivation checked against, and charged to, |limits| (kLimitExceeded).
 absl::StatusOr<PrivateKey> PrivateKeyFromPem(absl::string_view pem, absl::string_view password,
                                              const KeyPolicy& policy,
+                                             const crypto::PbeLimits& limits);
+
+// PrivateKeyFromDer is PrivateKey::FromDer under |limits| likewise.
+absl::StatusOr<PrivateKey> PrivateKeyFromDer(absl::Span<const uint8_t> der,
+                                             absl::string_view password, const KeyPolicy& policy,
                                              const crypto::PbeLimits& limits);
 
 }  // namespace certkit
