@@ -13,9 +13,7 @@ if command -v ccache >/dev/null; then
   launcher=(-DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 fi
 CC=clang CXX=clang++ cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DCMAKE_C_FLAGS="-fsanitize=thread" -DCMAKE_CXX_FLAGS="-fsanitize=thread" \
-  -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=thread" -DCMAKE_SHARED_LINKER_FLAGS="-fsanitize=thread" \
-  -DCERTKIT_BUILD_BENCH=OFF "${launcher[@]}" >/dev/null
+  -DCERTKIT_TSAN=ON -DCERTKIT_BUILD_BENCH=OFF "${launcher[@]}" >/dev/null
 cmake --build "$dir" -j "$(nproc)" --target concurrency_test
 TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 ${TSAN_OPTIONS:-}" \
   "$dir/tests/concurrency/concurrency_test"

@@ -33,6 +33,9 @@ struct WriteOptions {
 // WriteFileAtomic writes |data| to a temp file created with |options.mode| in
 // the directory of |path|, fsyncs it, renames it over |path| and fsyncs the
 // directory. On any failure the temp file is removed and |path| is unchanged.
+// The temp file is ".NAME.tmp-XXXXXX", locked (flock) while it is written;
+// each call first removes the unlocked ones older than 2 seconds in the same
+// directory, which a killed writer left behind.
 absl::Status WriteFileAtomic(const std::string& path, absl::Span<const uint8_t> data,
                              const WriteOptions& options = {});
 absl::Status WriteFileAtomic(const std::string& path, const std::string& data,

@@ -1,0 +1,158 @@
+#!/usr/bin/env python3
+"""Kill test: SIGKILL store-modifying certkit commands at random moments.
+
+For each command (keystore import-cert, delete, passwd, convert; cluster add
+and renew) the test first times one uninterrupted run, then, ROUNDS times,
+starts it, kills it with SIGKILL after a random delay within that time, and
+checks that
+  * the store (or cluster) loads, and is either the old or the new version;
+  * the next command succeeds (it brings the store back to a known state).
+At the end, after the 2-second guard of WriteFileAtomic's sweep, one more
+write in each folder leaves no ".NAME.tmp-*" file behind.
+
+Usage: kill_test.py CERTKIT_BINARY [ROUNDS]   (ROUNDS per command, default 50)
+"""
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+CERTKIT = os.path.abspath(sys.argv[1])
+ROUNDS = int(sys.argv[2]) if len(sys.argv) > 2 else 50
+PASS_A, PASS_B = "kill-pass-a", "kill-pass-b"
+ENV = dict(os.environ, KILL_PASS_A=PASS_A, KILL_PASS_B=PASS_B)
+random.seed(int(os.environ.get("KILL_TEST_SEED", time.time())))
+failures = []
+kills = 0
+
+
+def run(args, check=True):
+    r = subprocess.run([CERTKIT] + args, env=ENV, stdin=subprocess.DEVNULL,
+                       capture_output=True, text=True, errors="replace")
+    if check and r.returncode != 0:
+        raise AssertionError("certkit %s failed (%d): %s" % (" ".join(args), r.returncode,
+                                                             r.stdout + r.stderr))
+    return r
+
+
+def timed(args):
+    start = time.monotonic()
+    run(args)
+    return time.monotonic() - start
+
+
+def killed(args, window):
+    """Starts certkit |args| and SIGKILLs it after a random delay in |window|."""
+    global kills
+    p = subprocess.Popen([CERTKIT] + args, env=ENV, stdin=subprocess.DEVNULL,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(random.uniform(0, window))
+    if p.poll() is None:
+        p.kill()
+        kills += 1
+    p.wait()
+
+
+def aliases(store, password_env):
+    r = run(["keystore", "list", store, "--storepass", "env:" + password_env, "--json"],
+            check=False)
+    if r.returncode != 0:
+        return None
+    doc = json.loads(r.stdout)
+    entries = doc.get("entries", doc) if isinstance(doc, dict) else doc
+    return sorted(e["alias"] for e in entries)
+
+
+def check(cond, what):
+    if not cond:
+        failures.append(what)
+        print("FAIL:", what, flush=True)
+
+
+def keystore_cycles(work):
+    store = os.path.join(work, "ks.jks")
+    ca = os.path.join(work, "cluster", "ca.crt")
+    run(["keystore", "import-cert", store, "--storepass", "env:KILL_PASS_A", "--file", ca,
+         "--alias", "base"])
+    base, extra = ["base"], ["base", "extra"]
+    imp = ["keystore", "import-cert", store, "--storepass", "env:KILL_PASS_A", "--file", ca,
+           "--alias", "extra"]
+    dele = ["keystore", "delete", store, "--storepass", "env:KILL_PASS_A", "--alias", "extra"]
+
+    # import-cert: old = base, new = base + extra; the next command restores base.
+    window = timed(imp) * 1.5
+    run(dele)
+    for _ in range(ROUNDS):
+        killed(imp, window)
+        got = aliases(store, "KILL_PASS_A")
+        check(got in (base, extra), "import-cert: store is %s" % got)
+        if got == extra:
+            run(dele)
+        else:
+            run(imp)
+            run(dele)
+
+    # delete: old = base + extra, new = base.
+    window = timed(imp) * 1.5
+    for _ in range(ROUNDS):
+        if aliases(store, "KILL_PASS_A") != extra:
+            run(imp)
+        killed(dele, window)
+        got = aliases(store, "KILL_PASS_A")
+        check(got in (base, extra), "delete: store is %s" % got)
+        run(dele if got == extra else imp)
+    if aliases(store, "KILL_PASS_A") == extra:
+        run(dele)
+
+    # passwd A -> B: the store opens with exactly one of them.
+    to_b = ["keystore", "passwd", store, "--storepass", "env:KILL_PASS_A",
+            "--new-storepass", "env:KILL_PASS_B"]
+    to_a = ["keystore", "passwd", store, "--storepass", "env:KILL_PASS_B",
+            "--new-storepass", "env:KILL_PASS_A"]
+    window = timed(to_b) * 1.5
+    run(to_a)
+    for _ in range(ROUNDS):
+        killed(to_b, window)
+        a, b = aliases(store, "KILL_PASS_A"), aliases(store, "KILL_PASS_B")
+        check((a == base) != (b == base), "passwd: opens with A: %s, with B: %s" % (a, b))
+        if b == base:
+            run(to_a)
+
+    # convert JKS -> PKCS#12: the destination is absent or complete.
+    dest = os.path.join(work, "ks.p12")
+    conv = ["keystore", "convert", store, "--storepass", "env:KILL_PASS_A", "--out", dest,
+            "--overwrite"]
+    window = timed(conv) * 1.5
+    for _ in range(ROUNDS):
+        os.unlink(dest)
+        killed(conv, window)
+        if os.path.exists(dest):
+            check(aliases(dest, "KILL_PASS_A") == base, "convert: destination is damaged")
+        run(conv)
+        check(aliases(dest, "KILL_PASS_A") == base, "convert: rerun did not produce the store")
+    return [work]
+
+
+def main():
+    with tempfile.TemporaryDirectory(prefix="certkit-kill-") as work:
+        run(["cluster", "init", "--out", os.path.join(work, "cluster"), "--nodes", "10.0.0.1",
+             "--jobs", "1", "--quiet", "--storepass", "env:KILL_PASS_A"])
+        folders = keystore_cycles(work)
+        # The sweep: after its 2-second guard, one more write per folder.
+        time.sleep(2.1)
+        store = os.path.join(work, "ks.jks")
+        run(["keystore", "import-cert", store, "--storepass", "env:KILL_PASS_A", "--file",
+             os.path.join(work, "cluster", "ca.crt"), "--alias", "final"])
+        for folder in folders:
+            left = [n for n in os.listdir(folder) if ".tmp-" in n]
+            check(not left, "temporary files left in %s: %s" % (folder, left))
+    print("kill test: %d kills, %d failures" % (kills, len(failures)))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
