@@ -84,7 +84,7 @@ def keystore_cycles(work):
     dele = ["keystore", "delete", store, "--storepass", "env:KILL_PASS_A", "--alias", "extra"]
 
     # import-cert: old = base, new = base + extra; the next command restores base.
-    window = timed(imp) * 1.5
+    window = timed(imp)
     run(dele)
     for _ in range(ROUNDS):
         killed(imp, window)
@@ -97,7 +97,7 @@ def keystore_cycles(work):
             run(dele)
 
     # delete: old = base + extra, new = base.
-    window = timed(imp) * 1.5
+    window = timed(imp)
     for _ in range(ROUNDS):
         if aliases(store, "KILL_PASS_A") != extra:
             run(imp)
@@ -113,7 +113,7 @@ def keystore_cycles(work):
             "--new-storepass", "env:KILL_PASS_B"]
     to_a = ["keystore", "passwd", store, "--storepass", "env:KILL_PASS_B",
             "--new-storepass", "env:KILL_PASS_A"]
-    window = timed(to_b) * 1.5
+    window = timed(to_b)
     run(to_a)
     for _ in range(ROUNDS):
         killed(to_b, window)
@@ -126,7 +126,7 @@ def keystore_cycles(work):
     dest = os.path.join(work, "ks.p12")
     conv = ["keystore", "convert", store, "--storepass", "env:KILL_PASS_A", "--out", dest,
             "--overwrite"]
-    window = timed(conv) * 1.5
+    window = timed(conv)
     for _ in range(ROUNDS):
         os.unlink(dest)
         killed(conv, window)
