@@ -12,7 +12,7 @@ pw=changeit
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work"
-for t in cert csr key dn jks jceks pkcs12 pem detect verify password; do mkdir -p "$out/$t"; done
+for t in cert csr key dn jks jceks pkcs12 pem detect verify manifest password; do mkdir -p "$out/$t"; done
 q() { "$@" >/dev/null 2>&1; }
 
 # certkit: a small cluster (EC and RSA), its PEM files and stores.
@@ -27,6 +27,8 @@ for f in $(find ec rsa -name '*.crt'); do
   i=$((i + 1)); openssl x509 -in "$f" -outform DER -out "$out/cert/certkit-$i.der"
 done
 for f in $(find ec rsa -name '*.key' -o -name '*.pk8'); do cp "$f" "$out/key/certkit-$(basename "$(dirname "$f")")-$(basename "$f")"; done
+cp ec/manifest.json "$out/manifest/certkit-ec.json"
+cp rsa/manifest.json "$out/manifest/certkit-rsa.json"
 for f in $(find ec rsa -name '*.jks'); do cp "$f" "$out/jks/certkit-$(echo "$f" | tr / -)"; done
 for f in $(find ec rsa -name '*.p12'); do cp "$f" "$out/pkcs12/certkit-$(echo "$f" | tr / -)"; done
 

@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 hours=${1:-1}
 jobs=${2:-2}
 dir=build-fuzz
-CC=clang CXX=clang++ cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+CC=clang-14 CXX=clang++-14 cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCERTKIT_FUZZ=ON -DCERTKIT_BUILD_TESTS=OFF -DCERTKIT_BUILD_BENCH=OFF >/dev/null
 cmake --build "$dir" -j "$(nproc)" --target fuzzers certkit
 [ -d "$dir/seeds" ] || scripts/fuzz-seeds.sh "$dir/seeds" "$dir/cli/certkit"

@@ -137,16 +137,71 @@ def keystore_cycles(work):
     return [work]
 
 
+def manifest_nodes(cluster):
+    with open(os.path.join(cluster, "manifest.json")) as f:
+        return sorted(n["host"] for n in json.load(f)["nodes"])
+
+
+def pair_matches(node_dir):
+    """node.crt carries node.key's public key (openssl decides)."""
+    def pub(args):
+        r = subprocess.run(["openssl"] + args, capture_output=True, text=True)
+        return r.stdout if r.returncode == 0 else None
+    a = pub(["x509", "-in", os.path.join(node_dir, "node.crt"), "-noout", "-pubkey"])
+    b = pub(["pkey", "-in", os.path.join(node_dir, "node.key"), "-pubout"])
+    return a is not None and a == b
+
+
+def cluster_cycles(work):
+    cluster = os.path.join(work, "cluster")
+    # add: old = the nodes so far, new = plus k<i>; a retry of the same add
+    # succeeds either way (it finishes a folder the manifest does not record).
+    add = lambda name: ["cluster", "add", "--dir", cluster, "--nodes", name, "--jobs", "1",
+                        "--quiet", "--storepass", "env:KILL_PASS_A"]
+    window = timed(add("k0"))
+    for i in range(1, ROUNDS // 2 + 1):
+        name = "k%d" % i
+        before = manifest_nodes(cluster)
+        killed(add(name), window)
+        after = manifest_nodes(cluster)
+        check(after in (before, sorted(before + [name])), "cluster add: nodes are %s" % after)
+        if name not in after:
+            r = run(add(name), check=False)
+            check(r.returncode == 0, "cluster add retry failed: %s" % (r.stdout + r.stderr))
+        check(pair_matches(os.path.join(cluster, "nodes", name)), "cluster add: %s key/cert" % name)
+    # renew (a cluster of its own): each file is old or new, the manifest
+    # parses, and the next renew succeeds and leaves every node consistent.
+    small = os.path.join(work, "renew")
+    run(["cluster", "init", "--out", small, "--nodes", "r1,r2", "--jobs", "1", "--quiet",
+         "--storepass", "env:KILL_PASS_A"])
+    renew = ["cluster", "renew", "--dir", small, "--within", "400d", "--jobs", "1", "--quiet",
+             "--storepass", "env:KILL_PASS_A"]
+    window = timed(renew)
+    for _ in range(ROUNDS // 2):
+        killed(renew, window)
+        check(manifest_nodes(small) == ["r1", "r2"], "cluster renew: manifest damaged")
+        r = run(renew, check=False)
+        check(r.returncode == 0, "cluster renew after a kill failed: %s" % (r.stdout + r.stderr))
+        for n in ("r1", "r2"):
+            check(pair_matches(os.path.join(small, "nodes", n)), "cluster renew: %s key/cert" % n)
+    # Folders that get a write after the sweep guard (manifest.json, renewed nodes).
+    return [cluster, small, os.path.join(small, "nodes", "r1"), os.path.join(small, "nodes", "r2")]
+
+
 def main():
     with tempfile.TemporaryDirectory(prefix="certkit-kill-") as work:
         run(["cluster", "init", "--out", os.path.join(work, "cluster"), "--nodes", "10.0.0.1",
              "--jobs", "1", "--quiet", "--storepass", "env:KILL_PASS_A"])
-        folders = keystore_cycles(work)
+        folders = keystore_cycles(work) + cluster_cycles(work)
         # The sweep: after its 2-second guard, one more write per folder.
         time.sleep(2.1)
         store = os.path.join(work, "ks.jks")
         run(["keystore", "import-cert", store, "--storepass", "env:KILL_PASS_A", "--file",
              os.path.join(work, "cluster", "ca.crt"), "--alias", "final"])
+        run(["cluster", "add", "--dir", os.path.join(work, "cluster"), "--nodes", "final",
+             "--jobs", "1", "--quiet", "--storepass", "env:KILL_PASS_A"])
+        run(["cluster", "renew", "--dir", os.path.join(work, "renew"), "--within", "400d",
+             "--jobs", "1", "--quiet", "--storepass", "env:KILL_PASS_A"])
         for folder in folders:
             left = [n for n in os.listdir(folder) if ".tmp-" in n]
             check(not left, "temporary files left in %s: %s" % (folder, left))
