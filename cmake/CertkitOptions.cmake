@@ -36,7 +36,9 @@ endif()
 # without this, every user of absl::Cord imports a weak TLS-init wrapper
 # (_ZTH...) that libcertkit.so would leave unresolved and exported to the
 # dynamic linker. Applies to abseil (third_party/abseil) and to certkit.
-add_compile_options($<$<COMPILE_LANGUAGE:CXX>:-fno-extern-tls-init>)
+# GCC only: clang has no such flag (the clang builds are the fuzz and TSan
+# builds of scripts/ci-fuzz.sh and scripts/ci-tsan.sh).
+add_compile_options($<$<AND:$<COMPILE_LANGUAGE:CXX>,$<CXX_COMPILER_ID:GNU>>:-fno-extern-tls-init>)
 
 if(CERTKIT_SANITIZE)
   add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
