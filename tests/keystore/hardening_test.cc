@@ -9,7 +9,6 @@
 #include "certkit/error.h"
 #include "certkit/keystore.h"
 #include "fixtures.h"
-#include "openssl/sha.h"
 
 using certkit::Bytes;
 using certkit::Certificate;
@@ -21,6 +20,7 @@ using certkit::PrivateKey;
 using certkit::StoreFormat;
 using certkit_test::TempDir;
 using keystore_test::Keytool;
+using keystore_test::Rehash;
 using keystore_test::Unwrap;
 
 namespace {
@@ -64,20 +64,6 @@ LoadOptions Budget(int64_t total) {
   LoadOptions o;
   o.max_total_iterations = total;
   return o;
-}
-
-void Rehash(Bytes* jks, const std::string& pass) {
-  Bytes pw;
-  for (char c : pass) {
-    pw.push_back(0);
-    pw.push_back(static_cast<uint8_t>(c));
-  }
-  SHA_CTX ctx;
-  SHA1_Init(&ctx);
-  SHA1_Update(&ctx, pw.data(), pw.size());
-  SHA1_Update(&ctx, "Mighty Aphrodite", 16);
-  SHA1_Update(&ctx, jks->data(), jks->size() - 20);
-  SHA1_Final(jks->data() + jks->size() - 20, &ctx);
 }
 
 void PutU32(Bytes* out, uint32_t v) {
