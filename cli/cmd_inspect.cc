@@ -31,6 +31,17 @@ struct Described {
   std::string text;
 };
 
+// KeyPassword resolves --passin for an encrypted private key.
+absl::StatusOr<std::string> KeyPassword(const InspectArgs& a) {
+  PasswordRequest req;
+  req.spec = a.passin;
+  req.what = "key password";
+  req.flag = "--passin";
+  auto p = ResolvePassword(req);
+  if (!p.ok()) return p.status();
+  return p->value;
+}
+
 // DescribePemBlock describes one PEM block; unknown labels are reported, not errors.
 absl::StatusOr<Described> DescribePemBlock(const certkit::pem::Block& block,
                                            const InspectArgs& a) {
@@ -49,13 +60,9 @@ absl::StatusOr<Described> DescribePemBlock(const certkit::pem::Block& block,
       label == "ENCRYPTED PRIVATE KEY") {
     std::string password;
     if (label == "ENCRYPTED PRIVATE KEY" || !block.Header("DEK-Info").empty()) {
-      PasswordRequest req;
-      req.spec = a.passin;
-      req.what = "key password";
-      req.flag = "--passin";
-      auto p = ResolvePassword(req);
+      auto p = KeyPassword(a);
       if (!p.ok()) return p.status();
-      password = p->value;
+      password = *std::move(p);
     }
     auto key = certkit::PrivateKey::FromPem(certkit::pem::Encode(label, block.der, block.headers),
                                             password);
@@ -107,7 +114,15 @@ absl::StatusOr<std::vector<Described>> DescribeFile(const InspectArgs& a) {
     out.push_back({StoreJson(*store), StoreText(*store, /*verbose=*/true)});
     return out;
   }
-  if (auto key = certkit::PrivateKey::FromDer(*data); key.ok()) {
+  auto key = certkit::PrivateKey::FromDer(*data);
+  if (!key.ok() && certkit::GetErrorKind(key.status()) == certkit::ErrorKind::kBadPassword) {
+    // A DER encrypted PKCS#8 key: it needs --passin.
+    auto p = KeyPassword(a);
+    if (!p.ok()) return p.status();
+    key = certkit::PrivateKey::FromDer(*data, *p);
+    if (!key.ok()) return key.status();
+  }
+  if (key.ok()) {
     out.push_back({KeyJson(*key), KeyText(*key)});
     return out;
   }

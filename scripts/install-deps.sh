@@ -6,6 +6,8 @@ set -euo pipefail
 PACKAGES=(
   # build
   build-essential cmake ninja-build pkg-config
+  # fuzzing and ThreadSanitizer builds (scripts/ci-fuzz.sh, scripts/ci-tsan.sh)
+  clang-14 libfuzzer-14-dev libclang-rt-14-dev
   # libraries (BoringSSL and abseil are built from Debian's source packages:
   # scripts/fetch-sources.sh, run at the end; dpkg-dev unpacks them)
   dpkg-dev catch2 libbenchmark-dev libcli11-dev nlohmann-json3-dev

@@ -116,8 +116,11 @@ struct ClusterUpdateSpec {
 };
 
 // ClusterAdd issues new nodes/clients with the existing CA and records them
-// in the manifest. Existing files are never touched: a node or client that
-// is already in the manifest or whose directory exists is kAlreadyExists.
+// in the manifest (written last, atomically). A node or client already in
+// the manifest is kAlreadyExists and its files are never touched. A
+// nodes/<host> or clients/<user> folder the manifest does not record is the
+// remainder of an interrupted add (a kill before the manifest was written):
+// it is issued again into that folder, replacing its partial files.
 absl::StatusOr<Manifest> ClusterAdd(const ClusterUpdateSpec& spec);
 
 // ClusterRenew re-issues (new key, new certificate, rebuilt stores) every

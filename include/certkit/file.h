@@ -38,6 +38,9 @@ struct WriteOptions {
 // old content (or does not exist, if it did not) or the complete new
 // content, never an empty or partial file. Within a DirectorySyncBatch on the
 // same thread the directory fsync is deferred to the batch's Commit.
+// The temp file is ".NAME.tmp-XXXXXX", locked (flock) while it is written;
+// each call first removes the unlocked ones older than 2 seconds in the same
+// directory, which a killed writer left behind.
 absl::Status WriteFileAtomic(const std::string& path, absl::Span<const uint8_t> data,
                              const WriteOptions& options = {});
 absl::Status WriteFileAtomic(const std::string& path, const std::string& data,

@@ -60,8 +60,15 @@ struct LoadOptions {
   std::optional<std::string> key_password;
   // PKCS#12 without a MAC loads only when this is set.
   bool allow_missing_mac = false;
-  // Upper bound on KDF iteration counts found in the file (kLimitExceeded).
+  // Upper bound on each KDF iteration count found in the file
+  // (kLimitExceeded).
   int max_iterations = 10'000'000;
+  // Upper bound on the KDF iterations one load may spend in total, across
+  // the PKCS#12 MAC, every encrypted bag and key, and retries with the key
+  // password (kLimitExceeded, before the derivation that would pass it).
+  // A PKCS#12 PBE derivation counts twice (key and IV), a JCEKS key too (two
+  // MD5 chains). See docs/SECURITY.md.
+  int64_t max_total_iterations = 20'000'000;
 };
 
 struct SaveOptions {

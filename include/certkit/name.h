@@ -39,8 +39,8 @@ class DistinguishedName {
   // anything else RFC 4514. Supports '\,' '\+' '\"' '\\' '\=' '\#' and '\XX'
   // hex escapes, quoted values ("O=\"a, b\""), and the '#<hex>' DER form.
   // Multi-valued RDNs ('+') fail with kUnsupported; bad escapes, unknown
-  // attribute names, empty types and an empty DN fail with kInvalidArgument
-  // naming the offending position.
+  // attribute names, empty types, a value with an embedded NUL ("\00") and
+  // an empty DN fail with kInvalidArgument naming the offending position.
   static absl::StatusOr<DistinguishedName> Parse(absl::string_view text);
   static absl::StatusOr<DistinguishedName> ParseRfc4514(absl::string_view text);
   static absl::StatusOr<DistinguishedName> ParseSlash(absl::string_view text);

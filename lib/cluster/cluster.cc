@@ -250,6 +250,9 @@ namespace {
 struct LeafJob {
   bool is_node;
   std::string name;
+  // Replace files already in the leaf's folder: the leftovers of a `cluster
+  // add` that was interrupted before it recorded the leaf.
+  bool overwrite = false;
 };
 
 // IssueAll issues |jobs| in parallel into |dir|/nodes/<host> and
@@ -262,8 +265,10 @@ absl::Status IssueAll(const CertificateAuthority& ca, const std::string& dir,
   absl::Status s = ForEachParallel(jobs.size(), threads, progress, [&](size_t i) -> absl::Status {
     const LeafJob& job = jobs[i];
     const std::string rel = absl::StrCat(job.is_node ? "nodes/" : "clients/", job.name);
-    auto r = job.is_node ? IssueNode(ca, {job.name}, JoinPath(dir, rel), settings)
-                         : IssueClient(ca, job.name, JoinPath(dir, rel), settings);
+    LeafSettings job_settings = settings;
+    job_settings.overwrite = settings.overwrite || job.overwrite;
+    auto r = job.is_node ? IssueNode(ca, {job.name}, JoinPath(dir, rel), job_settings)
+                         : IssueClient(ca, job.name, JoinPath(dir, rel), job_settings);
     if (!r.ok()) return r.status();
     r->dir = rel;
     records[i] = *std::move(r);
@@ -383,20 +388,23 @@ absl::StatusOr<Manifest> ClusterAdd(const ClusterUpdateSpec& spec) {
   if (spec.nodes.empty() && spec.clients.empty()) {
     return MakeError(ErrorKind::kInvalidArgument, "cluster add needs at least one node or client");
   }
+  // A leaf the manifest records already exists. A folder without a record
+  // is what an interrupted `cluster add` left (the manifest is written last):
+  // it is issued again, replacing the partial files.
   std::vector<LeafJob> jobs;
   for (const auto& n : spec.nodes) {
-    if (m->FindNode(n) != nullptr || FileExists(JoinPath(spec.dir, absl::StrCat("nodes/", n)))) {
+    if (m->FindNode(n) != nullptr) {
       return MakeError(ErrorKind::kAlreadyExists,
                        absl::StrCat("node '", n, "' already exists in '", spec.dir, "'"));
     }
-    jobs.push_back({true, n});
+    jobs.push_back({true, n, FileExists(JoinPath(spec.dir, absl::StrCat("nodes/", n)))});
   }
   for (const auto& c : spec.clients) {
-    if (m->FindClient(c) != nullptr || FileExists(JoinPath(spec.dir, absl::StrCat("clients/", c)))) {
+    if (m->FindClient(c) != nullptr) {
       return MakeError(ErrorKind::kAlreadyExists,
                        absl::StrCat("client '", c, "' already exists in '", spec.dir, "'"));
     }
-    jobs.push_back({false, c});
+    jobs.push_back({false, c, FileExists(JoinPath(spec.dir, absl::StrCat("clients/", c)))});
   }
   auto ca = LoadClusterCa(spec.dir, *m, spec.allow_insecure_ca_key);
   if (!ca.ok()) return ca.status();
@@ -419,19 +427,23 @@ absl::StatusOr<Manifest> ClusterRenew(const ClusterUpdateSpec& spec,
   const absl::Time deadline = absl::Now() + spec.within;
   // Decide from the certificate files themselves, not the manifest's copy.
   std::vector<LeafRecord*> due;
-  auto consider = [&](LeafRecord& r, const std::string& cert_file) -> absl::Status {
-    auto cert = ReadCertificate(JoinPath(JoinPath(spec.dir, r.dir), cert_file));
+  // A leaf whose key and certificate files do not match (a renew killed
+  // between writing the two) is due too, so the next renew repairs it.
+  auto consider = [&](LeafRecord& r, const std::string& base) -> absl::Status {
+    const std::string dir = JoinPath(spec.dir, r.dir);
+    auto cert = ReadCertificate(JoinPath(dir, base + ".crt"));
     if (!cert.ok()) return cert.status();
-    if (cert->not_after() < deadline) due.push_back(&r);
+    auto key = ReadPrivateKey(JoinPath(dir, base + ".key"));
+    if (cert->not_after() < deadline || !key.ok() || !cert->MatchesKey(*key)) due.push_back(&r);
     return absl::OkStatus();
   };
   for (auto& n : m->nodes) {
-    absl::Status s = consider(n, "node.crt");
+    absl::Status s = consider(n, "node");
     if (!s.ok()) return s;
   }
   const size_t node_count = due.size();
   for (auto& c : m->clients) {
-    absl::Status s = consider(c, absl::StrCat("client.", c.name, ".crt"));
+    absl::Status s = consider(c, absl::StrCat("client.", c.name));
     if (!s.ok()) return s;
   }
   LeafSettings settings = spec.leaf;

@@ -21,6 +21,7 @@
 #include "openssl/obj.h"
 #include "openssl/rsa.h"
 #include "crypto/pbe.h"
+#include "core/key_limits.h"
 #include "crypto/pem_encryption.h"
 #include "util/der.h"
 #include "util/pem_blocks.h"
@@ -258,7 +259,8 @@ absl::Status MissingPasswordIfEmpty(const absl::Status& st, absl::string_view pa
 // DecryptPkcs8 decrypts an EncryptedPrivateKeyInfo:
 //   SEQUENCE { encryptionAlgorithm AlgorithmIdentifier, encryptedData OCTET STRING }
 absl::StatusOr<bssl::UniquePtr<EVP_PKEY>> DecryptPkcs8(absl::Span<const uint8_t> der,
-                                                       absl::string_view password) {
+                                                       absl::string_view password,
+                                                       const crypto::PbeLimits& limits) {
   CBS in, seq, alg, data;
   CBS_init(&in, der.data(), der.size());
   if (!CBS_get_asn1(&in, &seq, CBS_ASN1_SEQUENCE) || CBS_len(&in) != 0 ||
@@ -268,7 +270,7 @@ absl::StatusOr<bssl::UniquePtr<EVP_PKEY>> DecryptPkcs8(absl::Span<const uint8_t>
   }
   absl::StatusOr<Bytes> plain =
       crypto::PbeDecrypt(absl::MakeConstSpan(CBS_data(&alg), CBS_len(&alg)),
-                         absl::MakeConstSpan(CBS_data(&data), CBS_len(&data)), password);
+                         absl::MakeConstSpan(CBS_data(&data), CBS_len(&data)), password, limits);
   if (!plain.ok()) {
     return MissingPasswordIfEmpty(Annotate(plain.status(), "encrypted PKCS#8 key"), password,
                                   "PKCS#8 key");
@@ -283,7 +285,8 @@ absl::StatusOr<bssl::UniquePtr<EVP_PKEY>> DecryptPkcs8(absl::Span<const uint8_t>
 }
 
 absl::StatusOr<PrivateKey> ParseDer(DerKind kind, absl::Span<const uint8_t> der,
-                                    absl::string_view password, const KeyPolicy& policy) {
+                                    absl::string_view password, const KeyPolicy& policy,
+                                    const crypto::PbeLimits& limits = {}) {
   switch (kind) {
     case DerKind::kPkcs8:
       return Finish(ParsePkcs8(der), policy);
@@ -292,7 +295,7 @@ absl::StatusOr<PrivateKey> ParseDer(DerKind kind, absl::Span<const uint8_t> der,
     case DerKind::kEc:
       return Finish(ParseEcPrivateKey(der), policy);
     case DerKind::kEncryptedPkcs8:
-      return Finish(DecryptPkcs8(der, password), policy);
+      return Finish(DecryptPkcs8(der, password, limits), policy);
     case DerKind::kUnknown:
       break;
   }
@@ -572,22 +575,35 @@ absl::StatusOr<PrivateKey> PrivateKey::Generate(const KeySpec& spec) {
 absl::StatusOr<PrivateKey> PrivateKey::FromDer(absl::Span<const uint8_t> der,
                                                absl::string_view password,
                                                const KeyPolicy& policy) {
+  return PrivateKeyFromDer(der, password, policy, crypto::PbeLimits{});
+}
+
+absl::StatusOr<PrivateKey> PrivateKeyFromDer(absl::Span<const uint8_t> der,
+                                             absl::string_view password, const KeyPolicy& policy,
+                                             const crypto::PbeLimits& limits) {
   if (pem::LooksLikePem(der)) {
-    return FromPem(absl::string_view(reinterpret_cast<const char*>(der.data()), der.size()),
-                   password, policy);
+    return PrivateKeyFromPem(
+        absl::string_view(reinterpret_cast<const char*>(der.data()), der.size()), password,
+        policy, limits);
   }
-  return ParseDer(DetectDer(der), der, password, policy);
+  return ParseDer(DetectDer(der), der, password, policy, limits);
 }
 
 absl::StatusOr<PrivateKey> PrivateKey::FromPem(absl::string_view pem_text,
                                                absl::string_view password,
                                                const KeyPolicy& policy) {
+  return PrivateKeyFromPem(pem_text, password, policy, crypto::PbeLimits{});
+}
+
+absl::StatusOr<PrivateKey> PrivateKeyFromPem(absl::string_view pem_text, absl::string_view password,
+                                             const KeyPolicy& policy,
+                                             const crypto::PbeLimits& limits) {
   absl::StatusOr<std::vector<pem::Block>> blocks = pem::Parse(pem_text);
   if (!blocks.ok()) return blocks.status();
   for (const pem::Block& block : *blocks) {
     if (block.label == kPkcs8Label) return ParseDer(DerKind::kPkcs8, block.der, {}, policy);
     if (block.label == kEncryptedPkcs8Label) {
-      return ParseDer(DerKind::kEncryptedPkcs8, block.der, password, policy);
+      return ParseDer(DerKind::kEncryptedPkcs8, block.der, password, policy, limits);
     }
     if (block.label == kRsaLabel || block.label == kEcLabel) {
       const DerKind kind = block.label == kRsaLabel ? DerKind::kRsa : DerKind::kEc;

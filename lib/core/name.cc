@@ -346,6 +346,18 @@ bssl::UniquePtr<ASN1_OBJECT> ResolveObject(const std::string& type,
   return bssl::UniquePtr<ASN1_OBJECT>(OBJ_txt2obj(type.c_str(), 1));
 }
 
+// RejectNul refuses a value with an embedded NUL: C code reading the name
+// (and every NUL-terminated display) would see a different, shorter value.
+absl::Status RejectNul(const std::vector<NameAttribute>& attrs) {
+  for (const NameAttribute& a : attrs) {
+    if (a.value.find('\0') != std::string::npos) {
+      return MakeError(ErrorKind::kInvalidArgument,
+                       absl::StrCat(a.type, " value has an embedded NUL character"));
+    }
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<DistinguishedName> DistinguishedName::Parse(absl::string_view text) {
@@ -357,6 +369,7 @@ absl::StatusOr<DistinguishedName> DistinguishedName::Parse(absl::string_view tex
 absl::StatusOr<DistinguishedName> DistinguishedName::ParseRfc4514(absl::string_view text) {
   auto attrs = Rfc4514Parser(text).Run();
   if (!attrs.ok()) return attrs.status();
+  if (absl::Status st = RejectNul(*attrs); !st.ok()) return st;
   std::reverse(attrs->begin(), attrs->end());
   return DistinguishedName(*std::move(attrs));
 }
@@ -364,6 +377,7 @@ absl::StatusOr<DistinguishedName> DistinguishedName::ParseRfc4514(absl::string_v
 absl::StatusOr<DistinguishedName> DistinguishedName::ParseSlash(absl::string_view text) {
   auto attrs = ParseSlashForm(text);
   if (!attrs.ok()) return attrs.status();
+  if (absl::Status st = RejectNul(*attrs); !st.ok()) return st;
   return DistinguishedName(*std::move(attrs));
 }
 
@@ -499,6 +513,7 @@ absl::StatusOr<ResolvedAttribute> Resolve(const NameAttribute& a) {
 }  // namespace
 
 absl::StatusOr<bssl::UniquePtr<X509_NAME>> DistinguishedName::ToX509Name() const {
+  if (absl::Status st = RejectNul(rdns_); !st.ok()) return st;
   bssl::UniquePtr<X509_NAME> name(X509_NAME_new());
   if (!name) return MakeError(ErrorKind::kInternal, "out of memory");
   for (const NameAttribute& a : rdns_) {

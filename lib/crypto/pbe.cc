@@ -229,6 +229,7 @@ absl::StatusOr<Bytes> DecryptPbes2(CBS params, absl::Span<const uint8_t> ciphert
                        absl::StrCat("PBKDF2 PRF ", prf_oid, " is not supported"));
     }
   }
+  if (absl::Status st = ChargeKdf(limits, *iterations); !st.ok()) return st;
   absl::StatusOr<Bytes> key = Pbkdf2(password, SpanOf(salt), *iterations, md, spec.KeyLength());
   if (!key.ok()) return key.status();
   absl::StatusOr<Bytes> plain = Decrypt(spec, *key, SpanOf(iv), ciphertext);
@@ -249,6 +250,7 @@ absl::StatusOr<Bytes> DecryptPbes1(const EVP_MD* md, CBS params,
   absl::StatusOr<int> iterations = ReadIterations(&seq, limits);
   if (!iterations.ok()) return iterations.status();
   if (CBS_len(&seq) != 0) return Malformed("PBES1 parameters have trailing data");
+  if (absl::Status st = ChargeKdf(limits, *iterations); !st.ok()) return st;
 
   // T_1 = Hash(P || S), T_i = Hash(T_{i-1}); DES key = T_c[0..8), IV = T_c[8..16).
   uint8_t t[EVP_MAX_MD_SIZE];
@@ -312,6 +314,11 @@ absl::StatusOr<Bytes> DecryptPkcs12(const Pkcs12SchemeInfo& scheme, CBS params,
   if (password.empty()) candidates.push_back({});
   absl::StatusOr<Bytes> plain;
   for (const Bytes& candidate : candidates) {
+    // The key and (for block ciphers) the IV are two derivations.
+    const int derivations = spec.IvLength() > 0 ? 2 : 1;
+    if (absl::Status st = ChargeKdf(limits, int64_t{*iterations} * derivations); !st.ok()) {
+      return st;
+    }
     Bytes key, iv;
     absl::Status st = Pkcs12KeyIv(scheme, spec, candidate, SpanOf(salt), *iterations, &key, &iv);
     if (!st.ok()) return st;
@@ -344,6 +351,22 @@ bool AddOctetString(CBB* cbb, absl::Span<const uint8_t> bytes) {
 }
 
 }  // namespace
+
+absl::Status KdfBudget::Charge(int64_t iterations) {
+  if (iterations > left_) {
+    left_ = 0;
+    return MakeError(ErrorKind::kLimitExceeded,
+                     absl::StrCat("key derivation work for this input exceeds the budget of ",
+                                  total_, " iterations in total"));
+  }
+  left_ -= iterations;
+  return absl::OkStatus();
+}
+
+absl::Status ChargeKdf(const PbeLimits& limits, int64_t iterations) {
+  if (limits.budget == nullptr) return absl::OkStatus();
+  return limits.budget->Charge(iterations);
+}
 
 absl::StatusOr<Bytes> PbeDecrypt(absl::Span<const uint8_t> algorithm,
                                  absl::Span<const uint8_t> ciphertext,

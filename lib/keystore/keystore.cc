@@ -65,14 +65,19 @@ absl::StatusOr<KeyStore> KeyStore::Load(absl::Span<const uint8_t> data, absl::st
     if (!detected.ok()) return detected.status();
     format = *detected;
   }
+  // One budget for every key derivation this file costs.
+  crypto::KdfBudget budget(options.max_total_iterations);
+  crypto::PbeLimits limits;
+  limits.max_iterations = options.max_iterations;
+  limits.budget = &budget;
   switch (format) {
     case StoreFormat::kJks:
     case StoreFormat::kJceks:
-      return keystore::LoadJks(data, password, options);
+      return keystore::LoadJks(data, password, options, limits);
     case StoreFormat::kPkcs12:
-      return keystore::LoadPkcs12(data, password, options);
+      return keystore::LoadPkcs12(data, password, options, limits);
     case StoreFormat::kPem:
-      return keystore::LoadPemStore(data, password, options);
+      return keystore::LoadPemStore(data, password, options, limits);
     case StoreFormat::kAuto:
       break;
   }
@@ -295,7 +300,7 @@ absl::Status KeyStore::UnlockKey(absl::string_view alias, absl::string_view key_
   if (locked == locked_keys_.end()) {
     return MakeError(ErrorKind::kInternal, absl::StrCat("locked key '", name, "' has no data"));
   }
-  auto pkcs8 = keystore::RecoverJavaKey(locked->second, key_password, LoadOptions{}.max_iterations);
+  auto pkcs8 = keystore::RecoverJavaKey(locked->second, key_password, crypto::PbeLimits{});
   if (!pkcs8.ok()) return Annotate(pkcs8.status(), absl::StrCat("key entry '", name, "'"));
   KeyPolicy policy;
   policy.allow_weak_keys = true;

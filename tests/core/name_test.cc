@@ -298,3 +298,19 @@ TEST_CASE("ToDer writes the bytes BoringSSL's i2d_X509_NAME writes for ToX509Nam
   REQUIRE(bad.ok());
   CHECK(GetErrorKind(bad->ToDer().status()) == certkit::ErrorKind::kInvalidArgument);
 }
+
+TEST_CASE("a DN value with an embedded NUL is refused in every form") {
+  // The RFC 4514 "\00" escape, a raw NUL in the slash form (which has no hex
+  // escapes), and the '#' DER form of a UTF8String "a\0b" (0c 03 61 00 62).
+  for (const std::string& text : {std::string("CN=a\\00b"), std::string("/CN=a\0b/", 8),
+                                  std::string("CN=#0c03610062, O=x")}) {
+    INFO(text);
+    auto dn = DistinguishedName::Parse(text);
+    REQUIRE_FALSE(dn.ok());
+    CHECK(GetErrorKind(dn.status()) == ErrorKind::kInvalidArgument);
+    CHECK(dn.status().message().find("embedded NUL") != std::string::npos);
+  }
+  // A name built in code cannot be encoded either.
+  DistinguishedName built({{"CN", std::string("a\0b", 3)}});
+  CHECK(GetErrorKind(built.ToX509Name().status()) == ErrorKind::kInvalidArgument);
+}

@@ -6,7 +6,6 @@
 #include "certkit/error.h"
 #include "certkit/keystore.h"
 #include "fixtures.h"
-#include "openssl/sha.h"
 
 using certkit::Bytes;
 using certkit::ErrorKind;
@@ -52,20 +51,7 @@ ErrorKind LoadKind(const Bytes& data, const std::string& pass = kPass,
   return GetErrorKind(ks.status());
 }
 
-// Rehash recomputes the JKS trailer after a test edits the body.
-void Rehash(Bytes* jks, const std::string& pass) {
-  Bytes pw;
-  for (char c : pass) {
-    pw.push_back(0);
-    pw.push_back(static_cast<uint8_t>(c));
-  }
-  SHA_CTX ctx;
-  SHA1_Init(&ctx);
-  SHA1_Update(&ctx, pw.data(), pw.size());
-  SHA1_Update(&ctx, "Mighty Aphrodite", 16);
-  SHA1_Update(&ctx, jks->data(), jks->size() - 20);
-  SHA1_Final(jks->data() + jks->size() - 20, &ctx);
-}
+using keystore_test::Rehash;
 
 certkit::SaveOptions FastPkcs12() {
   certkit::SaveOptions so;
