@@ -11,8 +11,9 @@ PACKAGES=(
   # libraries (BoringSSL and abseil are built from Debian's source packages:
   # scripts/fetch-sources.sh, run at the end; dpkg-dev unpacks them)
   dpkg-dev catch2 libbenchmark-dev libcli11-dev nlohmann-json3-dev
-  # Debian's shared BoringSSL: the benchmark baseline of the sealed build
-  android-libboringssl-dev
+  # Debian's shared BoringSSL and abseil: the baseline of bench/sealed, and what
+  # the fuzz build links (scripts/ci-fuzz.sh: -DCERTKIT_SYSTEM_BORINGSSL/ABSEIL=ON)
+  android-libboringssl-dev libabsl-dev
   # peers that share a process with libcertkit.so in the tests: OpenSSL 3, libpq
   libssl-dev libpq-dev
   # test oracles and peers
