@@ -89,16 +89,9 @@ std::optional<absl::string_view> PeerName(const SSL* s, const ConnectionState* s
 absl::Status VerifyConnection(const certkit::capi::SslConfig& config, const SSL* s,
                               std::optional<absl::string_view> peer) {
   CK_ASSIGN(std::vector<certkit::Certificate> chain, PeerChain(s));
-  if (SSL_is_server(s)) {
-    // A server checks the client's chain; client identities are not host names.
-    certkit::capi::SslConfig chain_only = config;
-    if (chain_only.flags != CERTKIT_SSL_VERIFY_NONE) {
-      chain_only.flags = CERTKIT_SSL_VERIFY_PEER_CERT;
-    }
-    return certkit::capi::VerifyPeerChain(chain_only, chain, std::nullopt,
-                                          certkit::Purpose::kClientAuth);
-  }
-  return certkit::capi::VerifyPeerChain(config, chain, peer, certkit::Purpose::kServerAuth);
+  const certkit::PeerVerifier verifier = config.Verifier();
+  if (SSL_is_server(s)) return verifier.VerifyClient(chain);
+  return verifier.VerifyServer(chain, peer);
 }
 
 uint8_t AlertFor(ErrorKind kind) {

@@ -13,27 +13,26 @@
 #include "certkit/cert.h"
 #include "certkit/certkit.h"
 #include "certkit/key.h"
+#include "certkit/peer_verifier.h"
 #include "certkit/verify.h"
 
 namespace certkit {
 namespace capi {
 
-// SslConfig is a consistent copy of a CertkitSsl's settings.
+// SslConfig is a consistent copy of a CertkitSsl's settings. Copies share
+// the prepared trust anchors.
 struct SslConfig {
-  std::vector<Certificate> trusted;
+  TrustStore trust;
   std::vector<Certificate> chain;  // own certificate, leaf first
   std::optional<PrivateKey> key;
   int flags = CERTKIT_SSL_VERIFY_PEER_CERT;
   int min_version = CERTKIT_SSL_VERSION_TLS1_2;
   int max_version = CERTKIT_SSL_VERSION_TLS1_3;
-};
 
-// VerifyPeerChain applies |config|'s flags to |peer_chain| (leaf first).
-// |purpose| is the role the peer plays (kServerAuth when we are the client).
-// |peer| is the address/host name for the identity flags (nullopt: none given).
-absl::Status VerifyPeerChain(const SslConfig& config,
-                             const std::vector<Certificate>& peer_chain,
-                             std::optional<absl::string_view> peer, Purpose purpose);
+  // Verifier is the library's peer check for these trust anchors and the
+  // CERTKIT_SSL_VERIFY_* flags.
+  PeerVerifier Verifier() const;
+};
 
 }  // namespace capi
 }  // namespace certkit

@@ -51,14 +51,16 @@ class TrustStore {
   TrustStore& operator=(TrustStore&&) noexcept;
   ~TrustStore();
 
+  // Add trusts |anchor| (one already trusted is ignored). Copies made
+  // before keep their anchors (copy-on-write).
   void Add(const Certificate& anchor);
+  void Add(const std::vector<Certificate>& anchors);
   const std::vector<Certificate>& anchors() const;
   size_t size() const;
 
-  struct Index;  // implementation detail of lib/verify
-  const Index& index() const { return *index_; }
-
  private:
+  struct Index;  // the prepared form (lib/verify/trust_index.h)
+  friend struct TrustStoreAccess;
   std::shared_ptr<Index> index_;
 };
 
@@ -104,6 +106,9 @@ struct VerifyOptions {
   // certificate without a matching CRL is not treated as revoked. A CRL that
   // cannot be parsed fails verification with kMalformed.
   std::vector<std::string> crls;
+
+  // Validate fails with kInvalidArgument when max_depth is outside 1..100.
+  absl::Status Validate() const;
 };
 
 struct VerifyResult {

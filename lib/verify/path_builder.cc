@@ -29,7 +29,7 @@ class Builder {
  public:
   Builder(const CertPtr& leaf, const std::vector<CertPtr>& intermediates, const TrustStore& trust,
           const VerifyOptions& options, const CrlList& crls, int64_t now)
-      : intermediates_(intermediates), index_(trust.index()), options_(options), crls_(crls),
+      : intermediates_(intermediates), index_(TrustStoreAccess::IndexOf(trust)), options_(options), crls_(crls),
         now_(now) {
     path_.push_back(leaf);
     best_ = MakeError(ErrorKind::kUnknownIssuer,
@@ -210,7 +210,7 @@ class Builder {
   }
 
   const std::vector<CertPtr>& intermediates_;
-  const TrustStore::Index& index_;
+  const TrustStoreAccess::Index& index_;
   const VerifyOptions& options_;
   const CrlList& crls_;
   const int64_t now_;

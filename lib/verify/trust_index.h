@@ -22,6 +22,12 @@ struct TrustStore::Index {
   void Add(const Certificate& anchor);
 };
 
+// TrustStoreAccess gives lib/verify the prepared index of a TrustStore.
+struct TrustStoreAccess {
+  using Index = TrustStore::Index;
+  static const TrustStore::Index& IndexOf(const TrustStore& trust) { return *trust.index_; }
+};
+
 }  // namespace certkit
 
 #endif  // CERTKIT_LIB_VERIFY_TRUST_INDEX_H_

@@ -57,16 +57,26 @@ void TrustStore::Add(const Certificate& anchor) {
   if (index_.use_count() > 1) index_ = std::make_shared<Index>(*index_);
   index_->Add(anchor);
 }
+void TrustStore::Add(const std::vector<Certificate>& anchors) {
+  for (const Certificate& a : anchors) Add(a);
+}
+
 const std::vector<Certificate>& TrustStore::anchors() const { return index_->anchors; }
 size_t TrustStore::size() const { return index_->anchors.size(); }
+
+absl::Status VerifyOptions::Validate() const {
+  if (max_depth < 1 || max_depth > 100) {
+    return MakeError(ErrorKind::kInvalidArgument,
+                     absl::StrCat("max depth must be 1..100, got ", max_depth));
+  }
+  return absl::OkStatus();
+}
 
 absl::StatusOr<VerifyResult> Verify(const Certificate& leaf,
                                     const std::vector<Certificate>& intermediates,
                                     const TrustStore& trust, const VerifyOptions& options) {
   if (leaf.native() == nullptr) return MakeError(ErrorKind::kInvalidArgument, "leaf certificate is null");
-  if (options.max_depth < 1) {
-    return MakeError(ErrorKind::kInvalidArgument, absl::StrCat("max_depth ", options.max_depth, " is < 1"));
-  }
+  if (auto st = options.Validate(); !st.ok()) return st;
   // Validation time at one-second granularity: floor, so a time within the
   // notAfter second is still valid (RFC 5280 4.1.2.5, x509-limbo).
   const absl::Time at = options.at == absl::InfinitePast() ? absl::Now() : options.at;
@@ -78,7 +88,7 @@ absl::StatusOr<VerifyResult> Verify(const Certificate& leaf,
   if (auto s = verify_internal::CheckLeaf(*parsed_leaf, options, now); !s.ok()) return s;
 
   // A pinned leaf: the leaf is itself a trust anchor.
-  if (options.allow_self_signed_leaf_anchor && trust.index().by_der.count(parsed_leaf->der)) {
+  if (options.allow_self_signed_leaf_anchor && TrustStoreAccess::IndexOf(trust).by_der.count(parsed_leaf->der)) {
     return VerifyResult{{leaf}};
   }
 
