@@ -29,6 +29,17 @@ PeerVerifier SslConfig::Verifier() const {
   return PeerVerifier(trust, options);
 }
 
+absl::Status CheckPair(const std::vector<Certificate>& chain,
+                       const std::optional<PrivateKey>& key) {
+  if (chain.empty() || !key.has_value()) return absl::OkStatus();
+  if (!chain.front().MatchesKey(*key)) {
+    return MakeError(ErrorKind::kKeyMismatch,
+                     "the private key does not belong to the certificate '" +
+                         chain.front().subject().ToRfc4514() + "'");
+  }
+  return absl::OkStatus();
+}
+
 namespace {
 
 // CheckVersion accepts 0 (default), TLS 1.2 and TLS 1.3.
@@ -40,18 +51,6 @@ absl::Status CheckVersion(int version) {
   return MakeError(ErrorKind::kInvalidArgument,
                    "unsupported TLS protocol version 0x" + absl::StrCat(absl::Hex(version)) +
                        " (use CERTKIT_SSL_VERSION_TLS1_2 or CERTKIT_SSL_VERSION_TLS1_3)");
-}
-
-// SetIdentity installs |chain| and |key| together after checking they match.
-absl::Status CheckPair(const std::vector<Certificate>& chain,
-                       const std::optional<PrivateKey>& key) {
-  if (chain.empty() || !key.has_value()) return absl::OkStatus();
-  if (!chain.front().MatchesKey(*key)) {
-    return MakeError(ErrorKind::kKeyMismatch,
-                     "the private key does not belong to the certificate '" +
-                         chain.front().subject().ToRfc4514() + "'");
-  }
-  return absl::OkStatus();
 }
 
 }  // namespace
@@ -89,7 +88,7 @@ CertkitError certkit_ssl_add_trusted_cert_n(CertkitSsl* ssl, const char* cert,
     CK_ASSIGN(absl::string_view text, Text(cert, cert_length, "cert"));
     CK_ASSIGN(std::vector<certkit::Certificate> certs, certkit::Certificate::ParseBundle(text));
     absl::MutexLock lock(&ssl->mu);
-    ssl->config.trust.Add(certs);
+    ssl->Mutable().trust.Add(certs);
     return absl::OkStatus();
   });
 }
@@ -110,7 +109,7 @@ CertkitError certkit_ssl_add_trusted_keystore_n(CertkitSsl* ssl, const uint8_t* 
               certkit::KeyStore::Load(bytes, pass.value_or(absl::string_view())));
     CK_ASSIGN(std::vector<certkit::Certificate> certs, store.TrustAnchors());
     absl::MutexLock lock(&ssl->mu);
-    ssl->config.trust.Add(certs);
+    ssl->Mutable().trust.Add(certs);
     return absl::OkStatus();
   });
 }
@@ -123,7 +122,7 @@ CertkitError certkit_ssl_add_trusted_keystore(CertkitSsl* ssl, const uint8_t* da
 void certkit_ssl_set_verify_flags(CertkitSsl* ssl, int flags) {
   if (ssl == nullptr) return;
   absl::MutexLock lock(&ssl->mu);
-  ssl->config.flags = flags;
+  ssl->Mutable().flags = flags;
 }
 
 int certkit_ssl_get_verify_flags(const CertkitSsl* ssl) {
@@ -139,7 +138,7 @@ CertkitError certkit_ssl_set_cert_n(CertkitSsl* ssl, const char* cert, size_t ce
     CK_ASSIGN(std::vector<certkit::Certificate> chain, certkit::Certificate::ParseBundle(text));
     absl::MutexLock lock(&ssl->mu);
     CK_RETURN_IF_ERROR(CheckPair(chain, ssl->config.key));
-    ssl->config.chain = std::move(chain);
+    ssl->Mutable().chain = std::move(chain);
     return absl::OkStatus();
   });
 }
@@ -159,7 +158,7 @@ CertkitError certkit_ssl_set_private_key_n(CertkitSsl* ssl, const char* key, siz
     std::optional<certkit::PrivateKey> candidate(std::move(parsed));
     absl::MutexLock lock(&ssl->mu);
     CK_RETURN_IF_ERROR(CheckPair(ssl->config.chain, candidate));
-    ssl->config.key = std::move(candidate);
+    ssl->Mutable().key = std::move(candidate);
     return absl::OkStatus();
   });
 }
@@ -191,8 +190,9 @@ CertkitError certkit_ssl_set_keystore_n(CertkitSsl* ssl, const uint8_t* data,
     std::optional<certkit::PrivateKey> candidate(std::move(key));
     CK_RETURN_IF_ERROR(CheckPair(entry->chain, candidate));
     absl::MutexLock lock(&ssl->mu);
-    ssl->config.chain = entry->chain;
-    ssl->config.key = std::move(candidate);
+    certkit::capi::SslConfig& config = ssl->Mutable();
+    config.chain = entry->chain;
+    config.key = std::move(candidate);
     return absl::OkStatus();
   });
 }
@@ -215,7 +215,7 @@ CertkitError certkit_ssl_set_min_protocol_version(CertkitSsl* ssl, int version) 
       return MakeError(ErrorKind::kInvalidArgument,
                        "the minimum TLS version would exceed the maximum");
     }
-    ssl->config.min_version = value;
+    ssl->Mutable().min_version = value;
     return absl::OkStatus();
   });
 }
@@ -230,14 +230,15 @@ CertkitError certkit_ssl_set_max_protocol_version(CertkitSsl* ssl, int version) 
       return MakeError(ErrorKind::kInvalidArgument,
                        "the maximum TLS version would be below the minimum");
     }
-    ssl->config.max_version = value;
+    ssl->Mutable().max_version = value;
     return absl::OkStatus();
   });
 }
 
-CertkitError certkit_ssl_verify_peer_n(const CertkitSsl* ssl, const uint8_t* const* ders,
-                                       const size_t* der_lengths, size_t count,
-                                       const char* peer, size_t peer_length) {
+CertkitError certkit_ssl_verify_peer_ex(const CertkitSsl* ssl, const uint8_t* const* ders,
+                                        const size_t* der_lengths, size_t count,
+                                        const char* peer, size_t peer_length,
+                                        CertkitPurpose purpose) {
   return Guard([&]() -> absl::Status {
     CK_REQUIRE(ssl);
     if (count != 0) {
@@ -245,6 +246,19 @@ CertkitError certkit_ssl_verify_peer_n(const CertkitSsl* ssl, const uint8_t* con
       CK_REQUIRE(der_lengths);
     }
     CK_ASSIGN(auto peer_view, OptionalText(peer, peer_length, "peer"));
+    std::optional<certkit::Purpose> role;
+    switch (certkit::capi::EnumValue(purpose)) {
+      case CERTKIT_PURPOSE_SERVER_AUTH:
+        role = certkit::Purpose::kServerAuth;
+        break;
+      case CERTKIT_PURPOSE_CLIENT_AUTH:
+        role = certkit::Purpose::kClientAuth;
+        break;
+      default:
+        return MakeError(ErrorKind::kInvalidArgument,
+                         "purpose must be CERTKIT_PURPOSE_SERVER_AUTH or "
+                         "CERTKIT_PURPOSE_CLIENT_AUTH (the peer's role)");
+    }
     std::vector<certkit::Certificate> chain;
     for (size_t i = 0; i < count; ++i) {
       if (ders[i] == nullptr) return certkit::capi::NullArgument("ders[i]");
@@ -256,7 +270,9 @@ CertkitError certkit_ssl_verify_peer_n(const CertkitSsl* ssl, const uint8_t* con
       }
       chain.push_back(*std::move(cert));
     }
-    return ssl->Snapshot().Verifier().VerifyServer(chain, peer_view);
+    const certkit::PeerVerifier verifier = ssl->Snapshot().Verifier();
+    if (*role == certkit::Purpose::kClientAuth) return verifier.VerifyClient(chain);
+    return verifier.VerifyServer(chain, peer_view);
   });
 }
 
@@ -265,9 +281,16 @@ CertkitError certkit_ssl_set_trust_store(CertkitSsl* ssl, const CertkitTrustStor
     CK_REQUIRE(ssl);
     CK_REQUIRE(trust);
     absl::MutexLock lock(&ssl->mu);
-    ssl->config.trust = trust->trust;
+    ssl->Mutable().trust = trust->trust;
     return absl::OkStatus();
   });
+}
+
+CertkitError certkit_ssl_verify_peer_n(const CertkitSsl* ssl, const uint8_t* const* ders,
+                                       const size_t* der_lengths, size_t count,
+                                       const char* peer, size_t peer_length) {
+  return certkit_ssl_verify_peer_ex(ssl, ders, der_lengths, count, peer, peer_length,
+                                    CERTKIT_PURPOSE_SERVER_AUTH);
 }
 
 CertkitError certkit_ssl_verify_peer(const CertkitSsl* ssl, const uint8_t* const* ders,
