@@ -18,26 +18,26 @@ bool IsOneOf(absl::string_view label, std::initializer_list<absl::string_view> l
   return false;
 }
 
+// Keep stores a parsed value in |out|, or its error in |status|.
+template <typename T>
+void Keep(absl::StatusOr<T> parsed, std::optional<T>* out, absl::Status* status) {
+  if (parsed.ok()) {
+    *out = *std::move(parsed);
+  } else {
+    *status = parsed.status();
+  }
+}
+
 InputObject FromPemBlock(const pem::Block& block) {
   InputObject o;
   o.pem_label = block.label;
   const std::string& label = block.label;
   if (IsOneOf(label, {"CERTIFICATE", "X509 CERTIFICATE", "TRUSTED CERTIFICATE"})) {
     o.kind = Kind::kCertificate;
-    auto cert = Certificate::FromDer(block.der);
-    if (cert.ok()) {
-      o.certificate = *std::move(cert);
-    } else {
-      o.status = cert.status();
-    }
+    Keep(Certificate::FromDer(block.der), &o.certificate, &o.status);
   } else if (IsOneOf(label, {"CERTIFICATE REQUEST", "NEW CERTIFICATE REQUEST"})) {
     o.kind = Kind::kCertificateRequest;
-    auto csr = CertificateRequest::FromDer(block.der);
-    if (csr.ok()) {
-      o.request = *std::move(csr);
-    } else {
-      o.status = csr.status();
-    }
+    Keep(CertificateRequest::FromDer(block.der), &o.request, &o.status);
   } else if (IsOneOf(label, {"PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY",
                              "ENCRYPTED PRIVATE KEY"})) {
     o.kind = Kind::kPrivateKey;
@@ -46,21 +46,11 @@ InputObject FromPemBlock(const pem::Block& block) {
     if (o.encrypted) {
       o.data.assign(text.begin(), text.end());
     } else {
-      auto key = PrivateKey::FromPem(text);
-      if (key.ok()) {
-        o.private_key = *std::move(key);
-      } else {
-        o.status = key.status();
-      }
+      Keep(PrivateKey::FromPem(text), &o.private_key, &o.status);
     }
   } else if (label == "PUBLIC KEY") {
     o.kind = Kind::kPublicKey;
-    auto key = PublicKey::FromSpkiDer(block.der);
-    if (key.ok()) {
-      o.public_key = *std::move(key);
-    } else {
-      o.status = key.status();
-    }
+    Keep(PublicKey::FromSpkiDer(block.der), &o.public_key, &o.status);
   } else if (label == "X509 CRL") {
     o.kind = Kind::kCrl;
     o.data = block.der;

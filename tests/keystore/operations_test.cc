@@ -9,7 +9,9 @@
 #include "certkit/ca.h"
 #include "certkit/profile.h"
 #include "certkit/error.h"
+#include "certkit/file.h"
 #include "certkit/keystore.h"
+#include "certkit/objects.h"
 #include "fixtures.h"
 
 using certkit::ErrorKind;
@@ -273,4 +275,54 @@ TEST_CASE("key entry selection, Java trust anchors and a CA from a keytool store
   CHECK(absl::StrContains(several.message(), "'second'"));
   CHECK(GetErrorKind(ks.LoadCa(std::nullopt).status()) == ErrorKind::kInvalidArgument);
   CHECK(Unwrap(ks.LoadCa("myca")).certificate() == ca.certificate());
+}
+
+TEST_CASE("ParseObjects classifies what openssl and keytool write, PEM and DER") {
+  TempDir dir;
+  auto pki = keystore_test::MakePki(dir, "p", Alg::kRsa);
+  // openssl: an encrypted PKCS#8 key, a CSR and a CRL in one PEM file.
+  const std::string key = dir.File("k.pem"), csr = dir.File("r.csr");
+  REQUIRE(keystore_test::Tool({"openssl", "genpkey", "-algorithm", "EC", "-pkeyopt",
+                               "ec_paramgen_curve:P-256", "-aes-256-cbc", "-pass", "pass:kpw12345",
+                               "-out", key}).exit_code == 0);
+  REQUIRE(keystore_test::Tool({"openssl", "req", "-new", "-key", key, "-passin", "pass:kpw12345",
+                               "-subj", "/CN=svc", "-out", csr}).exit_code == 0);
+  const std::string pem = certkit_test::ReadString(pki.leaf_cert_path) +
+                          certkit_test::ReadString(key) + certkit_test::ReadString(csr) +
+                          "-----BEGIN X509 CRL-----\nMAA=\n-----END X509 CRL-----\n";
+  auto objects = Unwrap(certkit::ParseObjects(
+      absl::MakeConstSpan(reinterpret_cast<const uint8_t*>(pem.data()), pem.size())));
+  using Kind = certkit::InputObject::Kind;
+  REQUIRE(objects.size() == 4);
+  CHECK(objects[0].kind == Kind::kCertificate);
+  CHECK(*objects[0].certificate == pki.leaf_cert);
+  CHECK(objects[1].kind == Kind::kPrivateKey);
+  CHECK(objects[1].encrypted);
+  CHECK(GetErrorKind(objects[1].OpenPrivateKey("wrong").status()) == ErrorKind::kBadPassword);
+  CHECK(Unwrap(objects[1].OpenPrivateKey("kpw12345")).public_key().ToSpkiDer() ==
+        objects[2].request->public_key().ToSpkiDer());
+  CHECK(objects[2].kind == Kind::kCertificateRequest);
+  CHECK(objects[3].kind == Kind::kCrl);
+  CHECK(objects[3].pem_label == "X509 CRL");
+
+  // DER: keytool's PKCS#12 store and openssl's DER certificate.
+  const std::string p12 = dir.File("s.p12");
+  Keytool({"-importcert", "-noprompt", "-alias", "ca", "-file", pki.ca_cert_path, "-keystore", p12,
+           "-storepass", "storepw1", "-storetype", "PKCS12"});
+  auto store_objects = Unwrap(certkit::ParseObjects(Unwrap(certkit::ReadFile(p12))));
+  REQUIRE(store_objects.size() == 1);
+  CHECK(store_objects[0].kind == Kind::kKeyStore);
+  CHECK(Unwrap(store_objects[0].OpenKeyStore("storepw1")).TrustedCertificates() ==
+        std::vector<certkit::Certificate>{pki.ca_cert});
+  const certkit::Bytes der = pki.ca_cert.ToDer();
+  auto der_objects = Unwrap(certkit::ParseObjects(der));
+  REQUIRE(der_objects.size() == 1);
+  CHECK(der_objects[0].kind == Kind::kCertificate);
+  // Anything else is one unknown object, not an error.
+  const std::string json = "{\"format\": \"certkit-cluster-manifest\"}";
+  auto unknown = Unwrap(certkit::ParseObjects(
+      absl::MakeConstSpan(reinterpret_cast<const uint8_t*>(json.data()), json.size())));
+  REQUIRE(unknown.size() == 1);
+  CHECK(unknown[0].kind == Kind::kUnknown);
+  CHECK(unknown[0].pem_label.empty());
 }
