@@ -62,7 +62,7 @@ absl::Status Install(CertkitSsl* ssl, Staged staged) {
   SslConfig& config = ssl->Mutable();
   config.chain = std::move(staged.chain);
   config.key = std::move(staged.key);
-  if (staged.trusted.has_value()) config.trust = TrustStore(*std::move(staged.trusted));
+  if (staged.trusted.has_value()) config.trust = certkit::TrustStore(*std::move(staged.trusted));
   return absl::OkStatus();
 }
 

@@ -230,7 +230,8 @@ TEST_CASE("key entry selection, Java trust anchors and a CA from a keytool store
   TempDir dir;
   std::string path = dir.File("ca.p12");
   // keytool makes a CA key pair (basicConstraints CA) and imports a trusted root.
-  Keytool({"-genkeypair", "-alias", "myca", "-dname", "CN=keytool CA", "-keyalg", "EC", "-ext",
+  Keytool({"-genkeypair", "-alias", "myca", "-dname", "CN=keytool CA", "-keyalg", "EC",
+           "-validity", "3650", "-ext",
            "bc:c", "-ext", "ku:c=keyCertSign,cRLSign", "-keystore", path, "-storepass", "capass12",
            "-storetype", "PKCS12"});
   auto other = keystore_test::MakePki(dir, "t", Alg::kEc);
