@@ -1,7 +1,11 @@
 # Project-wide compile options and the sanitizer switch.
 option(CERTKIT_SANITIZE "Build with -fsanitize=address,undefined" OFF)
-option(CERTKIT_BUILD_TESTS "Build the Catch2 tests" ON)
-option(CERTKIT_BUILD_BENCH "Build the Google Benchmark programs" ON)
+# Tests and benchmarks (and anything else that needs tools a consumer may not
+# have: Catch2, Google Benchmark, fuzzers) are built by default only when
+# certkit is the top-level project, not when it is a subproject
+# (add_subdirectory / FetchContent).
+option(CERTKIT_BUILD_TESTS "Build the Catch2 tests" ${PROJECT_IS_TOP_LEVEL})
+option(CERTKIT_BUILD_BENCH "Build the Google Benchmark programs" ${PROJECT_IS_TOP_LEVEL})
 option(CERTKIT_BUILD_CLI "Build the certkit command-line tool" ON)
 option(CERTKIT_TSAN "Build with -fsanitize=thread (scripts/ci-tsan.sh)" OFF)
 option(CERTKIT_FUZZ "Build the libFuzzer targets in fuzz/ (clang; implies ASan+UBSan)" OFF)

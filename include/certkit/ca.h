@@ -42,6 +42,9 @@ struct IssueOptions {
   // with kWeakParameter and key types certkit does not model with
   // kUnsupported.
   KeyPolicy key_policy;
+
+  // Validate fails with kInvalidArgument when days is negative.
+  absl::Status Validate() const;
 };
 
 // Options for creating a CA certificate.
@@ -53,6 +56,9 @@ struct CaOptions {
   std::optional<int> path_len;      // root: absent = unlimited; intermediate: default 0
   absl::Time not_before = absl::InfinitePast();
   bool allow_beyond_issuer = false; // intermediate only
+
+  // Validate fails with kInvalidArgument when days < 1 or path_len < 0.
+  absl::Status Validate() const;
 };
 
 // CertificateAuthority is a CA certificate, its private key and the chain up
@@ -119,10 +125,6 @@ class CertificateAuthority {
   // shared by copies).
   std::shared_ptr<const internal::IssuerEncoding> encoding_;
 };
-
-// RandomSerial returns 16 random bytes with the top bit cleared and not all
-// zero: a positive 128-bit serial.
-Bytes RandomSerial();
 
 }  // namespace certkit
 

@@ -135,6 +135,10 @@ class PrivateKey {
   static absl::StatusOr<PrivateKey> FromDer(absl::Span<const uint8_t> der,
                                             absl::string_view password = {},
                                             const KeyPolicy& policy = {});
+  // Parse detects PEM (any "-----BEGIN" line: FromPem) or DER (FromDer).
+  static absl::StatusOr<PrivateKey> Parse(absl::Span<const uint8_t> data,
+                                          absl::string_view password = {},
+                                          const KeyPolicy& policy = {});
 
   KeyType type() const;
   int bits() const;

@@ -20,6 +20,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
+#include "certkit/ca.h"
 #include "certkit/cert.h"
 #include "certkit/key.h"
 
@@ -50,6 +51,9 @@ struct KeyStoreEntry {
   bool is_key() const { return type == Type::kPrivateKey; }
   bool locked() const { return is_key() && !key.has_value(); }
   const Certificate& certificate() const { return chain.front(); }
+  // UnlockedKey returns the key of a key entry: kInvalidArgument for a
+  // trusted certificate entry, kBadKeyPassword while the key is locked.
+  absl::StatusOr<PrivateKey> UnlockedKey() const;
 };
 
 struct LoadOptions {
@@ -88,6 +92,11 @@ struct SaveOptions {
   // PEM: encrypt keys with the store password (PBES2 AES-256-CBC); when the
   // password is empty keys are written unencrypted.
   bool pem_encrypt_keys = true;
+  // SaveFile only: when false an existing file is kAlreadyExists (naming
+  // it) and left untouched. Atomic: the new file is linked into place with
+  // link(2), which fails if the name exists, so there is no window between a
+  // check and the write.
+  bool overwrite = true;
 };
 
 // One line of KeyStore::List().
@@ -174,16 +183,36 @@ class KeyStore {
                                            absl::Time now = absl::Now()) const;
   // TrustedCertificates returns every trusted entry's certificate.
   std::vector<Certificate> TrustedCertificates() const;
+  // TrustAnchors returns what Java's trust managers trust when handed this
+  // store (TrustManagerFactory.init(KeyStore)): every trusted entry's
+  // certificate plus the leaf certificate of every key entry. kNotFound when
+  // the store holds no certificate at all.
+  absl::StatusOr<std::vector<Certificate>> TrustAnchors() const;
+  // Entry returns the entry |alias| (case-insensitive), kNotFound naming
+  // the alias when there is none.
+  absl::StatusOr<const KeyStoreEntry*> Entry(absl::string_view alias) const;
+  // KeyEntry returns the key entry |alias|: kNotFound naming a missing
+  // alias, kInvalidArgument for a trusted certificate entry.
+  absl::StatusOr<const KeyStoreEntry*> KeyEntry(absl::string_view alias) const;
+  // SoleKeyEntry returns the store's only key entry, the one a TLS endpoint
+  // or CA uses when no alias is named: kNotFound when there is none,
+  // kInvalidArgument naming the aliases when there are several.
+  absl::StatusOr<const KeyStoreEntry*> SoleKeyEntry() const;
+  // SelectKeyEntry is KeyEntry(*alias) when an alias is given, SoleKeyEntry()
+  // otherwise: how an endpoint or CA picks its key from a store.
+  absl::StatusOr<const KeyStoreEntry*> SelectKeyEntry(std::optional<absl::string_view> alias) const;
+  // LoadCa builds a CertificateAuthority from the key entry SelectKeyEntry
+  // picks (the entry's chain is the CA's chain). Errors as SelectKeyEntry,
+  // KeyStoreEntry::UnlockedKey and CertificateAuthority::Load.
+  absl::StatusOr<CertificateAuthority> LoadCa(std::optional<absl::string_view> alias) const;
   // HasPrivateKeys reports whether any entry is a key entry.
   bool HasPrivateKeys() const;
 
-  // Internal: used by the format codecs.
-  std::vector<KeyStoreEntry>& mutable_entries() { return entries_; }
-  void set_source_format(StoreFormat f) { source_format_ = f; }
-  std::map<std::string, Bytes>& locked_keys() { return locked_keys_; }
-  const std::map<std::string, Bytes>& locked_keys() const { return locked_keys_; }
-
  private:
+  // The format codecs (lib/keystore) fill stores through KeyStoreAccess
+  // (lib/keystore/keystore_access.h).
+  friend struct KeyStoreAccess;
+
   std::vector<KeyStoreEntry> entries_;
   // alias -> JKS-protected key bytes for locked entries.
   std::map<std::string, Bytes> locked_keys_;

@@ -9,7 +9,6 @@
 #include "absl/strings/string_view.h"
 #include "openssl/base.h"
 #include "openssl/x509.h"
-#include "openssl/x509v3.h"
 
 namespace certkit {
 
@@ -64,7 +63,6 @@ class DistinguishedName {
   absl::StatusOr<std::vector<uint8_t>> ToDer() const;
 
   const std::vector<NameAttribute>& rdns() const { return rdns_; }
-  std::vector<NameAttribute>& mutable_rdns() { return rdns_; }
   bool empty() const { return rdns_.empty(); }
 
   // Get returns the value of the last attribute of |type| (case-insensitive
@@ -107,13 +105,6 @@ struct SubjectAltName {
 // ParseSubjectAltNames parses "DNS:a,IP:1.2.3.4,email:x@y,URI:u"; a bare
 // entry without prefix is classified with SubjectAltName::Host.
 absl::StatusOr<std::vector<SubjectAltName>> ParseSubjectAltNames(absl::string_view text);
-
-// Internal helpers shared by csr/cert/ca: encode SANs as a GENERAL_NAMES
-// stack and decode them back. Unknown GeneralName types are skipped by
-// decoding.
-absl::StatusOr<bssl::UniquePtr<GENERAL_NAMES>> ToGeneralNames(
-    const std::vector<SubjectAltName>& sans);
-std::vector<SubjectAltName> FromGeneralNames(const GENERAL_NAMES* names);
 
 }  // namespace certkit
 

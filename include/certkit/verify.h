@@ -59,17 +59,21 @@ class TrustStore {
 
   // Add trusts |anchor|; an anchor already present is ignored. Costs a copy
   // of the index (pointers, not certificates): build large stores with the
-  // vector constructor.
+  // vector constructor. Verifications already running keep the anchors they
+  // started with (copy-on-write).
   void Add(const Certificate& anchor);
+  void Add(const std::vector<Certificate>& anchors);
   // anchors returns the current anchors (a copy).
   std::vector<Certificate> anchors() const;
   size_t size() const;
 
-  struct Index;  // implementation detail of lib/verify
+  struct Index;  // the prepared form (lib/verify/trust_index.h)
+
+ private:
+  friend struct TrustStoreAccess;
   // Snapshot returns the current prepared anchors, which never change.
   std::shared_ptr<const Index> Snapshot() const;
 
- private:
   // std::mutex, which ThreadSanitizer sees even in an uninstrumented abseil.
   mutable std::mutex mu_;
   std::shared_ptr<const Index> index_;  // guarded by mu_
@@ -126,6 +130,9 @@ struct VerifyOptions {
   // certificate without a matching CRL is not treated as revoked. A CRL that
   // cannot be parsed fails verification with kMalformed.
   std::vector<std::string> crls;
+
+  // Validate fails with kInvalidArgument when max_depth is outside 1..100.
+  absl::Status Validate() const;
 };
 
 struct VerifyResult {

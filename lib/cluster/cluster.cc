@@ -76,13 +76,10 @@ WriteOptions FileOptions(unsigned mode, bool overwrite) {
 
 absl::Status SaveStore(const KeyStore& store, const std::string& path, StoreFormat format,
                        const std::string& password, const LeafSettings& settings) {
-  if (!settings.overwrite && FileExists(path)) {
-    return MakeError(ErrorKind::kAlreadyExists,
-                     absl::StrCat("key store '", path, "' already exists (not overwriting)"));
-  }
   SaveOptions opts;
   opts.pkcs12_legacy = settings.pkcs12_legacy;
   opts.pkcs12_encrypt_certs = !settings.pkcs12_plain_certs;
+  opts.overwrite = settings.overwrite;
   absl::Status s = store.SaveFile(path, format, password, opts);
   if (!s.ok()) return Annotate(s, absl::StrCat("writing '", path, "'"));
   return s;

@@ -252,7 +252,28 @@ std::vector<Certificate> CertificateAuthority::ChainWithSelf() const {
   return out;
 }
 
+absl::Status CaOptions::Validate() const {
+  absl::Status s = CheckValidityDays(days);
+  if (!s.ok()) return Annotate(s, "CA options");
+  if (path_len.has_value() && *path_len < 0) {
+    return MakeError(ErrorKind::kInvalidArgument,
+                     absl::StrCat("CA options: path length ", *path_len, " is negative"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status IssueOptions::Validate() const {
+  if (days < 0) {
+    return MakeError(ErrorKind::kInvalidArgument,
+                     absl::StrCat("issue options: validity must be at least one day (or 0 for the "
+                                  "profile's default), got ",
+                                  days));
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<CertificateAuthority> CertificateAuthority::CreateRoot(const CaOptions& options) {
+  if (auto st = options.Validate(); !st.ok()) return st;
   if (options.subject.empty()) {
     return MakeError(ErrorKind::kInvalidArgument, "a root CA needs a subject");
   }
@@ -270,6 +291,7 @@ absl::StatusOr<CertificateAuthority> CertificateAuthority::CreateRoot(const CaOp
 
 absl::StatusOr<CertificateAuthority> CertificateAuthority::CreateIntermediate(
     const CertificateAuthority& parent, const CaOptions& options) {
+  if (auto st = options.Validate(); !st.ok()) return st;
   if (options.subject.empty()) {
     return MakeError(ErrorKind::kInvalidArgument, "an intermediate CA needs a subject");
   }
@@ -343,6 +365,8 @@ absl::StatusOr<Certificate> CertificateAuthority::SignSubject(const Distinguishe
                                                               const PublicKey& key,
                                                               const Profile& profile,
                                                               const IssueOptions& options) const {
+  if (auto st = options.Validate(); !st.ok()) return st;
+  if (auto st = profile.Validate(); !st.ok()) return st;
   // The subject key under the key policy (weak RSA, odd curves).
   if (absl::Status checked = key.CheckPolicy(options.key_policy); !checked.ok()) {
     return Annotate(checked,

@@ -589,6 +589,16 @@ absl::StatusOr<PrivateKey> PrivateKeyFromDer(absl::Span<const uint8_t> der,
   return ParseDer(DetectDer(der), der, password, policy, limits);
 }
 
+absl::StatusOr<PrivateKey> PrivateKey::Parse(absl::Span<const uint8_t> data,
+                                             absl::string_view password,
+                                             const KeyPolicy& policy) {
+  if (pem::LooksLikePem(data)) {
+    return FromPem(absl::string_view(reinterpret_cast<const char*>(data.data()), data.size()),
+                   password, policy);
+  }
+  return FromDer(data, password, policy);
+}
+
 absl::StatusOr<PrivateKey> PrivateKey::FromPem(absl::string_view pem_text,
                                                absl::string_view password,
                                                const KeyPolicy& policy) {

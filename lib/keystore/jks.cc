@@ -8,6 +8,7 @@
 #include "keystore/java_strings.h"
 #include "keystore/jceks.h"
 #include "keystore/jks_key_protector.h"
+#include "keystore/keystore_access.h"
 #include "openssl/bytestring.h"
 #include "openssl/crypto.h"
 #include "openssl/mem.h"
@@ -289,7 +290,8 @@ absl::StatusOr<KeyStore> LoadJks(absl::Span<const uint8_t> data, absl::string_vi
   }
 
   KeyStore ks;
-  ks.set_source_format(raw->magic == kJceksMagic ? StoreFormat::kJceks : StoreFormat::kJks);
+  KeyStoreAccess::SetSourceFormat(
+      ks, raw->magic == kJceksMagic ? StoreFormat::kJceks : StoreFormat::kJks);
   std::set<std::string> seen;
   for (const RawEntry& e : raw->entries) {
     KeyStoreEntry entry;
@@ -333,12 +335,12 @@ absl::StatusOr<KeyStore> LoadJks(absl::Span<const uint8_t> data, absl::string_vi
         }
         entry.key = std::move(*key);
       } else if (GetErrorKind(pkcs8.status()) == ErrorKind::kBadKeyPassword) {
-        ks.locked_keys()[entry.alias] = e.protected_key;  // stays locked
+        KeyStoreAccess::LockedKeys(ks)[entry.alias] = e.protected_key;  // stays locked
       } else {
         return Annotate(pkcs8.status(), absl::StrCat(store, " key entry '", entry.alias, "'"));
       }
     }
-    ks.mutable_entries().push_back(std::move(entry));
+    KeyStoreAccess::Entries(ks).push_back(std::move(entry));
   }
   return ks;
 }
@@ -362,8 +364,8 @@ absl::StatusOr<Bytes> SaveJks(const KeyStore& store, absl::string_view password,
     if (e.is_key()) {
       Bytes protected_key;
       if (e.locked()) {
-        auto it = store.locked_keys().find(e.alias);
-        if (it == store.locked_keys().end()) {
+        auto it = KeyStoreAccess::LockedKeys(store).find(e.alias);
+        if (it == KeyStoreAccess::LockedKeys(store).end()) {
           return MakeError(ErrorKind::kInternal, absl::StrCat("locked key '", e.alias, "' has no data"));
         }
         auto info = ParseEncryptedKeyInfo(it->second);

@@ -9,6 +9,7 @@
 #include "absl/strings/strip.h"
 #include "absl/strings/ascii.h"
 #include "certkit/error.h"
+#include "keystore/keystore_access.h"
 #include "openssl/x509.h"
 #include "core/key_limits.h"
 #include "keystore/entry_assembly.h"
@@ -95,8 +96,8 @@ absl::StatusOr<KeyStore> LoadPemStore(absl::Span<const uint8_t> data, absl::stri
                                  /*named_certs_are_entries=*/true);
   if (!entries.ok()) return entries.status();
   KeyStore ks;
-  ks.set_source_format(StoreFormat::kPem);
-  ks.mutable_entries() = std::move(*entries);
+  KeyStoreAccess::SetSourceFormat(ks, StoreFormat::kPem);
+  KeyStoreAccess::Entries(ks) = std::move(*entries);
   return ks;
 }
 

@@ -12,6 +12,7 @@
 #include "crypto/pbe.h"
 #include "keystore/encrypted_key_info.h"
 #include "keystore/java_strings.h"
+#include "keystore/keystore_access.h"
 #include "openssl/bytestring.h"
 #include "openssl/crypto.h"
 #include "openssl/digest.h"
@@ -586,8 +587,8 @@ absl::StatusOr<KeyStore> LoadPkcs12(absl::Span<const uint8_t> data, absl::string
   auto entries = AssembleEntries(std::move(keys), std::move(certs), "PKCS#12 file");
   if (!entries.ok()) return entries.status();
   KeyStore ks;
-  ks.set_source_format(StoreFormat::kPkcs12);
-  ks.mutable_entries() = std::move(*entries);
+  KeyStoreAccess::SetSourceFormat(ks, StoreFormat::kPkcs12);
+  KeyStoreAccess::Entries(ks) = std::move(*entries);
   return ks;
 }
 

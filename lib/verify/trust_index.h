@@ -26,6 +26,15 @@ struct TrustStore::Index {
   void Add(const Certificate& anchor, std::shared_ptr<const verify_internal::ParsedCert> cert);
 };
 
+// TrustStoreAccess gives lib/verify the prepared index of a TrustStore: one
+// snapshot, held for a whole verification.
+struct TrustStoreAccess {
+  using Index = TrustStore::Index;
+  static std::shared_ptr<const Index> SnapshotOf(const TrustStore& trust) {
+    return trust.Snapshot();
+  }
+};
+
 }  // namespace certkit
 
 #endif  // CERTKIT_LIB_VERIFY_TRUST_INDEX_H_

@@ -85,13 +85,23 @@ std::shared_ptr<const TrustStore::Index> TrustStore::Snapshot() const {
 std::vector<Certificate> TrustStore::anchors() const { return Snapshot()->anchors; }
 size_t TrustStore::size() const { return Snapshot()->anchors.size(); }
 
+void TrustStore::Add(const std::vector<Certificate>& anchors) {
+  for (const Certificate& a : anchors) Add(a);
+}
+
+absl::Status VerifyOptions::Validate() const {
+  if (max_depth < 1 || max_depth > 100) {
+    return MakeError(ErrorKind::kInvalidArgument,
+                     absl::StrCat("max depth must be 1..100, got ", max_depth));
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<VerifyResult> Verify(const Certificate& leaf,
                                     const std::vector<Certificate>& intermediates,
                                     const TrustStore& trust, const VerifyOptions& options) {
   if (leaf.native() == nullptr) return MakeError(ErrorKind::kInvalidArgument, "leaf certificate is null");
-  if (options.max_depth < 1) {
-    return MakeError(ErrorKind::kInvalidArgument, absl::StrCat("max_depth ", options.max_depth, " is < 1"));
-  }
+  if (auto st = options.Validate(); !st.ok()) return st;
   // Validation time at one-second granularity: floor, so a time within the
   // notAfter second is still valid (RFC 5280 4.1.2.5, x509-limbo).
   const absl::Time at = options.at == absl::InfinitePast() ? absl::Now() : options.at;
@@ -103,7 +113,7 @@ absl::StatusOr<VerifyResult> Verify(const Certificate& leaf,
   if (auto s = verify_internal::CheckLeaf(*parsed_leaf, options, now); !s.ok()) return s;
 
   // One snapshot of the anchors for the whole verification.
-  const std::shared_ptr<const TrustStore::Index> anchors = trust.Snapshot();
+  const std::shared_ptr<const TrustStore::Index> anchors = TrustStoreAccess::SnapshotOf(trust);
   // A pinned leaf: the leaf is itself a trust anchor.
   if (options.allow_self_signed_leaf_anchor && anchors->by_der.count(parsed_leaf->der)) {
     return VerifyResult{{leaf}};

@@ -6,6 +6,7 @@
 
 #include "certkit/error.h"
 #include "certkit/name.h"
+#include "core/x509_ext.h"  // internal: ToGeneralNames
 #include "openssl/bio.h"
 #include "openssl/mem.h"
 #include "openssl/pem.h"

@@ -6,6 +6,8 @@
 #include "certkit/error.h"
 #include "certkit/keystore.h"
 #include "fixtures.h"
+#include "keystore/keystore_access.h"
+#include "openssl/sha.h"
 
 using certkit::Bytes;
 using certkit::ErrorKind;
@@ -147,14 +149,14 @@ TEST_CASE("JKS unknown tag, trailing garbage, bad magic, duplicate aliases") {
   CHECK(LoadKind(magic) == ErrorKind::kMalformed);
 
   KeyStore dup = TrustStore();
-  dup.mutable_entries().push_back(dup.entries()[0]);
+  certkit::KeyStoreAccess::Entries(dup).push_back(dup.entries()[0]);
   Bytes twice = Unwrap(dup.Save(StoreFormat::kJks, kPass));
   CHECK(LoadKind(twice) == ErrorKind::kInvalidArgument);
 }
 
 TEST_CASE("a mixed-case alias is never written to JKS") {
   KeyStore ks = TrustStore();
-  ks.mutable_entries()[0].alias = "MixedCase";
+  certkit::KeyStoreAccess::Entries(ks)[0].alias = "MixedCase";
   CHECK_FALSE(ks.Save(StoreFormat::kJks, kPass).ok());
 }
 
