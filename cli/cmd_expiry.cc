@@ -15,6 +15,7 @@
 #include "certkit/keystore.h"
 #include "commands.h"
 #include "common.h"
+#include "output.h"
 #include "password.h"
 #include "util/pem_blocks.h"
 
@@ -28,7 +29,6 @@ struct ExpiryArgs {
   std::vector<std::string> paths;
   std::vector<std::string> storepass;
   bool insecure_default = false;
-  bool json = false;
 };
 
 struct Finding {
@@ -149,7 +149,7 @@ int RunExpiry(const ExpiryArgs& a) {
   if (a.insecure_default) scan.passwords.push_back(kInsecureDefaultPassword);
   for (const std::string& path : a.paths) ScanPath(&scan, path);
 
-  if (a.json) {
+  if (JsonMode()) {
     json expiring = json::array();
     for (const auto& f : scan.expiring) {
       json e{{"path", f.path},
@@ -166,19 +166,19 @@ int RunExpiry(const ExpiryArgs& a) {
              {"checked_certificates", scan.certificates_checked},
              {"expiring", expiring},
              {"errors", errors}};
-    std::printf("%s\n", out.dump(2).c_str());
+    PrintJson(out);
   } else {
     for (const auto& f : scan.expiring) {
       std::printf("%s %s%s%s: %s (%s)\n", f.not_after < scan.now ? "EXPIRED " : "EXPIRING",
-                  f.path.c_str(), f.alias.empty() ? "" : " alias ", f.alias.c_str(),
-                  FormatRfc3339(f.not_after).c_str(), f.subject.c_str());
+                  Esc(f.path).c_str(), f.alias.empty() ? "" : " alias ", Esc(f.alias).c_str(),
+                  FormatRfc3339(f.not_after).c_str(), Esc(f.subject).c_str());
     }
     for (const auto& [path, msg] : scan.errors) {
-      std::fprintf(stderr, "certkit: error: %s: %s\n", path.c_str(), msg.c_str());
+      std::fprintf(stderr, "certkit: error: %s: %s\n", Esc(path).c_str(), Esc(msg).c_str());
     }
     if (scan.expiring.empty()) {
       std::printf("%zu certificate(s) checked; none expires within %s\n", scan.certificates_checked,
-                  a.within.c_str());
+                  Esc(a.within).c_str());
     }
   }
   if (!scan.expiring.empty()) return kExitCheckFailed;
@@ -197,7 +197,6 @@ void RegisterExpiryCommand(CLI::App& app, int* exit_code) {
                   "key store password source(s), tried in order (repeatable): pass:X | env:VAR | file:PATH")
       ->allow_extra_args(false);
   cmd->add_flag("--insecure-default-password", args->insecure_default, "also try \"changeit\"");
-  cmd->add_flag("--json", args->json, "machine-readable output");
   SetExample(cmd, "certkit expiry --within 30d /etc/cassandra/conf demo --storepass env:STOREPASS");
   cmd->callback([args, exit_code] { *exit_code = RunExpiry(*args); });
 }

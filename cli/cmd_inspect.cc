@@ -11,6 +11,7 @@
 #include "commands.h"
 #include "common.h"
 #include "describe.h"
+#include "output.h"
 #include "password.h"
 #include "util/pem_blocks.h"
 
@@ -21,7 +22,6 @@ using nlohmann::json;
 
 struct InspectArgs {
   std::string file;
-  bool json = false;
   std::string storepass;
   std::string passin;
 };
@@ -70,11 +70,11 @@ absl::StatusOr<Described> DescribePemBlock(const certkit::pem::Block& block,
     return Described{j, absl::StrCat("Public key: ", key->Describe(), "\n")};
   }
   return Described{json{{"type", "unknown"}, {"pem_label", label}},
-                   absl::StrCat("PEM block '", label, "' (not interpreted)\n")};
+                   absl::StrCat("PEM block '", Esc(label), "' (not interpreted)\n")};
 }
 
 absl::StatusOr<std::vector<Described>> DescribeFile(const InspectArgs& a) {
-  auto data = certkit::ReadFile(a.file);
+  auto data = ReadInput(a.file);
   if (!data.ok()) return data.status();
   std::vector<Described> out;
   if (certkit::pem::LooksLikePem(*data)) {
@@ -126,11 +126,10 @@ int RunInspect(const InspectArgs& a) {
   if (!described.ok()) {
     return PrintError(certkit::Annotate(described.status(), absl::StrCat("'", a.file, "'")));
   }
-  if (a.json) {
+  if (JsonMode()) {
     json objects = json::array();
     for (const auto& d : *described) objects.push_back(d.j);
-    json out{{"file", a.file}, {"objects", objects}};
-    std::printf("%s\n", out.dump(2).c_str());
+    PrintJson(json{{"file", a.file}, {"objects", objects}});
   } else {
     for (size_t i = 0; i < described->size(); ++i) {
       if (i > 0) std::printf("\n");
@@ -146,8 +145,7 @@ void RegisterInspectCommand(CLI::App& app, int* exit_code) {
   auto args = std::make_shared<InspectArgs>();
   CLI::App* cmd = app.add_subcommand(
       "inspect", "show a certificate, CSR, key or key store (format detected from the bytes)");
-  cmd->add_option("file", args->file, "the file to inspect")->required();
-  cmd->add_flag("--json", args->json, "machine-readable output");
+  cmd->add_option("file", args->file, "the file to inspect (- for standard input)")->required();
   AddPasswordOption(cmd, "--storepass", &args->storepass, "key store password");
   AddPasswordOption(cmd, "--passin", &args->passin, "password of an encrypted private key");
   SetExample(cmd, "certkit inspect demo/nodes/10.0.0.1/node.crt --json");

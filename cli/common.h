@@ -25,7 +25,8 @@ enum ExitCode : int {
   kExitError = 3,        // anything else: I/O, bad password, malformed input
 };
 
-// PrintError writes "certkit: error: <message> [<kind>]" to stderr and
+// PrintError writes "certkit: error: <message> [<kind>]" to stderr (the
+// message escaped for the terminal), records it for the --json report and
 // returns kExitError.
 int PrintError(const absl::Status& status);
 
@@ -38,16 +39,24 @@ absl::StatusOr<absl::Time> ParseRfc3339(absl::string_view text);
 // FormatRfc3339 prints |t| in UTC with second precision.
 std::string FormatRfc3339(absl::Time t);
 
-// ReadCertificates reads every certificate of a PEM bundle or one DER
-// certificate from |path|. Errors name the file.
-absl::StatusOr<std::vector<certkit::Certificate>> ReadCertificates(const std::string& path);
-// ReadCertificate reads the first certificate of |path|.
-absl::StatusOr<certkit::Certificate> ReadCertificate(const std::string& path);
+// ReadInput reads |path|, or standard input when |path| is "-" (once per
+// process: a second "-" is kInvalidArgument). Errors name |flag| (e.g.
+// "--csr") when it is not empty, and the file.
+absl::StatusOr<std::vector<uint8_t>> ReadInput(const std::string& path, absl::string_view flag = {});
 
-// ReadPrivateKey reads a PEM or DER private key from |path| (decrypted with
-// |password| when encrypted). Errors name the file.
+// ReadCertificates reads every certificate of a PEM bundle or one DER
+// certificate from |path| ("-": stdin). Errors name |flag| and the file.
+absl::StatusOr<std::vector<certkit::Certificate>> ReadCertificates(const std::string& path,
+                                                                   absl::string_view flag = {});
+// ReadCertificate reads the first certificate of |path|.
+absl::StatusOr<certkit::Certificate> ReadCertificate(const std::string& path,
+                                                     absl::string_view flag = {});
+
+// ReadPrivateKey reads a PEM or DER private key from |path| ("-": stdin),
+// decrypted with |password| when encrypted. Errors name |flag| and the file.
 absl::StatusOr<certkit::PrivateKey> ReadPrivateKey(const std::string& path,
-                                                   absl::string_view password = {});
+                                                   absl::string_view password = {},
+                                                   absl::string_view flag = {});
 
 // CheckKeyFilePermissions fails with kInvalidArgument when |path| is
 // readable or writable by group or others, like CockroachDB's key check. The
@@ -70,11 +79,18 @@ absl::StatusOr<certkit::CertificateAuthority> LoadCa(const CaFiles& files);
 certkit::Certificate RootOf(const certkit::CertificateAuthority& ca);
 
 // WriteKeyFile writes |key| as PEM with mode 0600 (atomic); without
-// |overwrite| an existing file is kAlreadyExists naming the file.
+// |overwrite| an existing file is kAlreadyExists naming the file. "-" writes
+// to stdout, only when |allow_stdout| (the --allow-key-stdout flag);
+// otherwise kInvalidArgument.
 absl::Status WriteKeyFile(const std::string& path, const certkit::PrivateKey& key,
-                          bool overwrite);
-// WriteTextFile writes public text (certificates) with mode 0644 (atomic).
-absl::Status WriteTextFile(const std::string& path, const std::string& text, bool overwrite);
+                          bool overwrite, bool allow_stdout = false);
+// WriteTextFile writes public text (certificates) with mode 0644 (atomic);
+// "-" writes to stdout. Records the write for the --json report.
+absl::Status WriteTextFile(const std::string& path, const std::string& text, bool overwrite,
+                           const std::string& what = "file");
+// CheckOutputFree is kAlreadyExists naming |flag| when |path| exists and
+// |overwrite| is false ("-" is always free).
+absl::Status CheckOutputFree(const std::string& path, bool overwrite, absl::string_view flag);
 
 // FileExists reports whether |path| exists (any type).
 bool FileExists(const std::string& path);

@@ -108,6 +108,16 @@ class CertificateAuthority {
   std::vector<Certificate> chain_;
 };
 
+// SelfSignLikeKeytool makes the self-signed certificate keytool -genkeypair
+// makes for |key|: X.509 v3, random positive serial, SHA-256 (SHA-384 for
+// P-384), subject = issuer = |subject| (required: kInvalidArgument when
+// empty), valid |days| from |not_before| (InfinitePast: now - 1 minute), and
+// only keytool's extensions: a subjectKeyIdentifier and, when |sans| is not
+// empty, a subjectAltName (keytool -ext SAN=...). No basicConstraints.
+absl::StatusOr<Certificate> SelfSignLikeKeytool(const DistinguishedName& subject, const PrivateKey& key,
+                                                const std::vector<SubjectAltName>& sans, int days,
+                                                absl::Time not_before = absl::InfinitePast());
+
 // RandomSerial returns 16 random bytes with the top bit cleared and not all
 // zero: a positive 128-bit serial.
 Bytes RandomSerial();

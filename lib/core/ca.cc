@@ -54,6 +54,12 @@ absl::StatusOr<Validity> ComputeValidity(int days, absl::Time not_before, const 
       not_before == absl::InfinitePast() ? absl::Now() - absl::Minutes(1) : not_before;
   v.not_before = absl::FromUnixSeconds(absl::ToUnixSeconds(v.not_before));
   v.not_after = v.not_before + absl::Hours(24) * days;
+  if (issuer.not_after.has_value() && *issuer.not_after < v.not_before) {
+    return MakeError(ErrorKind::kCertExpired,
+                     absl::StrCat("the CA certificate ",
+                                  issuer.cert ? absl::StrCat("(", issuer.cert->subject().ToRfc4514(), ") ") : "",
+                                  "expired on ", Utc(*issuer.not_after), "; renew the CA first"));
+  }
   if (issuer.not_after.has_value() && v.not_after > *issuer.not_after && !allow_beyond_issuer) {
     // Within a day of the issuer's end (e.g. a 365-day CA made a minute ago
     // signing a 365-day leaf) the leaf ends with the issuer: day precision.
@@ -66,7 +72,7 @@ absl::StatusOr<Validity> ComputeValidity(int days, absl::Time not_before, const 
                                   " days) is after the issuer's notAfter ",
                                   Utc(*issuer.not_after), " (",
                                   issuer.cert ? issuer.cert->subject().ToRfc4514() : "",
-                                  "); ask for fewer days or allow_beyond_issuer"));
+                                  "); ask for fewer days"));
   }
   return v;
 }
@@ -80,10 +86,15 @@ absl::Status SetTime(X509* x, absl::Time t, bool before) {
   return absl::OkStatus();
 }
 
+// Which extensions Issue writes: those of the profile, or only what keytool
+// -genkeypair writes into its self-signed certificates (SKI, SANs).
+enum class Extensions { kProfile, kKeytoolSelfSigned };
+
 // Issue builds and signs one v3 certificate.
 absl::StatusOr<Certificate> Issue(const DistinguishedName& subject, const PublicKey& subject_key,
                                   const Profile& profile, const std::vector<SubjectAltName>& sans,
-                                  const Validity& validity, const Issuer& issuer) {
+                                  const Validity& validity, const Issuer& issuer,
+                                  Extensions which = Extensions::kProfile) {
   bssl::UniquePtr<X509> x(X509_new());
   if (!x || !X509_set_version(x.get(), X509_VERSION_3)) {
     return MakeError(ErrorKind::kInternal, "out of memory");
@@ -115,6 +126,10 @@ absl::StatusOr<Certificate> Issue(const DistinguishedName& subject, const Public
   const Bytes ski(ski_buf, ski_buf + ski_len);
 
   std::vector<absl::StatusOr<x509ext::ExtensionPtr>> exts;
+  if (which == Extensions::kKeytoolSelfSigned) {
+    exts.push_back(x509ext::SubjectKeyId(ski));
+    if (!sans.empty()) exts.push_back(x509ext::SubjectAltNames(sans, subject.empty()));
+  } else {
   exts.push_back(x509ext::BasicConstraints(profile.is_ca, profile.path_len));
   if (profile.key_usage != 0) exts.push_back(x509ext::KeyUsage(profile.key_usage));
   if (!profile.extended_key_usage.empty()) {
@@ -124,6 +139,7 @@ absl::StatusOr<Certificate> Issue(const DistinguishedName& subject, const Public
   exts.push_back(x509ext::AuthorityKeyId(issuer.name != nullptr ? issuer.key_id : ski));
   if (profile.allow_sans && !sans.empty()) {
     exts.push_back(x509ext::SubjectAltNames(sans, subject.empty()));
+  }
   }
   for (auto& ext : exts) {
     if (!ext.ok()) return ext.status();
@@ -236,6 +252,20 @@ Bytes RandomSerial() {
     serial[0] &= 0x7f;
   } while (std::all_of(serial.begin(), serial.end(), [](uint8_t b) { return b == 0; }));
   return serial;
+}
+
+absl::StatusOr<Certificate> SelfSignLikeKeytool(const DistinguishedName& subject, const PrivateKey& key,
+                                                const std::vector<SubjectAltName>& sans, int days,
+                                                absl::Time not_before) {
+  if (subject.empty()) {
+    return MakeError(ErrorKind::kInvalidArgument, "a self-signed certificate needs a subject DN");
+  }
+  Issuer self;
+  self.key = &key;
+  auto validity = ComputeValidity(days, not_before, self, false);
+  if (!validity.ok()) return validity.status();
+  return Issue(subject, key.public_key(), Profile(), sans, *validity, self,
+               Extensions::kKeytoolSelfSigned);
 }
 
 std::vector<Certificate> CertificateAuthority::ChainWithSelf() const {
