@@ -98,6 +98,9 @@ int main(int argc, char** argv) {
 
   int rc = CheckCommandNames(&app, argc, argv);
   if (rc >= 0) return rc;
+  for (int i = 1; i < argc && std::string(argv[i]) != "--"; ++i) {
+    if (std::string(argv[i]) == "--json") certkit_cli::ReserveStdoutForJson();
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,5 +1,8 @@
 #include "output.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <cstdio>
 #include <vector>
 
@@ -18,6 +21,7 @@ struct State {
   json written = json::array();
   json messages = json::array();
   json error;
+  std::FILE* json_out = nullptr;  // the real stdout in --json mode
 };
 
 State& S() {
@@ -36,7 +40,9 @@ std::string JsonText(const json& j) {
 void PrintJson(const json& j) {
   std::string text = JsonText(j);
   text += '\n';
-  std::fwrite(text.data(), 1, text.size(), stdout);
+  std::FILE* out = S().json_out != nullptr ? S().json_out : stdout;
+  std::fwrite(text.data(), 1, text.size(), out);
+  std::fflush(out);
   S().json_printed = true;
   MarkStdoutData();
 }
@@ -48,6 +54,18 @@ void Note(const std::string& line) {
   }
   std::FILE* f = S().stdout_data ? stderr : stdout;
   std::fprintf(f, "%s\n", line.c_str());
+}
+
+void ReserveStdoutForJson() {
+  if (S().json_out != nullptr) return;
+  std::fflush(stdout);
+  const int saved = dup(STDOUT_FILENO);
+  const int devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
+  if (saved < 0 || devnull < 0) return;
+  S().json_out = fdopen(saved, "w");
+  if (S().json_out == nullptr) return;
+  dup2(devnull, STDOUT_FILENO);
+  close(devnull);
 }
 
 void MarkStdoutData() { S().stdout_data = true; }

@@ -52,6 +52,11 @@ absl::Status WriteStdout(absl::string_view data);
 bool JsonMode();
 // JsonFlag is the variable every command's --json flag sets.
 bool* JsonFlag();
+// ReserveStdoutForJson is called before a --json command runs: whatever
+// the command prints to stdout with printf (progress and summary lines)
+// goes to /dev/null, and only PrintJson()/FinishReport() reach the real
+// stdout, so that it always holds exactly one JSON document.
+void ReserveStdoutForJson();
 // RecordWrite notes that |path| ("-" for stdout) was written.
 void RecordWrite(const std::string& path, const std::string& what);
 // RecordError keeps the error for the JSON report.
