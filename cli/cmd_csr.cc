@@ -2,6 +2,7 @@
 #include <cstdio>
 #include <memory>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "ca_args.h"
 #include "certkit/csr.h"
@@ -25,6 +26,7 @@ struct CsrArgs {
   std::string out;
   bool overwrite = false;
   bool allow_key_stdout = false;
+  bool allow_insecure_key = false;
 };
 
 int RunCsr(const CsrArgs& a) {
@@ -52,6 +54,10 @@ int RunCsr(const CsrArgs& a) {
   }
   absl::StatusOr<certkit::PrivateKey> key;
   if (!a.key_in.empty()) {
+    if (!a.allow_insecure_key) {
+      absl::Status perm = CheckKeyFilePermissions(a.key_in, "key", "--allow-insecure-key");
+      if (!perm.ok()) return PrintError(certkit::Annotate(perm, "--key"));
+    }
     key = ReadPrivateKey(a.key_in, {}, "--key");
   } else {
     auto spec = certkit::KeySpec::Parse(a.key_type);
@@ -110,7 +116,13 @@ int RunSign(const SignArgs& a) {
     opts.subject = subject;
   }
   auto cert = ca->SignRequest(*csr, *profile, opts);
-  if (!cert.ok()) return PrintError(certkit::Annotate(cert.status(), absl::StrCat("signing '", a.csr, "'")));
+  if (!cert.ok()) {
+    absl::Status st = cert.status();
+    if (absl::StrContains(st.message(), "requires a subjectAltName")) {
+      st = certkit::MakeError(certkit::GetErrorKind(st), absl::StrCat(st.message(), " with --host"));
+    }
+    return PrintError(certkit::Annotate(st, absl::StrCat("signing '", a.csr, "'")));
+  }
   std::vector<certkit::Certificate> out = {*cert};
   if (a.chain) {
     for (const auto& c : ca->ChainWithSelf()) out.push_back(c);
@@ -131,6 +143,8 @@ void RegisterCsrCommands(CLI::App& app, int* exit_code) {
   auto* key_out = csr->add_option("--key-out", csr_args->key_out,
                                   "where to write a new key (mode 0600; - for stdout needs --allow-key-stdout)");
   csr->add_flag("--allow-key-stdout", csr_args->allow_key_stdout, "allow --key-out - (the key goes to stdout)");
+  csr->add_flag("--allow-insecure-key", csr_args->allow_insecure_key,
+                "use a --key file that group/others can access (refused by default, as CockroachDB does)");
   key_in->excludes(key_out);
   csr->add_option("--key-type", csr_args->key_type, "type of the new key")->capture_default_str();
   auto* subject = csr->add_option("--subject", csr_args->subject, "subject DN (RFC 4514 or /slash/form)");

@@ -44,6 +44,7 @@ struct Scan {
   std::vector<std::string> passwords;
   std::vector<Finding> expiring;
   std::vector<std::pair<std::string, std::string>> errors;  // path, message
+  std::vector<std::pair<std::string, std::string>> insecure_keys;  // path, problem
   size_t certificates_checked = 0;
 };
 
@@ -86,6 +87,12 @@ void ScanFile(Scan* scan, const std::string& path) {
       return;
     }
     for (const auto& block : *blocks) {
+      if (block.label.find("PRIVATE KEY") != std::string::npos) {
+        std::string problem = KeyFileModeProblem(path);
+        if (!problem.empty() && (scan->insecure_keys.empty() || scan->insecure_keys.back().first != path)) {
+          scan->insecure_keys.push_back({path, problem});
+        }
+      }
       if (block.label != "CERTIFICATE" && block.label != "TRUSTED CERTIFICATE" &&
           block.label != "X509 CERTIFICATE") {
         continue;  // keys, CSRs
@@ -162,7 +169,10 @@ int RunExpiry(const ExpiryArgs& a) {
     }
     json errors = json::array();
     for (const auto& [path, msg] : scan.errors) errors.push_back({{"path", path}, {"error", msg}});
+    json insecure = json::array();
+    for (const auto& [path, problem] : scan.insecure_keys) insecure.push_back({{"path", path}, {"problem", problem}});
     json out{{"within", a.within},
+             {"insecure_keys", insecure},
              {"checked_certificates", scan.certificates_checked},
              {"expiring", expiring},
              {"errors", errors}};
@@ -173,6 +183,9 @@ int RunExpiry(const ExpiryArgs& a) {
                   Esc(f.path).c_str(), f.alias.empty() ? "" : " alias ", Esc(f.alias).c_str(),
                   FormatRfc3339(f.not_after).c_str(), Esc(f.subject).c_str());
     }
+    for (const auto& [path, problem] : scan.insecure_keys) {
+      std::printf("INSECURE %s: private key file %s\n", Esc(path).c_str(), Esc(problem).c_str());
+    }
     for (const auto& [path, msg] : scan.errors) {
       std::fprintf(stderr, "certkit: error: %s: %s\n", Esc(path).c_str(), Esc(msg).c_str());
     }
@@ -181,7 +194,7 @@ int RunExpiry(const ExpiryArgs& a) {
                   Esc(a.within).c_str());
     }
   }
-  if (!scan.expiring.empty()) return kExitCheckFailed;
+  if (!scan.expiring.empty() || !scan.insecure_keys.empty()) return kExitCheckFailed;
   return scan.errors.empty() ? kExitOk : kExitError;
 }
 
@@ -190,7 +203,8 @@ int RunExpiry(const ExpiryArgs& a) {
 void RegisterExpiryCommand(CLI::App& app, int* exit_code) {
   auto args = std::make_shared<ExpiryArgs>();
   CLI::App* cmd = app.add_subcommand(
-      "expiry", "list certificates (files, key stores, directories) expiring within a window; exit 1 if any");
+      "expiry", "list certificates (files, key stores, directories) expiring within a window, and private key files "
+      "group/others can read; exit 1 if any");
   cmd->add_option("path", args->paths, "files or directories (searched recursively)")->required();
   cmd->add_option("--within", args->within, "window, e.g. 30d, 2w, 12h")->capture_default_str();
   cmd->add_option("--storepass", args->storepass,

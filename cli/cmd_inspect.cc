@@ -126,14 +126,24 @@ int RunInspect(const InspectArgs& a) {
   if (!described.ok()) {
     return PrintError(certkit::Annotate(described.status(), absl::StrCat("'", a.file, "'")));
   }
+  // A private key readable by group/others is flagged (CockroachDB refuses it).
+  std::string mode_problem;
+  for (const auto& d : *described) {
+    if (d.j.value("type", "") == "private_key") mode_problem = KeyFileModeProblem(a.file);
+  }
   if (JsonMode()) {
     json objects = json::array();
     for (const auto& d : *described) objects.push_back(d.j);
-    PrintJson(json{{"file", a.file}, {"objects", objects}});
+    json out{{"file", a.file}, {"objects", objects}};
+    if (!mode_problem.empty()) out["warnings"] = json::array({"private key file " + mode_problem});
+    PrintJson(out);
   } else {
     for (size_t i = 0; i < described->size(); ++i) {
       if (i > 0) std::printf("\n");
       std::printf("%s", (*described)[i].text.c_str());
+    }
+    if (!mode_problem.empty()) {
+      std::printf("Warning: private key file %s\n", Esc(mode_problem).c_str());
     }
   }
   return kExitOk;

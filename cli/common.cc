@@ -137,28 +137,34 @@ absl::StatusOr<certkit::PrivateKey> ReadPrivateKey(const std::string& path,
   return key;
 }
 
-absl::Status CheckKeyFilePermissions(const std::string& path) {
+std::string KeyFileModeProblem(const std::string& path) {
   struct stat st;
-  if (stat(path.c_str(), &st) != 0) {
-    return MakeError(ErrorKind::kNotFound, absl::StrCat("CA key file '", path, "' not found"));
+  if (IsStdio(path) || stat(path.c_str(), &st) != 0 || (st.st_mode & 077) == 0) return "";
+  return absl::StrFormat("mode %04o: accessible by group/others; run chmod 600 '%s'", st.st_mode & 07777, path);
+}
+
+absl::Status CheckKeyFilePermissions(const std::string& path, absl::string_view what,
+                                     absl::string_view override_flag) {
+  struct stat st;
+  if (!IsStdio(path) && stat(path.c_str(), &st) != 0) {
+    return MakeError(ErrorKind::kNotFound, absl::StrCat(what, " file '", path, "' not found"));
   }
-  if ((st.st_mode & 077) != 0) {
+  const std::string problem = KeyFileModeProblem(path);
+  if (!problem.empty()) {
     return MakeError(ErrorKind::kInvalidArgument,
-                     absl::StrFormat("CA key file '%s' is accessible by group/others (mode %04o); "
-                                     "run chmod 600 on it, or pass --allow-insecure-ca-key",
-                                     path, st.st_mode & 07777));
+                     absl::StrCat(what, " file '", path, "' has ", problem, ", or pass ", override_flag));
   }
   return absl::OkStatus();
 }
 
 absl::StatusOr<certkit::CertificateAuthority> LoadCa(const CaFiles& files) {
-  auto certs = ReadCertificates(files.cert_path);
+  auto certs = ReadCertificates(files.cert_path, "--ca-cert");
   if (!certs.ok()) return certs.status();
   if (!files.allow_insecure_key) {
     absl::Status perm = CheckKeyFilePermissions(files.key_path);
-    if (!perm.ok()) return perm;
+    if (!perm.ok()) return certkit::Annotate(perm, "--ca-key");
   }
-  auto key = ReadPrivateKey(files.key_path, files.key_password);
+  auto key = ReadPrivateKey(files.key_path, files.key_password, "--ca-key");
   if (!key.ok()) return key.status();
   std::vector<certkit::Certificate> chain(certs->begin() + 1, certs->end());
   auto ca = certkit::CertificateAuthority::Load(certs->front(), *key, std::move(chain));

@@ -58,10 +58,17 @@ absl::StatusOr<certkit::PrivateKey> ReadPrivateKey(const std::string& path,
                                                    absl::string_view password = {},
                                                    absl::string_view flag = {});
 
-// CheckKeyFilePermissions fails with kInvalidArgument when |path| is
-// readable or writable by group or others, like CockroachDB's key check. The
-// message names the file, its mode and the override flag.
-absl::Status CheckKeyFilePermissions(const std::string& path);
+// CheckKeyFilePermissions fails with kInvalidArgument when the private key
+// file |path| is readable or writable by group or others, as CockroachDB
+// refuses such keys. The message names |what| ("CA key", "key"), the file,
+// its mode, the chmod to run and |override_flag|. kNotFound when missing.
+absl::Status CheckKeyFilePermissions(const std::string& path, absl::string_view what = "CA key",
+                                     absl::string_view override_flag = "--allow-insecure-ca-key");
+
+// KeyFileModeProblem returns "" when |path| is not accessible by group or
+// others (or is "-"), else a description such as "mode 0644: readable by
+// group/others; run chmod 600 'path'".
+std::string KeyFileModeProblem(const std::string& path);
 
 struct CaFiles {
   std::string cert_path;  // the CA certificate, optionally followed by its chain

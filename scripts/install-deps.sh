@@ -10,6 +10,8 @@ PACKAGES=(
   android-libboringssl-dev libabsl-dev catch2 libbenchmark-dev libcli11-dev nlohmann-json3-dev
   # test oracles and peers
   openssl default-jdk-headless postgresql valgrind abigail-tools
+  # CLI tests: the bash completion test drives an interactive bash in tmux
+  tmux
   # Public Suffix List, read by the verifier (wildcard certificates)
   publicsuffix
   # bindings

@@ -484,3 +484,79 @@ TEST_CASE("bash completion completes commands and options (tmux)") {
   CHECK(screen.find("--src-alias") != std::string::npos);
   tmux({"kill-server"});
 }
+
+TEST_CASE("messages name the flag, the expired CA, and insecure key files") {
+  TempDir tmp;
+  auto f = [&](const std::string& n) { return tmp.File(n); };
+  REQUIRE(Certkit({"ca", "create", "--out", f("ca"), "--cn", "Msg CA"}).exit_code == 0);
+  const std::vector<std::string> ca = {"--ca-cert", f("ca/ca.crt"), "--ca-key", f("ca/ca-private/ca.key")};
+
+  // A missing file names its flag.
+  auto r = Certkit({"sign", "--ca-cert", f("nope.crt"), "--ca-key", f("ca/ca-private/ca.key"), "--csr", f("x.csr"),
+                    "--out", f("x.crt")});
+  CHECK(r.exit_code == 3);
+  CHECK(r.err.find("--csr") != std::string::npos);
+  REQUIRE(Certkit({"csr", "--cn", "10.0.0.7", "--key-out", f("x.key"), "--out", f("x.csr")}).exit_code == 0);
+  r = Certkit({"sign", "--ca-cert", f("nope.crt"), "--ca-key", f("ca/ca-private/ca.key"), "--csr", f("x.csr"),
+               "--out", f("x.crt")});
+  CHECK(r.exit_code == 3);
+  CHECK(r.err.find("--ca-cert") != std::string::npos);
+  // A keytool-style CSR (CN=<ip>, no SAN) signed with the node profile: the message names --host.
+  std::vector<std::string> sign = {"sign", "--csr", f("x.csr"), "--profile", "node", "--out", f("x.crt")};
+  sign.insert(sign.end(), ca.begin(), ca.end());
+  r = Certkit(sign);
+  CHECK(r.exit_code == 3);
+  CHECK(r.err.find("--host") != std::string::npos);
+
+  // An expired CA (made by openssl ca with dates in the past) says so.
+  REQUIRE(Run({"mkdir", "-p", f("old")}).exit_code == 0);
+  certkit_test::WriteString(f("old/index.txt"), "");
+  certkit_test::WriteString(f("old/serial"), "1000\n");
+  certkit_test::WriteString(f("old/ca.cnf"), "[ca]\ndefault_ca=c\n[c]\ndatabase=" + f("old/index.txt") +
+                                                 "\nnew_certs_dir=" + f("old") + "\nserial=" + f("old/serial") +
+                                                 "\ndefault_md=sha256\npolicy=p\n[p]\ncommonName=supplied\n"
+                                                 "[v3]\nbasicConstraints=critical,CA:TRUE\n"
+                                                 "keyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash\n");
+  REQUIRE(Run({"openssl", "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout",
+               f("old/ca.key"), "-subj", "/CN=Old CA", "-out", f("old/ca.csr")})
+              .exit_code == 0);
+  auto o = Run({"openssl", "ca", "-batch", "-config", f("old/ca.cnf"), "-selfsign", "-keyfile", f("old/ca.key"), "-in",
+                f("old/ca.csr"), "-startdate", "20200101000000Z", "-enddate", "20210101000000Z", "-extensions", "v3",
+                "-out", f("old/ca.crt")});
+  INFO(o.output());
+  REQUIRE(o.exit_code == 0);
+  REQUIRE(Run({"chmod", "600", f("old/ca.key")}).exit_code == 0);
+  r = Certkit({"sign", "--ca-cert", f("old/ca.crt"), "--ca-key", f("old/ca.key"), "--csr", f("x.csr"), "--profile",
+               "client", "--out", f("y.crt")});
+  INFO(Describe(r));
+  CHECK(r.exit_code == 3);
+  CHECK(r.err.find("the CA certificate (CN=Old CA) expired on 2021-01-01") != std::string::npos);
+  CHECK(r.err.find("allow_beyond_issuer") == std::string::npos);
+
+  // Node and client keys with group/world bits: flagged by inspect and
+  // expiry, refused where loaded to sign, with the chmod to run.
+  std::vector<std::string> node = {"node", "--host", "db1", "--out", f("n")};
+  node.insert(node.end(), ca.begin(), ca.end());
+  REQUIRE(Certkit(node).exit_code == 0);
+  const std::string key = f("n/node.key");
+  REQUIRE(certkit_test::FileMode(key) == 0600);
+  r = Certkit({"expiry", f("n"), "--within", "1d"});
+  CHECK(r.exit_code == 0);
+  r = Certkit({"inspect", key});
+  CHECK(r.out.find("Warning") == std::string::npos);
+  REQUIRE(Run({"chmod", "644", key}).exit_code == 0);
+  r = Certkit({"inspect", key});
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("Warning: private key file mode 0644") != std::string::npos);
+  CHECK(r.out.find("chmod 600") != std::string::npos);
+  r = Certkit({"expiry", f("n"), "--within", "1d"});
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.find("INSECURE " + key) != std::string::npos);
+  r = Certkit({"csr", "--key", key, "--cn", "db1", "--out", f("db1.csr")});
+  CHECK(r.exit_code == 3);
+  CHECK(r.err.find("chmod 600 '" + key + "'") != std::string::npos);
+  CHECK(r.err.find("--allow-insecure-key") != std::string::npos);
+  CHECK_FALSE(Exists(f("db1.csr")));
+  r = Certkit({"csr", "--key", key, "--cn", "db1", "--out", f("db1.csr"), "--allow-insecure-key"});
+  CHECK(r.exit_code == 0);
+}
