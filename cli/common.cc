@@ -13,7 +13,6 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "certkit/error.h"
-#include "certkit/file.h"
 #include "output.h"
 
 namespace certkit_cli {
@@ -51,29 +50,15 @@ absl::StatusOr<absl::Duration> ParseWindow(absl::string_view text) {
   return unit * n;
 }
 
-absl::StatusOr<absl::Time> ParseRfc3339(absl::string_view text) {
-  absl::Time t;
-  std::string err;
-  if (!absl::ParseTime(absl::RFC3339_full, text, &t, &err)) {
-    return MakeError(ErrorKind::kInvalidArgument,
-                     absl::StrCat("invalid time '", text,
-                                  "': expected RFC 3339 such as 2030-01-02T03:04:05Z (", err, ")"));
-  }
-  return t;
-}
-
-std::string FormatRfc3339(absl::Time t) {
-  return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", t, absl::UTCTimeZone());
+absl::Status WithHint(const absl::Status& status, ErrorKind kind, absl::string_view hint) {
+  if (status.ok() || certkit::GetErrorKind(status) != kind) return status;
+  return MakeError(kind, absl::StrCat(status.message(), hint));
 }
 
 namespace {
 
 absl::Status Named(const absl::Status& s, absl::string_view flag) {
   return flag.empty() ? s : certkit::Annotate(s, flag);
-}
-
-std::string FileLabel(const std::string& path) {
-  return IsStdio(path) ? std::string("standard input") : absl::StrCat("'", path, "'");
 }
 
 }  // namespace
@@ -107,13 +92,16 @@ absl::StatusOr<std::vector<uint8_t>> ReadInput(const std::string& path, absl::st
 
 absl::StatusOr<std::vector<certkit::Certificate>> ReadCertificates(const std::string& path,
                                                                    absl::string_view flag) {
+  if (!IsStdio(path)) {
+    auto certs = certkit::ReadCertificates(path);
+    if (!certs.ok()) return Named(certs.status(), flag);
+    return certs;
+  }
   auto data = ReadInput(path, flag);
   if (!data.ok()) return data.status();
   auto certs = certkit::Certificate::ParseBundle(
       absl::string_view(reinterpret_cast<const char*>(data->data()), data->size()));
-  if (!certs.ok()) {
-    return Named(certkit::Annotate(certs.status(), absl::StrCat("certificate file ", FileLabel(path))), flag);
-  }
+  if (!certs.ok()) return Named(certkit::Annotate(certs.status(), "certificates on standard input"), flag);
   return certs;
 }
 
@@ -123,9 +111,13 @@ absl::StatusOr<certkit::Certificate> ReadCertificate(const std::string& path, ab
   return certs->front();
 }
 
-absl::StatusOr<certkit::PrivateKey> ReadPrivateKey(const std::string& path,
-                                                   absl::string_view password,
+absl::StatusOr<certkit::PrivateKey> ReadPrivateKey(const std::string& path, absl::string_view password,
                                                    absl::string_view flag) {
+  if (!IsStdio(path)) {
+    auto key = certkit::ReadPrivateKey(path, password);
+    if (!key.ok()) return Named(key.status(), flag);
+    return key;
+  }
   auto data = ReadInput(path, flag);
   if (!data.ok()) return data.status();
   absl::string_view text(reinterpret_cast<const char*>(data->data()), data->size());
@@ -133,7 +125,7 @@ absl::StatusOr<certkit::PrivateKey> ReadPrivateKey(const std::string& path,
       text.find("-----BEGIN") != absl::string_view::npos
           ? certkit::PrivateKey::FromPem(text, password)
           : certkit::PrivateKey::FromDer(*data, password);
-  if (!key.ok()) return Named(certkit::Annotate(key.status(), absl::StrCat("key file ", FileLabel(path))), flag);
+  if (!key.ok()) return Named(certkit::Annotate(key.status(), "key on standard input"), flag);
   return key;
 }
 
@@ -155,29 +147,6 @@ absl::Status CheckKeyFilePermissions(const std::string& path, absl::string_view 
                      absl::StrCat(what, " file '", path, "' has ", problem, ", or pass ", override_flag));
   }
   return absl::OkStatus();
-}
-
-absl::StatusOr<certkit::CertificateAuthority> LoadCa(const CaFiles& files) {
-  auto certs = ReadCertificates(files.cert_path, "--ca-cert");
-  if (!certs.ok()) return certs.status();
-  if (!files.allow_insecure_key) {
-    absl::Status perm = CheckKeyFilePermissions(files.key_path);
-    if (!perm.ok()) return certkit::Annotate(perm, "--ca-key");
-  }
-  auto key = ReadPrivateKey(files.key_path, files.key_password, "--ca-key");
-  if (!key.ok()) return key.status();
-  std::vector<certkit::Certificate> chain(certs->begin() + 1, certs->end());
-  auto ca = certkit::CertificateAuthority::Load(certs->front(), *key, std::move(chain));
-  if (!ca.ok()) {
-    return certkit::Annotate(ca.status(), absl::StrCat("CA '", files.cert_path, "' with key '",
-                                                      files.key_path, "'"));
-  }
-  return ca;
-}
-
-certkit::Certificate RootOf(const certkit::CertificateAuthority& ca) {
-  if (ca.chain().empty()) return ca.certificate();
-  return ca.chain().back();
 }
 
 absl::Status WriteKeyFile(const std::string& path, const certkit::PrivateKey& key,
@@ -221,17 +190,6 @@ absl::Status CheckOutputFree(const std::string& path, bool overwrite, absl::stri
   if (overwrite || IsStdio(path) || !FileExists(path)) return absl::OkStatus();
   return MakeError(ErrorKind::kAlreadyExists,
                    absl::StrCat(flag, ": '", path, "' exists; pass --overwrite to replace it"));
-}
-
-bool FileExists(const std::string& path) {
-  struct stat st;
-  return lstat(path.c_str(), &st) == 0;
-}
-
-std::string JoinPath(absl::string_view a, absl::string_view b) {
-  if (a.empty()) return std::string(b);
-  if (a.back() == '/') return absl::StrCat(a, b);
-  return absl::StrCat(a, "/", b);
 }
 
 std::vector<std::string> SplitList(const std::vector<std::string>& items) {

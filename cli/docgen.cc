@@ -8,7 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
-#include "certkit/certkit.h"
+#include "certkit/version.h"
 #include "commands.h"
 #include "common.h"
 #include "output.h"
@@ -109,7 +109,7 @@ size_t EditDistance(const std::string& a, const std::string& b) {
 }  // namespace
 
 std::string VersionText() {
-  return absl::StrCat("certkit ", CERTKIT_CLI_VERSION, " (library ", CERTKIT_VERSION_STRING, ")");
+  return absl::StrCat("certkit ", CERTKIT_CLI_VERSION, " (library ", certkit::Version(), ")");
 }
 
 std::string NearestName(const std::string& word, const std::vector<std::string>& names) {

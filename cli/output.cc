@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "certkit/error.h"
-#include "util/display.h"
+#include "certkit/display.h"
 
 namespace certkit_cli {
 namespace {

@@ -15,7 +15,7 @@
 #include "openssl/obj.h"
 #include "openssl/x509.h"
 #include "openssl/x509v3.h"
-#include "util/display.h"
+#include "certkit/display.h"
 #include "util/pem_blocks.h"
 
 namespace certkit {

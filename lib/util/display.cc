@@ -1,4 +1,4 @@
-#include "util/display.h"
+#include "certkit/display.h"
 
 #include <cstdint>
 

@@ -1,12 +1,12 @@
-// util/display.h: making untrusted text safe to print on a terminal.
+// certkit/display.h: making untrusted text safe to print on a terminal.
 //
 // Certificates, CSRs and key stores carry attacker-chosen strings (DN values,
 // SANs, aliases, friendly names) and file names can hold any byte. Printed
 // raw, an ESC or CSI sequence can retitle a terminal, move the cursor or
 // forge a line of output. EscapeForDisplay is applied to every such value in
 // human-readable output.
-#ifndef CERTKIT_UTIL_DISPLAY_H_
-#define CERTKIT_UTIL_DISPLAY_H_
+#ifndef CERTKIT_DISPLAY_H_
+#define CERTKIT_DISPLAY_H_
 
 #include <string>
 
@@ -29,4 +29,4 @@ bool IsDisplaySafe(absl::string_view text);
 
 }  // namespace certkit
 
-#endif  // CERTKIT_UTIL_DISPLAY_H_
+#endif  // CERTKIT_DISPLAY_H_
