@@ -1,5 +1,8 @@
 #include "ca_args.h"
 
+#include "absl/strings/str_cat.h"
+#include "certkit/error.h"
+
 #include "commands.h"
 #include "common.h"
 #include "password.h"
@@ -23,7 +26,21 @@ absl::StatusOr<certkit::CertificateAuthority> LoadCaFromArgs(const CaSourceArgs&
   req.required = false;
   auto pass = ResolvePassword(req);
   if (!pass.ok()) return pass.status();
-  return LoadCa({args.cert, args.key, pass->value, args.allow_insecure_key});
+  auto ca = LoadCa({args.cert, args.key, pass->value, args.allow_insecure_key});
+  if (ca.ok()) return ca;
+  // Name the flag of the file at fault (the library's message names the file).
+  absl::Status s = ca.status();
+  const std::string message(s.message());
+  if (message.find("'" + args.key + "'") != std::string::npos &&
+      message.find("'" + args.cert + "'") == std::string::npos) {
+    s = certkit::Annotate(WithHint(s, certkit::ErrorKind::kInvalidArgument,
+                                   absl::StrCat("; run chmod 600 '", args.key, "' or pass --allow-insecure-ca-key")),
+                          "--ca-key");
+  } else if (message.find("'" + args.cert + "'") != std::string::npos &&
+             message.find("'" + args.key + "'") == std::string::npos) {
+    s = certkit::Annotate(s, "--ca-cert");
+  }
+  return s;
 }
 
 }  // namespace certkit_cli

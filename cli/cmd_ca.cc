@@ -9,6 +9,7 @@
 #include "ca_args.h"
 #include "commands.h"
 #include "common.h"
+#include "output.h"
 
 namespace certkit_cli {
 namespace {
@@ -60,11 +61,11 @@ int WriteCa(const CaArgs& a, const certkit::CertificateAuthority& ca) {
   if (s.ok()) s = WriteKeyFile(key_path, ca.key(), a.overwrite);
   if (s.ok()) s = WriteTextFile(cert_path, certkit::CertificatesToPem(ca.ChainWithSelf()), a.overwrite);
   if (!s.ok()) return PrintError(s);
-  std::printf("CA certificate: %s\n  subject %s\n  expires %s\n  SHA-256 %s\n", cert_path.c_str(),
-              ca.certificate().subject().ToRfc4514().c_str(),
-              FormatRfc3339(ca.certificate().not_after()).c_str(),
-              ca.certificate().Sha256Fingerprint().c_str());
-  std::printf("CA key: %s (mode 0600; keep it off the nodes and back it up)\n", key_path.c_str());
+  Note(absl::StrCat("CA certificate: ", Esc(cert_path), "\n  subject ",
+                    Esc(ca.certificate().subject().ToRfc4514()), "\n  expires ",
+                    FormatRfc3339(ca.certificate().not_after()), "\n  SHA-256 ",
+                    ca.certificate().Sha256Fingerprint()));
+  Note(absl::StrCat("CA key: ", Esc(key_path), " (mode 0600; keep it off the nodes and back it up)"));
   return kExitOk;
 }
 

@@ -2,6 +2,7 @@
 #include <cstdio>
 #include <memory>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "ca_args.h"
 #include "certkit/csr.h"
@@ -10,6 +11,7 @@
 #include "certkit/profile.h"
 #include "commands.h"
 #include "common.h"
+#include "output.h"
 
 namespace certkit_cli {
 namespace {
@@ -23,6 +25,8 @@ struct CsrArgs {
   std::vector<std::string> hosts;
   std::string out;
   bool overwrite = false;
+  bool allow_key_stdout = false;
+  bool allow_insecure_key = false;
 };
 
 int RunCsr(const CsrArgs& a) {
@@ -42,13 +46,19 @@ int RunCsr(const CsrArgs& a) {
   if (req.subject.empty() && !req.sans.empty()) {
     req.subject = certkit::DistinguishedName({{"CN", SplitList(a.hosts).front()}});
   }
-  if (!a.overwrite && FileExists(a.out)) {
-    return PrintError(certkit::MakeError(certkit::ErrorKind::kAlreadyExists,
-                                         absl::StrCat("'", a.out, "' exists; pass --overwrite")));
+  if (absl::Status s = CheckOutputFree(a.out, a.overwrite, "--out"); !s.ok()) return PrintError(s);
+  if (IsStdio(a.key_out) && !a.allow_key_stdout) {
+    return PrintError(certkit::MakeError(certkit::ErrorKind::kInvalidArgument,
+                                         "--key-out -: refusing to write a private key to standard "
+                                         "output; pass --allow-key-stdout to do so"));
   }
   absl::StatusOr<certkit::PrivateKey> key;
   if (!a.key_in.empty()) {
-    key = ReadPrivateKey(a.key_in);
+    if (!a.allow_insecure_key) {
+      absl::Status perm = CheckKeyFilePermissions(a.key_in, "key", "--allow-insecure-key");
+      if (!perm.ok()) return PrintError(certkit::Annotate(perm, "--key"));
+    }
+    key = ReadPrivateKey(a.key_in, {}, "--key");
   } else {
     auto spec = certkit::KeySpec::Parse(a.key_type);
     if (!spec.ok()) return PrintError(certkit::Annotate(spec.status(), "--key-type"));
@@ -58,14 +68,13 @@ int RunCsr(const CsrArgs& a) {
   auto csr = certkit::CertificateRequest::Create(req, *key);
   if (!csr.ok()) return PrintError(csr.status());
   if (a.key_in.empty()) {
-    absl::Status s = WriteKeyFile(a.key_out, *key, a.overwrite);
-    if (!s.ok()) return PrintError(s);
-    std::printf("wrote key %s (%s, mode 0600)\n", a.key_out.c_str(), key->Describe().c_str());
+    absl::Status s = WriteKeyFile(a.key_out, *key, a.overwrite, a.allow_key_stdout);
+    if (!s.ok()) return PrintError(certkit::Annotate(s, "--key-out"));
+    Note(absl::StrCat("wrote key ", Esc(a.key_out), " (", key->Describe(), ", mode 0600)"));
   }
-  absl::Status s = WriteTextFile(a.out, csr->ToPem(), a.overwrite);
-  if (!s.ok()) return PrintError(s);
-  std::printf("wrote certificate request %s for %s\n", a.out.c_str(),
-              csr->subject().ToRfc4514().c_str());
+  absl::Status s = WriteTextFile(a.out, csr->ToPem(), a.overwrite, "certificate request");
+  if (!s.ok()) return PrintError(certkit::Annotate(s, "--out"));
+  Note(absl::StrCat("wrote certificate request ", Esc(a.out), " for ", Esc(csr->subject().ToRfc4514())));
   return kExitOk;
 }
 
@@ -86,14 +95,12 @@ int RunSign(const SignArgs& a) {
   auto profile = certkit::Profile::ByName(a.profile);
   if (!profile.ok()) return PrintError(certkit::Annotate(profile.status(), "--profile"));
   if (profile->is_ca) profile->path_len = a.pathlen;
-  auto data = certkit::ReadTextFile(a.csr);
+  auto data = ReadInput(a.csr, "--csr");
   if (!data.ok()) return PrintError(data.status());
-  auto csr = certkit::CertificateRequest::Parse(*data);
-  if (!csr.ok()) return PrintError(certkit::Annotate(csr.status(), absl::StrCat("CSR '", a.csr, "'")));
-  if (!a.overwrite && FileExists(a.out)) {
-    return PrintError(certkit::MakeError(certkit::ErrorKind::kAlreadyExists,
-                                         absl::StrCat("'", a.out, "' exists; pass --overwrite")));
-  }
+  auto csr = certkit::CertificateRequest::Parse(
+      absl::string_view(reinterpret_cast<const char*>(data->data()), data->size()));
+  if (!csr.ok()) return PrintError(certkit::Annotate(csr.status(), absl::StrCat("--csr '", a.csr, "'")));
+  if (absl::Status s = CheckOutputFree(a.out, a.overwrite, "--out"); !s.ok()) return PrintError(s);
   auto ca = LoadCaFromArgs(a.ca);
   if (!ca.ok()) return PrintError(ca.status());
   certkit::IssueOptions opts;
@@ -109,16 +116,21 @@ int RunSign(const SignArgs& a) {
     opts.subject = subject;
   }
   auto cert = ca->SignRequest(*csr, *profile, opts);
-  if (!cert.ok()) return PrintError(certkit::Annotate(cert.status(), absl::StrCat("signing '", a.csr, "'")));
+  if (!cert.ok()) {
+    absl::Status st = cert.status();
+    if (absl::StrContains(st.message(), "requires a subjectAltName")) {
+      st = certkit::MakeError(certkit::GetErrorKind(st), absl::StrCat(st.message(), " with --host"));
+    }
+    return PrintError(certkit::Annotate(st, absl::StrCat("signing '", a.csr, "'")));
+  }
   std::vector<certkit::Certificate> out = {*cert};
   if (a.chain) {
     for (const auto& c : ca->ChainWithSelf()) out.push_back(c);
   }
-  absl::Status s = WriteTextFile(a.out, certkit::CertificatesToPem(out), a.overwrite);
-  if (!s.ok()) return PrintError(s);
-  std::printf("wrote %s: %s\n  serial %s, expires %s\n", a.out.c_str(),
-              cert->subject().ToRfc4514().c_str(), cert->serial_hex().c_str(),
-              FormatRfc3339(cert->not_after()).c_str());
+  absl::Status s = WriteTextFile(a.out, certkit::CertificatesToPem(out), a.overwrite, "certificate");
+  if (!s.ok()) return PrintError(certkit::Annotate(s, "--out"));
+  Note(absl::StrCat("wrote ", Esc(a.out), ": ", Esc(cert->subject().ToRfc4514()), "\n  serial ",
+                    cert->serial_hex(), ", expires ", FormatRfc3339(cert->not_after())));
   return kExitOk;
 }
 
@@ -127,14 +139,18 @@ int RunSign(const SignArgs& a) {
 void RegisterCsrCommands(CLI::App& app, int* exit_code) {
   auto csr_args = std::make_shared<CsrArgs>();
   CLI::App* csr = app.add_subcommand("csr", "create a key (or use one) and a certificate signing request");
-  auto* key_in = csr->add_option("--key", csr_args->key_in, "existing private key to request for");
-  auto* key_out = csr->add_option("--key-out", csr_args->key_out, "where to write a new key (mode 0600)");
+  auto* key_in = csr->add_option("--key", csr_args->key_in, "existing private key to request for (- for stdin)");
+  auto* key_out = csr->add_option("--key-out", csr_args->key_out,
+                                  "where to write a new key (mode 0600; - for stdout needs --allow-key-stdout)");
+  csr->add_flag("--allow-key-stdout", csr_args->allow_key_stdout, "allow --key-out - (the key goes to stdout)");
+  csr->add_flag("--allow-insecure-key", csr_args->allow_insecure_key,
+                "use a --key file that group/others can access (refused by default, as CockroachDB does)");
   key_in->excludes(key_out);
   csr->add_option("--key-type", csr_args->key_type, "type of the new key")->capture_default_str();
   auto* subject = csr->add_option("--subject", csr_args->subject, "subject DN (RFC 4514 or /slash/form)");
   csr->add_option("--cn", csr_args->cn, "common name (instead of --subject)")->excludes(subject);
   csr->add_option("--host", csr_args->hosts, "requested SAN host/IP (repeat or comma-separate)");
-  csr->add_option("--out", csr_args->out, "CSR output file (PEM)")->required();
+  csr->add_option("--out", csr_args->out, "CSR output file (PEM; - for stdout)")->required();
   csr->add_flag("--overwrite", csr_args->overwrite, "replace existing files");
   SetExample(csr, "certkit csr --cn db1 --host db1.example.com --host 10.0.0.1 --key-out db1.key --out db1.csr");
   csr->callback([csr_args, exit_code] {
@@ -149,9 +165,9 @@ void RegisterCsrCommands(CLI::App& app, int* exit_code) {
   auto sign_args = std::make_shared<SignArgs>();
   CLI::App* sign = app.add_subcommand("sign", "sign a CSR made elsewhere (keytool -certreq, openssl req)");
   AddCaSourceOptions(sign, &sign_args->ca);
-  sign->add_option("--csr", sign_args->csr, "the certificate signing request (PEM or DER)")->required();
+  sign->add_option("--csr", sign_args->csr, "the certificate signing request (PEM or DER; - for stdin)")->required();
   sign->add_option("--profile", sign_args->profile, "node|server|client|intermediate")->capture_default_str();
-  sign->add_option("--out", sign_args->out, "certificate output file (PEM)")->required();
+  sign->add_option("--out", sign_args->out, "certificate output file (PEM; - for stdout)")->required();
   sign->add_option("--days", sign_args->days, "validity in days (default: the profile's)")->check(CLI::Range(1, 36500));
   sign->add_option("--pathlen", sign_args->pathlen, "intermediate profile: path length")->capture_default_str();
   sign->add_option("--host", sign_args->hosts, "extra SAN host/IP to add (repeat or comma-separate)");

@@ -16,6 +16,7 @@
 #include "certkit/objects.h"
 #include "commands.h"
 #include "common.h"
+#include "output.h"
 #include "password.h"
 
 namespace certkit_cli {
@@ -28,7 +29,6 @@ struct ExpiryArgs {
   std::vector<std::string> paths;
   std::vector<std::string> storepass;
   bool insecure_default = false;
-  bool json = false;
 };
 
 struct Finding {
@@ -44,6 +44,7 @@ struct Scan {
   std::vector<std::string> passwords;
   std::vector<Finding> expiring;
   std::vector<std::pair<std::string, std::string>> errors;  // path, message
+  std::vector<std::pair<std::string, std::string>> insecure_keys;  // path, problem
   size_t certificates_checked = 0;
 };
 
@@ -94,6 +95,12 @@ void ScanFile(Scan* scan, const std::string& path) {
       }
     } else if (o.kind == certkit::InputObject::Kind::kKeyStore) {
       ScanStore(scan, path, o);
+    } else if (o.kind == certkit::InputObject::Kind::kPrivateKey) {
+      std::string problem = KeyFileModeProblem(path);
+      if (!problem.empty() &&
+          (scan->insecure_keys.empty() || scan->insecure_keys.back().first != path)) {
+        scan->insecure_keys.push_back({path, problem});
+      }
     }
   }
 }
@@ -139,7 +146,7 @@ int RunExpiry(const ExpiryArgs& a) {
   if (a.insecure_default) scan.passwords.push_back(kInsecureDefaultPassword);
   for (const std::string& path : a.paths) ScanPath(&scan, path);
 
-  if (a.json) {
+  if (JsonMode()) {
     json expiring = json::array();
     for (const auto& f : scan.expiring) {
       json e{{"path", f.path},
@@ -152,26 +159,32 @@ int RunExpiry(const ExpiryArgs& a) {
     }
     json errors = json::array();
     for (const auto& [path, msg] : scan.errors) errors.push_back({{"path", path}, {"error", msg}});
+    json insecure = json::array();
+    for (const auto& [path, problem] : scan.insecure_keys) insecure.push_back({{"path", path}, {"problem", problem}});
     json out{{"within", a.within},
+             {"insecure_keys", insecure},
              {"checked_certificates", scan.certificates_checked},
              {"expiring", expiring},
              {"errors", errors}};
-    std::printf("%s\n", out.dump(2).c_str());
+    PrintJson(out);
   } else {
     for (const auto& f : scan.expiring) {
       std::printf("%s %s%s%s: %s (%s)\n", f.not_after < scan.now ? "EXPIRED " : "EXPIRING",
-                  f.path.c_str(), f.alias.empty() ? "" : " alias ", f.alias.c_str(),
-                  FormatRfc3339(f.not_after).c_str(), f.subject.c_str());
+                  Esc(f.path).c_str(), f.alias.empty() ? "" : " alias ", Esc(f.alias).c_str(),
+                  FormatRfc3339(f.not_after).c_str(), Esc(f.subject).c_str());
+    }
+    for (const auto& [path, problem] : scan.insecure_keys) {
+      std::printf("INSECURE %s: private key file %s\n", Esc(path).c_str(), Esc(problem).c_str());
     }
     for (const auto& [path, msg] : scan.errors) {
-      std::fprintf(stderr, "certkit: error: %s: %s\n", path.c_str(), msg.c_str());
+      std::fprintf(stderr, "certkit: error: %s: %s\n", Esc(path).c_str(), Esc(msg).c_str());
     }
     if (scan.expiring.empty()) {
       std::printf("%zu certificate(s) checked; none expires within %s\n", scan.certificates_checked,
-                  a.within.c_str());
+                  Esc(a.within).c_str());
     }
   }
-  if (!scan.expiring.empty()) return kExitCheckFailed;
+  if (!scan.expiring.empty() || !scan.insecure_keys.empty()) return kExitCheckFailed;
   return scan.errors.empty() ? kExitOk : kExitError;
 }
 
@@ -180,14 +193,14 @@ int RunExpiry(const ExpiryArgs& a) {
 void RegisterExpiryCommand(CLI::App& app, int* exit_code) {
   auto args = std::make_shared<ExpiryArgs>();
   CLI::App* cmd = app.add_subcommand(
-      "expiry", "list certificates (files, key stores, directories) expiring within a window; exit 1 if any");
+      "expiry", "list certificates (files, key stores, directories) expiring within a window, and private key files "
+      "group/others can read; exit 1 if any");
   cmd->add_option("path", args->paths, "files or directories (searched recursively)")->required();
   cmd->add_option("--within", args->within, "window, e.g. 30d, 2w, 12h")->capture_default_str();
   cmd->add_option("--storepass", args->storepass,
                   "key store password source(s), tried in order (repeatable): pass:X | env:VAR | file:PATH")
       ->allow_extra_args(false);
   cmd->add_flag("--insecure-default-password", args->insecure_default, "also try \"changeit\"");
-  cmd->add_flag("--json", args->json, "machine-readable output");
   SetExample(cmd, "certkit expiry --within 30d /etc/cassandra/conf demo --storepass env:STOREPASS");
   cmd->callback([args, exit_code] { *exit_code = RunExpiry(*args); });
 }

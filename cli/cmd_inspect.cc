@@ -12,6 +12,7 @@
 #include "commands.h"
 #include "common.h"
 #include "describe.h"
+#include "output.h"
 #include "password.h"
 
 namespace certkit_cli {
@@ -21,7 +22,6 @@ using nlohmann::json;
 
 struct InspectArgs {
   std::string file;
-  bool json = false;
   std::string storepass;
   std::string passin;
 };
@@ -86,11 +86,11 @@ absl::StatusOr<Described> Describe(const certkit::InputObject& o, const InspectA
                               "not a certificate, CSR, key or key store (PEM or DER)");
   }
   return Described{json{{"type", "unknown"}, {"pem_label", o.pem_label}},
-                   absl::StrCat("PEM block '", o.pem_label, "' (not interpreted)\n")};
+                   absl::StrCat("PEM block '", Esc(o.pem_label), "' (not interpreted)\n")};
 }
 
 absl::StatusOr<std::vector<Described>> DescribeFile(const InspectArgs& a) {
-  auto data = certkit::ReadFile(a.file);
+  auto data = ReadInput(a.file);
   if (!data.ok()) return data.status();
   auto objects = certkit::ParseObjects(*data);
   if (!objects.ok()) return objects.status();
@@ -108,15 +108,24 @@ int RunInspect(const InspectArgs& a) {
   if (!described.ok()) {
     return PrintError(certkit::Annotate(described.status(), absl::StrCat("'", a.file, "'")));
   }
-  if (a.json) {
+  // A private key readable by group/others is flagged (CockroachDB refuses it).
+  std::string mode_problem;
+  for (const auto& d : *described) {
+    if (d.j.value("type", "") == "private_key") mode_problem = KeyFileModeProblem(a.file);
+  }
+  if (JsonMode()) {
     json objects = json::array();
     for (const auto& d : *described) objects.push_back(d.j);
     json out{{"file", a.file}, {"objects", objects}};
-    std::printf("%s\n", out.dump(2).c_str());
+    if (!mode_problem.empty()) out["warnings"] = json::array({"private key file " + mode_problem});
+    PrintJson(out);
   } else {
     for (size_t i = 0; i < described->size(); ++i) {
       if (i > 0) std::printf("\n");
       std::printf("%s", (*described)[i].text.c_str());
+    }
+    if (!mode_problem.empty()) {
+      std::printf("Warning: private key file %s\n", Esc(mode_problem).c_str());
     }
   }
   return kExitOk;
@@ -128,8 +137,7 @@ void RegisterInspectCommand(CLI::App& app, int* exit_code) {
   auto args = std::make_shared<InspectArgs>();
   CLI::App* cmd = app.add_subcommand(
       "inspect", "show a certificate, CSR, key or key store (format detected from the bytes)");
-  cmd->add_option("file", args->file, "the file to inspect")->required();
-  cmd->add_flag("--json", args->json, "machine-readable output");
+  cmd->add_option("file", args->file, "the file to inspect (- for standard input)")->required();
   AddPasswordOption(cmd, "--storepass", &args->storepass, "key store password");
   AddPasswordOption(cmd, "--passin", &args->passin, "password of an encrypted private key");
   SetExample(cmd, "certkit inspect demo/nodes/10.0.0.1/node.crt --json");

@@ -1,4 +1,5 @@
-// certkit keystore list|import-cert|import-reply|export|delete|rename|passwd|convert STORE
+// certkit keystore list|import-cert|import-reply|export|export-key|delete|rename|passwd|convert|
+//                  genkeypair|certreq|merge STORE
 #include <cstdio>
 #include <functional>
 #include <memory>
@@ -9,9 +10,11 @@
 #include "certkit/error.h"
 #include "certkit/file.h"
 #include "certkit/keystore.h"
+#include "certkit/keytool.h"
 #include "commands.h"
 #include "common.h"
 #include "describe.h"
+#include "output.h"
 #include "password.h"
 #include "store_args.h"
 
@@ -40,6 +43,24 @@ struct KeystoreArgs {
   bool create = false;
   bool overwrite = false;
   bool p12_legacy = false;
+  // export --chain; export-key --no-encrypt, --passout, --allow-key-stdout
+  bool chain = false;
+  bool no_encrypt = false;
+  std::string passout;
+  bool allow_key_stdout = false;
+  // genkeypair
+  std::string dname;
+  std::string key_type = "rsa:2048";
+  int days = 90;
+  std::vector<std::string> hosts;
+  // merge
+  std::string src;
+  std::string src_storepass;
+  std::string src_keypass;
+  std::string src_alias;
+  std::string dest_alias;
+  // convert --alias
+  std::vector<std::string> aliases;
 };
 
 struct OpenStore {
@@ -105,6 +126,7 @@ absl::Status Save(const KeystoreArgs& a, const OpenStore& o) {
   opts.overwrite = o.existed;
   absl::Status s = o.store.SaveFile(a.store, o.format, o.password, opts);
   if (!s.ok()) return certkit::Annotate(s, absl::StrCat("writing key store '", a.store, "'"));
+  RecordWrite(a.store, absl::StrCat(certkit::StoreFormatName(o.format), " key store"));
   return s;
 }
 
@@ -117,17 +139,17 @@ int Modify(const KeystoreArgs& a, bool may_create, const std::function<absl::Sta
   if (!s.ok()) return PrintError(certkit::Annotate(s, absl::StrCat("'", a.store, "'")));
   s = Save(a, *o);
   if (!s.ok()) return PrintError(s);
-  std::printf("%s\n", done.c_str());
+  Note(Esc(done));
   return kExitOk;
 }
 
 int RunList(const KeystoreArgs& a) {
   auto o = Open(a, false);
   if (!o.ok()) return PrintError(o.status());
-  if (a.json) {
+  if (JsonMode()) {
     nlohmann::json j = StoreJson(o->store);
     j["file"] = a.store;
-    std::printf("%s\n", j.dump(2).c_str());
+    PrintJson(j);
   } else {
     std::printf("%s", StoreText(o->store, a.verbose).c_str());
   }
@@ -135,16 +157,24 @@ int RunList(const KeystoreArgs& a) {
 }
 
 int RunImportCert(const KeystoreArgs& a) {
-  auto certs = ReadCertificates(a.file);
+  auto certs = ReadCertificates(a.file, "--file");
   if (!certs.ok()) return PrintError(certs.status());
+  std::vector<std::string> added;
   return Modify(a, /*may_create=*/true, [&](OpenStore& o) {
-    return o.store.AddTrustedCert(a.alias, certs->front());
-  }, absl::StrCat("imported ", certs->front().subject().ToRfc4514(), " as trusted entry '",
-                  KeyStore::NormalizeAlias(a.alias), "'"));
+    auto aliases = certkit::ImportTrustedCertificates(o.store, a.alias, *certs);
+    if (!aliases.ok()) return aliases.status();
+    added = *aliases;
+    return absl::OkStatus();
+  }, certs->size() == 1
+         ? absl::StrCat("imported ", certs->front().subject().ToRfc4514(), " as trusted entry '",
+                        KeyStore::NormalizeAlias(a.alias), "'")
+         : absl::StrCat("imported ", certs->size(), " certificates as trusted entries '",
+                        KeyStore::NormalizeAlias(a.alias), "-1' .. '", KeyStore::NormalizeAlias(a.alias), "-",
+                        certs->size(), "'"));
 }
 
 int RunImportReply(const KeystoreArgs& a) {
-  auto certs = ReadCertificates(a.file);
+  auto certs = ReadCertificates(a.file, "--file");
   if (!certs.ok()) return PrintError(certs.status());
   return Modify(a, false, [&](OpenStore& o) { return o.store.ImportCaReply(a.alias, *certs); },
                 absl::StrCat("installed the CA reply into '", KeyStore::NormalizeAlias(a.alias), "'"));
@@ -153,16 +183,137 @@ int RunImportReply(const KeystoreArgs& a) {
 int RunExport(const KeystoreArgs& a) {
   auto o = Open(a, false);
   if (!o.ok()) return PrintError(o.status());
-  auto cert = o->store.ExportCertificate(a.alias);
-  if (!cert.ok()) return PrintError(certkit::Annotate(cert.status(), absl::StrCat("'", a.store, "'")));
-  if (a.out.empty()) {
-    std::printf("%s", cert->ToPem().c_str());
-    return kExitOk;
-  }
-  absl::Status s = WriteTextFile(a.out, cert->ToPem(), a.overwrite);
-  if (!s.ok()) return PrintError(s);
-  std::printf("wrote %s\n", a.out.c_str());
+  auto chain = certkit::ExportChain(o->store, a.alias);
+  if (!chain.ok()) return PrintError(certkit::Annotate(chain.status(), absl::StrCat("'", a.store, "'")));
+  if (!a.chain) chain->erase(chain->begin() + 1, chain->end());
+  const std::string out = a.out.empty() ? "-" : a.out;
+  absl::Status s = WriteTextFile(out, certkit::CertificatesToPem(*chain), a.overwrite,
+                                 a.chain ? "certificate chain" : "certificate");
+  if (!s.ok()) return PrintError(certkit::Annotate(s, "--out"));
+  Note(absl::StrCat("wrote ", Esc(out), " (", chain->size(), chain->size() == 1 ? " certificate)" : " certificates)"));
   return kExitOk;
+}
+
+int RunExportKey(const KeystoreArgs& a) {
+  if (absl::Status s = CheckOutputFree(a.out, a.overwrite, "--out"); !s.ok()) return PrintError(s);
+  if (IsStdio(a.out) && !a.allow_key_stdout) {
+    return PrintError(MakeError(ErrorKind::kInvalidArgument,
+                                "--out -: refusing to write a private key to standard output; pass "
+                                "--allow-key-stdout to do so"));
+  }
+  auto o = Open(a, false);
+  if (!o.ok()) return PrintError(o.status());
+  auto key = certkit::EntryPrivateKey(o->store, a.alias);
+  if (!key.ok()) return PrintError(certkit::Annotate(key.status(), absl::StrCat("'", a.store, "'")));
+  std::string pem;
+  if (a.no_encrypt) {
+    pem = key->ToPem();
+  } else {
+    PasswordRequest req;
+    req.spec = a.passout;
+    req.what = "password for the exported key";
+    req.flag = "--passout";
+    req.confirm = true;
+    auto p = ResolvePassword(req);
+    if (!p.ok()) return PrintError(p.status());
+    if (p->value.empty()) {
+      return PrintError(MakeError(ErrorKind::kInvalidArgument,
+                                  "--passout: the export password is empty; pass --no-encrypt for a "
+                                  "plaintext key"));
+    }
+    auto enc = key->ToEncryptedPkcs8Pem(p->value);
+    if (!enc.ok()) return PrintError(enc.status());
+    pem = *std::move(enc);
+  }
+  absl::Status s;
+  if (IsStdio(a.out)) {
+    s = WriteStdout(pem);
+  } else {
+    certkit::WriteOptions wo;
+    wo.mode = certkit::kPrivateFileMode;
+    wo.overwrite = a.overwrite;
+    s = certkit::WriteFileAtomic(a.out, pem, wo);
+    if (s.ok()) RecordWrite(a.out, a.no_encrypt ? "private key (PKCS#8)" : "encrypted private key (PKCS#8)");
+  }
+  if (!s.ok()) return PrintError(certkit::Annotate(s, "--out"));
+  Note(absl::StrCat("wrote the key of '", Esc(KeyStore::NormalizeAlias(a.alias)), "' to ", Esc(a.out), " (",
+                    a.no_encrypt ? "unencrypted PKCS#8" : "encrypted PKCS#8", ", mode 0600)"));
+  return kExitOk;
+}
+
+int RunGenKeyPair(const KeystoreArgs& a) {
+  certkit::GenKeyPairOptions g;
+  g.alias = a.alias;
+  auto dn = certkit::DistinguishedName::Parse(a.dname);
+  if (!dn.ok()) return PrintError(certkit::Annotate(dn.status(), "--dname"));
+  g.subject = *dn;
+  auto spec = certkit::KeySpec::Parse(a.key_type);
+  if (!spec.ok()) return PrintError(certkit::Annotate(spec.status(), "--key-type"));
+  g.key_spec = *spec;
+  g.days = a.days;
+  for (const std::string& h : SplitList(a.hosts)) {
+    auto san = certkit::SubjectAltName::Host(h);
+    if (!san.ok()) return PrintError(certkit::Annotate(san.status(), absl::StrCat("--host '", h, "'")));
+    g.sans.push_back(*san);
+  }
+  return Modify(a, /*may_create=*/true, [&](OpenStore& o) { return certkit::GenerateKeyPairEntry(o.store, g); },
+                absl::StrCat("generated a ", g.key_spec.ToString(), " key and a self-signed certificate for ",
+                             g.subject.ToRfc4514(), " (", g.days, " days) as entry '",
+                             KeyStore::NormalizeAlias(a.alias), "'"));
+}
+
+int RunCertReq(const KeystoreArgs& a) {
+  if (absl::Status s = CheckOutputFree(a.out, a.overwrite, "--out"); !s.ok()) return PrintError(s);
+  std::vector<certkit::SubjectAltName> sans;
+  for (const std::string& h : SplitList(a.hosts)) {
+    auto san = certkit::SubjectAltName::Host(h);
+    if (!san.ok()) return PrintError(certkit::Annotate(san.status(), absl::StrCat("--host '", h, "'")));
+    sans.push_back(*san);
+  }
+  auto o = Open(a, false);
+  if (!o.ok()) return PrintError(o.status());
+  auto csr = certkit::CertificateRequestForEntry(o->store, a.alias, sans);
+  if (!csr.ok()) return PrintError(certkit::Annotate(csr.status(), absl::StrCat("'", a.store, "'")));
+  const std::string out = a.out.empty() ? "-" : a.out;
+  absl::Status s = WriteTextFile(out, csr->ToPem(), a.overwrite, "certificate request");
+  if (!s.ok()) return PrintError(certkit::Annotate(s, "--out"));
+  Note(absl::StrCat("wrote certificate request ", Esc(out), " for ", Esc(csr->subject().ToRfc4514())));
+  return kExitOk;
+}
+
+int RunMerge(const KeystoreArgs& a) {
+  PasswordRequest req;
+  req.spec = a.src_storepass;
+  req.what = "source store password";
+  req.flag = "--src-storepass";
+  auto sp = ResolvePassword(req);
+  if (!sp.ok()) return PrintError(sp.status());
+  certkit::LoadOptions lo;
+  if (!a.src_keypass.empty()) {
+    PasswordRequest kr;
+    kr.spec = a.src_keypass;
+    kr.what = "source key password";
+    kr.flag = "--src-keypass";
+    auto kp = ResolvePassword(kr);
+    if (!kp.ok()) return PrintError(kp.status());
+    lo.key_password = kp->value;
+  }
+  if (!FileExists(a.src)) {
+    return PrintError(MakeError(ErrorKind::kNotFound, absl::StrCat("--src: key store '", a.src, "' does not exist")));
+  }
+  auto src = KeyStore::LoadFile(a.src, sp->value, lo);
+  if (!src.ok()) return PrintError(certkit::Annotate(src.status(), absl::StrCat("--src: key store '", a.src, "'")));
+  certkit::ImportKeyStoreOptions io;
+  if (!a.src_alias.empty()) io.src_alias = a.src_alias;
+  if (!a.dest_alias.empty()) io.dest_alias = a.dest_alias;
+  io.overwrite = a.overwrite;
+  std::vector<std::string> imported;
+  return Modify(a, /*may_create=*/true, [&](OpenStore& o) {
+    auto aliases = certkit::ImportKeyStore(o.store, *src, io);
+    if (!aliases.ok()) return aliases.status();
+    imported = *aliases;
+    return absl::OkStatus();
+  }, absl::StrCat("imported entries of '", a.src, "' into '", a.store, "'"));
 }
 
 int RunPasswd(const KeystoreArgs& a) {
@@ -178,7 +329,7 @@ int RunPasswd(const KeystoreArgs& a) {
   o->password = p->value;
   absl::Status s = Save(a, *o);
   if (!s.ok()) return PrintError(s);
-  std::printf("changed the password of '%s'\n", a.store.c_str());
+  Note(absl::StrCat("changed the password of '", Esc(a.store), "'"));
   return kExitOk;
 }
 
@@ -197,16 +348,24 @@ int RunConvert(const KeystoreArgs& a) {
     if (!p.ok()) return PrintError(p.status());
     password = p->value;
   }
+  const KeyStore* store = &o->store;
+  absl::StatusOr<KeyStore> selected;
+  if (!a.aliases.empty()) {
+    selected = certkit::SelectEntries(o->store, SplitList(a.aliases));
+    if (!selected.ok()) return PrintError(certkit::Annotate(selected.status(), "--alias"));
+    store = &*selected;
+  }
   certkit::SaveOptions opts;
   opts.pkcs12_legacy = a.p12_legacy;
   opts.overwrite = a.overwrite;
-  absl::Status s = o->store.SaveFile(a.out, *format, password, opts);
+  absl::Status s = store->SaveFile(a.out, *format, password, opts);
   if (!s.ok()) {
-    return PrintError(WithHint(certkit::Annotate(s, absl::StrCat("writing '", a.out, "'")),
+    return PrintError(WithHint(certkit::Annotate(s, absl::StrCat("--out: writing '", a.out, "'")),
                                ErrorKind::kAlreadyExists, "; pass --overwrite to replace it"));
   }
-  std::printf("wrote %s (%s, %zu entries)\n", a.out.c_str(), certkit::StoreFormatName(*format),
-              o->store.size());
+  RecordWrite(a.out, absl::StrCat(certkit::StoreFormatName(*format), " key store"));
+  Note(absl::StrCat("wrote ", Esc(a.out), " (", certkit::StoreFormatName(*format), ", ", store->size(),
+                    store->size() == 1 ? " entry)" : " entries)"));
   return kExitOk;
 }
 
@@ -231,14 +390,15 @@ void RegisterKeystoreCommands(CLI::App& app, int* exit_code) {
   CLI::App* c = AddStoreCommand(ks, "list", "list entries (keytool -list)", list.get(),
                                 "certkit keystore list demo/truststore.jks --storepass env:STOREPASS --json");
   c->add_option("--keypass", list->keypass, "key password when it differs from the store password");
-  c->add_flag("--json", list->json, "machine-readable output");
   c->add_flag("-v,--verbose", list->verbose, "show each certificate (keytool -list -v)");
   c->callback([list, exit_code] { *exit_code = RunList(*list); });
 
   auto imp = std::make_shared<KeystoreArgs>();
-  c = AddStoreCommand(ks, "import-cert", "add a trusted certificate; creates the store if missing (keytool -importcert)",
+  c = AddStoreCommand(ks, "import-cert",
+                      "add trusted certificates; a bundle of N becomes ALIAS-1..ALIAS-N; creates the store if "
+                      "missing (keytool -importcert)",
                       imp.get(), "certkit keystore import-cert truststore.jks --file ca.crt --alias ca --storepass env:STOREPASS");
-  c->add_option("--file", imp->file, "certificate file (PEM or DER)")->required();
+  c->add_option("--file", imp->file, "certificate file or PEM bundle (PEM or DER; - for stdin)")->required();
   c->add_option("--alias", imp->alias, "alias of the new entry")->required();
   c->add_flag("--p12-legacy", imp->p12_legacy, "Java 8 compatible PKCS#12 algorithms");
   c->callback([imp, exit_code] { *exit_code = RunImportCert(*imp); });
@@ -256,7 +416,8 @@ void RegisterKeystoreCommands(CLI::App& app, int* exit_code) {
   c = AddStoreCommand(ks, "export", "export an entry's certificate as PEM (keytool -exportcert -rfc)",
                       exp.get(), "certkit keystore export keystore.jks --alias ca --out ca.crt --storepass env:STOREPASS");
   c->add_option("--alias", exp->alias, "alias to export")->required();
-  c->add_option("--out", exp->out, "output file (default: stdout)");
+  c->add_option("--out", exp->out, "output file (default: - for stdout)");
+  c->add_flag("--chain", exp->chain, "export the whole chain of a key entry, leaf first");
   c->add_flag("--overwrite", exp->overwrite, "replace an existing output file");
   c->callback([exp, exit_code] { *exit_code = RunExport(*exp); });
 
@@ -295,9 +456,72 @@ void RegisterKeystoreCommands(CLI::App& app, int* exit_code) {
   c->add_option("--format", conv->format, "jks|pkcs12|pem (default: from the --out file name)");
   AddPasswordOption(c, "--dest-storepass", &conv->dest_storepass, "destination password (default: the source's)");
   c->add_option("--keypass", conv->keypass, "key password when it differs from the store password");
+  c->add_option("--alias", conv->aliases, "write only these entries (repeat or comma-separate)")
+      ->allow_extra_args(false);
   c->add_flag("--overwrite", conv->overwrite, "replace an existing destination");
   c->add_flag("--p12-legacy", conv->p12_legacy, "Java 8 compatible PKCS#12 algorithms");
   c->callback([conv, exit_code] { *exit_code = RunConvert(*conv); });
+
+  auto gen = std::make_shared<KeystoreArgs>();
+  c = AddStoreCommand(ks, "genkeypair",
+                      "generate a key and a self-signed certificate as a new entry; creates the store if "
+                      "missing (keytool -genkeypair)",
+                      gen.get(),
+                      "certkit keystore genkeypair node.jks --alias node1 --dname \"CN=node1, O=Example\" "
+                      "--key-type rsa:2048 --host node1.example.com --storepass env:STOREPASS");
+  c->add_option("--alias", gen->alias, "alias of the new entry")->capture_default_str();
+  gen->alias = "mykey";
+  c->add_option("--dname,--subject", gen->dname, "subject DN (RFC 4514, e.g. \"CN=node1, O=Example\")")->required();
+  c->add_option("--key-type", gen->key_type, "rsa:2048|rsa:3072|rsa:4096|ec:p256|ec:p384|ed25519")
+      ->capture_default_str();
+  c->add_option("--days", gen->days, "validity in days (keytool's default: 90)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 36500));
+  c->add_option("--host", gen->hosts, "SAN host name or IP (keytool -ext SAN=...; repeat or comma-separate)");
+  c->add_flag("--p12-legacy", gen->p12_legacy, "Java 8 compatible PKCS#12 algorithms");
+  c->callback([gen, exit_code] { *exit_code = RunGenKeyPair(*gen); });
+
+  auto creq = std::make_shared<KeystoreArgs>();
+  c = AddStoreCommand(ks, "certreq", "make a certificate signing request for a key entry (keytool -certreq)",
+                      creq.get(),
+                      "certkit keystore certreq node.jks --alias node1 --out node1.csr --storepass env:STOREPASS");
+  c->add_option("--alias", creq->alias, "the key entry's alias")->required();
+  c->add_option("--out", creq->out, "CSR output file (default: - for stdout)");
+  c->add_option("--host", creq->hosts, "SAN host/IP to request in addition to the certificate's");
+  c->add_option("--keypass", creq->keypass, "key password when it differs from the store password");
+  c->add_flag("--overwrite", creq->overwrite, "replace an existing output file");
+  c->callback([creq, exit_code] { *exit_code = RunCertReq(*creq); });
+
+  auto ek = std::make_shared<KeystoreArgs>();
+  c = AddStoreCommand(ks, "export-key",
+                      "export a key entry's private key as PKCS#8 PEM, encrypted unless --no-encrypt (mode 0600)",
+                      ek.get(),
+                      "certkit keystore export-key node.p12 --alias node1 --out node1.key --storepass env:STOREPASS "
+                      "--passout env:KEYPASS");
+  c->add_option("--alias", ek->alias, "the key entry's alias")->required();
+  c->add_option("--out", ek->out, "key output file (- for stdout needs --allow-key-stdout)")->required();
+  AddPasswordOption(c, "--passout", &ek->passout, "password that encrypts the exported key");
+  c->add_flag("--no-encrypt", ek->no_encrypt, "write the key unencrypted (plaintext PKCS#8)");
+  c->add_flag("--allow-key-stdout", ek->allow_key_stdout, "allow --out - (the key goes to stdout)");
+  c->add_option("--keypass", ek->keypass, "key password when it differs from the store password");
+  c->add_flag("--overwrite", ek->overwrite, "replace an existing output file");
+  c->callback([ek, exit_code] { *exit_code = RunExportKey(*ek); });
+
+  auto mg = std::make_shared<KeystoreArgs>();
+  c = AddStoreCommand(ks, "merge",
+                      "import the entries of another store into STORE, created if missing (keytool "
+                      "-importkeystore); refuses alias clashes unless --overwrite",
+                      mg.get(),
+                      "certkit keystore merge keystore.jks --src other.p12 --src-storepass env:SRCPASS "
+                      "--src-alias node1 --dest-alias node1-old --storepass env:STOREPASS");
+  c->add_option("--src", mg->src, "the source key store (any format)")->required();
+  AddPasswordOption(c, "--src-storepass", &mg->src_storepass, "source store password");
+  AddPasswordOption(c, "--src-keypass", &mg->src_keypass, "source key password when it differs from its store password");
+  c->add_option("--src-alias", mg->src_alias, "import only this entry");
+  c->add_option("--dest-alias", mg->dest_alias, "new alias of the --src-alias entry");
+  c->add_flag("--overwrite", mg->overwrite, "replace destination entries with the same alias");
+  c->add_flag("--p12-legacy", mg->p12_legacy, "Java 8 compatible PKCS#12 algorithms");
+  c->callback([mg, exit_code] { *exit_code = RunMerge(*mg); });
 }
 
 }  // namespace certkit_cli

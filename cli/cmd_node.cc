@@ -2,12 +2,14 @@
 #include <cstdio>
 #include <memory>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "ca_args.h"
 #include "certkit/cluster.h"
 #include "certkit/error.h"
 #include "commands.h"
 #include "common.h"
+#include "output.h"
 #include "store_args.h"
 
 namespace certkit_cli {
@@ -59,9 +61,9 @@ absl::StatusOr<LeafSettings> Settings(const LeafArgs& a) {
 }
 
 void PrintFiles(const std::string& dir, const LeafRecord& r) {
-  std::printf("wrote %s: %s\n  serial %s, expires %s\n", dir.c_str(),
-              absl::StrJoin(r.files, " ").c_str(), r.serial.c_str(),
-              FormatRfc3339(r.not_after).c_str());
+  for (const std::string& f : r.files) RecordWrite(JoinPath(dir, f), "file");
+  Note(absl::StrCat("wrote ", Esc(dir), ": ", Esc(absl::StrJoin(r.files, " ")), "\n  serial ", r.serial,
+                    ", expires ", FormatRfc3339(r.not_after)));
 }
 
 // RunLeaf issues a node (|node|) or a client with the --format stores.

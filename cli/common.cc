@@ -13,6 +13,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "certkit/error.h"
+#include "output.h"
 
 namespace certkit_cli {
 
@@ -20,8 +21,9 @@ using certkit::ErrorKind;
 using certkit::MakeError;
 
 int PrintError(const absl::Status& status) {
-  std::fprintf(stderr, "certkit: error: %s [%s]\n", std::string(status.message()).c_str(),
-               certkit::ErrorKindName(certkit::GetErrorKind(status)));
+  const char* kind = certkit::ErrorKindName(certkit::GetErrorKind(status));
+  std::fprintf(stderr, "certkit: error: %s [%s]\n", Esc(status.message()).c_str(), kind);
+  RecordError(kind, std::string(status.message()));
   return kExitError;
 }
 
@@ -53,8 +55,110 @@ absl::Status WithHint(const absl::Status& status, ErrorKind kind, absl::string_v
   return MakeError(kind, absl::StrCat(status.message(), hint));
 }
 
+namespace {
+
+absl::Status Named(const absl::Status& s, absl::string_view flag) {
+  return flag.empty() ? s : certkit::Annotate(s, flag);
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<uint8_t>> ReadInput(const std::string& path, absl::string_view flag) {
+  if (!IsStdio(path)) {
+    auto data = certkit::ReadFile(path);
+    if (!data.ok()) return Named(data.status(), flag);
+    return data;
+  }
+  static bool stdin_used = false;
+  if (stdin_used) {
+    return Named(MakeError(ErrorKind::kInvalidArgument,
+                           "standard input ('-') can be read only once per command"),
+                 flag);
+  }
+  stdin_used = true;
+  constexpr size_t kMax = 64u << 20;
+  std::vector<uint8_t> out;
+  uint8_t buf[65536];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof(buf), stdin)) > 0) {
+    out.insert(out.end(), buf, buf + n);
+    if (out.size() > kMax) {
+      return Named(MakeError(ErrorKind::kLimitExceeded, "standard input is larger than 64 MiB"), flag);
+    }
+  }
+  if (std::ferror(stdin)) return Named(MakeError(ErrorKind::kIo, "cannot read standard input"), flag);
+  return out;
+}
+
+absl::StatusOr<std::vector<certkit::Certificate>> ReadCertificates(const std::string& path,
+                                                                   absl::string_view flag) {
+  if (!IsStdio(path)) {
+    auto certs = certkit::ReadCertificates(path);
+    if (!certs.ok()) return Named(certs.status(), flag);
+    return certs;
+  }
+  auto data = ReadInput(path, flag);
+  if (!data.ok()) return data.status();
+  auto certs = certkit::Certificate::ParseBundle(
+      absl::string_view(reinterpret_cast<const char*>(data->data()), data->size()));
+  if (!certs.ok()) return Named(certkit::Annotate(certs.status(), "certificates on standard input"), flag);
+  return certs;
+}
+
+absl::StatusOr<certkit::Certificate> ReadCertificate(const std::string& path, absl::string_view flag) {
+  auto certs = ReadCertificates(path, flag);
+  if (!certs.ok()) return certs.status();
+  return certs->front();
+}
+
+absl::StatusOr<certkit::PrivateKey> ReadPrivateKey(const std::string& path, absl::string_view password,
+                                                   absl::string_view flag) {
+  if (!IsStdio(path)) {
+    auto key = certkit::ReadPrivateKey(path, password);
+    if (!key.ok()) return Named(key.status(), flag);
+    return key;
+  }
+  auto data = ReadInput(path, flag);
+  if (!data.ok()) return data.status();
+  absl::string_view text(reinterpret_cast<const char*>(data->data()), data->size());
+  absl::StatusOr<certkit::PrivateKey> key =
+      text.find("-----BEGIN") != absl::string_view::npos
+          ? certkit::PrivateKey::FromPem(text, password)
+          : certkit::PrivateKey::FromDer(*data, password);
+  if (!key.ok()) return Named(certkit::Annotate(key.status(), "key on standard input"), flag);
+  return key;
+}
+
+std::string KeyFileModeProblem(const std::string& path) {
+  struct stat st;
+  if (IsStdio(path) || stat(path.c_str(), &st) != 0 || (st.st_mode & 077) == 0) return "";
+  return absl::StrFormat("mode %04o: accessible by group/others; run chmod 600 '%s'", st.st_mode & 07777, path);
+}
+
+absl::Status CheckKeyFilePermissions(const std::string& path, absl::string_view what,
+                                     absl::string_view override_flag) {
+  struct stat st;
+  if (!IsStdio(path) && stat(path.c_str(), &st) != 0) {
+    return MakeError(ErrorKind::kNotFound, absl::StrCat(what, " file '", path, "' not found"));
+  }
+  const std::string problem = KeyFileModeProblem(path);
+  if (!problem.empty()) {
+    return MakeError(ErrorKind::kInvalidArgument,
+                     absl::StrCat(what, " file '", path, "' has ", problem, ", or pass ", override_flag));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status WriteKeyFile(const std::string& path, const certkit::PrivateKey& key,
-                          bool overwrite) {
+                          bool overwrite, bool allow_stdout) {
+  if (IsStdio(path)) {
+    if (!allow_stdout) {
+      return MakeError(ErrorKind::kInvalidArgument,
+                       "refusing to write a private key to standard output; pass "
+                       "--allow-key-stdout to do so");
+    }
+    return WriteStdout(key.ToPem());
+  }
   certkit::WriteOptions opts;
   opts.mode = certkit::kPrivateFileMode;
   opts.overwrite = overwrite;
@@ -63,10 +167,13 @@ absl::Status WriteKeyFile(const std::string& path, const certkit::PrivateKey& ke
     return MakeError(ErrorKind::kAlreadyExists,
                      absl::StrCat("key file '", path, "' exists; pass --overwrite to replace it"));
   }
+  if (s.ok()) RecordWrite(path, "private key");
   return s;
 }
 
-absl::Status WriteTextFile(const std::string& path, const std::string& text, bool overwrite) {
+absl::Status WriteTextFile(const std::string& path, const std::string& text, bool overwrite,
+                           const std::string& what) {
+  if (IsStdio(path)) return WriteStdout(text);
   certkit::WriteOptions opts;
   opts.mode = certkit::kPublicFileMode;
   opts.overwrite = overwrite;
@@ -75,7 +182,14 @@ absl::Status WriteTextFile(const std::string& path, const std::string& text, boo
     return MakeError(ErrorKind::kAlreadyExists,
                      absl::StrCat("file '", path, "' exists; pass --overwrite to replace it"));
   }
+  if (s.ok()) RecordWrite(path, what);
   return s;
+}
+
+absl::Status CheckOutputFree(const std::string& path, bool overwrite, absl::string_view flag) {
+  if (overwrite || IsStdio(path) || !FileExists(path)) return absl::OkStatus();
+  return MakeError(ErrorKind::kAlreadyExists,
+                   absl::StrCat(flag, ": '", path, "' exists; pass --overwrite to replace it"));
 }
 
 std::vector<std::string> SplitList(const std::vector<std::string>& items) {

@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common.h"
+#include "output.h"
 #include "openssl/sha.h"
 
 namespace certkit_cli {
@@ -77,12 +78,12 @@ json CsrJson(const certkit::CertificateRequest& csr) {
 
 std::string CsrText(const certkit::CertificateRequest& csr) {
   std::string out = "Certificate request:\n";
-  absl::StrAppend(&out, "  Subject: ", csr.subject().ToRfc4514(), "\n");
+  absl::StrAppend(&out, "  Subject: ", Esc(csr.subject().ToRfc4514()), "\n");
   absl::StrAppend(&out, "  Public key: ", csr.public_key().Describe(), "\n");
   absl::StrAppend(&out, "  Signature algorithm: ", csr.signature_algorithm(), "\n");
   absl::StrAppend(&out, "  Signature: ", csr.VerifySignature().ok() ? "valid" : "INVALID", "\n");
   std::vector<std::string> sans;
-  for (const auto& san : csr.requested_sans()) sans.push_back(san.ToString());
+  for (const auto& san : csr.requested_sans()) sans.push_back(Esc(san.ToString()));
   if (!sans.empty()) absl::StrAppend(&out, "  Requested SANs: ", absl::StrJoin(sans, ", "), "\n");
   if (auto ku = csr.requested_key_usage()) {
     absl::StrAppend(&out, "  Requested key usage: ", absl::StrJoin(certkit::KeyUsageNames(*ku), ", "), "\n");
@@ -137,7 +138,7 @@ std::string StoreText(const certkit::KeyStore& store, bool verbose) {
                                  "\n\nYour keystore contains ", store.size(),
                                  store.size() == 1 ? " entry" : " entries", "\n\n");
   for (const auto& entry : store.entries()) {
-    absl::StrAppend(&out, entry.alias, ", ",
+    absl::StrAppend(&out, Esc(entry.alias), ", ",
                     absl::FormatTime("%b %d, %Y", entry.creation_date, absl::UTCTimeZone()), ", ",
                     EntryTypeName(entry.type), entry.locked() ? " (locked)" : "", ",\n");
     if (entry.chain.empty()) continue;

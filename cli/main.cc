@@ -1,12 +1,72 @@
 // certkit: certificates and key stores for database clusters.
 #include <cstdio>
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
-#include "certkit/version.h"
 #include "commands.h"
 #include "common.h"
+#include "docgen.h"
+#include "output.h"
+
+namespace {
+
+using certkit_cli::Esc;
+
+// Leaves returns every runnable (leaf) command under |app|.
+void Leaves(CLI::App* app, std::vector<CLI::App*>* out) {
+  auto subs = app->get_subcommands([](CLI::App*) { return true; });
+  if (subs.empty()) {
+    out->push_back(app);
+    return;
+  }
+  for (CLI::App* s : subs) Leaves(s, out);
+}
+
+// CommandPath returns "certkit keystore list" for the command that ran.
+std::string CommandPath(CLI::App* app) {
+  std::string path = app->get_name();
+  for (CLI::App* cur = app;;) {
+    auto parsed = cur->get_subcommands();
+    if (parsed.empty()) break;
+    cur = parsed.front();
+    path += " " + cur->get_name();
+  }
+  return path;
+}
+
+// CheckCommandNames walks argv through the command groups and reports the
+// first word that is not a command of its group: "unknown command 'x'" with
+// the nearest name. Returns kExitUsage after printing, or -1 when fine.
+int CheckCommandNames(CLI::App* app, int argc, char** argv) {
+  CLI::App* group = app;
+  for (int i = 1; i < argc; ++i) {
+    std::string word = argv[i];
+    if (word.empty() || word[0] == '-') return -1;  // options: CLI11 reports those
+    auto subs = group->get_subcommands([](CLI::App*) { return true; });
+    if (subs.empty()) return -1;  // a leaf command's positional arguments
+    CLI::App* next = nullptr;
+    std::vector<std::string> names;
+    for (CLI::App* s : subs) {
+      names.push_back(s->get_name());
+      if (s->check_name(word)) next = s;
+    }
+    if (next == nullptr) {
+      std::string where = group == app ? "" : " " + group->get_name();
+      std::fprintf(stderr, "certkit: error: unknown command '%s'%s", Esc(word).c_str(),
+                   where.empty() ? "" : (" for certkit" + where).c_str());
+      std::string near = certkit_cli::NearestName(word, names);
+      if (!near.empty()) std::fprintf(stderr, "; did you mean '%s'?", near.c_str());
+      std::fprintf(stderr, "\nRun 'certkit help%s' for the list of commands.\n", where.c_str());
+      return certkit_cli::kExitUsage;
+    }
+    group = next;
+  }
+  return -1;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{
@@ -14,7 +74,7 @@ int main(int argc, char** argv) {
       "database clusters (Cassandra, CockroachDB, PostgreSQL)"};
   app.name("certkit");
   app.require_subcommand(1);
-  app.set_version_flag("--version", std::string("certkit ") + certkit::Version());
+  app.set_version_flag("--version", certkit_cli::VersionText());
   certkit_cli::SetExample(&app,
                           "certkit cluster init --nodes 10.0.0.1,10.0.0.2,10.0.0.3 --clients app "
                           "--out demo --storepass env:STOREPASS");
@@ -27,11 +87,26 @@ int main(int argc, char** argv) {
   certkit_cli::RegisterInspectCommand(app, &exit_code);
   certkit_cli::RegisterVerifyCommand(app, &exit_code);
   certkit_cli::RegisterExpiryCommand(app, &exit_code);
+  // Every command that does something takes --json.
+  std::vector<CLI::App*> leaves;
+  Leaves(&app, &leaves);
+  for (CLI::App* leaf : leaves) {
+    leaf->add_flag("--json", *certkit_cli::JsonFlag(),
+                   "print the result as one JSON document (what was found or written)");
+  }
+  certkit_cli::RegisterDocCommands(app, &exit_code);  // help, completion, man
+
+  int rc = CheckCommandNames(&app, argc, argv);
+  if (rc >= 0) return rc;
+  for (int i = 1; i < argc && std::string(argv[i]) != "--"; ++i) {
+    if (std::string(argv[i]) == "--json") certkit_cli::ReserveStdoutForJson();
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    int rc = app.exit(e);
-    return rc == 0 ? 0 : certkit_cli::kExitUsage;
+    int code = app.exit(e);
+    return code == 0 ? 0 : certkit_cli::kExitUsage;
   }
+  certkit_cli::FinishReport(CommandPath(&app), exit_code);
   return exit_code;
 }

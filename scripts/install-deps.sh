@@ -23,6 +23,8 @@ PACKAGES=(
   maven python3-venv
   # strace: the durable-write test counts sync calls (bench/peers uses python3-venv too)
   strace
+  # CLI tests: the bash completion test drives an interactive bash in tmux
+  tmux
   # Public Suffix List, read by the verifier (wildcard certificates)
   publicsuffix
   # bindings (python3-pycparser: bindings/python/gen_capi.py parses certkit.h;

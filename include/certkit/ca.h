@@ -126,6 +126,16 @@ class CertificateAuthority {
   std::shared_ptr<const internal::IssuerEncoding> encoding_;
 };
 
+// SelfSignLikeKeytool makes the self-signed certificate keytool -genkeypair
+// makes for |key|: X.509 v3, random positive serial, SHA-256 (SHA-384 for
+// P-384), subject = issuer = |subject| (required: kInvalidArgument when
+// empty), valid |days| from |not_before| (InfinitePast: now - 1 minute), and
+// only keytool's extensions: a subjectKeyIdentifier and, when |sans| is not
+// empty, a subjectAltName (keytool -ext SAN=...). No basicConstraints.
+absl::StatusOr<Certificate> SelfSignLikeKeytool(const DistinguishedName& subject, const PrivateKey& key,
+                                                const std::vector<SubjectAltName>& sans, int days,
+                                                absl::Time not_before = absl::InfinitePast());
+
 }  // namespace certkit
 
 #endif  // CERTKIT_CA_H_

@@ -93,7 +93,9 @@ class Certificate {
   std::string Sha256Fingerprint() const;
 
   // Summary returns a multi-line human-readable description (subject, issuer,
-  // serial, validity, key, SANs, extensions, fingerprints).
+  // serial, validity, key, SANs, extensions, fingerprints). Subject, issuer
+  // and SAN values have control characters and invalid UTF-8 escaped (safe to
+  // print on a terminal).
   std::string Summary() const;
 
   Bytes ToDer() const;

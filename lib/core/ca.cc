@@ -54,6 +54,12 @@ absl::StatusOr<Validity> ComputeValidity(int days, absl::Time not_before, const 
       not_before == absl::InfinitePast() ? absl::Now() - absl::Minutes(1) : not_before;
   v.not_before = absl::FromUnixSeconds(absl::ToUnixSeconds(v.not_before));
   v.not_after = v.not_before + absl::Hours(24) * days;
+  if (issuer.not_after.has_value() && *issuer.not_after < v.not_before) {
+    return MakeError(ErrorKind::kCertExpired,
+                     absl::StrCat("the CA certificate ",
+                                  issuer.cert ? absl::StrCat("(", issuer.cert->subject().ToRfc4514(), ") ") : "",
+                                  "expired on ", Utc(*issuer.not_after), "; renew the CA first"));
+  }
   if (issuer.not_after.has_value() && v.not_after > *issuer.not_after && !allow_beyond_issuer) {
     // Within a day of the issuer's end (e.g. a 365-day CA made a minute ago
     // signing a 365-day leaf) the leaf ends with the issuer: day precision.
@@ -66,15 +72,20 @@ absl::StatusOr<Validity> ComputeValidity(int days, absl::Time not_before, const 
                                   " days) is after the issuer's notAfter ",
                                   Utc(*issuer.not_after), " (",
                                   issuer.cert ? issuer.cert->subject().ToRfc4514() : "",
-                                  "); ask for fewer days or allow_beyond_issuer"));
+                                  "); ask for fewer days"));
   }
   return v;
 }
 
+// Which extensions Issue writes: those of the profile, or only what keytool
+// -genkeypair writes into its self-signed certificates (SKI, SANs).
+enum class Extensions { kProfile, kKeytoolSelfSigned };
+
 // Issue builds and signs one v3 certificate (lib/core/cert_builder.h).
 absl::StatusOr<Certificate> Issue(const DistinguishedName& subject, const PublicKey& subject_key,
                                   const Profile& profile, const std::vector<SubjectAltName>& sans,
-                                  const Validity& validity, const Issuer& issuer) {
+                                  const Validity& validity, const Issuer& issuer,
+                                  Extensions which = Extensions::kProfile) {
   auto subject_der = internal::NameDer(subject);
   if (!subject_der.ok()) return subject_der.status();
   const Bytes spki = subject_key.ToSpkiDer();
@@ -98,15 +109,21 @@ absl::StatusOr<Certificate> Issue(const DistinguishedName& subject, const Public
     exts.push_back(*std::move(der));
     return absl::OkStatus();
   };
-  absl::Status st = add(x509ext::BasicConstraints(profile.is_ca, profile.path_len));
-  if (st.ok() && profile.key_usage != 0) st = add(x509ext::KeyUsage(profile.key_usage));
-  if (st.ok() && !profile.extended_key_usage.empty()) {
-    st = add(x509ext::ExtendedKeyUsage(profile.extended_key_usage));
-  }
-  if (st.ok()) exts.push_back(internal::KeyIdExtensionDer(false, ski));
-  if (st.ok()) exts.push_back(enc->aki_extension);
-  if (st.ok() && profile.allow_sans && !sans.empty()) {
-    st = add(x509ext::SubjectAltNames(sans, subject.empty()));
+  absl::Status st;
+  if (which == Extensions::kKeytoolSelfSigned) {
+    exts.push_back(internal::KeyIdExtensionDer(false, ski));
+    if (!sans.empty()) st = add(x509ext::SubjectAltNames(sans, subject.empty()));
+  } else {
+    st = add(x509ext::BasicConstraints(profile.is_ca, profile.path_len));
+    if (st.ok() && profile.key_usage != 0) st = add(x509ext::KeyUsage(profile.key_usage));
+    if (st.ok() && !profile.extended_key_usage.empty()) {
+      st = add(x509ext::ExtendedKeyUsage(profile.extended_key_usage));
+    }
+    if (st.ok()) exts.push_back(internal::KeyIdExtensionDer(false, ski));
+    if (st.ok()) exts.push_back(enc->aki_extension);
+    if (st.ok() && profile.allow_sans && !sans.empty()) {
+      st = add(x509ext::SubjectAltNames(sans, subject.empty()));
+    }
   }
   if (!st.ok()) return st;
 
@@ -244,6 +261,19 @@ absl::StatusOr<CertificateAuthority> CertificateAuthority::Make(Certificate cert
   CertificateAuthority ca(std::move(cert), std::move(key), std::move(chain));
   ca.encoding_ = std::move(encoding);
   return ca;
+
+absl::StatusOr<Certificate> SelfSignLikeKeytool(const DistinguishedName& subject, const PrivateKey& key,
+                                                const std::vector<SubjectAltName>& sans, int days,
+                                                absl::Time not_before) {
+  if (subject.empty()) {
+    return MakeError(ErrorKind::kInvalidArgument, "a self-signed certificate needs a subject DN");
+  }
+  Issuer self;
+  self.key = &key;
+  auto validity = ComputeValidity(days, not_before, self, false);
+  if (!validity.ok()) return validity.status();
+  return Issue(subject, key.public_key(), Profile(), sans, *validity, self,
+               Extensions::kKeytoolSelfSigned);
 }
 
 std::vector<Certificate> CertificateAuthority::ChainWithSelf() const {

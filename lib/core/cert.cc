@@ -15,6 +15,7 @@
 #include "openssl/obj.h"
 #include "openssl/x509.h"
 #include "openssl/x509v3.h"
+#include "certkit/display.h"
 #include "util/pem_blocks.h"
 
 namespace certkit {
@@ -227,8 +228,8 @@ std::string Certificate::Sha256Fingerprint() const { return Digest(x509_, EVP_sh
 
 std::string Certificate::Summary() const {
   std::string out;
-  absl::StrAppend(&out, "Subject: ", subject().ToRfc4514(), "\n");
-  absl::StrAppend(&out, "Issuer: ", issuer().ToRfc4514(), "\n");
+  absl::StrAppend(&out, "Subject: ", EscapeForDisplay(subject().ToRfc4514()), "\n");
+  absl::StrAppend(&out, "Issuer: ", EscapeForDisplay(issuer().ToRfc4514()), "\n");
   absl::StrAppend(&out, "Serial number: ", serial_hex(), "\n");
   absl::StrAppend(&out, "Valid from: ", FormatUtc(not_before()), " until: ",
                   FormatUtc(not_after()), "\n");
@@ -249,7 +250,7 @@ std::string Certificate::Summary() const {
   }
   if (has_subject_alt_name_extension()) {
     std::vector<std::string> names;
-    for (const SubjectAltName& s : subject_alt_names()) names.push_back(s.ToString());
+    for (const SubjectAltName& s : subject_alt_names()) names.push_back(EscapeForDisplay(s.ToString()));
     absl::StrAppend(&out, "Subject alternative names: ", absl::StrJoin(names, ", "), "\n");
   }
   const Bytes ski = subject_key_id();

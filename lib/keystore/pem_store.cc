@@ -60,7 +60,7 @@ absl::StatusOr<KeyStore> LoadPemStore(absl::Span<const uint8_t> data, absl::stri
                                       const crypto::PbeLimits& limits) {
   if (IsEmptyPemStore(data)) {
     KeyStore empty;
-    empty.set_source_format(StoreFormat::kPem);
+    KeyStoreAccess::SetSourceFormat(empty, StoreFormat::kPem);
     return empty;
   }
   absl::string_view text(reinterpret_cast<const char*>(data.data()), data.size());

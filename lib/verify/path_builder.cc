@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "certkit/error.h"
+#include "certkit/name.h"
 #include "openssl/x509.h"
 #include "verify/name_constraints.h"
 #include "verify/rules.h"
@@ -19,10 +20,9 @@ namespace {
 
 using CertPtr = std::shared_ptr<const ParsedCert>;
 
+// NameOf prints |name| in RFC 4514, like every other certkit message.
 std::string NameOf(const X509_NAME* name) {
-  char buf[256];
-  X509_NAME_oneline(name, buf, sizeof(buf));
-  return buf;
+  return DistinguishedName::FromX509NameFlattened(name).ToRfc4514();
 }
 
 class Builder {

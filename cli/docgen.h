@@ -1,0 +1,36 @@
+// cli/docgen.h: everything certkit derives from its own command definitions
+// (the CLI11 tree built by the Register*Commands functions): `certkit help`,
+// the bash/zsh/fish completion scripts (`certkit completion SHELL`), the man
+// page (`certkit man`), the unknown-command suggestion and --version.
+#ifndef CERTKIT_CLI_DOCGEN_H_
+#define CERTKIT_CLI_DOCGEN_H_
+
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+namespace certkit_cli {
+
+// VersionText is the --version output: the CLI's version and the version
+// of the certkit library it runs on.
+std::string VersionText();
+
+// NearestName returns the entry of |names| closest to |word| (edit
+// distance at most 3, or a prefix match), or "" when none is close.
+std::string NearestName(const std::string& word, const std::vector<std::string>& names);
+
+// RegisterDocCommands adds `help [command...]`, `completion bash|zsh|fish`
+// and `man` to |app|. Call it after every other command is registered: the
+// scripts describe the tree as it is at that moment.
+void RegisterDocCommands(CLI::App& app, int* exit_code);
+
+// BashCompletion, ZshCompletion, FishCompletion and ManPage render |app|.
+std::string BashCompletion(CLI::App& app);
+std::string ZshCompletion(CLI::App& app);
+std::string FishCompletion(CLI::App& app);
+std::string ManPage(CLI::App& app);
+
+}  // namespace certkit_cli
+
+#endif  // CERTKIT_CLI_DOCGEN_H_

@@ -1,0 +1,70 @@
+// cli/output.h: how certkit prints. Every value that comes from a file, a
+// certificate or a key store goes through Esc() before it reaches a terminal
+// (control characters and invalid UTF-8 escaped, see util/display.h), and
+// every JSON document through JsonText(), which never throws: invalid UTF-8
+// in a string is replaced by U+FFFD.
+//
+// "-" as a file name means stdin (reading) or stdout (writing). Once data has
+// gone to stdout, progress lines ("wrote ...") go to stderr so that a
+// pipeline only ever sees the data.
+#ifndef CERTKIT_CLI_OUTPUT_H_
+#define CERTKIT_CLI_OUTPUT_H_
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+
+namespace certkit_cli {
+
+// Esc makes |text| safe to print (certkit::EscapeForDisplay).
+std::string Esc(absl::string_view text);
+
+// JsonText serializes |j| with 2-space indentation; strings that are not
+// valid UTF-8 have each invalid byte replaced by U+FFFD. Never throws.
+std::string JsonText(const nlohmann::json& j);
+// PrintJson writes JsonText(j) and a newline to stdout.
+void PrintJson(const nlohmann::json& j);
+
+// IsStdio reports whether |path| is "-".
+inline bool IsStdio(absl::string_view path) { return path == "-"; }
+
+// Note prints one progress line (already escaped by the caller) to stdout,
+// or to stderr once data has been written to stdout (see MarkStdoutData).
+void Note(const std::string& line);
+// MarkStdoutData records that stdout now carries data.
+void MarkStdoutData();
+// WriteStdout writes |data| to stdout and marks it (kIo on failure).
+absl::Status WriteStdout(absl::string_view data);
+
+// --json. Every command accepts --json (main.cc adds it). A command that
+// describes something prints its own document with PrintJson(); for any
+// other command main.cc prints the report FinishReport() builds from what
+// the command recorded: the files it wrote (RecordWrite), its progress lines
+// (Note) and its error (RecordError), e.g.
+//   {"command":"certkit csr","ok":true,"exit_code":0,
+//    "written":[{"path":"db1.csr","what":"certificate request"}],
+//    "messages":["wrote certificate request db1.csr for CN=db1"]}
+// In JSON mode data sent to "-" is carried in the report ("content") instead
+// of being written raw, so stdout stays one JSON document.
+bool JsonMode();
+// JsonFlag is the variable every command's --json flag sets.
+bool* JsonFlag();
+// ReserveStdoutForJson is called before a --json command runs: whatever
+// the command prints to stdout with printf (progress and summary lines)
+// goes to /dev/null, and only PrintJson()/FinishReport() reach the real
+// stdout, so that it always holds exactly one JSON document.
+void ReserveStdoutForJson();
+// RecordWrite notes that |path| ("-" for stdout) was written.
+void RecordWrite(const std::string& path, const std::string& what);
+// RecordError keeps the error for the JSON report.
+void RecordError(const std::string& kind, const std::string& message);
+// FinishReport prints the JSON report unless the command printed its own
+// document; no-op outside JSON mode.
+void FinishReport(const std::string& command, int exit_code);
+
+}  // namespace certkit_cli
+
+#endif  // CERTKIT_CLI_OUTPUT_H_
