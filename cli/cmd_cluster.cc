@@ -105,10 +105,10 @@ int RunInit(const ClusterArgs& a) {
     if (!dn.ok()) return PrintError(certkit::Annotate(dn.status(), "--ca-subject"));
     spec.ca.subject = *dn;
   } else {
-    std::vector<certkit::NameAttribute> rdns;
-    if (!a.org.empty()) rdns.push_back({"O", a.org});
-    rdns.push_back({"CN", "certkit cluster CA"});
-    spec.ca.subject = certkit::DistinguishedName(std::move(rdns));
+    std::string name = a.out;
+    while (name.size() > 1 && name.back() == '/') name.pop_back();
+    name = name.substr(name.find_last_of('/') + 1);
+    spec.ca.subject = certkit::DefaultCaSubject(name == "." ? "" : name, a.org);
   }
   spec.ca.key_spec = *ca_key;
   spec.ca.days = a.ca_days;
@@ -218,7 +218,7 @@ void RegisterClusterCommands(CLI::App& app, int* exit_code) {
                    "key type for nodes and clients: rsa:2048|rsa:3072|rsa:4096|ec:p256|ec:p384|ed25519 "
                    "(default ec:p256)");
   init->add_option("--ca-key-type", init_args->ca_key, "key type of the CA (default: as --key)");
-  init->add_option("--ca-subject", init_args->ca_subject, "CA subject DN (default CN=certkit cluster CA)");
+  init->add_option("--ca-subject", init_args->ca_subject, "CA subject DN (default CN=certkit CA <cluster directory name> <random id>)");
   init->add_option("--ca-days", init_args->ca_days, "CA validity in days")->capture_default_str();
   init->add_option("--days", init_args->days, "leaf validity in days (default 365)")->check(CLI::Range(1, 36500));
   init->add_option("--org", init_args->org, "organization (O=) in all subjects");

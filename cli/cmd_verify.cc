@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "certkit/error.h"
+#include "certkit/file.h"
 #include "certkit/name.h"
 #include "certkit/verify.h"
 #include "commands.h"
@@ -16,9 +17,13 @@ namespace {
 
 using nlohmann::json;
 
+// A CRL file larger than this is refused (a cluster's CRL is kilobytes).
+constexpr size_t kMaxCrlFileBytes = 64u << 20;
+
 struct VerifyArgs {
   std::vector<std::string> ca;
   std::vector<std::string> untrusted;
+  std::vector<std::string> crls;
   std::string ip;
   std::string dns;
   std::string email;
@@ -98,6 +103,11 @@ int RunVerify(const VerifyArgs& a) {
     opts.identity = certkit::PeerIdentity::Email(a.email);
   }
   opts.allow_cn_fallback = a.allow_cn_fallback;
+  for (const std::string& path : a.crls) {
+    auto crl = certkit::ReadTextFile(path, kMaxCrlFileBytes);
+    if (!crl.ok()) return PrintError(certkit::Annotate(crl.status(), "--crl"));
+    opts.crls.push_back(*std::move(crl));
+  }
   return Report(a, certkit::Verify(leaf_and_more->front(), intermediates, trust, opts));
 }
 
@@ -113,6 +123,10 @@ void RegisterVerifyCommand(CLI::App& app, int* exit_code) {
       ->required()
       ->allow_extra_args(false);
   cmd->add_option("--untrusted", args->untrusted, "intermediate certificates (PEM bundle; repeatable)")
+      ->allow_extra_args(false);
+  cmd->add_option("--crl", args->crls,
+                  "certificate revocation list (PEM or DER; repeatable): a listed certificate "
+                  "fails with cert_revoked")
       ->allow_extra_args(false);
   auto* ip = cmd->add_option("--ip", args->ip, "IP address the certificate must name");
   auto* dns = cmd->add_option("--dns", args->dns, "DNS name the certificate must name");

@@ -114,8 +114,15 @@ absl::StatusOr<certkit::CertificateAuthority> LoadCa(const CaFiles& files) {
   }
   auto key = ReadPrivateKey(files.key_path, files.key_password);
   if (!key.ok()) return key.status();
-  std::vector<certkit::Certificate> chain(certs->begin() + 1, certs->end());
-  auto ca = certkit::CertificateAuthority::Load(certs->front(), *key, std::move(chain));
+  // A bundle may hold several CAs (old + new during a rotation): the CA is
+  // the one matching the key; its chain is what in the bundle issued it.
+  auto ca_cert = certkit::PickCaForKey(*certs, *key);
+  if (!ca_cert.ok()) {
+    return certkit::Annotate(ca_cert.status(), absl::StrCat("CA '", files.cert_path, "' with key '",
+                                                           files.key_path, "'"));
+  }
+  auto ca = certkit::CertificateAuthority::Load(ca_cert->front(), *key,
+                                                {ca_cert->begin() + 1, ca_cert->end()});
   if (!ca.ok()) {
     return certkit::Annotate(ca.status(), absl::StrCat("CA '", files.cert_path, "' with key '",
                                                       files.key_path, "'"));

@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
   certkit_cli::RegisterInspectCommand(app, &exit_code);
   certkit_cli::RegisterVerifyCommand(app, &exit_code);
   certkit_cli::RegisterExpiryCommand(app, &exit_code);
+  certkit_cli::RegisterRevokeCommands(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

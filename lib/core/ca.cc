@@ -3,11 +3,14 @@
 #include <algorithm>
 #include <utility>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "certkit/error.h"
 #include "core/oid.h"
 #include "core/x509_ext.h"
+#include "verify/name_constraints.h"
 #include "openssl/bn.h"
 #include "openssl/digest.h"
 #include "openssl/mem.h"
@@ -115,8 +118,11 @@ absl::StatusOr<Certificate> Issue(const DistinguishedName& subject, const Public
   const Bytes ski(ski_buf, ski_buf + ski_len);
 
   std::vector<absl::StatusOr<x509ext::ExtensionPtr>> exts;
-  exts.push_back(x509ext::BasicConstraints(profile.is_ca, profile.path_len));
-  if (profile.key_usage != 0) exts.push_back(x509ext::KeyUsage(profile.key_usage));
+  if (profile.is_ca || profile.basic_constraints) {
+    exts.push_back(x509ext::BasicConstraints(profile.is_ca, profile.path_len));
+  }
+  const uint32_t key_usage = KeyUsageForKey(profile.key_usage, subject_key.type());
+  if (key_usage != 0) exts.push_back(x509ext::KeyUsage(key_usage));
   if (!profile.extended_key_usage.empty()) {
     exts.push_back(x509ext::ExtendedKeyUsage(profile.extended_key_usage));
   }
@@ -124,6 +130,9 @@ absl::StatusOr<Certificate> Issue(const DistinguishedName& subject, const Public
   exts.push_back(x509ext::AuthorityKeyId(issuer.name != nullptr ? issuer.key_id : ski));
   if (profile.allow_sans && !sans.empty()) {
     exts.push_back(x509ext::SubjectAltNames(sans, subject.empty()));
+  }
+  if (profile.is_ca && !profile.name_constraints.empty()) {
+    exts.push_back(x509ext::NameConstraintsExt(profile.name_constraints));
   }
   for (auto& ext : exts) {
     if (!ext.ok()) return ext.status();
@@ -153,6 +162,19 @@ Bytes IssuerKeyId(const Certificate& ca) {
   unsigned len = 0;
   if (!X509_pubkey_digest(ca.native(), EVP_sha1(), buf, &len)) return {};
   return Bytes(buf, buf + len);
+}
+
+// CaProfile is |base| with the CA options' key usage and name constraints.
+absl::StatusOr<Profile> CaProfile(Profile base, const CaOptions& options) {
+  if (options.key_usage.has_value()) {
+    if ((*options.key_usage & kKuKeyCertSign) == 0) {
+      return MakeError(ErrorKind::kInvalidArgument,
+                       "a CA's key usage must include keyCertSign");
+    }
+    base.key_usage = *options.key_usage;
+  }
+  base.name_constraints = options.name_constraints;
+  return base;
 }
 
 absl::StatusOr<PrivateKey> KeyFor(const CaOptions& options) {
@@ -254,8 +276,9 @@ absl::StatusOr<CertificateAuthority> CertificateAuthority::CreateRoot(const CaOp
   self.key = &*key;
   auto validity = ComputeValidity(options.days, options.not_before, self, true);
   if (!validity.ok()) return validity.status();
-  auto cert = Issue(options.subject, key->public_key(), Profile::Root(options.path_len), {},
-                    *validity, self);
+  auto profile = CaProfile(Profile::Root(options.path_len), options);
+  if (!profile.ok()) return profile.status();
+  auto cert = Issue(options.subject, key->public_key(), *profile, {}, *validity, self);
   if (!cert.ok()) return cert.status();
   return CertificateAuthority(*std::move(cert), *std::move(key), {});
 }
@@ -265,7 +288,9 @@ absl::StatusOr<CertificateAuthority> CertificateAuthority::CreateIntermediate(
   if (options.subject.empty()) {
     return MakeError(ErrorKind::kInvalidArgument, "an intermediate CA needs a subject");
   }
-  const Profile profile = Profile::Intermediate(options.path_len.value_or(0));
+  auto ca_profile = CaProfile(Profile::Intermediate(options.path_len.value_or(0)), options);
+  if (!ca_profile.ok()) return ca_profile.status();
+  const Profile& profile = *ca_profile;
   if (auto st = CheckParentAllowsCa(parent.cert_, profile.path_len); !st.ok()) return st;
   auto key = KeyFor(options);
   if (!key.ok()) return key.status();
@@ -280,6 +305,9 @@ absl::StatusOr<CertificateAuthority> CertificateAuthority::CreateIntermediate(
   if (!validity.ok()) return validity.status();
   auto cert = Issue(options.subject, key->public_key(), profile, {}, *validity, issuer);
   if (!cert.ok()) return cert.status();
+  if (auto st = verify_internal::CheckIssuedNames(parent.ChainWithSelf(), *cert); !st.ok()) {
+    return st;
+  }
   return CertificateAuthority(*std::move(cert), *std::move(key), parent.ChainWithSelf());
 }
 
@@ -371,7 +399,53 @@ absl::StatusOr<Certificate> CertificateAuthority::SignSubject(const Distinguishe
   auto validity = ComputeValidity(options.days != 0 ? options.days : profile.default_days,
                                   options.not_before, issuer, options.allow_beyond_issuer);
   if (!validity.ok()) return validity.status();
-  return Issue(*subject, key, profile, sans, *validity, issuer);
+  auto cert = Issue(*subject, key, profile, sans, *validity, issuer);
+  if (!cert.ok()) return cert.status();
+  if (auto st = verify_internal::CheckIssuedNames(ChainWithSelf(), *cert); !st.ok()) return st;
+  return cert;
+}
+
+absl::StatusOr<std::vector<Certificate>> PickCaForKey(const std::vector<Certificate>& bundle,
+                                                      const PrivateKey& key) {
+  std::vector<Certificate> out;
+  for (const Certificate& c : bundle) {
+    if (c.MatchesKey(key)) {
+      out.push_back(c);
+      break;
+    }
+  }
+  if (out.empty()) {
+    std::vector<std::string> subjects;
+    for (const Certificate& c : bundle) subjects.push_back("'" + c.subject().ToRfc4514() + "'");
+    return MakeError(ErrorKind::kKeyMismatch,
+                     absl::StrCat("the private key belongs to none of the ", bundle.size(),
+                                  " certificate(s) in the bundle (",
+                                  absl::StrJoin(subjects, ", "), ")"));
+  }
+  // Follow issuers within the bundle (bounded by its size: no loops).
+  while (out.size() <= bundle.size() && !out.back().is_self_issued()) {
+    const Certificate* next = nullptr;
+    for (const Certificate& c : bundle) {
+      if (c != out.back() && c.subject() == out.back().issuer()) next = &c;
+    }
+    if (next == nullptr) break;
+    out.push_back(*next);
+  }
+  return out;
+}
+
+DistinguishedName DefaultCaSubject(absl::string_view cluster_name,
+                                   absl::string_view organization) {
+  uint8_t id[4];
+  RAND_bytes(id, sizeof(id));
+  std::string cn = "certkit CA";
+  if (!cluster_name.empty()) absl::StrAppend(&cn, " ", cluster_name);
+  absl::StrAppend(&cn, " ",
+                  absl::BytesToHexString(absl::string_view(reinterpret_cast<char*>(id), 4)));
+  std::vector<NameAttribute> rdns;
+  if (!organization.empty()) rdns.push_back({"O", std::string(organization)});
+  rdns.push_back({"CN", cn});
+  return DistinguishedName(std::move(rdns));
 }
 
 }  // namespace certkit

@@ -119,7 +119,9 @@ bool Within(const GeneralName& name, const GeneralName& base, Mode mode) {
       const std::string b = AsciiLower(base.value);
       if (absl::StartsWith(n, "*.")) {
         const std::string rest = n.substr(2);
-        if (DnsNameWithin(rest, b)) return true;  // pattern wholly inside
+        // "*.rest" matches only subdomains of rest: inside ".rest" too.
+        const std::string rest_base = absl::StartsWith(b, ".") ? b.substr(1) : b;
+        if (DnsNameWithin(rest, b) || rest == rest_base) return true;  // pattern wholly inside
         // Excluded: the base itself (or below it) may be one of the names
         // the pattern matches.
         return mode == Mode::kExcluded && absl::EndsWith(b, "." + rest);
@@ -147,7 +149,24 @@ bool Processed(NameType t) {
 bool DnsNameWithin(const std::string& name, const std::string& base) {
   if (base.empty()) return true;
   const std::string n = AsciiLower(name), b = AsciiLower(base);
+  if (b[0] == '.') return n.size() > b.size() && absl::EndsWith(n, b);
   return n == b || absl::EndsWith(n, "." + b);
+}
+
+absl::Status CheckIssuedNames(const std::vector<Certificate>& issuers, const Certificate& issued) {
+  std::shared_ptr<const ParsedCert> leaf;
+  long budget = 1 << 20;
+  for (const Certificate& ca : issuers) {
+    auto parsed_ca = Parse(ca);
+    if (!parsed_ca->name_constraints.present) continue;
+    if (!leaf) leaf = Parse(issued);
+    if (auto st = CheckNameConstraints(parsed_ca->name_constraints, parsed_ca->description, *leaf,
+                                       !leaf->is_ca, &budget);
+        !st.ok()) {
+      return Annotate(st, "refusing to issue");
+    }
+  }
+  return absl::OkStatus();
 }
 
 absl::Status ValidateNameConstraints(const NameConstraintsExt& nc) {
@@ -158,7 +177,10 @@ absl::Status ValidateNameConstraints(const NameConstraintsExt& nc) {
       bool ok = true;
       switch (b.type) {
         case NameType::kDns:
-          ok = b.value.empty() || IsValidDnsName(b.value, /*allow_wildcard=*/false);
+          // A leading period (".example.com": subdomains only) is how
+          // OpenSSL, Go and many CAs write DNS constraints.
+          ok = b.value.empty() ||
+               IsValidDnsName(b.value[0] == '.' ? b.value.substr(1) : b.value, /*allow_wildcard=*/false);
           break;
         case NameType::kIp:
           ok = ValidIpConstraint(b.value);

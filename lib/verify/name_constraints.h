@@ -4,15 +4,17 @@
 #define CERTKIT_LIB_VERIFY_NAME_CONSTRAINTS_H_
 
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
+#include "certkit/cert.h"
 #include "verify/parsed_cert.h"
 
 namespace certkit {
 namespace verify_internal {
 
 // ValidateNameConstraints checks the syntax of a CA's constraints: DNS bases
-// are hostnames (no wildcard, no leading period), IP bases are address+mask
+// are hostnames (no wildcard; a leading period is accepted), IP bases are address+mask
 // with a contiguous mask, email bases are a mailbox, a host or ".domain".
 // kNameConstraints naming the bad base.
 absl::Status ValidateNameConstraints(const NameConstraintsExt& nc);
@@ -31,8 +33,16 @@ absl::Status CheckNameConstraints(const NameConstraintsExt& nc, const std::strin
                                   const ParsedCert& cert, bool is_leaf, long* budget);
 
 // DnsNameWithin reports whether |name| equals |base| or is a subdomain of it
-// (case-insensitive); an empty |base| contains every name.
+// (case-insensitive); an empty |base| contains every name. A base with a
+// leading period (".example.com", as OpenSSL and Go write it) contains only
+// the subdomains, not "example.com" itself.
 bool DnsNameWithin(const std::string& name, const std::string& base);
+
+// CheckIssuedNames applies the nameConstraints of every CA in |issuers|
+// (the issuing CA first, then its chain) to |issued|, as Verify would: the
+// issuance-time check of CertificateAuthority. kNameConstraints names the
+// name, the CA and the subtree.
+absl::Status CheckIssuedNames(const std::vector<Certificate>& issuers, const Certificate& issued);
 
 }  // namespace verify_internal
 }  // namespace certkit
