@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 
 #include "capi/internal.h"
+#include "certkit/crl.h"
 #include "capi/keystore_util.h"
 #include "capi/ssl_internal.h"
 
@@ -32,6 +33,7 @@ absl::Status VerifyPeerChain(const SslConfig& config, const std::vector<Certific
   }
   VerifyOptions options;
   options.purpose = purpose;
+  options.crls = config.crls;
   // Identity checks come on top of the chain check, never instead of it.
   if ((config.flags & (CERTKIT_SSL_VERIFY_PEER_IDENTITY | CERTKIT_SSL_VERIFY_PEER_IDENTITY_DNS)) !=
       0) {
@@ -117,6 +119,19 @@ CertkitError certkit_ssl_add_trusted_cert_n(CertkitSsl* ssl, const char* cert,
     CK_ASSIGN(std::vector<certkit::Certificate> certs, certkit::Certificate::ParseBundle(text));
     absl::MutexLock lock(&ssl->mu);
     ssl->config.trusted.insert(ssl->config.trusted.end(), certs.begin(), certs.end());
+    return absl::OkStatus();
+  });
+}
+
+CertkitError certkit_ssl_add_crl(CertkitSsl* ssl, const uint8_t* crl, size_t crl_length) {
+  return Guard([&]() -> absl::Status {
+    CK_REQUIRE(ssl);
+    CK_REQUIRE(crl);
+    std::string data(reinterpret_cast<const char*>(crl), crl_length);
+    auto parsed = certkit::Crl::Parse(data);
+    if (!parsed.ok()) return parsed.status();
+    absl::MutexLock lock(&ssl->mu);
+    ssl->config.crls.push_back(std::move(data));
     return absl::OkStatus();
   });
 }

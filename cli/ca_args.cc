@@ -1,5 +1,7 @@
 #include "ca_args.h"
 
+#include "certkit/profile_file.h"
+#include "cluster.h"
 #include "commands.h"
 #include "common.h"
 #include "password.h"
@@ -13,6 +15,22 @@ void AddCaSourceOptions(CLI::App* cmd, CaSourceArgs* args) {
   AddPasswordOption(cmd, "--ca-key-pass", &args->key_pass, "CA key password (encrypted keys only)");
   cmd->add_flag("--allow-insecure-ca-key", args->allow_insecure_key,
                 "use a CA key file that group/others can read");
+}
+
+void AddProfileFileOption(CLI::App* cmd, std::string* path) {
+  cmd->add_option("--profile-file", *path,
+                  "JSON profile file (key usage, EKU, subject policy, validity, SAN copying; "
+                  "docs/PROFILES.md)");
+}
+
+absl::Status ApplyProfileFile(const std::string& path, LeafSettings* settings) {
+  if (path.empty()) return absl::OkStatus();
+  auto file = certkit::LoadProfileFile(path);
+  if (!file.ok()) return file.status();
+  if (auto node = file->Get("node"); node.ok()) settings->node_profile = *node;
+  if (auto client = file->Get("client"); client.ok()) settings->client_profile = *client;
+  settings->policy = file->policy;
+  return absl::OkStatus();
 }
 
 absl::StatusOr<certkit::CertificateAuthority> LoadCaFromArgs(const CaSourceArgs& args) {

@@ -22,6 +22,15 @@ struct CaSourceArgs {
 // AddCaSourceOptions registers the options on |cmd|.
 void AddCaSourceOptions(CLI::App* cmd, CaSourceArgs* args);
 
+// AddProfileFileOption registers --profile-file on |cmd|.
+void AddProfileFileOption(CLI::App* cmd, std::string* path);
+
+// ApplyProfileFile loads |path| (nothing when empty) and takes its "node"
+// and "client" profiles (when present) and its signing policy into
+// |settings|: node, client and cluster apply the same policy as sign.
+struct LeafSettings;
+absl::Status ApplyProfileFile(const std::string& path, LeafSettings* settings);
+
 // LoadCaFromArgs resolves the key password and loads the CA (see LoadCa).
 absl::StatusOr<certkit::CertificateAuthority> LoadCaFromArgs(const CaSourceArgs& args);
 

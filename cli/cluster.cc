@@ -69,6 +69,7 @@ absl::StatusOr<Issued> IssueLeaf(const CertificateAuthority& ca, const certkit::
   opts.days = settings.days;
   opts.subject = subject;
   opts.sans = std::move(sans);
+  opts.policy = settings.policy;
   auto cert = ca.SignPublicKey(key->public_key(), profile, opts);
   if (!cert.ok()) return cert.status();
   return Issued{*std::move(key), *std::move(cert)};
@@ -186,7 +187,7 @@ absl::StatusOr<LeafRecord> IssueNode(const CertificateAuthority& ca,
   if ((settings.write_jks || settings.write_p12) && settings.store_password.empty()) {
     return MakeError(ErrorKind::kBadPassword, "key stores need a non-empty store password");
   }
-  auto issued = IssueLeaf(ca, certkit::Profile::Node(), LeafSubject(hosts.front(), settings),
+  auto issued = IssueLeaf(ca, settings.node_profile, LeafSubject(hosts.front(), settings),
                           sans, settings);
   if (!issued.ok()) return certkit::Annotate(issued.status(), absl::StrCat("node '", hosts.front(), "'"));
   std::vector<std::string> files;
@@ -224,7 +225,7 @@ absl::StatusOr<LeafRecord> IssueClient(const CertificateAuthority& ca, const std
                                        const std::string& dir, const LeafSettings& settings) {
   absl::Status s = CheckPathComponent(user, "user name");
   if (!s.ok()) return s;
-  auto issued = IssueLeaf(ca, certkit::Profile::Client(), LeafSubject(user, settings), {}, settings);
+  auto issued = IssueLeaf(ca, settings.client_profile, LeafSubject(user, settings), {}, settings);
   if (!issued.ok()) return certkit::Annotate(issued.status(), absl::StrCat("client '", user, "'"));
   std::vector<std::string> files;
   s = WriteLeafFiles(ca, *issued, dir, absl::StrCat("client.", user), settings, &files);

@@ -5,6 +5,7 @@
 #include "absl/strings/str_join.h"
 #include "certkit/error.h"
 #include "cluster.h"
+#include "ca_args.h"
 #include "commands.h"
 #include "common.h"
 #include "store_args.h"
@@ -32,6 +33,7 @@ struct ClusterArgs {
   bool overwrite = false;
   bool allow_insecure_ca_key = false;
   std::string within = "30d";
+  std::string profile_file;
 };
 
 // PasswordSpecOrManifest: cluster add/renew reuse an env:/file: source
@@ -96,6 +98,7 @@ int RunInit(const ClusterArgs& a) {
   spec.leaf.pkcs8 = a.pkcs8;
   spec.leaf.pkcs12_legacy = a.p12_legacy;
   spec.leaf.overwrite = a.overwrite;
+  if (auto st = ApplyProfileFile(a.profile_file, &spec.leaf); !st.ok()) return PrintError(st);
   spec.formats = formats->names;
   absl::Status s = FillPasswords(a, nullptr, /*confirm=*/true, &spec.leaf,
                                  &spec.store_password_source, &spec.truststore_password_source);
@@ -148,6 +151,8 @@ absl::StatusOr<ClusterUpdateSpec> UpdateSpec(const ClusterArgs& a, Manifest* man
   }
   if (a.days > 0) spec.leaf.days = a.days;
   spec.leaf.pkcs12_legacy = a.p12_legacy;
+  s = ApplyProfileFile(a.profile_file, &spec.leaf);
+  if (!s.ok()) return s;
   std::string store_source, trust_source;
   s = FillPasswords(a, &*m, /*confirm=*/false, &spec.leaf, &store_source, &trust_source);
   if (!s.ok()) return s;
@@ -190,6 +195,7 @@ int RunRenew(const ClusterArgs& a) {
 }
 
 void AddSharedOptions(CLI::App* cmd, ClusterArgs* a) {
+  AddProfileFileOption(cmd, &a->profile_file);
   cmd->add_option("--jobs,-j", a->jobs, "parallel workers (default: all cores)")->check(CLI::Range(1, 1024));
   cmd->add_flag("--quiet,-q", a->quiet, "no progress bar and no summary");
   cmd->add_flag("--allow-insecure-ca-key", a->allow_insecure_ca_key,
