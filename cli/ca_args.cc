@@ -23,13 +23,19 @@ void AddProfileFileOption(CLI::App* cmd, std::string* path) {
                   "docs/PROFILES.md)");
 }
 
-absl::Status ApplyProfileFile(const std::string& path, LeafSettings* settings) {
+absl::Status ApplyProfileFile(const std::string& path, LeafSettings* settings,
+                              certkit::CaOptions* ca) {
   if (path.empty()) return absl::OkStatus();
   auto file = certkit::LoadProfileFile(path);
   if (!file.ok()) return file.status();
   if (auto node = file->Get("node"); node.ok()) settings->node_profile = *node;
   if (auto client = file->Get("client"); client.ok()) settings->client_profile = *client;
   settings->policy = file->policy;
+  if (ca != nullptr) {
+    if (file->ca_key_usage) ca->key_usage = file->ca_key_usage;
+    if (file->ca_path_len) ca->path_len = file->ca_path_len;
+    if (file->ca_days) ca->days = *file->ca_days;
+  }
   return absl::OkStatus();
 }
 

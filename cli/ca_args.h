@@ -27,9 +27,11 @@ void AddProfileFileOption(CLI::App* cmd, std::string* path);
 
 // ApplyProfileFile loads |path| (nothing when empty) and takes its "node"
 // and "client" profiles (when present) and its signing policy into
-// |settings|: node, client and cluster apply the same policy as sign.
+// |settings|: node, client and cluster apply the same policy as sign. With
+// |ca|, the file's "ca" section (key usage, pathlen, days) goes there too.
 struct LeafSettings;
-absl::Status ApplyProfileFile(const std::string& path, LeafSettings* settings);
+absl::Status ApplyProfileFile(const std::string& path, LeafSettings* settings,
+                              certkit::CaOptions* ca = nullptr);
 
 // LoadCaFromArgs resolves the key password and loads the CA (see LoadCa).
 absl::StatusOr<certkit::CertificateAuthority> LoadCaFromArgs(const CaSourceArgs& args);

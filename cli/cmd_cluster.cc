@@ -98,7 +98,6 @@ int RunInit(const ClusterArgs& a) {
   spec.leaf.pkcs8 = a.pkcs8;
   spec.leaf.pkcs12_legacy = a.p12_legacy;
   spec.leaf.overwrite = a.overwrite;
-  if (auto st = ApplyProfileFile(a.profile_file, &spec.leaf); !st.ok()) return PrintError(st);
   spec.formats = formats->names;
   absl::Status s = FillPasswords(a, nullptr, /*confirm=*/true, &spec.leaf,
                                  &spec.store_password_source, &spec.truststore_password_source);
@@ -115,6 +114,7 @@ int RunInit(const ClusterArgs& a) {
   }
   spec.ca.key_spec = *ca_key;
   spec.ca.days = a.ca_days;
+  if (auto st = ApplyProfileFile(a.profile_file, &spec.leaf, &spec.ca); !st.ok()) return PrintError(st);
   spec.jobs = a.jobs;
   spec.show_progress = !a.quiet;
   auto m = ClusterInit(spec);
