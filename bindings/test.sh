@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Runs the Python and Go binding tests against BUILD_DIR's libcertkit.so.
-# Usage: bindings/test.sh BUILD_DIR      (e.g. bindings/test.sh build)
+# Usage: bindings/test.sh BUILD_DIR [python|go]   (e.g. bindings/test.sh build)
+#   The second argument runs one binding's tests only; CERTKIT_GO_RUN=REGEX
+#   passes -run REGEX to go test.
 # Needs python3, go (Debian golang-go 1.19 or newer), openssl and keytool.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 build=${1:?usage: bindings/test.sh BUILD_DIR}
 build=$(cd "$build" && pwd)
+only=${2:-}
 lib="$build/capi/libcertkit.so"
 if [ ! -e "$lib" ]; then
   echo "bindings/test.sh: $lib not found (build the certkit_shared target)" >&2
@@ -13,6 +16,7 @@ if [ ! -e "$lib" ]; then
 fi
 status=0
 
+if [ "$only" != go ]; then
 echo "== Python binding tests"
 if CERTKIT_LIBRARY="$lib" PYTHONDONTWRITEBYTECODE=1 \
     python3 -m unittest discover -s "$here/python/tests" -v; then
@@ -21,6 +25,8 @@ else
   echo "python: FAIL"
   status=1
 fi
+fi
+[ "$only" = python ] && exit $status
 
 echo "== Go binding tests"
 go=$(command -v go || true)
@@ -40,7 +46,7 @@ export GOFLAGS="${GOFLAGS:-} -mod=mod" GOTOOLCHAIN=local GOPROXY=off GO111MODULE
 export CGO_ENABLED=1
 export CGO_LDFLAGS="-L$build/capi -Wl,-rpath,$build/capi ${CGO_LDFLAGS:-}"
 log="$gotmp/go-test.log"
-(cd "$here/go" && "$go" test -count=1 -v ./... ) >"$log" 2>&1
+(cd "$here/go" && "$go" test -count=1 -v ${CERTKIT_GO_RUN:+-run "$CERTKIT_GO_RUN"} ./... ) >"$log" 2>&1
 go_status=$?
 # The summary: every test's verdict and the package lines.
 grep -E '^(--- (PASS|FAIL|SKIP)|PASS|FAIL|ok |panic:|.*\.go:[0-9]+:)' "$log" || true

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "capi/internal.h"
+#include "certkit/version.h"
 
 namespace certkit {
 namespace capi {
@@ -105,55 +106,29 @@ std::string SansToString(const std::vector<SubjectAltName>& sans) {
 
 using certkit::capi::ReportCode;
 
+namespace {
+
+// CodeName and CodeDescription, generated from lib/util/errors.def.
+#include "capi/error_data.inc"
+
+}  // namespace
+
 extern "C" {
 
-const char* certkit_version(void) { return CERTKIT_VERSION_STRING; }
+// The library's own version (the VERSION file it was built from), so that a
+// caller can compare it with the CERTKIT_VERSION_* macros it compiled with.
+const char* certkit_version(void) { return certkit::Version(); }
 
-uint32_t certkit_version_number(void) { return CERTKIT_VERSION_NUMBER; }
+uint32_t certkit_version_number(void) { return certkit::VersionNumber(); }
 
 const char* certkit_error_desc(CertkitError code) {
-  switch (certkit::capi::EnumValue(code)) {
-    case CERTKIT_OK: return "success";
-    case CERTKIT_ERROR_INVALID_ARGUMENT: return "invalid argument";
-    case CERTKIT_ERROR_MALFORMED: return "malformed input";
-    case CERTKIT_ERROR_BAD_PASSWORD: return "wrong or missing password";
-    case CERTKIT_ERROR_BAD_KEY_PASSWORD: return "wrong key password";
-    case CERTKIT_ERROR_INTEGRITY: return "integrity check failed (corrupted data)";
-    case CERTKIT_ERROR_UNSUPPORTED: return "unsupported";
-    case CERTKIT_ERROR_NOT_FOUND: return "not found";
-    case CERTKIT_ERROR_ALREADY_EXISTS: return "already exists";
-    case CERTKIT_ERROR_KEY_MISMATCH: return "private key does not match the certificate";
-    case CERTKIT_ERROR_WEAK_PARAMETER: return "weak parameter refused";
-    case CERTKIT_ERROR_IO: return "I/O error";
-    case CERTKIT_ERROR_LIMIT_EXCEEDED: return "limit exceeded";
-    case CERTKIT_ERROR_CERT_EXPIRED: return "certificate expired";
-    case CERTKIT_ERROR_CERT_NOT_YET_VALID: return "certificate not yet valid";
-    case CERTKIT_ERROR_UNKNOWN_ISSUER: return "unknown issuer (untrusted certificate)";
-    case CERTKIT_ERROR_BAD_SIGNATURE: return "bad signature";
-    case CERTKIT_ERROR_ISSUER_NOT_CA: return "issuer is not a CA";
-    case CERTKIT_ERROR_PATH_LENGTH_EXCEEDED: return "path length exceeded";
-    case CERTKIT_ERROR_WRONG_PURPOSE: return "certificate not valid for this purpose";
-    case CERTKIT_ERROR_IDENTITY_MISMATCH: return "certificate does not match the peer identity";
-    case CERTKIT_ERROR_NAME_CONSTRAINTS: return "name constraints violated";
-    case CERTKIT_ERROR_POLICY_VIOLATION: return "certificate policy violation";
-    case CERTKIT_ERROR_CERT_REVOKED: return "certificate revoked";
-    case CERTKIT_ERROR_TLS_HANDSHAKE: return "TLS handshake failed";
-    case CERTKIT_ERROR_INTERNAL: return "internal error";
-    case CERTKIT_ERROR_NULL_ARGUMENT: return "required argument is NULL";
-    case CERTKIT_ERROR_OUT_OF_MEMORY: return "out of memory";
-  }
-  return "unknown error";
+  const char* description = CodeDescription(certkit::capi::EnumValue(code));
+  return description != nullptr ? description : "unknown error";
 }
 
 const char* certkit_error_name(CertkitError code) {
-  const int value = certkit::capi::EnumValue(code);
-  switch (value) {
-    case CERTKIT_ERROR_NULL_ARGUMENT: return "null_argument";
-    case CERTKIT_ERROR_OUT_OF_MEMORY: return "out_of_memory";
-    default: break;
-  }
-  // ErrorKindName knows exactly the ErrorKind values; anything else is "unknown".
-  return certkit::ErrorKindName(static_cast<certkit::ErrorKind>(value));
+  const char* name = CodeName(certkit::capi::EnumValue(code));
+  return name != nullptr ? name : "unknown";
 }
 
 const char* certkit_last_error_message(void) {

@@ -58,6 +58,30 @@ absl::Status VerifyPeerChain(const SslConfig& config, const std::vector<Certific
   return result.status();
 }
 
+absl::StatusOr<std::vector<Certificate>> TrustedCertsOf(const KeyStore& store) {
+  // As Java's trust managers do: trusted entries plus the certificate of
+  // every key entry.
+  std::vector<Certificate> certs;
+  for (const KeyStoreEntry& entry : store.entries()) {
+    if (!entry.chain.empty()) certs.push_back(entry.certificate());
+  }
+  if (certs.empty()) {
+    return MakeError(ErrorKind::kNotFound, "the trust store holds no certificate");
+  }
+  return certs;
+}
+
+absl::Status CheckPair(const std::vector<Certificate>& chain,
+                       const std::optional<PrivateKey>& key) {
+  if (chain.empty() || !key.has_value()) return absl::OkStatus();
+  if (!chain.front().MatchesKey(*key)) {
+    return MakeError(ErrorKind::kKeyMismatch,
+                     "the private key does not belong to the certificate '" +
+                         chain.front().subject().ToRfc4514() + "'");
+  }
+  return absl::OkStatus();
+}
+
 namespace {
 
 // CheckVersion accepts 0 (default), TLS 1.2 and TLS 1.3.
@@ -69,18 +93,6 @@ absl::Status CheckVersion(int version) {
   return MakeError(ErrorKind::kInvalidArgument,
                    "unsupported TLS protocol version 0x" + absl::StrCat(absl::Hex(version)) +
                        " (use CERTKIT_SSL_VERSION_TLS1_2 or CERTKIT_SSL_VERSION_TLS1_3)");
-}
-
-// SetIdentity installs |chain| and |key| together after checking they match.
-absl::Status CheckPair(const std::vector<Certificate>& chain,
-                       const std::optional<PrivateKey>& key) {
-  if (chain.empty() || !key.has_value()) return absl::OkStatus();
-  if (!chain.front().MatchesKey(*key)) {
-    return MakeError(ErrorKind::kKeyMismatch,
-                     "the private key does not belong to the certificate '" +
-                         chain.front().subject().ToRfc4514() + "'");
-  }
-  return absl::OkStatus();
 }
 
 }  // namespace
@@ -118,7 +130,8 @@ CertkitError certkit_ssl_add_trusted_cert_n(CertkitSsl* ssl, const char* cert,
     CK_ASSIGN(absl::string_view text, Text(cert, cert_length, "cert"));
     CK_ASSIGN(std::vector<certkit::Certificate> certs, certkit::Certificate::ParseBundle(text));
     absl::MutexLock lock(&ssl->mu);
-    ssl->config.trusted.insert(ssl->config.trusted.end(), certs.begin(), certs.end());
+    certkit::capi::SslConfig& config = ssl->Mutable();
+    config.trusted.insert(config.trusted.end(), certs.begin(), certs.end());
     return absl::OkStatus();
   });
 }
@@ -131,7 +144,7 @@ CertkitError certkit_ssl_add_crl(CertkitSsl* ssl, const uint8_t* crl, size_t crl
     auto parsed = certkit::Crl::Parse(data);
     if (!parsed.ok()) return parsed.status();
     absl::MutexLock lock(&ssl->mu);
-    ssl->config.crls.push_back(std::move(data));
+    ssl->Mutable().crls.push_back(std::move(data));
     return absl::OkStatus();
   });
 }
@@ -150,17 +163,10 @@ CertkitError certkit_ssl_add_trusted_keystore_n(CertkitSsl* ssl, const uint8_t* 
     CK_ASSIGN(auto pass, OptionalText(password, password_length, "password"));
     CK_ASSIGN(certkit::KeyStore store,
               certkit::KeyStore::Load(bytes, pass.value_or(absl::string_view())));
-    // As Java's trust managers do: trusted entries plus the certificate of
-    // every key entry.
-    std::vector<certkit::Certificate> certs;
-    for (const certkit::KeyStoreEntry& entry : store.entries()) {
-      if (!entry.chain.empty()) certs.push_back(entry.certificate());
-    }
-    if (certs.empty()) {
-      return MakeError(ErrorKind::kNotFound, "the trust store holds no certificate");
-    }
+    CK_ASSIGN(std::vector<certkit::Certificate> certs, certkit::capi::TrustedCertsOf(store));
     absl::MutexLock lock(&ssl->mu);
-    ssl->config.trusted.insert(ssl->config.trusted.end(), certs.begin(), certs.end());
+    certkit::capi::SslConfig& config = ssl->Mutable();
+    config.trusted.insert(config.trusted.end(), certs.begin(), certs.end());
     return absl::OkStatus();
   });
 }
@@ -173,7 +179,7 @@ CertkitError certkit_ssl_add_trusted_keystore(CertkitSsl* ssl, const uint8_t* da
 void certkit_ssl_set_verify_flags(CertkitSsl* ssl, int flags) {
   if (ssl == nullptr) return;
   absl::MutexLock lock(&ssl->mu);
-  ssl->config.flags = flags;
+  ssl->Mutable().flags = flags;
 }
 
 int certkit_ssl_get_verify_flags(const CertkitSsl* ssl) {
@@ -189,7 +195,7 @@ CertkitError certkit_ssl_set_cert_n(CertkitSsl* ssl, const char* cert, size_t ce
     CK_ASSIGN(std::vector<certkit::Certificate> chain, certkit::Certificate::ParseBundle(text));
     absl::MutexLock lock(&ssl->mu);
     CK_RETURN_IF_ERROR(CheckPair(chain, ssl->config.key));
-    ssl->config.chain = std::move(chain);
+    ssl->Mutable().chain = std::move(chain);
     return absl::OkStatus();
   });
 }
@@ -209,7 +215,7 @@ CertkitError certkit_ssl_set_private_key_n(CertkitSsl* ssl, const char* key, siz
     std::optional<certkit::PrivateKey> candidate(std::move(parsed));
     absl::MutexLock lock(&ssl->mu);
     CK_RETURN_IF_ERROR(CheckPair(ssl->config.chain, candidate));
-    ssl->config.key = std::move(candidate);
+    ssl->Mutable().key = std::move(candidate);
     return absl::OkStatus();
   });
 }
@@ -242,8 +248,9 @@ CertkitError certkit_ssl_set_keystore_n(CertkitSsl* ssl, const uint8_t* data,
     std::optional<certkit::PrivateKey> candidate(std::move(key));
     CK_RETURN_IF_ERROR(CheckPair(entry->chain, candidate));
     absl::MutexLock lock(&ssl->mu);
-    ssl->config.chain = entry->chain;
-    ssl->config.key = std::move(candidate);
+    certkit::capi::SslConfig& config = ssl->Mutable();
+    config.chain = entry->chain;
+    config.key = std::move(candidate);
     return absl::OkStatus();
   });
 }
@@ -266,7 +273,7 @@ CertkitError certkit_ssl_set_min_protocol_version(CertkitSsl* ssl, int version) 
       return MakeError(ErrorKind::kInvalidArgument,
                        "the minimum TLS version would exceed the maximum");
     }
-    ssl->config.min_version = value;
+    ssl->Mutable().min_version = value;
     return absl::OkStatus();
   });
 }
@@ -281,14 +288,15 @@ CertkitError certkit_ssl_set_max_protocol_version(CertkitSsl* ssl, int version) 
       return MakeError(ErrorKind::kInvalidArgument,
                        "the maximum TLS version would be below the minimum");
     }
-    ssl->config.max_version = value;
+    ssl->Mutable().max_version = value;
     return absl::OkStatus();
   });
 }
 
-CertkitError certkit_ssl_verify_peer_n(const CertkitSsl* ssl, const uint8_t* const* ders,
-                                       const size_t* der_lengths, size_t count,
-                                       const char* peer, size_t peer_length) {
+CertkitError certkit_ssl_verify_peer_ex(const CertkitSsl* ssl, const uint8_t* const* ders,
+                                        const size_t* der_lengths, size_t count,
+                                        const char* peer, size_t peer_length,
+                                        CertkitPurpose purpose) {
   return Guard([&]() -> absl::Status {
     CK_REQUIRE(ssl);
     if (count != 0) {
@@ -296,6 +304,19 @@ CertkitError certkit_ssl_verify_peer_n(const CertkitSsl* ssl, const uint8_t* con
       CK_REQUIRE(der_lengths);
     }
     CK_ASSIGN(auto peer_view, OptionalText(peer, peer_length, "peer"));
+    std::optional<certkit::Purpose> role;
+    switch (certkit::capi::EnumValue(purpose)) {
+      case CERTKIT_PURPOSE_SERVER_AUTH:
+        role = certkit::Purpose::kServerAuth;
+        break;
+      case CERTKIT_PURPOSE_CLIENT_AUTH:
+        role = certkit::Purpose::kClientAuth;
+        break;
+      default:
+        return MakeError(ErrorKind::kInvalidArgument,
+                         "purpose must be CERTKIT_PURPOSE_SERVER_AUTH or "
+                         "CERTKIT_PURPOSE_CLIENT_AUTH (the peer's role)");
+    }
     std::vector<certkit::Certificate> chain;
     for (size_t i = 0; i < count; ++i) {
       if (ders[i] == nullptr) return certkit::capi::NullArgument("ders[i]");
@@ -307,9 +328,21 @@ CertkitError certkit_ssl_verify_peer_n(const CertkitSsl* ssl, const uint8_t* con
       }
       chain.push_back(*std::move(cert));
     }
-    return certkit::capi::VerifyPeerChain(ssl->Snapshot(), chain, peer_view,
-                                          certkit::Purpose::kServerAuth);
+    certkit::capi::SslConfig config = ssl->Snapshot();
+    if (*role == certkit::Purpose::kClientAuth && config.flags != CERTKIT_SSL_VERIFY_NONE) {
+      // A server checks the client's chain; client identities are not host names.
+      config.flags = CERTKIT_SSL_VERIFY_PEER_CERT;
+      peer_view.reset();
+    }
+    return certkit::capi::VerifyPeerChain(config, chain, peer_view, *role);
   });
+}
+
+CertkitError certkit_ssl_verify_peer_n(const CertkitSsl* ssl, const uint8_t* const* ders,
+                                       const size_t* der_lengths, size_t count,
+                                       const char* peer, size_t peer_length) {
+  return certkit_ssl_verify_peer_ex(ssl, ders, der_lengths, count, peer, peer_length,
+                                    CERTKIT_PURPOSE_SERVER_AUTH);
 }
 
 CertkitError certkit_ssl_verify_peer(const CertkitSsl* ssl, const uint8_t* const* ders,

@@ -1,5 +1,5 @@
 // capi/ssl_internal.h (internal): the CertkitSsl object shared by the driver
-// shim (ssl.cc) and the BoringSSL adapter (boringssl.cc).
+// shim (ssl.cc) and its export and reload calls (ssl_material.cc).
 #ifndef CERTKIT_CAPI_SSL_INTERNAL_H_
 #define CERTKIT_CAPI_SSL_INTERNAL_H_
 
@@ -13,6 +13,7 @@
 #include "certkit/cert.h"
 #include "certkit/certkit.h"
 #include "certkit/key.h"
+#include "certkit/keystore.h"
 #include "certkit/verify.h"
 
 namespace certkit {
@@ -27,6 +28,9 @@ struct SslConfig {
   int flags = CERTKIT_SSL_VERIFY_PEER_CERT;
   int min_version = CERTKIT_SSL_VERSION_TLS1_2;
   int max_version = CERTKIT_SSL_VERSION_TLS1_3;
+  // Grows with every change (CertkitSsl::Mutable); adapters compare it with
+  // what they installed (certkit_ssl_generation).
+  uint64_t generation = 1;
 };
 
 // VerifyPeerChain applies |config|'s flags to |peer_chain| (leaf first).
@@ -35,6 +39,14 @@ struct SslConfig {
 absl::Status VerifyPeerChain(const SslConfig& config,
                              const std::vector<Certificate>& peer_chain,
                              std::optional<absl::string_view> peer, Purpose purpose);
+
+// TrustedCertsOf returns what a Java trust manager trusts in |store|: the
+// trusted entries and the certificate of every key entry (kNotFound: none).
+absl::StatusOr<std::vector<Certificate>> TrustedCertsOf(const KeyStore& store);
+
+// CheckPair: a chain and key set together must match (kKeyMismatch).
+absl::Status CheckPair(const std::vector<Certificate>& chain,
+                       const std::optional<PrivateKey>& key);
 
 }  // namespace capi
 }  // namespace certkit
@@ -46,6 +58,11 @@ struct CertkitSsl {
 
   certkit::capi::SslConfig Snapshot() const {
     absl::MutexLock lock(&mu);
+    return config;
+  }
+  // Mutable returns the configuration for a change and counts the change.
+  certkit::capi::SslConfig& Mutable() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) {
+    ++config.generation;
     return config;
   }
 };

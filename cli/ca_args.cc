@@ -1,7 +1,6 @@
 #include "ca_args.h"
 
 #include "certkit/profile_file.h"
-#include "cluster.h"
 #include "commands.h"
 #include "common.h"
 #include "password.h"
@@ -23,7 +22,7 @@ void AddProfileFileOption(CLI::App* cmd, std::string* path) {
                   "docs/PROFILES.md)");
 }
 
-absl::Status ApplyProfileFile(const std::string& path, LeafSettings* settings,
+absl::Status ApplyProfileFile(const std::string& path, certkit::LeafSettings* settings,
                               certkit::CaOptions* ca) {
   if (path.empty()) return absl::OkStatus();
   auto file = certkit::LoadProfileFile(path);

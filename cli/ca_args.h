@@ -9,6 +9,7 @@
 
 #include "absl/status/statusor.h"
 #include "certkit/ca.h"
+#include "certkit/cluster.h"
 
 namespace certkit_cli {
 
@@ -29,8 +30,7 @@ void AddProfileFileOption(CLI::App* cmd, std::string* path);
 // and "client" profiles (when present) and its signing policy into
 // |settings|: node, client and cluster apply the same policy as sign. With
 // |ca|, the file's "ca" section (key usage, pathlen, days) goes there too.
-struct LeafSettings;
-absl::Status ApplyProfileFile(const std::string& path, LeafSettings* settings,
+absl::Status ApplyProfileFile(const std::string& path, certkit::LeafSettings* settings,
                               certkit::CaOptions* ca = nullptr);
 
 // LoadCaFromArgs resolves the key password and loads the CA (see LoadCa).

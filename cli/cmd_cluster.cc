@@ -3,15 +3,21 @@
 #include <memory>
 
 #include "absl/strings/str_join.h"
+#include "certkit/cluster.h"
 #include "certkit/error.h"
-#include "cluster.h"
 #include "ca_args.h"
 #include "commands.h"
 #include "common.h"
+#include "progress.h"
 #include "store_args.h"
 
 namespace certkit_cli {
 namespace {
+
+using certkit::ClusterInitSpec;
+using certkit::ClusterUpdateSpec;
+using certkit::LeafSettings;
+using certkit::Manifest;
 
 struct ClusterArgs {
   std::string out;
@@ -116,9 +122,13 @@ int RunInit(const ClusterArgs& a) {
   spec.ca.days = a.ca_days;
   if (auto st = ApplyProfileFile(a.profile_file, &spec.leaf, &spec.ca); !st.ok()) return PrintError(st);
   spec.jobs = a.jobs;
-  spec.show_progress = !a.quiet;
-  auto m = ClusterInit(spec);
-  if (!m.ok()) return PrintError(m.status());
+  Progress progress(!a.quiet);
+  spec.progress = &progress;
+  auto m = certkit::ClusterInit(spec);
+  if (!m.ok()) {
+    return PrintError(WithHint(m.status(), certkit::ErrorKind::kAlreadyExists,
+                               "; use `certkit cluster add` or --overwrite"));
+  }
   if (!a.quiet) {
     std::printf("CA      %s/ca.crt (SHA-256 %s)\n", a.out.c_str(), m->ca.sha256_fingerprint.c_str());
     PrintSummary(a.out, *m, 0, 0);
@@ -133,7 +143,7 @@ int RunInit(const ClusterArgs& a) {
 }
 
 absl::StatusOr<ClusterUpdateSpec> UpdateSpec(const ClusterArgs& a, Manifest* manifest_out) {
-  auto m = LoadManifest(a.out);
+  auto m = certkit::LoadManifest(a.out);
   if (!m.ok()) return m.status();
   ClusterUpdateSpec spec;
   spec.dir = a.out;
@@ -141,8 +151,7 @@ absl::StatusOr<ClusterUpdateSpec> UpdateSpec(const ClusterArgs& a, Manifest* man
   spec.clients = SplitList(a.clients);
   spec.allow_insecure_ca_key = a.allow_insecure_ca_key;
   spec.jobs = a.jobs;
-  spec.show_progress = !a.quiet;
-  absl::Status s = LeafSettingsFromManifest(*m, &spec.leaf);
+  absl::Status s = certkit::LeafSettingsFromManifest(*m, &spec.leaf);
   if (!s.ok()) return s;
   if (!a.key.empty()) {
     auto k = certkit::KeySpec::Parse(a.key);
@@ -164,8 +173,13 @@ int RunAdd(const ClusterArgs& a) {
   Manifest before;
   auto spec = UpdateSpec(a, &before);
   if (!spec.ok()) return PrintError(spec.status());
-  auto m = ClusterAdd(*spec);
-  if (!m.ok()) return PrintError(m.status());
+  Progress progress(!a.quiet);
+  spec->progress = &progress;
+  auto m = certkit::ClusterAdd(*spec);
+  if (!m.ok()) {
+    return PrintError(WithHint(m.status(), certkit::ErrorKind::kAlreadyExists,
+                               "; use `certkit cluster renew` to re-issue it"));
+  }
   if (!a.quiet) PrintSummary(a.out, *m, before.nodes.size(), before.clients.size());
   return kExitOk;
 }
@@ -177,8 +191,10 @@ int RunRenew(const ClusterArgs& a) {
   auto spec = UpdateSpec(a, &before);
   if (!spec.ok()) return PrintError(spec.status());
   spec->within = *within;
+  Progress progress(!a.quiet);
+  spec->progress = &progress;
   std::vector<std::string> renewed;
-  auto m = ClusterRenew(*spec, &renewed);
+  auto m = certkit::ClusterRenew(*spec, &renewed);
   if (!m.ok()) return PrintError(m.status());
   if (!a.quiet) {
     if (renewed.empty()) {

@@ -4,14 +4,20 @@
 
 #include "absl/strings/str_join.h"
 #include "ca_args.h"
+#include "certkit/cluster.h"
 #include "certkit/error.h"
-#include "cluster.h"
 #include "commands.h"
 #include "common.h"
 #include "store_args.h"
 
 namespace certkit_cli {
 namespace {
+
+using certkit::LeafRecord;
+using certkit::LeafSettings;
+
+// The hint for files that exist: node and client have --overwrite.
+constexpr char kOverwriteHint[] = "; pass --overwrite to replace it";
 
 struct LeafArgs {
   CaSourceArgs ca;
@@ -78,8 +84,8 @@ int RunNode(const LeafArgs& a) {
   }
   auto ca = LoadCaFromArgs(a.ca);
   if (!ca.ok()) return PrintError(ca.status());
-  auto r = IssueNode(*ca, SplitList(a.hosts), a.out, *settings);
-  if (!r.ok()) return PrintError(r.status());
+  auto r = certkit::IssueNode(*ca, SplitList(a.hosts), a.out, *settings);
+  if (!r.ok()) return PrintError(WithHint(r.status(), certkit::ErrorKind::kAlreadyExists, kOverwriteHint));
   PrintFiles(a.out, *r);
   return kExitOk;
 }
@@ -89,8 +95,8 @@ int RunClient(const LeafArgs& a) {
   if (!settings.ok()) return PrintError(settings.status());
   auto ca = LoadCaFromArgs(a.ca);
   if (!ca.ok()) return PrintError(ca.status());
-  auto r = IssueClient(*ca, a.user, a.out, *settings);
-  if (!r.ok()) return PrintError(r.status());
+  auto r = certkit::IssueClient(*ca, a.user, a.out, *settings);
+  if (!r.ok()) return PrintError(WithHint(r.status(), certkit::ErrorKind::kAlreadyExists, kOverwriteHint));
   PrintFiles(a.out, *r);
   return kExitOk;
 }

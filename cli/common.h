@@ -1,6 +1,6 @@
 // cli/common.h: helpers every certkit command shares: exit codes, error
-// printing, parsing of durations and times, reading certificates/keys/CAs
-// from files and writing output files with the right modes.
+// printing and hints, parsing of durations, and writing output files with
+// the right modes.
 #ifndef CERTKIT_CLI_COMMON_H_
 #define CERTKIT_CLI_COMMON_H_
 
@@ -12,8 +12,12 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "certkit/ca.h"
+#include "certkit/ca_files.h"
 #include "certkit/cert.h"
+#include "certkit/error.h"
+#include "certkit/file.h"
 #include "certkit/key.h"
+#include "certkit/rfc3339.h"
 
 namespace certkit_cli {
 
@@ -33,41 +37,24 @@ int PrintError(const absl::Status& status);
 // absl::ParseDuration form. Negative or unparsable input is kInvalidArgument.
 absl::StatusOr<absl::Duration> ParseWindow(absl::string_view text);
 
-// ParseRfc3339 parses "2030-01-02T03:04:05Z" (any RFC 3339 offset).
-absl::StatusOr<absl::Time> ParseRfc3339(absl::string_view text);
-// FormatRfc3339 prints |t| in UTC with second precision.
-std::string FormatRfc3339(absl::Time t);
+// Reading certificates, keys and CAs from files, RFC 3339 times and paths
+// are the library's (certkit/ca_files.h, certkit/rfc3339.h, certkit/file.h).
+using certkit::CaFiles;
+using certkit::CheckKeyFilePermissions;
+using certkit::FileExists;
+using certkit::FormatRfc3339;
+using certkit::JoinPath;
+using certkit::LoadCa;
+using certkit::ParseRfc3339;
+using certkit::ReadCertificate;
+using certkit::ReadCertificates;
+using certkit::ReadPrivateKey;
 
-// ReadCertificates reads every certificate of a PEM bundle or one DER
-// certificate from |path|. Errors name the file.
-absl::StatusOr<std::vector<certkit::Certificate>> ReadCertificates(const std::string& path);
-// ReadCertificate reads the first certificate of |path|.
-absl::StatusOr<certkit::Certificate> ReadCertificate(const std::string& path);
-
-// ReadPrivateKey reads a PEM or DER private key from |path| (decrypted with
-// |password| when encrypted). Errors name the file.
-absl::StatusOr<certkit::PrivateKey> ReadPrivateKey(const std::string& path,
-                                                   absl::string_view password = {});
-
-// CheckKeyFilePermissions fails with kInvalidArgument when |path| is
-// readable or writable by group or others, like CockroachDB's key check. The
-// message names the file, its mode and the override flag.
-absl::Status CheckKeyFilePermissions(const std::string& path);
-
-struct CaFiles {
-  std::string cert_path;  // the CA certificate, optionally followed by its chain
-  std::string key_path;
-  std::string key_password;  // for an encrypted CA key
-  bool allow_insecure_key = false;  // skip CheckKeyFilePermissions
-};
-
-// LoadCa reads a CA certificate (plus chain) and its key and builds a
-// CertificateAuthority. Errors name the file.
-absl::StatusOr<certkit::CertificateAuthority> LoadCa(const CaFiles& files);
-
-// RootOf returns the self-issued end of |ca|'s chain (the trust anchor to
-// ship as ca.crt); the CA itself when it is a root.
-certkit::Certificate RootOf(const certkit::CertificateAuthority& ca);
+// WithHint returns |status| with |hint| appended to its message when its
+// ErrorKind is |kind| (e.g. "; pass --overwrite to replace it" for
+// kAlreadyExists), unchanged otherwise: the library's errors name the
+// problem, the CLI names its flag.
+absl::Status WithHint(const absl::Status& status, certkit::ErrorKind kind, absl::string_view hint);
 
 // WriteKeyFile writes |key| as PEM with mode 0600 (atomic); without
 // |overwrite| an existing file is kAlreadyExists naming the file.
@@ -75,11 +62,6 @@ absl::Status WriteKeyFile(const std::string& path, const certkit::PrivateKey& ke
                           bool overwrite);
 // WriteTextFile writes public text (certificates) with mode 0644 (atomic).
 absl::Status WriteTextFile(const std::string& path, const std::string& text, bool overwrite);
-
-// FileExists reports whether |path| exists (any type).
-bool FileExists(const std::string& path);
-// JoinPath joins two path components with one '/'.
-std::string JoinPath(absl::string_view a, absl::string_view b);
 
 // SplitList splits "a,b, c" into {"a","b","c"}, dropping empty items.
 std::vector<std::string> SplitList(const std::vector<std::string>& items);

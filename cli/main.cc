@@ -1,8 +1,10 @@
 // certkit: certificates and key stores for database clusters.
 #include <cstdio>
+#include <string>
 
 #include <CLI/CLI.hpp>
 
+#include "certkit/version.h"
 #include "commands.h"
 #include "common.h"
 
@@ -12,7 +14,7 @@ int main(int argc, char** argv) {
       "database clusters (Cassandra, CockroachDB, PostgreSQL)"};
   app.name("certkit");
   app.require_subcommand(1);
-  app.set_version_flag("--version", "certkit 0.1.0");
+  app.set_version_flag("--version", std::string("certkit ") + certkit::Version());
   certkit_cli::SetExample(&app,
                           "certkit cluster init --nodes 10.0.0.1,10.0.0.2,10.0.0.3 --clients app "
                           "--out demo --storepass env:STOREPASS");

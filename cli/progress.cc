@@ -6,24 +6,29 @@
 
 namespace certkit_cli {
 
-Progress::Progress(std::string label, size_t total, bool enabled)
-    : label_(std::move(label)), total_(total), drawing_(enabled && isatty(STDERR_FILENO)) {
+Progress::Progress(bool enabled) : drawing_(enabled && isatty(STDERR_FILENO)) {}
+
+Progress::~Progress() { End(); }
+
+void Progress::Begin(absl::string_view label, size_t total) {
   std::lock_guard<std::mutex> lock(mu_);
+  label_ = std::string(label);
+  total_ = total;
+  done_ = 0;
+  started_ = true;
   if (drawing_) DrawLocked();
 }
 
-Progress::~Progress() { Finish(); }
-
-void Progress::Tick() {
+void Progress::Step() {
   std::lock_guard<std::mutex> lock(mu_);
   if (done_ < total_) ++done_;
-  if (drawing_) DrawLocked();
+  if (drawing_ && started_) DrawLocked();
 }
 
-void Progress::Finish() {
+void Progress::End() {
   std::lock_guard<std::mutex> lock(mu_);
-  if (finished_) return;
-  finished_ = true;
+  if (!started_) return;
+  started_ = false;
   if (drawing_) std::fputc('\n', stderr);
 }
 

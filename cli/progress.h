@@ -1,5 +1,6 @@
-// cli/progress.h: a thread-safe progress bar for bulk work. It draws on
-// stderr only when stderr is a terminal (never into pipes or log files).
+// cli/progress.h: a thread-safe progress bar for bulk work (the library's
+// certkit::ProgressObserver). It draws on stderr only when stderr is a
+// terminal (never into pipes or log files).
 #ifndef CERTKIT_CLI_PROGRESS_H_
 #define CERTKIT_CLI_PROGRESS_H_
 
@@ -7,21 +8,24 @@
 #include <mutex>
 #include <string>
 
+#include "certkit/cluster.h"
+
 namespace certkit_cli {
 
-class Progress {
+class Progress : public certkit::ProgressObserver {
  public:
-  // |label| is printed before the bar; |total| is the number of steps.
   // |enabled| false suppresses all output (e.g. --quiet or --json).
-  Progress(std::string label, size_t total, bool enabled = true);
-  ~Progress();
+  explicit Progress(bool enabled = true);
+  ~Progress() override;
   Progress(const Progress&) = delete;
   Progress& operator=(const Progress&) = delete;
 
-  // Tick records one finished step; safe from many threads.
-  void Tick();
-  // Finish draws the final state and ends the line (idempotent).
-  void Finish();
+  // Begin starts a bar: |label| is printed before it; |total| steps.
+  void Begin(absl::string_view label, size_t total) override;
+  // Step records one finished step; safe from many threads.
+  void Step() override;
+  // End draws the final state and ends the line (idempotent).
+  void End() override;
 
   bool drawing() const { return drawing_; }
 
@@ -29,10 +33,10 @@ class Progress {
   void DrawLocked();
 
   std::string label_;
-  size_t total_;
+  size_t total_ = 0;
   size_t done_ = 0;
   bool drawing_;
-  bool finished_ = false;
+  bool started_ = false;
   std::mutex mu_;
 };
 

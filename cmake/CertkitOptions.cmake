@@ -3,9 +3,29 @@ option(CERTKIT_SANITIZE "Build with -fsanitize=address,undefined" OFF)
 option(CERTKIT_BUILD_TESTS "Build the Catch2 tests" ON)
 option(CERTKIT_BUILD_BENCH "Build the Google Benchmark programs" ON)
 option(CERTKIT_BUILD_CLI "Build the certkit command-line tool" ON)
+option(CERTKIT_SYSTEM_BORINGSSL
+  "Link Debian's shared android-libboringssl instead of building BoringSSL from source (libcertkit.so is then not sealed)" OFF)
+option(CERTKIT_SYSTEM_ABSEIL
+  "Link Debian's shared libabsl instead of building abseil from source (libcertkit.so then needs libabsl_*.so)" OFF)
+# Where scripts/fetch-sources.sh put the Debian source packages (an
+# environment variable of the same name overrides the default).
+foreach(_dep BORINGSSL ABSEIL)
+  string(TOLOWER "${_dep}" _dir)
+  set(CERTKIT_${_dep}_SOURCE_DIR "$ENV{CERTKIT_${_dep}_SOURCE_DIR}" CACHE PATH
+    "${_dir} source tree (a Debian source package fetched by scripts/fetch-sources.sh)")
+  if(NOT CERTKIT_${_dep}_SOURCE_DIR)
+    set(CERTKIT_${_dep}_SOURCE_DIR "${PROJECT_SOURCE_DIR}/third_party/${_dir}/src" CACHE PATH "" FORCE)
+  endif()
+endforeach()
 
 add_library(certkit_warnings INTERFACE)
 target_compile_options(certkit_warnings INTERFACE -Wall -Wextra -Wno-unused-parameter)
+
+# abseil's thread_local variables are constant-initialized (ABSL_CONST_INIT);
+# without this, every user of absl::Cord imports a weak TLS-init wrapper
+# (_ZTH...) that libcertkit.so would leave unresolved and exported to the
+# dynamic linker. Applies to abseil (third_party/abseil) and to certkit.
+add_compile_options($<$<COMPILE_LANGUAGE:CXX>:-fno-extern-tls-init>)
 
 if(CERTKIT_SANITIZE)
   add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)

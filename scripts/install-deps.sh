@@ -6,14 +6,20 @@ set -euo pipefail
 PACKAGES=(
   # build
   build-essential cmake ninja-build pkg-config
-  # libraries
-  android-libboringssl-dev libabsl-dev catch2 libbenchmark-dev libcli11-dev nlohmann-json3-dev
+  # libraries (BoringSSL and abseil are built from Debian's source packages:
+  # scripts/fetch-sources.sh, run at the end; dpkg-dev unpacks them)
+  dpkg-dev catch2 libbenchmark-dev libcli11-dev nlohmann-json3-dev
+  # Debian's shared BoringSSL: the benchmark baseline of the sealed build
+  android-libboringssl-dev
+  # peers that share a process with libcertkit.so in the tests: OpenSSL 3, libpq
+  libssl-dev libpq-dev
   # test oracles and peers
   openssl default-jdk-headless postgresql valgrind abigail-tools
   # Public Suffix List, read by the verifier (wildcard certificates)
   publicsuffix
-  # bindings
-  python3 golang-go
+  # bindings (python3-pycparser: bindings/python/gen_capi.py parses certkit.h;
+  # python3-cryptography: a peer in the same process as certkit, test_coexist.py)
+  python3 python3-pycparser python3-cryptography golang-go
 )
 
 SUDO=""
@@ -26,10 +32,13 @@ done
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-deps: all ${#PACKAGES[@]} packages present"
-  exit 0
+else
+  echo "install-deps: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-echo "install-deps: installing ${missing[*]}"
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# BoringSSL and abseil sources (Debian source packages, versions in
+# third_party/sources.txt).
+"$(dirname "$0")/fetch-sources.sh"

@@ -6,11 +6,12 @@
 #include <benchmark/benchmark.h>
 #include <stdlib.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <string>
+#include <thread>
 
-#include "cluster.h"
-#include "common.h"
+#include "certkit/cluster.h"
 
 namespace {
 
@@ -20,8 +21,8 @@ std::string MakeTempDir() {
   return dir == nullptr ? std::string("/tmp") : std::string(dir);
 }
 
-certkit_cli::LeafSettings Settings(const char* key) {
-  certkit_cli::LeafSettings s;
+certkit::LeafSettings Settings(const char* key) {
+  certkit::LeafSettings s;
   s.key_spec = *certkit::KeySpec::Parse(key);
   s.write_jks = true;
   s.write_p12 = true;
@@ -41,11 +42,11 @@ void BM_IssueNode(benchmark::State& state, const char* key) {
     return;
   }
   const std::string dir = MakeTempDir();
-  const certkit_cli::LeafSettings settings = Settings(key);
+  const certkit::LeafSettings settings = Settings(key);
   int i = 0;
   for (auto _ : state) {
     const std::string host = "10.0." + std::to_string(i / 250) + "." + std::to_string(i % 250 + 1);
-    auto r = certkit_cli::IssueNode(*ca, {host}, dir + "/nodes/" + host, settings);
+    auto r = certkit::IssueNode(*ca, {host}, dir + "/nodes/" + host, settings);
     if (!r.ok()) {
       state.SkipWithError(std::string(r.status().message()).c_str());
       break;
@@ -64,7 +65,7 @@ void BM_ClusterInit(benchmark::State& state, const char* key) {
   for (auto _ : state) {
     state.PauseTiming();
     const std::string dir = MakeTempDir();
-    certkit_cli::ClusterInitSpec spec;
+    certkit::ClusterInitSpec spec;
     spec.out_dir = dir + "/cluster";
     for (int i = 0; i < nodes; ++i) spec.nodes.push_back("10.1." + std::to_string(i / 250) + "." + std::to_string(i % 250 + 1));
     spec.clients = {"root", "app"};
@@ -73,10 +74,9 @@ void BM_ClusterInit(benchmark::State& state, const char* key) {
     spec.ca.subject = certkit::DistinguishedName(std::vector<certkit::NameAttribute>{{"CN", "bench CA"}});
     spec.ca.key_spec = spec.leaf.key_spec;
     spec.formats = {"pem", "jks", "p12"};
-    spec.jobs = certkit_cli::DefaultJobs();
-    spec.show_progress = false;
+    spec.jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     state.ResumeTiming();
-    auto m = certkit_cli::ClusterInit(spec);
+    auto m = certkit::ClusterInit(spec);
     state.PauseTiming();
     if (!m.ok()) state.SkipWithError(std::string(m.status().message()).c_str());
     std::filesystem::remove_all(dir);

@@ -1,6 +1,10 @@
 #!/usr/bin/env python3
 """Generates bindings/python/certkit/_capi.py from include/certkit/certkit.h.
 
+The header goes through the C preprocessor (cpp) and pycparser, a C99 parser:
+the declarations are read from the parse tree, the #define flags from the
+preprocessor's -dD output.
+
 The generated module mirrors the C ABI one to one: every enum constant, every
 #define flag and every CERTKIT_EXPORT prototype (with argtypes and restype).
 Usage:
@@ -10,7 +14,21 @@ Usage:
 """
 import os
 import re
+import subprocess
 import sys
+import tempfile
+
+try:
+    import pycparser
+    from pycparser import c_ast
+except ImportError:  # pragma: no cover - depends on the machine
+    # Debian's /usr/bin/python3 has python3-pycparser (scripts/install-deps.sh);
+    # a python3 earlier on PATH (pyenv, a venv) may not.
+    if os.path.exists("/usr/bin/python3") and os.path.realpath(sys.executable) != \
+            os.path.realpath("/usr/bin/python3"):
+        os.execv("/usr/bin/python3", ["/usr/bin/python3"] + sys.argv)
+    sys.exit("gen_capi.py needs pycparser: apt-get install python3-pycparser "
+             "(scripts/install-deps.sh)")
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_HEADER = os.path.join(HERE, "..", "..", "include", "certkit", "certkit.h")
@@ -24,62 +42,124 @@ SCALARS = {
     "unsigned": "c_uint",
     "size_t": "c_size_t",
     "uint32_t": "c_uint32",
+    "uint64_t": "c_uint64",
     "int64_t": "c_int64",
     "char": "c_char",
     "uint8_t": "c_uint8",
 }
 
+# The only #include lines of certkit.h are these; the preprocessor reads these
+# stand-ins, so the declarations parse without the C library's extensions.
+STUB_HEADERS = {
+    "stddef.h": "typedef unsigned long size_t;\n",
+    "stdint.h": "typedef unsigned char uint8_t;\ntypedef unsigned int uint32_t;\n"
+                "typedef long long int64_t;\ntypedef unsigned long long uint64_t;\n",
+}
 
-def strip_comments(text):
-    text = re.sub(r"/\*.*?\*/", " ", text, flags=re.S)
-    return re.sub(r"//[^\n]*", " ", text)
+# The #define flags the binding mirrors (integer constants).
+FLAG_MACRO = re.compile(r"CERTKIT_(?:SAVE|SSL)_\w+")
+INTEGER = re.compile(r"(0[xX][0-9a-fA-F]+|\d+)[uU]?")
 
 
-def parse_header(text):
-    """Returns (enums, defines, structs, functions) found in the header."""
-    text = strip_comments(text)
-    enums = []  # (enum name, [(constant, value)])
-    for match in re.finditer(r"typedef\s+enum\s+(\w+)\s*\{(.*?)\}\s*(\w+)\s*;", text, re.S):
-        values = []
-        next_value = 0
-        for item in match.group(2).split(","):
-            item = item.strip()
-            if not item:
+class CType:
+    """A C type as the binding needs it: the base type name, the pointer
+    depth, and which levels are const (consts[0] is the base, consts[i] the
+    i-th pointer)."""
+
+    def __init__(self, node):
+        self.consts = []
+        levels = []
+        while isinstance(node, c_ast.PtrDecl):
+            levels.append("const" in node.quals)
+            node = node.type
+        if not isinstance(node, c_ast.TypeDecl) or not isinstance(node.type, c_ast.IdentifierType):
+            raise ValueError("unsupported declarator %s" % type(node).__name__)
+        self.base = " ".join(node.type.names)
+        self.consts = ["const" in node.quals] + levels[::-1]
+        self.stars = len(levels)
+
+    def __str__(self):
+        """The declaration's spelling: "const uint8_t* const*"."""
+        text = ("const " if self.consts[0] else "") + self.base
+        for const in self.consts[1:]:
+            text += "*" + (" const" if const else "")
+        return text
+
+
+def preprocess(header_text):
+    """Runs the C preprocessor over |header_text| with -dD (the #define lines
+    stay in place) and returns its output; the header's own lines are
+    attributed to the file "<stdin>"."""
+    cpp = os.environ.get("CPP", "cpp")
+    with tempfile.TemporaryDirectory() as stubs:
+        for name, text in STUB_HEADERS.items():
+            with open(os.path.join(stubs, name), "w", encoding="utf-8") as f:
+                f.write(text)
+        return subprocess.run([cpp, "-undef", "-nostdinc", "-dD", "-I", stubs, "-"],
+                              input=header_text, check=True, stdout=subprocess.PIPE,
+                              universal_newlines=True).stdout
+
+
+def parse_header(header_text):
+    """Returns (enums, defines, structs, functions) declared in the header."""
+    source, defines = [], []
+    for line in preprocess(header_text).splitlines():
+        if line.startswith("#define") or line.startswith("#undef"):
+            parts = line.split(None, 2)
+            if line.startswith("#define") and FLAG_MACRO.fullmatch(parts[1]) and len(parts) == 3:
+                value = INTEGER.fullmatch(parts[2].strip())
+                if value:
+                    defines.append((parts[1], value.group(1)))
+            source.append("")  # keep line numbers for error messages
+        else:
+            source.append(line)
+    ast = pycparser.CParser().parse("\n".join(source), filename="<stdin>")
+    enums, structs, functions = [], [], []
+    for node in ast.ext:
+        if node.coord.file != "<stdin>":
+            continue  # the stub headers
+        if isinstance(node, c_ast.Typedef) and isinstance(node.type, c_ast.TypeDecl):
+            inner = node.type.type
+            if isinstance(inner, c_ast.Enum) and inner.values is not None:
+                enums.append((node.name, enum_values(inner)))
+            elif isinstance(inner, c_ast.Struct) and inner.decls is None:
+                structs.append(inner.name)
+        elif isinstance(node, c_ast.Decl) and isinstance(node.type, c_ast.FuncDecl):
+            if not node.name.startswith("certkit_"):
                 continue
-            if "=" in item:
-                name, value = (part.strip() for part in item.split("=", 1))
-                next_value = int(value, 0)
-            else:
-                name = item
-            values.append((name, next_value))
-            next_value += 1
-        enums.append((match.group(3), values))
-    defines = []
-    for match in re.finditer(r"^#define\s+(CERTKIT_(?:SAVE|SSL)_\w+)\s+(0x[0-9a-fA-F]+|\d+)u?\s*$",
-                             text, re.M):
-        defines.append((match.group(1), match.group(2)))
-    structs = re.findall(r"typedef\s+struct\s+(\w+)\s+\w+\s*;", text)
-    functions = []  # (name, return type, [(param type, param name)])
-    for match in re.finditer(r"CERTKIT_EXPORT\s+([^;(]*?)\b(certkit_\w+)\s*\(([^)]*)\)\s*;", text,
-                             re.S):
-        return_type = " ".join(match.group(1).split())
-        params = []
-        raw_params = " ".join(match.group(3).split())
-        if raw_params != "void":
-            for param in raw_params.split(","):
-                param = param.strip()
-                name_match = re.match(r"(.*?)(\w+)$", param)
-                params.append((" ".join(name_match.group(1).replace("*", " * ").split()),
-                               name_match.group(2)))
-        functions.append((match.group(2), return_type, params))
+            params = []
+            for param in (node.type.args.params if node.type.args else []):
+                if isinstance(param, c_ast.Typename):  # (void)
+                    continue
+                params.append((CType(param.type), param.name))
+            functions.append((node.name, CType(node.type.type), params))
     return enums, defines, structs, functions
 
 
+def enum_values(enum):
+    """[(constant, value)] of an enum, counting implicit values as C does."""
+    values, next_value = [], 0
+    for item in enum.values.enumerators:
+        if item.value is not None:
+            next_value = evaluate(item.value)
+        values.append((item.name, next_value))
+        next_value += 1
+    return values
+
+
+def evaluate(node):
+    """The value of an integer constant expression (literals, unary minus)."""
+    if isinstance(node, c_ast.Constant):
+        return int(INTEGER.fullmatch(node.value).group(1), 0)
+    if isinstance(node, c_ast.UnaryOp) and node.op == "-":
+        return -evaluate(node.expr)
+    raise ValueError("unsupported enum value at %s" % node.coord)
+
+
 def ctype_of(c_type, enum_names, struct_names):
-    """Maps a C type ("const CertkitKey *", "char * *") to a ctypes expression."""
-    tokens = [t for t in c_type.replace("*", " * ").split() if t != "const"]
-    stars = tokens.count("*")
-    base = " ".join(t for t in tokens if t != "*")
+    """Maps a CType ("const CertkitKey*", "char**") to a ctypes expression."""
+    stars = c_type.stars
+    base = c_type.base
     if base in struct_names:
         scalar, stars = "c_void_p", stars - 1  # a handle is an opaque pointer
     elif base in enum_names:
@@ -87,7 +167,7 @@ def ctype_of(c_type, enum_names, struct_names):
     elif base in SCALARS:
         scalar = SCALARS[base]
     else:
-        raise ValueError("unmapped C type %r" % c_type)
+        raise ValueError("unmapped C type %r" % str(c_type))
     if stars == 0:
         return scalar
     if base in ("char", "uint8_t"):
@@ -96,7 +176,7 @@ def ctype_of(c_type, enum_names, struct_names):
         # except const uint8_t* const* (an array of byte inputs).
         if stars == 1:
             return "c_char_p"
-        if stars == 2 and "const" in c_type.split("*")[1]:
+        if stars == 2 and c_type.consts[1]:
             return "POINTER(c_char_p)"
         return "POINTER(c_void_p)"
     if scalar == "None":
@@ -108,6 +188,7 @@ def ctype_of(c_type, enum_names, struct_names):
 
 
 def generate(header_text):
+    """Returns the text of _capi.py for the header text |header_text|."""
     enums, defines, structs, functions = parse_header(header_text)
     enum_names = {name for name, _ in enums}
     struct_names = set(structs)
@@ -119,7 +200,7 @@ def generate(header_text):
                'void* released with certkit_buffer_free.\n"""')
     out.append("# flake8: noqa")
     out.append("from ctypes import (POINTER, c_char, c_char_p, c_int, c_int64, c_size_t, "
-               "c_uint, c_uint8,\n                    c_uint32, c_void_p)")
+               "c_uint, c_uint8,\n                    c_uint32, c_uint64, c_void_p)")
     out.append("")
     out.append("from ._library import function as _function")
     out.append("")
@@ -135,10 +216,10 @@ def generate(header_text):
     out.append("# Opaque handle types (all c_void_p): %s" % ", ".join(structs))
     out.append("")
     for name, return_type, params in functions:
-        proto = ", ".join("%s %s" % (re.sub(r"\s*\*", "*", t), n) for t, n in params) or "void"
+        proto = ", ".join("%s %s" % (t, n) for t, n in params) or "void"
         out.append("# %s %s(%s)" % (return_type, name, proto))
         restype = ctype_of(return_type, enum_names, struct_names)
-        if restype == "c_char_p" and return_type.startswith("char"):
+        if restype == "c_char_p" and return_type.base == "char" and not return_type.consts[0]:
             restype = "c_void_p"  # an owned buffer (none today)
         argtypes = ", ".join(ctype_of(t, enum_names, struct_names) for t, _ in params)
         out.append('%s = _function("%s", %s, [%s])' % (name, name, restype, argtypes))

@@ -104,6 +104,9 @@ class CertificateAuthority {
   const std::vector<Certificate>& chain() const { return chain_; }
   // ChainWithSelf: certificate() followed by chain().
   std::vector<Certificate> ChainWithSelf() const;
+  // root: the last certificate of the chain (the trust anchor to ship as
+  // ca.crt); certificate() when the CA is itself a root.
+  const Certificate& root() const { return chain_.empty() ? cert_ : chain_.back(); }
 
  private:
   // SignSubject applies the policy to |requested| and issues for |key|.

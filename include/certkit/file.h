@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 
 namespace certkit {
@@ -43,6 +44,13 @@ absl::Status WriteFileAtomic(const std::string& path, const std::string& data,
 absl::Status MakePrivateDirectory(const std::string& path);
 // MakeDirectories creates |path| and parents with mode 0755 where missing.
 absl::Status MakeDirectories(const std::string& path);
+
+// FileExists reports whether |path| exists (any type, a dangling symlink
+// included). Only for messages and plans: never check-then-write, use
+// WriteOptions::overwrite = false instead.
+bool FileExists(const std::string& path);
+// JoinPath joins two path components with one '/'; |a| empty gives |b|.
+std::string JoinPath(absl::string_view a, absl::string_view b);
 
 }  // namespace certkit
 

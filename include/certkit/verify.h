@@ -100,7 +100,8 @@ struct VerifyOptions {
   // issuer is that certificate's issuer is validated (signature by the
   // issuer, cRLSign when the issuer has keyUsage, v2 with a non-critical
   // cRLNumber, no unknown critical extension, thisUpdate not in the future)
-  // and a listed serial fails the path (kPolicyViolation, "revoked"). A
+  // and a listed serial fails the path (kCertRevoked, "revoked"); a CRL that
+  // breaks one of those rules fails it with kPolicyViolation. A
   // certificate without a matching CRL is not treated as revoked. A CRL that
   // cannot be parsed fails verification with kMalformed.
   std::vector<std::string> crls;

@@ -10,7 +10,7 @@
 #include "certkit/error.h"
 #include "core/oid.h"
 #include "core/x509_ext.h"
-#include "verify/name_constraints.h"
+#include "core/name_match.h"
 #include "openssl/bn.h"
 #include "openssl/digest.h"
 #include "openssl/mem.h"
@@ -305,9 +305,6 @@ absl::StatusOr<CertificateAuthority> CertificateAuthority::CreateIntermediate(
   if (!validity.ok()) return validity.status();
   auto cert = Issue(options.subject, key->public_key(), profile, {}, *validity, issuer);
   if (!cert.ok()) return cert.status();
-  if (auto st = verify_internal::CheckIssuedNames(parent.ChainWithSelf(), *cert); !st.ok()) {
-    return st;
-  }
   return CertificateAuthority(*std::move(cert), *std::move(key), parent.ChainWithSelf());
 }
 
@@ -390,6 +387,10 @@ absl::StatusOr<Certificate> CertificateAuthority::SignSubject(const Distinguishe
   if (profile.is_ca) {
     if (auto st = CheckParentAllowsCa(cert_, profile.path_len); !st.ok()) return st;
   }
+  // Names outside the constraints of this CA or its chain are never issued.
+  for (const Certificate& ca : ChainWithSelf()) {
+    if (auto st = name_match::CheckSansAgainstCa(ca, sans); !st.ok()) return st;
+  }
   Issuer issuer;
   issuer.name = X509_get_subject_name(cert_.native());
   issuer.key = &key_;
@@ -399,10 +400,7 @@ absl::StatusOr<Certificate> CertificateAuthority::SignSubject(const Distinguishe
   auto validity = ComputeValidity(options.days != 0 ? options.days : profile.default_days,
                                   options.not_before, issuer, options.allow_beyond_issuer);
   if (!validity.ok()) return validity.status();
-  auto cert = Issue(*subject, key, profile, sans, *validity, issuer);
-  if (!cert.ok()) return cert.status();
-  if (auto st = verify_internal::CheckIssuedNames(ChainWithSelf(), *cert); !st.ok()) return st;
-  return cert;
+  return Issue(*subject, key, profile, sans, *validity, issuer);
 }
 
 absl::StatusOr<std::vector<Certificate>> PickCaForKey(const std::vector<Certificate>& bundle,

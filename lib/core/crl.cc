@@ -190,15 +190,7 @@ absl::StatusOr<RevocationList> RevocationList::FromJson(absl::string_view text) 
 }
 
 absl::StatusOr<Crl> Crl::Parse(absl::string_view data) {
-  bssl::UniquePtr<X509_CRL> crl;
-  if (absl::StrContains(data, "-----BEGIN")) {
-    bssl::UniquePtr<BIO> bio(BIO_new_mem_buf(data.data(), static_cast<int>(data.size())));
-    crl.reset(PEM_read_bio_X509_CRL(bio.get(), nullptr, nullptr, nullptr));
-  } else {
-    const uint8_t* p = reinterpret_cast<const uint8_t*>(data.data());
-    crl.reset(d2i_X509_CRL(nullptr, &p, static_cast<long>(data.size())));
-    if (crl && p != reinterpret_cast<const uint8_t*>(data.data()) + data.size()) crl.reset();
-  }
+  bssl::UniquePtr<X509_CRL> crl = x509ext::ParseCrlData(data);
   if (!crl) return MakeError(ErrorKind::kMalformed, "not a PEM or DER certificate revocation list");
   Crl out;
   uint8_t* der = nullptr;

@@ -4,7 +4,9 @@
 
 #include <arpa/inet.h>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
+#include "openssl/pem.h"
 #include "absl/strings/str_cat.h"
 #include "openssl/bytestring.h"
 #include "util/der.h"
@@ -219,6 +221,19 @@ absl::StatusOr<ExtensionPtr> SubjectKeyId(const std::vector<uint8_t>& id) {
 
 absl::StatusOr<ExtensionPtr> AuthorityKeyId(const std::vector<uint8_t>& id) {
   return KeyId(NID_authority_key_identifier, id, "authorityKeyIdentifier");
+}
+
+bssl::UniquePtr<X509_CRL> ParseCrlData(absl::string_view data) {
+  bssl::UniquePtr<X509_CRL> crl;
+  if (absl::StrContains(data, "-----BEGIN")) {
+    bssl::UniquePtr<BIO> bio(BIO_new_mem_buf(data.data(), static_cast<int>(data.size())));
+    crl.reset(PEM_read_bio_X509_CRL(bio.get(), nullptr, nullptr, nullptr));
+  } else {
+    const uint8_t* p = reinterpret_cast<const uint8_t*>(data.data());
+    crl.reset(d2i_X509_CRL(nullptr, &p, static_cast<long>(data.size())));
+    if (crl && p != reinterpret_cast<const uint8_t*>(data.data()) + data.size()) crl.reset();
+  }
+  return crl;
 }
 
 absl::Time AsnTimeToAbsl(const ASN1_TIME* t) {

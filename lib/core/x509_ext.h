@@ -44,6 +44,10 @@ absl::StatusOr<ExtensionPtr> NameConstraintsExt(const NameConstraints& nc);
 // (8 or 32 bytes), host bits cleared. kInvalidArgument otherwise.
 absl::StatusOr<std::vector<uint8_t>> IpConstraint(absl::string_view cidr);
 
+// ParseCrlData decodes one CRL: PEM ("X509 CRL") when the text holds a PEM
+// header, DER otherwise (trailing bytes refused). nullptr when it is neither.
+bssl::UniquePtr<X509_CRL> ParseCrlData(absl::string_view data);
+
 // AsnTimeToAbsl converts an ASN1_TIME to absl::Time (InfinitePast when it
 // cannot be read).
 absl::Time AsnTimeToAbsl(const ASN1_TIME* t);

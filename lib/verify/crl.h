@@ -26,7 +26,8 @@ absl::StatusOr<CrlList> ParseCrls(const std::vector<std::string>& crls);
 // key (5.1.1.3), the issuer's keyUsage (if any) must assert cRLSign
 // (6.3.3 (f)), the CRL must be v2 with a non-critical cRLNumber (5.2.3) and
 // no unknown critical extension (5.2), thisUpdate must not be after |now|;
-// then a listed serial (5.1.2.6) fails with kPolicyViolation ("revoked").
+// then a listed serial (5.1.2.6) fails with kCertRevoked ("revoked"); a CRL
+// that breaks one of those rules fails with kPolicyViolation.
 absl::Status CheckRevocation(const ParsedCert& cert, const ParsedCert& issuer, const CrlList& crls,
                              int64_t now, const std::string& where);
 

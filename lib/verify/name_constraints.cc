@@ -7,6 +7,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "certkit/error.h"
+#include "core/name_match.h"
 #include "openssl/mem.h"
 #include "openssl/obj.h"
 #include "openssl/x509.h"
@@ -31,36 +32,6 @@ bool ValidIpConstraint(const std::string& v) {
     }
   }
   return true;
-}
-
-bool IpWithin(const std::string& ip, const std::string& constraint) {
-  if (constraint.size() != 2 * ip.size()) return false;  // different family
-  const size_t n = ip.size();
-  for (size_t i = 0; i < n; ++i) {
-    const unsigned char mask = static_cast<unsigned char>(constraint[n + i]);
-    if ((static_cast<unsigned char>(ip[i]) & mask) != (static_cast<unsigned char>(constraint[i]) & mask)) {
-      return false;
-    }
-  }
-  return true;
-}
-
-// EmailWithin implements the three rfc822Name constraint forms of 4.2.1.10:
-// a mailbox (exact; the local part is case-sensitive and taken literally,
-// '*' included), a host (the address's domain equals it), ".domain" (any
-// subdomain).
-bool EmailWithin(const std::string& addr, const std::string& constraint) {
-  const size_t at = addr.rfind('@');
-  if (at == std::string::npos) return false;
-  const std::string local = addr.substr(0, at);
-  const std::string domain = AsciiLower(addr.substr(at + 1));
-  const size_t cat = constraint.rfind('@');
-  if (cat != std::string::npos) {
-    return constraint.substr(0, cat) == local && AsciiLower(constraint.substr(cat + 1)) == domain;
-  }
-  const std::string c = AsciiLower(constraint);
-  if (!c.empty() && c[0] == '.') return absl::EndsWith(domain, c);
-  return domain == c;
 }
 
 std::string CanonicalValue(const ASN1_STRING* s) {
@@ -129,9 +100,9 @@ bool Within(const GeneralName& name, const GeneralName& base, Mode mode) {
       return DnsNameWithin(n, b);
     }
     case NameType::kIp:
-      return IpWithin(name.value, base.value);
+      return name_match::IpWithin(name.value, base.value);
     case NameType::kEmail:
-      return EmailWithin(name.value, base.value);
+      return name_match::EmailWithin(name.value, base.value);
     case NameType::kDirectory:
       return DirectoryWithin(name.value, base.value);
     default:
@@ -147,26 +118,7 @@ bool Processed(NameType t) {
 }  // namespace
 
 bool DnsNameWithin(const std::string& name, const std::string& base) {
-  if (base.empty()) return true;
-  const std::string n = AsciiLower(name), b = AsciiLower(base);
-  if (b[0] == '.') return n.size() > b.size() && absl::EndsWith(n, b);
-  return n == b || absl::EndsWith(n, "." + b);
-}
-
-absl::Status CheckIssuedNames(const std::vector<Certificate>& issuers, const Certificate& issued) {
-  std::shared_ptr<const ParsedCert> leaf;
-  long budget = 1 << 20;
-  for (const Certificate& ca : issuers) {
-    auto parsed_ca = Parse(ca);
-    if (!parsed_ca->name_constraints.present) continue;
-    if (!leaf) leaf = Parse(issued);
-    if (auto st = CheckNameConstraints(parsed_ca->name_constraints, parsed_ca->description, *leaf,
-                                       !leaf->is_ca, &budget);
-        !st.ok()) {
-      return Annotate(st, "refusing to issue");
-    }
-  }
-  return absl::OkStatus();
+  return name_match::DnsWithin(name, base);
 }
 
 absl::Status ValidateNameConstraints(const NameConstraintsExt& nc) {

@@ -4,10 +4,8 @@
 #define CERTKIT_LIB_VERIFY_NAME_CONSTRAINTS_H_
 
 #include <string>
-#include <vector>
 
 #include "absl/status/status.h"
-#include "certkit/cert.h"
 #include "verify/parsed_cert.h"
 
 namespace certkit {
@@ -32,17 +30,9 @@ absl::Status ValidateNameConstraints(const NameConstraintsExt& nc);
 absl::Status CheckNameConstraints(const NameConstraintsExt& nc, const std::string& ca,
                                   const ParsedCert& cert, bool is_leaf, long* budget);
 
-// DnsNameWithin reports whether |name| equals |base| or is a subdomain of it
-// (case-insensitive); an empty |base| contains every name. A base with a
-// leading period (".example.com", as OpenSSL and Go write it) contains only
-// the subdomains, not "example.com" itself.
+// DnsNameWithin is name_match::DnsWithin (lib/core/name_match.h): |name|
+// equals |base| or is a subdomain; ".example.com" means subdomains only.
 bool DnsNameWithin(const std::string& name, const std::string& base);
-
-// CheckIssuedNames applies the nameConstraints of every CA in |issuers|
-// (the issuing CA first, then its chain) to |issued|, as Verify would: the
-// issuance-time check of CertificateAuthority. kNameConstraints names the
-// name, the CA and the subtree.
-absl::Status CheckIssuedNames(const std::vector<Certificate>& issuers, const Certificate& issued);
 
 }  // namespace verify_internal
 }  // namespace certkit

@@ -108,11 +108,10 @@ static void test_version_and_errors(void) {
   for (code = 0; code < 128; code++) {
     const char* desc = certkit_error_desc((CertkitError)code);
     const char* name = certkit_error_name((CertkitError)code);
-    int known = (code <= 12) || (code >= 20 && code <= 30) || code == 40 || code == 99 ||
-                code == 100 || code == 101;
+    /* Which codes exist is checked against lib/util/errors.def by the ctest
+     * test errors:tables_match_def; here: both tables know the same codes. */
     CHECK(desc != NULL && name != NULL);
-    CHECK(known == (strcmp(desc, "unknown error") != 0));
-    CHECK(known == (strcmp(name, "unknown") != 0));
+    CHECK((strcmp(desc, "unknown error") == 0) == (strcmp(name, "unknown") == 0));
   }
   CHECK(strcmp(certkit_error_name(CERTKIT_ERROR_BAD_PASSWORD), "bad_password") == 0);
   CHECK(strcmp(certkit_error_name(CERTKIT_ERROR_NULL_ARGUMENT), "null_argument") == 0);

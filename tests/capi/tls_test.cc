@@ -1,6 +1,7 @@
 // tests/capi/tls_test.cc: real TLS handshakes on loopback. A BoringSSL client
-// configured only through the driver shim (certkit/certkit.h +
-// certkit/certkit_boringssl.h) talks to `openssl s_server`, a separate
+// (the test's own copy, not the one sealed inside libcertkit.so) configured
+// only through the driver shim (certkit/certkit.h + the header-only
+// certkit/certkit_openssl.h, whose API BoringSSL shares) talks to `openssl s_server`, a separate
 // process that presents a certkit-issued node certificate and demands a
 // client certificate. Material also comes from keytool-made JKS and PKCS#12
 // stores.
@@ -22,8 +23,8 @@
 #include <catch2/catch.hpp>
 
 #include "certkit/certkit.h"
-#include "certkit/certkit_boringssl.h"
 #include "openssl/ssl.h"
+#include "certkit/certkit_openssl.h"
 #include "support/oracle.h"
 
 namespace {
@@ -205,7 +206,7 @@ Outcome Connect(CertkitSsl* config, int port, const char* peer) {
   Outcome outcome;
   bssl::UniquePtr<SSL_CTX> ctx(SSL_CTX_new(TLS_method()));
   REQUIRE(ctx);
-  CertkitError rc = certkit_boringssl_configure_ctx(config, ctx.get());
+  CertkitError rc = certkit_openssl_configure_ctx(ctx.get(), config);
   if (rc != CERTKIT_OK) {
     outcome.code = rc;
     outcome.message = certkit_last_error_message();
@@ -213,12 +214,12 @@ Outcome Connect(CertkitSsl* config, int port, const char* peer) {
   }
   bssl::UniquePtr<SSL> ssl(SSL_new(ctx.get()));
   REQUIRE(ssl);
-  if (peer != nullptr) REQUIRE_CK(certkit_boringssl_set_peer(ssl.get(), peer));
+  if (peer != nullptr) REQUIRE_CK(certkit_openssl_set_peer(ssl.get(), peer));
   int fd = Server::ConnectTcp(port);
   REQUIRE(fd >= 0);
   SSL_set_fd(ssl.get(), fd);
   auto finish = [&](int ret) {
-    outcome.code = certkit_boringssl_result(ssl.get(), ret);
+    outcome.code = certkit_openssl_result(ssl.get(), ret);
     outcome.message = certkit_last_error_message();
   };
   int ret = SSL_connect(ssl.get());
@@ -312,19 +313,37 @@ TEST_CASE("mutual TLS with identity by IP and by DNS, TLS 1.3 and 1.3-only") {
   // The user may free the object once a driver (here an SSL_CTX) holds it.
   CertkitSsl* transient = cluster.ClientConfig(kIdentityIp).release();
   bssl::UniquePtr<SSL_CTX> ctx(SSL_CTX_new(TLS_method()));
-  REQUIRE_CK(certkit_boringssl_configure_ctx(transient, ctx.get()));
+  REQUIRE_CK(certkit_openssl_configure_ctx(ctx.get(), transient));
   certkit_ssl_free(transient);
   bssl::UniquePtr<SSL> ssl(SSL_new(ctx.get()));
-  REQUIRE_CK(certkit_boringssl_set_peer(ssl.get(), "127.0.0.1"));
+  REQUIRE_CK(certkit_openssl_set_peer(ssl.get(), "127.0.0.1"));
   int fd = Server::ConnectTcp(server.port());
   REQUIRE(fd >= 0);
   SSL_set_fd(ssl.get(), fd);
   int ret = SSL_connect(ssl.get());
-  CHECK(certkit_boringssl_result(ssl.get(), ret) == CERTKIT_OK);
+  CHECK(certkit_openssl_result(ssl.get(), ret) == CERTKIT_OK);
+  // The established connection's peer chain, re-checked after the fact.
   SslConfig checker = cluster.ClientConfig(kIdentityIp);
-  CHECK(certkit_boringssl_check_connection(checker.get(), ssl.get(), "127.0.0.1") == CERTKIT_OK);
-  CHECK(certkit_boringssl_check_connection(checker.get(), ssl.get(), "10.9.9.9") ==
-        CERTKIT_ERROR_IDENTITY_MISMATCH);
+  STACK_OF(X509)* peer_chain = SSL_get_peer_cert_chain(ssl.get());
+  REQUIRE(peer_chain != nullptr);
+  std::vector<std::vector<uint8_t>> ders;
+  for (size_t i = 0; i < sk_X509_num(peer_chain); ++i) {
+    uint8_t* der = nullptr;
+    int len = i2d_X509(sk_X509_value(peer_chain, i), &der);
+    REQUIRE(len > 0);
+    ders.emplace_back(der, der + len);
+    OPENSSL_free(der);
+  }
+  std::vector<const uint8_t*> pointers;
+  std::vector<size_t> lengths;
+  for (const auto& der : ders) {
+    pointers.push_back(der.data());
+    lengths.push_back(der.size());
+  }
+  CHECK(certkit_ssl_verify_peer(checker.get(), pointers.data(), lengths.data(), ders.size(),
+                                "127.0.0.1") == CERTKIT_OK);
+  CHECK(certkit_ssl_verify_peer(checker.get(), pointers.data(), lengths.data(), ders.size(),
+                                "10.9.9.9") == CERTKIT_ERROR_IDENTITY_MISMATCH);
   close(fd);
 }
 

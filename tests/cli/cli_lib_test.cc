@@ -1,15 +1,11 @@
 // Tests of certkit_cli_lib pieces that need no peer: password sources,
-// durations, the manifest codec and the parallel runner.
+// durations and times, CA key file permissions.
 #include <catch2/catch.hpp>
 #include <stdlib.h>
 #include <sys/stat.h>
 
-#include <atomic>
-
 #include "certkit/error.h"
-#include "cluster.h"
 #include "common.h"
-#include "manifest.h"
 #include "password.h"
 #include "support/oracle.h"
 
@@ -81,66 +77,6 @@ TEST_CASE("ParseWindow and RFC 3339 times") {
   REQUIRE(t.ok());
   CHECK(FormatRfc3339(*t) == "2030-01-02T03:04:05Z");
   CHECK(GetErrorKind(ParseRfc3339("yesterday").status()) == ErrorKind::kInvalidArgument);
-}
-
-TEST_CASE("manifest round trip and bad manifests") {
-  Manifest m;
-  m.created = m.updated = absl::FromUnixSeconds(1700000000);
-  m.key_spec = "ec:p256";
-  m.formats = {"pem", "jks"};
-  m.store_password_source = "env:X";
-  m.truststore_password_source = "env:X";
-  m.ca.cert_file = "ca.crt";
-  m.ca.key_file = "ca-private/ca.key";
-  m.ca.not_after = absl::FromUnixSeconds(1900000000);
-  LeafRecord n;
-  n.name = "10.0.0.1";
-  n.dir = "nodes/10.0.0.1";
-  n.hosts = {"10.0.0.1"};
-  n.serial = "0abc";
-  n.not_after = absl::FromUnixSeconds(1800000000);
-  n.files = {"ca.crt", "node.crt", "node.key"};
-  m.nodes.push_back(n);
-  auto back = ManifestFromJson(ManifestToJson(m));
-  REQUIRE(back.ok());
-  REQUIRE(back->nodes.size() == 1);
-  CHECK(back->nodes[0].name == "10.0.0.1");
-  CHECK(back->nodes[0].not_after == n.not_after);
-  CHECK(back->HasFormat("jks"));
-  CHECK_FALSE(back->HasFormat("p12"));
-
-  nlohmann::json j = ManifestToJson(m);
-  j.erase("nodes");
-  auto bad = ManifestFromJson(j);
-  REQUIRE_FALSE(bad.ok());
-  CHECK(GetErrorKind(bad.status()) == ErrorKind::kMalformed);
-  CHECK(std::string(bad.status().message()).find("nodes") != std::string::npos);
-
-  j = ManifestToJson(m);
-  j["version"] = 7;
-  CHECK(GetErrorKind(ManifestFromJson(j).status()) == ErrorKind::kUnsupported);
-
-  certkit_test::TempDir dir;
-  certkit_test::WriteString(dir.File("manifest.json"), "{not json");
-  auto loaded = LoadManifest(dir.path());
-  REQUIRE_FALSE(loaded.ok());
-  CHECK(GetErrorKind(loaded.status()) == ErrorKind::kMalformed);
-  CHECK(std::string(loaded.status().message()).find("manifest.json") != std::string::npos);
-}
-
-TEST_CASE("ForEachParallel runs every item and reports the first error") {
-  std::atomic<int> count{0};
-  absl::Status s = ForEachParallel(100, 4, nullptr, [&](size_t) {
-    ++count;
-    return absl::OkStatus();
-  });
-  CHECK(s.ok());
-  CHECK(count == 100);
-  s = ForEachParallel(10, 3, nullptr, [&](size_t i) {
-    return i == 3 ? certkit::MakeError(ErrorKind::kIo, "item 3") : absl::OkStatus();
-  });
-  CHECK(GetErrorKind(s) == ErrorKind::kIo);
-  CHECK(s.message() == "item 3");
 }
 
 TEST_CASE("CheckKeyFilePermissions refuses group/other-readable keys") {

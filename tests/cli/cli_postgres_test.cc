@@ -7,6 +7,7 @@
 
 #include "cli_support.h"
 #include "support/oracle.h"
+#include "support/pg_server.h"
 
 using certkit_cli_test::Certkit;
 using certkit_cli_test::Describe;
@@ -14,76 +15,10 @@ using certkit_test::ReadString;
 using certkit_test::Run;
 using certkit_test::TempDir;
 using certkit_test::WriteString;
+using certkit_test::kPgBin;
+using certkit_test::PgServer;
 
 namespace {
-
-const std::string kPgBin = "/usr/lib/postgresql/15/bin/";
-
-std::vector<std::string> AsPostgres(const std::string& cwd, std::vector<std::string> argv) {
-  std::vector<std::string> out = {"runuser", "-u", "postgres", "--", "env", "-C", cwd};
-  out.insert(out.end(), argv.begin(), argv.end());
-  return out;
-}
-
-// PgServer owns a throw-away cluster in |dir| (owned by postgres) and stops
-// it when destroyed.
-class PgServer {
- public:
-  explicit PgServer(const std::string& dir) : dir_(dir), data_(dir + "/data") {}
-  ~PgServer() {
-    if (started_) Run(AsPostgres(dir_, {kPgBin + "pg_ctl", "-D", data_, "-m", "immediate", "-w", "stop"}));
-  }
-
-  // InstallServerCert copies |crt| and |key| to files the postgres user owns (key 0600).
-  void InstallServerCert(const std::string& crt, const std::string& key, const std::string& ca) {
-    for (const auto& [src, dst, mode] : {std::tuple<std::string, std::string, int>{crt, "server.crt", 0644},
-                                         {key, "server.key", 0600},
-                                         {ca, "ca.crt", 0644}}) {
-      const std::string path = dir_ + "/" + dst;
-      WriteString(path, ReadString(src));
-      REQUIRE(chmod(path.c_str(), mode) == 0);
-      REQUIRE(Run({"chown", "postgres:postgres", path}).exit_code == 0);
-    }
-  }
-
-  void InitAndStart(int port) {
-    auto r = Run(AsPostgres(dir_, {kPgBin + "initdb", "-D", data_, "-A", "trust", "-U", "postgres", "--no-sync"}));
-    INFO(r.output());
-    REQUIRE(r.exit_code == 0);
-    WriteString(data_ + "/pg_hba.conf",
-                "local all all trust\n"
-                "hostssl all all 127.0.0.1/32 cert\n");
-    std::string conf = ReadString(data_ + "/postgresql.conf");
-    conf += "\nlisten_addresses = '127.0.0.1'\nport = " + std::to_string(port) +
-            "\nunix_socket_directories = '" + dir_ + "'\nssl = on\nssl_cert_file = '" + dir_ +
-            "/server.crt'\nssl_key_file = '" + dir_ + "/server.key'\nssl_ca_file = '" + dir_ +
-            "/ca.crt'\nfsync = off\n";
-    WriteString(data_ + "/postgresql.conf", conf);
-    r = Run(AsPostgres(dir_, {kPgBin + "pg_ctl", "-D", data_, "-l", dir_ + "/server.log", "-w", "-t", "60", "start"}));
-    INFO(r.output() << ReadString(dir_ + "/server.log"));
-    REQUIRE(r.exit_code == 0);
-    started_ = true;
-    port_ = port;
-  }
-
-  void Reload() {
-    REQUIRE(Run(AsPostgres(dir_, {kPgBin + "pg_ctl", "-D", data_, "reload"})).exit_code == 0);
-    sleep(1);  // the postmaster re-reads the SSL files asynchronously
-  }
-
-  certkit_test::ProcessResult AdminSql(const std::string& sql) {
-    return Run({"psql", "-h", dir_, "-p", std::to_string(port_), "-U", "postgres", "-d", "postgres", "-tA", "-c", sql});
-  }
-
-  int port() const { return port_; }
-  std::string log() const { return ReadString(dir_ + "/server.log"); }
-
- private:
-  std::string dir_;
-  std::string data_;
-  bool started_ = false;
-  int port_ = 0;
-};
 
 certkit_test::ProcessResult Psql(const std::string& conninfo) {
   return Run({"psql", conninfo, "-tA", "-c", "SELECT 1"}, "", 60);
@@ -100,10 +35,9 @@ std::string ClientConn(int port, const std::string& host_part, const std::string
 
 TEST_CASE("PostgreSQL accepts certkit cluster certificates with verify-full and cert auth") {
   REQUIRE(certkit_test::HaveTool("psql"));
-  REQUIRE(access((kPgBin + "postgres").c_str(), X_OK) == 0);
+  REQUIRE(access((std::string(kPgBin) + "postgres").c_str(), X_OK) == 0);
   REQUIRE(getuid() == 0);  // needs runuser to start the server as postgres
   TempDir tmp;
-  REQUIRE(chmod(tmp.path().c_str(), 0711) == 0);
   const std::string out = tmp.File("cluster");
   auto r = Certkit({"cluster", "init", "--nodes", "127.0.0.1,localhost", "--clients", "app", "--out", out,
                     "--format", "pem", "--quiet"});
@@ -113,10 +47,7 @@ TEST_CASE("PostgreSQL accepts certkit cluster certificates with verify-full and 
   REQUIRE(Certkit({"cluster", "init", "--nodes", "127.0.0.1", "--clients", "app", "--out", other, "--format", "pem",
                    "--quiet"}).exit_code == 0);
 
-  const std::string pgdir = tmp.File("pg");
-  REQUIRE(mkdir(pgdir.c_str(), 0700) == 0);
-  REQUIRE(Run({"chown", "postgres:postgres", pgdir}).exit_code == 0);
-  PgServer pg(pgdir);
+  PgServer pg(certkit_test::PgFolder(tmp));
   pg.InstallServerCert(out + "/nodes/127.0.0.1/node.crt", out + "/nodes/127.0.0.1/node.key", out + "/ca.crt");
   pg.InitAndStart(certkit_test::FreeLoopbackPort());
   auto admin = pg.AdminSql("CREATE ROLE app LOGIN");

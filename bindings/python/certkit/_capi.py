@@ -7,7 +7,7 @@ void* released with certkit_buffer_free.
 """
 # flake8: noqa
 from ctypes import (POINTER, c_char, c_char_p, c_int, c_int64, c_size_t, c_uint, c_uint8,
-                    c_uint32, c_void_p)
+                    c_uint32, c_uint64, c_void_p)
 
 from ._library import function as _function
 
@@ -104,7 +104,7 @@ CERTKIT_SSL_VERSION_DEFAULT = 0
 CERTKIT_SSL_VERSION_TLS1_2 = 0x0303
 CERTKIT_SSL_VERSION_TLS1_3 = 0x0304
 
-# Opaque handle types (all c_void_p): CertkitKey, CertkitKeystore, CertkitName, CertkitCert, CertkitCertList, CertkitCsr, CertkitProfile, CertkitCa, CertkitCaOptions, CertkitIssueOptions, CertkitVerifyOptions, CertkitSsl
+# Opaque handle types (all c_void_p): CertkitKey, CertkitKeystore, CertkitName, CertkitCert, CertkitCertList, CertkitCsr, CertkitProfile, CertkitCa, CertkitCaOptions, CertkitIssueOptions, CertkitVerifyOptions, CertkitSsl, CertkitSslMaterial
 
 # const char* certkit_version(void)
 certkit_version = _function("certkit_version", c_char_p, [])
@@ -116,6 +116,8 @@ certkit_error_desc = _function("certkit_error_desc", c_char_p, [c_int])
 certkit_error_name = _function("certkit_error_name", c_char_p, [c_int])
 # const char* certkit_last_error_message(void)
 certkit_last_error_message = _function("certkit_last_error_message", c_char_p, [])
+# CertkitError certkit_set_last_error(CertkitError code, const char* message)
+certkit_set_last_error = _function("certkit_set_last_error", c_int, [c_int, c_char_p])
 # void certkit_buffer_free(void* buffer)
 certkit_buffer_free = _function("certkit_buffer_free", None, [c_void_p])
 # CertkitError certkit_key_generate(const char* spec, CertkitKey** out)
@@ -486,6 +488,38 @@ certkit_ssl_set_max_protocol_version = _function("certkit_ssl_set_max_protocol_v
 certkit_ssl_verify_peer = _function("certkit_ssl_verify_peer", c_int, [c_void_p, POINTER(c_char_p), POINTER(c_size_t), c_size_t, c_char_p])
 # CertkitError certkit_ssl_verify_peer_n(const CertkitSsl* ssl, const uint8_t* const* ders, const size_t* der_lengths, size_t count, const char* peer, size_t peer_length)
 certkit_ssl_verify_peer_n = _function("certkit_ssl_verify_peer_n", c_int, [c_void_p, POINTER(c_char_p), POINTER(c_size_t), c_size_t, c_char_p, c_size_t])
+# CertkitError certkit_ssl_verify_peer_ex(const CertkitSsl* ssl, const uint8_t* const* ders, const size_t* der_lengths, size_t count, const char* peer, size_t peer_length, CertkitPurpose purpose)
+certkit_ssl_verify_peer_ex = _function("certkit_ssl_verify_peer_ex", c_int, [c_void_p, POINTER(c_char_p), POINTER(c_size_t), c_size_t, c_char_p, c_size_t, c_int])
+# CertkitError certkit_ssl_export(const CertkitSsl* ssl, CertkitSslMaterial** out)
+certkit_ssl_export = _function("certkit_ssl_export", c_int, [c_void_p, POINTER(c_void_p)])
+# void certkit_ssl_material_free(CertkitSslMaterial* m)
+certkit_ssl_material_free = _function("certkit_ssl_material_free", None, [c_void_p])
+# size_t certkit_ssl_material_chain_count(const CertkitSslMaterial* m)
+certkit_ssl_material_chain_count = _function("certkit_ssl_material_chain_count", c_size_t, [c_void_p])
+# const uint8_t* certkit_ssl_material_chain_der(const CertkitSslMaterial* m, size_t index, size_t* length)
+certkit_ssl_material_chain_der = _function("certkit_ssl_material_chain_der", c_char_p, [c_void_p, c_size_t, POINTER(c_size_t)])
+# const uint8_t* certkit_ssl_material_key_pkcs8(const CertkitSslMaterial* m, size_t* length)
+certkit_ssl_material_key_pkcs8 = _function("certkit_ssl_material_key_pkcs8", c_char_p, [c_void_p, POINTER(c_size_t)])
+# size_t certkit_ssl_material_trusted_count(const CertkitSslMaterial* m)
+certkit_ssl_material_trusted_count = _function("certkit_ssl_material_trusted_count", c_size_t, [c_void_p])
+# const uint8_t* certkit_ssl_material_trusted_der(const CertkitSslMaterial* m, size_t index, size_t* length)
+certkit_ssl_material_trusted_der = _function("certkit_ssl_material_trusted_der", c_char_p, [c_void_p, c_size_t, POINTER(c_size_t)])
+# int certkit_ssl_material_verify_flags(const CertkitSslMaterial* m)
+certkit_ssl_material_verify_flags = _function("certkit_ssl_material_verify_flags", c_int, [c_void_p])
+# int certkit_ssl_material_min_version(const CertkitSslMaterial* m)
+certkit_ssl_material_min_version = _function("certkit_ssl_material_min_version", c_int, [c_void_p])
+# int certkit_ssl_material_max_version(const CertkitSslMaterial* m)
+certkit_ssl_material_max_version = _function("certkit_ssl_material_max_version", c_int, [c_void_p])
+# uint64_t certkit_ssl_material_generation(const CertkitSslMaterial* m)
+certkit_ssl_material_generation = _function("certkit_ssl_material_generation", c_uint64, [c_void_p])
+# uint64_t certkit_ssl_generation(const CertkitSsl* ssl)
+certkit_ssl_generation = _function("certkit_ssl_generation", c_uint64, [c_void_p])
+# CertkitError certkit_ssl_replace(CertkitSsl* ssl, const CertkitSsl* from)
+certkit_ssl_replace = _function("certkit_ssl_replace", c_int, [c_void_p, c_void_p])
+# CertkitError certkit_ssl_reload_pem_files(CertkitSsl* ssl, const char* cert_path, const char* key_path, const char* key_password, const char* ca_path)
+certkit_ssl_reload_pem_files = _function("certkit_ssl_reload_pem_files", c_int, [c_void_p, c_char_p, c_char_p, c_char_p, c_char_p])
+# CertkitError certkit_ssl_reload_keystore_files(CertkitSsl* ssl, const char* keystore_path, const char* store_password, const char* key_password, const char* alias, const char* truststore_path, const char* trust_password)
+certkit_ssl_reload_keystore_files = _function("certkit_ssl_reload_keystore_files", c_int, [c_void_p, c_char_p, c_char_p, c_char_p, c_char_p, c_char_p, c_char_p])
 
 FUNCTIONS = (
     'certkit_version',
@@ -493,6 +527,7 @@ FUNCTIONS = (
     'certkit_error_desc',
     'certkit_error_name',
     'certkit_last_error_message',
+    'certkit_set_last_error',
     'certkit_buffer_free',
     'certkit_key_generate',
     'certkit_key_generate_n',
@@ -677,4 +712,20 @@ FUNCTIONS = (
     'certkit_ssl_set_min_protocol_version',
     'certkit_ssl_set_max_protocol_version',
     'certkit_ssl_verify_peer',
-    'certkit_ssl_verify_peer_n',)
+    'certkit_ssl_verify_peer_n',
+    'certkit_ssl_verify_peer_ex',
+    'certkit_ssl_export',
+    'certkit_ssl_material_free',
+    'certkit_ssl_material_chain_count',
+    'certkit_ssl_material_chain_der',
+    'certkit_ssl_material_key_pkcs8',
+    'certkit_ssl_material_trusted_count',
+    'certkit_ssl_material_trusted_der',
+    'certkit_ssl_material_verify_flags',
+    'certkit_ssl_material_min_version',
+    'certkit_ssl_material_max_version',
+    'certkit_ssl_material_generation',
+    'certkit_ssl_generation',
+    'certkit_ssl_replace',
+    'certkit_ssl_reload_pem_files',
+    'certkit_ssl_reload_keystore_files',)

@@ -1,26 +1,32 @@
-// cli/cluster.h: the per-node and per-client pipelines (generate key, sign,
-// write PEM files and key stores) and the cluster operations built on them
-// (init, add, renew). `certkit node`, `certkit client`, `certkit cluster`
-// and bench/cli all run this code.
-#ifndef CERTKIT_CLI_CLUSTER_H_
-#define CERTKIT_CLI_CLUSTER_H_
+// certkit/cluster.h: issuing certificates for a database cluster and
+// writing their files. The per-node and per-client pipelines (generate key,
+// sign, write PEM files and key stores) and the cluster operations built on
+// them (init, add, renew) over a cluster directory recorded by its manifest
+// (certkit/manifest.h). `certkit node`, `certkit client`, `certkit cluster`
+// and bench/cli all run this code; the layout is documented in docs/CLI.md.
+//
+// Files are written atomically (never half-written); private keys with mode
+// 0600. Without LeafSettings::overwrite an existing file is kAlreadyExists
+// and left untouched.
+#ifndef CERTKIT_CLUSTER_H_
+#define CERTKIT_CLUSTER_H_
 
-#include <functional>
+#include <cstddef>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "certkit/ca.h"
 #include "certkit/key.h"
-#include "manifest.h"
-#include "progress.h"
+#include "certkit/manifest.h"
 
-namespace certkit_cli {
+namespace certkit {
 
 // Settings for issuing leaves and writing their files.
 struct LeafSettings {
-  certkit::KeySpec key_spec;
+  KeySpec key_spec;
   int days = 0;                         // 0 = the profile's default
   std::string organization;             // O= in leaf subjects; empty = none
   std::vector<std::string> extra_sans;  // added to every node certificate
@@ -49,27 +55,34 @@ inline constexpr char kCaAlias[] = "ca";
 // requested node.key.pk8, keystore.jks, keystore.p12 (key entry aliased by
 // the first host plus the "ca" trusted entry), truststore.jks/.p12. Returns
 // the record for the manifest (|dir| as given).
-absl::StatusOr<LeafRecord> IssueNode(const certkit::CertificateAuthority& ca,
+absl::StatusOr<LeafRecord> IssueNode(const CertificateAuthority& ca,
                                      const std::vector<std::string>& hosts,
                                      const std::string& dir, const LeafSettings& settings);
 
 // IssueClient signs a client certificate (clientAuth, CN = |user|) and
 // writes ca.crt, client.<user>.crt, client.<user>.key (0600) and, with
 // settings.pkcs8, client.<user>.key.pk8 into |dir|.
-absl::StatusOr<LeafRecord> IssueClient(const certkit::CertificateAuthority& ca,
+absl::StatusOr<LeafRecord> IssueClient(const CertificateAuthority& ca,
                                        const std::string& user, const std::string& dir,
                                        const LeafSettings& settings);
 
 // WriteTrustStores writes truststore.jks and/or truststore.p12 holding
 // |anchor| as the "ca" trusted entry into |dir|; appends the file names.
-absl::Status WriteTrustStores(const certkit::Certificate& anchor, const std::string& dir,
+absl::Status WriteTrustStores(const Certificate& anchor, const std::string& dir,
                               const LeafSettings& settings, std::vector<std::string>* files);
 
-// ForEachParallel runs |fn(i)| for i in [0, n) on |jobs| threads, ticking
-// |progress| (may be null) after each. Returns the first error (by index);
-// items after an error may still run.
-absl::Status ForEachParallel(size_t n, int jobs, Progress* progress,
-                             const std::function<absl::Status(size_t)>& fn);
+// ProgressObserver is told about bulk work (issuing or renewing many
+// leaves), e.g. to draw a progress bar. Begin is called once before the
+// work, Step once per finished item from any worker thread (so it must be
+// thread-safe), End once after the work, also on failure.
+class ProgressObserver {
+ public:
+  virtual ~ProgressObserver() = default;
+  // |label| names the work ("issuing", "renewing"); |total| counts the items.
+  virtual void Begin(absl::string_view label, size_t total) = 0;
+  virtual void Step() = 0;
+  virtual void End() = 0;
+};
 
 // What `certkit cluster init` needs.
 struct ClusterInitSpec {
@@ -77,18 +90,19 @@ struct ClusterInitSpec {
   std::vector<std::string> nodes;
   std::vector<std::string> clients;
   LeafSettings leaf;
-  certkit::CaOptions ca;
+  CaOptions ca;
   std::vector<std::string> formats;  // recorded in the manifest
   std::string store_password_source;
   std::string truststore_password_source;
-  int jobs = 1;
-  bool show_progress = true;
+  int jobs = 1;                          // parallel workers
+  ProgressObserver* progress = nullptr;  // not owned; null = no reports
 };
 
 // ClusterInit creates the whole layout (see docs/CLI.md): ca.crt,
 // ca-private/ca.key (dir 0700, file 0600), nodes/<host>/..., clients/<user>/...,
 // truststore.jks/.p12 and manifest.json. Fails with kAlreadyExists when
-// |out_dir| already holds a manifest or CA key (unless leaf.overwrite).
+// |out_dir| already holds a manifest or CA key (unless leaf.overwrite): the
+// message names the file.
 absl::StatusOr<Manifest> ClusterInit(const ClusterInitSpec& spec);
 
 // What `certkit cluster add` and `renew` need besides the manifest.
@@ -99,8 +113,8 @@ struct ClusterUpdateSpec {
   absl::Duration within;             // renew: window
   LeafSettings leaf;                 // passwords, key spec (from manifest unless overridden)
   bool allow_insecure_ca_key = false;
-  int jobs = 1;
-  bool show_progress = true;
+  int jobs = 1;                          // parallel workers
+  ProgressObserver* progress = nullptr;  // not owned; null = no reports
 };
 
 // ClusterAdd issues new nodes/clients with the existing CA and records them
@@ -118,6 +132,6 @@ absl::StatusOr<Manifest> ClusterRenew(const ClusterUpdateSpec& spec,
 // from |manifest| into |settings| (passwords untouched).
 absl::Status LeafSettingsFromManifest(const Manifest& manifest, LeafSettings* settings);
 
-}  // namespace certkit_cli
+}  // namespace certkit
 
-#endif  // CERTKIT_CLI_CLUSTER_H_
+#endif  // CERTKIT_CLUSTER_H_

@@ -1,27 +1,17 @@
-#include "cluster.h"
+#include "certkit/cluster.h"
 
 #include <algorithm>
-#include <atomic>
-#include <mutex>
-#include <thread>
 
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "certkit/ca_files.h"
 #include "certkit/error.h"
 #include "certkit/file.h"
 #include "certkit/keystore.h"
 #include "certkit/name.h"
 #include "certkit/profile.h"
-#include "common.h"
+#include "cluster/parallel.h"
 
-namespace certkit_cli {
-
-using certkit::Certificate;
-using certkit::CertificateAuthority;
-using certkit::ErrorKind;
-using certkit::MakeError;
-using certkit::PrivateKey;
-
+namespace certkit {
 namespace {
 
 constexpr char kCaKeyDir[] = "ca-private";
@@ -47,11 +37,11 @@ std::vector<Certificate> ChainBelowRoot(const CertificateAuthority& ca) {
   return out;
 }
 
-certkit::DistinguishedName LeafSubject(const std::string& cn, const LeafSettings& settings) {
-  std::vector<certkit::NameAttribute> rdns;
+DistinguishedName LeafSubject(const std::string& cn, const LeafSettings& settings) {
+  std::vector<NameAttribute> rdns;
   if (!settings.organization.empty()) rdns.push_back({"O", settings.organization});
   rdns.push_back({"CN", cn});
-  return certkit::DistinguishedName(std::move(rdns));
+  return DistinguishedName(std::move(rdns));
 }
 
 struct Issued {
@@ -59,13 +49,13 @@ struct Issued {
   Certificate cert;
 };
 
-absl::StatusOr<Issued> IssueLeaf(const CertificateAuthority& ca, const certkit::Profile& profile,
-                                 const certkit::DistinguishedName& subject,
-                                 std::vector<certkit::SubjectAltName> sans,
+absl::StatusOr<Issued> IssueLeaf(const CertificateAuthority& ca, const Profile& profile,
+                                 const DistinguishedName& subject,
+                                 std::vector<SubjectAltName> sans,
                                  const LeafSettings& settings) {
   auto key = PrivateKey::Generate(settings.key_spec);
   if (!key.ok()) return key.status();
-  certkit::IssueOptions opts;
+  IssueOptions opts;
   opts.days = settings.days;
   opts.subject = subject;
   opts.sans = std::move(sans);
@@ -75,30 +65,25 @@ absl::StatusOr<Issued> IssueLeaf(const CertificateAuthority& ca, const certkit::
   return Issued{*std::move(key), *std::move(cert)};
 }
 
-absl::Status WriteBytesFile(const std::string& path, const certkit::Bytes& data, unsigned mode,
-                            bool overwrite) {
-  certkit::WriteOptions opts;
+// Options for WriteFileAtomic: |mode|, and without |overwrite| an existing
+// file is kAlreadyExists naming it and left untouched.
+WriteOptions FileOptions(unsigned mode, bool overwrite) {
+  WriteOptions opts;
   opts.mode = mode;
   opts.overwrite = overwrite;
-  absl::Status s = certkit::WriteFileAtomic(path, data, opts);
-  if (certkit::GetErrorKind(s) == ErrorKind::kAlreadyExists) {
-    return MakeError(ErrorKind::kAlreadyExists,
-                     absl::StrCat("file '", path, "' exists; pass --overwrite to replace it"));
-  }
-  return s;
+  return opts;
 }
 
-absl::Status SaveStore(const certkit::KeyStore& store, const std::string& path,
-                       certkit::StoreFormat format, const std::string& password,
-                       const LeafSettings& settings) {
+absl::Status SaveStore(const KeyStore& store, const std::string& path, StoreFormat format,
+                       const std::string& password, const LeafSettings& settings) {
   if (!settings.overwrite && FileExists(path)) {
     return MakeError(ErrorKind::kAlreadyExists,
-                     absl::StrCat("key store '", path, "' exists; pass --overwrite to replace it"));
+                     absl::StrCat("key store '", path, "' already exists (not overwriting)"));
   }
-  certkit::SaveOptions opts;
+  SaveOptions opts;
   opts.pkcs12_legacy = settings.pkcs12_legacy;
   absl::Status s = store.SaveFile(path, format, password, opts);
-  if (!s.ok()) return certkit::Annotate(s, absl::StrCat("writing '", path, "'"));
+  if (!s.ok()) return Annotate(s, absl::StrCat("writing '", path, "'"));
   return s;
 }
 
@@ -106,26 +91,28 @@ absl::Status SaveStore(const certkit::KeyStore& store, const std::string& path,
 absl::Status WriteLeafFiles(const CertificateAuthority& ca, const Issued& issued,
                             const std::string& dir, const std::string& base,
                             const LeafSettings& settings, std::vector<std::string>* files) {
-  absl::Status s = certkit::MakeDirectories(dir);
+  absl::Status s = MakeDirectories(dir);
   if (!s.ok()) return s;
-  // The key first: if it exists and --overwrite is not given nothing is written.
+  // The key first: if it exists and overwrite is off nothing is written.
   const std::string key_name = absl::StrCat(base, ".key");
-  s = WriteKeyFile(JoinPath(dir, key_name), issued.key, settings.overwrite);
+  s = WriteFileAtomic(JoinPath(dir, key_name), issued.key.ToPem(),
+                      FileOptions(kPrivateFileMode, settings.overwrite));
   if (!s.ok()) return s;
   files->push_back("ca.crt");
-  s = WriteTextFile(JoinPath(dir, "ca.crt"), RootOf(ca).ToPem(), settings.overwrite);
+  s = WriteFileAtomic(JoinPath(dir, "ca.crt"), ca.root().ToPem(),
+                      FileOptions(kPublicFileMode, settings.overwrite));
   if (!s.ok()) return s;
   std::vector<Certificate> chain = {issued.cert};
   for (const Certificate& c : ChainBelowRoot(ca)) chain.push_back(c);
   files->push_back(absl::StrCat(base, ".crt"));
-  s = WriteTextFile(JoinPath(dir, files->back()), certkit::CertificatesToPem(chain),
-                    settings.overwrite);
+  s = WriteFileAtomic(JoinPath(dir, files->back()), CertificatesToPem(chain),
+                      FileOptions(kPublicFileMode, settings.overwrite));
   if (!s.ok()) return s;
   files->push_back(key_name);
   if (settings.pkcs8) {
     files->push_back(absl::StrCat(key_name, ".pk8"));
-    s = WriteBytesFile(JoinPath(dir, files->back()), issued.key.ToDer(certkit::KeyFormat::kPkcs8),
-                       certkit::kPrivateFileMode, settings.overwrite);
+    s = WriteFileAtomic(JoinPath(dir, files->back()), issued.key.ToDer(KeyFormat::kPkcs8),
+                        FileOptions(kPrivateFileMode, settings.overwrite));
     if (!s.ok()) return s;
   }
   return absl::OkStatus();
@@ -149,17 +136,17 @@ LeafRecord MakeRecord(const std::string& name, const std::string& dir, const Iss
 absl::Status WriteTrustStores(const Certificate& anchor, const std::string& dir,
                               const LeafSettings& settings, std::vector<std::string>* files) {
   if (!settings.write_jks && !settings.write_p12) return absl::OkStatus();
-  certkit::KeyStore trust;
+  KeyStore trust;
   absl::Status s = trust.AddTrustedCert(kCaAlias, anchor);
   if (!s.ok()) return s;
   if (settings.write_jks) {
-    s = SaveStore(trust, JoinPath(dir, "truststore.jks"), certkit::StoreFormat::kJks,
+    s = SaveStore(trust, JoinPath(dir, "truststore.jks"), StoreFormat::kJks,
                   settings.truststore_password, settings);
     if (!s.ok()) return s;
     files->push_back("truststore.jks");
   }
   if (settings.write_p12) {
-    s = SaveStore(trust, JoinPath(dir, "truststore.p12"), certkit::StoreFormat::kPkcs12,
+    s = SaveStore(trust, JoinPath(dir, "truststore.p12"), StoreFormat::kPkcs12,
                   settings.truststore_password, settings);
     if (!s.ok()) return s;
     files->push_back("truststore.p12");
@@ -170,16 +157,18 @@ absl::Status WriteTrustStores(const Certificate& anchor, const std::string& dir,
 absl::StatusOr<LeafRecord> IssueNode(const CertificateAuthority& ca,
                                      const std::vector<std::string>& hosts,
                                      const std::string& dir, const LeafSettings& settings) {
-  if (hosts.empty()) return MakeError(ErrorKind::kInvalidArgument, "a node needs at least one --host");
-  std::vector<certkit::SubjectAltName> sans;
+  if (hosts.empty()) {
+    return MakeError(ErrorKind::kInvalidArgument, "a node needs at least one host name or IP address");
+  }
+  std::vector<SubjectAltName> sans;
   for (const std::string& h : hosts) {
-    auto san = certkit::SubjectAltName::Host(h);
-    if (!san.ok()) return certkit::Annotate(san.status(), absl::StrCat("host '", h, "'"));
+    auto san = SubjectAltName::Host(h);
+    if (!san.ok()) return Annotate(san.status(), absl::StrCat("host '", h, "'"));
     if (std::find(sans.begin(), sans.end(), *san) == sans.end()) sans.push_back(*san);
   }
   for (const std::string& extra : settings.extra_sans) {
-    auto parsed = certkit::ParseSubjectAltNames(extra);
-    if (!parsed.ok()) return certkit::Annotate(parsed.status(), absl::StrCat("--san '", extra, "'"));
+    auto parsed = ParseSubjectAltNames(extra);
+    if (!parsed.ok()) return Annotate(parsed.status(), absl::StrCat("extra SAN '", extra, "'"));
     for (const auto& san : *parsed) {
       if (std::find(sans.begin(), sans.end(), san) == sans.end()) sans.push_back(san);
     }
@@ -189,32 +178,32 @@ absl::StatusOr<LeafRecord> IssueNode(const CertificateAuthority& ca,
   }
   auto issued = IssueLeaf(ca, settings.node_profile, LeafSubject(hosts.front(), settings),
                           sans, settings);
-  if (!issued.ok()) return certkit::Annotate(issued.status(), absl::StrCat("node '", hosts.front(), "'"));
+  if (!issued.ok()) return Annotate(issued.status(), absl::StrCat("node '", hosts.front(), "'"));
   std::vector<std::string> files;
   absl::Status s = WriteLeafFiles(ca, *issued, dir, "node", settings, &files);
   if (!s.ok()) return s;
   if (settings.write_jks || settings.write_p12) {
-    certkit::KeyStore store;
+    KeyStore store;
     std::vector<Certificate> chain = {issued->cert};
     for (const Certificate& c : ca.ChainWithSelf()) chain.push_back(c);
     s = store.SetKeyEntry(hosts.front(), issued->key, std::move(chain));
     if (!s.ok()) return s;
-    s = store.AddTrustedCert(kCaAlias, RootOf(ca));
+    s = store.AddTrustedCert(kCaAlias, ca.root());
     if (!s.ok()) return s;
     if (settings.write_jks) {
-      s = SaveStore(store, JoinPath(dir, "keystore.jks"), certkit::StoreFormat::kJks,
+      s = SaveStore(store, JoinPath(dir, "keystore.jks"), StoreFormat::kJks,
                     settings.store_password, settings);
       if (!s.ok()) return s;
       files.push_back("keystore.jks");
     }
     if (settings.write_p12) {
-      s = SaveStore(store, JoinPath(dir, "keystore.p12"), certkit::StoreFormat::kPkcs12,
+      s = SaveStore(store, JoinPath(dir, "keystore.p12"), StoreFormat::kPkcs12,
                     settings.store_password, settings);
       if (!s.ok()) return s;
       files.push_back("keystore.p12");
     }
     if (settings.write_truststores) {
-      s = WriteTrustStores(RootOf(ca), dir, settings, &files);
+      s = WriteTrustStores(ca.root(), dir, settings, &files);
       if (!s.ok()) return s;
     }
   }
@@ -226,44 +215,11 @@ absl::StatusOr<LeafRecord> IssueClient(const CertificateAuthority& ca, const std
   absl::Status s = CheckPathComponent(user, "user name");
   if (!s.ok()) return s;
   auto issued = IssueLeaf(ca, settings.client_profile, LeafSubject(user, settings), {}, settings);
-  if (!issued.ok()) return certkit::Annotate(issued.status(), absl::StrCat("client '", user, "'"));
+  if (!issued.ok()) return Annotate(issued.status(), absl::StrCat("client '", user, "'"));
   std::vector<std::string> files;
   s = WriteLeafFiles(ca, *issued, dir, absl::StrCat("client.", user), settings, &files);
   if (!s.ok()) return s;
   return MakeRecord(user, dir, *issued, std::move(files));
-}
-
-absl::Status ForEachParallel(size_t n, int jobs, Progress* progress,
-                             const std::function<absl::Status(size_t)>& fn) {
-  std::atomic<size_t> next{0};
-  std::mutex mu;
-  size_t first_error_index = n;
-  absl::Status first_error;
-  auto worker = [&] {
-    for (;;) {
-      size_t i = next.fetch_add(1);
-      if (i >= n) return;
-      {
-        std::lock_guard<std::mutex> lock(mu);
-        if (first_error_index < n) return;  // stop early after a failure
-      }
-      absl::Status s = fn(i);
-      if (!s.ok()) {
-        std::lock_guard<std::mutex> lock(mu);
-        if (i < first_error_index) {
-          first_error_index = i;
-          first_error = s;
-        }
-      }
-      if (progress != nullptr) progress->Tick();
-    }
-  };
-  int threads = std::max(1, std::min<int>(jobs, static_cast<int>(n)));
-  std::vector<std::thread> pool;
-  for (int t = 1; t < threads; ++t) pool.emplace_back(worker);
-  worker();
-  for (auto& t : pool) t.join();
-  return first_error;
 }
 
 namespace {
@@ -277,10 +233,10 @@ struct LeafJob {
 // |dir|/clients/<user>, appending the records (in input order) to |manifest|.
 absl::Status IssueAll(const CertificateAuthority& ca, const std::string& dir,
                       const std::vector<LeafJob>& jobs, const LeafSettings& settings,
-                      int threads, bool show_progress, Manifest* manifest) {
+                      int threads, ProgressObserver* progress, Manifest* manifest) {
   std::vector<LeafRecord> records(jobs.size());
-  Progress progress("issuing", jobs.size(), show_progress);
-  absl::Status s = ForEachParallel(jobs.size(), threads, &progress, [&](size_t i) -> absl::Status {
+  if (progress != nullptr) progress->Begin("issuing", jobs.size());
+  absl::Status s = ForEachParallel(jobs.size(), threads, progress, [&](size_t i) -> absl::Status {
     const LeafJob& job = jobs[i];
     const std::string rel = absl::StrCat(job.is_node ? "nodes/" : "clients/", job.name);
     auto r = job.is_node ? IssueNode(ca, {job.name}, JoinPath(dir, rel), settings)
@@ -290,7 +246,7 @@ absl::Status IssueAll(const CertificateAuthority& ca, const std::string& dir,
     records[i] = *std::move(r);
     return absl::OkStatus();
   });
-  progress.Finish();
+  if (progress != nullptr) progress->End();
   if (!s.ok()) return s;
   for (size_t i = 0; i < jobs.size(); ++i) {
     (jobs[i].is_node ? manifest->nodes : manifest->clients).push_back(std::move(records[i]));
@@ -324,7 +280,9 @@ absl::StatusOr<CertificateAuthority> LoadClusterCa(const std::string& dir, const
 }  // namespace
 
 absl::StatusOr<Manifest> ClusterInit(const ClusterInitSpec& spec) {
-  if (spec.nodes.empty()) return MakeError(ErrorKind::kInvalidArgument, "cluster init needs --nodes");
+  if (spec.nodes.empty()) {
+    return MakeError(ErrorKind::kInvalidArgument, "cluster init needs at least one node");
+  }
   absl::Status s = CheckNames(spec.nodes, "node");
   if (!s.ok()) return s;
   s = CheckNames(spec.clients, "client");
@@ -334,19 +292,20 @@ absl::StatusOr<Manifest> ClusterInit(const ClusterInitSpec& spec) {
     if (!spec.leaf.overwrite && FileExists(f)) {
       return MakeError(ErrorKind::kAlreadyExists,
                        absl::StrCat("'", f, "' exists: '", spec.out_dir,
-                                    "' already holds a cluster; use `certkit cluster add` or "
-                                    "--overwrite"));
+                                    "' already holds a cluster"));
     }
   }
-  s = certkit::MakeDirectories(spec.out_dir);
+  s = MakeDirectories(spec.out_dir);
   if (!s.ok()) return s;
-  s = certkit::MakePrivateDirectory(JoinPath(spec.out_dir, kCaKeyDir));
+  s = MakePrivateDirectory(JoinPath(spec.out_dir, kCaKeyDir));
   if (!s.ok()) return s;
   auto ca = CertificateAuthority::CreateRoot(spec.ca);
-  if (!ca.ok()) return certkit::Annotate(ca.status(), "creating the CA");
-  s = WriteKeyFile(key_path, ca->key(), spec.leaf.overwrite);
+  if (!ca.ok()) return Annotate(ca.status(), "creating the CA");
+  s = WriteFileAtomic(key_path, ca->key().ToPem(),
+                      FileOptions(kPrivateFileMode, spec.leaf.overwrite));
   if (!s.ok()) return s;
-  s = WriteTextFile(JoinPath(spec.out_dir, "ca.crt"), ca->certificate().ToPem(), spec.leaf.overwrite);
+  s = WriteFileAtomic(JoinPath(spec.out_dir, "ca.crt"), ca->certificate().ToPem(),
+                      FileOptions(kPublicFileMode, spec.leaf.overwrite));
   if (!s.ok()) return s;
 
   Manifest m;
@@ -371,7 +330,7 @@ absl::StatusOr<Manifest> ClusterInit(const ClusterInitSpec& spec) {
   std::vector<LeafJob> jobs;
   for (const auto& n : spec.nodes) jobs.push_back({true, n});
   for (const auto& c : spec.clients) jobs.push_back({false, c});
-  s = IssueAll(*ca, spec.out_dir, jobs, spec.leaf, spec.jobs, spec.show_progress, &m);
+  s = IssueAll(*ca, spec.out_dir, jobs, spec.leaf, spec.jobs, spec.progress, &m);
   if (!s.ok()) return s;
   s = SaveManifest(spec.out_dir, m);
   if (!s.ok()) return s;
@@ -379,8 +338,8 @@ absl::StatusOr<Manifest> ClusterInit(const ClusterInitSpec& spec) {
 }
 
 absl::Status LeafSettingsFromManifest(const Manifest& m, LeafSettings* settings) {
-  auto spec = certkit::KeySpec::Parse(m.key_spec);
-  if (!spec.ok()) return certkit::Annotate(spec.status(), "manifest key_spec");
+  auto spec = KeySpec::Parse(m.key_spec);
+  if (!spec.ok()) return Annotate(spec.status(), "manifest key_spec");
   settings->key_spec = *spec;
   settings->days = m.days;
   settings->extra_sans = m.extra_sans;
@@ -399,14 +358,13 @@ absl::StatusOr<Manifest> ClusterAdd(const ClusterUpdateSpec& spec) {
   s = CheckNames(spec.clients, "client");
   if (!s.ok()) return s;
   if (spec.nodes.empty() && spec.clients.empty()) {
-    return MakeError(ErrorKind::kInvalidArgument, "cluster add needs --nodes or --clients");
+    return MakeError(ErrorKind::kInvalidArgument, "cluster add needs at least one node or client");
   }
   std::vector<LeafJob> jobs;
   for (const auto& n : spec.nodes) {
     if (m->FindNode(n) != nullptr || FileExists(JoinPath(spec.dir, absl::StrCat("nodes/", n)))) {
       return MakeError(ErrorKind::kAlreadyExists,
-                       absl::StrCat("node '", n, "' already exists in '", spec.dir,
-                                    "'; use `certkit cluster renew` to re-issue it"));
+                       absl::StrCat("node '", n, "' already exists in '", spec.dir, "'"));
     }
     jobs.push_back({true, n});
   }
@@ -421,7 +379,7 @@ absl::StatusOr<Manifest> ClusterAdd(const ClusterUpdateSpec& spec) {
   if (!ca.ok()) return ca.status();
   LeafSettings settings = spec.leaf;
   settings.overwrite = false;
-  s = IssueAll(*ca, spec.dir, jobs, settings, spec.jobs, spec.show_progress, &*m);
+  s = IssueAll(*ca, spec.dir, jobs, settings, spec.jobs, spec.progress, &*m);
   if (!s.ok()) return s;
   m->updated = absl::Now();
   s = SaveManifest(spec.dir, *m);
@@ -455,8 +413,8 @@ absl::StatusOr<Manifest> ClusterRenew(const ClusterUpdateSpec& spec,
   }
   LeafSettings settings = spec.leaf;
   settings.overwrite = true;
-  Progress progress("renewing", due.size(), spec.show_progress);
-  absl::Status s = ForEachParallel(due.size(), spec.jobs, &progress, [&](size_t i) -> absl::Status {
+  if (spec.progress != nullptr) spec.progress->Begin("renewing", due.size());
+  absl::Status s = ForEachParallel(due.size(), spec.jobs, spec.progress, [&](size_t i) -> absl::Status {
     LeafRecord* r = due[i];
     const std::string dir = JoinPath(spec.dir, r->dir);
     absl::StatusOr<LeafRecord> fresh =
@@ -469,7 +427,7 @@ absl::StatusOr<Manifest> ClusterRenew(const ClusterUpdateSpec& spec,
     *r = *std::move(fresh);
     return absl::OkStatus();
   });
-  progress.Finish();
+  if (spec.progress != nullptr) spec.progress->End();
   if (!s.ok()) return s;
   for (const LeafRecord* r : due) renewed->push_back(r->name);
   if (!due.empty()) {
@@ -480,4 +438,4 @@ absl::StatusOr<Manifest> ClusterRenew(const ClusterUpdateSpec& spec,
   return m;
 }
 
-}  // namespace certkit_cli
+}  // namespace certkit

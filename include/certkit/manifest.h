@@ -1,20 +1,22 @@
-// cli/manifest.h: DIR/manifest.json, the machine-readable record of a
-// cluster directory written by `certkit cluster init|add|renew`: the CA,
-// every node and client (hosts, serial, fingerprint, expiry, files) and
-// which password sources were used (never the passwords).
-#ifndef CERTKIT_CLI_MANIFEST_H_
-#define CERTKIT_CLI_MANIFEST_H_
+// certkit/manifest.h: DIR/manifest.json, the machine-readable record of a
+// cluster directory written by ClusterInit/ClusterAdd/ClusterRenew
+// (certkit/cluster.h): the CA, every node and client (hosts, serial,
+// fingerprint, expiry, files) and which password sources were used (never
+// the passwords). The JSON form is documented in docs/CLI.md.
+#ifndef CERTKIT_MANIFEST_H_
+#define CERTKIT_MANIFEST_H_
 
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 
-namespace certkit_cli {
+namespace certkit {
 
+// The manifest's file name inside a cluster directory.
 inline constexpr char kManifestFile[] = "manifest.json";
 
 // One issued leaf (node or client) as recorded in the manifest.
@@ -58,14 +60,20 @@ struct Manifest {
   bool HasFormat(const std::string& format) const;
 };
 
-nlohmann::json ManifestToJson(const Manifest& manifest);
-// ManifestFromJson fails with kMalformed naming the missing/bad field.
-absl::StatusOr<Manifest> ManifestFromJson(const nlohmann::json& j);
+// ManifestToJson returns |manifest| as pretty-printed JSON (2-space indent,
+// trailing newline), the exact text SaveManifest writes.
+std::string ManifestToJson(const Manifest& manifest);
 
-// LoadManifest reads DIR/manifest.json; SaveManifest writes it atomically.
+// ParseManifest parses manifest JSON. kMalformed for invalid JSON or a
+// missing or mistyped field (named in the message), kUnsupported for an
+// unknown version.
+absl::StatusOr<Manifest> ParseManifest(absl::string_view json);
+
+// LoadManifest reads |cluster_dir|/manifest.json (errors name the file);
+// SaveManifest writes it atomically (mode 0644).
 absl::StatusOr<Manifest> LoadManifest(const std::string& cluster_dir);
 absl::Status SaveManifest(const std::string& cluster_dir, const Manifest& manifest);
 
-}  // namespace certkit_cli
+}  // namespace certkit
 
-#endif  // CERTKIT_CLI_MANIFEST_H_
+#endif  // CERTKIT_MANIFEST_H_

@@ -1,13 +1,15 @@
-#include "manifest.h"
+#include "certkit/manifest.h"
 
 #include <algorithm>
+
+#include <nlohmann/json.hpp>
 
 #include "absl/strings/str_cat.h"
 #include "certkit/error.h"
 #include "certkit/file.h"
-#include "common.h"
+#include "certkit/rfc3339.h"
 
-namespace certkit_cli {
+namespace certkit {
 
 using nlohmann::json;
 
@@ -48,13 +50,13 @@ template <typename T>
 absl::Status Get(const json& j, const char* key, T* out) {
   auto it = j.find(key);
   if (it == j.end()) {
-    return certkit::MakeError(certkit::ErrorKind::kMalformed,
+    return MakeError(ErrorKind::kMalformed,
                               absl::StrCat("manifest: field '", key, "' is missing"));
   }
   try {
     *out = it->get<T>();
   } catch (const json::exception&) {
-    return certkit::MakeError(certkit::ErrorKind::kMalformed,
+    return MakeError(ErrorKind::kMalformed,
                               absl::StrCat("manifest: field '", key, "' has the wrong type"));
   }
   return absl::OkStatus();
@@ -65,7 +67,7 @@ absl::Status GetTime(const json& j, const char* key, absl::Time* out) {
   absl::Status s = Get(j, key, &text);
   if (!s.ok()) return s;
   auto t = ParseRfc3339(text);
-  if (!t.ok()) return certkit::Annotate(t.status(), absl::StrCat("manifest field '", key, "'"));
+  if (!t.ok()) return Annotate(t.status(), absl::StrCat("manifest field '", key, "'"));
   *out = *t;
   return absl::OkStatus();
 }
@@ -74,7 +76,7 @@ absl::StatusOr<LeafRecord> LeafFromJson(const json& j, bool is_node) {
   LeafRecord r;
   absl::Status s;
   if (!j.is_object()) {
-    return certkit::MakeError(certkit::ErrorKind::kMalformed, "manifest: a leaf entry is not an object");
+    return MakeError(ErrorKind::kMalformed, "manifest: a leaf entry is not an object");
   }
   if (!(s = Get(j, is_node ? "host" : "user", &r.name)).ok()) return s;
   if (!(s = Get(j, "dir", &r.dir)).ok()) return s;
@@ -86,9 +88,7 @@ absl::StatusOr<LeafRecord> LeafFromJson(const json& j, bool is_node) {
   return r;
 }
 
-}  // namespace
-
-json ManifestToJson(const Manifest& m) {
+json ToJson(const Manifest& m) {
   json j;
   j["format"] = "certkit-cluster-manifest";
   j["version"] = m.version;
@@ -118,13 +118,13 @@ json ManifestToJson(const Manifest& m) {
   return j;
 }
 
-absl::StatusOr<Manifest> ManifestFromJson(const json& j) {
+absl::StatusOr<Manifest> FromJson(const json& j) {
   Manifest m;
   absl::Status s;
-  if (!j.is_object()) return certkit::MakeError(certkit::ErrorKind::kMalformed, "manifest: not a JSON object");
+  if (!j.is_object()) return MakeError(ErrorKind::kMalformed, "manifest: not a JSON object");
   if (!(s = Get(j, "version", &m.version)).ok()) return s;
   if (m.version != 1) {
-    return certkit::MakeError(certkit::ErrorKind::kUnsupported,
+    return MakeError(ErrorKind::kUnsupported,
                               absl::StrCat("manifest: version ", m.version, " is not supported"));
   }
   if (!(s = GetTime(j, "created", &m.created)).ok()) return s;
@@ -150,7 +150,7 @@ absl::StatusOr<Manifest> ManifestFromJson(const json& j) {
   if (!(s = Get(j, "nodes", &nodes)).ok()) return s;
   if (!(s = Get(j, "clients", &clients)).ok()) return s;
   if (!nodes.is_array() || !clients.is_array()) {
-    return certkit::MakeError(certkit::ErrorKind::kMalformed, "manifest: nodes/clients must be arrays");
+    return MakeError(ErrorKind::kMalformed, "manifest: nodes/clients must be arrays");
   }
   for (const json& n : nodes) {
     auto r = LeafFromJson(n, true);
@@ -165,23 +165,27 @@ absl::StatusOr<Manifest> ManifestFromJson(const json& j) {
   return m;
 }
 
+}  // namespace
+
+std::string ManifestToJson(const Manifest& manifest) { return ToJson(manifest).dump(2) + "\n"; }
+
+absl::StatusOr<Manifest> ParseManifest(absl::string_view text) {
+  json j = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return MakeError(ErrorKind::kMalformed, "manifest: not valid JSON");
+  return FromJson(j);
+}
+
 absl::StatusOr<Manifest> LoadManifest(const std::string& cluster_dir) {
   const std::string path = JoinPath(cluster_dir, kManifestFile);
-  auto text = certkit::ReadTextFile(path);
+  auto text = ReadTextFile(path);
   if (!text.ok()) return text.status();
-  json j = json::parse(*text, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) {
-    return certkit::MakeError(certkit::ErrorKind::kMalformed,
-                              absl::StrCat("'", path, "' is not valid JSON"));
-  }
-  auto m = ManifestFromJson(j);
-  if (!m.ok()) return certkit::Annotate(m.status(), path);
+  auto m = ParseManifest(*text);
+  if (!m.ok()) return Annotate(m.status(), absl::StrCat("'", path, "'"));
   return m;
 }
 
 absl::Status SaveManifest(const std::string& cluster_dir, const Manifest& manifest) {
-  return certkit::WriteFileAtomic(JoinPath(cluster_dir, kManifestFile),
-                                  ManifestToJson(manifest).dump(2) + "\n");
+  return WriteFileAtomic(JoinPath(cluster_dir, kManifestFile), ManifestToJson(manifest));
 }
 
-}  // namespace certkit_cli
+}  // namespace certkit

@@ -1,0 +1,427 @@
+/* certkit/certkit_openssl.h: configure a driver's own OpenSSL SSL_CTX from a
+ * CertkitSsl. Header-only.
+ *
+ * libcertkit.so carries its own, sealed copy of BoringSSL and exports nothing
+ * of it, so an SSL_CTX can never cross the certkit ABI. This header is
+ * therefore compiled in the driver's own translation unit, against the
+ * driver's own TLS library: OpenSSL 1.1.1 or 3.x (and BoringSSL or AWS-LC,
+ * whose API agrees for everything used here). It talks to certkit only
+ * through the C ABI (certkit.h):
+ *
+ *   - the certificate chain and private key come from certkit_ssl_export() as
+ *     DER and PKCS#8 DER; the key buffer is wiped by certkit when freed;
+ *   - the peer is verified by certkit's own verifier (certkit_ssl_verify_peer_ex),
+ *     installed with SSL_CTX_set_cert_verify_callback, so chain building,
+ *     RFC 5280 rules and the identity flags are certkit's, not OpenSSL's;
+ *   - key material that changes later on the CertkitSsl (certkit_ssl_set_*,
+ *     certkit_ssl_replace, certkit_ssl_reload_*) is picked up by the next
+ *     handshake: a certificate callback installs the current generation on
+ *     each new connection; connections already open are untouched.
+ *
+ * Typical client:
+ *
+ *   #include <openssl/ssl.h>
+ *   #include <certkit/certkit_openssl.h>
+ *
+ *   SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
+ *   if (certkit_openssl_configure_ctx(ctx, ssl_config) != CERTKIT_OK) {
+ *     fprintf(stderr, "%s\n", certkit_last_error_message());
+ *   }
+ *   SSL* s = SSL_new(ctx);
+ *   certkit_openssl_set_peer(s, "10.0.0.7");   // IP address or host name
+ *   SSL_set_fd(s, fd);
+ *   int ret = SSL_connect(s);
+ *   CertkitError rc = certkit_openssl_result(s, ret);  // certkit's precise code
+ *
+ * The functions share per-process ex-data slots that this header allocates
+ * on first use in each translation unit: call them for one SSL_CTX and its
+ * connections from the same translation unit (a driver's TLS glue file).
+ * Used from two, the identity check fails closed ("no peer address was
+ * given") rather than passing.
+ *
+ * Link: -lcertkit plus the driver's own -lssl -lcrypto. Needs POSIX threads
+ * (pthread_once). */
+#ifndef CERTKIT_CERTKIT_OPENSSL_H_
+#define CERTKIT_CERTKIT_OPENSSL_H_
+
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+
+#include "certkit/certkit.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------------------------------ */
+/* Internal state (not part of the API)                                     */
+/* ------------------------------------------------------------------------ */
+
+/* Per-connection state, kept in the SSL's ex data. */
+typedef struct certkit_openssl_conn_ {
+  char* peer;              /* address or host name for the identity flags */
+  uint64_t installed;      /* generation of the key material installed */
+  int verified;            /* certkit's verifier ran */
+  CertkitError verify_rc;  /* its outcome */
+} certkit_openssl_conn_;
+
+static int certkit_openssl_ctx_index_ = -1;
+static int certkit_openssl_ssl_index_ = -1;
+static pthread_once_t certkit_openssl_once_ = PTHREAD_ONCE_INIT;
+
+static void certkit_openssl_free_ctx_data_(void* parent, void* ptr, CRYPTO_EX_DATA* ad,
+                                           int index, long argl, void* argp) {
+  (void)parent, (void)ad, (void)index, (void)argl, (void)argp;
+  certkit_ssl_free((CertkitSsl*)ptr);
+}
+
+static void certkit_openssl_free_conn_(void* parent, void* ptr, CRYPTO_EX_DATA* ad, int index,
+                                       long argl, void* argp) {
+  certkit_openssl_conn_* conn = (certkit_openssl_conn_*)ptr;
+  (void)parent, (void)ad, (void)index, (void)argl, (void)argp;
+  if (conn == NULL) return;
+  free(conn->peer);
+  free(conn);
+}
+
+static void certkit_openssl_init_indexes_(void) {
+  certkit_openssl_ctx_index_ =
+      SSL_CTX_get_ex_new_index(0, NULL, NULL, NULL, certkit_openssl_free_ctx_data_);
+  certkit_openssl_ssl_index_ =
+      SSL_get_ex_new_index(0, NULL, NULL, NULL, certkit_openssl_free_conn_);
+}
+
+static int certkit_openssl_indexes_(void) {
+  pthread_once(&certkit_openssl_once_, certkit_openssl_init_indexes_);
+  return certkit_openssl_ctx_index_ >= 0 && certkit_openssl_ssl_index_ >= 0;
+}
+
+static certkit_openssl_conn_* certkit_openssl_conn_get_(const SSL* s, int create) {
+  certkit_openssl_conn_* conn;
+  if (!certkit_openssl_indexes_()) return NULL;
+  conn = (certkit_openssl_conn_*)SSL_get_ex_data(s, certkit_openssl_ssl_index_);
+  if (conn != NULL || !create) return conn;
+  conn = (certkit_openssl_conn_*)calloc(1, sizeof(*conn));
+  if (conn == NULL) return NULL;
+  if (!SSL_set_ex_data((SSL*)s, certkit_openssl_ssl_index_, conn)) {
+    free(conn);
+    return NULL;
+  }
+  return conn;
+}
+
+static CertkitSsl* certkit_openssl_ctx_config_(const SSL_CTX* ctx) {
+  if (!certkit_openssl_indexes_()) return NULL;
+  return (CertkitSsl*)SSL_CTX_get_ex_data(ctx, certkit_openssl_ctx_index_);
+}
+
+/* Parses the exported chain and key: fills |*leaf|, |*extra| (the rest of the
+ * chain) and |*key|. Returns 1 on success; on failure everything is freed. */
+static int certkit_openssl_parse_material_(const CertkitSslMaterial* m, X509** leaf,
+                                           STACK_OF(X509) * *extra, EVP_PKEY** key) {
+  size_t i, len = 0, count = certkit_ssl_material_chain_count(m);
+  const unsigned char* p;
+  *leaf = NULL;
+  *extra = NULL;
+  *key = NULL;
+  if (count == 0) return 1; /* no own certificate: nothing to install */
+  p = certkit_ssl_material_chain_der(m, 0, &len);
+  *leaf = d2i_X509(NULL, &p, (long)len);
+  *extra = sk_X509_new_null();
+  if (*leaf == NULL || *extra == NULL) goto fail;
+  for (i = 1; i < count; i++) {
+    X509* c;
+    p = certkit_ssl_material_chain_der(m, i, &len);
+    c = d2i_X509(NULL, &p, (long)len);
+    if (c == NULL || !sk_X509_push(*extra, c)) {
+      X509_free(c);
+      goto fail;
+    }
+  }
+  p = certkit_ssl_material_key_pkcs8(m, &len);
+  if (p == NULL) goto fail;
+  *key = d2i_AutoPrivateKey(NULL, &p, (long)len);
+  if (*key == NULL) goto fail;
+  return 1;
+fail:
+  X509_free(*leaf);
+  sk_X509_pop_free(*extra, X509_free);
+  EVP_PKEY_free(*key);
+  *leaf = NULL;
+  *extra = NULL;
+  *key = NULL;
+  return 0;
+}
+
+/* Certificate callback: before each handshake, installs the CertkitSsl's
+ * current chain and key on the connection (not on the SSL_CTX), so a reload
+ * reaches new connections and never disturbs open ones. */
+static int certkit_openssl_cert_cb_(SSL* s, void* arg) {
+  CertkitSsl* config = (CertkitSsl*)arg;
+  CertkitSslMaterial* m = NULL;
+  certkit_openssl_conn_* conn = certkit_openssl_conn_get_(s, 1);
+  X509* leaf;
+  STACK_OF(X509) * extra;
+  EVP_PKEY* key;
+  int ok = 0;
+  if (conn == NULL || config == NULL) return 0;
+  if (certkit_ssl_export(config, &m) != CERTKIT_OK) return 0;
+  if (conn->installed == certkit_ssl_material_generation(m) && conn->installed != 0) {
+    certkit_ssl_material_free(m);
+    return 1;
+  }
+  if (!certkit_openssl_parse_material_(m, &leaf, &extra, &key)) goto done;
+  if (leaf == NULL) {
+    ok = 1; /* no own identity configured */
+  } else {
+    ok = SSL_use_certificate(s, leaf) == 1 && SSL_use_PrivateKey(s, key) == 1 &&
+         SSL_set1_chain(s, extra) == 1 && SSL_check_private_key(s) == 1;
+  }
+  X509_free(leaf);
+  sk_X509_pop_free(extra, X509_free);
+  EVP_PKEY_free(key);
+  if (ok) conn->installed = certkit_ssl_material_generation(m);
+done:
+  certkit_ssl_material_free(m);
+  return ok;
+}
+
+/* Verification callback: replaces OpenSSL's chain verification by certkit's.
+ * The peer's chain (leaf first, as sent) goes to certkit_ssl_verify_peer_ex. */
+static int certkit_openssl_verify_cb_(X509_STORE_CTX* store_ctx, void* arg) {
+  CertkitSsl* config = (CertkitSsl*)arg;
+  SSL* s = (SSL*)X509_STORE_CTX_get_ex_data(store_ctx, SSL_get_ex_data_X509_STORE_CTX_idx());
+  X509* leaf = X509_STORE_CTX_get0_cert(store_ctx);
+  STACK_OF(X509)* untrusted = X509_STORE_CTX_get0_untrusted(store_ctx);
+  certkit_openssl_conn_* conn;
+  size_t count = 0, n = 0, i;
+  unsigned char** ders = NULL;
+  size_t* lens = NULL;
+  const char* peer = NULL;
+  CertkitError rc = CERTKIT_ERROR_OUT_OF_MEMORY;
+  if (s == NULL || leaf == NULL) return 0;
+  conn = certkit_openssl_conn_get_(s, 1);
+  if (conn == NULL) return 0;
+  count = 1 + (untrusted != NULL ? (size_t)sk_X509_num(untrusted) : 0);
+  ders = (unsigned char**)calloc(count, sizeof(*ders));
+  lens = (size_t*)calloc(count, sizeof(*lens));
+  if (ders == NULL || lens == NULL) goto done;
+  for (i = 0; i < count; i++) {
+    X509* c = i == 0 ? leaf : sk_X509_value(untrusted, (int)(i - 1));
+    int len;
+    if (i > 0 && X509_cmp(c, leaf) == 0) continue; /* the leaf is often listed too */
+    ders[n] = NULL;
+    len = i2d_X509(c, &ders[n]);
+    if (len <= 0) goto done;
+    lens[n++] = (size_t)len;
+  }
+  if (SSL_is_server(s)) {
+    rc = certkit_ssl_verify_peer_ex(config, (const uint8_t* const*)ders, lens, n, NULL, 0,
+                                    CERTKIT_PURPOSE_CLIENT_AUTH);
+  } else {
+    peer = conn->peer;
+    if (peer == NULL) peer = SSL_get_servername(s, TLSEXT_NAMETYPE_host_name);
+    rc = certkit_ssl_verify_peer_ex(config, (const uint8_t* const*)ders, lens, n, peer,
+                                    peer != NULL ? strlen(peer) : 0,
+                                    CERTKIT_PURPOSE_SERVER_AUTH);
+  }
+done:
+  for (i = 0; ders != NULL && i < count; i++) OPENSSL_free(ders[i]);
+  free(ders);
+  free(lens);
+  conn->verified = 1;
+  conn->verify_rc = rc;
+  if (rc == CERTKIT_OK) {
+    X509_STORE_CTX_set_error(store_ctx, X509_V_OK);
+    return 1;
+  }
+  switch (rc) {
+    case CERTKIT_ERROR_CERT_EXPIRED:
+      X509_STORE_CTX_set_error(store_ctx, X509_V_ERR_CERT_HAS_EXPIRED);
+      break;
+    case CERTKIT_ERROR_CERT_NOT_YET_VALID:
+      X509_STORE_CTX_set_error(store_ctx, X509_V_ERR_CERT_NOT_YET_VALID);
+      break;
+    case CERTKIT_ERROR_UNKNOWN_ISSUER:
+      X509_STORE_CTX_set_error(store_ctx, X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY);
+      break;
+    case CERTKIT_ERROR_CERT_REVOKED:
+      X509_STORE_CTX_set_error(store_ctx, X509_V_ERR_CERT_REVOKED);
+      break;
+    default:
+      X509_STORE_CTX_set_error(store_ctx, X509_V_ERR_APPLICATION_VERIFICATION);
+      break;
+  }
+  return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* API                                                                      */
+/* ------------------------------------------------------------------------ */
+
+/* certkit_openssl_configure_ctx applies |ssl| to |ctx|: the protocol version
+ * range (at least TLS 1.2), the own certificate chain and private key (read
+ * afresh from |ssl| at every handshake, so reloads take effect for new
+ * connections), the trusted certificates (also added to the X509_STORE, so
+ * that a server names acceptable client CAs), and certkit's verifier for the
+ * peer: with CERTKIT_SSL_VERIFY_NONE none; otherwise the peer must present a
+ * certificate that certkit accepts (a server then requires client
+ * certificates). |ctx| takes a reference to |ssl|; the caller may free its
+ * own at once. Returns CERTKIT_OK, or an error with
+ * certkit_last_error_message() set when |ctx| or |ssl| is NULL, when |ssl|
+ * has a certificate without a key (or the reverse), or when OpenSSL refuses
+ * the material. */
+static inline CertkitError certkit_openssl_configure_ctx(SSL_CTX* ctx, CertkitSsl* ssl) {
+  CertkitSslMaterial* m = NULL;
+  CertkitError rc;
+  CertkitSsl* previous;
+  size_t i;
+  X509* leaf;
+  STACK_OF(X509) * extra;
+  EVP_PKEY* key;
+  int min_version, max_version;
+  if (ctx == NULL || ssl == NULL) {
+    return certkit_set_last_error(CERTKIT_ERROR_NULL_ARGUMENT,
+                                  ctx == NULL ? "ctx is NULL" : "ssl is NULL");
+  }
+  if (!certkit_openssl_indexes_()) {
+    return certkit_set_last_error(CERTKIT_ERROR_OUT_OF_MEMORY, "no OpenSSL ex-data slot");
+  }
+  rc = certkit_ssl_export(ssl, &m);
+  if (rc != CERTKIT_OK) return rc;
+  /* Refuse an incomplete identity now rather than at the first handshake. */
+  if (!certkit_openssl_parse_material_(m, &leaf, &extra, &key)) {
+    certkit_ssl_material_free(m);
+    return certkit_set_last_error(
+        certkit_ssl_material_chain_count(m) == 0 ? CERTKIT_ERROR_INVALID_ARGUMENT
+                                                 : CERTKIT_ERROR_UNSUPPORTED,
+        "the CertkitSsl has a certificate without a private key, or OpenSSL cannot read them");
+  }
+  if (leaf != NULL) {
+    /* Also on the SSL_CTX, so OpenSSL picks cipher suites that fit the key. */
+    int ok = SSL_CTX_use_certificate(ctx, leaf) == 1 && SSL_CTX_use_PrivateKey(ctx, key) == 1 &&
+             SSL_CTX_check_private_key(ctx) == 1;
+    X509_free(leaf);
+    sk_X509_pop_free(extra, X509_free);
+    EVP_PKEY_free(key);
+    if (!ok) {
+      ERR_clear_error();
+      certkit_ssl_material_free(m);
+      return certkit_set_last_error(CERTKIT_ERROR_UNSUPPORTED,
+                                    "OpenSSL refused the certificate or private key");
+    }
+  }
+  for (i = 0; i < certkit_ssl_material_trusted_count(m); i++) {
+    size_t len = 0;
+    const unsigned char* p = certkit_ssl_material_trusted_der(m, i, &len);
+    X509* c = d2i_X509(NULL, &p, (long)len);
+    if (c != NULL) {
+      X509_STORE_add_cert(SSL_CTX_get_cert_store(ctx), c); /* fails on duplicates: fine */
+      X509_free(c);
+    }
+  }
+  ERR_clear_error();
+  min_version = certkit_ssl_material_min_version(m);
+  max_version = certkit_ssl_material_max_version(m);
+  if (SSL_CTX_set_min_proto_version(ctx, min_version) != 1 ||
+      SSL_CTX_set_max_proto_version(ctx, max_version) != 1) {
+    ERR_clear_error();
+    certkit_ssl_material_free(m);
+    return certkit_set_last_error(CERTKIT_ERROR_UNSUPPORTED,
+                                  "OpenSSL refused the TLS protocol version range");
+  }
+  if (certkit_ssl_material_verify_flags(m) == CERTKIT_SSL_VERIFY_NONE) {
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
+  } else {
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, NULL);
+  }
+  certkit_ssl_material_free(m);
+  SSL_CTX_set_cert_verify_callback(ctx, certkit_openssl_verify_cb_, ssl);
+  SSL_CTX_set_cert_cb(ctx, certkit_openssl_cert_cb_, ssl);
+  previous = certkit_openssl_ctx_config_(ctx);
+  if (previous != ssl) {
+    if (!SSL_CTX_set_ex_data(ctx, certkit_openssl_ctx_index_, certkit_ssl_ref(ssl))) {
+      certkit_ssl_free(ssl);
+      return certkit_set_last_error(CERTKIT_ERROR_OUT_OF_MEMORY, "out of memory");
+    }
+    certkit_ssl_free(previous);
+  }
+  return certkit_set_last_error(CERTKIT_OK, NULL);
+}
+
+/* certkit_openssl_set_peer records the IP address or host name |peer| that
+ * the identity flags check for connection |s| (client side). A host name is
+ * also sent as SNI. Without it, the SNI name set on |s| is used, if any.
+ * Returns CERTKIT_ERROR_NULL_ARGUMENT for NULL |s| or |peer|,
+ * CERTKIT_ERROR_INVALID_ARGUMENT for an empty name. */
+static inline CertkitError certkit_openssl_set_peer(SSL* s, const char* peer) {
+  certkit_openssl_conn_* conn;
+  char* copy;
+  size_t len;
+  if (s == NULL || peer == NULL) {
+    return certkit_set_last_error(CERTKIT_ERROR_NULL_ARGUMENT,
+                                  s == NULL ? "s is NULL" : "peer is NULL");
+  }
+  len = strlen(peer);
+  if (len == 0) return certkit_set_last_error(CERTKIT_ERROR_INVALID_ARGUMENT, "peer is empty");
+  conn = certkit_openssl_conn_get_(s, 1);
+  copy = (char*)malloc(len + 1);
+  if (conn == NULL || copy == NULL) {
+    free(copy);
+    return certkit_set_last_error(CERTKIT_ERROR_OUT_OF_MEMORY, "out of memory");
+  }
+  memcpy(copy, peer, len + 1);
+  free(conn->peer);
+  conn->peer = copy;
+  /* SNI for host names; IP addresses are not sent as SNI (RFC 6066 3). */
+  if (!SSL_is_server(s) && strspn(peer, "0123456789.") != len && strchr(peer, ':') == NULL) {
+    if (SSL_set_tlsext_host_name(s, copy) != 1) ERR_clear_error();
+  }
+  return certkit_set_last_error(CERTKIT_OK, NULL);
+}
+
+/* certkit_openssl_result turns the return value |ret| of SSL_connect,
+ * SSL_accept or SSL_do_handshake on |s| into a CertkitError: CERTKIT_OK when
+ * |ret| > 0 and certkit's verifier (if it ran) accepted the peer; the
+ * verifier's own code (CERTKIT_ERROR_CERT_EXPIRED, _UNKNOWN_ISSUER,
+ * _IDENTITY_MISMATCH, _CERT_REVOKED, ...) when it rejected the peer; else
+ * CERTKIT_ERROR_TLS_HANDSHAKE, with OpenSSL's reason (e.g. the peer's alert)
+ * in certkit_last_error_message(). Call it on the thread that made the call:
+ * it reads that thread's OpenSSL error queue and certkit's last error. */
+static inline CertkitError certkit_openssl_result(SSL* s, int ret) {
+  const certkit_openssl_conn_* conn;
+  unsigned long packed;
+  char reason[256];
+  if (s == NULL) return certkit_set_last_error(CERTKIT_ERROR_NULL_ARGUMENT, "s is NULL");
+  conn = certkit_openssl_conn_get_(s, 0);
+  if (conn != NULL && conn->verified && conn->verify_rc != CERTKIT_OK) {
+    ERR_clear_error();
+    /* certkit_last_error_message() still holds the verifier's reason, set on
+     * this thread during the handshake. */
+    return conn->verify_rc;
+  }
+  if (ret > 0) return certkit_set_last_error(CERTKIT_OK, NULL);
+  packed = ERR_get_error();
+  ERR_clear_error();
+  if (packed == 0) {
+    return certkit_set_last_error(CERTKIT_ERROR_TLS_HANDSHAKE,
+                                  SSL_get_error(s, ret) == SSL_ERROR_ZERO_RETURN
+                                      ? "the peer closed the TLS connection"
+                                      : "the TLS handshake failed (connection closed or reset)");
+  }
+  ERR_error_string_n(packed, reason, sizeof(reason));
+  return certkit_set_last_error(CERTKIT_ERROR_TLS_HANDSHAKE, reason);
+}
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* CERTKIT_CERTKIT_OPENSSL_H_ */

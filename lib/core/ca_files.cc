@@ -1,0 +1,75 @@
+#include "certkit/ca_files.h"
+
+#include <sys/stat.h>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "certkit/error.h"
+#include "certkit/file.h"
+
+namespace certkit {
+
+absl::StatusOr<std::vector<Certificate>> ReadCertificates(const std::string& path) {
+  auto data = ReadTextFile(path);
+  if (!data.ok()) return data.status();
+  auto certs = Certificate::ParseBundle(*data);
+  if (!certs.ok()) return Annotate(certs.status(), absl::StrCat("certificate file '", path, "'"));
+  return certs;
+}
+
+absl::StatusOr<Certificate> ReadCertificate(const std::string& path) {
+  auto certs = ReadCertificates(path);
+  if (!certs.ok()) return certs.status();
+  return certs->front();
+}
+
+absl::StatusOr<PrivateKey> ReadPrivateKey(const std::string& path, absl::string_view password) {
+  auto data = ReadFile(path);
+  if (!data.ok()) return data.status();
+  absl::string_view text(reinterpret_cast<const char*>(data->data()), data->size());
+  absl::StatusOr<PrivateKey> key = text.find("-----BEGIN") != absl::string_view::npos
+                                       ? PrivateKey::FromPem(text, password)
+                                       : PrivateKey::FromDer(*data, password);
+  if (!key.ok()) return Annotate(key.status(), absl::StrCat("key file '", path, "'"));
+  return key;
+}
+
+absl::Status CheckKeyFilePermissions(const std::string& path) {
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0) {
+    return MakeError(ErrorKind::kNotFound, absl::StrCat("CA key file '", path, "' not found"));
+  }
+  if ((st.st_mode & 077) != 0) {
+    return MakeError(ErrorKind::kInvalidArgument,
+                     absl::StrFormat("CA key file '%s' is accessible by group/others (mode %04o); "
+                                     "run chmod 600 on it, or explicitly allow an insecure CA key",
+                                     path, st.st_mode & 07777));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<CertificateAuthority> LoadCa(const CaFiles& files) {
+  auto certs = ReadCertificates(files.cert_path);
+  if (!certs.ok()) return certs.status();
+  if (!files.allow_insecure_key) {
+    absl::Status perm = CheckKeyFilePermissions(files.key_path);
+    if (!perm.ok()) return perm;
+  }
+  auto key = ReadPrivateKey(files.key_path, files.key_password);
+  if (!key.ok()) return key.status();
+  // A bundle may hold several CAs (old + new during a rotation): the CA is
+  // the one matching the key; its chain is what in the bundle issued it.
+  auto picked = PickCaForKey(*certs, *key);
+  if (!picked.ok()) {
+    return Annotate(picked.status(), absl::StrCat("CA '", files.cert_path, "' with key '",
+                                                  files.key_path, "'"));
+  }
+  auto ca = CertificateAuthority::Load(picked->front(), *key, {picked->begin() + 1, picked->end()});
+  if (!ca.ok()) {
+    return Annotate(ca.status(), absl::StrCat("CA '", files.cert_path, "' with key '",
+                                              files.key_path, "'"));
+  }
+  return ca;
+}
+
+}  // namespace certkit
