@@ -575,7 +575,7 @@ CERTKIT_EXPORT CertkitError certkit_verify_options_set_max_depth(CertkitVerifyOp
  * validated (signature, cRLSign, v2 with cRLNumber) and a listed serial fails
  * verification with CERTKIT_ERROR_CERT_REVOKED. A CRL that cannot be parsed
  * is CERTKIT_ERROR_MALFORMED here, and nothing is added. NULL |options| or
- * |crl| is CERTKIT_ERROR_INVALID_ARGUMENT. */
+ * |crl| is CERTKIT_ERROR_NULL_ARGUMENT. */
 CERTKIT_EXPORT CertkitError certkit_verify_options_add_crl(CertkitVerifyOptions* options,
                                                            const uint8_t* crl, size_t crl_length);
 
@@ -812,7 +812,8 @@ CERTKIT_EXPORT void certkit_ssl_free(CertkitSsl* ssl);
 /* certkit_ssl_add_crl adds a certificate revocation list (PEM or DER;
  * copied) that every later peer verification of |ssl| consults: a peer
  * certificate it lists fails the handshake with CERTKIT_ERROR_CERT_REVOKED.
- * An unparsable CRL is CERTKIT_ERROR_MALFORMED and is not added. */
+ * An unparsable CRL is CERTKIT_ERROR_MALFORMED and is not added; NULL |ssl|
+ * or |crl| is CERTKIT_ERROR_NULL_ARGUMENT. */
 CERTKIT_EXPORT CertkitError certkit_ssl_add_crl(CertkitSsl* ssl, const uint8_t* crl,
                                                 size_t crl_length);
 CERTKIT_EXPORT CertkitError certkit_ssl_add_trusted_cert(CertkitSsl* ssl, const char* cert);
