@@ -15,6 +15,9 @@ PACKAGES=(
   libssl-dev libpq-dev
   # test oracles and peers
   openssl default-jdk-headless postgresql valgrind abigail-tools
+  # Cassandra tests (tests/cassandra): Maven fetches Cassandra and the Java
+  # driver; a venv holds the Python driver
+  maven python3-venv
   # Public Suffix List, read by the verifier (wildcard certificates)
   publicsuffix
   # bindings (python3-pycparser: bindings/python/gen_capi.py parses certkit.h;

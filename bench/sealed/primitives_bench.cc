@@ -9,6 +9,7 @@
 
 #include <benchmark/benchmark.h>
 
+#include <openssl/bn.h>
 #include <openssl/bytestring.h>
 #include <openssl/curve25519.h>
 #include <openssl/ec.h>
@@ -18,7 +19,6 @@
 #include <openssl/mem.h>
 #include <openssl/nid.h>
 #include <openssl/rsa.h>
-#include <openssl/sha.h>
 
 namespace {
 
@@ -121,19 +121,6 @@ void BM_PBKDF2_SHA256(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * iterations);
 }
 BENCHMARK(BM_PBKDF2_SHA256)->Unit(benchmark::kMillisecond);
-
-// Two SHA-256 block compressions: the floor of one PBKDF2 iteration.
-void BM_SHA256_TwoBlocks(benchmark::State& state) {
-  SHA256_CTX ctx;
-  SHA256_Init(&ctx);
-  uint8_t block[64] = {0};
-  for (auto _ : state) {
-    SHA256_Transform(&ctx, block);
-    SHA256_Transform(&ctx, block);
-    benchmark::DoNotOptimize(ctx.h);
-  }
-}
-BENCHMARK(BM_SHA256_TwoBlocks)->Unit(benchmark::kNanosecond);
 
 }  // namespace
 

@@ -219,8 +219,10 @@ def generate(header_text):
         proto = ", ".join("%s %s" % (t, n) for t, n in params) or "void"
         out.append("# %s %s(%s)" % (return_type, name, proto))
         restype = ctype_of(return_type, enum_names, struct_names)
-        if restype == "c_char_p" and return_type.base == "char" and not return_type.consts[0]:
-            restype = "c_void_p"  # an owned buffer (none today)
+        if restype == "c_char_p" and (return_type.base != "char" or not return_type.consts[0]):
+            # Only const char* results are NUL-terminated text; bytes (uint8_t*,
+            # sized by an out-parameter) and owned buffers stay pointers.
+            restype = "c_void_p"
         argtypes = ", ".join(ctype_of(t, enum_names, struct_names) for t, _ in params)
         out.append('%s = _function("%s", %s, [%s])' % (name, name, restype, argtypes))
     out.append("")

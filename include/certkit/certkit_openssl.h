@@ -297,12 +297,19 @@ static inline CertkitError certkit_openssl_configure_ctx(SSL_CTX* ctx, CertkitSs
   rc = certkit_ssl_export(ssl, &m);
   if (rc != CERTKIT_OK) return rc;
   /* Refuse an incomplete identity now rather than at the first handshake. */
-  if (!certkit_openssl_parse_material_(m, &leaf, &extra, &key)) {
+  if ((certkit_ssl_material_chain_count(m) == 0) !=
+      (certkit_ssl_material_key_pkcs8(m, NULL) == NULL)) {
+    int no_key = certkit_ssl_material_chain_count(m) != 0;
     certkit_ssl_material_free(m);
     return certkit_set_last_error(
-        certkit_ssl_material_chain_count(m) == 0 ? CERTKIT_ERROR_INVALID_ARGUMENT
-                                                 : CERTKIT_ERROR_UNSUPPORTED,
-        "the CertkitSsl has a certificate without a private key, or OpenSSL cannot read them");
+        CERTKIT_ERROR_INVALID_ARGUMENT,
+        no_key ? "a certificate is set but no private key (certkit_ssl_set_private_key)"
+               : "a private key is set but no certificate (certkit_ssl_set_cert)");
+  }
+  if (!certkit_openssl_parse_material_(m, &leaf, &extra, &key)) {
+    certkit_ssl_material_free(m);
+    return certkit_set_last_error(CERTKIT_ERROR_UNSUPPORTED,
+                                  "OpenSSL cannot read the certificate chain or private key");
   }
   if (leaf != NULL) {
     /* Also on the SSL_CTX, so OpenSSL picks cipher suites that fit the key. */

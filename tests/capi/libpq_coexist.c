@@ -21,17 +21,8 @@
 
 #include <libpq-fe.h>
 
+#include "c_support.h"
 #include "certkit/certkit.h"
-
-#define MUST(expr)                                                                     \
-  do {                                                                                 \
-    CertkitError rc_ = (expr);                                                         \
-    if (rc_ != CERTKIT_OK) {                                                           \
-      fprintf(stderr, "%s:%d: %s -> %s: %s\n", __FILE__, __LINE__, #expr,              \
-              certkit_error_name(rc_), certkit_last_error_message());                  \
-      exit(2);                                                                         \
-    }                                                                                  \
-  } while (0)
 
 static void write_file(const char* dir, const char* name, const char* text, int mode) {
   char path[512];
@@ -60,36 +51,14 @@ static char* read_file(const char* dir, const char* name) {
   return text;
 }
 
-static CertkitCa* make_ca(const char* subject) {
-  CertkitCaOptions* options = NULL;
-  CertkitName* name = NULL;
-  CertkitCa* ca = NULL;
-  MUST(certkit_ca_options_new(&options));
-  MUST(certkit_name_parse(subject, &name));
-  MUST(certkit_ca_options_set_subject(options, name));
-  MUST(certkit_ca_create_root(options, &ca));
-  certkit_name_free(name);
-  certkit_ca_options_free(options);
-  return ca;
-}
-
 /* issue_files writes |prefix|.crt and |prefix|.key (0600) into |dir|. */
 static void issue_files(const CertkitCa* ca, const char* profile_name, const char* cn,
                         const char* sans, const char* dir, const char* prefix) {
   CertkitKey* key = NULL;
-  CertkitProfile* profile = NULL;
-  CertkitIssueOptions* options = NULL;
-  CertkitName* name = NULL;
   CertkitCert* cert = NULL;
   char *pem = NULL, file[128];
   size_t len = 0;
-  MUST(certkit_key_generate("ec:p256", &key));
-  MUST(certkit_profile_new(profile_name, &profile));
-  MUST(certkit_issue_options_new(&options));
-  MUST(certkit_name_parse(cn, &name));
-  MUST(certkit_issue_options_set_subject(options, name));
-  if (sans != NULL) MUST(certkit_issue_options_add_sans(options, sans));
-  MUST(certkit_ca_sign_key(ca, key, profile, options, &cert));
+  ck_issue(ca, profile_name, cn, sans, 0, 0, &cert, &key);
   MUST(certkit_cert_to_pem(cert, &pem, &len));
   snprintf(file, sizeof(file), "%s.crt", prefix);
   write_file(dir, file, pem, 0644);
@@ -99,14 +68,11 @@ static void issue_files(const CertkitCa* ca, const char* profile_name, const cha
   write_file(dir, file, pem, 0600); /* libpq refuses a key readable by others */
   certkit_buffer_free(pem);
   certkit_cert_free(cert);
-  certkit_name_free(name);
-  certkit_issue_options_free(options);
-  certkit_profile_free(profile);
   certkit_key_free(key);
 }
 
 static int init(const char* dir) {
-  CertkitCa* ca = make_ca("CN=libpq test CA");
+  CertkitCa* ca = ck_make_ca("CN=libpq test CA");
   CertkitCert* cert = NULL;
   CertkitKey* key = NULL;
   char* pem = NULL;
@@ -167,7 +133,7 @@ static int connect_checks(const char* dir, const char* port) {
   /* ...then certkit works in the same process. */
   MUST(certkit_ca_load_pem(ca_pem, ca_key, NULL, &ca));
   issue_files(ca, "client", "CN=app", NULL, dir, "client");
-  foreign = make_ca("CN=foreign CA");
+  foreign = ck_make_ca("CN=foreign CA");
   issue_files(foreign, "client", "CN=app", NULL, dir, "foreign");
 
   if (!try_connect(dir, port, "client", &dn)) {

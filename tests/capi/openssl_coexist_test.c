@@ -35,6 +35,7 @@
 #include <openssl/pem.h>
 #include <openssl/ssl.h>
 
+#include "c_support.h"
 #include "certkit/certkit.h"
 #include "certkit/certkit_openssl.h"
 
@@ -57,16 +58,6 @@ static int g_failures = 0;
               certkit_error_name(rc_), certkit_error_name(want),                       \
               certkit_last_error_message());                                           \
       g_failures++;                                                                    \
-    }                                                                                  \
-  } while (0)
-
-#define MUST(expr)                                                                     \
-  do {                                                                                 \
-    CertkitError rc_ = (expr);                                                         \
-    if (rc_ != CERTKIT_OK) {                                                           \
-      fprintf(stderr, "%s:%d: %s -> %s: %s\n", __FILE__, __LINE__, #expr,              \
-              certkit_error_name(rc_), certkit_last_error_message());                  \
-      exit(2);                                                                         \
     }                                                                                  \
   } while (0)
 
@@ -126,40 +117,11 @@ typedef struct {
   CertkitKey* key;
 } Issued;
 
-static CertkitCa* make_ca(const char* cn) {
-  CertkitCaOptions* options = NULL;
-  CertkitName* name = NULL;
-  CertkitCa* ca = NULL;
-  MUST(certkit_ca_options_new(&options));
-  MUST(certkit_name_parse(cn, &name));
-  MUST(certkit_ca_options_set_subject(options, name));
-  MUST(certkit_ca_options_set_key_spec(options, "ec:p256"));
-  MUST(certkit_ca_create_root(options, &ca));
-  certkit_name_free(name);
-  certkit_ca_options_free(options);
-  return ca;
-}
-
-/* issue makes a key and a certificate under |ca| with |profile| ("node" or
- * "client"), |sans| (may be NULL); |not_before| 0 means now. */
+/* issue makes a key and a certificate under |ca| (see ck_issue). */
 static Issued issue(CertkitCa* ca, const char* profile_name, const char* cn, const char* sans,
                     int64_t not_before, int days) {
   Issued out = {ca, NULL, NULL};
-  CertkitProfile* profile = NULL;
-  CertkitIssueOptions* options = NULL;
-  CertkitName* name = NULL;
-  MUST(certkit_key_generate("ec:p256", &out.key));
-  MUST(certkit_profile_new(profile_name, &profile));
-  MUST(certkit_issue_options_new(&options));
-  MUST(certkit_name_parse(cn, &name));
-  MUST(certkit_issue_options_set_subject(options, name));
-  if (sans != NULL) MUST(certkit_issue_options_add_sans(options, sans));
-  if (not_before != 0) MUST(certkit_issue_options_set_not_before(options, not_before));
-  if (days != 0) MUST(certkit_issue_options_set_days(options, days));
-  MUST(certkit_ca_sign_key(ca, out.key, profile, options, &out.cert));
-  certkit_name_free(name);
-  certkit_issue_options_free(options);
-  certkit_profile_free(profile);
+  ck_issue(ca, profile_name, cn, sans, not_before, days, &out.cert, &out.key);
   return out;
 }
 
@@ -382,8 +344,8 @@ int main(void) {
   printf("OpenSSL: %s; certkit: %s\n", OpenSSL_version(OPENSSL_VERSION), certkit_version());
   test_side_by_side();
 
-  ca = make_ca("CN=coexist CA");
-  foreign = make_ca("CN=foreign CA");
+  ca = ck_make_ca("CN=coexist CA");
+  foreign = ck_make_ca("CN=foreign CA");
   node = issue(ca, "node", "CN=node1", "IP:127.0.0.1", 0, 0);
   client = issue(ca, "client", "CN=driver", NULL, 0, 0);
   client2 = issue(ca, "client", "CN=driver-renewed", NULL, 0, 0);

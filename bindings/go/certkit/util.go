@@ -11,7 +11,7 @@ import (
 	"unsafe"
 )
 
-// Version returns the loaded library's version string ("0.1.0").
+// Version returns the loaded library's version string ("0.2.0").
 func Version() string { return C.GoString(C.certkit_version()) }
 
 // cText is a C copy of a Go string, released by free.

@@ -4,4 +4,4 @@ package certkit
 
 // ModuleVersion is the certkit release this Go module belongs to; Version()
 // returns the version of the libcertkit.so actually loaded.
-const ModuleVersion = "0.1.0"
+const ModuleVersion = "0.2.0"

@@ -84,7 +84,7 @@ _ENTRY_TYPES = {
 
 
 def version():
-    """The loaded library's version string, e.g. "0.1.0"."""
+    """The loaded library's version string, e.g. "0.2.0"."""
     return _capi.certkit_version().decode()
 
 
