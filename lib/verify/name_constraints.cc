@@ -121,7 +121,7 @@ bool DnsNameWithin(const std::string& name, const std::string& base) {
   return name_match::DnsWithin(name, base);
 }
 
-absl::Status ValidateNameConstraints(const NameConstraintsExt& nc) {
+absl::Status ValidateNameConstraints(const NameConstraintsExt& nc, bool allow_leading_dot_dns) {
   if (!nc.defect.ok()) return Annotate(nc.defect, "nameConstraints");
   for (const auto* list : {&nc.permitted, &nc.excluded}) {
     for (const GeneralSubtree& st : *list) {
@@ -132,7 +132,8 @@ absl::Status ValidateNameConstraints(const NameConstraintsExt& nc) {
           // A leading period (".example.com": subdomains only) is how
           // OpenSSL, Go and many CAs write DNS constraints.
           ok = b.value.empty() ||
-               IsValidDnsName(b.value[0] == '.' ? b.value.substr(1) : b.value, /*allow_wildcard=*/false);
+               IsValidDnsName(allow_leading_dot_dns && b.value[0] == '.' ? b.value.substr(1) : b.value,
+                              /*allow_wildcard=*/false);
           break;
         case NameType::kIp:
           ok = ValidIpConstraint(b.value);

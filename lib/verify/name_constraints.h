@@ -15,7 +15,10 @@ namespace verify_internal {
 // are hostnames (no wildcard; a leading period is accepted), IP bases are address+mask
 // with a contiguous mask, email bases are a mailbox, a host or ".domain".
 // kNameConstraints naming the bad base.
-absl::Status ValidateNameConstraints(const NameConstraintsExt& nc);
+// With |allow_leading_dot_dns| a DNS base may start with a period
+// (".example.com": subdomains only), as OpenSSL and Go write and accept it;
+// RFC 5280's syntax (and the web PKI profile) does not allow it.
+absl::Status ValidateNameConstraints(const NameConstraintsExt& nc, bool allow_leading_dot_dns);
 
 // CheckNameConstraints applies |nc| (from the CA described by |ca|) to every
 // name of |cert|: its SANs, its subject DN (directoryName), subject
