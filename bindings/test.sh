@@ -14,6 +14,10 @@ if [ ! -e "$lib" ]; then
   echo "bindings/test.sh: $lib not found (build the certkit_shared target)" >&2
   exit 1
 fi
+if [ ! -e "$build/capi/pkgconfig/certkit.pc" ]; then
+  echo "bindings/test.sh: $build/capi/pkgconfig/certkit.pc not found (re-run cmake on $build)" >&2
+  exit 1
+fi
 status=0
 
 if [ "$only" != go ]; then
@@ -23,6 +27,13 @@ if CERTKIT_LIBRARY="$lib" PYTHONDONTWRITEBYTECODE=1 \
   echo "python: PASS"
 else
   echo "python: FAIL"
+  status=1
+fi
+echo "== Python wheel (pip install into a fresh venv, import without CERTKIT_LIBRARY)"
+if "$here/python/test_wheel.sh" "$build"; then
+  echo "python wheel: PASS"
+else
+  echo "python wheel: FAIL"
   status=1
 fi
 fi
@@ -44,7 +55,10 @@ if [ -z "${HOME:-}" ] || [ ! -w "${HOME:-/nonexistent}" ]; then
 fi
 export GOFLAGS="${GOFLAGS:-} -mod=mod" GOTOOLCHAIN=local GOPROXY=off GO111MODULE=on
 export CGO_ENABLED=1
-export CGO_LDFLAGS="-L$build/capi -Wl,-rpath,$build/capi ${CGO_LDFLAGS:-}"
+# cgo finds the library through pkg-config: the build tree's certkit.pc.
+export PKG_CONFIG_PATH="$build/capi/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"
+# The docs/BINDINGS.md example test runs `certkit cluster init`.
+export CERTKIT_CLI="${CERTKIT_CLI:-$build/cli/certkit}"
 log="$gotmp/go-test.log"
 (cd "$here/go" && "$go" test -count=1 -v ${CERTKIT_GO_RUN:+-run "$CERTKIT_GO_RUN"} ./... ) >"$log" 2>&1
 go_status=$?

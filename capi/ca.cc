@@ -1,10 +1,7 @@
 // capi/ca.cc: signing profiles, CA and issue options, and the certkit_ca_*
 // functions.
-#include "absl/strings/ascii.h"
-#include "absl/strings/match.h"
-#include "absl/strings/str_split.h"
-#include "absl/strings/strip.h"
 #include "capi/internal.h"
+#include "certkit/ca_files.h"
 
 using certkit::ErrorKind;
 using certkit::MakeError;
@@ -13,41 +10,6 @@ using certkit::capi::Len;
 using certkit::capi::New;
 using certkit::capi::OptionalText;
 using certkit::capi::Text;
-
-namespace {
-
-// ParseEkuList turns "serverAuth,1.2.3" into dotted OIDs.
-absl::StatusOr<std::vector<std::string>> ParseEkuList(absl::string_view text) {
-  std::vector<std::string> oids;
-  for (absl::string_view item : absl::StrSplit(text, ',', absl::SkipWhitespace())) {
-    item = absl::StripAsciiWhitespace(item);
-    if (absl::EqualsIgnoreCase(item, "serverAuth")) {
-      oids.push_back(certkit::kEkuServerAuth);
-    } else if (absl::EqualsIgnoreCase(item, "clientAuth")) {
-      oids.push_back(certkit::kEkuClientAuth);
-    } else if (absl::EqualsIgnoreCase(item, "emailProtection")) {
-      oids.push_back(certkit::kEkuEmailProtection);
-    } else if (!item.empty() && absl::ascii_isdigit(item.front()) &&
-               item.find_first_not_of("0123456789.") == absl::string_view::npos) {
-      oids.emplace_back(item);
-    } else {
-      return MakeError(ErrorKind::kInvalidArgument,
-                       "unknown extended key usage '" + std::string(item) +
-                           "' (use serverAuth, clientAuth, emailProtection or a dotted OID)");
-    }
-  }
-  return oids;
-}
-
-absl::Status CheckDays(int days) {
-  if (days <= 0) {
-    return MakeError(ErrorKind::kInvalidArgument,
-                     "validity must be at least one day, got " + std::to_string(days));
-  }
-  return absl::OkStatus();
-}
-
-}  // namespace
 
 extern "C" {
 
@@ -70,7 +32,7 @@ void certkit_profile_free(CertkitProfile* profile) { delete profile; }
 CertkitError certkit_profile_set_days(CertkitProfile* profile, int days) {
   return Guard([&]() -> absl::Status {
     CK_REQUIRE(profile);
-    CK_RETURN_IF_ERROR(CheckDays(days));
+    CK_RETURN_IF_ERROR(certkit::CheckValidityDays(days));
     profile->profile.default_days = days;
     return absl::OkStatus();
   });
@@ -79,12 +41,10 @@ CertkitError certkit_profile_set_days(CertkitProfile* profile, int days) {
 CertkitError certkit_profile_set_key_usage(CertkitProfile* profile, uint32_t key_usage) {
   return Guard([&]() -> absl::Status {
     CK_REQUIRE(profile);
-    if (key_usage >= (1u << 9)) {
-      return MakeError(ErrorKind::kInvalidArgument,
-                       "key usage bit set " + std::to_string(key_usage) +
-                           " has bits beyond decipherOnly (bit 8)");
-    }
-    profile->profile.key_usage = key_usage;
+    certkit::Profile changed = profile->profile;
+    changed.key_usage = key_usage;
+    CK_RETURN_IF_ERROR(changed.Validate());
+    profile->profile = std::move(changed);
     return absl::OkStatus();
   });
 }
@@ -94,7 +54,7 @@ CertkitError certkit_profile_set_extended_key_usage_n(CertkitProfile* profile, c
   return Guard([&]() -> absl::Status {
     CK_REQUIRE(profile);
     CK_ASSIGN(absl::string_view text, Text(ekus, ekus_length, "ekus"));
-    CK_ASSIGN(profile->profile.extended_key_usage, ParseEkuList(text));
+    CK_ASSIGN(profile->profile.extended_key_usage, certkit::ParseExtendedKeyUsages(text));
     return absl::OkStatus();
   });
 }
@@ -157,7 +117,7 @@ CertkitError certkit_ca_options_set_key(CertkitCaOptions* options, const Certkit
 CertkitError certkit_ca_options_set_days(CertkitCaOptions* options, int days) {
   return Guard([&]() -> absl::Status {
     CK_REQUIRE(options);
-    CK_RETURN_IF_ERROR(CheckDays(days));
+    CK_RETURN_IF_ERROR(certkit::CheckValidityDays(days));
     options->options.days = days;
     return absl::OkStatus();
   });
@@ -241,14 +201,8 @@ CertkitError certkit_ca_load_pem_n(const char* cert_pem, size_t cert_pem_length,
     CK_ASSIGN(absl::string_view cert_text, Text(cert_pem, cert_pem_length, "cert_pem"));
     CK_ASSIGN(absl::string_view key_text, Text(key_pem, key_pem_length, "key_pem"));
     CK_ASSIGN(auto pass, OptionalText(password, password_length, "password"));
-    CK_ASSIGN(std::vector<certkit::Certificate> certs,
-              certkit::Certificate::ParseBundle(cert_text));
-    CK_ASSIGN(certkit::PrivateKey key,
-              certkit::PrivateKey::FromPem(key_text, pass.value_or(absl::string_view())));
-    certkit::Certificate leaf = certs.front();
-    certs.erase(certs.begin());
     CK_ASSIGN(certkit::CertificateAuthority ca,
-              certkit::CertificateAuthority::Load(leaf, key, std::move(certs)));
+              certkit::LoadCaPem(cert_text, key_text, pass.value_or(absl::string_view())));
     *out = New<CertkitCa>(std::move(ca));
     return absl::OkStatus();
   });
@@ -302,7 +256,9 @@ void certkit_issue_options_free(CertkitIssueOptions* options) { delete options; 
 CertkitError certkit_issue_options_set_days(CertkitIssueOptions* options, int days) {
   return Guard([&]() -> absl::Status {
     CK_REQUIRE(options);
-    if (days != 0) CK_RETURN_IF_ERROR(CheckDays(days));
+    certkit::IssueOptions changed = options->options;
+    changed.days = days;
+    CK_RETURN_IF_ERROR(changed.Validate());
     options->options.days = days;
     return absl::OkStatus();
   });

@@ -58,6 +58,9 @@ struct CertkitCa {
 struct CertkitVerifyOptions {
   certkit::VerifyOptions options;
 };
+struct CertkitTrustStore {
+  certkit::TrustStore trust;
+};
 struct CertkitKeystore {
   certkit::KeyStore store;
 };

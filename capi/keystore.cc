@@ -36,15 +36,6 @@ SaveOptions ToSaveOptions(unsigned flags) {
   return options;
 }
 
-absl::StatusOr<const KeyStoreEntry*> FindEntry(const KeyStore& store, absl::string_view alias) {
-  const KeyStoreEntry* entry = store.Find(alias);
-  if (entry == nullptr) {
-    return MakeError(ErrorKind::kNotFound,
-                     "the key store has no entry with alias '" + std::string(alias) + "'");
-  }
-  return entry;
-}
-
 // ReadEntry runs |read| on the entry named |alias| (a _n-style text input)
 // of |store|, after the NULL checks every entry accessor needs; |out| is the
 // accessor's out-parameter, checked only for NULL.
@@ -55,57 +46,14 @@ CertkitError ReadEntry(const CertkitKeystore* store, const char* alias, size_t a
     CK_REQUIRE(store);
     CK_REQUIRE(out);
     CK_ASSIGN(absl::string_view name, Text(alias, alias_length, "alias"));
-    CK_ASSIGN(const KeyStoreEntry* entry, FindEntry(store->store, name));
+    CK_ASSIGN(const KeyStoreEntry* entry, store->store.Entry(name));
     return read(*entry);
   });
-}
-
-absl::StatusOr<const KeyStoreEntry*> FindKeyEntry(const KeyStore& store,
-                                                  std::optional<absl::string_view> alias) {
-  if (alias.has_value()) {
-    CK_ASSIGN(const KeyStoreEntry* entry, FindEntry(store, *alias));
-    if (!entry->is_key()) {
-      return MakeError(ErrorKind::kInvalidArgument,
-                       "entry '" + entry->alias + "' is a trusted certificate, not a key entry");
-    }
-    return entry;
-  }
-  const KeyStoreEntry* found = nullptr;
-  std::string aliases;
-  for (const KeyStoreEntry& entry : store.entries()) {
-    if (!entry.is_key()) continue;
-    if (!aliases.empty()) aliases += ", ";
-    aliases += "'" + entry.alias + "'";
-    if (found != nullptr) {
-      return MakeError(ErrorKind::kInvalidArgument,
-                       "the key store holds several key entries (" + aliases +
-                           "...); name the alias");
-    }
-    found = &entry;
-  }
-  if (found == nullptr) {
-    return MakeError(ErrorKind::kNotFound, "the key store holds no private key entry");
-  }
-  return found;
-}
-
-absl::StatusOr<PrivateKey> EntryKey(const KeyStoreEntry& entry) {
-  if (!entry.is_key()) {
-    return MakeError(ErrorKind::kInvalidArgument,
-                     "entry '" + entry.alias + "' is a trusted certificate, not a key entry");
-  }
-  if (entry.locked()) {
-    return MakeError(ErrorKind::kBadKeyPassword,
-                     "the key of entry '" + entry.alias +
-                         "' is still locked: its key password differs from the store password");
-  }
-  return *entry.key;
 }
 
 }  // namespace capi
 }  // namespace certkit
 
-using certkit::capi::FindKeyEntry;
 using certkit::capi::ReadEntry;
 using certkit::capi::ToSaveOptions;
 using certkit::capi::ToStoreFormat;
@@ -349,7 +297,7 @@ CertkitError certkit_keystore_get_key_n(const CertkitKeystore* store, const char
                                         size_t alias_length, CertkitKey** out) {
   return ReadEntry(store, alias, alias_length, out,
                    [&](const certkit::KeyStoreEntry& entry) -> absl::Status {
-    CK_ASSIGN(certkit::PrivateKey key, certkit::capi::EntryKey(entry));
+    CK_ASSIGN(certkit::PrivateKey key, entry.UnlockedKey());
     *out = New<CertkitKey>(std::move(key));
     return absl::OkStatus();
   });
@@ -527,11 +475,7 @@ CertkitError certkit_ca_load_keystore_n(const CertkitKeystore* store, const char
     CK_REQUIRE(store);
     CK_REQUIRE(out);
     CK_ASSIGN(auto name, OptionalText(alias, alias_length, "alias"));
-    CK_ASSIGN(const certkit::KeyStoreEntry* entry, FindKeyEntry(store->store, name));
-    CK_ASSIGN(certkit::PrivateKey key, certkit::capi::EntryKey(*entry));
-    std::vector<certkit::Certificate> chain(entry->chain.begin() + 1, entry->chain.end());
-    CK_ASSIGN(certkit::CertificateAuthority ca,
-              certkit::CertificateAuthority::Load(entry->certificate(), key, std::move(chain)));
+    CK_ASSIGN(certkit::CertificateAuthority ca, store->store.LoadCa(name));
     *out = New<CertkitCa>(std::move(ca));
     return absl::OkStatus();
   });

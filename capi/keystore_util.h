@@ -18,14 +18,6 @@ namespace capi {
 absl::StatusOr<StoreFormat> ToStoreFormat(const CertkitStoreFormat& format);
 // ToSaveOptions maps CERTKIT_SAVE_* flags.
 SaveOptions ToSaveOptions(unsigned flags);
-// FindEntry returns the entry |alias| or kNotFound naming it.
-absl::StatusOr<const KeyStoreEntry*> FindEntry(const KeyStore& store, absl::string_view alias);
-// FindKeyEntry returns key entry |alias|, or the only key entry when |alias|
-// is nullopt (kInvalidArgument when there are several, kNotFound for none).
-absl::StatusOr<const KeyStoreEntry*> FindKeyEntry(const KeyStore& store,
-                                                  std::optional<absl::string_view> alias);
-// EntryKey returns the unlocked key of a key entry (kBadKeyPassword when locked).
-absl::StatusOr<PrivateKey> EntryKey(const KeyStoreEntry& entry);
 
 }  // namespace capi
 }  // namespace certkit

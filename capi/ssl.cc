@@ -19,56 +19,16 @@ using certkit::capi::Text;
 namespace certkit {
 namespace capi {
 
-absl::Status VerifyPeerChain(const SslConfig& config, const std::vector<Certificate>& peer_chain,
-                             std::optional<absl::string_view> peer, Purpose purpose) {
-  if (config.flags == CERTKIT_SSL_VERIFY_NONE) return absl::OkStatus();
-  if (peer_chain.empty()) {
-    return MakeError(ErrorKind::kTlsHandshake, "the peer presented no certificate");
+PeerVerifier SslConfig::Verifier() const {
+  PeerVerifierOptions options;
+  options.verify_chain = flags != CERTKIT_SSL_VERIFY_NONE;
+  if ((flags & CERTKIT_SSL_VERIFY_PEER_IDENTITY_DNS) != 0) {
+    options.identity = PeerIdentityRule::kDnsName;
+  } else if ((flags & CERTKIT_SSL_VERIFY_PEER_IDENTITY) != 0) {
+    options.identity = PeerIdentityRule::kHost;
   }
-  if (config.trusted.empty()) {
-    return MakeError(ErrorKind::kUnknownIssuer,
-                     "no trusted certificates are configured (certkit_ssl_add_trusted_cert), so "
-                     "the peer certificate '" + peer_chain.front().subject().ToRfc4514() +
-                         "' cannot be verified");
-  }
-  VerifyOptions options;
-  options.purpose = purpose;
-  options.crls = config.crls;
-  // Identity checks come on top of the chain check, never instead of it.
-  if ((config.flags & (CERTKIT_SSL_VERIFY_PEER_IDENTITY | CERTKIT_SSL_VERIFY_PEER_IDENTITY_DNS)) !=
-      0) {
-    if (!peer.has_value() || peer->empty()) {
-      return MakeError(ErrorKind::kInvalidArgument,
-                       "peer identity verification is enabled but no peer address or host name "
-                       "was given");
-    }
-    if ((config.flags & CERTKIT_SSL_VERIFY_PEER_IDENTITY_DNS) != 0) {
-      options.identity = PeerIdentity::Dns(std::string(*peer));
-      options.allow_cn_fallback = false;
-    } else {
-      options.identity = PeerIdentity::Host(std::string(*peer));
-      // Compatibility with the DataStax driver: keytool-made certificates
-      // without any SAN name the node in the CN.
-      options.allow_cn_fallback = true;
-    }
-  }
-  std::vector<Certificate> intermediates(peer_chain.begin() + 1, peer_chain.end());
-  TrustStore trust(config.trusted);
-  absl::StatusOr<VerifyResult> result = Verify(peer_chain.front(), intermediates, trust, options);
-  return result.status();
-}
-
-absl::StatusOr<std::vector<Certificate>> TrustedCertsOf(const KeyStore& store) {
-  // As Java's trust managers do: trusted entries plus the certificate of
-  // every key entry.
-  std::vector<Certificate> certs;
-  for (const KeyStoreEntry& entry : store.entries()) {
-    if (!entry.chain.empty()) certs.push_back(entry.certificate());
-  }
-  if (certs.empty()) {
-    return MakeError(ErrorKind::kNotFound, "the trust store holds no certificate");
-  }
-  return certs;
+  options.crls = crls;
+  return PeerVerifier(trust, std::move(options));
 }
 
 absl::Status CheckPair(const std::vector<Certificate>& chain,
@@ -130,8 +90,7 @@ CertkitError certkit_ssl_add_trusted_cert_n(CertkitSsl* ssl, const char* cert,
     CK_ASSIGN(absl::string_view text, Text(cert, cert_length, "cert"));
     CK_ASSIGN(std::vector<certkit::Certificate> certs, certkit::Certificate::ParseBundle(text));
     absl::MutexLock lock(&ssl->mu);
-    certkit::capi::SslConfig& config = ssl->Mutable();
-    config.trusted.insert(config.trusted.end(), certs.begin(), certs.end());
+    ssl->Mutable().trust.Add(certs);
     return absl::OkStatus();
   });
 }
@@ -163,10 +122,9 @@ CertkitError certkit_ssl_add_trusted_keystore_n(CertkitSsl* ssl, const uint8_t* 
     CK_ASSIGN(auto pass, OptionalText(password, password_length, "password"));
     CK_ASSIGN(certkit::KeyStore store,
               certkit::KeyStore::Load(bytes, pass.value_or(absl::string_view())));
-    CK_ASSIGN(std::vector<certkit::Certificate> certs, certkit::capi::TrustedCertsOf(store));
+    CK_ASSIGN(std::vector<certkit::Certificate> certs, store.TrustAnchors());
     absl::MutexLock lock(&ssl->mu);
-    certkit::capi::SslConfig& config = ssl->Mutable();
-    config.trusted.insert(config.trusted.end(), certs.begin(), certs.end());
+    ssl->Mutable().trust.Add(certs);
     return absl::OkStatus();
   });
 }
@@ -242,9 +200,8 @@ CertkitError certkit_ssl_set_keystore_n(CertkitSsl* ssl, const uint8_t* data,
     if (key_pass.has_value()) options.key_password = std::string(*key_pass);
     CK_ASSIGN(certkit::KeyStore store,
               certkit::KeyStore::Load(bytes, store_pass.value_or(absl::string_view()), options));
-    CK_ASSIGN(const certkit::KeyStoreEntry* entry,
-              certkit::capi::FindKeyEntry(store, alias_view));
-    CK_ASSIGN(certkit::PrivateKey key, certkit::capi::EntryKey(*entry));
+    CK_ASSIGN(const certkit::KeyStoreEntry* entry, store.SelectKeyEntry(alias_view));
+    CK_ASSIGN(certkit::PrivateKey key, entry->UnlockedKey());
     std::optional<certkit::PrivateKey> candidate(std::move(key));
     CK_RETURN_IF_ERROR(CheckPair(entry->chain, candidate));
     absl::MutexLock lock(&ssl->mu);
@@ -328,13 +285,19 @@ CertkitError certkit_ssl_verify_peer_ex(const CertkitSsl* ssl, const uint8_t* co
       }
       chain.push_back(*std::move(cert));
     }
-    certkit::capi::SslConfig config = ssl->Snapshot();
-    if (*role == certkit::Purpose::kClientAuth && config.flags != CERTKIT_SSL_VERIFY_NONE) {
-      // A server checks the client's chain; client identities are not host names.
-      config.flags = CERTKIT_SSL_VERIFY_PEER_CERT;
-      peer_view.reset();
-    }
-    return certkit::capi::VerifyPeerChain(config, chain, peer_view, *role);
+    const certkit::PeerVerifier verifier = ssl->Snapshot().Verifier();
+    if (*role == certkit::Purpose::kClientAuth) return verifier.VerifyClient(chain);
+    return verifier.VerifyServer(chain, peer_view);
+  });
+}
+
+CertkitError certkit_ssl_set_trust_store(CertkitSsl* ssl, const CertkitTrustStore* trust) {
+  return Guard([&]() -> absl::Status {
+    CK_REQUIRE(ssl);
+    CK_REQUIRE(trust);
+    absl::MutexLock lock(&ssl->mu);
+    ssl->Mutable().trust = trust->trust;
+    return absl::OkStatus();
   });
 }
 

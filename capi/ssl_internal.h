@@ -14,14 +14,16 @@
 #include "certkit/certkit.h"
 #include "certkit/key.h"
 #include "certkit/keystore.h"
+#include "certkit/peer_verifier.h"
 #include "certkit/verify.h"
 
 namespace certkit {
 namespace capi {
 
-// SslConfig is a consistent copy of a CertkitSsl's settings.
+// SslConfig is a consistent copy of a CertkitSsl's settings. Copies share
+// the prepared trust anchors.
 struct SslConfig {
-  std::vector<Certificate> trusted;
+  TrustStore trust;
   std::vector<Certificate> chain;  // own certificate, leaf first
   std::optional<PrivateKey> key;
   std::vector<std::string> crls;  // VerifyOptions::crls for peer verification
@@ -31,18 +33,11 @@ struct SslConfig {
   // Grows with every change (CertkitSsl::Mutable); adapters compare it with
   // what they installed (certkit_ssl_generation).
   uint64_t generation = 1;
+
+  // Verifier is the library's peer check for these trust anchors and the
+  // CERTKIT_SSL_VERIFY_* flags.
+  PeerVerifier Verifier() const;
 };
-
-// VerifyPeerChain applies |config|'s flags to |peer_chain| (leaf first).
-// |purpose| is the role the peer plays (kServerAuth when we are the client).
-// |peer| is the address/host name for the identity flags (nullopt: none given).
-absl::Status VerifyPeerChain(const SslConfig& config,
-                             const std::vector<Certificate>& peer_chain,
-                             std::optional<absl::string_view> peer, Purpose purpose);
-
-// TrustedCertsOf returns what a Java trust manager trusts in |store|: the
-// trusted entries and the certificate of every key entry (kNotFound: none).
-absl::StatusOr<std::vector<Certificate>> TrustedCertsOf(const KeyStore& store);
 
 // CheckPair: a chain and key set together must match (kKeyMismatch).
 absl::Status CheckPair(const std::vector<Certificate>& chain,

@@ -62,7 +62,7 @@ absl::Status Install(CertkitSsl* ssl, Staged staged) {
   SslConfig& config = ssl->Mutable();
   config.chain = std::move(staged.chain);
   config.key = std::move(staged.key);
-  if (staged.trusted.has_value()) config.trusted = *std::move(staged.trusted);
+  if (staged.trusted.has_value()) config.trust = certkit::TrustStore(*std::move(staged.trusted));
   return absl::OkStatus();
 }
 
@@ -96,7 +96,9 @@ CertkitError certkit_ssl_export(const CertkitSsl* ssl, CertkitSslMaterial** out)
     SslConfig config = ssl->Snapshot();
     auto material = std::make_unique<CertkitSslMaterial>();
     for (const Certificate& cert : config.chain) material->chain.push_back(cert.ToDer());
-    for (const Certificate& cert : config.trusted) material->trusted.push_back(cert.ToDer());
+    for (const Certificate& cert : config.trust.anchors()) {
+      material->trusted.push_back(cert.ToDer());
+    }
     if (config.key.has_value()) {
       material->key = config.key->ToDer(certkit::KeyFormat::kPkcs8);
       material->has_key = true;
@@ -234,8 +236,8 @@ CertkitError certkit_ssl_reload_keystore_files(CertkitSsl* ssl, const char* keys
       if (!store.ok()) return InFile(store.status(), ("key store " + store_file).c_str());
       std::optional<absl::string_view> wanted;
       if (alias != nullptr) wanted = absl::string_view(alias);
-      CK_ASSIGN(const certkit::KeyStoreEntry* entry, certkit::capi::FindKeyEntry(*store, wanted));
-      CK_ASSIGN(PrivateKey key, certkit::capi::EntryKey(*entry));
+      CK_ASSIGN(const certkit::KeyStoreEntry* entry, store->SelectKeyEntry(wanted));
+      CK_ASSIGN(PrivateKey key, entry->UnlockedKey());
       staged.chain = entry->chain;
       staged.key = std::move(key);
     }
@@ -246,7 +248,7 @@ CertkitError certkit_ssl_reload_keystore_files(CertkitSsl* ssl, const char* keys
       if (!store.ok()) {
         return InFile(store.status(), ("trust store " + std::string(truststore_path)).c_str());
       }
-      CK_ASSIGN(staged.trusted, certkit::capi::TrustedCertsOf(*store));
+      CK_ASSIGN(staged.trusted, store->TrustAnchors());
     }
     return Install(ssl, std::move(staged));
   });

@@ -117,13 +117,27 @@ CertkitError certkit_verify_options_add_crl(CertkitVerifyOptions* options, const
 CertkitError certkit_verify_options_set_max_depth(CertkitVerifyOptions* options, int max_depth) {
   return Guard([&]() -> absl::Status {
     CK_REQUIRE(options);
-    if (max_depth < 1 || max_depth > 100) {
-      return MakeError(ErrorKind::kInvalidArgument,
-                       "max depth must be 1..100, got " + std::to_string(max_depth));
-    }
+    certkit::VerifyOptions changed = options->options;
+    changed.max_depth = max_depth;
+    CK_RETURN_IF_ERROR(changed.Validate());
     options->options.max_depth = max_depth;
     return absl::OkStatus();
   });
+}
+
+// VerifyWith verifies |leaf| against |trust|; the arguments of certkit_verify.
+static absl::Status VerifyWith(const CertkitCert* leaf, const CertkitCertList* intermediates,
+                               const certkit::TrustStore& trust,
+                               const CertkitVerifyOptions* options, CertkitCertList** chain_out) {
+  CK_REQUIRE(leaf);
+  std::vector<certkit::Certificate> untrusted;
+  if (intermediates != nullptr) untrusted = intermediates->certs;
+  certkit::VerifyOptions defaults;
+  CK_ASSIGN(certkit::VerifyResult result,
+            certkit::Verify(leaf->cert, untrusted, trust,
+                            options != nullptr ? options->options : defaults));
+  if (chain_out != nullptr) *chain_out = New<CertkitCertList>(std::move(result.chain));
+  return absl::OkStatus();
 }
 
 CertkitError certkit_verify(const CertkitCert* leaf, const CertkitCertList* intermediates,
@@ -132,15 +146,67 @@ CertkitError certkit_verify(const CertkitCert* leaf, const CertkitCertList* inte
   return Guard([&]() -> absl::Status {
     CK_REQUIRE(leaf);
     CK_REQUIRE(anchors);
-    std::vector<certkit::Certificate> untrusted;
-    if (intermediates != nullptr) untrusted = intermediates->certs;
-    certkit::TrustStore trust(anchors->certs);
-    certkit::VerifyOptions defaults;
-    CK_ASSIGN(certkit::VerifyResult result,
-              certkit::Verify(leaf->cert, untrusted, trust,
-                              options != nullptr ? options->options : defaults));
-    if (chain_out != nullptr) *chain_out = New<CertkitCertList>(std::move(result.chain));
+    return VerifyWith(leaf, intermediates, certkit::TrustStore(anchors->certs), options, chain_out);
+  });
+}
+
+CertkitError certkit_trust_store_new(CertkitTrustStore** out) {
+  return Guard([&]() -> absl::Status {
+    CK_REQUIRE(out);
+    *out = New<CertkitTrustStore>();
     return absl::OkStatus();
+  });
+}
+
+void certkit_trust_store_free(CertkitTrustStore* trust) { delete trust; }
+
+CertkitError certkit_trust_store_add_cert(CertkitTrustStore* trust, const CertkitCert* cert) {
+  return Guard([&]() -> absl::Status {
+    CK_REQUIRE(trust);
+    CK_REQUIRE(cert);
+    trust->trust.Add(cert->cert);
+    return absl::OkStatus();
+  });
+}
+
+CertkitError certkit_trust_store_add_bundle_n(CertkitTrustStore* trust, const char* certs,
+                                              size_t certs_length) {
+  return Guard([&]() -> absl::Status {
+    CK_REQUIRE(trust);
+    CK_ASSIGN(absl::string_view text, Text(certs, certs_length, "certs"));
+    CK_ASSIGN(std::vector<certkit::Certificate> parsed, certkit::Certificate::ParseBundle(text));
+    trust->trust.Add(parsed);
+    return absl::OkStatus();
+  });
+}
+
+CertkitError certkit_trust_store_add_bundle(CertkitTrustStore* trust, const char* certs) {
+  return certkit_trust_store_add_bundle_n(trust, certs, Len(certs));
+}
+
+CertkitError certkit_trust_store_add_keystore(CertkitTrustStore* trust,
+                                              const CertkitKeystore* keystore) {
+  return Guard([&]() -> absl::Status {
+    CK_REQUIRE(trust);
+    CK_REQUIRE(keystore);
+    CK_ASSIGN(std::vector<certkit::Certificate> anchors, keystore->store.TrustAnchors());
+    trust->trust.Add(anchors);
+    return absl::OkStatus();
+  });
+}
+
+size_t certkit_trust_store_count(const CertkitTrustStore* trust) {
+  return trust == nullptr ? 0 : trust->trust.size();
+}
+
+CertkitError certkit_verify_with_trust_store(const CertkitCert* leaf,
+                                             const CertkitCertList* intermediates,
+                                             const CertkitTrustStore* trust,
+                                             const CertkitVerifyOptions* options,
+                                             CertkitCertList** chain_out) {
+  return Guard([&]() -> absl::Status {
+    CK_REQUIRE(trust);
+    return VerifyWith(leaf, intermediates, trust->trust, options, chain_out);
   });
 }
 

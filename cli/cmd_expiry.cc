@@ -13,10 +13,10 @@
 #include "certkit/error.h"
 #include "certkit/file.h"
 #include "certkit/keystore.h"
+#include "certkit/objects.h"
 #include "commands.h"
 #include "common.h"
 #include "password.h"
-#include "util/pem_blocks.h"
 
 namespace certkit_cli {
 namespace {
@@ -55,11 +55,11 @@ void CheckCert(Scan* scan, const std::string& path, const std::string& alias,
   }
 }
 
-void ScanStore(Scan* scan, const std::string& path, const std::vector<uint8_t>& data) {
+void ScanStore(Scan* scan, const std::string& path, const certkit::InputObject& object) {
   absl::Status last = certkit::MakeError(certkit::ErrorKind::kBadPassword,
                                          "key store needs a password: pass --storepass");
   for (const std::string& password : scan->passwords) {
-    auto store = certkit::KeyStore::Load(data, password);
+    auto store = object.OpenKeyStore(password);
     if (store.ok()) {
       for (const auto& entry : store->entries()) {
         for (const auto& cert : entry.chain) CheckCert(scan, path, entry.alias, cert);
@@ -72,40 +72,30 @@ void ScanStore(Scan* scan, const std::string& path, const std::vector<uint8_t>& 
   scan->errors.push_back({path, std::string(last.message())});
 }
 
+// ScanFile checks every certificate of a PEM or DER file or key store;
+// anything else (keys, CSRs, JSON, ...) holds no expiry.
 void ScanFile(Scan* scan, const std::string& path) {
   auto data = certkit::ReadFile(path);
   if (!data.ok()) {
     scan->errors.push_back({path, std::string(data.status().message())});
     return;
   }
-  if (certkit::pem::LooksLikePem(*data)) {
-    auto blocks = certkit::pem::Parse(
-        absl::string_view(reinterpret_cast<const char*>(data->data()), data->size()));
-    if (!blocks.ok()) {
-      scan->errors.push_back({path, std::string(blocks.status().message())});
-      return;
-    }
-    for (const auto& block : *blocks) {
-      if (block.label != "CERTIFICATE" && block.label != "TRUSTED CERTIFICATE" &&
-          block.label != "X509 CERTIFICATE") {
-        continue;  // keys, CSRs
-      }
-      auto cert = certkit::Certificate::FromDer(block.der);
-      if (cert.ok()) {
-        CheckCert(scan, path, "", *cert);
+  auto objects = certkit::ParseObjects(*data);
+  if (!objects.ok()) {
+    scan->errors.push_back({path, std::string(objects.status().message())});
+    return;
+  }
+  for (const certkit::InputObject& o : *objects) {
+    if (o.kind == certkit::InputObject::Kind::kCertificate) {
+      if (o.status.ok()) {
+        CheckCert(scan, path, "", *o.certificate);
       } else {
-        scan->errors.push_back({path, std::string(cert.status().message())});
+        scan->errors.push_back({path, std::string(o.status.message())});
       }
+    } else if (o.kind == certkit::InputObject::Kind::kKeyStore) {
+      ScanStore(scan, path, o);
     }
-    return;
   }
-  if (auto cert = certkit::Certificate::FromDer(*data); cert.ok()) {
-    CheckCert(scan, path, "", *cert);
-    return;
-  }
-  auto format = certkit::DetectStoreFormat(*data);
-  if (format.ok() && *format != certkit::StoreFormat::kPem) ScanStore(scan, path, *data);
-  // Anything else (JSON, private keys in DER, ...) holds no expiry.
 }
 
 void ScanPath(Scan* scan, const std::string& path) {

@@ -8,11 +8,11 @@
 #include "certkit/error.h"
 #include "certkit/file.h"
 #include "certkit/keystore.h"
+#include "certkit/objects.h"
 #include "commands.h"
 #include "common.h"
 #include "describe.h"
 #include "password.h"
-#include "util/pem_blocks.h"
 
 namespace certkit_cli {
 namespace {
@@ -31,94 +31,76 @@ struct Described {
   std::string text;
 };
 
-// DescribePemBlock describes one PEM block; unknown labels are reported, not errors.
-absl::StatusOr<Described> DescribePemBlock(const certkit::pem::Block& block,
-                                           const InspectArgs& a) {
-  const std::string& label = block.label;
-  if (label == "CERTIFICATE" || label == "X509 CERTIFICATE" || label == "TRUSTED CERTIFICATE") {
-    auto cert = certkit::Certificate::FromDer(block.der);
-    if (!cert.ok()) return cert.status();
-    return Described{CertificateJson(*cert), cert->Summary()};
-  }
-  if (label == "CERTIFICATE REQUEST" || label == "NEW CERTIFICATE REQUEST") {
-    auto csr = certkit::CertificateRequest::FromDer(block.der);
-    if (!csr.ok()) return csr.status();
-    return Described{CsrJson(*csr), CsrText(*csr)};
-  }
-  if (label == "PRIVATE KEY" || label == "RSA PRIVATE KEY" || label == "EC PRIVATE KEY" ||
-      label == "ENCRYPTED PRIVATE KEY") {
-    std::string password;
-    if (label == "ENCRYPTED PRIVATE KEY" || !block.Header("DEK-Info").empty()) {
-      PasswordRequest req;
-      req.spec = a.passin;
-      req.what = "key password";
-      req.flag = "--passin";
-      auto p = ResolvePassword(req);
-      if (!p.ok()) return p.status();
-      password = p->value;
+// ResolveArgPassword obtains the password given by |spec| (--passin or
+// --storepass), prompting when none is given on a terminal.
+absl::StatusOr<std::string> ResolveArgPassword(const std::string& spec, const char* what,
+                                               const char* flag) {
+  PasswordRequest req;
+  req.spec = spec;
+  req.what = what;
+  req.flag = flag;
+  auto p = ResolvePassword(req);
+  if (!p.ok()) return p.status();
+  return p->value;
+}
+
+// Describe describes one object of the file; PEM blocks with labels certkit
+// does not interpret are reported, not errors.
+absl::StatusOr<Described> Describe(const certkit::InputObject& o, const InspectArgs& a) {
+  using Kind = certkit::InputObject::Kind;
+  if (!o.status.ok()) return o.status;
+  switch (o.kind) {
+    case Kind::kCertificate:
+      return Described{CertificateJson(*o.certificate), o.certificate->Summary()};
+    case Kind::kCertificateRequest:
+      return Described{CsrJson(*o.request), CsrText(*o.request)};
+    case Kind::kPrivateKey: {
+      std::string password;
+      if (o.encrypted) {
+        auto p = ResolveArgPassword(a.passin, "key password", "--passin");
+        if (!p.ok()) return p.status();
+        password = *p;
+      }
+      auto key = o.OpenPrivateKey(password);
+      if (!key.ok()) return key.status();
+      return Described{KeyJson(*key), KeyText(*key)};
     }
-    auto key = certkit::PrivateKey::FromPem(certkit::pem::Encode(label, block.der, block.headers),
-                                            password);
-    if (!key.ok()) return key.status();
-    return Described{KeyJson(*key), KeyText(*key)};
+    case Kind::kPublicKey: {
+      json j = PublicKeyJson(*o.public_key);
+      j["type"] = "public_key";
+      return Described{j, absl::StrCat("Public key: ", o.public_key->Describe(), "\n")};
+    }
+    case Kind::kKeyStore: {
+      auto p = ResolveArgPassword(a.storepass, "store password", "--storepass");
+      if (!p.ok()) return p.status();
+      auto store = o.OpenKeyStore(*p);
+      if (!store.ok()) return store.status();
+      return Described{StoreJson(*store), StoreText(*store, /*verbose=*/true)};
+    }
+    case Kind::kCrl:
+    case Kind::kUnknown:
+      break;
   }
-  if (label == "PUBLIC KEY") {
-    auto key = certkit::PublicKey::FromSpkiDer(block.der);
-    if (!key.ok()) return key.status();
-    json j = PublicKeyJson(*key);
-    j["type"] = "public_key";
-    return Described{j, absl::StrCat("Public key: ", key->Describe(), "\n")};
+  if (o.pem_label.empty()) {
+    return certkit::MakeError(certkit::ErrorKind::kMalformed,
+                              "not a certificate, CSR, key or key store (PEM or DER)");
   }
-  return Described{json{{"type", "unknown"}, {"pem_label", label}},
-                   absl::StrCat("PEM block '", label, "' (not interpreted)\n")};
+  return Described{json{{"type", "unknown"}, {"pem_label", o.pem_label}},
+                   absl::StrCat("PEM block '", o.pem_label, "' (not interpreted)\n")};
 }
 
 absl::StatusOr<std::vector<Described>> DescribeFile(const InspectArgs& a) {
   auto data = certkit::ReadFile(a.file);
   if (!data.ok()) return data.status();
+  auto objects = certkit::ParseObjects(*data);
+  if (!objects.ok()) return objects.status();
   std::vector<Described> out;
-  if (certkit::pem::LooksLikePem(*data)) {
-    auto blocks = certkit::pem::Parse(
-        absl::string_view(reinterpret_cast<const char*>(data->data()), data->size()));
-    if (!blocks.ok()) return blocks.status();
-    for (const auto& block : *blocks) {
-      auto d = DescribePemBlock(block, a);
-      if (!d.ok()) return d.status();
-      out.push_back(*std::move(d));
-    }
-    return out;
+  for (const certkit::InputObject& o : *objects) {
+    auto d = Describe(o, a);
+    if (!d.ok()) return d.status();
+    out.push_back(*std::move(d));
   }
-  if (auto cert = certkit::Certificate::FromDer(*data); cert.ok()) {
-    out.push_back({CertificateJson(*cert), cert->Summary()});
-    return out;
-  }
-  if (auto csr = certkit::CertificateRequest::FromDer(*data); csr.ok()) {
-    out.push_back({CsrJson(*csr), CsrText(*csr)});
-    return out;
-  }
-  auto format = certkit::DetectStoreFormat(*data);
-  if (format.ok() && *format != certkit::StoreFormat::kPem) {
-    PasswordRequest req;
-    req.spec = a.storepass;
-    auto p = ResolvePassword(req);
-    if (!p.ok()) return p.status();
-    auto store = certkit::KeyStore::Load(*data, p->value);
-    if (!store.ok()) return store.status();
-    out.push_back({StoreJson(*store), StoreText(*store, /*verbose=*/true)});
-    return out;
-  }
-  if (auto key = certkit::PrivateKey::FromDer(*data); key.ok()) {
-    out.push_back({KeyJson(*key), KeyText(*key)});
-    return out;
-  }
-  if (auto pub = certkit::PublicKey::FromSpkiDer(*data); pub.ok()) {
-    json j = PublicKeyJson(*pub);
-    j["type"] = "public_key";
-    out.push_back({j, absl::StrCat("Public key: ", pub->Describe(), "\n")});
-    return out;
-  }
-  return certkit::MakeError(certkit::ErrorKind::kMalformed,
-                            "not a certificate, CSR, key or key store (PEM or DER)");
+  return out;
 }
 
 int RunInspect(const InspectArgs& a) {

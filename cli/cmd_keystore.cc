@@ -100,6 +100,9 @@ absl::StatusOr<OpenStore> Open(const KeystoreArgs& a, bool may_create) {
 absl::Status Save(const KeystoreArgs& a, const OpenStore& o) {
   certkit::SaveOptions opts;
   opts.pkcs12_legacy = a.p12_legacy;
+  // A store that did not exist when it was opened is created, never
+  // replaced: one that appeared meanwhile is kAlreadyExists.
+  opts.overwrite = o.existed;
   absl::Status s = o.store.SaveFile(a.store, o.format, o.password, opts);
   if (!s.ok()) return certkit::Annotate(s, absl::StrCat("writing key store '", a.store, "'"));
   return s;
@@ -194,14 +197,14 @@ int RunConvert(const KeystoreArgs& a) {
     if (!p.ok()) return PrintError(p.status());
     password = p->value;
   }
-  if (!a.overwrite && FileExists(a.out)) {
-    return PrintError(MakeError(ErrorKind::kAlreadyExists,
-                                absl::StrCat("'", a.out, "' exists; pass --overwrite")));
-  }
   certkit::SaveOptions opts;
   opts.pkcs12_legacy = a.p12_legacy;
+  opts.overwrite = a.overwrite;
   absl::Status s = o->store.SaveFile(a.out, *format, password, opts);
-  if (!s.ok()) return PrintError(certkit::Annotate(s, absl::StrCat("writing '", a.out, "'")));
+  if (!s.ok()) {
+    return PrintError(WithHint(certkit::Annotate(s, absl::StrCat("writing '", a.out, "'")),
+                               ErrorKind::kAlreadyExists, "; pass --overwrite to replace it"));
+  }
   std::printf("wrote %s (%s, %zu entries)\n", a.out.c_str(), certkit::StoreFormatName(*format),
               o->store.size());
   return kExitOk;

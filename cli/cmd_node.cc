@@ -67,7 +67,8 @@ void PrintFiles(const std::string& dir, const LeafRecord& r) {
               FormatRfc3339(r.not_after).c_str());
 }
 
-int RunNode(const LeafArgs& a) {
+// RunLeaf issues a node (|node|) or a client with the --format stores.
+int RunLeaf(const LeafArgs& a, bool node) {
   auto settings = Settings(a);
   if (!settings.ok()) return PrintError(settings.status());
   auto formats = ParseFormats(a.formats);
@@ -84,21 +85,22 @@ int RunNode(const LeafArgs& a) {
   }
   auto ca = LoadCaFromArgs(a.ca);
   if (!ca.ok()) return PrintError(ca.status());
-  auto r = certkit::IssueNode(*ca, SplitList(a.hosts), a.out, *settings);
+  auto r = node ? certkit::IssueNode(*ca, SplitList(a.hosts), a.out, *settings)
+                : certkit::IssueClient(*ca, a.user, a.out, *settings);
   if (!r.ok()) return PrintError(WithHint(r.status(), certkit::ErrorKind::kAlreadyExists, kOverwriteHint));
   PrintFiles(a.out, *r);
   return kExitOk;
 }
 
-int RunClient(const LeafArgs& a) {
-  auto settings = Settings(a);
-  if (!settings.ok()) return PrintError(settings.status());
-  auto ca = LoadCaFromArgs(a.ca);
-  if (!ca.ok()) return PrintError(ca.status());
-  auto r = certkit::IssueClient(*ca, a.user, a.out, *settings);
-  if (!r.ok()) return PrintError(WithHint(r.status(), certkit::ErrorKind::kAlreadyExists, kOverwriteHint));
-  PrintFiles(a.out, *r);
-  return kExitOk;
+// AddFormatOptions adds --format, the store password options and --p12-legacy.
+void AddFormatOptions(CLI::App* cmd, LeafArgs* a) {
+  cmd->add_option("--format", a->formats,
+                  "outputs: pem (always), jks (keystore.jks, truststore.jks), p12 (keystore.p12, "
+                  "truststore.p12); comma-separated")
+      ->delimiter(',');
+  AddStorePassOptions(cmd, &a->pass, /*with_truststore=*/true);
+  cmd->add_flag("--p12-legacy", a->p12_legacy,
+                "write PKCS#12 with Java 8 compatible algorithms (3DES/RC2, SHA-1 MAC)");
 }
 
 }  // namespace
@@ -111,24 +113,22 @@ void RegisterNodeCommands(CLI::App& app, int* exit_code) {
   node->add_option("--host", node_args->hosts,
                    "host name or IP address (repeat or comma-separate; IPs become IP SANs)")
       ->required();
-  node->add_option("--format", node_args->formats,
-                   "outputs: pem (always), jks (keystore.jks, truststore.jks), p12 (keystore.p12, "
-                   "truststore.p12); comma-separated")
-      ->delimiter(',');
-  AddStorePassOptions(node, &node_args->pass, /*with_truststore=*/true);
-  node->add_flag("--p12-legacy", node_args->p12_legacy,
-                 "write PKCS#12 with Java 8 compatible algorithms (3DES/RC2, SHA-1 MAC)");
+  AddFormatOptions(node, node_args.get());
   SetExample(node, "certkit node --ca-cert ca/ca.crt --ca-key ca/ca-private/ca.key --host 10.0.0.1 "
                    "--host db1.example.com --out node1 --format pem,jks,p12 --storepass env:STOREPASS");
-  node->callback([node_args, exit_code] { *exit_code = RunNode(*node_args); });
+  node->callback([node_args, exit_code] { *exit_code = RunLeaf(*node_args, /*node=*/true); });
 
   auto client_args = std::make_shared<LeafArgs>();
   CLI::App* client = app.add_subcommand(
-      "client", "issue a client certificate and key (client.<user>.crt, client.<user>.key)");
+      "client", "issue a client certificate and key (client.<user>.crt, client.<user>.key; "
+                "keystore.jks/.p12 for Java clients with --format)");
   AddLeafOptions(client, client_args.get());
-  client->add_option("--user", client_args->user, "user name (the certificate's CN)")->required();
-  SetExample(client, "certkit client --ca-cert ca/ca.crt --ca-key ca/ca-private/ca.key --user app --out app");
-  client->callback([client_args, exit_code] { *exit_code = RunClient(*client_args); });
+  client->add_option("--user", client_args->user,
+                     "user name (the certificate's CN, the key stores' alias)")->required();
+  AddFormatOptions(client, client_args.get());
+  SetExample(client, "certkit client --ca-cert ca/ca.crt --ca-key ca/ca-private/ca.key --user app --out app "
+                     "--format pem,jks,p12 --storepass env:STOREPASS");
+  client->callback([client_args, exit_code] { *exit_code = RunLeaf(*client_args, /*node=*/false); });
 }
 
 }  // namespace certkit_cli

@@ -6,11 +6,14 @@ set -euo pipefail
 PACKAGES=(
   # build
   build-essential cmake ninja-build pkg-config
+  # fuzzing and ThreadSanitizer builds (scripts/ci-fuzz.sh, scripts/ci-tsan.sh)
+  clang-14 libfuzzer-14-dev libclang-rt-14-dev
   # libraries (BoringSSL and abseil are built from Debian's source packages:
   # scripts/fetch-sources.sh, run at the end; dpkg-dev unpacks them)
   dpkg-dev catch2 libbenchmark-dev libcli11-dev nlohmann-json3-dev
-  # Debian's shared BoringSSL: the benchmark baseline of the sealed build
-  android-libboringssl-dev
+  # Debian's shared BoringSSL and abseil: the baseline of bench/sealed, and what
+  # the fuzz build links (scripts/ci-fuzz.sh: -DCERTKIT_SYSTEM_BORINGSSL/ABSEIL=ON)
+  android-libboringssl-dev libabsl-dev
   # peers that share a process with libcertkit.so in the tests: OpenSSL 3, libpq
   libssl-dev libpq-dev
   # test oracles and peers
@@ -18,11 +21,14 @@ PACKAGES=(
   # Cassandra tests (tests/cassandra): Maven fetches Cassandra and the Java
   # driver; a venv holds the Python driver
   maven python3-venv
+  # strace: the durable-write test counts sync calls (bench/peers uses python3-venv too)
+  strace
   # Public Suffix List, read by the verifier (wildcard certificates)
   publicsuffix
   # bindings (python3-pycparser: bindings/python/gen_capi.py parses certkit.h;
-  # python3-cryptography: a peer in the same process as certkit, test_coexist.py)
-  python3 python3-pycparser python3-cryptography golang-go
+  # python3-cryptography: a peer in the same process as certkit, test_coexist.py;
+  # python3-venv/-setuptools/-wheel: bindings/python/test_wheel.sh builds the wheel offline)
+  python3 python3-pycparser python3-cryptography python3-venv python3-setuptools python3-wheel golang-go
 )
 
 SUDO=""

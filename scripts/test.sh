@@ -29,6 +29,16 @@ if [ -z "${CERTKIT_SKIP_ASAN:-}" ]; then
     ctest --test-dir build-asan --output-on-failure -j "$jobs" --timeout 900
 fi
 
+# --- hardening stages (issue 13): ThreadSanitizer, then fuzzing -------------
+# (the kill test is a ctest: cli:kill_test). CERTKIT_SKIP_HARDENING=1 skips.
+if [ -z "${CERTKIT_SKIP_HARDENING:-}" ]; then
+  echo "== concurrency tests under ThreadSanitizer"
+  scripts/ci-tsan.sh
+  echo "== fuzzing (every target ${CERTKIT_FUZZ_SECONDS:-25}s)"
+  scripts/ci-fuzz.sh "${CERTKIT_FUZZ_SECONDS:-25}"
+fi
+# --- end of hardening stages -------------------------------------------------
+
 if [ -x bindings/test.sh ]; then
   echo "== bindings"
   bindings/test.sh "$root/build"

@@ -17,6 +17,9 @@
 #include "certkit/profile.h"
 
 namespace certkit {
+namespace internal {
+struct IssuerEncoding;
+}  // namespace internal
 
 // Options shared by CA creation and signing.
 struct IssueOptions {
@@ -39,6 +42,9 @@ struct IssueOptions {
   // with kWeakParameter and key types certkit does not model with
   // kUnsupported.
   KeyPolicy key_policy;
+
+  // Validate fails with kInvalidArgument when days is negative.
+  absl::Status Validate() const;
 };
 
 // Options for creating a CA certificate.
@@ -57,6 +63,9 @@ struct CaOptions {
   // Written as a critical nameConstraints extension when not empty; the CA
   // then refuses to sign names outside it (see SignRequest).
   NameConstraints name_constraints;
+
+  // Validate fails with kInvalidArgument when days < 1 or path_len < 0.
+  absl::Status Validate() const;
 };
 
 // CertificateAuthority is a CA certificate, its private key and the chain up
@@ -113,11 +122,17 @@ class CertificateAuthority {
   absl::StatusOr<Certificate> SignSubject(const DistinguishedName& requested,
                                           const PublicKey& key, const Profile& profile,
                                           const IssueOptions& options) const;
+  // Make computes the encodings every signature reuses.
+  static absl::StatusOr<CertificateAuthority> Make(Certificate cert, PrivateKey key,
+                                                   std::vector<Certificate> chain);
   CertificateAuthority(Certificate cert, PrivateKey key, std::vector<Certificate> chain)
       : cert_(std::move(cert)), key_(std::move(key)), chain_(std::move(chain)) {}
   Certificate cert_;
   PrivateKey key_;
   std::vector<Certificate> chain_;
+  // The issuer Name, AKI and signature algorithm, encoded once (immutable,
+  // shared by copies).
+  std::shared_ptr<const internal::IssuerEncoding> encoding_;
 };
 
 // PickCaForKey finds, in a PEM bundle's certificates, the one whose public
@@ -134,10 +149,6 @@ absl::StatusOr<std::vector<Certificate>> PickCaForKey(const std::vector<Certific
 // cluster's old and new) CAs can be told apart in trust stores and
 // messages. An empty |cluster_name| is left out.
 DistinguishedName DefaultCaSubject(absl::string_view cluster_name, absl::string_view organization);
-
-// RandomSerial returns 16 random bytes with the top bit cleared and not all
-// zero: a positive 128-bit serial.
-Bytes RandomSerial();
 
 }  // namespace certkit
 

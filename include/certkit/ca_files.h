@@ -1,5 +1,6 @@
 // certkit/ca_files.h: reading certificates, private keys and a whole CA
-// (certificate, chain and key) from files. Every error names the file.
+// (certificate, chain and key) from files or PEM text. Errors name the file.
+// (A CA held in a key store: KeyStore::LoadCa in certkit/keystore.h.)
 #ifndef CERTKIT_CA_FILES_H_
 #define CERTKIT_CA_FILES_H_
 
@@ -44,6 +45,20 @@ struct CaFiles {
 // CertificateAuthority: the key must match the certificate and the
 // certificate must be a CA (see CertificateAuthority::Load).
 absl::StatusOr<CertificateAuthority> LoadCa(const CaFiles& files);
+
+// LoadCaPem is LoadCa from PEM text: |cert_pem| holds the CA certificate
+// followed by its chain (nearest issuer first), |key_pem| its key
+// (decrypted with |key_password| when encrypted).
+absl::StatusOr<CertificateAuthority> LoadCaPem(absl::string_view cert_pem, absl::string_view key_pem,
+                                               absl::string_view key_password = {});
+
+// CaFromBundle builds a CA from |certs| (the CA certificate first, then its
+// chain) and its |key|: kInvalidArgument when |certs| is empty. When |certs|
+// holds several certificates (a ca.crt bundle during a rotation), the CA is
+// the one matching |key| and its chain what in |certs| issued it
+// (PickCaForKey; kKeyMismatch naming the subjects when none matches).
+absl::StatusOr<CertificateAuthority> CaFromBundle(std::vector<Certificate> certs,
+                                                  const PrivateKey& key);
 
 }  // namespace certkit
 

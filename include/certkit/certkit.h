@@ -590,6 +590,46 @@ CERTKIT_EXPORT CertkitError certkit_verify(const CertkitCert* leaf,
                                            const CertkitVerifyOptions* options,
                                            CertkitCertList** chain_out);
 
+/* A CertkitTrustStore is a set of trust anchors prepared once (each parsed
+ * and indexed) for any number of verifications and handshakes, instead of
+ * re-reading a certificate list on every call. Build it, then use it:
+ * verifying through it never changes it, so one store may serve many
+ * threads at once; adding to it while another thread verifies with it is
+ * not allowed. */
+typedef struct CertkitTrustStore CertkitTrustStore;
+
+/* certkit_trust_store_new creates an empty store; free it with
+ * certkit_trust_store_free (NULL is ignored). */
+CERTKIT_EXPORT CertkitError certkit_trust_store_new(CertkitTrustStore** out);
+CERTKIT_EXPORT void certkit_trust_store_free(CertkitTrustStore* trust);
+/* certkit_trust_store_add_cert adds one anchor; one already present is
+ * ignored. */
+CERTKIT_EXPORT CertkitError certkit_trust_store_add_cert(CertkitTrustStore* trust,
+                                                         const CertkitCert* cert);
+/* certkit_trust_store_add_bundle adds every certificate of a PEM bundle (or
+ * one DER certificate); zero certificates is CERTKIT_ERROR_MALFORMED and
+ * adds nothing. */
+CERTKIT_EXPORT CertkitError certkit_trust_store_add_bundle(CertkitTrustStore* trust,
+                                                           const char* certs);
+CERTKIT_EXPORT CertkitError certkit_trust_store_add_bundle_n(CertkitTrustStore* trust,
+                                                             const char* certs,
+                                                             size_t certs_length);
+/* certkit_trust_store_add_keystore adds what Java's trust managers trust in
+ * |keystore|: its trusted certificate entries and the certificate of each key
+ * entry. CERTKIT_ERROR_NOT_FOUND when it holds no certificate. */
+CERTKIT_EXPORT CertkitError certkit_trust_store_add_keystore(CertkitTrustStore* trust,
+                                                             const CertkitKeystore* keystore);
+/* certkit_trust_store_count returns the number of anchors (0 for NULL). */
+CERTKIT_EXPORT size_t certkit_trust_store_count(const CertkitTrustStore* trust);
+
+/* certkit_verify_with_trust_store is certkit_verify against a prepared
+ * store: same arguments, results and errors. */
+CERTKIT_EXPORT CertkitError certkit_verify_with_trust_store(const CertkitCert* leaf,
+                                                            const CertkitCertList* intermediates,
+                                                            const CertkitTrustStore* trust,
+                                                            const CertkitVerifyOptions* options,
+                                                            CertkitCertList** chain_out);
+
 /* ------------------------------------------------------------------------ */
 /* Key stores (JKS, JCEKS, PKCS#12, PEM)                                    */
 /* ------------------------------------------------------------------------ */
@@ -830,6 +870,13 @@ CERTKIT_EXPORT CertkitError certkit_ssl_add_trusted_keystore_n(CertkitSsl* ssl,
                                                                size_t data_length,
                                                                const char* password,
                                                                size_t password_length);
+
+/* certkit_ssl_set_trust_store replaces the trusted certificates of |ssl|
+ * with the anchors of |trust|, shared as prepared (no copy is parsed again).
+ * Later changes to |trust| do not reach |ssl|; |trust| may be freed right
+ * away. */
+CERTKIT_EXPORT CertkitError certkit_ssl_set_trust_store(CertkitSsl* ssl,
+                                                        const CertkitTrustStore* trust);
 
 /* certkit_ssl_set_verify_flags sets CERTKIT_SSL_VERIFY_* (NULL ignored). */
 CERTKIT_EXPORT void certkit_ssl_set_verify_flags(CertkitSsl* ssl, int flags);

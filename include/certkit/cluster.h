@@ -35,6 +35,7 @@ struct LeafSettings {
   bool write_truststores = false;       // truststore.jks/.p12 in the leaf directory
   bool pkcs8 = false;                   // node.key.pk8 / client.<user>.key.pk8 (DER)
   bool pkcs12_legacy = false;           // Java 8 compatible PKCS#12 algorithms
+  bool pkcs12_plain_certs = false;      // PKCS#12 certificate bags unencrypted (-certpbe NONE)
   std::string store_password;
   std::string truststore_password;
   bool overwrite = false;
@@ -60,8 +61,10 @@ absl::StatusOr<LeafRecord> IssueNode(const CertificateAuthority& ca,
                                      const std::string& dir, const LeafSettings& settings);
 
 // IssueClient signs a client certificate (clientAuth, CN = |user|) and
-// writes ca.crt, client.<user>.crt, client.<user>.key (0600) and, with
-// settings.pkcs8, client.<user>.key.pk8 into |dir|.
+// writes ca.crt, client.<user>.crt, client.<user>.key (0600) and, as
+// requested, client.<user>.key.pk8 and keystore.jks / keystore.p12 for Java
+// clients (key entry aliased by |user| plus the "ca" trusted entry) and
+// truststore.jks/.p12 into |dir|.
 absl::StatusOr<LeafRecord> IssueClient(const CertificateAuthority& ca,
                                        const std::string& user, const std::string& dir,
                                        const LeafSettings& settings);
@@ -118,8 +121,11 @@ struct ClusterUpdateSpec {
 };
 
 // ClusterAdd issues new nodes/clients with the existing CA and records them
-// in the manifest. Existing files are never touched: a node or client that
-// is already in the manifest or whose directory exists is kAlreadyExists.
+// in the manifest (written last, atomically). A node or client already in
+// the manifest is kAlreadyExists and its files are never touched. A
+// nodes/<host> or clients/<user> folder the manifest does not record is the
+// remainder of an interrupted add (a kill before the manifest was written):
+// it is issued again into that folder, replacing its partial files.
 absl::StatusOr<Manifest> ClusterAdd(const ClusterUpdateSpec& spec);
 
 // ClusterRenew re-issues (new key, new certificate, rebuilt stores) every

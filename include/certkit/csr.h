@@ -2,6 +2,7 @@
 #ifndef CERTKIT_CSR_H_
 #define CERTKIT_CSR_H_
 
+#include <atomic>
 #include <memory>
 #include <optional>
 #include <string>
@@ -50,6 +51,8 @@ class CertificateRequest {
   static absl::StatusOr<CertificateRequest> Parse(absl::string_view data);
 
   // VerifySignature checks the self-signature; kBadSignature when it fails.
+  // The request is immutable, so a success is remembered (shared by copies):
+  // signing the same request again does not verify it again.
   absl::Status VerifySignature() const;
 
   DistinguishedName subject() const;
@@ -67,6 +70,7 @@ class CertificateRequest {
 
  private:
   std::shared_ptr<X509_REQ> req_;
+  std::shared_ptr<std::atomic<bool>> signature_verified_;
 };
 
 }  // namespace certkit

@@ -32,12 +32,49 @@ struct WriteOptions {
 };
 
 // WriteFileAtomic writes |data| to a temp file created with |options.mode| in
-// the directory of |path|, fsyncs it, renames it over |path| and fsyncs the
-// directory. On any failure the temp file is removed and |path| is unchanged.
+// the directory of |path|, syncs it (fdatasync), renames it over |path| and
+// fsyncs the directory. On any failure the temp file is removed and |path| is
+// unchanged. Guarantee: after a crash at any point |path| holds either its
+// old content (or does not exist, if it did not) or the complete new
+// content, never an empty or partial file. Within a DirectorySyncBatch on the
+// same thread the directory fsync is deferred to the batch's Commit.
+// The temp file is ".NAME.tmp-XXXXXX", locked (flock) while it is written;
+// each call first removes the unlocked ones older than 2 seconds in the same
+// directory, which a killed writer left behind.
 absl::Status WriteFileAtomic(const std::string& path, absl::Span<const uint8_t> data,
                              const WriteOptions& options = {});
 absl::Status WriteFileAtomic(const std::string& path, const std::string& data,
                              const WriteOptions& options = {});
+
+// DirectorySyncBatch groups the directory syncs of the WriteFileAtomic calls
+// made on this thread while it is alive: each file is still written to a temp
+// file, synced and renamed (so every file is old or new after a crash), but
+// the directory holding it is fsynced once, at Commit, instead of once per
+// file. A node of `cluster init` writes five files into one folder: six syncs
+// instead of ten. Until Commit returns, a crash may lose some renames (those
+// files are then still old); after it every rename is durable. Batches nest:
+// an inner batch's directories are synced by the outermost one. Not copyable;
+// use on one thread.
+class DirectorySyncBatch {
+ public:
+  DirectorySyncBatch();
+  // Commits if Commit was not called (errors are then lost).
+  ~DirectorySyncBatch();
+  DirectorySyncBatch(const DirectorySyncBatch&) = delete;
+  DirectorySyncBatch& operator=(const DirectorySyncBatch&) = delete;
+
+  // Commit fsyncs every directory written into since the batch began (for
+  // the outermost batch; an inner batch leaves that to it). kIo naming the
+  // directory when a sync fails.
+  absl::Status Commit();
+
+ private:
+  DirectorySyncBatch* outer_;
+  std::vector<std::string> directories_;
+  bool committed_ = false;
+  friend absl::Status WriteFileAtomic(const std::string&, absl::Span<const uint8_t>,
+                                      const WriteOptions&);
+};
 
 // MakePrivateDirectory creates |path| (and parents) with mode 0700, or
 // tightens an existing directory to 0700.

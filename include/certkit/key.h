@@ -7,6 +7,7 @@
 #define CERTKIT_KEY_H_
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -80,8 +81,16 @@ class PublicKey {
   // Description, e.g. "RSA 2048", "EC P-256", "Ed25519".
   std::string Describe() const;
 
+  // ToSpkiDer returns the DER SubjectPublicKeyInfo. A key that came from DER
+  // (FromSpkiDer, PrivateKey::public_key, CertificateRequest::public_key)
+  // keeps that encoding, so repeated calls cost a copy, not an encoding (for
+  // EC keys an encoding is a field inversion).
   Bytes ToSpkiDer() const;
   std::string ToPem() const;  // "PUBLIC KEY"
+  // CheckPolicy applies |policy| as FromSpkiDer does: kWeakParameter for
+  // short RSA keys and odd curves, kUnsupported for key types certkit does
+  // not model.
+  absl::Status CheckPolicy(const KeyPolicy& policy) const;
 
   // Equals compares the public key material.
   bool Equals(const PublicKey& other) const;
@@ -90,7 +99,11 @@ class PublicKey {
   EVP_PKEY* native() const { return pkey_; }
 
  private:
+  friend class PrivateKey;
   EVP_PKEY* pkey_;
+  // The SPKI this key was parsed from, shared by copies; null when the key
+  // was wrapped from an EVP_PKEY.
+  std::shared_ptr<const Bytes> spki_;
 };
 
 class PrivateKey {
@@ -122,6 +135,10 @@ class PrivateKey {
   static absl::StatusOr<PrivateKey> FromDer(absl::Span<const uint8_t> der,
                                             absl::string_view password = {},
                                             const KeyPolicy& policy = {});
+  // Parse detects PEM (any "-----BEGIN" line: FromPem) or DER (FromDer).
+  static absl::StatusOr<PrivateKey> Parse(absl::Span<const uint8_t> data,
+                                          absl::string_view password = {},
+                                          const KeyPolicy& policy = {});
 
   KeyType type() const;
   int bits() const;

@@ -20,6 +20,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
+#include "certkit/ca.h"
 #include "certkit/cert.h"
 #include "certkit/key.h"
 
@@ -50,6 +51,9 @@ struct KeyStoreEntry {
   bool is_key() const { return type == Type::kPrivateKey; }
   bool locked() const { return is_key() && !key.has_value(); }
   const Certificate& certificate() const { return chain.front(); }
+  // UnlockedKey returns the key of a key entry: kInvalidArgument for a
+  // trusted certificate entry, kBadKeyPassword while the key is locked.
+  absl::StatusOr<PrivateKey> UnlockedKey() const;
 };
 
 struct LoadOptions {
@@ -60,8 +64,15 @@ struct LoadOptions {
   std::optional<std::string> key_password;
   // PKCS#12 without a MAC loads only when this is set.
   bool allow_missing_mac = false;
-  // Upper bound on KDF iteration counts found in the file (kLimitExceeded).
+  // Upper bound on each KDF iteration count found in the file
+  // (kLimitExceeded).
   int max_iterations = 10'000'000;
+  // Upper bound on the KDF iterations one load may spend in total, across
+  // the PKCS#12 MAC, every encrypted bag and key, and retries with the key
+  // password (kLimitExceeded, before the derivation that would pass it).
+  // A PKCS#12 PBE derivation counts twice (key and IV), a JCEKS key too (two
+  // MD5 chains). See docs/SECURITY.md.
+  int64_t max_total_iterations = 20'000'000;
 };
 
 struct SaveOptions {
@@ -70,11 +81,22 @@ struct SaveOptions {
   // PBKDF2-HMAC-SHA256 AES-256-CBC, HMAC-SHA256 MAC).
   bool pkcs12_legacy = false;
   int pkcs12_iterations = 10000;
+  // PKCS#12: encrypt the certificate bags (the JDK's default). Off writes
+  // them in a plain data ContentInfo, like OpenSSL's `-certpbe NONE`:
+  // certificates are public, keytool and OpenSSL read such stores, and one
+  // of the store's three key derivations is saved. The MAC still covers
+  // them; keys are always encrypted.
+  bool pkcs12_encrypt_certs = true;
   // JKS: per-alias key password overriding the store password.
   std::map<std::string, std::string> key_passwords;
   // PEM: encrypt keys with the store password (PBES2 AES-256-CBC); when the
   // password is empty keys are written unencrypted.
   bool pem_encrypt_keys = true;
+  // SaveFile only: when false an existing file is kAlreadyExists (naming
+  // it) and left untouched. Atomic: the new file is linked into place with
+  // link(2), which fails if the name exists, so there is no window between a
+  // check and the write.
+  bool overwrite = true;
 };
 
 // One line of KeyStore::List().
@@ -161,16 +183,36 @@ class KeyStore {
                                            absl::Time now = absl::Now()) const;
   // TrustedCertificates returns every trusted entry's certificate.
   std::vector<Certificate> TrustedCertificates() const;
+  // TrustAnchors returns what Java's trust managers trust when handed this
+  // store (TrustManagerFactory.init(KeyStore)): every trusted entry's
+  // certificate plus the leaf certificate of every key entry. kNotFound when
+  // the store holds no certificate at all.
+  absl::StatusOr<std::vector<Certificate>> TrustAnchors() const;
+  // Entry returns the entry |alias| (case-insensitive), kNotFound naming
+  // the alias when there is none.
+  absl::StatusOr<const KeyStoreEntry*> Entry(absl::string_view alias) const;
+  // KeyEntry returns the key entry |alias|: kNotFound naming a missing
+  // alias, kInvalidArgument for a trusted certificate entry.
+  absl::StatusOr<const KeyStoreEntry*> KeyEntry(absl::string_view alias) const;
+  // SoleKeyEntry returns the store's only key entry, the one a TLS endpoint
+  // or CA uses when no alias is named: kNotFound when there is none,
+  // kInvalidArgument naming the aliases when there are several.
+  absl::StatusOr<const KeyStoreEntry*> SoleKeyEntry() const;
+  // SelectKeyEntry is KeyEntry(*alias) when an alias is given, SoleKeyEntry()
+  // otherwise: how an endpoint or CA picks its key from a store.
+  absl::StatusOr<const KeyStoreEntry*> SelectKeyEntry(std::optional<absl::string_view> alias) const;
+  // LoadCa builds a CertificateAuthority from the key entry SelectKeyEntry
+  // picks (the entry's chain is the CA's chain). Errors as SelectKeyEntry,
+  // KeyStoreEntry::UnlockedKey and CertificateAuthority::Load.
+  absl::StatusOr<CertificateAuthority> LoadCa(std::optional<absl::string_view> alias) const;
   // HasPrivateKeys reports whether any entry is a key entry.
   bool HasPrivateKeys() const;
 
-  // Internal: used by the format codecs.
-  std::vector<KeyStoreEntry>& mutable_entries() { return entries_; }
-  void set_source_format(StoreFormat f) { source_format_ = f; }
-  std::map<std::string, Bytes>& locked_keys() { return locked_keys_; }
-  const std::map<std::string, Bytes>& locked_keys() const { return locked_keys_; }
-
  private:
+  // The format codecs (lib/keystore) fill stores through KeyStoreAccess
+  // (lib/keystore/keystore_access.h).
+  friend struct KeyStoreAccess;
+
   std::vector<KeyStoreEntry> entries_;
   // alias -> JKS-protected key bytes for locked entries.
   std::map<std::string, Bytes> locked_keys_;

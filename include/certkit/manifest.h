@@ -64,10 +64,20 @@ struct Manifest {
 // trailing newline), the exact text SaveManifest writes.
 std::string ManifestToJson(const Manifest& manifest);
 
-// ParseManifest parses manifest JSON. kMalformed for invalid JSON or a
-// missing or mistyped field (named in the message), kUnsupported for an
-// unknown version.
+// Largest leaf validity a manifest may ask for, in days (100 years).
+inline constexpr int kMaxLeafDays = 36500;
+
+// ParseManifest parses manifest JSON. kMalformed for invalid JSON, a
+// missing or mistyped field (named in the message), an integer that is a
+// float or out of range ("days" 0..kMaxLeafDays), or a path ("dir",
+// "ca.cert", "ca.key", "truststores", "files") that would leave the cluster
+// folder (absolute, "..", empty components); kUnsupported for an unknown
+// version.
 absl::StatusOr<Manifest> ParseManifest(absl::string_view json);
+
+// CheckManifestPath accepts a relative path that stays inside the cluster
+// folder (see ParseManifest); kMalformed naming |what| otherwise.
+absl::Status CheckManifestPath(const std::string& path, absl::string_view what);
 
 // LoadManifest reads |cluster_dir|/manifest.json (errors name the file);
 // SaveManifest writes it atomically (mode 0644).

@@ -9,7 +9,6 @@
 #include "absl/strings/string_view.h"
 #include "openssl/base.h"
 #include "openssl/x509.h"
-#include "openssl/x509v3.h"
 
 namespace certkit {
 
@@ -39,8 +38,8 @@ class DistinguishedName {
   // anything else RFC 4514. Supports '\,' '\+' '\"' '\\' '\=' '\#' and '\XX'
   // hex escapes, quoted values ("O=\"a, b\""), and the '#<hex>' DER form.
   // Multi-valued RDNs ('+') fail with kUnsupported; bad escapes, unknown
-  // attribute names, empty types and an empty DN fail with kInvalidArgument
-  // naming the offending position.
+  // attribute names, empty types, a value with an embedded NUL ("\00") and
+  // an empty DN fail with kInvalidArgument naming the offending position.
   static absl::StatusOr<DistinguishedName> Parse(absl::string_view text);
   static absl::StatusOr<DistinguishedName> ParseRfc4514(absl::string_view text);
   static absl::StatusOr<DistinguishedName> ParseSlash(absl::string_view text);
@@ -58,9 +57,12 @@ class DistinguishedName {
 
   // ToX509Name builds a new X509_NAME owned by the caller.
   absl::StatusOr<bssl::UniquePtr<X509_NAME>> ToX509Name() const;
+  // ToDer encodes the name as DER exactly as ToX509Name's X509_NAME encodes
+  // (same string types, one attribute per RDN), without building one.
+  // kInvalidArgument as ToX509Name.
+  absl::StatusOr<std::vector<uint8_t>> ToDer() const;
 
   const std::vector<NameAttribute>& rdns() const { return rdns_; }
-  std::vector<NameAttribute>& mutable_rdns() { return rdns_; }
   bool empty() const { return rdns_.empty(); }
 
   // Get returns the value of the last attribute of |type| (case-insensitive
@@ -103,13 +105,6 @@ struct SubjectAltName {
 // ParseSubjectAltNames parses "DNS:a,IP:1.2.3.4,email:x@y,URI:u"; a bare
 // entry without prefix is classified with SubjectAltName::Host.
 absl::StatusOr<std::vector<SubjectAltName>> ParseSubjectAltNames(absl::string_view text);
-
-// Internal helpers shared by csr/cert/ca: encode SANs as a GENERAL_NAMES
-// stack and decode them back. Unknown GeneralName types are skipped by
-// decoding.
-absl::StatusOr<bssl::UniquePtr<GENERAL_NAMES>> ToGeneralNames(
-    const std::vector<SubjectAltName>& sans);
-std::vector<SubjectAltName> FromGeneralNames(const GENERAL_NAMES* names);
 
 }  // namespace certkit
 

@@ -60,6 +60,12 @@ struct Profile {
   // ByName returns "node", "server", "client", "intermediate" (kInvalidArgument
   // for anything else, listing the valid names).
   static absl::StatusOr<Profile> ByName(absl::string_view name);
+
+  // Validate fails with kInvalidArgument naming the field when the profile
+  // cannot be signed with: default_days < 1, key_usage bits beyond
+  // decipherOnly (bit 8), an extended_key_usage entry that is not a dotted
+  // OID, a negative path_len.
+  absl::Status Validate() const;
 };
 
 // KeyUsageForKey adapts a profile's keyUsage to the subject key type:
@@ -68,6 +74,15 @@ struct Profile {
 // digitalSignature instead when a leaf would otherwise be left without a
 // signing bit. CA bits (keyCertSign, cRLSign) are kept.
 uint32_t KeyUsageForKey(uint32_t bits, KeyType key_type);
+// CheckValidityDays returns kInvalidArgument naming |days| when it is less
+// than one day, OK otherwise.
+absl::Status CheckValidityDays(int days);
+
+// ParseExtendedKeyUsages turns "serverAuth, clientAuth, 1.2.3.4" into dotted
+// OIDs: the names serverAuth, clientAuth and emailProtection
+// (case-insensitive) or dotted OIDs, comma-separated. Anything else is
+// kInvalidArgument naming the item.
+absl::StatusOr<std::vector<std::string>> ParseExtendedKeyUsages(absl::string_view text);
 
 // What the CA does with a CSR's subject and extensions (openssl ca's
 // -policy and copy_extensions).

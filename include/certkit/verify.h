@@ -8,7 +8,9 @@
 #ifndef CERTKIT_VERIFY_H_
 #define CERTKIT_VERIFY_H_
 
+#include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -40,7 +42,11 @@ struct PeerIdentity {
 };
 
 // TrustStore is a set of trust anchors, prepared once (indexed by subject
-// and SKI) and reusable across many verifications from many threads.
+// and SKI) and reusable across many verifications from many threads. Every
+// method may be called from any thread at any time, on the same store or on
+// copies: a verification works on the anchors present when it started, and
+// Add publishes a new set (copy-on-write under a mutex) that later
+// verifications see. Copies are cheap and independent.
 class TrustStore {
  public:
   TrustStore();
@@ -51,15 +57,26 @@ class TrustStore {
   TrustStore& operator=(TrustStore&&) noexcept;
   ~TrustStore();
 
+  // Add trusts |anchor|; an anchor already present is ignored. Costs a copy
+  // of the index (pointers, not certificates): build large stores with the
+  // vector constructor. Verifications already running keep the anchors they
+  // started with (copy-on-write).
   void Add(const Certificate& anchor);
-  const std::vector<Certificate>& anchors() const;
+  void Add(const std::vector<Certificate>& anchors);
+  // anchors returns the current anchors (a copy).
+  std::vector<Certificate> anchors() const;
   size_t size() const;
 
-  struct Index;  // implementation detail of lib/verify
-  const Index& index() const { return *index_; }
+  struct Index;  // the prepared form (lib/verify/trust_index.h)
 
  private:
-  std::shared_ptr<Index> index_;
+  friend struct TrustStoreAccess;
+  // Snapshot returns the current prepared anchors, which never change.
+  std::shared_ptr<const Index> Snapshot() const;
+
+  // std::mutex, which ThreadSanitizer sees even in an uninstrumented abseil.
+  mutable std::mutex mu_;
+  std::shared_ptr<const Index> index_;  // guarded by mu_
 };
 
 struct VerifyOptions {
@@ -76,6 +93,14 @@ struct VerifyOptions {
   // Self-issued intermediates (RFC 5280 6.1.4 (l): re-keyed CAs) are not
   // counted; the path builder additionally stops at 32 certificates.
   int max_depth = 10;
+  // The work one verification may do, across every candidate path, in
+  // units: a signature check costs 1000, a name-constraint comparison (or
+  // one DNS label lookup) 1. When it is spent, Verify fails at once with
+  // kLimitExceeded saying so. The default takes about 0.1 s on one core at
+  // worst and is far above what real chains need: a leaf with 10,000 SANs
+  // under a CA with 10,000 name-constraint subtrees uses well under a tenth
+  // of it. See docs/SECURITY.md.
+  int64_t max_work = 500'000;
   // Accept a leaf that is itself a CA certificate (basicConstraints CA:TRUE).
   bool allow_ca_leaf = false;
   // Accept a trust anchor that is the leaf itself (a pinned self-signed
@@ -105,6 +130,9 @@ struct VerifyOptions {
   // certificate without a matching CRL is not treated as revoked. A CRL that
   // cannot be parsed fails verification with kMalformed.
   std::vector<std::string> crls;
+
+  // Validate fails with kInvalidArgument when max_depth is outside 1..100.
+  absl::Status Validate() const;
 };
 
 struct VerifyResult {

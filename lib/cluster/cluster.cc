@@ -1,6 +1,7 @@
 #include "certkit/cluster.h"
 
 #include <algorithm>
+#include <tuple>
 
 #include "absl/strings/str_cat.h"
 #include "certkit/ca_files.h"
@@ -76,12 +77,10 @@ WriteOptions FileOptions(unsigned mode, bool overwrite) {
 
 absl::Status SaveStore(const KeyStore& store, const std::string& path, StoreFormat format,
                        const std::string& password, const LeafSettings& settings) {
-  if (!settings.overwrite && FileExists(path)) {
-    return MakeError(ErrorKind::kAlreadyExists,
-                     absl::StrCat("key store '", path, "' already exists (not overwriting)"));
-  }
   SaveOptions opts;
   opts.pkcs12_legacy = settings.pkcs12_legacy;
+  opts.pkcs12_encrypt_certs = !settings.pkcs12_plain_certs;
+  opts.overwrite = settings.overwrite;
   absl::Status s = store.SaveFile(path, format, password, opts);
   if (!s.ok()) return Annotate(s, absl::StrCat("writing '", path, "'"));
   return s;
@@ -131,6 +130,51 @@ LeafRecord MakeRecord(const std::string& name, const std::string& dir, const Iss
   return r;
 }
 
+absl::Status CheckStorePassword(const LeafSettings& settings) {
+  if ((settings.write_jks || settings.write_p12) && settings.store_password.empty()) {
+    return MakeError(ErrorKind::kBadPassword, "key stores need a non-empty store password");
+  }
+  return absl::OkStatus();
+}
+
+// SaveStores writes |store| as <base>.jks and/or <base>.p12 into |dir| as
+// |settings| ask; appends the file names.
+absl::Status SaveStores(const KeyStore& store, const std::string& dir, const std::string& base,
+                        const std::string& password, const LeafSettings& settings,
+                        std::vector<std::string>* files) {
+  for (const auto& [wanted, format, ext] :
+       {std::tuple<bool, StoreFormat, const char*>{settings.write_jks, StoreFormat::kJks, ".jks"},
+        {settings.write_p12, StoreFormat::kPkcs12, ".p12"}}) {
+    if (!wanted) continue;
+    const std::string name = base + ext;
+    absl::Status s = SaveStore(store, JoinPath(dir, name), format, password, settings);
+    if (!s.ok()) return s;
+    files->push_back(name);
+  }
+  return absl::OkStatus();
+}
+
+// WriteKeyStores writes the requested keystore.jks / keystore.p12 into |dir|:
+// the key entry |alias| (key, leaf + CA chain) and the CA as trusted entry
+// "ca", and with settings.write_truststores the trust stores; appends the
+// file names.
+absl::Status WriteKeyStores(const CertificateAuthority& ca, const Issued& issued,
+                            const std::string& alias, const std::string& dir,
+                            const LeafSettings& settings, std::vector<std::string>* files) {
+  if (!settings.write_jks && !settings.write_p12) return absl::OkStatus();
+  KeyStore store;
+  std::vector<Certificate> chain = {issued.cert};
+  for (const Certificate& c : ca.ChainWithSelf()) chain.push_back(c);
+  absl::Status s = store.SetKeyEntry(alias, issued.key, std::move(chain));
+  if (!s.ok()) return s;
+  s = store.AddTrustedCert(kCaAlias, ca.root());
+  if (!s.ok()) return s;
+  s = SaveStores(store, dir, "keystore", settings.store_password, settings, files);
+  if (!s.ok()) return s;
+  if (settings.write_truststores) return WriteTrustStores(ca.root(), dir, settings, files);
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::Status WriteTrustStores(const Certificate& anchor, const std::string& dir,
@@ -139,19 +183,7 @@ absl::Status WriteTrustStores(const Certificate& anchor, const std::string& dir,
   KeyStore trust;
   absl::Status s = trust.AddTrustedCert(kCaAlias, anchor);
   if (!s.ok()) return s;
-  if (settings.write_jks) {
-    s = SaveStore(trust, JoinPath(dir, "truststore.jks"), StoreFormat::kJks,
-                  settings.truststore_password, settings);
-    if (!s.ok()) return s;
-    files->push_back("truststore.jks");
-  }
-  if (settings.write_p12) {
-    s = SaveStore(trust, JoinPath(dir, "truststore.p12"), StoreFormat::kPkcs12,
-                  settings.truststore_password, settings);
-    if (!s.ok()) return s;
-    files->push_back("truststore.p12");
-  }
-  return absl::OkStatus();
+  return SaveStores(trust, dir, "truststore", settings.truststore_password, settings, files);
 }
 
 absl::StatusOr<LeafRecord> IssueNode(const CertificateAuthority& ca,
@@ -160,6 +192,7 @@ absl::StatusOr<LeafRecord> IssueNode(const CertificateAuthority& ca,
   if (hosts.empty()) {
     return MakeError(ErrorKind::kInvalidArgument, "a node needs at least one host name or IP address");
   }
+  absl::Status s;
   std::vector<SubjectAltName> sans;
   for (const std::string& h : hosts) {
     auto san = SubjectAltName::Host(h);
@@ -173,40 +206,21 @@ absl::StatusOr<LeafRecord> IssueNode(const CertificateAuthority& ca,
       if (std::find(sans.begin(), sans.end(), san) == sans.end()) sans.push_back(san);
     }
   }
-  if ((settings.write_jks || settings.write_p12) && settings.store_password.empty()) {
-    return MakeError(ErrorKind::kBadPassword, "key stores need a non-empty store password");
-  }
+  s = CheckStorePassword(settings);
+  if (!s.ok()) return s;
+  // Every file of the node is synced and renamed on its own; the folder is
+  // synced once at the end (certkit/file.h).
+  DirectorySyncBatch sync;
   auto issued = IssueLeaf(ca, settings.node_profile, LeafSubject(hosts.front(), settings),
                           sans, settings);
   if (!issued.ok()) return Annotate(issued.status(), absl::StrCat("node '", hosts.front(), "'"));
   std::vector<std::string> files;
-  absl::Status s = WriteLeafFiles(ca, *issued, dir, "node", settings, &files);
+  s = WriteLeafFiles(ca, *issued, dir, "node", settings, &files);
   if (!s.ok()) return s;
-  if (settings.write_jks || settings.write_p12) {
-    KeyStore store;
-    std::vector<Certificate> chain = {issued->cert};
-    for (const Certificate& c : ca.ChainWithSelf()) chain.push_back(c);
-    s = store.SetKeyEntry(hosts.front(), issued->key, std::move(chain));
-    if (!s.ok()) return s;
-    s = store.AddTrustedCert(kCaAlias, ca.root());
-    if (!s.ok()) return s;
-    if (settings.write_jks) {
-      s = SaveStore(store, JoinPath(dir, "keystore.jks"), StoreFormat::kJks,
-                    settings.store_password, settings);
-      if (!s.ok()) return s;
-      files.push_back("keystore.jks");
-    }
-    if (settings.write_p12) {
-      s = SaveStore(store, JoinPath(dir, "keystore.p12"), StoreFormat::kPkcs12,
-                    settings.store_password, settings);
-      if (!s.ok()) return s;
-      files.push_back("keystore.p12");
-    }
-    if (settings.write_truststores) {
-      s = WriteTrustStores(ca.root(), dir, settings, &files);
-      if (!s.ok()) return s;
-    }
-  }
+  s = WriteKeyStores(ca, *issued, hosts.front(), dir, settings, &files);
+  if (!s.ok()) return s;
+  s = sync.Commit();
+  if (!s.ok()) return s;
   return MakeRecord(hosts.front(), dir, *issued, std::move(files));
 }
 
@@ -214,10 +228,17 @@ absl::StatusOr<LeafRecord> IssueClient(const CertificateAuthority& ca, const std
                                        const std::string& dir, const LeafSettings& settings) {
   absl::Status s = CheckPathComponent(user, "user name");
   if (!s.ok()) return s;
+  s = CheckStorePassword(settings);
+  if (!s.ok()) return s;
+  DirectorySyncBatch sync;
   auto issued = IssueLeaf(ca, settings.client_profile, LeafSubject(user, settings), {}, settings);
   if (!issued.ok()) return Annotate(issued.status(), absl::StrCat("client '", user, "'"));
   std::vector<std::string> files;
   s = WriteLeafFiles(ca, *issued, dir, absl::StrCat("client.", user), settings, &files);
+  if (!s.ok()) return s;
+  s = WriteKeyStores(ca, *issued, user, dir, settings, &files);
+  if (!s.ok()) return s;
+  s = sync.Commit();
   if (!s.ok()) return s;
   return MakeRecord(user, dir, *issued, std::move(files));
 }
@@ -227,6 +248,9 @@ namespace {
 struct LeafJob {
   bool is_node;
   std::string name;
+  // Replace files already in the leaf's folder: the leftovers of a `cluster
+  // add` that was interrupted before it recorded the leaf.
+  bool overwrite = false;
 };
 
 // IssueAll issues |jobs| in parallel into |dir|/nodes/<host> and
@@ -239,8 +263,10 @@ absl::Status IssueAll(const CertificateAuthority& ca, const std::string& dir,
   absl::Status s = ForEachParallel(jobs.size(), threads, progress, [&](size_t i) -> absl::Status {
     const LeafJob& job = jobs[i];
     const std::string rel = absl::StrCat(job.is_node ? "nodes/" : "clients/", job.name);
-    auto r = job.is_node ? IssueNode(ca, {job.name}, JoinPath(dir, rel), settings)
-                         : IssueClient(ca, job.name, JoinPath(dir, rel), settings);
+    LeafSettings job_settings = settings;
+    job_settings.overwrite = settings.overwrite || job.overwrite;
+    auto r = job.is_node ? IssueNode(ca, {job.name}, JoinPath(dir, rel), job_settings)
+                         : IssueClient(ca, job.name, JoinPath(dir, rel), job_settings);
     if (!r.ok()) return r.status();
     r->dir = rel;
     records[i] = *std::move(r);
@@ -360,20 +386,23 @@ absl::StatusOr<Manifest> ClusterAdd(const ClusterUpdateSpec& spec) {
   if (spec.nodes.empty() && spec.clients.empty()) {
     return MakeError(ErrorKind::kInvalidArgument, "cluster add needs at least one node or client");
   }
+  // A leaf the manifest records already exists. A folder without a record
+  // is what an interrupted `cluster add` left (the manifest is written last):
+  // it is issued again, replacing the partial files.
   std::vector<LeafJob> jobs;
   for (const auto& n : spec.nodes) {
-    if (m->FindNode(n) != nullptr || FileExists(JoinPath(spec.dir, absl::StrCat("nodes/", n)))) {
+    if (m->FindNode(n) != nullptr) {
       return MakeError(ErrorKind::kAlreadyExists,
                        absl::StrCat("node '", n, "' already exists in '", spec.dir, "'"));
     }
-    jobs.push_back({true, n});
+    jobs.push_back({true, n, FileExists(JoinPath(spec.dir, absl::StrCat("nodes/", n)))});
   }
   for (const auto& c : spec.clients) {
-    if (m->FindClient(c) != nullptr || FileExists(JoinPath(spec.dir, absl::StrCat("clients/", c)))) {
+    if (m->FindClient(c) != nullptr) {
       return MakeError(ErrorKind::kAlreadyExists,
                        absl::StrCat("client '", c, "' already exists in '", spec.dir, "'"));
     }
-    jobs.push_back({false, c});
+    jobs.push_back({false, c, FileExists(JoinPath(spec.dir, absl::StrCat("clients/", c)))});
   }
   auto ca = LoadClusterCa(spec.dir, *m, spec.allow_insecure_ca_key);
   if (!ca.ok()) return ca.status();
@@ -396,19 +425,23 @@ absl::StatusOr<Manifest> ClusterRenew(const ClusterUpdateSpec& spec,
   const absl::Time deadline = absl::Now() + spec.within;
   // Decide from the certificate files themselves, not the manifest's copy.
   std::vector<LeafRecord*> due;
-  auto consider = [&](LeafRecord& r, const std::string& cert_file) -> absl::Status {
-    auto cert = ReadCertificate(JoinPath(JoinPath(spec.dir, r.dir), cert_file));
+  // A leaf whose key and certificate files do not match (a renew killed
+  // between writing the two) is due too, so the next renew repairs it.
+  auto consider = [&](LeafRecord& r, const std::string& base) -> absl::Status {
+    const std::string dir = JoinPath(spec.dir, r.dir);
+    auto cert = ReadCertificate(JoinPath(dir, base + ".crt"));
     if (!cert.ok()) return cert.status();
-    if (cert->not_after() < deadline) due.push_back(&r);
+    auto key = ReadPrivateKey(JoinPath(dir, base + ".key"));
+    if (cert->not_after() < deadline || !key.ok() || !cert->MatchesKey(*key)) due.push_back(&r);
     return absl::OkStatus();
   };
   for (auto& n : m->nodes) {
-    absl::Status s = consider(n, "node.crt");
+    absl::Status s = consider(n, "node");
     if (!s.ok()) return s;
   }
   const size_t node_count = due.size();
   for (auto& c : m->clients) {
-    absl::Status s = consider(c, absl::StrCat("client.", c.name, ".crt"));
+    absl::Status s = consider(c, absl::StrCat("client.", c.name));
     if (!s.ok()) return s;
   }
   LeafSettings settings = spec.leaf;

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "certkit/error.h"
 #include "certkit/file.h"
 #include "certkit/rfc3339.h"
@@ -29,6 +30,19 @@ LeafRecord* Manifest::FindClient(const std::string& name) {
 
 bool Manifest::HasFormat(const std::string& format) const {
   return std::find(formats.begin(), formats.end(), format) != formats.end();
+}
+
+absl::Status CheckManifestPath(const std::string& path, absl::string_view what) {
+  bool ok = !path.empty() && path.front() != '/' && path.find('\0') == std::string::npos;
+  for (absl::string_view part : absl::StrSplit(path, '/')) {
+    ok = ok && !part.empty() && part != "." && part != "..";
+  }
+  if (!ok) {
+    return MakeError(ErrorKind::kMalformed,
+                     absl::StrCat("manifest: ", what, " '", path,
+                                  "' is not a path inside the cluster folder"));
+  }
+  return absl::OkStatus();
 }
 
 namespace {
@@ -62,6 +76,34 @@ absl::Status Get(const json& j, const char* key, T* out) {
   return absl::OkStatus();
 }
 
+// GetInt reads an integer field within [min, max]: a float (1e308) or an
+// out-of-range value is kMalformed instead of an overflowing conversion.
+absl::Status GetInt(const json& j, const char* key, int64_t min, int64_t max, int* out) {
+  json v;
+  absl::Status s = Get(j, key, &v);
+  if (!s.ok()) return s;
+  const bool in_range =
+      (v.is_number_unsigned() && v.get<uint64_t>() <= static_cast<uint64_t>(max) &&
+       static_cast<int64_t>(v.get<uint64_t>()) >= min) ||
+      (v.is_number_integer() && !v.is_number_unsigned() && v.get<int64_t>() >= min &&
+       v.get<int64_t>() <= max);
+  if (!in_range) {
+    return MakeError(ErrorKind::kMalformed,
+                     absl::StrCat("manifest: field '", key, "' must be an integer from ", min,
+                                  " to ", max));
+  }
+  *out = static_cast<int>(v.get<int64_t>());
+  return absl::OkStatus();
+}
+
+// GetPath reads a path relative to the cluster folder that stays inside it:
+// not absolute, no "." or ".." component, no empty component, no NUL.
+absl::Status GetPath(const json& j, const char* key, std::string* out) {
+  absl::Status s = Get(j, key, out);
+  if (!s.ok()) return s;
+  return CheckManifestPath(*out, key);
+}
+
 absl::Status GetTime(const json& j, const char* key, absl::Time* out) {
   std::string text;
   absl::Status s = Get(j, key, &text);
@@ -79,12 +121,18 @@ absl::StatusOr<LeafRecord> LeafFromJson(const json& j, bool is_node) {
     return MakeError(ErrorKind::kMalformed, "manifest: a leaf entry is not an object");
   }
   if (!(s = Get(j, is_node ? "host" : "user", &r.name)).ok()) return s;
-  if (!(s = Get(j, "dir", &r.dir)).ok()) return s;
+  if (!(s = GetPath(j, "dir", &r.dir)).ok()) return s;
   if (is_node && !(s = Get(j, "hosts", &r.hosts)).ok()) return s;
   if (!(s = Get(j, "serial", &r.serial)).ok()) return s;
   if (!(s = Get(j, "sha256_fingerprint", &r.sha256_fingerprint)).ok()) return s;
   if (!(s = GetTime(j, "not_after", &r.not_after)).ok()) return s;
   if (!(s = Get(j, "files", &r.files)).ok()) return s;
+  for (const std::string& f : r.files) {
+    if (f.find('/') != std::string::npos || !CheckManifestPath(f, "file").ok()) {
+      return MakeError(ErrorKind::kMalformed,
+                       absl::StrCat("manifest: file '", f, "' of '", r.name, "' is not a file name"));
+    }
+  }
   return r;
 }
 
@@ -122,7 +170,7 @@ absl::StatusOr<Manifest> FromJson(const json& j) {
   Manifest m;
   absl::Status s;
   if (!j.is_object()) return MakeError(ErrorKind::kMalformed, "manifest: not a JSON object");
-  if (!(s = Get(j, "version", &m.version)).ok()) return s;
+  if (!(s = GetInt(j, "version", 0, 1 << 20, &m.version)).ok()) return s;
   if (m.version != 1) {
     return MakeError(ErrorKind::kUnsupported,
                               absl::StrCat("manifest: version ", m.version, " is not supported"));
@@ -130,7 +178,7 @@ absl::StatusOr<Manifest> FromJson(const json& j) {
   if (!(s = GetTime(j, "created", &m.created)).ok()) return s;
   if (!(s = GetTime(j, "updated", &m.updated)).ok()) return s;
   if (!(s = Get(j, "key_spec", &m.key_spec)).ok()) return s;
-  if (!(s = Get(j, "days", &m.days)).ok()) return s;
+  if (!(s = GetInt(j, "days", 0, kMaxLeafDays, &m.days)).ok()) return s;
   if (!(s = Get(j, "extra_sans", &m.extra_sans)).ok()) return s;
   if (!(s = Get(j, "organization", &m.organization)).ok()) return s;
   if (!(s = Get(j, "formats", &m.formats)).ok()) return s;
@@ -139,13 +187,16 @@ absl::StatusOr<Manifest> FromJson(const json& j) {
   if (!(s = Get(j, "truststore_password_source", &m.truststore_password_source)).ok()) return s;
   json ca;
   if (!(s = Get(j, "ca", &ca)).ok()) return s;
-  if (!(s = Get(ca, "cert", &m.ca.cert_file)).ok()) return s;
-  if (!(s = Get(ca, "key", &m.ca.key_file)).ok()) return s;
+  if (!(s = GetPath(ca, "cert", &m.ca.cert_file)).ok()) return s;
+  if (!(s = GetPath(ca, "key", &m.ca.key_file)).ok()) return s;
   if (!(s = Get(ca, "subject", &m.ca.subject)).ok()) return s;
   if (!(s = Get(ca, "serial", &m.ca.serial)).ok()) return s;
   if (!(s = Get(ca, "sha256_fingerprint", &m.ca.sha256_fingerprint)).ok()) return s;
   if (!(s = GetTime(ca, "not_after", &m.ca.not_after)).ok()) return s;
   if (!(s = Get(j, "truststores", &m.truststores)).ok()) return s;
+  for (const std::string& t : m.truststores) {
+    if (!(s = CheckManifestPath(t, "trust store")).ok()) return s;
+  }
   json nodes, clients;
   if (!(s = Get(j, "nodes", &nodes)).ok()) return s;
   if (!(s = Get(j, "clients", &clients)).ok()) return s;

@@ -8,6 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "certkit/error.h"
+#include "core/cert_builder.h"
 #include "core/oid.h"
 #include "core/x509_ext.h"
 #include "core/name_match.h"
@@ -21,14 +22,13 @@
 namespace certkit {
 namespace {
 
-// The issuing side of a signature: the CA's name, key, key identifier and
-// validity end (absent when self-signing a root).
+// The issuing side of a signature: the CA's encodings, key and validity end
+// (absent when self-signing a root).
 struct Issuer {
-  // The issuer's subject exactly as encoded in its certificate; nullptr when
-  // self-signing.
-  const X509_NAME* name = nullptr;
+  // Name, AKI keyIdentifier and signature algorithm; nullptr when
+  // self-signing (the subject is the issuer, the AKI is the SKI).
+  const internal::IssuerEncoding* encoding = nullptr;
   const PrivateKey* key = nullptr;
-  Bytes key_id;
   std::optional<absl::Time> not_after;
   const Certificate* cert = nullptr;  // the issuer's certificate, for messages
 };
@@ -74,83 +74,67 @@ absl::StatusOr<Validity> ComputeValidity(int days, absl::Time not_before, const 
   return v;
 }
 
-absl::Status SetTime(X509* x, absl::Time t, bool before) {
-  bssl::UniquePtr<ASN1_TIME> at(ASN1_TIME_set(nullptr, static_cast<time_t>(absl::ToUnixSeconds(t))));
-  if (!at || !(before ? X509_set1_notBefore(x, at.get()) : X509_set1_notAfter(x, at.get()))) {
-    return MakeError(ErrorKind::kInvalidArgument,
-                     absl::StrCat("cannot encode the time ", Utc(t)));
-  }
-  return absl::OkStatus();
-}
-
-// Issue builds and signs one v3 certificate.
+// Issue builds and signs one v3 certificate (lib/core/cert_builder.h).
 absl::StatusOr<Certificate> Issue(const DistinguishedName& subject, const PublicKey& subject_key,
                                   const Profile& profile, const std::vector<SubjectAltName>& sans,
                                   const Validity& validity, const Issuer& issuer) {
-  bssl::UniquePtr<X509> x(X509_new());
-  if (!x || !X509_set_version(x.get(), X509_VERSION_3)) {
-    return MakeError(ErrorKind::kInternal, "out of memory");
-  }
-  const Bytes serial = RandomSerial();
-  bssl::UniquePtr<BIGNUM> bn(BN_bin2bn(serial.data(), serial.size(), nullptr));
-  bssl::UniquePtr<ASN1_INTEGER> serial_int(bn ? BN_to_ASN1_INTEGER(bn.get(), nullptr) : nullptr);
-  if (!serial_int || !X509_set_serialNumber(x.get(), serial_int.get())) {
-    return MakeError(ErrorKind::kInternal, "cannot set the serial number");
-  }
-  auto subject_name = subject.ToX509Name();
-  if (!subject_name.ok()) return subject_name.status();
-  X509_NAME* issuer_name =
-      issuer.name != nullptr ? const_cast<X509_NAME*>(issuer.name) : subject_name->get();
-  if (!X509_set_subject_name(x.get(), subject_name->get()) ||
-      !X509_set_issuer_name(x.get(), issuer_name) ||
-      !X509_set_pubkey(x.get(), subject_key.native())) {
-    return MakeError(ErrorKind::kInternal, "cannot set the names or the public key");
-  }
-  if (auto st = SetTime(x.get(), validity.not_before, true); !st.ok()) return st;
-  if (auto st = SetTime(x.get(), validity.not_after, false); !st.ok()) return st;
-
+  auto subject_der = internal::NameDer(subject);
+  if (!subject_der.ok()) return subject_der.status();
+  const Bytes spki = subject_key.ToSpkiDer();
   // SKI: SHA-1 of the subjectPublicKey BIT STRING (RFC 5280 4.2.1.2 (1)).
-  uint8_t ski_buf[EVP_MAX_MD_SIZE];
-  unsigned ski_len = 0;
-  if (!X509_pubkey_digest(x.get(), EVP_sha1(), ski_buf, &ski_len)) {
-    return MakeError(ErrorKind::kInternal, "cannot hash the public key");
-  }
-  const Bytes ski(ski_buf, ski_buf + ski_len);
+  const Bytes ski = internal::KeyIdOf(spki);
+  if (ski.empty()) return MakeError(ErrorKind::kInternal, "cannot hash the public key");
 
-  std::vector<absl::StatusOr<x509ext::ExtensionPtr>> exts;
+  internal::IssuerEncoding self;
+  const internal::IssuerEncoding* enc = issuer.encoding;
+  if (enc == nullptr) {
+    auto alg = internal::SignatureAlgorithmDer(*issuer.key);
+    if (!alg.ok()) return alg.status();
+    self = {*subject_der, internal::KeyIdExtensionDer(true, ski), *std::move(alg)};
+    enc = &self;
+  }
+  std::vector<Bytes> exts;
+  exts.reserve(6);
+  auto add = [&exts](absl::StatusOr<x509ext::ExtensionPtr> ext) {
+    auto der = internal::ExtensionDer(std::move(ext));
+    if (!der.ok()) return der.status();
+    exts.push_back(*std::move(der));
+    return absl::OkStatus();
+  };
+  absl::Status st = absl::OkStatus();
   if (profile.is_ca || profile.basic_constraints) {
-    exts.push_back(x509ext::BasicConstraints(profile.is_ca, profile.path_len));
+    st = add(x509ext::BasicConstraints(profile.is_ca, profile.path_len));
   }
   const uint32_t key_usage = KeyUsageForKey(profile.key_usage, subject_key.type());
-  if (key_usage != 0) exts.push_back(x509ext::KeyUsage(key_usage));
-  if (!profile.extended_key_usage.empty()) {
-    exts.push_back(x509ext::ExtendedKeyUsage(profile.extended_key_usage));
+  if (st.ok() && key_usage != 0) st = add(x509ext::KeyUsage(key_usage));
+  if (st.ok() && !profile.extended_key_usage.empty()) {
+    st = add(x509ext::ExtendedKeyUsage(profile.extended_key_usage));
   }
-  exts.push_back(x509ext::SubjectKeyId(ski));
-  exts.push_back(x509ext::AuthorityKeyId(issuer.name != nullptr ? issuer.key_id : ski));
-  if (profile.allow_sans && !sans.empty()) {
-    exts.push_back(x509ext::SubjectAltNames(sans, subject.empty()));
+  if (st.ok()) exts.push_back(internal::KeyIdExtensionDer(false, ski));
+  if (st.ok()) exts.push_back(enc->aki_extension);
+  if (st.ok() && profile.allow_sans && !sans.empty()) {
+    st = add(x509ext::SubjectAltNames(sans, subject.empty()));
   }
-  if (profile.is_ca && !profile.name_constraints.empty()) {
-    exts.push_back(x509ext::NameConstraintsExt(profile.name_constraints));
+  if (st.ok() && profile.is_ca && !profile.name_constraints.empty()) {
+    st = add(x509ext::NameConstraintsExt(profile.name_constraints));
   }
-  for (auto& ext : exts) {
-    if (!ext.ok()) return ext.status();
-    if (!X509_add_ext(x.get(), ext->get(), -1)) {
-      return MakeError(ErrorKind::kInternal, "cannot add an extension");
-    }
-  }
-  if (X509_sign(x.get(), issuer.key->native(), DefaultDigest(*issuer.key)) <= 0) {
+  if (!st.ok()) return st;
+
+  const Bytes serial = RandomSerial();
+  internal::TbsFields fields;
+  fields.serial = serial;
+  fields.not_before = validity.not_before;
+  fields.not_after = validity.not_after;
+  fields.subject = *subject_der;
+  fields.spki = spki;
+  fields.extensions = &exts;
+  auto der = internal::SignCertificate(fields, *enc, *issuer.key);
+  if (!der.ok()) {
+    if (GetErrorKind(der.status()) != ErrorKind::kInternal) return der.status();
     return MakeError(ErrorKind::kInternal,
                      absl::StrCat("cannot sign with the ", issuer.key->Describe(), " CA key"));
   }
-  // Re-parse so the certificate holds its canonical cached encoding.
-  uint8_t* der = nullptr;
-  const int len = i2d_X509(x.get(), &der);
-  if (len <= 0) return MakeError(ErrorKind::kInternal, "cannot encode the certificate");
-  auto cert = Certificate::FromDer(absl::MakeConstSpan(der, len));
-  OPENSSL_free(der);
-  return cert;
+  return Certificate::FromDer(*der);
 }
 
 // IssuerKeyId is the keyIdentifier for the AKI of certificates |ca| signs:
@@ -175,6 +159,16 @@ absl::StatusOr<Profile> CaProfile(Profile base, const CaOptions& options) {
   }
   base.name_constraints = options.name_constraints;
   return base;
+}
+
+Issuer IssuerOf(const Certificate& cert, const PrivateKey& key,
+                const internal::IssuerEncoding& encoding) {
+  Issuer issuer;
+  issuer.encoding = &encoding;
+  issuer.key = &key;
+  issuer.not_after = cert.not_after();
+  issuer.cert = &cert;
+  return issuer;
 }
 
 absl::StatusOr<PrivateKey> KeyFor(const CaOptions& options) {
@@ -260,13 +254,49 @@ Bytes RandomSerial() {
   return serial;
 }
 
+absl::StatusOr<CertificateAuthority> CertificateAuthority::Make(Certificate cert, PrivateKey key,
+                                                                std::vector<Certificate> chain) {
+  auto encoding = std::make_shared<internal::IssuerEncoding>();
+  auto name = internal::NameDer(X509_get_subject_name(cert.native()));
+  if (!name.ok()) return name.status();
+  auto alg = internal::SignatureAlgorithmDer(key);
+  if (!alg.ok()) return alg.status();
+  encoding->name = *std::move(name);
+  encoding->aki_extension = internal::KeyIdExtensionDer(true, IssuerKeyId(cert));
+  encoding->signature_algorithm = *std::move(alg);
+  CertificateAuthority ca(std::move(cert), std::move(key), std::move(chain));
+  ca.encoding_ = std::move(encoding);
+  return ca;
+}
+
 std::vector<Certificate> CertificateAuthority::ChainWithSelf() const {
   std::vector<Certificate> out{cert_};
   out.insert(out.end(), chain_.begin(), chain_.end());
   return out;
 }
 
+absl::Status CaOptions::Validate() const {
+  absl::Status s = CheckValidityDays(days);
+  if (!s.ok()) return Annotate(s, "CA options");
+  if (path_len.has_value() && *path_len < 0) {
+    return MakeError(ErrorKind::kInvalidArgument,
+                     absl::StrCat("CA options: path length ", *path_len, " is negative"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status IssueOptions::Validate() const {
+  if (days < 0) {
+    return MakeError(ErrorKind::kInvalidArgument,
+                     absl::StrCat("issue options: validity must be at least one day (or 0 for the "
+                                  "profile's default), got ",
+                                  days));
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<CertificateAuthority> CertificateAuthority::CreateRoot(const CaOptions& options) {
+  if (auto st = options.Validate(); !st.ok()) return st;
   if (options.subject.empty()) {
     return MakeError(ErrorKind::kInvalidArgument, "a root CA needs a subject");
   }
@@ -280,11 +310,12 @@ absl::StatusOr<CertificateAuthority> CertificateAuthority::CreateRoot(const CaOp
   if (!profile.ok()) return profile.status();
   auto cert = Issue(options.subject, key->public_key(), *profile, {}, *validity, self);
   if (!cert.ok()) return cert.status();
-  return CertificateAuthority(*std::move(cert), *std::move(key), {});
+  return Make(*std::move(cert), *std::move(key), {});
 }
 
 absl::StatusOr<CertificateAuthority> CertificateAuthority::CreateIntermediate(
     const CertificateAuthority& parent, const CaOptions& options) {
+  if (auto st = options.Validate(); !st.ok()) return st;
   if (options.subject.empty()) {
     return MakeError(ErrorKind::kInvalidArgument, "an intermediate CA needs a subject");
   }
@@ -294,18 +325,13 @@ absl::StatusOr<CertificateAuthority> CertificateAuthority::CreateIntermediate(
   if (auto st = CheckParentAllowsCa(parent.cert_, profile.path_len); !st.ok()) return st;
   auto key = KeyFor(options);
   if (!key.ok()) return key.status();
-  Issuer issuer;
-  issuer.name = X509_get_subject_name(parent.cert_.native());
-  issuer.key = &parent.key_;
-  issuer.key_id = IssuerKeyId(parent.cert_);
-  issuer.not_after = parent.cert_.not_after();
-  issuer.cert = &parent.cert_;
+  const Issuer issuer = IssuerOf(parent.cert_, parent.key_, *parent.encoding_);
   auto validity =
       ComputeValidity(options.days, options.not_before, issuer, options.allow_beyond_issuer);
   if (!validity.ok()) return validity.status();
   auto cert = Issue(options.subject, key->public_key(), profile, {}, *validity, issuer);
   if (!cert.ok()) return cert.status();
-  return CertificateAuthority(*std::move(cert), *std::move(key), parent.ChainWithSelf());
+  return Make(*std::move(cert), *std::move(key), parent.ChainWithSelf());
 }
 
 absl::StatusOr<CertificateAuthority> CertificateAuthority::Load(const Certificate& cert,
@@ -335,7 +361,7 @@ absl::StatusOr<CertificateAuthority> CertificateAuthority::Load(const Certificat
   // copies its subject from many threads, which must not re-encode it.
   auto parsed = Certificate::FromDer(cert.ToDer());
   if (!parsed.ok()) return parsed.status();
-  return CertificateAuthority(*std::move(parsed), key, std::move(chain));
+  return Make(*std::move(parsed), key, std::move(chain));
 }
 
 absl::StatusOr<Certificate> CertificateAuthority::SignRequest(const CertificateRequest& csr,
@@ -365,10 +391,11 @@ absl::StatusOr<Certificate> CertificateAuthority::SignSubject(const Distinguishe
                                                               const PublicKey& key,
                                                               const Profile& profile,
                                                               const IssueOptions& options) const {
-  // Re-import the subject key under the key policy (weak RSA, odd curves).
-  auto checked = PublicKey::FromSpkiDer(key.ToSpkiDer(), options.key_policy);
-  if (!checked.ok()) {
-    return Annotate(checked.status(),
+  if (auto st = options.Validate(); !st.ok()) return st;
+  if (auto st = profile.Validate(); !st.ok()) return st;
+  // The subject key under the key policy (weak RSA, odd curves).
+  if (absl::Status checked = key.CheckPolicy(options.key_policy); !checked.ok()) {
+    return Annotate(checked,
                     absl::StrCat("cannot certify the key of '", requested.ToRfc4514(), "'"));
   }
   auto subject = ApplyPolicy(requested, options, cert_);
@@ -391,12 +418,7 @@ absl::StatusOr<Certificate> CertificateAuthority::SignSubject(const Distinguishe
   for (const Certificate& ca : ChainWithSelf()) {
     if (auto st = name_match::CheckSansAgainstCa(ca, sans); !st.ok()) return st;
   }
-  Issuer issuer;
-  issuer.name = X509_get_subject_name(cert_.native());
-  issuer.key = &key_;
-  issuer.key_id = IssuerKeyId(cert_);
-  issuer.not_after = cert_.not_after();
-  issuer.cert = &cert_;
+  const Issuer issuer = IssuerOf(cert_, key_, *encoding_);
   auto validity = ComputeValidity(options.days != 0 ? options.days : profile.default_days,
                                   options.not_before, issuer, options.allow_beyond_issuer);
   if (!validity.ok()) return validity.status();

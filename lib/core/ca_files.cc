@@ -26,10 +26,7 @@ absl::StatusOr<Certificate> ReadCertificate(const std::string& path) {
 absl::StatusOr<PrivateKey> ReadPrivateKey(const std::string& path, absl::string_view password) {
   auto data = ReadFile(path);
   if (!data.ok()) return data.status();
-  absl::string_view text(reinterpret_cast<const char*>(data->data()), data->size());
-  absl::StatusOr<PrivateKey> key = text.find("-----BEGIN") != absl::string_view::npos
-                                       ? PrivateKey::FromPem(text, password)
-                                       : PrivateKey::FromDer(*data, password);
+  absl::StatusOr<PrivateKey> key = PrivateKey::Parse(*data, password);
   if (!key.ok()) return Annotate(key.status(), absl::StrCat("key file '", path, "'"));
   return key;
 }
@@ -57,19 +54,36 @@ absl::StatusOr<CertificateAuthority> LoadCa(const CaFiles& files) {
   }
   auto key = ReadPrivateKey(files.key_path, files.key_password);
   if (!key.ok()) return key.status();
-  // A bundle may hold several CAs (old + new during a rotation): the CA is
-  // the one matching the key; its chain is what in the bundle issued it.
-  auto picked = PickCaForKey(*certs, *key);
-  if (!picked.ok()) {
-    return Annotate(picked.status(), absl::StrCat("CA '", files.cert_path, "' with key '",
-                                                  files.key_path, "'"));
-  }
-  auto ca = CertificateAuthority::Load(picked->front(), *key, {picked->begin() + 1, picked->end()});
+  auto ca = CaFromBundle(*std::move(certs), *key);
   if (!ca.ok()) {
     return Annotate(ca.status(), absl::StrCat("CA '", files.cert_path, "' with key '",
                                               files.key_path, "'"));
   }
   return ca;
+}
+
+absl::StatusOr<CertificateAuthority> LoadCaPem(absl::string_view cert_pem, absl::string_view key_pem,
+                                               absl::string_view key_password) {
+  auto certs = Certificate::ParseBundle(cert_pem);
+  if (!certs.ok()) return certs.status();
+  auto key = PrivateKey::FromPem(key_pem, key_password);
+  if (!key.ok()) return key.status();
+  return CaFromBundle(*std::move(certs), *key);
+}
+
+absl::StatusOr<CertificateAuthority> CaFromBundle(std::vector<Certificate> certs,
+                                                  const PrivateKey& key) {
+  if (certs.empty()) return MakeError(ErrorKind::kInvalidArgument, "no CA certificate was given");
+  // A bundle may hold several CAs (old + new during a rotation): the CA is
+  // the one matching the key; its chain is what in the bundle issued it.
+  if (certs.size() > 1) {
+    auto picked = PickCaForKey(certs, key);
+    if (!picked.ok()) return picked.status();
+    certs = *std::move(picked);
+  }
+  Certificate cert = certs.front();
+  certs.erase(certs.begin());
+  return CertificateAuthority::Load(cert, key, std::move(certs));
 }
 
 }  // namespace certkit

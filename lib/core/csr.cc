@@ -1,11 +1,14 @@
 #include "certkit/csr.h"
 
+#include <atomic>
+#include <memory>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "certkit/cert.h"
 #include "certkit/error.h"
 #include "core/x509_ext.h"
+#include "openssl/bytestring.h"
 #include "openssl/err.h"
 #include "openssl/evp.h"
 #include "openssl/mem.h"
@@ -40,13 +43,16 @@ absl::StatusOr<CertificateRequest> ParseRequestDer(absl::Span<const uint8_t> der
 }  // namespace
 
 CertificateRequest::CertificateRequest(X509_REQ* req)
-    : req_(X509_REQ_dup(req), X509_REQ_free) {}
+    : req_(X509_REQ_dup(req), X509_REQ_free),
+      signature_verified_(std::make_shared<std::atomic<bool>>(false)) {}
 CertificateRequest::CertificateRequest(const CertificateRequest&) = default;
 CertificateRequest& CertificateRequest::operator=(const CertificateRequest&) = default;
 // Moves copy, so a moved-from request stays usable.
-CertificateRequest::CertificateRequest(CertificateRequest&& o) noexcept : req_(o.req_) {}
+CertificateRequest::CertificateRequest(CertificateRequest&& o) noexcept
+    : req_(o.req_), signature_verified_(o.signature_verified_) {}
 CertificateRequest& CertificateRequest::operator=(CertificateRequest&& o) noexcept {
   req_ = o.req_;
+  signature_verified_ = o.signature_verified_;
   return *this;
 }
 CertificateRequest::~CertificateRequest() = default;
@@ -115,6 +121,8 @@ absl::StatusOr<CertificateRequest> CertificateRequest::Parse(absl::string_view d
 }
 
 absl::Status CertificateRequest::VerifySignature() const {
+  // The request is immutable: a signature that verified once stays valid.
+  if (signature_verified_->load(std::memory_order_acquire)) return absl::OkStatus();
   bssl::UniquePtr<EVP_PKEY> pkey(X509_REQ_get_pubkey(req_.get()));
   if (!pkey) {
     return MakeError(ErrorKind::kUnsupported,
@@ -126,6 +134,7 @@ absl::Status CertificateRequest::VerifySignature() const {
                                                             subject().ToRfc4514(),
                                                             "' has an invalid signature"));
   }
+  signature_verified_->store(true, std::memory_order_release);
   return absl::OkStatus();
 }
 
@@ -134,6 +143,22 @@ DistinguishedName CertificateRequest::subject() const {
 }
 
 PublicKey CertificateRequest::public_key() const {
+  // The key as the request encodes it, so signing it later re-uses these
+  // bytes instead of encoding the key again.
+  const Bytes der = ToDer();
+  CBS in, req, info, version, subject, spki;
+  CBS_init(&in, der.data(), der.size());
+  if (CBS_get_asn1(&in, &req, CBS_ASN1_SEQUENCE) &&
+      CBS_get_asn1(&req, &info, CBS_ASN1_SEQUENCE) &&
+      CBS_get_asn1(&info, &version, CBS_ASN1_INTEGER) &&
+      CBS_get_asn1(&info, &subject, CBS_ASN1_SEQUENCE) &&
+      CBS_get_asn1_element(&info, &spki, CBS_ASN1_SEQUENCE)) {
+    KeyPolicy any;
+    any.allow_weak_keys = true;
+    auto key = PublicKey::FromSpkiDer(absl::MakeConstSpan(CBS_data(&spki), CBS_len(&spki)), any);
+    if (key.ok()) return *std::move(key);
+  }
+  ERR_clear_error();
   bssl::UniquePtr<EVP_PKEY> pkey(X509_REQ_get_pubkey(req_.get()));
   if (!pkey) pkey.reset(EVP_PKEY_new());  // unsupported key type: an empty key
   return PublicKey(pkey.get());

@@ -21,6 +21,7 @@
 #include "openssl/obj.h"
 #include "openssl/rsa.h"
 #include "crypto/pbe.h"
+#include "core/key_limits.h"
 #include "crypto/pem_encryption.h"
 #include "util/der.h"
 #include "util/pem_blocks.h"
@@ -258,7 +259,8 @@ absl::Status MissingPasswordIfEmpty(const absl::Status& st, absl::string_view pa
 // DecryptPkcs8 decrypts an EncryptedPrivateKeyInfo:
 //   SEQUENCE { encryptionAlgorithm AlgorithmIdentifier, encryptedData OCTET STRING }
 absl::StatusOr<bssl::UniquePtr<EVP_PKEY>> DecryptPkcs8(absl::Span<const uint8_t> der,
-                                                       absl::string_view password) {
+                                                       absl::string_view password,
+                                                       const crypto::PbeLimits& limits) {
   CBS in, seq, alg, data;
   CBS_init(&in, der.data(), der.size());
   if (!CBS_get_asn1(&in, &seq, CBS_ASN1_SEQUENCE) || CBS_len(&in) != 0 ||
@@ -268,7 +270,7 @@ absl::StatusOr<bssl::UniquePtr<EVP_PKEY>> DecryptPkcs8(absl::Span<const uint8_t>
   }
   absl::StatusOr<Bytes> plain =
       crypto::PbeDecrypt(absl::MakeConstSpan(CBS_data(&alg), CBS_len(&alg)),
-                         absl::MakeConstSpan(CBS_data(&data), CBS_len(&data)), password);
+                         absl::MakeConstSpan(CBS_data(&data), CBS_len(&data)), password, limits);
   if (!plain.ok()) {
     return MissingPasswordIfEmpty(Annotate(plain.status(), "encrypted PKCS#8 key"), password,
                                   "PKCS#8 key");
@@ -283,7 +285,8 @@ absl::StatusOr<bssl::UniquePtr<EVP_PKEY>> DecryptPkcs8(absl::Span<const uint8_t>
 }
 
 absl::StatusOr<PrivateKey> ParseDer(DerKind kind, absl::Span<const uint8_t> der,
-                                    absl::string_view password, const KeyPolicy& policy) {
+                                    absl::string_view password, const KeyPolicy& policy,
+                                    const crypto::PbeLimits& limits = {}) {
   switch (kind) {
     case DerKind::kPkcs8:
       return Finish(ParsePkcs8(der), policy);
@@ -292,7 +295,7 @@ absl::StatusOr<PrivateKey> ParseDer(DerKind kind, absl::Span<const uint8_t> der,
     case DerKind::kEc:
       return Finish(ParseEcPrivateKey(der), policy);
     case DerKind::kEncryptedPkcs8:
-      return Finish(DecryptPkcs8(der, password), policy);
+      return Finish(DecryptPkcs8(der, password, limits), policy);
     case DerKind::kUnknown:
       break;
   }
@@ -420,7 +423,7 @@ std::string KeySpec::ToString() const {
 PublicKey::PublicKey(EVP_PKEY* pkey) : pkey_(pkey) {
   if (pkey_ != nullptr) EVP_PKEY_up_ref(pkey_);
 }
-PublicKey::PublicKey(const PublicKey& other) : pkey_(other.pkey_) {
+PublicKey::PublicKey(const PublicKey& other) : pkey_(other.pkey_), spki_(other.spki_) {
   if (pkey_ != nullptr) EVP_PKEY_up_ref(pkey_);
 }
 PublicKey& PublicKey::operator=(const PublicKey& other) {
@@ -428,14 +431,19 @@ PublicKey& PublicKey::operator=(const PublicKey& other) {
     if (other.pkey_ != nullptr) EVP_PKEY_up_ref(other.pkey_);
     EVP_PKEY_free(pkey_);
     pkey_ = other.pkey_;
+    spki_ = other.spki_;
   }
   return *this;
 }
-PublicKey::PublicKey(PublicKey&& other) noexcept : pkey_(other.pkey_) { other.pkey_ = nullptr; }
+PublicKey::PublicKey(PublicKey&& other) noexcept
+    : pkey_(other.pkey_), spki_(std::move(other.spki_)) {
+  other.pkey_ = nullptr;
+}
 PublicKey& PublicKey::operator=(PublicKey&& other) noexcept {
   if (this != &other) {
     EVP_PKEY_free(pkey_);
     pkey_ = other.pkey_;
+    spki_ = std::move(other.spki_);
     other.pkey_ = nullptr;
   }
   return *this;
@@ -466,7 +474,9 @@ absl::StatusOr<PublicKey> PublicKey::FromSpkiDer(absl::Span<const uint8_t> der,
   }
   absl::Status st = CheckKey(pkey.get(), policy);
   if (!st.ok()) return st;
-  return PublicKey(pkey.get());
+  PublicKey out(pkey.get());
+  out.spki_ = std::make_shared<const Bytes>(der.begin(), der.end());
+  return out;
 }
 
 absl::StatusOr<PublicKey> PublicKey::FromPem(absl::string_view pem, const KeyPolicy& policy) {
@@ -494,7 +504,11 @@ absl::StatusOr<PublicKey> PublicKey::FromPem(absl::string_view pem, const KeyPol
 KeyType PublicKey::type() const { return TypeOf(pkey_); }
 int PublicKey::bits() const { return BitsOf(pkey_); }
 std::string PublicKey::Describe() const { return DescribeKey(pkey_); }
-Bytes PublicKey::ToSpkiDer() const { return MarshalPublic(pkey_); }
+Bytes PublicKey::ToSpkiDer() const { return spki_ ? *spki_ : MarshalPublic(pkey_); }
+absl::Status PublicKey::CheckPolicy(const KeyPolicy& policy) const {
+  if (pkey_ == nullptr) return MakeError(ErrorKind::kUnsupported, "the public key is empty");
+  return CheckKey(pkey_, policy);
+}
 std::string PublicKey::ToPem() const { return pem::Encode(kPublicLabel, ToSpkiDer()); }
 bool PublicKey::Equals(const PublicKey& other) const {
   return EVP_PKEY_cmp(pkey_, other.pkey_) == 1;
@@ -561,22 +575,45 @@ absl::StatusOr<PrivateKey> PrivateKey::Generate(const KeySpec& spec) {
 absl::StatusOr<PrivateKey> PrivateKey::FromDer(absl::Span<const uint8_t> der,
                                                absl::string_view password,
                                                const KeyPolicy& policy) {
+  return PrivateKeyFromDer(der, password, policy, crypto::PbeLimits{});
+}
+
+absl::StatusOr<PrivateKey> PrivateKeyFromDer(absl::Span<const uint8_t> der,
+                                             absl::string_view password, const KeyPolicy& policy,
+                                             const crypto::PbeLimits& limits) {
   if (pem::LooksLikePem(der)) {
-    return FromPem(absl::string_view(reinterpret_cast<const char*>(der.data()), der.size()),
+    return PrivateKeyFromPem(
+        absl::string_view(reinterpret_cast<const char*>(der.data()), der.size()), password,
+        policy, limits);
+  }
+  return ParseDer(DetectDer(der), der, password, policy, limits);
+}
+
+absl::StatusOr<PrivateKey> PrivateKey::Parse(absl::Span<const uint8_t> data,
+                                             absl::string_view password,
+                                             const KeyPolicy& policy) {
+  if (pem::LooksLikePem(data)) {
+    return FromPem(absl::string_view(reinterpret_cast<const char*>(data.data()), data.size()),
                    password, policy);
   }
-  return ParseDer(DetectDer(der), der, password, policy);
+  return FromDer(data, password, policy);
 }
 
 absl::StatusOr<PrivateKey> PrivateKey::FromPem(absl::string_view pem_text,
                                                absl::string_view password,
                                                const KeyPolicy& policy) {
+  return PrivateKeyFromPem(pem_text, password, policy, crypto::PbeLimits{});
+}
+
+absl::StatusOr<PrivateKey> PrivateKeyFromPem(absl::string_view pem_text, absl::string_view password,
+                                             const KeyPolicy& policy,
+                                             const crypto::PbeLimits& limits) {
   absl::StatusOr<std::vector<pem::Block>> blocks = pem::Parse(pem_text);
   if (!blocks.ok()) return blocks.status();
   for (const pem::Block& block : *blocks) {
     if (block.label == kPkcs8Label) return ParseDer(DerKind::kPkcs8, block.der, {}, policy);
     if (block.label == kEncryptedPkcs8Label) {
-      return ParseDer(DerKind::kEncryptedPkcs8, block.der, password, policy);
+      return ParseDer(DerKind::kEncryptedPkcs8, block.der, password, policy, limits);
     }
     if (block.label == kRsaLabel || block.label == kEcLabel) {
       const DerKind kind = block.label == kRsaLabel ? DerKind::kRsa : DerKind::kEc;
@@ -616,16 +653,19 @@ int PrivateKey::bits() const { return BitsOf(pkey_); }
 std::string PrivateKey::Describe() const { return DescribeKey(pkey_); }
 
 PublicKey PrivateKey::public_key() const {
-  // Re-parse the SPKI so the PublicKey carries no private material.
-  const Bytes spki = MarshalPublic(pkey_);
+  // Re-parse the SPKI so the PublicKey carries no private material; it
+  // keeps the encoding, which is all that signing it needs.
+  auto spki = std::make_shared<const Bytes>(MarshalPublic(pkey_));
   CBS cbs;
-  CBS_init(&cbs, spki.data(), spki.size());
+  CBS_init(&cbs, spki->data(), spki->size());
   bssl::UniquePtr<EVP_PKEY> pub(EVP_parse_public_key(&cbs));
   if (pub == nullptr) {
     ERR_clear_error();
     return PublicKey(pkey_);  // cannot happen for a key that was marshalled
   }
-  return PublicKey(pub.get());
+  PublicKey out(pub.get());
+  out.spki_ = std::move(spki);
+  return out;
 }
 
 Bytes PrivateKey::ToDer(KeyFormat format) const {

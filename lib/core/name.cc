@@ -18,6 +18,7 @@
 #include "openssl/bytestring.h"
 #include "openssl/mem.h"
 #include "openssl/obj.h"
+#include "util/der.h"
 
 namespace certkit {
 namespace {
@@ -345,6 +346,18 @@ bssl::UniquePtr<ASN1_OBJECT> ResolveObject(const std::string& type,
   return bssl::UniquePtr<ASN1_OBJECT>(OBJ_txt2obj(type.c_str(), 1));
 }
 
+// RejectNul refuses a value with an embedded NUL: C code reading the name
+// (and every NUL-terminated display) would see a different, shorter value.
+absl::Status RejectNul(const std::vector<NameAttribute>& attrs) {
+  for (const NameAttribute& a : attrs) {
+    if (a.value.find('\0') != std::string::npos) {
+      return MakeError(ErrorKind::kInvalidArgument,
+                       absl::StrCat(a.type, " value has an embedded NUL character"));
+    }
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<DistinguishedName> DistinguishedName::Parse(absl::string_view text) {
@@ -356,6 +369,7 @@ absl::StatusOr<DistinguishedName> DistinguishedName::Parse(absl::string_view tex
 absl::StatusOr<DistinguishedName> DistinguishedName::ParseRfc4514(absl::string_view text) {
   auto attrs = Rfc4514Parser(text).Run();
   if (!attrs.ok()) return attrs.status();
+  if (absl::Status st = RejectNul(*attrs); !st.ok()) return st;
   std::reverse(attrs->begin(), attrs->end());
   return DistinguishedName(*std::move(attrs));
 }
@@ -363,6 +377,7 @@ absl::StatusOr<DistinguishedName> DistinguishedName::ParseRfc4514(absl::string_v
 absl::StatusOr<DistinguishedName> DistinguishedName::ParseSlash(absl::string_view text) {
   auto attrs = ParseSlashForm(text);
   if (!attrs.ok()) return attrs.status();
+  if (absl::Status st = RejectNul(*attrs); !st.ok()) return st;
   return DistinguishedName(*std::move(attrs));
 }
 
@@ -435,55 +450,76 @@ std::string DistinguishedName::ToSlash() const {
   return out;
 }
 
+namespace {
+
+// An attribute ready to encode: its type and the ASN.1 string type its value
+// takes (PrintableString for C and the printable-only types, IA5String for
+// email and DC, UTF8String otherwise).
+struct ResolvedAttribute {
+  bssl::UniquePtr<ASN1_OBJECT> obj;
+  int asn1_type = V_ASN1_UTF8STRING;
+};
+
+// Resolve checks |a|'s value against its string type. kInvalidArgument for
+// unknown types and values the type cannot hold.
+absl::StatusOr<ResolvedAttribute> Resolve(const NameAttribute& a) {
+  const oid::Attribute* info = nullptr;
+  bssl::UniquePtr<ASN1_OBJECT> obj = ResolveObject(oid::CanonicalType(a.type), &info);
+  if (!obj) {
+    return MakeError(ErrorKind::kInvalidArgument,
+                     absl::StrCat("unknown attribute type '", a.type, "'"));
+  }
+  int asn1_type = V_ASN1_UTF8STRING;
+  const oid::StringKind kind = info ? info->kind : oid::StringKind::kUtf8;
+  switch (kind) {
+    case oid::StringKind::kCountry:
+      if (a.value.size() != 2 || !absl::ascii_isalpha(static_cast<unsigned char>(a.value[0])) ||
+          !absl::ascii_isalpha(static_cast<unsigned char>(a.value[1]))) {
+        return MakeError(ErrorKind::kInvalidArgument,
+                         absl::StrCat("country (C) must be two letters, got '", a.value, "'"));
+      }
+      asn1_type = V_ASN1_PRINTABLESTRING;
+      break;
+    case oid::StringKind::kPrintable:
+      for (char c : a.value) {
+        if (!IsPrintableStringChar(c)) {
+          return MakeError(ErrorKind::kInvalidArgument,
+                           absl::StrCat(a.type, " value '", a.value,
+                                        "' has a character that a PrintableString cannot hold: '",
+                                        std::string(1, c), "'"));
+        }
+      }
+      asn1_type = V_ASN1_PRINTABLESTRING;
+      break;
+    case oid::StringKind::kIa5:
+      for (char c : a.value) {
+        if (static_cast<unsigned char>(c) > 0x7F) {
+          return MakeError(ErrorKind::kInvalidArgument,
+                           absl::StrCat(a.type, " value '", a.value, "' must be ASCII"));
+        }
+      }
+      asn1_type = V_ASN1_IA5STRING;
+      break;
+    case oid::StringKind::kUtf8:
+      if (!IsValidUtf8(a.value)) {
+        return MakeError(ErrorKind::kInvalidArgument,
+                         absl::StrCat(a.type, " value is not valid UTF-8"));
+      }
+      break;
+  }
+  return ResolvedAttribute{std::move(obj), asn1_type};
+}
+
+}  // namespace
+
 absl::StatusOr<bssl::UniquePtr<X509_NAME>> DistinguishedName::ToX509Name() const {
+  if (absl::Status st = RejectNul(rdns_); !st.ok()) return st;
   bssl::UniquePtr<X509_NAME> name(X509_NAME_new());
   if (!name) return MakeError(ErrorKind::kInternal, "out of memory");
   for (const NameAttribute& a : rdns_) {
-    const oid::Attribute* info = nullptr;
-    bssl::UniquePtr<ASN1_OBJECT> obj = ResolveObject(oid::CanonicalType(a.type), &info);
-    if (!obj) {
-      return MakeError(ErrorKind::kInvalidArgument,
-                       absl::StrCat("unknown attribute type '", a.type, "'"));
-    }
-    int asn1_type = V_ASN1_UTF8STRING;
-    const oid::StringKind kind = info ? info->kind : oid::StringKind::kUtf8;
-    switch (kind) {
-      case oid::StringKind::kCountry:
-        if (a.value.size() != 2 || !absl::ascii_isalpha(static_cast<unsigned char>(a.value[0])) ||
-            !absl::ascii_isalpha(static_cast<unsigned char>(a.value[1]))) {
-          return MakeError(ErrorKind::kInvalidArgument,
-                           absl::StrCat("country (C) must be two letters, got '", a.value, "'"));
-        }
-        asn1_type = V_ASN1_PRINTABLESTRING;
-        break;
-      case oid::StringKind::kPrintable:
-        for (char c : a.value) {
-          if (!IsPrintableStringChar(c)) {
-            return MakeError(ErrorKind::kInvalidArgument,
-                             absl::StrCat(a.type, " value '", a.value,
-                                          "' has a character that a PrintableString cannot hold: '",
-                                          std::string(1, c), "'"));
-          }
-        }
-        asn1_type = V_ASN1_PRINTABLESTRING;
-        break;
-      case oid::StringKind::kIa5:
-        for (char c : a.value) {
-          if (static_cast<unsigned char>(c) > 0x7F) {
-            return MakeError(ErrorKind::kInvalidArgument,
-                             absl::StrCat(a.type, " value '", a.value, "' must be ASCII"));
-          }
-        }
-        asn1_type = V_ASN1_IA5STRING;
-        break;
-      case oid::StringKind::kUtf8:
-        if (!IsValidUtf8(a.value)) {
-          return MakeError(ErrorKind::kInvalidArgument,
-                           absl::StrCat(a.type, " value is not valid UTF-8"));
-        }
-        break;
-    }
-    if (!X509_NAME_add_entry_by_OBJ(name.get(), obj.get(), asn1_type,
+    auto r = Resolve(a);
+    if (!r.ok()) return r.status();
+    if (!X509_NAME_add_entry_by_OBJ(name.get(), r->obj.get(), r->asn1_type,
                                     reinterpret_cast<const uint8_t*>(a.value.data()),
                                     static_cast<int>(a.value.size()), -1, 0)) {
       return MakeError(ErrorKind::kInvalidArgument,
@@ -491,6 +527,33 @@ absl::StatusOr<bssl::UniquePtr<X509_NAME>> DistinguishedName::ToX509Name() const
     }
   }
   return name;
+}
+
+absl::StatusOr<std::vector<uint8_t>> DistinguishedName::ToDer() const {
+  bssl::ScopedCBB cbb;
+  CBB seq;
+  if (!CBB_init(cbb.get(), 64 + 32 * rdns_.size()) ||
+      !CBB_add_asn1(cbb.get(), &seq, CBS_ASN1_SEQUENCE)) {
+    return MakeError(ErrorKind::kInternal, "out of memory");
+  }
+  for (const NameAttribute& a : rdns_) {
+    auto r = Resolve(a);
+    if (!r.ok()) return r.status();
+    // RelativeDistinguishedName ::= SET { AttributeTypeAndValue }, one per
+    // attribute, as X509_NAME_add_entry_by_OBJ(..., -1, 0) makes them.
+    CBB rdn, atv, oid, value;
+    if (!CBB_add_asn1(&seq, &rdn, CBS_ASN1_SET) || !CBB_add_asn1(&rdn, &atv, CBS_ASN1_SEQUENCE) ||
+        !CBB_add_asn1(&atv, &oid, CBS_ASN1_OBJECT) ||
+        !CBB_add_bytes(&oid, OBJ_get0_data(r->obj.get()), OBJ_length(r->obj.get())) ||
+        !CBB_add_asn1(&atv, &value, static_cast<unsigned>(r->asn1_type)) ||
+        !CBB_add_bytes(&value, reinterpret_cast<const uint8_t*>(a.value.data()), a.value.size()) ||
+        !CBB_flush(&seq)) {
+      return MakeError(ErrorKind::kInvalidArgument, absl::StrCat("cannot encode attribute ", a.type));
+    }
+  }
+  std::vector<uint8_t> out = FinishCbb(cbb.get());
+  if (out.empty()) return MakeError(ErrorKind::kInternal, "cannot encode the name");
+  return out;
 }
 
 std::string DistinguishedName::Get(absl::string_view type) const {

@@ -1,7 +1,10 @@
 #include "certkit/profile.h"
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "certkit/cert.h"
 #include "certkit/error.h"
 
@@ -72,6 +75,66 @@ absl::StatusOr<Profile> Profile::ByName(absl::string_view name) {
   return MakeError(ErrorKind::kInvalidArgument,
                    absl::StrCat("unknown profile '", name,
                                 "'; valid profiles: node, server, client, intermediate"));
+}
+
+namespace {
+
+bool IsDottedOid(absl::string_view text) {
+  return !text.empty() && absl::ascii_isdigit(text.front()) &&
+         text.find_first_not_of("0123456789.") == absl::string_view::npos;
+}
+
+}  // namespace
+
+absl::Status CheckValidityDays(int days) {
+  if (days < 1) {
+    return MakeError(ErrorKind::kInvalidArgument,
+                     absl::StrCat("validity must be at least one day, got ", days));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Profile::Validate() const {
+  absl::Status s = CheckValidityDays(default_days);
+  if (!s.ok()) return Annotate(s, absl::StrCat("profile '", name, "'"));
+  if (key_usage >= (1u << 9)) {
+    return MakeError(ErrorKind::kInvalidArgument,
+                     absl::StrCat("key usage bit set ", key_usage,
+                                  " has bits beyond decipherOnly (bit 8)"));
+  }
+  for (const std::string& oid : extended_key_usage) {
+    if (!IsDottedOid(oid)) {
+      return MakeError(ErrorKind::kInvalidArgument,
+                       absl::StrCat("extended key usage '", oid, "' is not a dotted OID"));
+    }
+  }
+  if (path_len.has_value() && *path_len < 0) {
+    return MakeError(ErrorKind::kInvalidArgument,
+                     absl::StrCat("path length ", *path_len, " is negative"));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<std::string>> ParseExtendedKeyUsages(absl::string_view text) {
+  std::vector<std::string> oids;
+  for (absl::string_view item : absl::StrSplit(text, ',', absl::SkipWhitespace())) {
+    item = absl::StripAsciiWhitespace(item);
+    if (absl::EqualsIgnoreCase(item, "serverAuth")) {
+      oids.push_back(kEkuServerAuth);
+    } else if (absl::EqualsIgnoreCase(item, "clientAuth")) {
+      oids.push_back(kEkuClientAuth);
+    } else if (absl::EqualsIgnoreCase(item, "emailProtection")) {
+      oids.push_back(kEkuEmailProtection);
+    } else if (IsDottedOid(item)) {
+      oids.emplace_back(item);
+    } else {
+      return MakeError(ErrorKind::kInvalidArgument,
+                       absl::StrCat("unknown extended key usage '", item,
+                                    "' (use serverAuth, clientAuth, emailProtection or a dotted "
+                                    "OID)"));
+    }
+  }
+  return oids;
 }
 
 SigningPolicy SigningPolicy::Cockroach() {

@@ -10,12 +10,25 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "certkit/key.h"
 #include "certkit/name.h"
 #include "certkit/profile.h"
 #include "openssl/x509.h"
 #include "openssl/x509v3.h"
 
 namespace certkit {
+
+// ToGeneralNames encodes SANs as a GENERAL_NAMES stack; FromGeneralNames
+// decodes them back (unknown GeneralName types are skipped). Shared by
+// csr.cc, cert.cc and the extension encoders (implemented in name.cc).
+absl::StatusOr<bssl::UniquePtr<GENERAL_NAMES>> ToGeneralNames(
+    const std::vector<SubjectAltName>& sans);
+std::vector<SubjectAltName> FromGeneralNames(const GENERAL_NAMES* names);
+
+// RandomSerial returns 16 random bytes with the top bit cleared and not all
+// zero: a positive 128-bit serial number (implemented in ca.cc).
+Bytes RandomSerial();
+
 namespace x509ext {
 
 using ExtensionPtr = bssl::UniquePtr<X509_EXTENSION>;

@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "certkit/error.h"
+#include "crypto/sha256_kdf.h"
 #include "crypto/symmetric.h"
 #include "util/der.h"
 #include "openssl/cipher.h"
@@ -145,6 +146,14 @@ absl::Span<const uint8_t> SpanOf(const CBS& cbs) {
 absl::StatusOr<Bytes> Pbkdf2(absl::string_view password, absl::Span<const uint8_t> salt,
                              int iterations, const EVP_MD* md, size_t key_len) {
   Bytes key(key_len);
+  if (md == EVP_sha256()) {
+    // The common case (JDK 17+ and OpenSSL 3 defaults): the block-function
+    // version, the same result at the SHA-256 floor.
+    Pbkdf2HmacSha256(absl::MakeConstSpan(reinterpret_cast<const uint8_t*>(password.data()),
+                                         password.size()),
+                     salt, static_cast<uint32_t>(iterations), absl::MakeSpan(key));
+    return key;
+  }
   if (!PKCS5_PBKDF2_HMAC(password.data(), password.size(), salt.data(), salt.size(),
                          static_cast<unsigned>(iterations), md, key.size(), key.data())) {
     ERR_clear_error();
@@ -220,6 +229,7 @@ absl::StatusOr<Bytes> DecryptPbes2(CBS params, absl::Span<const uint8_t> ciphert
                        absl::StrCat("PBKDF2 PRF ", prf_oid, " is not supported"));
     }
   }
+  if (absl::Status st = ChargeKdf(limits, *iterations); !st.ok()) return st;
   absl::StatusOr<Bytes> key = Pbkdf2(password, SpanOf(salt), *iterations, md, spec.KeyLength());
   if (!key.ok()) return key.status();
   absl::StatusOr<Bytes> plain = Decrypt(spec, *key, SpanOf(iv), ciphertext);
@@ -240,6 +250,7 @@ absl::StatusOr<Bytes> DecryptPbes1(const EVP_MD* md, CBS params,
   absl::StatusOr<int> iterations = ReadIterations(&seq, limits);
   if (!iterations.ok()) return iterations.status();
   if (CBS_len(&seq) != 0) return Malformed("PBES1 parameters have trailing data");
+  if (absl::Status st = ChargeKdf(limits, *iterations); !st.ok()) return st;
 
   // T_1 = Hash(P || S), T_i = Hash(T_{i-1}); DES key = T_c[0..8), IV = T_c[8..16).
   uint8_t t[EVP_MAX_MD_SIZE];
@@ -303,6 +314,11 @@ absl::StatusOr<Bytes> DecryptPkcs12(const Pkcs12SchemeInfo& scheme, CBS params,
   if (password.empty()) candidates.push_back({});
   absl::StatusOr<Bytes> plain;
   for (const Bytes& candidate : candidates) {
+    // The key and (for block ciphers) the IV are two derivations.
+    const int derivations = spec.IvLength() > 0 ? 2 : 1;
+    if (absl::Status st = ChargeKdf(limits, int64_t{*iterations} * derivations); !st.ok()) {
+      return st;
+    }
     Bytes key, iv;
     absl::Status st = Pkcs12KeyIv(scheme, spec, candidate, SpanOf(salt), *iterations, &key, &iv);
     if (!st.ok()) return st;
@@ -335,6 +351,22 @@ bool AddOctetString(CBB* cbb, absl::Span<const uint8_t> bytes) {
 }
 
 }  // namespace
+
+absl::Status KdfBudget::Charge(int64_t iterations) {
+  if (iterations > left_) {
+    left_ = 0;
+    return MakeError(ErrorKind::kLimitExceeded,
+                     absl::StrCat("key derivation work for this input exceeds the budget of ",
+                                  total_, " iterations in total"));
+  }
+  left_ -= iterations;
+  return absl::OkStatus();
+}
+
+absl::Status ChargeKdf(const PbeLimits& limits, int64_t iterations) {
+  if (limits.budget == nullptr) return absl::OkStatus();
+  return limits.budget->Charge(iterations);
+}
 
 absl::StatusOr<Bytes> PbeDecrypt(absl::Span<const uint8_t> algorithm,
                                  absl::Span<const uint8_t> ciphertext,

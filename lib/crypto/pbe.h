@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
@@ -28,10 +29,31 @@ namespace crypto {
 
 using Bytes = std::vector<uint8_t>;
 
+// KdfBudget is the total number of KDF iterations one input (a keystore
+// file) may cost, across every derivation made while loading it: the PKCS#12
+// MAC, each encrypted bag and key, each retry with another password form.
+// Not thread-safe; one per load.
+class KdfBudget {
+ public:
+  explicit KdfBudget(int64_t total) : total_(total), left_(total) {}
+  // Charge subtracts |iterations| before a derivation runs. kLimitExceeded,
+  // naming the total, when the input would cost more than the budget.
+  absl::Status Charge(int64_t iterations);
+
+ private:
+  int64_t total_;
+  int64_t left_;
+};
+
 struct PbeLimits {
   // Iteration counts above this fail with kLimitExceeded before any work.
   int max_iterations = 10'000'000;
+  // When set, every derivation is charged to it first (not owned).
+  KdfBudget* budget = nullptr;
 };
+
+// ChargeKdf charges |iterations| to |limits|.budget when there is one.
+absl::Status ChargeKdf(const PbeLimits& limits, int64_t iterations);
 
 // PbeDecrypt decrypts |ciphertext| under the scheme described by the DER
 // AlgorithmIdentifier |algorithm| with |password| (UTF-8; converted to

@@ -1,9 +1,13 @@
 #include "keystore/entry_assembly.h"
 
+#include <map>
 #include <set>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "certkit/error.h"
+#include "openssl/err.h"
+#include "openssl/evp.h"
 #include "openssl/x509.h"
 
 namespace certkit {
@@ -12,11 +16,43 @@ namespace {
 
 // Longest chain followed from a leaf; bounds loops in hostile input.
 constexpr size_t kMaxChain = 16;
+// Signature checks one file may cost while chains are rebuilt.
+constexpr int kMaxSignatureChecks = 4096;
 
-bool IssuedBy(const Certificate& cert, const Certificate& issuer) {
-  return X509_NAME_cmp(X509_get_issuer_name(cert.native()),
-                       X509_get_subject_name(issuer.native())) == 0;
-}
+// IssuerMatcher decides whether one certificate issued another: the issuer
+// name must equal the candidate's subject AND the signature must verify
+// under the candidate's key. Results are remembered, and the number of
+// signature checks is bounded.
+class IssuerMatcher {
+ public:
+  IssuerMatcher(const std::vector<LooseCert>& certs, absl::string_view format)
+      : certs_(certs), format_(format) {}
+
+  absl::StatusOr<bool> Issued(size_t child, size_t issuer) {
+    const X509* c = certs_[child].cert.native();
+    const X509* i = certs_[issuer].cert.native();
+    if (X509_NAME_cmp(X509_get_issuer_name(c), X509_get_subject_name(i)) != 0) return false;
+    auto found = memo_.find({child, issuer});
+    if (found != memo_.end()) return found->second;
+    if (++checks_ > kMaxSignatureChecks) {
+      return MakeError(ErrorKind::kLimitExceeded,
+                       absl::StrCat(format_, " holds too many certificates with the same name ",
+                                    "to rebuild its chains (more than ", kMaxSignatureChecks,
+                                    " signature checks)"));
+    }
+    bssl::UniquePtr<EVP_PKEY> key(X509_get_pubkey(const_cast<X509*>(i)));
+    const bool ok = key != nullptr && X509_verify(const_cast<X509*>(c), key.get()) == 1;
+    ERR_clear_error();
+    memo_[{child, issuer}] = ok;
+    return ok;
+  }
+
+ private:
+  const std::vector<LooseCert>& certs_;
+  std::string format_;
+  std::map<std::pair<size_t, size_t>, bool> memo_;
+  int checks_ = 0;
+};
 
 // MergeDuplicates folds certificates with identical DER into their first
 // occurrence, keeping the trusted occurrence's name (else the first non-empty
@@ -79,6 +115,14 @@ absl::StatusOr<std::vector<KeyStoreEntry>> AssembleEntries(std::vector<LooseKey>
   std::vector<bool> in_chain(certs.size(), false);
   std::vector<KeyStoreEntry> entries;
   AliasSet aliases(format_name);
+  IssuerMatcher issued(certs, format_name);
+  // A certificate that is an entry of its own (trusted, or named in PEM) is
+  // an issuer of last resort: a chain copy written with the key wins, so a
+  // chain ending at an old root stays on it when a renewed root with the same
+  // name and key is also stored.
+  auto own_entry = [&](size_t i) {
+    return certs[i].trusted || (named_certs_are_entries && !certs[i].name.empty());
+  };
 
   for (size_t k = 0; k < keys.size(); ++k) {
     LooseKey& key = keys[k];
@@ -112,10 +156,15 @@ absl::StatusOr<std::vector<KeyStoreEntry>> AssembleEntries(std::vector<LooseKey>
     entry.chain.push_back(certs[leaf].cert);
     while (entry.chain.size() < kMaxChain && !entry.chain.back().is_self_issued()) {
       int next = -1;
-      for (size_t i = 0; i < certs.size() && next < 0; ++i) {
-        bool already = false;
-        for (size_t m : members) already = already || m == i;
-        if (!already && IssuedBy(entry.chain.back(), certs[i].cert)) next = static_cast<int>(i);
+      for (int pass = 0; pass < 2 && next < 0; ++pass) {
+        for (size_t i = 0; i < certs.size() && next < 0; ++i) {
+          bool already = false;
+          for (size_t m : members) already = already || m == i;
+          if (already || own_entry(i) != (pass == 1)) continue;
+          absl::StatusOr<bool> is_issuer = issued.Issued(members.back(), i);
+          if (!is_issuer.ok()) return is_issuer.status();
+          if (*is_issuer) next = static_cast<int>(i);
+        }
       }
       if (next < 0) break;
       members.push_back(static_cast<size_t>(next));
@@ -128,9 +177,13 @@ absl::StatusOr<std::vector<KeyStoreEntry>> AssembleEntries(std::vector<LooseKey>
   }
 
   for (size_t i = 0; i < certs.size(); ++i) {
-    const bool own_entry = certs[i].trusted || !in_chain[i] ||
-                           (named_certs_are_entries && !certs[i].name.empty());
-    if (!own_entry) continue;
+    // PKCS#12 follows the JDK: only certificates marked trusted are trust
+    // anchors; others outside every chain are dropped. PEM has no trust
+    // marker, so there any certificate outside a chain is one.
+    const bool entry_of_its_own =
+        certs[i].trusted ||
+        (named_certs_are_entries && (!in_chain[i] || !certs[i].name.empty()));
+    if (!entry_of_its_own) continue;
     absl::StatusOr<std::string> alias = aliases.Claim(certs[i].name, "cert-");
     if (!alias.ok()) return alias.status();
     KeyStoreEntry entry;

@@ -39,17 +39,20 @@ struct LooseCert {
 // AssembleEntries builds the entries of a store, in this order:
 //  * one private key entry per key: its leaf is the certificate with the same
 //    localKeyId, else the first one carrying the key's public half; the chain
-//    is completed by issuer name from all certificates (a certificate may be
-//    in several chains); the alias is the key's name, else the leaf's, else
-//    "key-N";
-//  * one trusted entry per remaining certificate that is marked trusted, is
-//    in no chain at all, or (with |named_certs_are_entries|, for PEM, which
-//    has no trust marker) carries a name of its own; the alias is its name,
-//    else "cert-N".
+//    is completed from all certificates by issuer name AND signature (the
+//    issuer's key verifies it), preferring certificates that are not
+//    entries of their own (a certificate may be in several chains); the
+//    alias is the key's name, else the leaf's, else "key-N";
+//  * one trusted entry per remaining certificate that is marked trusted or
+//    (with |named_certs_are_entries|, for PEM, which has no trust marker) is
+//    in no chain at all or carries a name of its own; the alias is its name,
+//    else "cert-N". Without |named_certs_are_entries| (PKCS#12, as the JDK
+//    reads it) unmarked certificates outside every chain are dropped.
 // Identical certificates are merged first (names and trust marks combined),
 // so a CA that appears in several chains is one certificate.
 // |format_name| prefixes error messages. Errors: kMalformed for a key without
-// a certificate, kInvalidArgument when two entries claim the same alias.
+// a certificate, kInvalidArgument when two entries claim the same alias,
+// kLimitExceeded past 4096 signature checks.
 absl::StatusOr<std::vector<KeyStoreEntry>> AssembleEntries(std::vector<LooseKey> keys,
                                                            std::vector<LooseCert> certs,
                                                            absl::string_view format_name,

@@ -15,7 +15,7 @@ namespace keystore {
 
 absl::StatusOr<std::vector<uint8_t>> JceksRecoverKey(absl::Span<const uint8_t> epki,
                                                      absl::string_view password,
-                                                     int max_iterations) {
+                                                     const crypto::PbeLimits& limits) {
   auto info = ParseEncryptedKeyInfo(epki);
   if (!info.ok()) return info.status();
   if (info->oid != kJceksKeyProtectorOid) {
@@ -30,10 +30,10 @@ absl::StatusOr<std::vector<uint8_t>> JceksRecoverKey(absl::Span<const uint8_t> e
       !CBS_get_asn1_uint64(&seq, &iterations) || CBS_len(&seq) != 0 || iterations == 0) {
     return MakeError(ErrorKind::kMalformed, "JCEKS PBEWithMD5AndTripleDES parameters are damaged");
   }
-  if (iterations > static_cast<uint64_t>(max_iterations)) {
+  if (iterations > static_cast<uint64_t>(limits.max_iterations)) {
     return MakeError(ErrorKind::kLimitExceeded,
                      absl::StrCat("JCEKS key iteration count ", iterations, " exceeds the limit ",
-                                  max_iterations));
+                                  limits.max_iterations));
   }
   if (info->ciphertext.empty() || info->ciphertext.size() % 8 != 0) {
     return MakeError(ErrorKind::kMalformed, "JCEKS encrypted key length is not a multiple of 8");
@@ -51,6 +51,10 @@ absl::StatusOr<std::vector<uint8_t>> JceksRecoverKey(absl::Span<const uint8_t> e
       s[i] = s[3 - i];
       s[3 - i] = t;
     }
+  }
+  // Two MD5 chains of |iterations| rounds each.
+  if (absl::Status st = crypto::ChargeKdf(limits, 2 * static_cast<int64_t>(iterations)); !st.ok()) {
+    return st;
   }
   uint8_t derived[32];
   for (int half = 0; half < 2; ++half) {

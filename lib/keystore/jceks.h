@@ -16,6 +16,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
+#include "crypto/pbe.h"
 
 namespace certkit {
 namespace keystore {
@@ -24,11 +25,12 @@ inline constexpr char kJceksKeyProtectorOid[] = "1.3.6.1.4.1.42.2.19.1";
 
 // JceksRecoverKey decrypts a JCEKS EncryptedPrivateKeyInfo and returns the
 // PrivateKeyInfo DER. kBadKeyPassword for a wrong password, kLimitExceeded
-// when the iteration count exceeds |max_iterations|, kUnsupported for other
-// algorithms, kMalformed for damaged parameters.
+// when the iteration count exceeds limits.max_iterations or the derivation
+// (two MD5 chains of that length) exceeds limits.budget, kUnsupported for
+// other algorithms, kMalformed for damaged parameters.
 absl::StatusOr<std::vector<uint8_t>> JceksRecoverKey(absl::Span<const uint8_t> epki,
                                                      absl::string_view password,
-                                                     int max_iterations);
+                                                     const crypto::PbeLimits& limits);
 
 }  // namespace keystore
 }  // namespace certkit

@@ -8,6 +8,7 @@
 #include "keystore/java_strings.h"
 #include "keystore/jceks.h"
 #include "keystore/jks_key_protector.h"
+#include "keystore/keystore_access.h"
 #include "openssl/bytestring.h"
 #include "openssl/crypto.h"
 #include "openssl/mem.h"
@@ -185,7 +186,7 @@ absl::StatusOr<Bytes> StoreDigest(absl::Span<const uint8_t> body, absl::string_v
 // key entry opens with the password (its own check digest matches), the
 // password is right and the file was modified.
 absl::Status ClassifyDigestMismatch(const RawStore& raw, absl::string_view password,
-                                    const LoadOptions& options) {
+                                    const crypto::PbeLimits& limits) {
   const char* store = StoreName(raw.magic);
   bool any_key = false;
   for (const RawEntry& e : raw.entries) {
@@ -193,7 +194,7 @@ absl::Status ClassifyDigestMismatch(const RawStore& raw, absl::string_view passw
     any_key = true;
     // Only the store password proves anything here: a key that opens with a
     // separate key password says nothing about the store password.
-    if (RecoverJavaKey(e.protected_key, password, options.max_iterations).ok()) {
+    if (RecoverJavaKey(e.protected_key, password, limits).ok()) {
       return MakeError(ErrorKind::kIntegrity,
                        absl::StrCat(store, " store is corrupted: the integrity digest does not "
                                            "match although the password opens entry '",
@@ -254,27 +255,43 @@ absl::Status PutCert(CBB* cbb, const Certificate& cert) {
 }  // namespace
 
 absl::StatusOr<Bytes> RecoverJavaKey(absl::Span<const uint8_t> epki, absl::string_view password,
-                                     int max_iterations) {
+                                     const crypto::PbeLimits& limits) {
   auto info = ParseEncryptedKeyInfo(epki);
   if (!info.ok()) return info.status();
-  if (info->oid == kJceksKeyProtectorOid) return JceksRecoverKey(epki, password, max_iterations);
+  if (info->oid == kJceksKeyProtectorOid) return JceksRecoverKey(epki, password, limits);
   return SunRecoverKey(epki, password);
 }
 
 absl::StatusOr<KeyStore> LoadJks(absl::Span<const uint8_t> data, absl::string_view password,
-                                 const LoadOptions& options) {
+                                 const LoadOptions& options, const crypto::PbeLimits& limits) {
   auto raw = ParseStructure(data);
-  if (!raw.ok()) return raw.status();
+  if (!raw.ok()) {
+    // A store that cannot be read through (a JCEKS secret key entry) still
+    // reports a wrong password first, as keytool does.
+    if (GetErrorKind(raw.status()) == ErrorKind::kUnsupported && data.size() >= 4 + kTrailerLen) {
+      absl::Span<const uint8_t> body = data.subspan(0, data.size() - kTrailerLen);
+      auto digest = StoreDigest(body, password);
+      if (digest.ok() && CRYPTO_memcmp(digest->data(), data.data() + body.size(), kTrailerLen) != 0) {
+        const uint32_t magic = (uint32_t{data[0]} << 24) | (uint32_t{data[1]} << 16) |
+                               (uint32_t{data[2]} << 8) | data[3];
+        return MakeError(ErrorKind::kBadPassword,
+                         absl::StrCat(StoreName(magic),
+                                      " store password is incorrect (integrity digest mismatch)"));
+      }
+    }
+    return raw.status();
+  }
   const char* store = StoreName(raw->magic);
   absl::Span<const uint8_t> body = data.subspan(0, data.size() - kTrailerLen);
   auto digest = StoreDigest(body, password);
   if (!digest.ok()) return digest.status();
   if (CRYPTO_memcmp(digest->data(), data.data() + body.size(), kTrailerLen) != 0) {
-    return ClassifyDigestMismatch(*raw, password, options);
+    return ClassifyDigestMismatch(*raw, password, limits);
   }
 
   KeyStore ks;
-  ks.set_source_format(raw->magic == kJceksMagic ? StoreFormat::kJceks : StoreFormat::kJks);
+  KeyStoreAccess::SetSourceFormat(
+      ks, raw->magic == kJceksMagic ? StoreFormat::kJceks : StoreFormat::kJks);
   std::set<std::string> seen;
   for (const RawEntry& e : raw->entries) {
     KeyStoreEntry entry;
@@ -295,10 +312,10 @@ absl::StatusOr<KeyStore> LoadJks(absl::Span<const uint8_t> data, absl::string_vi
         return MakeError(ErrorKind::kMalformed,
                          absl::StrCat(store, " key entry '", entry.alias, "' has no certificate"));
       }
-      auto pkcs8 = RecoverJavaKey(e.protected_key, password, options.max_iterations);
+      auto pkcs8 = RecoverJavaKey(e.protected_key, password, limits);
       if (!pkcs8.ok() && GetErrorKind(pkcs8.status()) == ErrorKind::kBadKeyPassword &&
           options.key_password) {
-        pkcs8 = RecoverJavaKey(e.protected_key, *options.key_password, options.max_iterations);
+        pkcs8 = RecoverJavaKey(e.protected_key, *options.key_password, limits);
       }
       if (pkcs8.ok()) {
         KeyPolicy policy;
@@ -308,14 +325,22 @@ absl::StatusOr<KeyStore> LoadJks(absl::Span<const uint8_t> data, absl::string_vi
         if (!key.ok()) {
           return Annotate(key.status(), absl::StrCat(store, " key entry '", entry.alias, "'"));
         }
+        // keytool refuses to store such an entry; a file that holds one was
+        // made elsewhere and cannot be converted faithfully.
+        if (!entry.chain.front().MatchesKey(*key)) {
+          return MakeError(ErrorKind::kKeyMismatch,
+                           absl::StrCat(store, " key entry '", entry.alias,
+                                        "': its first certificate (", entry.chain.front().subject().ToRfc4514(),
+                                        ") does not carry the entry's public key"));
+        }
         entry.key = std::move(*key);
       } else if (GetErrorKind(pkcs8.status()) == ErrorKind::kBadKeyPassword) {
-        ks.locked_keys()[entry.alias] = e.protected_key;  // stays locked
+        KeyStoreAccess::LockedKeys(ks)[entry.alias] = e.protected_key;  // stays locked
       } else {
         return Annotate(pkcs8.status(), absl::StrCat(store, " key entry '", entry.alias, "'"));
       }
     }
-    ks.mutable_entries().push_back(std::move(entry));
+    KeyStoreAccess::Entries(ks).push_back(std::move(entry));
   }
   return ks;
 }
@@ -339,8 +364,8 @@ absl::StatusOr<Bytes> SaveJks(const KeyStore& store, absl::string_view password,
     if (e.is_key()) {
       Bytes protected_key;
       if (e.locked()) {
-        auto it = store.locked_keys().find(e.alias);
-        if (it == store.locked_keys().end()) {
+        auto it = KeyStoreAccess::LockedKeys(store).find(e.alias);
+        if (it == KeyStoreAccess::LockedKeys(store).end()) {
           return MakeError(ErrorKind::kInternal, absl::StrCat("locked key '", e.alias, "' has no data"));
         }
         auto info = ParseEncryptedKeyInfo(it->second);

@@ -15,6 +15,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 #include "certkit/keystore.h"
+#include "crypto/pbe.h"
 
 namespace certkit {
 namespace keystore {
@@ -22,9 +23,10 @@ namespace keystore {
 inline constexpr uint32_t kJksMagic = 0xFEEDFEED;
 inline constexpr uint32_t kJceksMagic = 0xCECECECE;
 
-// LoadJks parses a JKS or JCEKS store (told apart by the magic).
+// LoadJks parses a JKS or JCEKS store (told apart by the magic). Key
+// derivations are checked against and charged to |limits|.
 absl::StatusOr<KeyStore> LoadJks(absl::Span<const uint8_t> data, absl::string_view password,
-                                 const LoadOptions& options);
+                                 const LoadOptions& options, const crypto::PbeLimits& limits);
 
 // SaveJks writes |store| as JKS version 2. Keys are protected with
 // options.key_passwords[alias] when present, else the store password; locked
@@ -34,9 +36,9 @@ absl::StatusOr<Bytes> SaveJks(const KeyStore& store, absl::string_view password,
 
 // RecoverJavaKey decrypts a JKS- or JCEKS-protected EncryptedPrivateKeyInfo
 // (chosen by its algorithm OID) into PrivateKeyInfo DER. kBadKeyPassword
-// when |password| is wrong.
+// when |password| is wrong; kLimitExceeded past |limits|.
 absl::StatusOr<Bytes> RecoverJavaKey(absl::Span<const uint8_t> epki, absl::string_view password,
-                                     int max_iterations);
+                                     const crypto::PbeLimits& limits);
 
 }  // namespace keystore
 }  // namespace certkit

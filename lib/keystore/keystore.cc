@@ -6,6 +6,7 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
+#include "certkit/ca_files.h"
 #include "certkit/error.h"
 #include "certkit/file.h"
 #include "keystore/java_strings.h"
@@ -19,6 +20,11 @@ namespace certkit {
 namespace {
 
 constexpr size_t kMaxChainDepth = 16;
+
+absl::Status NotAKeyEntry(absl::string_view alias) {
+  return MakeError(ErrorKind::kInvalidArgument,
+                   absl::StrCat("entry '", alias, "' is a trusted certificate, not a key entry"));
+}
 
 absl::Time EntryDate(absl::Time date) {
   if (date == absl::InfinitePast()) date = absl::Now();
@@ -65,14 +71,19 @@ absl::StatusOr<KeyStore> KeyStore::Load(absl::Span<const uint8_t> data, absl::st
     if (!detected.ok()) return detected.status();
     format = *detected;
   }
+  // One budget for every key derivation this file costs.
+  crypto::KdfBudget budget(options.max_total_iterations);
+  crypto::PbeLimits limits;
+  limits.max_iterations = options.max_iterations;
+  limits.budget = &budget;
   switch (format) {
     case StoreFormat::kJks:
     case StoreFormat::kJceks:
-      return keystore::LoadJks(data, password, options);
+      return keystore::LoadJks(data, password, options, limits);
     case StoreFormat::kPkcs12:
-      return keystore::LoadPkcs12(data, password, options);
+      return keystore::LoadPkcs12(data, password, options, limits);
     case StoreFormat::kPem:
-      return keystore::LoadPemStore(data, password, options);
+      return keystore::LoadPemStore(data, password, options, limits);
     case StoreFormat::kAuto:
       break;
   }
@@ -122,6 +133,7 @@ absl::Status KeyStore::SaveFile(const std::string& path, StoreFormat format,
   if (!bytes.ok()) return Annotate(bytes.status(), path);
   WriteOptions wo;
   wo.mode = HasPrivateKeys() ? kPrivateFileMode : kPublicFileMode;
+  wo.overwrite = options.overwrite;
   absl::Status s = WriteFileAtomic(path, *bytes, wo);
   OPENSSL_cleanse(bytes->data(), bytes->size());
   return s;
@@ -295,7 +307,7 @@ absl::Status KeyStore::UnlockKey(absl::string_view alias, absl::string_view key_
   if (locked == locked_keys_.end()) {
     return MakeError(ErrorKind::kInternal, absl::StrCat("locked key '", name, "' has no data"));
   }
-  auto pkcs8 = keystore::RecoverJavaKey(locked->second, key_password, LoadOptions{}.max_iterations);
+  auto pkcs8 = keystore::RecoverJavaKey(locked->second, key_password, crypto::PbeLimits{});
   if (!pkcs8.ok()) return Annotate(pkcs8.status(), absl::StrCat("key entry '", name, "'"));
   KeyPolicy policy;
   policy.allow_weak_keys = true;
@@ -357,6 +369,72 @@ std::vector<Certificate> KeyStore::TrustedCertificates() const {
 
 bool KeyStore::HasPrivateKeys() const {
   return std::any_of(entries_.begin(), entries_.end(), [](const KeyStoreEntry& e) { return e.is_key(); });
+}
+
+absl::StatusOr<std::vector<Certificate>> KeyStore::TrustAnchors() const {
+  std::vector<Certificate> out;
+  for (const KeyStoreEntry& e : entries_) {
+    if (!e.chain.empty()) out.push_back(e.certificate());
+  }
+  if (out.empty()) return MakeError(ErrorKind::kNotFound, "the trust store holds no certificate");
+  return out;
+}
+
+absl::StatusOr<const KeyStoreEntry*> KeyStore::Entry(absl::string_view alias) const {
+  const KeyStoreEntry* entry = Find(alias);
+  if (entry == nullptr) {
+    return MakeError(ErrorKind::kNotFound,
+                     absl::StrCat("the key store has no entry with alias '", alias, "'"));
+  }
+  return entry;
+}
+
+absl::StatusOr<const KeyStoreEntry*> KeyStore::KeyEntry(absl::string_view alias) const {
+  auto entry = Entry(alias);
+  if (!entry.ok()) return entry.status();
+  if (!(*entry)->is_key()) return NotAKeyEntry((*entry)->alias);
+  return entry;
+}
+
+absl::StatusOr<const KeyStoreEntry*> KeyStore::SoleKeyEntry() const {
+  const KeyStoreEntry* found = nullptr;
+  std::string aliases;
+  for (const KeyStoreEntry& entry : entries_) {
+    if (!entry.is_key()) continue;
+    absl::StrAppend(&aliases, aliases.empty() ? "" : ", ", "'", entry.alias, "'");
+    if (found != nullptr) {
+      return MakeError(ErrorKind::kInvalidArgument,
+                       absl::StrCat("the key store holds several key entries (", aliases,
+                                    "...); name the alias"));
+    }
+    found = &entry;
+  }
+  if (found == nullptr) return MakeError(ErrorKind::kNotFound, "the key store holds no private key entry");
+  return found;
+}
+
+absl::StatusOr<const KeyStoreEntry*> KeyStore::SelectKeyEntry(
+    std::optional<absl::string_view> alias) const {
+  return alias.has_value() ? KeyEntry(*alias) : SoleKeyEntry();
+}
+
+absl::StatusOr<CertificateAuthority> KeyStore::LoadCa(std::optional<absl::string_view> alias) const {
+  auto entry = SelectKeyEntry(alias);
+  if (!entry.ok()) return entry.status();
+  auto key = (*entry)->UnlockedKey();
+  if (!key.ok()) return key.status();
+  return CaFromBundle((*entry)->chain, *key);
+}
+
+absl::StatusOr<PrivateKey> KeyStoreEntry::UnlockedKey() const {
+  if (!is_key()) return NotAKeyEntry(alias);
+  if (!key.has_value()) {
+    return MakeError(ErrorKind::kBadKeyPassword,
+                     absl::StrCat("the key of entry '", alias,
+                                  "' is still locked: its key password differs from the store "
+                                  "password"));
+  }
+  return *key;
 }
 
 }  // namespace certkit

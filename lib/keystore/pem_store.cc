@@ -9,7 +9,9 @@
 #include "absl/strings/strip.h"
 #include "absl/strings/ascii.h"
 #include "certkit/error.h"
+#include "keystore/keystore_access.h"
 #include "openssl/x509.h"
+#include "core/key_limits.h"
 #include "keystore/entry_assembly.h"
 #include "util/pem_blocks.h"
 
@@ -48,8 +50,19 @@ void AddComment(std::string* out, const std::string& alias) {
 
 }  // namespace
 
+bool IsEmptyPemStore(absl::Span<const uint8_t> data) {
+  return absl::string_view(reinterpret_cast<const char*>(data.data()), data.size()) ==
+         kEmptyPemStoreLine;
+}
+
 absl::StatusOr<KeyStore> LoadPemStore(absl::Span<const uint8_t> data, absl::string_view password,
-                                      const LoadOptions& options) {
+                                      const LoadOptions& options,
+                                      const crypto::PbeLimits& limits) {
+  if (IsEmptyPemStore(data)) {
+    KeyStore empty;
+    KeyStoreAccess::SetSourceFormat(empty, StoreFormat::kPem);
+    return empty;
+  }
   absl::string_view text(reinterpret_cast<const char*>(data.data()), data.size());
   auto blocks = pem::Parse(text);
   if (!blocks.ok()) return blocks.status();
@@ -68,9 +81,9 @@ absl::StatusOr<KeyStore> LoadPemStore(absl::Span<const uint8_t> data, absl::stri
     } else if (IsKeyLabel(b.label)) {
       KeyPolicy policy;
       policy.allow_weak_keys = true;
-      auto key = PrivateKey::FromPem(pem_text, password, policy);
+      auto key = PrivateKeyFromPem(pem_text, password, policy, limits);
       if (!key.ok() && GetErrorKind(key.status()) == ErrorKind::kBadPassword && options.key_password) {
-        key = PrivateKey::FromPem(pem_text, *options.key_password, policy);
+        key = PrivateKeyFromPem(pem_text, *options.key_password, policy, limits);
       }
       if (!key.ok()) return Annotate(key.status(), absl::StrCat("PEM block ", i, " (", b.label, ")"));
       keys.push_back({std::move(*key), name, {}, now});
@@ -83,14 +96,15 @@ absl::StatusOr<KeyStore> LoadPemStore(absl::Span<const uint8_t> data, absl::stri
                                  /*named_certs_are_entries=*/true);
   if (!entries.ok()) return entries.status();
   KeyStore ks;
-  ks.set_source_format(StoreFormat::kPem);
-  ks.mutable_entries() = std::move(*entries);
+  KeyStoreAccess::SetSourceFormat(ks, StoreFormat::kPem);
+  KeyStoreAccess::Entries(ks) = std::move(*entries);
   return ks;
 }
 
 absl::StatusOr<Bytes> SavePemStore(const KeyStore& store, absl::string_view password,
                                    const SaveOptions& options) {
   std::string out;
+  if (store.entries().empty()) out = kEmptyPemStoreLine;
   for (const KeyStoreEntry& e : store.entries()) {
     AddComment(&out, e.alias);
     if (e.is_key()) {

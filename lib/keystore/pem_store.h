@@ -9,6 +9,9 @@
 // the issuers found in the bundle; the remaining certificates are trusted
 // entries. Aliases come from "friendlyName:" comments (as printed by
 // `openssl pkcs12 -nodes`), else "key-N" / "cert-N".
+// A store with no entries is written as the single line kEmptyPemStoreLine,
+// which reads back as an empty store (a 0-byte file stays an error: it is
+// more likely a truncated write than an intent).
 #ifndef CERTKIT_LIB_KEYSTORE_PEM_STORE_H_
 #define CERTKIT_LIB_KEYSTORE_PEM_STORE_H_
 
@@ -16,15 +19,23 @@
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 #include "certkit/keystore.h"
+#include "crypto/pbe.h"
 
 namespace certkit {
 namespace keystore {
+
+inline constexpr char kEmptyPemStoreLine[] = "# certkit PEM store with no entries\n";
+
+// IsEmptyPemStore reports whether |data| is exactly what SavePemStore writes
+// for a store with no entries.
+bool IsEmptyPemStore(absl::Span<const uint8_t> data);
 
 // LoadPemStore parses a PEM bundle. Encrypted keys open with |password| or
 // options.key_password (kBadPassword otherwise); no certificate or key at
 // all is kMalformed.
 absl::StatusOr<KeyStore> LoadPemStore(absl::Span<const uint8_t> data, absl::string_view password,
-                                      const LoadOptions& options);
+                                      const LoadOptions& options,
+                                      const crypto::PbeLimits& limits);
 
 // SavePemStore writes |store| as a PEM bundle.
 absl::StatusOr<Bytes> SavePemStore(const KeyStore& store, absl::string_view password,

@@ -2,6 +2,7 @@
 
 #include "keystore/entry_assembly.h"
 
+#include <cstring>
 #include <set>
 
 #include "absl/strings/numbers.h"
@@ -11,6 +12,7 @@
 #include "crypto/pbe.h"
 #include "keystore/encrypted_key_info.h"
 #include "keystore/java_strings.h"
+#include "keystore/keystore_access.h"
 #include "openssl/bytestring.h"
 #include "openssl/crypto.h"
 #include "openssl/digest.h"
@@ -176,7 +178,7 @@ absl::StatusOr<Bytes> MacOver(const EVP_MD* md, absl::Span<const uint8_t> data,
 
 // CheckMac returns OK when the MAC verifies, kBadPassword (for the caller to
 // classify) when not, and other errors for unusable parameters.
-absl::Status CheckMac(const Pfx& pfx, absl::string_view password, const LoadOptions& options) {
+absl::Status CheckMac(const Pfx& pfx, absl::string_view password, const crypto::PbeLimits& limits) {
   const EVP_MD* md = nullptr;
   for (const DigestOid& d : kDigests) {
     if (pfx.mac_oid == d.oid) md = d.md();
@@ -186,10 +188,10 @@ absl::Status CheckMac(const Pfx& pfx, absl::string_view password, const LoadOpti
                      absl::StrCat("PKCS#12 MAC digest ", pfx.mac_oid, " is not supported"));
   }
   if (pfx.mac_iterations < 1) return Malformed("MAC iteration count is zero");
-  if (pfx.mac_iterations > static_cast<uint64_t>(options.max_iterations)) {
+  if (pfx.mac_iterations > static_cast<uint64_t>(limits.max_iterations)) {
     return MakeError(ErrorKind::kLimitExceeded,
                      absl::StrCat("PKCS#12 MAC iteration count ", pfx.mac_iterations,
-                                  " exceeds the limit ", options.max_iterations));
+                                  " exceeds the limit ", limits.max_iterations));
   }
   if (pfx.mac_digest.size() != EVP_MD_size(md)) return Malformed("MAC has the wrong length");
   auto bmp = crypto::Utf8ToBmpPassword(password);
@@ -197,6 +199,8 @@ absl::Status CheckMac(const Pfx& pfx, absl::string_view password, const LoadOpti
   std::vector<Bytes> candidates{*bmp};
   if (password.empty()) candidates.push_back(bmp->empty() ? Bytes{0, 0} : Bytes{});
   for (const Bytes& pw : candidates) {
+    absl::Status charged = crypto::ChargeKdf(limits, static_cast<int64_t>(pfx.mac_iterations));
+    if (!charged.ok()) return charged;
     auto mac = MacOver(md, pfx.auth_safe, pfx.mac_salt, static_cast<int>(pfx.mac_iterations), pw);
     if (!mac.ok()) return mac.status();
     if (CRYPTO_memcmp(mac->data(), pfx.mac_digest.data(), mac->size()) == 0) return absl::OkStatus();
@@ -216,6 +220,7 @@ struct ParsedBag {
 struct Reader {
   absl::string_view password;
   const LoadOptions* options;
+  const crypto::PbeLimits* limits;
   std::vector<ParsedBag> bags;
   // Set when a decryption was attempted; used to classify MAC failures.
   bool decrypted_something = false;
@@ -223,10 +228,8 @@ struct Reader {
 
   absl::StatusOr<Bytes> Decrypt(absl::Span<const uint8_t> alg, absl::Span<const uint8_t> ct,
                                 absl::string_view what) {
-    crypto::PbeLimits limits;
-    limits.max_iterations = options->max_iterations;
     attempted_decrypt = true;
-    auto plain = crypto::PbeDecrypt(alg, ct, password, limits);
+    auto plain = crypto::PbeDecrypt(alg, ct, password, *limits);
     if (!plain.ok()) return Annotate(plain.status(), absl::StrCat("PKCS#12 ", what));
     return plain;
   }
@@ -298,9 +301,7 @@ struct Reader {
         auto plain = Decrypt(info->algorithm, info->ciphertext, absl::StrCat("key ", label));
         if (!plain.ok() && GetErrorKind(plain.status()) == ErrorKind::kBadPassword &&
             options->key_password) {
-          crypto::PbeLimits limits;
-          limits.max_iterations = options->max_iterations;
-          plain = crypto::PbeDecrypt(info->algorithm, info->ciphertext, *options->key_password, limits);
+          plain = crypto::PbeDecrypt(info->algorithm, info->ciphertext, *options->key_password, *limits);
         }
         if (!plain.ok()) {
           if (GetErrorKind(plain.status()) == ErrorKind::kBadPassword) {
@@ -392,8 +393,9 @@ struct Reader {
 
 // ClassifyMacFailure decides between a wrong password and a corrupted file:
 // if the contents decrypt with the password, the password is right.
-absl::Status ClassifyMacFailure(const Pfx& pfx, absl::string_view password, const LoadOptions& options) {
-  Reader probe{password, &options, {}, false, false};
+absl::Status ClassifyMacFailure(const Pfx& pfx, absl::string_view password, const LoadOptions& options,
+                                const crypto::PbeLimits& limits) {
+  Reader probe{password, &options, &limits, {}, false, false};
   absl::Status s = probe.ParseAuthSafe(pfx.auth_safe);
   if (probe.decrypted_something) {
     return MakeError(ErrorKind::kIntegrity,
@@ -511,8 +513,39 @@ absl::Status AddContentInfo(CBB* auth_safe, const Bytes& safe_contents, bool enc
 
 }  // namespace
 
+bool Pkcs12Prefix(absl::Span<const uint8_t> data, size_t* declared_len) {
+  if (data.size() < 2 || data[0] != 0x30) return false;  // SEQUENCE
+  size_t pos = 2;
+  uint64_t len = 0;
+  const uint8_t first = data[1];
+  if (first == 0x80) {
+    len = 0;  // BER indefinite
+  } else if (first < 0x80) {
+    len = first + 2;
+  } else {
+    const size_t n = first & 0x7f;
+    if (n > 4 || data.size() < 2 + n) return false;
+    for (size_t i = 0; i < n; ++i) len = (len << 8) | data[2 + i];
+    pos += n;
+    len += pos;
+  }
+  static constexpr uint8_t kVersion3[] = {0x02, 1, 3};  // INTEGER 3
+  if (data.size() < pos + sizeof(kVersion3) ||
+      memcmp(data.data() + pos, kVersion3, sizeof(kVersion3)) != 0) {
+    return false;
+  }
+  if (declared_len != nullptr) *declared_len = static_cast<size_t>(len);
+  return true;
+}
+
 absl::StatusOr<KeyStore> LoadPkcs12(absl::Span<const uint8_t> data, absl::string_view password,
-                                    const LoadOptions& options) {
+                                    const LoadOptions& options, const crypto::PbeLimits& limits) {
+  size_t declared = 0;
+  if (Pkcs12Prefix(data, &declared) && declared > data.size()) {
+    return MakeError(ErrorKind::kMalformed,
+                     absl::StrCat("truncated PKCS#12 file: its header announces ", declared,
+                                  " bytes but only ", data.size(), " are present"));
+  }
   auto der = BerToDer(data, "file");
   if (!der.ok()) return der.status();
   auto pfx = ParsePfx(*der);
@@ -524,11 +557,13 @@ absl::StatusOr<KeyStore> LoadPkcs12(absl::Span<const uint8_t> data, absl::string
                        "(set LoadOptions.allow_missing_mac to load it anyway)");
     }
   } else {
-    absl::Status mac = CheckMac(*pfx, password, options);
-    if (GetErrorKind(mac) == ErrorKind::kBadPassword) return ClassifyMacFailure(*pfx, password, options);
+    absl::Status mac = CheckMac(*pfx, password, limits);
+    if (GetErrorKind(mac) == ErrorKind::kBadPassword) {
+      return ClassifyMacFailure(*pfx, password, options, limits);
+    }
     if (!mac.ok()) return mac;
   }
-  Reader reader{password, &options, {}, false, false};
+  Reader reader{password, &options, &limits, {}, false, false};
   absl::Status s = reader.ParseAuthSafe(pfx->auth_safe);
   if (!s.ok()) return s;
 
@@ -552,8 +587,8 @@ absl::StatusOr<KeyStore> LoadPkcs12(absl::Span<const uint8_t> data, absl::string
   auto entries = AssembleEntries(std::move(keys), std::move(certs), "PKCS#12 file");
   if (!entries.ok()) return entries.status();
   KeyStore ks;
-  ks.set_source_format(StoreFormat::kPkcs12);
-  ks.mutable_entries() = std::move(*entries);
+  KeyStoreAccess::SetSourceFormat(ks, StoreFormat::kPkcs12);
+  KeyStoreAccess::Entries(ks) = std::move(*entries);
   return ks;
 }
 
@@ -621,7 +656,8 @@ absl::StatusOr<Bytes> SavePkcs12(const KeyStore& store, absl::string_view passwo
     return MakeError(ErrorKind::kInternal, "CBB failure");
   }
   if (cert_count > 0 || key_count == 0) {
-    absl::Status s = AddContentInfo(&auth_seq, cert_contents, /*encrypt=*/true, password, options);
+    absl::Status s = AddContentInfo(&auth_seq, cert_contents,
+                                    /*encrypt=*/options.pkcs12_encrypt_certs, password, options);
     if (!s.ok()) return s;
   }
   if (key_count > 0) {

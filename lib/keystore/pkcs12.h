@@ -10,12 +10,17 @@
 // trusted-key-usage attribute (2.16.840.1.113894.746875.1.1 =
 // anyExtendedKeyUsage), without which Java ignores them. The legacy option
 // writes PBEWithSHA1AndDESede keys, RC2-40 certificates and a SHA-1 MAC.
+// With SaveOptions.pkcs12_encrypt_certs off the certificate bags go into a
+// plain data ContentInfo (OpenSSL's -certpbe NONE; keytool reads it), which
+// saves one key derivation; keys stay encrypted and the MAC covers all.
+// Every encryption and the MAC draw their own random salt: no derivation is
+// shared within a store or between stores.
 //
 // Reading accepts BER, data/encryptedData contents, keyBag,
 // pkcs8ShroudedKeyBag, certBag and nested safeContentsBag, any number of
 // keys, MACs over SHA-1/224/256/384/512. Certificates that are neither in a
-// key's chain nor marked trusted (OpenSSL -nokeys trust stores) are read as
-// trusted entries too.
+// key's chain nor marked trusted (OpenSSL -nokeys output) are not trust
+// anchors and are dropped, as the JDK does.
 #ifndef CERTKIT_LIB_KEYSTORE_PKCS12_H_
 #define CERTKIT_LIB_KEYSTORE_PKCS12_H_
 
@@ -23,14 +28,23 @@
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 #include "certkit/keystore.h"
+#include "crypto/pbe.h"
 
 namespace certkit {
 namespace keystore {
 
-// LoadPkcs12 parses a PFX. The MAC is checked before anything is decrypted;
+// Pkcs12Prefix reports whether |data| starts like a PFX: a SEQUENCE header
+// (definite or BER indefinite length) followed by INTEGER 3, without
+// needing the rest. |declared_len| (optional) receives the total length the
+// header announces, or 0 for an indefinite length.
+bool Pkcs12Prefix(absl::Span<const uint8_t> data, size_t* declared_len);
+
+// LoadPkcs12 parses a PFX. A file shorter than its header announces is
+// kMalformed "truncated PKCS#12". The MAC is checked before anything is decrypted;
 // a file without MAC needs options.allow_missing_mac (else kIntegrity).
 absl::StatusOr<KeyStore> LoadPkcs12(absl::Span<const uint8_t> data, absl::string_view password,
-                                    const LoadOptions& options);
+                                    const LoadOptions& options,
+                                    const crypto::PbeLimits& limits);
 
 // SavePkcs12 writes |store| (no locked entries) as described above.
 absl::StatusOr<Bytes> SavePkcs12(const KeyStore& store, absl::string_view password,

@@ -5,6 +5,8 @@
 #include "certkit/error.h"
 #include "certkit/keystore.h"
 #include "keystore/jks.h"
+#include "keystore/pem_store.h"
+#include "keystore/pkcs12.h"
 #include "openssl/bytestring.h"
 #include "util/pem_blocks.h"
 
@@ -39,20 +41,10 @@ absl::StatusOr<StoreFormat> DetectStoreFormat(absl::Span<const uint8_t> data) {
     if (magic == keystore::kJksMagic) return StoreFormat::kJks;
     if (magic == keystore::kJceksMagic) return StoreFormat::kJceks;
   }
-  // PKCS#12: SEQUENCE (DER or BER indefinite length) { INTEGER 3, ... }.
-  CBS cbs, body;
-  CBS_init(&cbs, data.data(), data.size());
-  unsigned tag;
-  size_t header_len;
-  int ber_found = 0, indefinite = 0;
-  if (CBS_get_any_ber_asn1_element(&cbs, &body, &tag, &header_len, &ber_found, &indefinite) &&
-      tag == CBS_ASN1_SEQUENCE) {
-    if (indefinite) CBS_init(&body, data.data(), data.size());
-    CBS_skip(&body, header_len);
-    uint64_t version;
-    if (CBS_get_asn1_uint64(&body, &version) && version == 3) return StoreFormat::kPkcs12;
-  }
-  if (pem::LooksLikePem(data)) return StoreFormat::kPem;
+  // PKCS#12: SEQUENCE (DER or BER indefinite length) { INTEGER 3, ... },
+  // recognized from its start so that a truncated file is reported as one.
+  if (keystore::Pkcs12Prefix(data, nullptr)) return StoreFormat::kPkcs12;
+  if (pem::LooksLikePem(data) || keystore::IsEmptyPemStore(data)) return StoreFormat::kPem;
   return MakeError(ErrorKind::kMalformed,
                    "unrecognized store format: not JKS, JCEKS, PKCS#12 or PEM");
 }

@@ -1,14 +1,19 @@
 #include "certkit/file.h"
 
 #include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <ctime>
 #include <string>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "certkit/error.h"
 
@@ -41,7 +46,78 @@ bool WriteAll(int fd, const uint8_t* data, size_t len) {
   return true;
 }
 
+// The innermost DirectorySyncBatch of this thread, or null.
+thread_local DirectorySyncBatch* current_batch = nullptr;
+
+absl::Status SyncDirectory(const std::string& dir) {
+  int dfd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd < 0) return ErrnoError("cannot open directory", dir, errno);
+  if (fsync(dfd) != 0 && errno != EINVAL) {  // EINVAL: a file system without directory sync
+    int err = errno;
+    close(dfd);
+    return ErrnoError("cannot sync directory", dir, err);
+  }
+  close(dfd);
+  return absl::OkStatus();
+}
+
+// A temporary file younger than this is never swept: its writer may be
+// between creating it and locking it.
+constexpr time_t kStaleTempSeconds = 2;
+
+// SweepStaleTemps removes the ".NAME.tmp-XXXXXX" files of |dir| that no live
+// writer holds: a writer keeps an exclusive flock on its temporary file
+// until it is renamed, and the kernel drops the lock when the writer dies
+// (a killed command). Best effort: errors are ignored.
+void SweepStaleTemps(const std::string& dir) {
+  DIR* d = opendir(dir.c_str());
+  if (d == nullptr) return;
+  const time_t now = time(nullptr);
+  while (const dirent* e = readdir(d)) {
+    const absl::string_view name(e->d_name);
+    if (!absl::StartsWith(name, ".") || !absl::StrContains(name, ".tmp-")) continue;
+    const std::string path = absl::StrCat(dir, "/", name);
+    const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+    if (fd < 0) continue;
+    struct stat st;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && now - st.st_mtime >= kStaleTempSeconds &&
+        flock(fd, LOCK_EX | LOCK_NB) == 0) {
+      unlink(path.c_str());
+    }
+    close(fd);
+  }
+  closedir(d);
+}
+
 }  // namespace
+
+DirectorySyncBatch::DirectorySyncBatch() : outer_(current_batch) { current_batch = this; }
+
+DirectorySyncBatch::~DirectorySyncBatch() {
+  if (!committed_) Commit().IgnoreError();
+}
+
+absl::Status DirectorySyncBatch::Commit() {
+  if (committed_) return absl::OkStatus();
+  committed_ = true;
+  // Unlink from the thread's chain (batches end in reverse order of start).
+  if (current_batch == this) current_batch = outer_;
+  if (outer_ != nullptr) {
+    for (std::string& d : directories_) {
+      if (std::find(outer_->directories_.begin(), outer_->directories_.end(), d) ==
+          outer_->directories_.end()) {
+        outer_->directories_.push_back(std::move(d));
+      }
+    }
+    return absl::OkStatus();
+  }
+  absl::Status first;
+  for (const std::string& d : directories_) {
+    absl::Status s = SyncDirectory(d);
+    if (first.ok()) first = s;
+  }
+  return first;
+}
 
 absl::StatusOr<std::vector<uint8_t>> ReadFile(const std::string& path, size_t max_size) {
   int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -103,11 +179,14 @@ absl::Status WriteFileAtomic(const std::string& path, absl::Span<const uint8_t> 
   std::string base = path.substr(path.find_last_of('/') == std::string::npos
                                      ? 0
                                      : path.find_last_of('/') + 1);
+  SweepStaleTemps(dir);
   std::string tmpl = absl::StrCat(dir, "/.", base, ".tmp-XXXXXX");
   std::vector<char> name(tmpl.begin(), tmpl.end());
   name.push_back('\0');
   int fd = mkostemp(name.data(), O_CLOEXEC);
   if (fd < 0) return ErrnoError("cannot create a temporary file next to", path, errno);
+  // Held until the file is closed: marks it as in use for SweepStaleTemps.
+  flock(fd, LOCK_EX);
   std::string tmp(name.data());
   auto fail = [&](absl::string_view what) {
     int err = errno;
@@ -117,34 +196,32 @@ absl::Status WriteFileAtomic(const std::string& path, absl::Span<const uint8_t> 
   };
   if (fchmod(fd, options.mode) != 0) return fail("cannot set permissions for");
   if (!WriteAll(fd, data.data(), data.size())) return fail("cannot write");
-  if (fsync(fd) != 0) return fail("cannot sync");
-  if (close(fd) != 0) {
-    int err = errno;
-    unlink(tmp.c_str());
-    return ErrnoError("cannot close", path, err);
-  }
+  if (fdatasync(fd) != 0) return fail("cannot sync");
+  // The file is published while |fd| (and so its lock) is still open.
   if (!options.overwrite) {
     // link() fails if |path| appeared meanwhile, so an existing file is never replaced.
     if (link(tmp.c_str(), path.c_str()) != 0) {
-      int err = errno;
-      unlink(tmp.c_str());
-      if (err == EEXIST) {
+      if (errno == EEXIST) {
+        close(fd);
+        unlink(tmp.c_str());
         return MakeError(ErrorKind::kAlreadyExists,
                          absl::StrCat("'", path, "' already exists (not overwriting)"));
       }
-      return ErrnoError("cannot create", path, err);
+      return fail("cannot create");
     }
     unlink(tmp.c_str());
   } else if (rename(tmp.c_str(), path.c_str()) != 0) {
-    int err = errno;
-    unlink(tmp.c_str());
-    return ErrnoError("cannot replace", path, err);
+    return fail("cannot replace");
   }
-  int dfd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd >= 0) {
-    fsync(dfd);
-    close(dfd);
+  close(fd);  // the data is already synced; nothing left to report
+  if (current_batch != nullptr) {
+    std::vector<std::string>& dirs = current_batch->directories_;
+    if (std::find(dirs.begin(), dirs.end(), dir) == dirs.end()) dirs.push_back(dir);
+    return absl::OkStatus();
   }
+  // The file is complete either way; a directory that cannot be synced only
+  // means the rename may not survive a crash (the old file then remains).
+  SyncDirectory(dir).IgnoreError();
   return absl::OkStatus();
 }
 

@@ -43,51 +43,80 @@ bool LooksLikePem(absl::Span<const uint8_t> data) {
   return LooksLikePem(absl::string_view(reinterpret_cast<const char*>(data.data()), data.size()));
 }
 
+namespace {
+
+// Lines walks |text| line by line without splitting it up front, so memory
+// stays proportional to the blocks returned.
+class Lines {
+ public:
+  explicit Lines(absl::string_view text) : text_(text) {}
+  bool done() const { return pos_ > text_.size(); }
+  // current returns the line at the cursor (without its '\n').
+  absl::string_view current() const {
+    const size_t end = text_.find('\n', pos_);
+    return text_.substr(pos_, end == absl::string_view::npos ? absl::string_view::npos : end - pos_);
+  }
+  void next() {
+    const size_t end = text_.find('\n', pos_);
+    pos_ = end == absl::string_view::npos ? text_.size() + 1 : end + 1;
+  }
+
+ private:
+  absl::string_view text_;
+  size_t pos_ = 0;
+};
+
+}  // namespace
+
 absl::StatusOr<std::vector<Block>> Parse(absl::string_view text) {
   std::vector<Block> blocks;
-  std::vector<absl::string_view> lines = absl::StrSplit(text, '\n');
-  size_t i = 0;
-  while (i < lines.size()) {
+  Lines lines(text);
+  while (!lines.done()) {
     std::string label;
-    if (!ArmorLabel(lines[i], kBegin, &label)) {
-      ++i;
+    if (!ArmorLabel(lines.current(), kBegin, &label)) {
+      lines.next();
       continue;
     }
     const size_t index = blocks.size();
+    if (index == kMaxBlocks) {
+      return MakeError(ErrorKind::kLimitExceeded,
+                       absl::StrCat("input holds more than ", kMaxBlocks, " PEM blocks"));
+    }
     Block block;
     block.label = label;
-    ++i;
+    lines.next();
     // RFC 1421 headers: "Name: value" lines up to a blank line.
-    if (i < lines.size() && absl::StrContains(lines[i], ":")) {
-      while (i < lines.size()) {
-        absl::string_view l = absl::StripAsciiWhitespace(lines[i]);
+    if (!lines.done() && absl::StrContains(lines.current(), ":")) {
+      while (!lines.done()) {
+        absl::string_view l = absl::StripAsciiWhitespace(lines.current());
         if (l.empty()) {
-          ++i;
+          lines.next();
           break;
         }
         size_t colon = l.find(':');
         if (colon == absl::string_view::npos) break;
         block.headers.emplace_back(std::string(absl::StripAsciiWhitespace(l.substr(0, colon))),
                                    std::string(absl::StripAsciiWhitespace(l.substr(colon + 1))));
-        ++i;
+        lines.next();
       }
     }
     std::string body;
     bool ended = false;
-    for (; i < lines.size(); ++i) {
+    for (; !lines.done(); lines.next()) {
+      const absl::string_view line = lines.current();
       std::string end_label;
-      if (ArmorLabel(lines[i], kEnd, &end_label)) {
+      if (ArmorLabel(line, kEnd, &end_label)) {
         if (end_label != label) {
           return MakeError(ErrorKind::kMalformed,
                            absl::StrCat("PEM block ", index + 1, " starts as '", label,
                                         "' but ends as '", end_label, "'"));
         }
         ended = true;
-        ++i;
+        lines.next();
         break;
       }
-      if (absl::StartsWith(absl::StripLeadingAsciiWhitespace(lines[i]), kBegin)) break;
-      absl::StrAppend(&body, absl::StripAsciiWhitespace(lines[i]));
+      if (absl::StartsWith(absl::StripLeadingAsciiWhitespace(line), kBegin)) break;
+      absl::StrAppend(&body, absl::StripAsciiWhitespace(line));
     }
     if (!ended) {
       return MakeError(ErrorKind::kMalformed,

@@ -26,10 +26,15 @@ struct Block {
 bool LooksLikePem(absl::Span<const uint8_t> data);
 bool LooksLikePem(absl::string_view text);
 
+// Most blocks one input may hold: far above any real bundle (Mozilla's CA
+// bundle has ~150, a 1000-node cluster bundle 1000), low enough that hostile
+// input (millions of tiny blocks) costs bounded time and memory.
+inline constexpr size_t kMaxBlocks = 100'000;
+
 // Parse returns every block in |text|, in order. Text outside blocks is
 // ignored (comments, "Bag Attributes" lines). A block with a mismatched END
 // label, a missing END line or an invalid base64 body is kMalformed naming the
-// label and the block's index.
+// label and the block's index; more than kMaxBlocks blocks is kLimitExceeded.
 absl::StatusOr<std::vector<Block>> Parse(absl::string_view text);
 
 // Encode returns the PEM armor of |der| under |label| with 64-column lines.

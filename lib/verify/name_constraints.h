@@ -3,6 +3,7 @@
 #ifndef CERTKIT_LIB_VERIFY_NAME_CONSTRAINTS_H_
 #define CERTKIT_LIB_VERIFY_NAME_CONSTRAINTS_H_
 
+#include <cstdint>
 #include <string>
 
 #include "absl/status/status.h"
@@ -27,11 +28,14 @@ absl::Status ValidateNameConstraints(const NameConstraintsExt& nc, bool allow_le
 // inside a permitted subtree and must not overlap an excluded one (the
 // defensive reading of CVE-2025-61727). Constraints on name forms certkit
 // does not process (URI, otherName, ...) fail when the certificate carries a
-// name of that form. |budget| counts name/constraint comparisons across the
-// whole verification; exhausting it fails with kLimitExceeded (quadratic
-// blow-up, x509-limbo nc-dos). Violations fail with kNameConstraints.
+// name of that form. A DNS name (not a wildcard) costs one lookup per label
+// in the indexed permitted DNS bases; every other check one comparison per
+// subtree of the name's type. Each lookup or comparison takes one unit from |budget|, the work
+// left for the whole verification; exhausting it fails with kLimitExceeded
+// (quadratic blow-up, x509-limbo nc-dos). Violations fail with
+// kNameConstraints.
 absl::Status CheckNameConstraints(const NameConstraintsExt& nc, const std::string& ca,
-                                  const ParsedCert& cert, bool is_leaf, long* budget);
+                                  const ParsedCert& cert, bool is_leaf, int64_t* budget);
 
 // DnsNameWithin is name_match::DnsWithin (lib/core/name_match.h): |name|
 // equals |base| or is a subdomain; ".example.com" means subdomains only.

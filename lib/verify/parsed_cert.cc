@@ -198,6 +198,9 @@ absl::Status ParseNameConstraints(CBS body, NameConstraintsExt* nc) {
   if ((has_p && nc->permitted.empty()) || (has_e && nc->excluded.empty())) {
     return Policy("nameConstraints has an empty subtree list");
   }
+  for (const GeneralSubtree& st : nc->permitted) {
+    if (st.base.type == NameType::kDns) nc->permitted_dns.insert(AsciiLower(st.base.value));
+  }
   return absl::OkStatus();
 }
 

@@ -15,6 +15,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -36,6 +37,9 @@ struct NameConstraintsExt {
   bool has_excluded = false;   // the [1] field is present
   std::vector<GeneralSubtree> permitted;
   std::vector<GeneralSubtree> excluded;
+  // The DNS bases of |permitted|, lower-cased, so a DNS name is checked with
+  // one lookup per label instead of one comparison per subtree.
+  std::unordered_set<std::string> permitted_dns;
   absl::Status defect;  // malformed subtree base (RFC 5280 4.2.1.10 syntax)
 };
 

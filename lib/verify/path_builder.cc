@@ -27,9 +27,10 @@ std::string NameOf(const X509_NAME* name) {
 
 class Builder {
  public:
-  Builder(const CertPtr& leaf, const std::vector<CertPtr>& intermediates, const TrustStore& trust,
-          const VerifyOptions& options, const CrlList& crls, int64_t now)
-      : intermediates_(intermediates), index_(trust.index()), options_(options), crls_(crls),
+  Builder(const CertPtr& leaf, const std::vector<CertPtr>& intermediates,
+          const TrustStore::Index& anchors, const VerifyOptions& options, const CrlList& crls,
+          int64_t now)
+      : intermediates_(intermediates), index_(anchors), options_(options), crls_(crls),
         now_(now) {
     path_.push_back(leaf);
     best_ = MakeError(ErrorKind::kUnknownIssuer,
@@ -41,6 +42,13 @@ class Builder {
 
   absl::StatusOr<std::vector<CertPtr>> Run() {
     if (Search()) return path_;
+    if (exhausted_) {
+      return MakeError(ErrorKind::kLimitExceeded,
+                       absl::StrCat("verification gave up: it spent its work budget of ",
+                                    options_.max_work, " units (signature checks count ",
+                                    kSignatureWork, " each, name-constraint comparisons 1, "
+                                    "across all candidate paths; VerifyOptions::max_work)"));
+    }
     return best_;
   }
 
@@ -74,10 +82,19 @@ class Builder {
     return false;
   }
 
+  // Spend takes |units| from the work budget; false (and exhausted_) when
+  // it is spent.
+  bool Spend(int64_t units) {
+    work_left_ -= units;
+    if (work_left_ < 0) exhausted_ = true;
+    return !exhausted_;
+  }
+
   bool SignatureValid(const ParsedCert& child, const ParsedCert& parent) {
     auto key = std::make_pair(&child, &parent);
     auto it = signatures_.find(key);
     if (it != signatures_.end()) return it->second;
+    if (!Spend(kSignatureWork)) return false;
     const bool ok = parent.public_key && X509_verify(child.x509, parent.public_key.get()) == 1;
     signatures_[key] = ok;
     return ok;
@@ -147,6 +164,7 @@ class Builder {
         continue;
       }
       if (!SignatureValid(cur, *cand)) {
+        if (exhausted_) return false;
         Record(MakeError(ErrorKind::kBadSignature,
                          absl::StrCat("signature of ", child_where, " (", cur.description,
                                       ") does not verify with the key of ", where, " (",
@@ -158,12 +176,13 @@ class Builder {
       if (is_anchor) {
         absl::Status s = ValidatePath();
         if (s.ok()) return true;
+        if (exhausted_) return false;
         Record(std::move(s), kCompletePath);
       } else if (Search()) {
         return true;
       }
       path_.pop_back();
-      if (visits_ > kMaxCandidateVisits) return false;
+      if (visits_ > kMaxCandidateVisits || exhausted_) return false;
     }
     return false;
   }
@@ -188,14 +207,18 @@ class Builder {
     }
     // 6.1.3 (b)(c): each CA's name constraints bind every certificate below
     // it, except self-issued intermediates; the leaf always.
-    long budget = kMaxNameConstraintChecks;
     for (int i = 1; i < n; ++i) {
       const ParsedCert& ca = *path_[i];
       if (!ca.name_constraints.present) continue;
       const std::string ca_name = absl::StrCat(Position(i, i == n - 1), " (", ca.description, ")");
       for (int j = 0; j < i; ++j) {
         if (j != 0 && path_[j]->self_issued) continue;
-        if (auto s = CheckNameConstraints(ca.name_constraints, ca_name, *path_[j], j == 0, &budget); !s.ok()) {
+        if (auto s = CheckNameConstraints(ca.name_constraints, ca_name, *path_[j], j == 0, &work_left_);
+            !s.ok()) {
+          if (work_left_ < 0) {
+            exhausted_ = true;
+            return s;
+          }
           return Annotate(s, absl::StrCat(Position(j, false), " (", path_[j]->description, ")"));
         }
       }
@@ -219,15 +242,18 @@ class Builder {
   absl::Status best_;
   int best_priority_ = -1;
   int visits_ = 0;
+  int64_t work_left_ = options_.max_work;
+  bool exhausted_ = false;
 };
 
 }  // namespace
 
 absl::StatusOr<std::vector<std::shared_ptr<const ParsedCert>>> BuildPath(
     const std::shared_ptr<const ParsedCert>& leaf,
-    const std::vector<std::shared_ptr<const ParsedCert>>& intermediates, const TrustStore& trust,
-    const VerifyOptions& options, const CrlList& crls, int64_t now) {
-  Builder builder(leaf, intermediates, trust, options, crls, now);
+    const std::vector<std::shared_ptr<const ParsedCert>>& intermediates,
+    const TrustStore::Index& anchors, const VerifyOptions& options, const CrlList& crls,
+    int64_t now) {
+  Builder builder(leaf, intermediates, anchors, options, crls, now);
   return builder.Run();
 }
 

@@ -20,16 +20,20 @@ namespace verify_internal {
 // matched by subject name and, when both are present, AKI/SKI) and
 // backtracking past candidates that fail. Returns the path leaf first, or
 // the most specific failure seen: a complete path's failure beats a
-// rejected candidate issuer, which beats kUnknownIssuer.
+// rejected candidate issuer, which beats kUnknownIssuer. Signature checks
+// and name-constraint comparisons over all candidate paths share one budget,
+// options.max_work; spending it ends the search with kLimitExceeded.
 absl::StatusOr<std::vector<std::shared_ptr<const ParsedCert>>> BuildPath(
     const std::shared_ptr<const ParsedCert>& leaf,
-    const std::vector<std::shared_ptr<const ParsedCert>>& intermediates, const TrustStore& trust,
-    const VerifyOptions& options, const CrlList& crls, int64_t now);
+    const std::vector<std::shared_ptr<const ParsedCert>>& intermediates,
+    const TrustStore::Index& anchors, const VerifyOptions& options, const CrlList& crls,
+    int64_t now);
 
 // Hard limits of the search (pathological inputs, x509-limbo "pathological").
 inline constexpr int kMaxPathCertificates = 32;
 inline constexpr int kMaxCandidateVisits = 2048;
-inline constexpr long kMaxNameConstraintChecks = 1 << 16;
+// Work units of one signature check (VerifyOptions::max_work).
+inline constexpr int64_t kSignatureWork = 1000;
 
 }  // namespace verify_internal
 }  // namespace certkit

@@ -625,6 +625,33 @@ static void test_verify(void) {
   CHECK_ERR(certkit_verify(g_node_cert, NULL, anchors, NULL, NULL),
             CERTKIT_ERROR_UNKNOWN_ISSUER);
 
+  /* A prepared trust store gives the same answers. */
+  {
+    CertkitTrustStore* trust = NULL;
+    CHECK_ERR(certkit_trust_store_new(NULL), CERTKIT_ERROR_NULL_ARGUMENT);
+    CHECK_OK(certkit_trust_store_new(&trust));
+    CHECK_ERR(certkit_verify_with_trust_store(g_node_cert, intermediates, trust, NULL, NULL),
+              CERTKIT_ERROR_UNKNOWN_ISSUER);
+    CHECK_OK(certkit_ca_certificate(g_root, &cert));
+    CHECK_ERR(certkit_trust_store_add_cert(trust, NULL), CERTKIT_ERROR_NULL_ARGUMENT);
+    CHECK_ERR(certkit_trust_store_add_cert(NULL, cert), CERTKIT_ERROR_NULL_ARGUMENT);
+    CHECK_OK(certkit_trust_store_add_cert(trust, cert));
+    CHECK_OK(certkit_trust_store_add_cert(trust, cert));
+    certkit_cert_free(cert);
+    CHECK(certkit_trust_store_count(trust) == 1);
+    CHECK_OK(certkit_verify_with_trust_store(g_node_cert, intermediates, trust, NULL, &chain));
+    CHECK_OK(certkit_cert_list_count(chain, &count));
+    CHECK(count == 3);
+    certkit_cert_list_free(chain);
+    CHECK_ERR(certkit_verify_with_trust_store(g_node_cert, NULL, trust, NULL, NULL),
+              CERTKIT_ERROR_UNKNOWN_ISSUER);
+    CHECK_ERR(certkit_verify_with_trust_store(g_node_cert, intermediates, NULL, NULL, NULL),
+              CERTKIT_ERROR_NULL_ARGUMENT);
+    CHECK_ERR(certkit_verify_with_trust_store(NULL, intermediates, trust, NULL, NULL),
+              CERTKIT_ERROR_NULL_ARGUMENT);
+    certkit_trust_store_free(trust);
+  }
+
   CHECK_OK(certkit_verify_options_new(&options));
   CHECK_OK(certkit_verify_options_set_identity(options, CERTKIT_IDENTITY_DNS, "localhost"));
   CHECK_OK(certkit_verify(g_node_cert, intermediates, anchors, options, NULL));

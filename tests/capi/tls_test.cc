@@ -566,3 +566,69 @@ TEST_CASE("a server certificate revoked by an openssl-made CRL fails the handsha
   CHECK(certkit_ssl_add_crl(nullptr, nullptr, 0) == CERTKIT_ERROR_NULL_ARGUMENT);
   CHECK(Connect(config.get(), good.port(), "127.0.0.1").code == CERTKIT_OK);
 }
+
+TEST_CASE("one prepared CertkitTrustStore from a keytool truststore serves many handshakes") {
+  REQUIRE(certkit_test::HaveTool("openssl"));
+  REQUIRE(certkit_test::HaveTool("keytool"));
+  Cluster cluster;
+  // The truststore as the seeds make it: keytool -importcert into PKCS#12.
+  const std::string p12 = cluster.dir.File("truststore.p12");
+  auto trust = Run({"keytool", "-importcert", "-noprompt", "-alias", "rootca", "-file",
+                    cluster.dir.File("ca.pem"), "-storetype", "PKCS12", "-keystore", p12,
+                    "-storepass", "trust-pass"});
+  INFO(trust.output());
+  REQUIRE(trust.exit_code == 0);
+  std::vector<uint8_t> bytes = ReadBytes(p12);
+  CertkitKeystore* keystore = nullptr;
+  REQUIRE_CK(certkit_keystore_load(bytes.data(), bytes.size(), "trust-pass", CERTKIT_STORE_AUTO,
+                                   &keystore));
+  CertkitTrustStore* store = nullptr;
+  REQUIRE_CK(certkit_trust_store_new(&store));
+  CHECK(certkit_trust_store_count(store) == 0);
+  CHECK(certkit_trust_store_count(nullptr) == 0);
+  REQUIRE_CK(certkit_trust_store_add_keystore(store, keystore));
+  certkit_keystore_free(keystore);
+  CHECK(certkit_trust_store_count(store) == 1);
+  // The same anchor again is not a second anchor.
+  REQUIRE_CK(certkit_trust_store_add_bundle(store, cluster.pki.ca_pem().c_str()));
+  CHECK(certkit_trust_store_count(store) == 1);
+  CHECK(certkit_trust_store_add_bundle(store, "no certificate") == CERTKIT_ERROR_MALFORMED);
+  CHECK(certkit_ssl_set_trust_store(nullptr, store) == CERTKIT_ERROR_NULL_ARGUMENT);
+
+  Server server(cluster.dir.File("node.pem"), cluster.dir.File("node.key"),
+                cluster.dir.File("ca.pem"));
+  // Two endpoints share the store; it may be freed once they hold it.
+  std::vector<SslConfig> configs;
+  for (int flags : {kIdentityIp, kIdentityDns}) {
+    SslConfig config(certkit_ssl_new());
+    REQUIRE_CK(certkit_ssl_set_trust_store(config.get(), store));
+    REQUIRE_CK(certkit_ssl_set_cert(config.get(), cluster.client_pem.c_str()));
+    REQUIRE_CK(certkit_ssl_set_private_key(config.get(), cluster.client_key.c_str(), nullptr));
+    certkit_ssl_set_verify_flags(config.get(), flags);
+    configs.push_back(std::move(config));
+  }
+  certkit_trust_store_free(store);
+  certkit_trust_store_free(nullptr);
+  for (int i = 0; i < 3; ++i) {
+    Outcome by_ip = Connect(configs[0].get(), server.port(), "127.0.0.1");
+    INFO(by_ip.message);
+    CHECK(by_ip.code == CERTKIT_OK);
+    Outcome by_dns = Connect(configs[1].get(), server.port(), "localhost");
+    INFO(by_dns.message);
+    CHECK(by_dns.code == CERTKIT_OK);
+  }
+  Outcome wrong = Connect(configs[1].get(), server.port(), "db.wrong.example");
+  CHECK(wrong.code == CERTKIT_ERROR_IDENTITY_MISMATCH);
+
+  // A store with an unrelated root replaces the anchors: the server is untrusted.
+  Pki other("some other root");
+  CertkitTrustStore* other_store = nullptr;
+  REQUIRE_CK(certkit_trust_store_new(&other_store));
+  REQUIRE_CK(certkit_trust_store_add_bundle_n(other_store, other.ca_pem().data(),
+                                              other.ca_pem().size()));
+  REQUIRE_CK(certkit_ssl_set_trust_store(configs[0].get(), other_store));
+  certkit_trust_store_free(other_store);
+  Outcome untrusted = Connect(configs[0].get(), server.port(), "127.0.0.1");
+  INFO(untrusted.message);
+  CHECK(untrusted.code == CERTKIT_ERROR_UNKNOWN_ISSUER);
+}

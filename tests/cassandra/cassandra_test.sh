@@ -7,12 +7,16 @@
 #   cassandra_test.sh WORK CERTKIT LIBCERTKIT STEP [ARGS...]
 #
 # WORK is the scratch folder in the build tree, CERTKIT the certkit binary,
-# LIBCERTKIT libcertkit.so (for the Python binding's verifier). Steps:
+# LIBCERTKIT libcertkit.so (the Python and Go bindings use it). The Python
+# client's context is certkit.ssl_context(), the Go client's *tls.Config
+# certkit.ClientTLSConfig(): both check the node's chain and identity with
+# certkit's verifier. Steps:
 #   resolve                 Maven: Cassandra (skip 77 offline; java-build: the driver)
 #   pki                     certkit: CA, node and client stores; a second CA
 #   python-env | go-build | java-build   the three clients
 #   start jks|p12 / stop jks|p12         the node with JKS or PKCS#12 stores
-#   client python|go|java jks|p12        CREATE/INSERT/SELECT over mutual TLS
+#   client python|go|java jks|p12|pem    CREATE/INSERT/SELECT over mutual TLS
+#                           (pem: Python and Go from PEM files, on the JKS node)
 #   refuse no-client-cert|other-ca|wrong-address   each client must be refused
 #   ed25519 openssl|jdk     does Cassandra serve with an Ed25519 node key?
 #   offline-skip            without Maven Central the tests skip with the reason
@@ -108,14 +112,19 @@ step_python_env() {
 }
 
 step_go_build() {
-  local go
+  local go lib
   go=$(go_bin)
-  export GOFLAGS="${GOFLAGS:-} -mod=mod" GOTOOLCHAIN=local
+  lib=$(dirname "$libcertkit")
+  export GOFLAGS="${GOFLAGS:-} -mod=mod" GOTOOLCHAIN=local CGO_ENABLED=1
+  # The binding (go.mod replaces it with ../../../bindings/go) links this
+  # build's libcertkit.so, found at run time through the RUNPATH.
+  export CGO_CFLAGS="-I$src/include ${CGO_CFLAGS:-}"
+  export CGO_LDFLAGS="-L$lib -Wl,-rpath,$lib -lcertkit ${CGO_LDFLAGS:-}"
   # Keep the Go caches out of a missing or read-only HOME.
   if [ -z "${HOME:-}" ] || [ ! -w "${HOME:-/nonexistent}" ]; then
     export GOCACHE="${GOCACHE:-$work/go/cache}" GOPATH="${GOPATH:-$work/go/path}"
   fi
-  (cd "$here/goclient" && "$go" build -o "$work/goclient" .)
+  (cd "$here/goclient" && "$go" build -tags certkit_nopkgconfig -o "$work/goclient" .)
   echo "built $work/goclient with $("$go" version)"
 }
 
@@ -140,41 +149,44 @@ step_start() {
 
 step_stop() { "$here/cassandra.sh" stop "$work" "$1"; }
 
-# run_client LANG NODE CLIENT_DIR|none EXPECT_IP KEYSPACE [STORE_EXT] [--certkit-verify]
-# Runs one client against node NODE; prints its output; returns its exit code.
+# run_client LANG NODE CLIENT_DIR|none EXPECT_IP KEYSPACE MATERIAL
+# Runs one client against node NODE with the client's key store and the
+# trust store of type MATERIAL (jks, p12) or its PEM files (pem: Python and
+# Go); CLIENT_DIR none: no client certificate. Prints the client's output;
+# returns its exit code.
 run_client() {
-  local lang=$1 node=$2 cdir=$3 expect=$4 ks=$5 ext=${6:-jks} verify=${7:-}
-  local port ca="$pki/main/ca.crt"
+  local lang=$1 node=$2 cdir=$3 expect=$4 ks=$5 material=$6 port
   [ -f "$work/$node/native_port" ] || fail "Cassandra ($node) is not running (its start step failed?)"
   port=$(cat "$work/$node/native_port")
-  local pem=() java_ks=()
-  if [ "$cdir" != none ]; then
-    pem=(--cert "$cdir/client.app.crt" --key "$cdir/client.app.key")
-    java_ks=(--keystore "$cdir/keystore.$ext")
+  local args=(--port "$port" --expect-ip "$expect" --keyspace "$ks")
+  if [ "$material" = pem ]; then
+    [ "$lang" != java ] || fail "the Java client takes key stores, not PEM"
+    args+=(--ca "$pki/main/ca.crt")
+    [ "$cdir" = none ] || args+=(--cert "$cdir/client.app.crt" --key "$cdir/client.app.key")
+  else
+    args+=(--truststore "$pki/main/truststore.$material" --storepass-file "$passfile")
+    [ "$cdir" = none ] || args+=(--keystore "$cdir/keystore.$material")
   fi
   case "$lang" in
     python)
       CERTKIT_LIBRARY="$libcertkit" PYTHONPATH="$src/bindings/python" \
-        timeout 120 "$work/venv/bin/python" -W ignore "$here/client.py" --port "$port" --ca "$ca" \
-        "${pem[@]}" --expect-ip "$expect" --keyspace "$ks" $verify 2>&1 ;;
+        timeout 120 "$work/venv/bin/python" -W ignore "$here/client.py" "${args[@]}" 2>&1 ;;
     go)
-      local gopem=()
-      [ "$cdir" != none ] && gopem=(-cert "$cdir/client.app.crt" -key "$cdir/client.app.key")
-      timeout 120 "$work/goclient" -port "$port" -ca "$ca" "${gopem[@]}" -expect-ip "$expect" \
-        -keyspace "$ks" 2>/dev/null ;;
+      # Go's flag package takes --name as -name.
+      timeout 120 "$work/goclient" "${args[@]}" 2>/dev/null ;;
     java)
-      timeout 120 java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp "$(cat "$work/driver.cp"):$work/java" JavaClient --port "$port" \
-        "${java_ks[@]}" --truststore "$pki/main/truststore.$ext" --storepass-file "$passfile" \
-        --expect-ip "$expect" --keyspace "$ks" 2>&1 | grep -v '^SLF4J' ;;
+      timeout 120 java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC \
+        -cp "$(cat "$work/driver.cp"):$work/java" JavaClient "${args[@]}" 2>&1 | grep -v '^SLF4J' ;;
     *) fail "client $lang: python, go or java" ;;
   esac
 }
 
-step_client() {
-  local lang=$1 type=$2 out rc=0
-  out=$(run_client "$lang" "$type" "$pki/main/clients/app" 127.0.0.1 "ks_${lang}_$type" "$type") || rc=$?
+step_client() {  # step_client LANG jks|p12|pem (pem runs on the JKS node)
+  local lang=$1 material=$2 node=$2 out rc=0
+  [ "$material" = pem ] && node=jks
+  out=$(run_client "$lang" "$node" "$pki/main/clients/app" 127.0.0.1 "ks_${lang}_$material" "$material") || rc=$?
   echo "$out"
-  [ $rc -eq 0 ] || fail "$lang client over mutual TLS with certkit's $type stores (exit $rc)"
+  [ $rc -eq 0 ] || fail "$lang client over mutual TLS with certkit's $material files (exit $rc)"
   echo "$out" | grep -q "^OK $lang:" || fail "$lang client did not report OK"
 }
 
@@ -198,26 +210,27 @@ step_refuse() {
     no-client-cert)
       # TLS 1.3: the server's alert arrives after the client's Finished;
       # Python's ssl reports the closed connection, Go and Java the alert.
-      expect_refused python 'SSLEOFError|alert certificate required' jks none 127.0.0.1 ks_refused
-      expect_refused go 'tls: certificate required' jks none 127.0.0.1 ks_refused
-      expect_refused java 'Received fatal alert: certificate_required' jks none 127.0.0.1 ks_refused ;;
+      expect_refused python 'SSLEOFError|alert certificate required' jks none 127.0.0.1 ks_refused jks
+      expect_refused go 'tls: certificate required' jks none 127.0.0.1 ks_refused jks
+      expect_refused java 'Received fatal alert: certificate_required' jks none 127.0.0.1 ks_refused jks ;;
     other-ca)
       # Cassandra's TLS engine (netty-tcnative) answers a client certificate
       # its trust store does not anchor with an internal_error alert.
       expect_refused python 'SSLEOFError|alert internal error' \
-        jks "$pki/other/clients/app" 127.0.0.1 ks_refused
+        jks "$pki/other/clients/app" 127.0.0.1 ks_refused jks
       expect_refused go 'remote error: tls: internal error' \
-        jks "$pki/other/clients/app" 127.0.0.1 ks_refused
+        jks "$pki/other/clients/app" 127.0.0.1 ks_refused jks
       expect_refused java 'Received fatal alert: internal_error' \
-        jks "$pki/other/clients/app" 127.0.0.1 ks_refused ;;
+        jks "$pki/other/clients/app" 127.0.0.1 ks_refused jks ;;
     wrong-address)
       # The node certificate names IP 127.0.0.1; the clients expect 127.0.0.2.
-      expect_refused python 'certkit: identity_mismatch: .*does not name IP address 127\.0\.0\.2' \
-        jks "$pki/main/clients/app" 127.0.0.2 ks_refused jks --certkit-verify
-      expect_refused go 'certificate is valid for 127\.0\.0\.1, not 127\.0\.0\.2' \
-        jks "$pki/main/clients/app" 127.0.0.2 ks_refused
+      # Python and Go: certkit's verifier and its reason; Java: JSSE's.
+      expect_refused python 'IdentityMismatchError.*identity_mismatch: certificate CN=127\.0\.0\.1 does not name IP address 127\.0\.0\.2' \
+        jks "$pki/main/clients/app" 127.0.0.2 ks_refused jks
+      expect_refused go 'certkit: identity_mismatch: certificate CN=127\.0\.0\.1 does not name IP address 127\.0\.0\.2' \
+        jks "$pki/main/clients/app" 127.0.0.2 ks_refused jks
       expect_refused java 'No subject alternative names matching IP address 127\.0\.0\.2' \
-        jks "$pki/main/clients/app" 127.0.0.2 ks_refused ;;
+        jks "$pki/main/clients/app" 127.0.0.2 ks_refused jks ;;
     *) fail "refuse case $case: no-client-cert, other-ca or wrong-address" ;;
   esac
 }
@@ -267,7 +280,7 @@ step_ed25519() {  # step_ed25519 openssl|jdk
     fail "the node does not report encryption: encrypted($engine) in $log"
   for lang in python go; do
     rc=0
-    out=$(run_client "$lang" "$name" "$pki/main/clients/app" 127.0.0.1 "ks_ed25519_$lang") || rc=$?
+    out=$(run_client "$lang" "$name" "$pki/main/clients/app" 127.0.0.1 "ks_ed25519_$lang" jks) || rc=$?
     echo "$lang: $out"
     [ $rc -eq 0 ] || failed=1
   done

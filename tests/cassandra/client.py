@@ -1,90 +1,64 @@
 #!/usr/bin/env python3
 """cassandra-driver client for the Cassandra tests (tests/cassandra/).
 
-Connects over mutual TLS, checks the node's identity (its certificate must
-name --expect-ip), then runs CREATE KEYSPACE, CREATE TABLE, INSERT and SELECT
-and checks the row read back. Prints "OK ..." and exits 0 on success;
-prints "REFUSED: <reason>" and exits 1 when the connection or a statement
-fails. Usage:
+The TLS context comes from the certkit binding, certkit.ssl_context(): the
+client key and certificate from a key store (--keystore, JKS or PKCS#12) or
+PEM files (--cert/--key), the trust anchors from a trust store (--truststore)
+or a PEM bundle (--ca). certkit's verifier checks the node's chain and
+identity (--expect-ip) after every handshake the driver makes, so a refusal
+carries certkit's reason (e.g. identity_mismatch).
 
-  client.py --port P --ca ca.crt [--cert client.crt --key client.key]
-            --expect-ip 127.0.0.1 --keyspace ks [--certkit-verify]
+Runs CREATE KEYSPACE, CREATE TABLE, INSERT and SELECT and checks the row read
+back. Prints "OK ..." and exits 0 on success; prints "REFUSED: <reason>" and
+exits 1 when the connection or a statement fails. Usage:
 
-With --certkit-verify the node's chain and identity are checked by certkit's
-verifier (the Python binding, post-handshake on every connection the driver
-opens) instead of Python's hostname check, so a refusal carries certkit's
-reason (e.g. identity_mismatch).
+  client.py --port P (--truststore T.jks | --ca ca.crt)
+            [--keystore K.jks | --cert client.crt --key client.key]
+            [--storepass-file F] --expect-ip 127.0.0.1 --keyspace ks
 """
 import argparse
-import ssl
 import sys
 import uuid
 
+import certkit
+
 
 def make_context(args):
-    """The client-side TLS context: certkit's CA as the only trust anchor,
-    hostname (IP SAN) checking on, and the client certificate when given."""
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-    ctx.minimum_version = ssl.TLSVersion.TLSv1_2
-    ctx.load_verify_locations(cafile=args.ca)
-    ctx.check_hostname = not args.certkit_verify
-    ctx.verify_mode = ssl.CERT_REQUIRED
-    if args.cert:
-        ctx.load_cert_chain(certfile=args.cert, keyfile=args.key)
-    return ctx
-
-
-def certkit_connection_class(base, ca_path, expect_ip):
-    """A driver connection class that runs certkit's verifier on the node's
-    certificate right after the TLS handshake and drops the connection with
-    certkit's reason when it fails."""
-    import certkit
-
-    verifier = certkit.Ssl()
-    with open(ca_path, "rb") as f:
-        verifier.add_trusted_cert(f.read())
-    verifier.verify_flags = certkit.VERIFY_PEER_CERT | certkit.VERIFY_PEER_IDENTITY
-
-    class CertkitVerifiedConnection(base):
-        def _connect_socket(self):
-            super()._connect_socket()
-            leaf = self._socket.getpeercert(binary_form=True)
-            try:
-                verifier.verify_peer([leaf], expect_ip)
-            except certkit.CertkitError as e:
-                self._socket.close()
-                raise ssl.SSLCertVerificationError("certkit: %s" % e) from e
-
-    return CertkitVerifiedConnection
+    """The client-side context; with neither --keystore nor --cert the
+    client presents no certificate."""
+    password = None
+    if args.storepass_file:
+        with open(args.storepass_file, encoding="utf-8") as f:
+            password = f.readline().rstrip("\n")
+    return certkit.ssl_context("client", keystore=args.keystore, truststore=args.truststore,
+                               password=password, cert=args.cert, key=args.key, ca=args.ca,
+                               peer=args.expect_ip)
 
 
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, required=True)
-    p.add_argument("--ca", required=True)
+    p.add_argument("--keystore")
+    p.add_argument("--truststore")
+    p.add_argument("--storepass-file")
+    p.add_argument("--ca")
     p.add_argument("--cert")
     p.add_argument("--key")
     p.add_argument("--expect-ip", required=True)
     p.add_argument("--keyspace", required=True)
-    p.add_argument("--certkit-verify", action="store_true")
     args = p.parse_args()
 
     from cassandra.cluster import (EXEC_PROFILE_DEFAULT, Cluster, ExecutionProfile,
                                    NoHostAvailable)
     from cassandra.policies import RoundRobinPolicy
 
-    extra = {}
-    if args.certkit_verify:
-        extra["connection_class"] = certkit_connection_class(
-            Cluster.connection_class, args.ca, args.expect_ip)
     profile = ExecutionProfile(load_balancing_policy=RoundRobinPolicy(), request_timeout=30)
     cluster = Cluster(contact_points=[args.host], port=args.port,
                       ssl_context=make_context(args),
-                      ssl_options={"server_hostname": args.expect_ip},
                       execution_profiles={EXEC_PROFILE_DEFAULT: profile},
                       connect_timeout=20, control_connection_timeout=20,
-                      protocol_version=5, **extra)
+                      protocol_version=5)
     try:
         session = cluster.connect()
         ks = args.keyspace

@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "absl/strings/match.h"
+#include "absl/strings/str_split.h"
 #include "cli_support.h"
 #include "support/oracle.h"
 
@@ -468,4 +470,40 @@ TEST_CASE("on a terminal: a progress bar, and a password prompt without echo") {
   CHECK(r.out.find("tty-secret-42") == std::string::npos);
   CHECK(certkit_cli_test::KeytoolEntryTypes(tmp.File("q/nodes/a1/keystore.jks"), "tty-secret-42").size() == 2);
   CHECK(nlohmann::json::parse(ReadString(tmp.File("q/manifest.json")))["store_password_source"] == "prompt");
+}
+
+TEST_CASE("a node's files are each synced and renamed, its folder synced once") {
+  REQUIRE(certkit_test::HaveTool("strace"));
+  TempDir tmp;
+  auto [ca_crt, ca_key] = MakeCa(tmp.File("ca"));
+  const std::string trace = tmp.File("trace");
+  // strace runs certkit and logs every sync and every rename/link of a temp
+  // file into place, with the file names (-y).
+  auto r = Run({"strace", "-f", "-y", "-e", "trace=fsync,fdatasync,rename,link", "-o", trace,
+                certkit_cli_test::CertkitBinary(), "node", "--ca-cert", ca_crt, "--ca-key", ca_key,
+                "--host", "10.0.0.7", "--out", tmp.File("n7"), "--format", "pem,jks,p12",
+                "--storepass", "pass:storepass1"});
+  INFO(r.output());
+  REQUIRE(r.exit_code == 0);
+  const std::string log = certkit_test::ReadString(trace);
+  INFO(log);
+  size_t data_syncs = 0, dir_syncs = 0, placed = 0;
+  for (absl::string_view line : absl::StrSplit(log, '\n')) {
+    if (absl::StrContains(line, "fdatasync(") && absl::StrContains(line, ".tmp-")) ++data_syncs;
+    if (absl::StrContains(line, " fsync(") && absl::StrContains(line, "/n7>")) ++dir_syncs;
+    if ((absl::StrContains(line, " rename(") || absl::StrContains(line, " link(")) &&
+        absl::StrContains(line, ".tmp-")) {
+      ++placed;
+    }
+  }
+  auto ls = Run({"ls", "-A", tmp.File("n7")});
+  // Nothing but the node's files is left in the folder (no temp files).
+  CHECK(ls.out ==
+        "ca.crt\nkeystore.jks\nkeystore.p12\nnode.crt\nnode.key\ntruststore.jks\ntruststore.p12\n");
+  const size_t files = 7;
+  // Each file: one data sync of its temp file, then renamed (or linked) into
+  // place; the folder: one sync for all of them.
+  CHECK(data_syncs == files);
+  CHECK(placed == files);
+  CHECK(dir_syncs == 1);
 }

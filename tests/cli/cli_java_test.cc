@@ -104,3 +104,55 @@ TEST_CASE("Java TLS server with cluster init JKS stores and client auth") {
 TEST_CASE("Java TLS server with cluster init PKCS#12 stores and client auth") {
   Handshakes("keystore.p12", "truststore.p12");
 }
+
+namespace {
+
+// CheckJavaClientStore checks with keytool that |store| holds the key entry
+// |user| (chain of 2: client + CA) and the trusted CA entry.
+void CheckJavaClientStore(const std::string& store, const std::string& password,
+                          const std::string& user) {
+  auto list = Run({"keytool", "-list", "-v", "-keystore", store, "-storepass", password});
+  INFO(store << "\n" << list.output());
+  REQUIRE(list.exit_code == 0);
+  CHECK(list.out.find("Alias name: " + user + "\n") != std::string::npos);
+  CHECK(list.out.find("Entry type: PrivateKeyEntry") != std::string::npos);
+  CHECK(list.out.find("Certificate chain length: 2") != std::string::npos);
+  CHECK(list.out.find("Owner: CN=" + user) != std::string::npos);
+  CHECK(list.out.find("Alias name: ca\n") != std::string::npos);
+  CHECK(list.out.find("Entry type: trustedCertEntry") != std::string::npos);
+}
+
+}  // namespace
+
+TEST_CASE("cluster init and client write Java key stores for clients (alias = user)") {
+  REQUIRE(certkit_test::HaveTool("keytool"));
+  TempDir tmp;
+  const std::vector<std::string> env = {"CK_KS=client-store-pass"};
+  auto r = Certkit({"cluster", "init", "--nodes", "127.0.0.1", "--clients", "app,reporting", "--out",
+                    tmp.File("demo"), "--storepass", "env:CK_KS", "--quiet"},
+                   env);
+  INFO(Describe(r));
+  REQUIRE(r.exit_code == 0);
+  for (const char* user : {"app", "reporting"}) {
+    const std::string dir = tmp.File("demo") + "/clients/" + user;
+    CheckJavaClientStore(dir + "/keystore.jks", "client-store-pass", user);
+    CheckJavaClientStore(dir + "/keystore.p12", "client-store-pass", user);
+  }
+  // --format pem: no key stores.
+  r = Certkit({"cluster", "init", "--nodes", "127.0.0.1", "--clients", "app", "--out", tmp.File("pem"),
+               "--format", "pem", "--quiet"});
+  REQUIRE(r.exit_code == 0);
+  CHECK_FALSE(certkit_cli_test::Exists(tmp.File("pem") + "/clients/app/keystore.jks"));
+  CHECK_FALSE(certkit_cli_test::Exists(tmp.File("pem") + "/clients/app/keystore.p12"));
+
+  // certkit client --format jks,p12 with the cluster's CA.
+  const std::string demo = tmp.File("demo");
+  r = Certkit({"client", "--ca-cert", demo + "/ca.crt", "--ca-key", demo + "/ca-private/ca.key", "--user",
+               "batch", "--out", tmp.File("batch"), "--format", "jks,p12", "--storepass", "env:CK_KS"},
+              env);
+  INFO(Describe(r));
+  REQUIRE(r.exit_code == 0);
+  CheckJavaClientStore(tmp.File("batch") + "/keystore.jks", "client-store-pass", "batch");
+  CheckJavaClientStore(tmp.File("batch") + "/keystore.p12", "client-store-pass", "batch");
+  CHECK(certkit_cli_test::Exists(tmp.File("batch") + "/truststore.jks"));
+}

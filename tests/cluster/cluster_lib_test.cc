@@ -8,6 +8,9 @@
 #include <nlohmann/json.hpp>
 
 #include "certkit/error.h"
+#include "certkit/ca_files.h"
+#include "certkit/cluster.h"
+#include "certkit/file.h"
 #include "certkit/manifest.h"
 #include "cluster/parallel.h"
 #include "support/oracle.h"
@@ -72,4 +75,99 @@ TEST_CASE("ForEachParallel runs every item and reports the first error") {
   });
   CHECK(GetErrorKind(s) == ErrorKind::kIo);
   CHECK(s.message() == "item 3");
+}
+
+namespace {
+
+Manifest SmallManifest() {
+  Manifest m;
+  m.created = m.updated = absl::FromUnixSeconds(1700000000);
+  m.key_spec = "ec:p256";
+  m.formats = {"pem"};
+  m.ca.cert_file = "ca.crt";
+  m.ca.key_file = "ca-private/ca.key";
+  m.ca.not_after = absl::FromUnixSeconds(1900000000);
+  LeafRecord n;
+  n.name = "db1";
+  n.dir = "nodes/db1";
+  n.hosts = {"db1"};
+  n.not_after = absl::FromUnixSeconds(1800000000);
+  n.files = {"node.crt", "node.key"};
+  m.nodes.push_back(n);
+  return m;
+}
+
+ErrorKind ParseKind(const nlohmann::json& j, std::string* message = nullptr) {
+  auto r = ParseManifest(j.dump());
+  if (message != nullptr) *message = std::string(r.status().message());
+  return GetErrorKind(r.status());
+}
+
+}  // namespace
+
+TEST_CASE("a manifest cannot send writes outside the cluster folder") {
+  const nlohmann::json good = nlohmann::json::parse(ManifestToJson(SmallManifest()));
+  REQUIRE(ParseManifest(good.dump()).ok());
+  for (const char* dir : {"../elsewhere", "/etc", "nodes/../../x", "nodes//db1", "", "./nodes"}) {
+    INFO(dir);
+    nlohmann::json j = good;
+    j["nodes"][0]["dir"] = dir;
+    std::string message;
+    CHECK(ParseKind(j, &message) == ErrorKind::kMalformed);
+    CHECK(message.find("inside the cluster folder") != std::string::npos);
+  }
+  nlohmann::json j = good;
+  j["ca"]["key"] = "../../home/user/.ssh/id_ed25519";
+  CHECK(ParseKind(j) == ErrorKind::kMalformed);
+  j = good;
+  j["nodes"][0]["files"] = {"../node.key"};
+  CHECK(ParseKind(j) == ErrorKind::kMalformed);
+}
+
+TEST_CASE("manifest integers must be integers in range") {
+  const nlohmann::json good = nlohmann::json::parse(ManifestToJson(SmallManifest()));
+  for (const nlohmann::json& days : {nlohmann::json(1e308), nlohmann::json(-1),
+                                     nlohmann::json(36501), nlohmann::json(2.5),
+                                     nlohmann::json(uint64_t{1} << 63)}) {
+    INFO(days.dump());
+    nlohmann::json j = good;
+    j["days"] = days;
+    std::string message;
+    CHECK(ParseKind(j, &message) == ErrorKind::kMalformed);
+    CHECK(message.find("'days' must be an integer from 0 to 36500") != std::string::npos);
+  }
+  nlohmann::json j = good;
+  j["days"] = 36500;
+  CHECK(ParseManifest(j.dump()).ok());
+  j["version"] = 1e308;
+  CHECK(ParseKind(j) == ErrorKind::kMalformed);
+}
+
+TEST_CASE("cluster add finishes a node an interrupted add left without a record") {
+  certkit_test::TempDir dir;
+  ClusterInitSpec init;
+  init.out_dir = dir.File("c");
+  init.nodes = {"db1"};
+  init.ca.subject = *DistinguishedName::Parse("CN=Add CA");
+  init.formats = {"pem"};
+  REQUIRE(ClusterInit(init).ok());
+  // What a kill between the first file and the manifest leaves behind.
+  REQUIRE(MakeDirectories(dir.File("c/nodes/db2")).ok());
+  certkit_test::WriteString(dir.File("c/nodes/db2/node.key"), "-----BEGIN PRIVATE KEY-----\ntrunc");
+  ClusterUpdateSpec add;
+  add.dir = dir.File("c");
+  add.nodes = {"db2"};
+  auto m = ClusterAdd(add);
+  REQUIRE(m.ok());
+  REQUIRE(m->FindNode("db2") != nullptr);
+  auto cert = ReadCertificate(dir.File("c/nodes/db2/node.crt"));
+  auto key = PrivateKey::FromPem(certkit_test::ReadString(dir.File("c/nodes/db2/node.key")));
+  REQUIRE(cert.ok());
+  REQUIRE(key.ok());
+  CHECK(cert->MatchesKey(*key));
+  // A recorded node is still refused, and its files are left alone.
+  const std::string before = certkit_test::ReadString(dir.File("c/nodes/db1/node.key"));
+  add.nodes = {"db1"};
+  CHECK(GetErrorKind(ClusterAdd(add).status()) == ErrorKind::kAlreadyExists);
+  CHECK(certkit_test::ReadString(dir.File("c/nodes/db1/node.key")) == before);
 }

@@ -14,6 +14,7 @@
 #include "absl/time/clock.h"
 #include "certkit/error.h"
 #include "certkit/profile.h"
+#include "core/x509_ext.h"  // internal: RandomSerial
 #include "openssl/mem.h"
 #include "openssl/x509.h"
 #include "support/oracle.h"

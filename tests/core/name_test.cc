@@ -6,7 +6,9 @@
 
 #include "certkit/error.h"
 #include "certkit/name.h"
+#include "core/x509_ext.h"  // internal: ToGeneralNames
 #include "openssl/bio.h"
+#include "openssl/mem.h"
 #include "openssl/pem.h"
 #include "support/oracle.h"
 #include "x509_fixtures.h"
@@ -269,4 +271,47 @@ TEST_CASE("ParseSubjectAltNames and GENERAL_NAMES round trip") {
     REQUIRE_FALSE(r.ok());
     CHECK(GetErrorKind(r.status()) == ErrorKind::kInvalidArgument);
   }
+}
+
+TEST_CASE("ToDer writes the bytes BoringSSL's i2d_X509_NAME writes for ToX509Name") {
+  for (const char* text :
+       {"CN=node1", "CN=Ünïcødé name,O=Example\\, Inc.,C=DE",
+        "emailAddress=ops@example.com,DC=example,DC=com,CN=db1",
+        "serialNumber=12345,L=Köln,ST=NRW,OU=a,OU=b"}) {
+    INFO(text);
+    auto dn = DistinguishedName::Parse(text);
+    REQUIRE(dn.ok());
+    auto name = dn->ToX509Name();
+    REQUIRE(name.ok());
+    uint8_t* der = nullptr;
+    const int len = i2d_X509_NAME(name->get(), &der);
+    REQUIRE(len > 0);
+    std::vector<uint8_t> expected(der, der + len);
+    OPENSSL_free(der);
+    auto ours = dn->ToDer();
+    REQUIRE(ours.ok());
+    CHECK(*ours == expected);
+  }
+  // The empty name is an empty SEQUENCE.
+  CHECK(*DistinguishedName().ToDer() == std::vector<uint8_t>{0x30, 0x00});
+  // Values a type cannot hold are refused the same way.
+  auto bad = DistinguishedName::Parse("C=Germany");
+  REQUIRE(bad.ok());
+  CHECK(GetErrorKind(bad->ToDer().status()) == certkit::ErrorKind::kInvalidArgument);
+}
+
+TEST_CASE("a DN value with an embedded NUL is refused in every form") {
+  // The RFC 4514 "\00" escape, a raw NUL in the slash form (which has no hex
+  // escapes), and the '#' DER form of a UTF8String "a\0b" (0c 03 61 00 62).
+  for (const std::string& text : {std::string("CN=a\\00b"), std::string("/CN=a\0b/", 8),
+                                  std::string("CN=#0c03610062, O=x")}) {
+    INFO(text);
+    auto dn = DistinguishedName::Parse(text);
+    REQUIRE_FALSE(dn.ok());
+    CHECK(GetErrorKind(dn.status()) == ErrorKind::kInvalidArgument);
+    CHECK(dn.status().message().find("embedded NUL") != std::string::npos);
+  }
+  // A name built in code cannot be encoded either.
+  DistinguishedName built({{"CN", std::string("a\0b", 3)}});
+  CHECK(GetErrorKind(built.ToX509Name().status()) == ErrorKind::kInvalidArgument);
 }

@@ -6,6 +6,7 @@
 #include "certkit/error.h"
 #include "certkit/keystore.h"
 #include "fixtures.h"
+#include "keystore/keystore_access.h"
 #include "openssl/sha.h"
 
 using certkit::Bytes;
@@ -52,20 +53,7 @@ ErrorKind LoadKind(const Bytes& data, const std::string& pass = kPass,
   return GetErrorKind(ks.status());
 }
 
-// Rehash recomputes the JKS trailer after a test edits the body.
-void Rehash(Bytes* jks, const std::string& pass) {
-  Bytes pw;
-  for (char c : pass) {
-    pw.push_back(0);
-    pw.push_back(static_cast<uint8_t>(c));
-  }
-  SHA_CTX ctx;
-  SHA1_Init(&ctx);
-  SHA1_Update(&ctx, pw.data(), pw.size());
-  SHA1_Update(&ctx, "Mighty Aphrodite", 16);
-  SHA1_Update(&ctx, jks->data(), jks->size() - 20);
-  SHA1_Final(jks->data() + jks->size() - 20, &ctx);
-}
+using keystore_test::Rehash;
 
 certkit::SaveOptions FastPkcs12() {
   certkit::SaveOptions so;
@@ -161,14 +149,14 @@ TEST_CASE("JKS unknown tag, trailing garbage, bad magic, duplicate aliases") {
   CHECK(LoadKind(magic) == ErrorKind::kMalformed);
 
   KeyStore dup = TrustStore();
-  dup.mutable_entries().push_back(dup.entries()[0]);
+  certkit::KeyStoreAccess::Entries(dup).push_back(dup.entries()[0]);
   Bytes twice = Unwrap(dup.Save(StoreFormat::kJks, kPass));
   CHECK(LoadKind(twice) == ErrorKind::kInvalidArgument);
 }
 
 TEST_CASE("a mixed-case alias is never written to JKS") {
   KeyStore ks = TrustStore();
-  ks.mutable_entries()[0].alias = "MixedCase";
+  certkit::KeyStoreAccess::Entries(ks)[0].alias = "MixedCase";
   CHECK_FALSE(ks.Save(StoreFormat::kJks, kPass).ok());
 }
 

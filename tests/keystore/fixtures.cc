@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "openssl/sha.h"
+
 namespace keystore_test {
 
 using certkit_test::Run;
@@ -88,6 +90,20 @@ std::string SignCsr(const certkit_test::TempDir& dir, const Pki& pki, const std:
                  pki.ca_key_path, "-CAcreateserial", "-days", "30", "-extfile", ext, "-out", out}),
             "openssl x509 -req");
   return out;
+}
+
+void Rehash(certkit::Bytes* jks, const std::string& pass) {
+  certkit::Bytes pw;
+  for (char c : pass) {
+    pw.push_back(0);
+    pw.push_back(static_cast<uint8_t>(c));
+  }
+  SHA_CTX ctx;
+  SHA1_Init(&ctx);
+  SHA1_Update(&ctx, pw.data(), pw.size());
+  SHA1_Update(&ctx, "Mighty Aphrodite", 16);
+  SHA1_Update(&ctx, jks->data(), jks->size() - 20);
+  SHA1_Final(jks->data() + jks->size() - 20, &ctx);
 }
 
 }  // namespace keystore_test

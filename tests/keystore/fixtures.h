@@ -41,6 +41,11 @@ Pki MakePki(const certkit_test::TempDir& dir, const std::string& prefix, Alg alg
 std::string SignCsr(const certkit_test::TempDir& dir, const Pki& pki, const std::string& csr_path,
                     const std::string& out_name);
 
+// Rehash recomputes a JKS file's integrity digest (SHA-1 of the UTF-16BE
+// password, "Mighty Aphrodite" and the body) after a test edits the body.
+// |pass| is ASCII.
+void Rehash(certkit::Bytes* jks, const std::string& pass);
+
 // Unwrap REQUIREs |v| to be OK and returns its value.
 template <typename T>
 T Unwrap(absl::StatusOr<T> v);

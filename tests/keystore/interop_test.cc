@@ -395,20 +395,61 @@ TEST_CASE("PKCS#12 written by keytool -J-Dkeystore.pkcs12.legacy is read") {
   CHECK(ks.Find("node1")->certificate().MatchesKey(*ks.Find("node1")->key));
 }
 
-TEST_CASE("PKCS#12 trust store from openssl -nokeys is read as trusted entries") {
+TEST_CASE("PKCS#12 trust store written by certkit is a trust store for keytool") {
+  // openssl -nokeys output has no Java trusted-key-usage attribute, so it is
+  // no trust store for the JDK or certkit (hardening_test.cc); certkit's own
+  // is, for both.
   TempDir dir;
   auto pki = keystore_test::MakePki(dir, "t", Alg::kEc);
-  std::string path = dir.File("trust.p12");
-  auto r = certkit_test::Run({"openssl", "pkcs12", "-export", "-nokeys", "-in", pki.ca_cert_path,
-                              "-passout", "pass:trustpass", "-out", path});
-  REQUIRE(r.exit_code == 0);
-  auto ks = Unwrap(KeyStore::LoadFile(path, "trustpass"));
-  REQUIRE(ks.TrustedCertificates().size() == 1);
-  CHECK(ks.TrustedCertificates()[0] == pki.ca_cert);
-  // Re-written by certkit, Java sees the trusted entry (Oracle trust attribute).
+  KeyStore ks;
+  REQUIRE(ks.AddTrustedCert("ca", pki.ca_cert).ok());
   std::string ours = dir.File("ours.p12");
   REQUIRE(ks.SaveFile(ours, StoreFormat::kPkcs12, "trustpass").ok());
   std::string out = Keytool({"-list", "-keystore", ours, "-storepass", "trustpass"});
   CHECK(absl::StrContains(out, "trustedCertEntry"));
   CHECK(absl::StrContains(out, "Your keystore contains 1 entry"));
+  auto back = Unwrap(KeyStore::LoadFile(ours, "trustpass"));
+  REQUIRE(back.TrustedCertificates().size() == 1);
+  CHECK(back.TrustedCertificates()[0] == pki.ca_cert);
+}
+
+TEST_CASE("PKCS#12 with unencrypted certificate bags is read by keytool and openssl") {
+  TempDir dir;
+  auto pki = keystore_test::MakePki(dir, "plain", Alg::kEc, "node1");
+  KeyStore ks;
+  REQUIRE(ks.SetKeyEntry("node1", pki.leaf_key, {pki.leaf_cert, pki.ca_cert}).ok());
+  REQUIRE(ks.AddTrustedCert("ca", pki.ca_cert).ok());
+  certkit::SaveOptions so;
+  so.pkcs12_encrypt_certs = false;
+  std::string path = dir.File("plain-certs.p12");
+  REQUIRE(ks.SaveFile(path, StoreFormat::kPkcs12, kStorePass, so).ok());
+  // openssl sees the certificates outside any encryptedData and the key
+  // still shrouded under PBES2.
+  auto r = certkit_test::Run({"openssl", "pkcs12", "-info", "-noout", "-in", path, "-passin",
+                              std::string("pass:") + kStorePass});
+  INFO(r.output());
+  CHECK(r.exit_code == 0);
+  CHECK_FALSE(absl::StrContains(r.output(), "PKCS7 Encrypted data"));
+  CHECK(absl::StrContains(r.output(), "PKCS7 Data"));
+  CHECK(absl::StrContains(r.output(), "Shrouded Keybag: PBES2, PBKDF2, AES-256-CBC"));
+  // keytool reads the key entry with its chain and the trusted entry.
+  std::string out = Keytool({"-list", "-v", "-keystore", path, "-storepass", kStorePass,
+                             "-storetype", "PKCS12"});
+  INFO(out);
+  CHECK(absl::StrContains(out, "Your keystore contains 2 entries"));
+  CHECK(absl::StrContains(out, "Entry type: PrivateKeyEntry"));
+  CHECK(absl::StrContains(out, "Entry type: trustedCertEntry"));
+  CHECK(absl::StrContains(out, "Certificate chain length: 2"));
+  CHECK(absl::StrContains(out, "SHA256: " + pki.leaf_cert.Sha256Fingerprint()));
+  // keytool can use the key (signs a CSR with it).
+  std::string csr = dir.File("node1.csr");
+  Keytool({"-certreq", "-alias", "node1", "-file", csr, "-keystore", path, "-storepass", kStorePass,
+           "-storetype", "PKCS12"});
+  CHECK(CsrPublicKey(csr).Equals(pki.leaf_cert.public_key()));
+  // The default still encrypts them, as the JDK does.
+  std::string enc = dir.File("default.p12");
+  REQUIRE(ks.SaveFile(enc, StoreFormat::kPkcs12, kStorePass).ok());
+  r = certkit_test::Run({"openssl", "pkcs12", "-info", "-noout", "-in", enc, "-passin",
+                         std::string("pass:") + kStorePass});
+  CHECK(absl::StrContains(r.output(), "PKCS7 Encrypted data: PBES2, PBKDF2, AES-256-CBC"));
 }

@@ -2,10 +2,16 @@
 // openssl and keytool.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <filesystem>
+
 #include "absl/strings/match.h"
 #include "certkit/ca.h"
+#include "certkit/profile.h"
 #include "certkit/error.h"
+#include "certkit/file.h"
 #include "certkit/keystore.h"
+#include "certkit/objects.h"
 #include "fixtures.h"
 
 using certkit::ErrorKind;
@@ -191,4 +197,133 @@ TEST_CASE("key entries whose chains share certificates survive PEM and PKCS#12 r
       CHECK(absl::StrContains(listing, "Your keystore contains 3 entries"));
     }
   }
+}
+
+TEST_CASE("SaveFile without overwrite never replaces a file, even one keytool wrote") {
+  TempDir dir;
+  auto pki = keystore_test::MakePki(dir, "n", Alg::kEc);
+  std::string path = dir.File("ks.jks");
+  Keytool({"-genkeypair", "-alias", "other", "-dname", "CN=other", "-keyalg", "EC", "-keystore", path,
+           "-storepass", "storepass1", "-keypass", "storepass1", "-storetype", "JKS"});
+  const std::string original = certkit_test::ReadString(path);
+  KeyStore ks;
+  REQUIRE(ks.SetKeyEntry("node1", pki.leaf_key, {pki.leaf_cert, pki.ca_cert}).ok());
+  certkit::SaveOptions no_clobber;
+  no_clobber.overwrite = false;
+  absl::Status s = ks.SaveFile(path, StoreFormat::kJks, "storepass1", no_clobber);
+  CHECK(GetErrorKind(s) == ErrorKind::kAlreadyExists);
+  CHECK(absl::StrContains(s.message(), path));
+  CHECK(certkit_test::ReadString(path) == original);
+  // A new path is created (0600: it holds a key) and keytool reads it.
+  const std::string fresh = dir.File("fresh.jks");
+  REQUIRE(ks.SaveFile(fresh, StoreFormat::kJks, "storepass1", no_clobber).ok());
+  CHECK(certkit_test::FileMode(fresh) == 0600);
+  CHECK(absl::StrContains(Keytool({"-list", "-keystore", fresh, "-storepass", "storepass1"}),
+                          "node1, "));
+  // The refused save left no temporary file behind.
+  for (const auto& entry : std::filesystem::directory_iterator(dir.path())) {
+    CHECK_FALSE(absl::StartsWith(entry.path().filename().string(), ".ks.jks.tmp"));
+  }
+}
+
+TEST_CASE("key entry selection, Java trust anchors and a CA from a keytool store") {
+  TempDir dir;
+  std::string path = dir.File("ca.p12");
+  // keytool makes a CA key pair (basicConstraints CA) and imports a trusted root.
+  Keytool({"-genkeypair", "-alias", "myca", "-dname", "CN=keytool CA", "-keyalg", "EC",
+           "-validity", "3650", "-ext",
+           "bc:c", "-ext", "ku:c=keyCertSign,cRLSign", "-keystore", path, "-storepass", "capass12",
+           "-storetype", "PKCS12"});
+  auto other = keystore_test::MakePki(dir, "t", Alg::kEc);
+  Keytool({"-importcert", "-noprompt", "-alias", "otherroot", "-file", other.ca_cert_path,
+           "-keystore", path, "-storepass", "capass12", "-storetype", "PKCS12"});
+  auto ks = Unwrap(KeyStore::LoadFile(path, "capass12"));
+
+  // Java's trust managers trust the trusted entry and the key entry's leaf.
+  auto anchors = Unwrap(ks.TrustAnchors());
+  REQUIRE(anchors.size() == 2);
+  CHECK(std::count(anchors.begin(), anchors.end(), other.ca_cert) == 1);
+  CHECK(std::count(anchors.begin(), anchors.end(), ks.Find("myca")->certificate()) == 1);
+  CHECK(GetErrorKind(KeyStore().TrustAnchors().status()) == ErrorKind::kNotFound);
+
+  const certkit::KeyStoreEntry* sole = Unwrap(ks.SoleKeyEntry());
+  CHECK(sole->alias == "myca");
+  CHECK(Unwrap(ks.SelectKeyEntry(std::nullopt)) == sole);
+  CHECK(Unwrap(ks.SelectKeyEntry("MYCA")) == sole);
+  CHECK(GetErrorKind(ks.KeyEntry("otherroot").status()) == ErrorKind::kInvalidArgument);
+  CHECK(GetErrorKind(ks.KeyEntry("missing").status()) == ErrorKind::kNotFound);
+  CHECK(GetErrorKind(ks.Find("otherroot")->UnlockedKey().status()) == ErrorKind::kInvalidArgument);
+
+  // The keytool CA signs; openssl verifies the leaf against keytool's certificate.
+  auto ca = Unwrap(ks.LoadCa(std::nullopt));
+  auto key = Unwrap(certkit::PrivateKey::Generate(Unwrap(certkit::KeySpec::Parse("ec:p256"))));
+  certkit::IssueOptions opts;
+  opts.subject = certkit::DistinguishedName(std::vector<certkit::NameAttribute>{{"CN", "db1"}});
+  opts.sans = {Unwrap(certkit::SubjectAltName::Host("db1.example.com"))};
+  auto leaf = Unwrap(ca.SignPublicKey(key.public_key(), certkit::Profile::Server(), opts));
+  certkit_test::WriteString(dir.File("ca.pem"), ca.certificate().ToPem());
+  certkit_test::WriteString(dir.File("leaf.pem"), leaf.ToPem());
+  auto verify = keystore_test::Tool({"openssl", "verify", "-CAfile", dir.File("ca.pem"),
+                                     dir.File("leaf.pem")});
+  INFO(verify.output());
+  CHECK(verify.exit_code == 0);
+
+  // Two key entries: the sole one is ambiguous, and the error names both.
+  REQUIRE(ks.SetKeyEntry("second", other.leaf_key, {other.leaf_cert, other.ca_cert}).ok());
+  absl::Status several = ks.SoleKeyEntry().status();
+  CHECK(GetErrorKind(several) == ErrorKind::kInvalidArgument);
+  CHECK(absl::StrContains(several.message(), "'myca'"));
+  CHECK(absl::StrContains(several.message(), "'second'"));
+  CHECK(GetErrorKind(ks.LoadCa(std::nullopt).status()) == ErrorKind::kInvalidArgument);
+  CHECK(Unwrap(ks.LoadCa("myca")).certificate() == ca.certificate());
+}
+
+TEST_CASE("ParseObjects classifies what openssl and keytool write, PEM and DER") {
+  TempDir dir;
+  auto pki = keystore_test::MakePki(dir, "p", Alg::kRsa);
+  // openssl: an encrypted PKCS#8 key, a CSR and a CRL in one PEM file.
+  const std::string key = dir.File("k.pem"), csr = dir.File("r.csr");
+  REQUIRE(keystore_test::Tool({"openssl", "genpkey", "-algorithm", "EC", "-pkeyopt",
+                               "ec_paramgen_curve:P-256", "-aes-256-cbc", "-pass", "pass:kpw12345",
+                               "-out", key}).exit_code == 0);
+  REQUIRE(keystore_test::Tool({"openssl", "req", "-new", "-key", key, "-passin", "pass:kpw12345",
+                               "-subj", "/CN=svc", "-out", csr}).exit_code == 0);
+  const std::string pem = certkit_test::ReadString(pki.leaf_cert_path) +
+                          certkit_test::ReadString(key) + certkit_test::ReadString(csr) +
+                          "-----BEGIN X509 CRL-----\nMAA=\n-----END X509 CRL-----\n";
+  auto objects = Unwrap(certkit::ParseObjects(
+      absl::MakeConstSpan(reinterpret_cast<const uint8_t*>(pem.data()), pem.size())));
+  using Kind = certkit::InputObject::Kind;
+  REQUIRE(objects.size() == 4);
+  CHECK(objects[0].kind == Kind::kCertificate);
+  CHECK(*objects[0].certificate == pki.leaf_cert);
+  CHECK(objects[1].kind == Kind::kPrivateKey);
+  CHECK(objects[1].encrypted);
+  CHECK(GetErrorKind(objects[1].OpenPrivateKey("wrong").status()) == ErrorKind::kBadPassword);
+  CHECK(Unwrap(objects[1].OpenPrivateKey("kpw12345")).public_key().ToSpkiDer() ==
+        objects[2].request->public_key().ToSpkiDer());
+  CHECK(objects[2].kind == Kind::kCertificateRequest);
+  CHECK(objects[3].kind == Kind::kCrl);
+  CHECK(objects[3].pem_label == "X509 CRL");
+
+  // DER: keytool's PKCS#12 store and openssl's DER certificate.
+  const std::string p12 = dir.File("s.p12");
+  Keytool({"-importcert", "-noprompt", "-alias", "ca", "-file", pki.ca_cert_path, "-keystore", p12,
+           "-storepass", "storepw1", "-storetype", "PKCS12"});
+  auto store_objects = Unwrap(certkit::ParseObjects(Unwrap(certkit::ReadFile(p12))));
+  REQUIRE(store_objects.size() == 1);
+  CHECK(store_objects[0].kind == Kind::kKeyStore);
+  CHECK(Unwrap(store_objects[0].OpenKeyStore("storepw1")).TrustedCertificates() ==
+        std::vector<certkit::Certificate>{pki.ca_cert});
+  const certkit::Bytes der = pki.ca_cert.ToDer();
+  auto der_objects = Unwrap(certkit::ParseObjects(der));
+  REQUIRE(der_objects.size() == 1);
+  CHECK(der_objects[0].kind == Kind::kCertificate);
+  // Anything else is one unknown object, not an error.
+  const std::string json = "{\"format\": \"certkit-cluster-manifest\"}";
+  auto unknown = Unwrap(certkit::ParseObjects(
+      absl::MakeConstSpan(reinterpret_cast<const uint8_t*>(json.data()), json.size())));
+  REQUIRE(unknown.size() == 1);
+  CHECK(unknown[0].kind == Kind::kUnknown);
+  CHECK(unknown[0].pem_label.empty());
 }

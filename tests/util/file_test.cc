@@ -1,5 +1,9 @@
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <ctime>
 
 #include <catch2/catch.hpp>
 
@@ -85,4 +89,62 @@ TEST_CASE("MakePrivateDirectory creates parents and restricts to 0700", "[file]"
   REQUIRE(chmod(path.c_str(), 0755) == 0);
   REQUIRE(certkit::MakePrivateDirectory(path).ok());
   CHECK(certkit_test::FileMode(path) == 0700);
+}
+
+TEST_CASE("DirectorySyncBatch writes every file completely and nests", "[file]") {
+  certkit_test::TempDir dir;
+  REQUIRE(certkit::MakeDirectories(dir.File("a")).ok());
+  REQUIRE(certkit::MakeDirectories(dir.File("b")).ok());
+  {
+    certkit::DirectorySyncBatch outer;
+    REQUIRE(certkit::WriteFileAtomic(dir.File("a/one"), std::string("1")).ok());
+    {
+      certkit::DirectorySyncBatch inner;
+      REQUIRE(certkit::WriteFileAtomic(dir.File("b/two"), std::string("2"),
+                                       {certkit::kPrivateFileMode}).ok());
+      REQUIRE(certkit::WriteFileAtomic(dir.File("b/two"), std::string("22"),
+                                       {certkit::kPrivateFileMode}).ok());
+      CHECK(inner.Commit().ok());
+    }
+    // Renames are visible before the batch commits; only durability waits.
+    CHECK(certkit_test::ReadString(dir.File("a/one")) == "1");
+    CHECK(certkit_test::ReadString(dir.File("b/two")) == "22");
+    CHECK(outer.Commit().ok());
+    CHECK(outer.Commit().ok());  // idempotent
+  }
+  CHECK(certkit_test::FileMode(dir.File("b/two")) == 0600);
+  certkit_test::ProcessResult ls = certkit_test::Run({"ls", "-A", dir.File("b")});
+  CHECK(ls.out == "two\n");
+  // A refused write inside a batch leaves the original and no temp file.
+  certkit::DirectorySyncBatch batch;
+  absl::Status s = certkit::WriteFileAtomic(dir.File("b/two"), std::string("x"), {0644, false});
+  CHECK(GetErrorKind(s) == ErrorKind::kAlreadyExists);
+  CHECK(batch.Commit().ok());
+  CHECK(certkit_test::ReadString(dir.File("b/two")) == "22");
+}
+
+TEST_CASE("WriteFileAtomic sweeps temporary files a killed writer left", "[file]") {
+  certkit_test::TempDir dir;
+  // A killed writer's leftover (no lock held), aged past the 2-second guard.
+  const std::string stale = dir.File(".store.jks.tmp-AbC123");
+  certkit_test::WriteString(stale, "half a store");
+  const struct timespec old[2] = {{time(nullptr) - 60, 0}, {time(nullptr) - 60, 0}};
+  REQUIRE(utimensat(AT_FDCWD, stale.c_str(), old, 0) == 0);
+  // A live writer's temporary file: locked, so it stays.
+  const std::string live = dir.File(".other.p12.tmp-XyZ789");
+  certkit_test::WriteString(live, "being written");
+  REQUIRE(utimensat(AT_FDCWD, live.c_str(), old, 0) == 0);
+  const int fd = open(live.c_str(), O_RDONLY);
+  REQUIRE(fd >= 0);
+  REQUIRE(flock(fd, LOCK_EX) == 0);
+  // A fresh one (its writer may not have locked it yet) stays too.
+  const std::string fresh = dir.File(".x.tmp-000000");
+  certkit_test::WriteString(fresh, "just created");
+
+  REQUIRE(certkit::WriteFileAtomic(dir.File("unrelated.txt"), std::string("data")).ok());
+  CHECK(access(stale.c_str(), F_OK) != 0);
+  CHECK(access(live.c_str(), F_OK) == 0);
+  CHECK(access(fresh.c_str(), F_OK) == 0);
+  CHECK(certkit_test::ReadString(dir.File("unrelated.txt")) == "data");
+  close(fd);
 }

@@ -378,21 +378,74 @@ TEST_CASE("TrustStore copies do not see later additions") {
   CHECK(certkit::PeerIdentity::Host("db1.example.com").kind == PeerIdentity::Kind::kDns);
 }
 
-TEST_CASE("name constraint checking is bounded") {
+namespace {
+
+bssl::UniquePtr<EVP_PKEY> Ref(EVP_PKEY* key) {
+  EVP_PKEY_up_ref(key);
+  return bssl::UniquePtr<EVP_PKEY>(key);
+}
+
+}  // namespace
+
+TEST_CASE("an honest leaf with 10,000 SANs under a CA with 10,000 subtrees verifies") {
   const TestCert root = Root();
-  std::string permitted = "critical";
-  std::string sans;
-  for (int i = 0; i < 300; ++i) {
-    permitted += ",permitted;DNS:p" + std::to_string(i) + ".example.com";
-    sans += std::string(i ? "," : "") + "DNS:n" + std::to_string(i) + ".p299.example.com";
+  std::string permitted = "critical", sans;
+  for (int i = 0; i < 10000; ++i) {
+    permitted += ",permitted;DNS:h" + std::to_string(i) + ".example.com";
+    sans += std::string(i ? "," : "") + "DNS:n.h" + std::to_string(9999 - i) + ".example.com";
   }
   Spec nc;
   nc.cn = "Many Constraints CA";
   nc.extensions = {{"basicConstraints", "critical,CA:TRUE"}, {"nameConstraints", permitted}};
   const TestCert ica = Make(std::move(nc), &root);
-  // 300 names x up to 300 permitted subtrees exceeds the comparison budget.
-  auto r = Run(Leaf(ica, sans), {&ica}, {&root});
+  const TestCert leaf = Leaf(ica, sans);
+  CHECK(Run(leaf, {&ica}, {&root}).ok());
+  // One name outside the subtrees is still caught.
+  CHECK(Kind(Run(Leaf(ica, "DNS:n.h1.example.com,DNS:x.example.org"), {&ica}, {&root})) ==
+        ErrorKind::kNameConstraints);
+  // The budget is an option: a tiny one stops the same verification.
+  VerifyOptions tiny;
+  tiny.max_work = 5000;
+  auto r = Run(leaf, {&ica}, {&root}, tiny);
   CHECK(Kind(r) == ErrorKind::kLimitExceeded);
-  // A few names against the same constraints are fine.
-  CHECK(Run(Leaf(ica, "DNS:a.p299.example.com,DNS:b.p1.example.com"), {&ica}, {&root}).ok());
+  CHECK(absl::StrContains(r.status().message(), "max_work"));
+}
+
+TEST_CASE("84 name-constrained intermediates cannot drive verification work up") {
+  // 42 copies of intermediate A (same name and key) under the root, 42 copies
+  // of B (same name and key) under A: 1764 candidate paths, each ending in
+  // 300 IP SANs x 300 IP subtrees of comparisons.
+  const TestCert root = Root();
+  bssl::UniquePtr<EVP_PKEY> key_a = verify_test::NewEcKey(), key_b = verify_test::NewEcKey();
+  std::string permitted = "critical", sans;
+  for (int i = 0; i < 300; ++i) {
+    permitted += ",permitted;IP:10." + std::to_string(i / 250) + "." + std::to_string(i % 250) +
+                 ".0/255.255.255.0";
+    sans += std::string(i ? "," : "") + "IP:192.168." + std::to_string(i / 250) + "." +
+            std::to_string(i % 250 + 1);
+  }
+  std::vector<TestCert> as, bs;
+  for (int i = 0; i < 42; ++i) {
+    Spec a;
+    a.cn = "Attack A";
+    a.key = Ref(key_a.get());
+    a.extensions = {{"basicConstraints", "critical,CA:TRUE"}, {"nameConstraints", permitted}};
+    as.push_back(Make(std::move(a), &root));
+  }
+  for (int i = 0; i < 42; ++i) {
+    Spec b;
+    b.cn = "Attack B";
+    b.key = Ref(key_b.get());
+    b.extensions = {{"basicConstraints", "critical,CA:TRUE"}, {"nameConstraints", permitted}};
+    bs.push_back(Make(std::move(b), &as[i]));
+  }
+  std::vector<const TestCert*> pool;
+  for (const TestCert& c : as) pool.push_back(&c);
+  for (const TestCert& c : bs) pool.push_back(&c);
+  auto r = Run(Leaf(bs[0], sans), pool, {&root});
+  REQUIRE_FALSE(r.ok());
+  CHECK(Kind(r) == ErrorKind::kLimitExceeded);
+  CHECK(absl::StrContains(r.status().message(), "work budget"));
+  // The same hierarchy with a leaf inside the subtrees verifies.
+  CHECK(Run(Leaf(bs[0], "IP:10.0.7.1"), pool, {&root}).ok());
 }

@@ -35,7 +35,6 @@ func (p Profile) build() (*C.CertkitProfile, error) {
 		name = "server"
 	}
 	n := newText(name)
-	defer n.free()
 	var out *C.CertkitProfile
 	if err := call(func() C.CertkitError { return C.certkit_profile_new_n(n.p, n.n, &out) }); err != nil {
 		return nil, err
@@ -50,7 +49,6 @@ func (p Profile) build() (*C.CertkitProfile, error) {
 	if p.ExtendedKeyUsage != nil || p.NoExtendedKeyUsage {
 		steps = append(steps, func() C.CertkitError {
 			e := newText(strings.Join(p.ExtendedKeyUsage, ","))
-			defer e.free()
 			return C.certkit_profile_set_extended_key_usage_n(out, e.p, e.n)
 		})
 	}
@@ -91,7 +89,6 @@ func (o CAOptions) build() (*C.CertkitCaOptions, error) {
 	} else if o.KeySpec != "" {
 		steps = append(steps, func() C.CertkitError {
 			s := newText(o.KeySpec)
-			defer s.free()
 			return C.certkit_ca_options_set_key_spec_n(out, s.p, s.n)
 		})
 	}
@@ -172,7 +169,6 @@ func (o *IssueOptions) build() (*C.CertkitIssueOptions, error) {
 	if len(o.SANs) > 0 {
 		steps = append(steps, func() C.CertkitError {
 			s := newText(strings.Join(o.SANs, ","))
-			defer s.free()
 			return C.certkit_issue_options_add_sans_n(out, s.p, s.n)
 		})
 	}
@@ -263,9 +259,6 @@ func LoadCA(cert *Certificate, key *PrivateKey, chain []*Certificate) (*Certific
 // a PEM key opened with |password| ("" for none).
 func LoadCAPEM(certPEM, keyPEM []byte, password string) (*CertificateAuthority, error) {
 	c, k, pw := newBytes(certPEM), newBytes(keyPEM), newOptText(password)
-	defer c.free()
-	defer k.free()
-	defer pw.free()
 	var out *C.CertkitCa
 	if err := call(func() C.CertkitError {
 		return C.certkit_ca_load_pem_n(c.chars(), c.n, k.chars(), k.n, pw.p, pw.n, &out)
@@ -279,7 +272,6 @@ func LoadCAPEM(certPEM, keyPEM []byte, password string) (*CertificateAuthority, 
 func LoadCAFromKeyStore(store *KeyStore, alias string) (*CertificateAuthority, error) {
 	defer runtime.KeepAlive(store)
 	a := newOptText(alias)
-	defer a.free()
 	var out *C.CertkitCa
 	if err := call(func() C.CertkitError { return C.certkit_ca_load_keystore_n(store.p, a.p, a.n, &out) }); err != nil {
 		return nil, err

@@ -33,7 +33,6 @@ func (c *Certificate) Close() {
 // ParseCertificatePEM parses the first CERTIFICATE block of |pem|.
 func ParseCertificatePEM(pem []byte) (*Certificate, error) {
 	data := newBytes(pem)
-	defer data.free()
 	var out *C.CertkitCert
 	if err := call(func() C.CertkitError {
 		return C.certkit_cert_from_pem_n(data.chars(), data.n, &out)
@@ -46,7 +45,6 @@ func ParseCertificatePEM(pem []byte) (*Certificate, error) {
 // ParseCertificateDER parses exactly one DER certificate.
 func ParseCertificateDER(der []byte) (*Certificate, error) {
 	data := newBytes(der)
-	defer data.free()
 	var out *C.CertkitCert
 	if err := call(func() C.CertkitError { return C.certkit_cert_from_der(data.p, data.n, &out) }); err != nil {
 		return nil, err
@@ -58,7 +56,6 @@ func ParseCertificateDER(der []byte) (*Certificate, error) {
 // certificate).
 func ParseCertificates(data []byte) ([]*Certificate, error) {
 	d := newBytes(data)
-	defer d.free()
 	var out *C.CertkitCertList
 	if err := call(func() C.CertkitError { return C.certkit_cert_list_parse_n(d.chars(), d.n, &out) }); err != nil {
 		return nil, err
@@ -379,7 +376,6 @@ func (c *Certificate) Verify(opts VerifyOptions) ([]*Certificate, error) {
 	defer C.certkit_verify_options_free(o)
 	setIdentity := func(t C.CertkitIdentityType, v string) error {
 		s := newText(v)
-		defer s.free()
 		return call(func() C.CertkitError { return C.certkit_verify_options_set_identity_n(o, t, s.p, s.n) })
 	}
 	steps := []func() error{

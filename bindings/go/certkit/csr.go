@@ -37,7 +37,6 @@ func NewCertificateRequest(subject string, key *PrivateKey, sans []string) (*Cer
 		var s cText
 		if len(sans) > 0 {
 			s = newText(strings.Join(sans, ","))
-			defer s.free()
 		}
 		return call(func() C.CertkitError { return C.certkit_csr_create_n(name, s.p, s.n, key.p, &csr) })
 	})
@@ -52,7 +51,6 @@ func NewCertificateRequest(subject string, key *PrivateKey, sans []string) (*Cer
 // "NEW CERTIFICATE REQUEST" (the signature is not checked).
 func ParseCertificateRequestPEM(pem []byte) (*CertificateRequest, error) {
 	data := newBytes(pem)
-	defer data.free()
 	var out *C.CertkitCsr
 	if err := call(func() C.CertkitError { return C.certkit_csr_from_pem_n(data.chars(), data.n, &out) }); err != nil {
 		return nil, err
@@ -63,7 +61,6 @@ func ParseCertificateRequestPEM(pem []byte) (*CertificateRequest, error) {
 // ParseCertificateRequestDER parses a DER CSR.
 func ParseCertificateRequestDER(der []byte) (*CertificateRequest, error) {
 	data := newBytes(der)
-	defer data.free()
 	var out *C.CertkitCsr
 	if err := call(func() C.CertkitError { return C.certkit_csr_from_der(data.p, data.n, &out) }); err != nil {
 		return nil, err

@@ -67,7 +67,6 @@ func (k *PrivateKey) Close() {
 // "ec:p384", "ec:p521" or "ed25519".
 func GenerateKey(spec string) (*PrivateKey, error) {
 	s := newText(spec)
-	defer s.free()
 	var out *C.CertkitKey
 	if err := call(func() C.CertkitError { return C.certkit_key_generate_n(s.p, s.n, &out) }); err != nil {
 		return nil, err
@@ -80,8 +79,6 @@ func GenerateKey(spec string) (*PrivateKey, error) {
 // password is an error with CodeBadPassword.
 func ParsePrivateKeyPEM(pem []byte, password string) (*PrivateKey, error) {
 	data, pw := newBytes(pem), newOptText(password)
-	defer data.free()
-	defer pw.free()
 	var out *C.CertkitKey
 	err := call(func() C.CertkitError {
 		return C.certkit_key_from_pem_n(data.chars(), data.n, pw.p, pw.n, &out)
@@ -95,8 +92,6 @@ func ParsePrivateKeyPEM(pem []byte, password string) (*PrivateKey, error) {
 // ParsePrivateKeyDER parses a DER PKCS#8 (plain or encrypted), PKCS#1 or SEC 1 key.
 func ParsePrivateKeyDER(der []byte, password string) (*PrivateKey, error) {
 	data, pw := newBytes(der), newOptText(password)
-	defer data.free()
-	defer pw.free()
 	var out *C.CertkitKey
 	err := call(func() C.CertkitError {
 		return C.certkit_key_from_der_n(data.p, data.n, pw.p, pw.n, &out)
@@ -137,10 +132,11 @@ func (k *PrivateKey) PEM(format KeyFormat) (string, error) {
 	})
 }
 
-// DER returns the unencrypted key in |format|.
+// DER returns the unencrypted key in |format|; the library's copy is wiped.
+// Wipe the returned bytes when done with them.
 func (k *PrivateKey) DER(format KeyFormat) ([]byte, error) {
 	defer runtime.KeepAlive(k)
-	return bytesOut(func(o **C.uint8_t, n *C.size_t) C.CertkitError {
+	return secretBytesOut(func(o **C.uint8_t, n *C.size_t) C.CertkitError {
 		return C.certkit_key_to_der(k.p, C.CertkitKeyFormat(format), o, n)
 	})
 }
@@ -149,7 +145,6 @@ func (k *PrivateKey) DER(format KeyFormat) ([]byte, error) {
 func (k *PrivateKey) EncryptedPEM(password string) (string, error) {
 	defer runtime.KeepAlive(k)
 	pw := newText(password)
-	defer pw.free()
 	return textOut(func(o **C.char, n *C.size_t) C.CertkitError {
 		return C.certkit_key_to_encrypted_pem_n(k.p, pw.p, pw.n, o, n)
 	})
@@ -159,7 +154,6 @@ func (k *PrivateKey) EncryptedPEM(password string) (string, error) {
 func (k *PrivateKey) EncryptedDER(password string) ([]byte, error) {
 	defer runtime.KeepAlive(k)
 	pw := newText(password)
-	defer pw.free()
 	return bytesOut(func(o **C.uint8_t, n *C.size_t) C.CertkitError {
 		return C.certkit_key_to_encrypted_der_n(k.p, pw.p, pw.n, o, n)
 	})

@@ -83,8 +83,6 @@ func NewKeyStore() (*KeyStore, error) {
 // corrupted store CodeIntegrity.
 func LoadKeyStore(data []byte, password string, format StoreFormat) (*KeyStore, error) {
 	d, pw := newBytes(data), newOptText(password)
-	defer d.free()
-	defer pw.free()
 	var out *C.CertkitKeystore
 	if err := call(func() C.CertkitError {
 		return C.certkit_keystore_load_n(d.p, d.n, pw.p, pw.n, C.CertkitStoreFormat(format), &out)
@@ -97,8 +95,6 @@ func LoadKeyStore(data []byte, password string, format StoreFormat) (*KeyStore, 
 // LoadKeyStoreFile reads and parses a store file.
 func LoadKeyStoreFile(path, password string, format StoreFormat) (*KeyStore, error) {
 	p, pw := newText(path), newOptText(password)
-	defer p.free()
-	defer pw.free()
 	var out *C.CertkitKeystore
 	if err := call(func() C.CertkitError {
 		return C.certkit_keystore_load_file_n(p.p, p.n, pw.p, pw.n, C.CertkitStoreFormat(format), &out)
@@ -111,9 +107,6 @@ func LoadKeyStoreFile(path, password string, format StoreFormat) (*KeyStore, err
 // ConvertKeyStore loads |data| and saves it as |outFormat| in one step.
 func ConvertKeyStore(data []byte, inPassword string, inFormat, outFormat StoreFormat, outPassword string, flags SaveFlags) ([]byte, error) {
 	d, ip, op := newBytes(data), newOptText(inPassword), newOptText(outPassword)
-	defer d.free()
-	defer ip.free()
-	defer op.free()
 	return bytesOut(func(o **C.uint8_t, n *C.size_t) C.CertkitError {
 		return C.certkit_keystore_convert_n(d.p, d.n, ip.p, ip.n, C.CertkitStoreFormat(inFormat),
 			C.CertkitStoreFormat(outFormat), op.p, op.n, C.uint(flags), o, n)
@@ -132,7 +125,6 @@ func (s *KeyStore) Format() (StoreFormat, error) {
 func (s *KeyStore) Save(format StoreFormat, password string, flags SaveFlags) ([]byte, error) {
 	defer runtime.KeepAlive(s)
 	pw := newOptText(password)
-	defer pw.free()
 	return bytesOut(func(o **C.uint8_t, n *C.size_t) C.CertkitError {
 		return C.certkit_keystore_save_n(s.p, C.CertkitStoreFormat(format), pw.p, pw.n, C.uint(flags), o, n)
 	})
@@ -142,8 +134,6 @@ func (s *KeyStore) Save(format StoreFormat, password string, flags SaveFlags) ([
 func (s *KeyStore) SaveFile(path string, format StoreFormat, password string, flags SaveFlags) error {
 	defer runtime.KeepAlive(s)
 	p, pw := newText(path), newOptText(password)
-	defer p.free()
-	defer pw.free()
 	return call(func() C.CertkitError {
 		return C.certkit_keystore_save_file_n(s.p, p.p, p.n, C.CertkitStoreFormat(format), pw.p, pw.n, C.uint(flags))
 	})
@@ -171,7 +161,6 @@ func (s *KeyStore) Aliases() ([]string, error) {
 func (s *KeyStore) withAlias(alias string, f func(*C.char, C.size_t) C.CertkitError) error {
 	defer runtime.KeepAlive(s)
 	a := newText(alias)
-	defer a.free()
 	return call(func() C.CertkitError { return f(a.p, a.n) })
 }
 
@@ -278,7 +267,6 @@ func (s *KeyStore) Delete(alias string) error {
 // Rename renames entry |from| to |to|.
 func (s *KeyStore) Rename(from, to string) error {
 	t := newText(to)
-	defer t.free()
 	return s.withAlias(from, func(a *C.char, n C.size_t) C.CertkitError {
 		return C.certkit_keystore_rename_n(s.p, a, n, t.p, t.n)
 	})
@@ -287,7 +275,6 @@ func (s *KeyStore) Rename(from, to string) error {
 // UnlockKey opens a locked key entry with its own password.
 func (s *KeyStore) UnlockKey(alias, keyPassword string) error {
 	pw := newText(keyPassword)
-	defer pw.free()
 	return s.withAlias(alias, func(a *C.char, n C.size_t) C.CertkitError {
 		return C.certkit_keystore_unlock_key_n(s.p, a, n, pw.p, pw.n)
 	})

@@ -29,7 +29,6 @@ func (n *Name) Close() {
 // OpenSSL slash form ("/O=b/CN=a").
 func ParseName(text string) (*Name, error) {
 	t := newText(text)
-	defer t.free()
 	var out *C.CertkitName
 	if err := call(func() C.CertkitError { return C.certkit_name_parse_n(t.p, t.n, &out) }); err != nil {
 		return nil, err
@@ -59,7 +58,6 @@ func (n *Name) Slash() string { return n.format(C.CERTKIT_NAME_SLASH) }
 func (n *Name) Get(attribute string) (string, error) {
 	defer runtime.KeepAlive(n)
 	a := newText(attribute)
-	defer a.free()
 	return textOut(func(o **C.char, l *C.size_t) C.CertkitError {
 		return C.certkit_name_get_n(n.p, a.p, a.n, o, l)
 	})

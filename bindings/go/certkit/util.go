@@ -2,11 +2,13 @@ package certkit
 
 /*
 #include <stdlib.h>
+#include <string.h>
 #include <certkit/certkit.h>
 */
 import "C"
 
 import (
+	"runtime"
 	"time"
 	"unsafe"
 )
@@ -14,13 +16,27 @@ import (
 // Version returns the loaded library's version string ("0.2.0").
 func Version() string { return C.GoString(C.certkit_version()) }
 
-// cText is a C copy of a Go string, released by free.
+// cText views a Go string as C text without copying. cgo pins the Go memory
+// for the duration of each call, the memory holds no Go pointers, and
+// certkit copies whatever it keeps, so no C copy (and no password copy to
+// wipe) is made. Only the _n functions, which take the length, receive it:
+// the bytes are not NUL-terminated.
 type cText struct {
 	p *C.char
 	n C.size_t
 }
 
-func newText(s string) cText { return cText{C.CString(s), C.size_t(len(s))} }
+// empty gives zero-length arguments a valid non-NULL address.
+var empty [1]byte
+
+func newText(s string) cText {
+	if len(s) == 0 {
+		return cText{(*C.char)(unsafe.Pointer(&empty[0])), 0}
+	}
+	// The string header starts with the data pointer (unsafe.StringData
+	// from Go 1.20; the module supports Go 1.19).
+	return cText{(*C.char)(unsafe.Pointer(*(**byte)(unsafe.Pointer(&s)))), C.size_t(len(s))}
+}
 
 // newOptText maps "" to NULL (no password / no alias).
 func newOptText(s string) cText {
@@ -30,13 +46,7 @@ func newOptText(s string) cText {
 	return newText(s)
 }
 
-func (t cText) free() {
-	if t.p != nil {
-		C.free(unsafe.Pointer(t.p))
-	}
-}
-
-// cBytes is a C copy of a byte slice, released by free.
+// cBytes views a byte slice as C bytes without copying (see cText).
 type cBytes struct {
 	p *C.uint8_t
 	n C.size_t
@@ -44,12 +54,10 @@ type cBytes struct {
 
 func newBytes(b []byte) cBytes {
 	if len(b) == 0 {
-		return cBytes{(*C.uint8_t)(C.malloc(1)), 0}
+		return cBytes{(*C.uint8_t)(unsafe.Pointer(&empty[0])), 0}
 	}
-	return cBytes{(*C.uint8_t)(C.CBytes(b)), C.size_t(len(b))}
+	return cBytes{(*C.uint8_t)(unsafe.Pointer(&b[0])), C.size_t(len(b))}
 }
-
-func (b cBytes) free() { C.free(unsafe.Pointer(b.p)) }
 
 // takeText converts and releases a library-allocated text buffer.
 func takeText(p *C.char, n C.size_t) string {
@@ -58,6 +66,25 @@ func takeText(p *C.char, n C.size_t) string {
 	}
 	defer C.certkit_buffer_free(unsafe.Pointer(p))
 	return C.GoStringN(p, C.int(n))
+}
+
+// takeSecretBytes is takeBytes for key material: the library's buffer is
+// wiped before it is released. The caller wipes the Go copy (wipe) when done.
+func takeSecretBytes(p *C.uint8_t, n C.size_t) []byte {
+	if p == nil {
+		return []byte{}
+	}
+	defer C.certkit_buffer_free(unsafe.Pointer(p))
+	defer C.memset(unsafe.Pointer(p), 0, n)
+	return C.GoBytes(unsafe.Pointer(p), C.int(n))
+}
+
+// wipe overwrites b with zeros (key bytes, password copies).
+func wipe(b []byte) {
+	for i := range b {
+		b[i] = 0
+	}
+	runtime.KeepAlive(b)
 }
 
 // takeBytes converts and releases a library-allocated byte buffer.
@@ -81,12 +108,22 @@ func textOut(f func(**C.char, *C.size_t) C.CertkitError) (string, error) {
 
 // bytesOut runs f(&buffer, &length) and returns the bytes.
 func bytesOut(f func(**C.uint8_t, *C.size_t) C.CertkitError) ([]byte, error) {
+	return bytesOutWith(f, takeBytes)
+}
+
+// secretBytesOut is bytesOut for key material (see takeSecretBytes).
+func secretBytesOut(f func(**C.uint8_t, *C.size_t) C.CertkitError) ([]byte, error) {
+	return bytesOutWith(f, takeSecretBytes)
+}
+
+func bytesOutWith(f func(**C.uint8_t, *C.size_t) C.CertkitError,
+	take func(*C.uint8_t, C.size_t) []byte) ([]byte, error) {
 	var p *C.uint8_t
 	var n C.size_t
 	if err := call(func() C.CertkitError { return f(&p, &n) }); err != nil {
 		return nil, err
 	}
-	return takeBytes(p, n), nil
+	return take(p, n), nil
 }
 
 func unixTime(seconds C.int64_t) time.Time { return time.Unix(int64(seconds), 0).UTC() }

@@ -104,7 +104,7 @@ CERTKIT_SSL_VERSION_DEFAULT = 0
 CERTKIT_SSL_VERSION_TLS1_2 = 0x0303
 CERTKIT_SSL_VERSION_TLS1_3 = 0x0304
 
-# Opaque handle types (all c_void_p): CertkitKey, CertkitKeystore, CertkitName, CertkitCert, CertkitCertList, CertkitCsr, CertkitProfile, CertkitCa, CertkitCaOptions, CertkitIssueOptions, CertkitVerifyOptions, CertkitSsl, CertkitSslMaterial
+# Opaque handle types (all c_void_p): CertkitKey, CertkitKeystore, CertkitName, CertkitCert, CertkitCertList, CertkitCsr, CertkitProfile, CertkitCa, CertkitCaOptions, CertkitIssueOptions, CertkitVerifyOptions, CertkitTrustStore, CertkitSsl, CertkitSslMaterial
 
 # const char* certkit_version(void)
 certkit_version = _function("certkit_version", c_char_p, [])
@@ -368,6 +368,22 @@ certkit_verify_options_set_max_depth = _function("certkit_verify_options_set_max
 certkit_verify_options_add_crl = _function("certkit_verify_options_add_crl", c_int, [c_void_p, c_char_p, c_size_t])
 # CertkitError certkit_verify(const CertkitCert* leaf, const CertkitCertList* intermediates, const CertkitCertList* anchors, const CertkitVerifyOptions* options, CertkitCertList** chain_out)
 certkit_verify = _function("certkit_verify", c_int, [c_void_p, c_void_p, c_void_p, c_void_p, POINTER(c_void_p)])
+# CertkitError certkit_trust_store_new(CertkitTrustStore** out)
+certkit_trust_store_new = _function("certkit_trust_store_new", c_int, [POINTER(c_void_p)])
+# void certkit_trust_store_free(CertkitTrustStore* trust)
+certkit_trust_store_free = _function("certkit_trust_store_free", None, [c_void_p])
+# CertkitError certkit_trust_store_add_cert(CertkitTrustStore* trust, const CertkitCert* cert)
+certkit_trust_store_add_cert = _function("certkit_trust_store_add_cert", c_int, [c_void_p, c_void_p])
+# CertkitError certkit_trust_store_add_bundle(CertkitTrustStore* trust, const char* certs)
+certkit_trust_store_add_bundle = _function("certkit_trust_store_add_bundle", c_int, [c_void_p, c_char_p])
+# CertkitError certkit_trust_store_add_bundle_n(CertkitTrustStore* trust, const char* certs, size_t certs_length)
+certkit_trust_store_add_bundle_n = _function("certkit_trust_store_add_bundle_n", c_int, [c_void_p, c_char_p, c_size_t])
+# CertkitError certkit_trust_store_add_keystore(CertkitTrustStore* trust, const CertkitKeystore* keystore)
+certkit_trust_store_add_keystore = _function("certkit_trust_store_add_keystore", c_int, [c_void_p, c_void_p])
+# size_t certkit_trust_store_count(const CertkitTrustStore* trust)
+certkit_trust_store_count = _function("certkit_trust_store_count", c_size_t, [c_void_p])
+# CertkitError certkit_verify_with_trust_store(const CertkitCert* leaf, const CertkitCertList* intermediates, const CertkitTrustStore* trust, const CertkitVerifyOptions* options, CertkitCertList** chain_out)
+certkit_verify_with_trust_store = _function("certkit_verify_with_trust_store", c_int, [c_void_p, c_void_p, c_void_p, c_void_p, POINTER(c_void_p)])
 # const char* certkit_store_format_name(CertkitStoreFormat format)
 certkit_store_format_name = _function("certkit_store_format_name", c_char_p, [c_int])
 # CertkitError certkit_keystore_new(CertkitKeystore** out)
@@ -464,6 +480,8 @@ certkit_ssl_add_trusted_cert_n = _function("certkit_ssl_add_trusted_cert_n", c_i
 certkit_ssl_add_trusted_keystore = _function("certkit_ssl_add_trusted_keystore", c_int, [c_void_p, c_char_p, c_size_t, c_char_p])
 # CertkitError certkit_ssl_add_trusted_keystore_n(CertkitSsl* ssl, const uint8_t* data, size_t data_length, const char* password, size_t password_length)
 certkit_ssl_add_trusted_keystore_n = _function("certkit_ssl_add_trusted_keystore_n", c_int, [c_void_p, c_char_p, c_size_t, c_char_p, c_size_t])
+# CertkitError certkit_ssl_set_trust_store(CertkitSsl* ssl, const CertkitTrustStore* trust)
+certkit_ssl_set_trust_store = _function("certkit_ssl_set_trust_store", c_int, [c_void_p, c_void_p])
 # void certkit_ssl_set_verify_flags(CertkitSsl* ssl, int flags)
 certkit_ssl_set_verify_flags = _function("certkit_ssl_set_verify_flags", None, [c_void_p, c_int])
 # int certkit_ssl_get_verify_flags(const CertkitSsl* ssl)
@@ -653,6 +671,14 @@ FUNCTIONS = (
     'certkit_verify_options_set_max_depth',
     'certkit_verify_options_add_crl',
     'certkit_verify',
+    'certkit_trust_store_new',
+    'certkit_trust_store_free',
+    'certkit_trust_store_add_cert',
+    'certkit_trust_store_add_bundle',
+    'certkit_trust_store_add_bundle_n',
+    'certkit_trust_store_add_keystore',
+    'certkit_trust_store_count',
+    'certkit_verify_with_trust_store',
     'certkit_store_format_name',
     'certkit_keystore_new',
     'certkit_keystore_load',
@@ -701,6 +727,7 @@ FUNCTIONS = (
     'certkit_ssl_add_trusted_cert_n',
     'certkit_ssl_add_trusted_keystore',
     'certkit_ssl_add_trusted_keystore_n',
+    'certkit_ssl_set_trust_store',
     'certkit_ssl_set_verify_flags',
     'certkit_ssl_get_verify_flags',
     'certkit_ssl_set_cert',

@@ -3,16 +3,10 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import tempfile
 import unittest
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.dirname(HERE))
-# Without CERTKIT_LIBRARY (bindings/test.sh sets it), use the repository's build/.
-_BUILD_LIBRARY = os.path.join(HERE, "..", "..", "..", "build", "capi", "libcertkit.so")
-if "CERTKIT_LIBRARY" not in os.environ and os.path.exists(_BUILD_LIBRARY):
-    os.environ["CERTKIT_LIBRARY"] = os.path.abspath(_BUILD_LIBRARY)
+from support import HERE  # noqa: E402 (sets up the import path and library)
 
 import certkit  # noqa: E402
 from certkit import _capi, _library  # noqa: E402
@@ -531,3 +525,38 @@ class SslTest(TempDirTest):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class TypingTest(unittest.TestCase):
+    def test_public_api_is_annotated(self):
+        import inspect
+        self.assertTrue(os.path.exists(os.path.join(os.path.dirname(certkit.__file__), "py.typed")))
+        missing, checked = [], []
+
+        def check(qualname, fn):
+            checked.append(qualname)
+            sig = inspect.signature(fn)
+            params = [p for name, p in sig.parameters.items() if name not in ("self", "cls")
+                      and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+            if sig.return_annotation is inspect.Signature.empty or any(
+                    p.annotation is inspect.Parameter.empty for p in params):
+                missing.append(qualname)
+
+        for name in certkit.__all__:
+            obj = getattr(certkit, name)
+            if inspect.isfunction(obj):
+                check(name, obj)
+            elif inspect.isclass(obj) and not issubclass(obj, Exception):
+                for attr, member in vars(obj).items():
+                    if attr.startswith("_") and attr not in ("__init__",):
+                        continue
+                    if isinstance(member, (classmethod, staticmethod)):
+                        member = member.__func__
+                    elif isinstance(member, property):
+                        member = member.fget
+                    if inspect.isfunction(member):
+                        check("%s.%s" % (name, attr), member)
+        self.assertEqual(missing, [])
+        self.assertIn("ssl_context", checked)
+        self.assertIn("KeyStore.load_file", checked)
+        self.assertGreater(len(checked), 80)

@@ -1,57 +1,53 @@
 // gocql client for the Cassandra tests (tests/cassandra/).
 //
-// Connects over mutual TLS, checks the node's identity (its certificate must
-// name -expect-ip), then runs CREATE KEYSPACE, CREATE TABLE, INSERT and
+// Connects over mutual TLS with a *tls.Config from the certkit binding
+// (certkit.ClientTLSConfig: the client key from a JKS/PKCS#12 key store or
+// PEM files, the anchors from a trust store or a PEM bundle, certkit's
+// verifier checking the node's chain and identity -expect-ip in
+// VerifyConnection), then runs CREATE KEYSPACE, CREATE TABLE, INSERT and
 // SELECT and checks the row read back. Prints "OK ..." and exits 0 on
 // success; prints "REFUSED: <reason>" and exits 1 when the connection or a
 // statement fails.
 package main
 
 import (
-	"crypto/tls"
-	"crypto/x509"
 	"flag"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
+	"github.com/certkit/certkit/bindings/go/certkit"
 	"github.com/gocql/gocql"
 )
-
-// tlsConfig builds the client side: certkit's CA as the only root, the node
-// identity as ServerName (an IP matches the certificate's IP SAN), TLS 1.2
-// at least, and the client certificate when given.
-func tlsConfig(ca, cert, key, expectIP string) (*tls.Config, error) {
-	pem, err := os.ReadFile(ca)
-	if err != nil {
-		return nil, err
-	}
-	roots := x509.NewCertPool()
-	if !roots.AppendCertsFromPEM(pem) {
-		return nil, fmt.Errorf("%s: no PEM certificate", ca)
-	}
-	cfg := &tls.Config{RootCAs: roots, ServerName: expectIP, MinVersion: tls.VersionTLS12}
-	if cert != "" {
-		pair, err := tls.LoadX509KeyPair(cert, key)
-		if err != nil {
-			return nil, err
-		}
-		cfg.Certificates = []tls.Certificate{pair}
-	}
-	return cfg, nil
-}
 
 func run() error {
 	host := flag.String("host", "127.0.0.1", "node address")
 	port := flag.Int("port", 0, "native transport port")
-	ca := flag.String("ca", "", "CA certificate (PEM)")
-	cert := flag.String("cert", "", "client certificate (PEM)")
+	keystore := flag.String("keystore", "", "client key store (JKS or PKCS#12)")
+	truststore := flag.String("truststore", "", "trust store (JKS or PKCS#12)")
+	passFile := flag.String("storepass-file", "", "file whose first line is the store password")
+	ca := flag.String("ca", "", "CA certificate (PEM), instead of -truststore")
+	cert := flag.String("cert", "", "client certificate (PEM), instead of -keystore")
 	key := flag.String("key", "", "client key (PEM)")
 	expectIP := flag.String("expect-ip", "", "address the node certificate must name")
 	keyspace := flag.String("keyspace", "", "keyspace to create")
 	flag.Parse()
 
-	cfg, err := tlsConfig(*ca, *cert, *key, *expectIP)
+	password := ""
+	if *passFile != "" {
+		data, err := os.ReadFile(*passFile)
+		if err != nil {
+			return fmt.Errorf("setup: %w", err)
+		}
+		password = strings.SplitN(string(data), "\n", 2)[0]
+	}
+	cfg, err := certkit.ClientTLSConfig(certkit.TLSOptions{
+		KeyStore: *keystore, KeyStorePassword: password,
+		TrustStore: *truststore, TrustStorePassword: password,
+		CertFile: *cert, KeyFile: *key, CAFile: *ca,
+		Peer: *expectIP,
+	})
 	if err != nil {
 		return fmt.Errorf("setup: %w", err)
 	}
@@ -61,7 +57,9 @@ func run() error {
 	cluster.Timeout = 20 * time.Second
 	cluster.ConnectTimeout = 20 * time.Second
 	cluster.DisableInitialHostLookup = true
-	cluster.SslOpts = &gocql.SslOptions{Config: cfg, EnableHostVerification: true}
+	// certkit's VerifyConnection checks the identity; gocql's own host
+	// verification (Go's verifier) stays off so that certkit's reason shows.
+	cluster.SslOpts = &gocql.SslOptions{Config: cfg}
 	session, err := cluster.CreateSession()
 	if err != nil {
 		return err

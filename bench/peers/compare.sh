@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Runs certkit's issuing benchmark and its peers doing the same work, in one
+# run, and prints certkit ÷ each peer; then the seed workflow (keytool +
+# openssl processes) on a few nodes, `certkit cluster init` with 1000 P-256
+# nodes against the KDF floor, and the KDF per-iteration costs.
+#
+# usage: bench/peers/compare.sh [BUILD_DIR] [SECONDS_PER_RUN]
+#   BUILD_DIR defaults to build/ (needs the bench_issue, bench_kdf and certkit
+#   targets). pyca/cryptography is installed into BUILD_DIR/peers-venv with
+#   pip; the Go peer is built with the local Go toolchain.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+build=$(cd "${1:-$root/build}" && pwd)
+secs=${2:-3}
+cores=$(nproc)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+venv=$build/peers-venv
+if [ ! -x "$venv/bin/python" ]; then
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q cryptography
+fi
+(cd "$here/go" && go build -o "$build/peers-issue-go" .)
+
+echo "== load: $(cut -d' ' -f1-3 /proc/loadavg) on $cores cores"
+echo "== pyca/cryptography $("$venv/bin/python" -c 'import cryptography; print(cryptography.__version__)'), $(go version | cut -d' ' -f3), $(openssl version | cut -d' ' -f1-2)"
+
+# certkit: one run of the Google Benchmark program, read back as JSON.
+"$build/bench/core/bench_issue" --benchmark_min_time="${secs}" --benchmark_format=json \
+  --benchmark_out="$work/issue.json" --benchmark_out_format=json > /dev/null
+rate() {  # rate NAME -> certs_per_cpu_s of benchmark NAME
+  python3 -c "import json,sys; d=json.load(open('$work/issue.json'));
+print('%.0f' % [b['certs_per_cpu_s'] for b in d['benchmarks'] if b['name']==sys.argv[1]][0])" "$1"
+}
+printf '\n%-9s %12s %12s %12s %12s %9s %9s\n' "per core" "certkit" "floor" "pyca" "go" "ck/pyca" "ck/go"
+for alg in p256 ed25519 rsa2048; do
+  ck=$(rate "issue/$alg")
+  fl=$(rate "floor/$alg")
+  py=$("$venv/bin/python" "$here/issue_pyca.py" "$alg" "$secs" | awk '{print $2}')
+  go=$("$build/peers-issue-go" "$alg" "$secs" | awk '{print $2}')
+  printf '%-9s %12s %12s %12.0f %12.0f %9.2f %9.2f\n' "$alg" "$ck" "$fl" "$py" "$go" \
+    "$(echo "$ck / $py" | bc -l)" "$(echo "$ck / $go" | bc -l)"
+done
+echo "(certificates per CPU-second, one thread: fresh key + signed node certificate + PEM;"
+echo " floor = key generation + one raw signature with the linked BoringSSL)"
+
+# KDF per iteration.
+echo
+"$build/bench/core/bench_kdf" --benchmark_min_time=1 --benchmark_format=json \
+  --benchmark_out="$work/kdf.json" --benchmark_out_format=json | grep ' / '
+ns() {
+  python3 -c "import json,sys; d=json.load(open('$work/kdf.json'));
+print([b['ns_per_iteration'] for b in d['benchmarks'] if b['name']==sys.argv[1]][0])" "$1"
+}
+two=$(ns floor/two_compressions)
+one=$(ns floor/one_compression)
+
+# The seed workflow on a few nodes, wall time per node.
+seed_nodes=3
+seed=$("$here/seed_workflow.sh" "$work/seed" "$seed_nodes" | awk '{print $2}')
+
+# cluster init, 1000 P-256 nodes: all outputs; PEM + JKS; PEM + JKS + PKCS#12 with plain cert bags.
+export CERTKIT_BENCH_PASS=bench-store-pass
+nodes=$(python3 -c "print(','.join('10.%d.%d.%d' % (1, i // 250, i % 250 + 1) for i in range(1000)))")
+run_init() {  # run_init NAME ARGS... -> "wall user sys maxrss_kb"
+  local name=$1; shift
+  rm -rf "$work/$name"
+  /usr/bin/time -f '%e %U %S %M' -o "$work/$name.time" "$build/cli/certkit" cluster init \
+    --nodes "$nodes" --out "$work/$name" --storepass env:CERTKIT_BENCH_PASS --quiet "$@"
+  cat "$work/$name.time"
+}
+all=$(run_init all)
+pemjks=$(run_init pemjks --format pem,jks)
+plain=$(run_init plain --p12-plain-certs)
+# KDF floor: per node keystore.p12 = key bag + certificate bag PBKDF2 (10000
+# iterations of two compressions each: $two ns) + MAC KDF (10000 of one
+# compression: $one ns); plain cert bags drop one PBKDF2. The shared
+# truststore.p12 adds one store. Divided by the cores.
+floor_all=$(python3 -c "print((1001 * 10000 * (2 * $two + $one)) / 1e9 / $cores)")
+floor_plain=$(python3 -c "print((1001 * 10000 * ($two + $one)) / 1e9 / $cores)")
+echo
+printf '%-34s %8s %8s %8s %10s %s\n' "cluster init, 1000 P-256 nodes" "wall s" "user s" "sys s" "peak RSS" "wall ÷ floor, CPU ÷ (floor x cores)"
+for row in "all outputs (PEM, JKS, PKCS#12)|$all|$floor_all" "PEM + JKS|$pemjks|" \
+           "all, --p12-plain-certs|$plain|$floor_plain"; do
+  IFS='|' read -r label t fl <<< "$row"
+  read -r wall user sys rss <<< "$t"
+  ratio=$([ -n "$fl" ] && python3 -c "print('%.2f, %.2f (floor %.2f s)' % ($wall / $fl, ($user + $sys) / ($fl * $cores), $fl))" || echo "-")
+  printf '%-34s %8s %8s %8s %7d MB  %s\n' "$label" "$wall" "$user" "$sys" "$((rss / 1024))" "$ratio"
+done
+ck_node=$(python3 -c "w='$all'.split()[0]; print('%.4f' % (float(w) / 1000))")
+echo
+echo "seed workflow (keytool + openssl processes, P-256, JKS + PKCS#12 + PEM): $seed s per node (wall, $seed_nodes nodes)"
+echo "certkit cluster init, same outputs: $ck_node s per node (wall, 1000 nodes, $cores cores)"
+python3 -c "print('certkit / seed workflow: %.0fx faster per node' % ($seed / $ck_node))"

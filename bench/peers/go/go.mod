@@ -1,0 +1,3 @@
+module certkit.dev/bench/peers
+
+go 1.21

@@ -1,0 +1,417 @@
+"""certkit.ssl_context(): real TLS handshakes on loopback between Python's ssl
+(OpenSSL) peers and `openssl s_server` / `openssl s_client`."""
+import contextlib
+import os
+import shutil
+import socket
+import ssl
+import subprocess
+import tempfile
+import threading
+import unittest
+import unittest.mock
+
+import support  # noqa: F401 (sets up the import path and library)
+
+import certkit  # noqa: E402
+import certkit.tls  # noqa: E402
+
+PW = "store-pass-1"
+TIMEOUT = 20
+
+
+class Pki:
+    """A cluster CA with a node (127.0.0.1) and a client (CN=app), written as
+    JKS and PKCS#12 key and trust stores and PEM files; plus a second CA with
+    its own client, which the first must refuse."""
+
+    def __init__(self, directory, key_spec="ec:p256"):
+        self.dir = directory
+        self.ca = certkit.CertificateAuthority.create_root("CN=Cluster CA, O=certkit",
+                                                          key_spec=key_spec)
+        self.other_ca = certkit.CertificateAuthority.create_root("CN=Other CA, O=certkit",
+                                                                key_spec=key_spec)
+        self.node_key, self.node = self.issue(self.ca, "CN=127.0.0.1, O=certkit", "node",
+                                              ["IP:127.0.0.1"], key_spec)
+        self.client_key, self.client = self.issue(self.ca, "CN=app, O=certkit", "client", None,
+                                                  key_spec)
+        self.stranger_key, self.stranger = self.issue(self.other_ca, "CN=app, O=certkit",
+                                                      "client", None, key_spec)
+        for name, key, cert, ca in (("node", self.node_key, self.node, self.ca),
+                                    ("client", self.client_key, self.client, self.ca),
+                                    ("stranger", self.stranger_key, self.stranger,
+                                     self.other_ca)):
+            with certkit.KeyStore() as store:
+                store.set_key_entry(name, key, [cert, ca.certificate])
+                store.save_file(self.path(name + ".jks"), "jks", PW)
+                store.save_file(self.path(name + ".p12"), "pkcs12", PW)
+            self.write(name + ".crt", certkit.certificates_to_pem([cert, ca.certificate]))
+            key.save(self.path(name + ".key"), password=PW)             # encrypted PKCS#8
+            key.save(self.path(name + ".plain.key"))                     # for openssl's side
+        with certkit.KeyStore() as trust:
+            trust.add_trusted_certificate("ca", self.ca.certificate)
+            trust.save_file(self.path("truststore.jks"), "jks", PW)
+            trust.save_file(self.path("truststore.p12"), "pkcs12", PW)
+        self.write("ca.crt", self.ca.certificate.to_pem())
+
+    @staticmethod
+    def issue(ca, subject, profile, sans, key_spec):
+        key = certkit.PrivateKey.generate(key_spec)
+        return key, ca.sign_key(key, subject, profile, sans=sans, days=30)
+
+    def path(self, name):
+        return os.path.join(self.dir, name)
+
+    def write(self, name, text):
+        with open(self.path(name), "w") as f:
+            f.write(text)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class PythonServer:
+    """Accepts one TLS connection with |context| in a thread, echoes one
+    message prefixed with "echo:", and records the outcome."""
+
+    def __init__(self, context, host="127.0.0.1"):
+        self.context = context
+        self.listener = socket.socket()
+        self.listener.bind((host, 0))
+        self.listener.listen(1)
+        self.listener.settimeout(TIMEOUT)
+        self.port = self.listener.getsockname()[1]
+        self.error = None
+        self.peer_subject = None
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self):
+        try:
+            conn, _ = self.listener.accept()
+            conn.settimeout(TIMEOUT)
+            with self.context.wrap_socket(conn, server_side=True) as tls:
+                peer = tls.getpeercert(binary_form=True)
+                if peer:
+                    with certkit.Certificate.from_der(peer) as cert:
+                        self.peer_subject = str(cert.subject)
+                data = tls.recv(100)
+                tls.sendall(b"echo:" + data)
+        except Exception as e:  # recorded for the test to assert on
+            self.error = e
+        finally:
+            self.listener.close()
+
+    def join(self):
+        self.thread.join(TIMEOUT)
+        return self
+
+
+def connect(context, port, message=b"hello", server_hostname=None, host="127.0.0.1"):
+    """A TLS client round trip; returns the echoed bytes."""
+    with socket.create_connection((host, port), timeout=TIMEOUT) as raw:
+        with context.wrap_socket(raw, server_hostname=server_hostname) as tls:
+            tls.sendall(message)
+            return tls.recv(100)
+
+
+class TlsTestBase(unittest.TestCase):
+    key_spec = "ec:p256"
+
+    @classmethod
+    def setUpClass(cls):
+        if shutil.which("openssl") is None:
+            raise AssertionError("peer tool openssl is missing")
+        cls.tmp = tempfile.mkdtemp(prefix="certkit-tls-")
+        cls.pki = Pki(cls.tmp, cls.key_spec)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, True)
+
+    def p(self, name):
+        return self.pki.path(name)
+
+    def server_context(self, store="node.jks", trust="truststore.jks", **kwargs):
+        return certkit.ssl_context("server", keystore=self.p(store), truststore=self.p(trust),
+                                   password=PW, **kwargs)
+
+    def client_context(self, store="client.p12", trust="truststore.p12", **kwargs):
+        return certkit.ssl_context("client", keystore=self.p(store), truststore=self.p(trust),
+                                   password=PW, **kwargs)
+
+
+class PythonPeersTest(TlsTestBase):
+    def test_mutual_tls_jks_server_pkcs12_client(self):
+        server = PythonServer(self.server_context())
+        context = self.client_context(peer="127.0.0.1")
+        self.assertIsInstance(context, ssl.SSLContext)
+        self.assertEqual(context.minimum_version, ssl.TLSVersion.TLSv1_2)
+        self.assertEqual(context.verify_mode, ssl.CERT_REQUIRED)
+        self.assertEqual(connect(context, server.port), b"echo:hello")
+        server.join()
+        self.assertIsNone(server.error)
+        self.assertEqual(server.peer_subject, "CN=app, O=certkit")
+
+    def test_pem_files_with_encrypted_keys(self):
+        server = PythonServer(certkit.ssl_context("server", cert=self.p("node.crt"),
+                                                  key=self.p("node.key"), ca=self.p("ca.crt"),
+                                                  password=PW))
+        client = certkit.ssl_context("client", cert=self.p("client.crt"),
+                                     key=self.p("client.key"), key_password=PW,
+                                     ca=self.p("ca.crt"), peer="127.0.0.1")
+        self.assertEqual(connect(client, server.port), b"echo:hello")
+        self.assertIsNone(server.join().error)
+
+    def test_key_password_other_than_the_store_password(self):
+        if shutil.which("keytool") is None:
+            raise AssertionError("peer tool keytool is missing")
+        store = os.path.join(self.tmp, "client-keypass-%s.jks" % self.key_spec.replace(":", ""))
+        shutil.copyfile(self.p("client.jks"), store)
+        subprocess.run(["keytool", "-keypasswd", "-alias", "client", "-keystore", store,
+                        "-storepass", PW, "-keypass", PW, "-new", "key-pass-2"],
+                       check=True, capture_output=True)
+        with self.assertRaises(certkit.BadPasswordError):
+            certkit.ssl_context("client", keystore=store, truststore=self.p("truststore.jks"),
+                                password=PW)
+        server = PythonServer(self.server_context())
+        client = certkit.ssl_context("client", keystore=store, truststore=self.p("truststore.jks"),
+                                     password=PW, key_password="key-pass-2", peer="127.0.0.1")
+        self.assertEqual(connect(client, server.port), b"echo:hello")
+        self.assertIsNone(server.join().error)
+
+    def test_identity_from_server_hostname(self):
+        server = PythonServer(self.server_context())
+        self.assertEqual(connect(self.client_context(), server.port,
+                                 server_hostname="127.0.0.1"), b"echo:hello")
+        self.assertIsNone(server.join().error)
+
+    def test_wrong_expected_address_gives_certkits_reason(self):
+        server = PythonServer(self.server_context())
+        with self.assertRaises(certkit.IdentityMismatchError) as caught:
+            connect(self.client_context(peer="10.9.9.9"), server.port)
+        self.assertIn("10.9.9.9", caught.exception.message)
+        self.assertIn("127.0.0.1", caught.exception.message)
+        server.join()
+
+    def test_identity_from_the_connected_address(self):
+        server = PythonServer(self.server_context())
+        context = self.client_context(peer_address=True)
+        self.assertEqual(connect(context, server.port), b"echo:hello")
+        self.assertIsNone(server.join().error)
+        # The node certificate names 127.0.0.1; the same node reached at 127.0.0.2 is refused.
+        server = PythonServer(self.server_context(), host="127.0.0.2")
+        with self.assertRaises(certkit.IdentityMismatchError) as caught:
+            connect(context, server.port, host="127.0.0.2")
+        self.assertIn("127.0.0.2", caught.exception.message)
+        server.join()
+
+    def test_wrong_server_hostname_gives_certkits_reason(self):
+        server = PythonServer(self.server_context())
+        with self.assertRaises(certkit.IdentityMismatchError) as caught:
+            connect(self.client_context(), server.port, server_hostname="db.example")
+        self.assertIn("db.example", caught.exception.message)
+        server.join()
+
+    def test_client_certificate_from_another_ca_is_refused(self):
+        server = PythonServer(self.server_context())
+        with self.assertRaises((ssl.SSLError, ConnectionError)):
+            # TLS 1.3: the refusal arrives with the first read.
+            connect(self.client_context(store="stranger.jks", peer="127.0.0.1"), server.port)
+        self.assertIsInstance(server.join().error, ssl.SSLError)
+
+    def test_missing_client_certificate_is_refused(self):
+        server = PythonServer(self.server_context())
+        no_cert = certkit.ssl_context("client", truststore=self.p("truststore.jks"),
+                                      password=PW, peer="127.0.0.1")
+        with self.assertRaises((ssl.SSLError, ConnectionError)):
+            connect(no_cert, server.port)
+        error = server.join().error
+        self.assertIsInstance(error, ssl.SSLError)
+        self.assertIn("CERTIFICATE", str(error).upper())
+
+    def test_server_with_certificate_from_unknown_ca_is_refused(self):
+        server = PythonServer(self.server_context())
+        other_trust = certkit.ssl_context("client", keystore=self.p("client.p12"),
+                                          ca=self.p("stranger.crt"), password=PW)
+        with self.assertRaises(ssl.SSLCertVerificationError):
+            connect(other_trust, server.port)
+        server.join()
+
+    def test_client_certificate_presented_by_a_server_is_refused(self):
+        # clientAuth-only certificate on the server side: OpenSSL's purpose
+        # check refuses it in the handshake, certkit's would after it.
+        server = PythonServer(certkit.ssl_context("server", keystore=self.p("client.jks"),
+                                                  truststore=self.p("truststore.jks"),
+                                                  password=PW))
+        with self.assertRaises((ssl.SSLCertVerificationError, certkit.WrongPurposeError)):
+            connect(self.client_context(store="node.p12"), server.port)
+        server.join()
+        with certkit.Certificate.load(self.p("client.crt")) as client_cert:
+            with self.assertRaises(certkit.WrongPurposeError):
+                self.client_context().verify_peer([client_cert.to_der()])
+
+    def test_verify_peer_by_hand_returns_the_chain(self):
+        server = PythonServer(self.server_context())
+        context = self.client_context(check_peer=False)
+        with socket.create_connection(("127.0.0.1", server.port), timeout=TIMEOUT) as raw:
+            with context.wrap_socket(raw) as tls:
+                chain = context.verify_peer(tls, peer="127.0.0.1")
+                self.assertEqual([str(c.subject) for c in chain],
+                                 ["CN=127.0.0.1, O=certkit", "CN=Cluster CA, O=certkit"])
+                with self.assertRaises(certkit.IdentityMismatchError):
+                    context.verify_peer(tls, peer="10.0.0.2")
+                tls.sendall(b"x")
+                self.assertEqual(tls.recv(10), b"echo:x")
+        server.join()
+
+    def test_reload_serves_the_rotated_certificate(self):
+        store = os.path.join(self.tmp, "rotating.p12")
+        shutil.copyfile(self.p("node.p12"), store)
+        context = certkit.ssl_context("server", keystore=store, truststore=self.p("truststore.p12"),
+                                      password=PW)
+        key, cert = Pki.issue(self.pki.ca, "CN=rotated, O=certkit", "node", ["IP:127.0.0.1"],
+                              self.key_spec)
+        with certkit.KeyStore() as rotated:
+            rotated.set_key_entry("node", key, [cert, self.pki.ca.certificate])
+            rotated.save_file(store, "pkcs12", PW)
+        context.reload()
+        server = PythonServer(context)
+        client = self.client_context(check_peer=False)
+        with socket.create_connection(("127.0.0.1", server.port), timeout=TIMEOUT) as raw:
+            with client.wrap_socket(raw) as tls:
+                with certkit.Certificate.from_der(tls.getpeercert(binary_form=True)) as seen:
+                    self.assertEqual(seen.serial, cert.serial)
+                tls.sendall(b"x")
+                tls.recv(10)
+        server.join()
+        # A broken store leaves the old material in place.
+        with open(store, "wb") as f:
+            f.write(b"not a key store")
+        with self.assertRaises(certkit.CertkitError):
+            context.reload()
+
+    def test_plaintext_key_never_reaches_a_file(self):
+        seen = []
+        original = certkit.tls._key_file
+
+        @contextlib.contextmanager
+        def spy(data):
+            with original(data) as path:
+                with open(path, "rb") as f:
+                    seen.append((path, f.read()))
+                yield path
+
+        for memfd in (True, False):
+            seen.clear()
+            with unittest.mock.patch.object(certkit.tls, "_key_file", spy):
+                if memfd:
+                    self.client_context()
+                else:
+                    with unittest.mock.patch.object(os, "memfd_create",
+                                                    side_effect=OSError("no memfd")):
+                        self.client_context()
+            self.assertEqual(len(seen), 1)
+            path, data = seen[0]
+            self.assertIn(b"-----BEGIN ENCRYPTED PRIVATE KEY-----", data)
+            for plain in (b"BEGIN PRIVATE KEY", b"BEGIN EC PRIVATE KEY", b"BEGIN RSA PRIVATE KEY"):
+                self.assertNotIn(plain, data)
+            if memfd:
+                self.assertTrue(path.startswith("/proc/self/fd/"), path)
+            else:
+                self.assertFalse(os.path.exists(path), path)
+
+    def test_errors_are_precise(self):
+        with self.assertRaises(certkit.BadPasswordError):
+            certkit.ssl_context("client", keystore=self.p("client.jks"), password="wrong",
+                                truststore=self.p("truststore.jks"), truststore_password=PW)
+        with self.assertRaises(certkit.BadPasswordError):
+            certkit.ssl_context("client", cert=self.p("client.crt"), key=self.p("client.key"),
+                                password="wrong", ca=self.p("ca.crt"))
+        with self.assertRaises(certkit.KeyMismatchError):
+            certkit.ssl_context("client", cert=self.p("client.crt"), key=self.p("node.key"),
+                                password=PW, ca=self.p("ca.crt"))
+        with self.assertRaises(certkit.NotFoundError):   # a trust store has no key entry
+            certkit.ssl_context("server", keystore=self.p("truststore.jks"), password=PW,
+                                ca=self.p("ca.crt"))
+        with self.assertRaises(ValueError):
+            certkit.ssl_context("client", keystore=self.p("client.jks"), password=PW)
+        with self.assertRaises(ValueError):
+            certkit.ssl_context("peer")
+        with self.assertRaises(ValueError):
+            certkit.ssl_context("client", ca=self.p("ca.crt"), minimum_version=ssl.TLSVersion.TLSv1_1)
+
+
+class OpenSslPeersTest(TlsTestBase):
+    def start_s_server(self, *args):
+        port = free_port()
+        proc = subprocess.Popen(["openssl", "s_server", "-accept", "127.0.0.1:%d" % port,
+                                 "-naccept", "1", "-rev", *args],
+                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT, text=True)
+        self.addCleanup(proc.kill)
+        for line in proc.stdout:
+            if line.startswith("ACCEPT"):
+                return proc, port
+        raise AssertionError("openssl s_server did not start: %s" % proc.stdout.read())
+
+    def test_python_client_against_openssl_s_server(self):
+        proc, port = self.start_s_server(
+            "-cert", self.p("node.crt"), "-key", self.p("node.plain.key"),
+            "-CAfile", self.p("ca.crt"), "-Verify", "2", "-verify_return_error")
+        client = self.client_context(store="client.jks", trust="truststore.jks",
+                                     peer="127.0.0.1")
+        self.assertEqual(connect(client, port, b"hello\n"), b"olleh\n")
+        output = proc.communicate(timeout=TIMEOUT)[0]
+        self.assertIn("CN = app", output)          # s_server saw certkit's client cert
+
+    def test_openssl_s_client_against_python_server(self):
+        server = PythonServer(self.server_context(store="node.p12", trust="truststore.p12"))
+        result = subprocess.run(
+            ["openssl", "s_client", "-connect", "127.0.0.1:%d" % server.port, "-quiet",
+             "-cert", self.p("client.crt"), "-key", self.p("client.plain.key"),
+             "-CAfile", self.p("ca.crt"), "-verify_return_error", "-verify_ip", "127.0.0.1"],
+            input="ping\n", capture_output=True, text=True, timeout=TIMEOUT)
+        server.join()
+        self.assertIsNone(server.error)
+        self.assertIn("echo:ping", result.stdout)
+        self.assertEqual(server.peer_subject, "CN=app, O=certkit")
+
+    def test_openssl_s_client_without_certificate_is_refused(self):
+        server = PythonServer(self.server_context())
+        subprocess.run(["openssl", "s_client", "-connect", "127.0.0.1:%d" % server.port,
+                        "-quiet", "-CAfile", self.p("ca.crt")],
+                       input="ping\n", capture_output=True, text=True, timeout=TIMEOUT)
+        self.assertIsInstance(server.join().error, ssl.SSLError)
+
+    def test_openssl_s_client_from_another_ca_is_refused(self):
+        server = PythonServer(self.server_context())
+        result = subprocess.run(
+            ["openssl", "s_client", "-connect", "127.0.0.1:%d" % server.port, "-quiet",
+             "-cert", self.p("stranger.crt"), "-key", self.p("stranger.plain.key"),
+             "-CAfile", self.p("ca.crt")],
+            input="ping\n", capture_output=True, text=True, timeout=TIMEOUT)
+        self.assertIsInstance(server.join().error, ssl.SSLError)
+        self.assertNotIn("echo:ping", result.stdout)
+
+
+class RsaKeysTest(PythonPeersTest):
+    """The same handshakes with RSA keys."""
+    key_spec = "rsa:2048"
+
+
+class Ed25519KeysTest(TlsTestBase):
+    key_spec = "ed25519"
+
+    def test_mutual_tls_with_ed25519(self):
+        server = PythonServer(self.server_context())
+        self.assertEqual(connect(self.client_context(peer="127.0.0.1"), server.port),
+                         b"echo:hello")
+        self.assertIsNone(server.join().error)
+
+
+if __name__ == "__main__":
+    unittest.main()
