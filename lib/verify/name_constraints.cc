@@ -116,9 +116,12 @@ absl::Status OutOfBudget() {
 
 // CheckPermittedDns applies the permitted DNS subtrees to a non-wildcard DNS
 // name: the bases that contain it are "" (every name), the name itself and
-// each of its parent domains, so it looks those up instead of scanning the
-// subtrees. (Excluded subtrees are scanned: that is where the budget bites
-// on x509-limbo's nc-dos inputs.)
+// each of its parent domains, with or without a leading period (".p" is
+// subdomains of p only, so the name itself is never looked up that way), so
+// it looks those up instead of scanning the subtrees. A leading-period base
+// only gets here when ValidateNameConstraints allowed it (not under the web
+// PKI profile). (Excluded subtrees are scanned: that is where the budget
+// bites on x509-limbo's nc-dos inputs.)
 absl::Status CheckPermittedDns(const NameConstraintsExt& nc, const std::string& ca,
                                const GeneralName& name, int64_t* budget) {
   if (nc.permitted_dns.empty()) return absl::OkStatus();
@@ -126,6 +129,7 @@ absl::Status CheckPermittedDns(const NameConstraintsExt& nc, const std::string& 
   std::vector<absl::string_view> containing = {absl::string_view(), n};
   for (size_t dot = n.find('.'); dot != std::string::npos; dot = n.find('.', dot + 1)) {
     containing.push_back(absl::string_view(n).substr(dot + 1));
+    containing.push_back(absl::string_view(n).substr(dot));
   }
   for (absl::string_view b : containing) {
     if (--*budget < 0) return OutOfBudget();
