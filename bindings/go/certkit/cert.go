@@ -418,7 +418,6 @@ func (c *Certificate) Verify(opts VerifyOptions) ([]*Certificate, error) {
 		crl := crl
 		steps = append(steps, func() error {
 			b := newBytes(crl)
-			defer b.free()
 			return call(func() C.CertkitError { return C.certkit_verify_options_add_crl(o, b.p, b.n) })
 		})
 	}
