@@ -10,21 +10,39 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 jobs=$(nproc)
+# Wall time of each stage, printed at the end (CI must finish in 45 minutes).
+started=$SECONDS
+stage_start=$SECONDS
+stage_name="setup"
+timings=""
+stage() {
+  timings+=$(printf '%-28s %4ds\n' "$stage_name" $((SECONDS - stage_start)))$'\n'
+  stage_name=$1
+  stage_start=$SECONDS
+  echo "== $1"
+}
+report_timings() {
+  timings+=$(printf '%-28s %4ds\n' "$stage_name" $((SECONDS - stage_start)))$'\n'
+  echo "== stage timings"
+  printf '%s' "$timings"
+  printf '%-28s %4ds\n' "total" $((SECONDS - started))
+}
+trap report_timings EXIT
 
 scripts/install-deps.sh
 
-echo "== build (RelWithDebInfo)"
+stage "build (RelWithDebInfo)"
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
 cmake --build build -j "$jobs"
 
-echo "== tests"
+stage "tests"
 ctest --test-dir build --output-on-failure -j "$jobs" --timeout 600
 
 if [ -z "${CERTKIT_SKIP_ASAN:-}" ]; then
-  echo "== build (AddressSanitizer + UndefinedBehaviorSanitizer)"
+  stage "build (ASan + UBSan)"
   cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCERTKIT_SANITIZE=ON -DCERTKIT_BUILD_BENCH=OFF
   cmake --build build-asan -j "$jobs"
-  echo "== tests under ASan/UBSan"
+  stage "tests under ASan/UBSan"
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     ctest --test-dir build-asan --output-on-failure -j "$jobs" --timeout 900
 fi
@@ -32,14 +50,14 @@ fi
 # --- hardening stages (issue 13): ThreadSanitizer, then fuzzing -------------
 # (the kill test is a ctest: cli:kill_test). CERTKIT_SKIP_HARDENING=1 skips.
 if [ -z "${CERTKIT_SKIP_HARDENING:-}" ]; then
-  echo "== concurrency tests under ThreadSanitizer"
+  stage "ThreadSanitizer"
   scripts/ci-tsan.sh
-  echo "== fuzzing (every target ${CERTKIT_FUZZ_SECONDS:-25}s)"
+  stage "fuzzing (${CERTKIT_FUZZ_SECONDS:-25}s per target)"
   scripts/ci-fuzz.sh "${CERTKIT_FUZZ_SECONDS:-25}"
 fi
 # --- end of hardening stages -------------------------------------------------
 
 if [ -x bindings/test.sh ]; then
-  echo "== bindings"
+  stage "bindings"
   bindings/test.sh "$root/build"
 fi
