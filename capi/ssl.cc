@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 
 #include "capi/internal.h"
+#include "certkit/crl.h"
 #include "capi/keystore_util.h"
 #include "capi/ssl_internal.h"
 
@@ -26,7 +27,8 @@ PeerVerifier SslConfig::Verifier() const {
   } else if ((flags & CERTKIT_SSL_VERIFY_PEER_IDENTITY) != 0) {
     options.identity = PeerIdentityRule::kHost;
   }
-  return PeerVerifier(trust, options);
+  options.crls = crls;
+  return PeerVerifier(trust, std::move(options));
 }
 
 absl::Status CheckPair(const std::vector<Certificate>& chain,
@@ -89,6 +91,19 @@ CertkitError certkit_ssl_add_trusted_cert_n(CertkitSsl* ssl, const char* cert,
     CK_ASSIGN(std::vector<certkit::Certificate> certs, certkit::Certificate::ParseBundle(text));
     absl::MutexLock lock(&ssl->mu);
     ssl->Mutable().trust.Add(certs);
+    return absl::OkStatus();
+  });
+}
+
+CertkitError certkit_ssl_add_crl(CertkitSsl* ssl, const uint8_t* crl, size_t crl_length) {
+  return Guard([&]() -> absl::Status {
+    CK_REQUIRE(ssl);
+    CK_REQUIRE(crl);
+    std::string data(reinterpret_cast<const char*>(crl), crl_length);
+    auto parsed = certkit::Crl::Parse(data);
+    if (!parsed.ok()) return parsed.status();
+    absl::MutexLock lock(&ssl->mu);
+    ssl->Mutable().crls.push_back(std::move(data));
     return absl::OkStatus();
   });
 }

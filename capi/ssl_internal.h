@@ -26,6 +26,7 @@ struct SslConfig {
   TrustStore trust;
   std::vector<Certificate> chain;  // own certificate, leaf first
   std::optional<PrivateKey> key;
+  std::vector<std::string> crls;  // VerifyOptions::crls for peer verification
   int flags = CERTKIT_SSL_VERIFY_PEER_CERT;
   int min_version = CERTKIT_SSL_VERSION_TLS1_2;
   int max_version = CERTKIT_SSL_VERSION_TLS1_3;

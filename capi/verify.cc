@@ -1,5 +1,6 @@
 // capi/verify.cc: verification options and certkit_verify.
 #include "capi/internal.h"
+#include "certkit/crl.h"
 
 using certkit::ErrorKind;
 using certkit::MakeError;
@@ -96,6 +97,19 @@ CertkitError certkit_verify_options_set_allow_cn_fallback(CertkitVerifyOptions* 
   return Guard([&]() -> absl::Status {
     CK_REQUIRE(options);
     options->options.allow_cn_fallback = allow != 0;
+    return absl::OkStatus();
+  });
+}
+
+CertkitError certkit_verify_options_add_crl(CertkitVerifyOptions* options, const uint8_t* crl,
+                                            size_t crl_length) {
+  return Guard([&]() -> absl::Status {
+    CK_REQUIRE(options);
+    CK_REQUIRE(crl);
+    std::string data(reinterpret_cast<const char*>(crl), crl_length);
+    auto parsed = certkit::Crl::Parse(data);
+    if (!parsed.ok()) return parsed.status();
+    options->options.crls.push_back(std::move(data));
     return absl::OkStatus();
   });
 }

@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "certkit/error.h"
 
+#include "certkit/profile_file.h"
 #include "commands.h"
 #include "common.h"
 #include "password.h"
@@ -16,6 +17,28 @@ void AddCaSourceOptions(CLI::App* cmd, CaSourceArgs* args) {
   AddPasswordOption(cmd, "--ca-key-pass", &args->key_pass, "CA key password (encrypted keys only)");
   cmd->add_flag("--allow-insecure-ca-key", args->allow_insecure_key,
                 "use a CA key file that group/others can read");
+}
+
+void AddProfileFileOption(CLI::App* cmd, std::string* path) {
+  cmd->add_option("--profile-file", *path,
+                  "JSON profile file (key usage, EKU, subject policy, validity, SAN copying; "
+                  "docs/PROFILES.md)");
+}
+
+absl::Status ApplyProfileFile(const std::string& path, certkit::LeafSettings* settings,
+                              certkit::CaOptions* ca) {
+  if (path.empty()) return absl::OkStatus();
+  auto file = certkit::LoadProfileFile(path);
+  if (!file.ok()) return file.status();
+  if (auto node = file->Get("node"); node.ok()) settings->node_profile = *node;
+  if (auto client = file->Get("client"); client.ok()) settings->client_profile = *client;
+  settings->policy = file->policy;
+  if (ca != nullptr) {
+    if (file->ca_key_usage) ca->key_usage = file->ca_key_usage;
+    if (file->ca_path_len) ca->path_len = file->ca_path_len;
+    if (file->ca_days) ca->days = *file->ca_days;
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<certkit::CertificateAuthority> LoadCaFromArgs(const CaSourceArgs& args) {

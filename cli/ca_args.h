@@ -9,6 +9,7 @@
 
 #include "absl/status/statusor.h"
 #include "certkit/ca.h"
+#include "certkit/cluster.h"
 
 namespace certkit_cli {
 
@@ -21,6 +22,16 @@ struct CaSourceArgs {
 
 // AddCaSourceOptions registers the options on |cmd|.
 void AddCaSourceOptions(CLI::App* cmd, CaSourceArgs* args);
+
+// AddProfileFileOption registers --profile-file on |cmd|.
+void AddProfileFileOption(CLI::App* cmd, std::string* path);
+
+// ApplyProfileFile loads |path| (nothing when empty) and takes its "node"
+// and "client" profiles (when present) and its signing policy into
+// |settings|: node, client and cluster apply the same policy as sign. With
+// |ca|, the file's "ca" section (key usage, pathlen, days) goes there too.
+absl::Status ApplyProfileFile(const std::string& path, certkit::LeafSettings* settings,
+                              certkit::CaOptions* ca = nullptr);
 
 // LoadCaFromArgs resolves the key password and loads the CA (see LoadCa).
 absl::StatusOr<certkit::CertificateAuthority> LoadCaFromArgs(const CaSourceArgs& args);

@@ -6,6 +6,7 @@
 #include "certkit/ca.h"
 #include "certkit/error.h"
 #include "certkit/file.h"
+#include "certkit/profile_file.h"
 #include "ca_args.h"
 #include "commands.h"
 #include "common.h"
@@ -21,8 +22,14 @@ struct CaArgs {
   std::string key = "ec:p256";
   int days = 3650;
   int pathlen = -1;  // -1: root unlimited, intermediate 0
+  std::vector<std::string> key_usage;
+  std::vector<std::string> permit_dns, permit_ip, permit_email;
+  std::vector<std::string> exclude_dns, exclude_ip, exclude_email;
+  std::string profile_file;
   bool overwrite = false;
   CaSourceArgs parent;  // intermediate only
+  CLI::Option* days_option = nullptr;
+  bool days_given = false;  // set from days_option before BuildOptions
 };
 
 absl::StatusOr<certkit::CaOptions> BuildOptions(const CaArgs& a, const char* default_cn) {
@@ -38,7 +45,31 @@ absl::StatusOr<certkit::CaOptions> BuildOptions(const CaArgs& a, const char* def
   if (!spec.ok()) return certkit::Annotate(spec.status(), "--key");
   opts.key_spec = *spec;
   opts.days = a.days;
+  if (!a.profile_file.empty()) {
+    // The file's "ca" section; explicit flags below override it.
+    auto file = certkit::LoadProfileFile(a.profile_file);
+    if (!file.ok()) return file.status();
+    if (file->ca_key_usage) opts.key_usage = file->ca_key_usage;
+    if (file->ca_path_len) opts.path_len = file->ca_path_len;
+    if (file->ca_days && !a.days_given) opts.days = *file->ca_days;
+  }
   if (a.pathlen >= 0) opts.path_len = a.pathlen;
+  if (!a.key_usage.empty()) {
+    uint32_t bits = 0;
+    for (const std::string& name : SplitList(a.key_usage)) {
+      auto bit = certkit::ParseKeyUsageName(name);
+      if (!bit.ok()) return certkit::Annotate(bit.status(), "--key-usage");
+      bits |= *bit;
+    }
+    opts.key_usage = bits;
+  }
+  certkit::NameConstraints& nc = opts.name_constraints;
+  nc.permitted_dns = SplitList(a.permit_dns);
+  nc.permitted_ip = SplitList(a.permit_ip);
+  nc.permitted_email = SplitList(a.permit_email);
+  nc.excluded_dns = SplitList(a.exclude_dns);
+  nc.excluded_ip = SplitList(a.exclude_ip);
+  nc.excluded_email = SplitList(a.exclude_email);
   return opts;
 }
 
@@ -76,7 +107,23 @@ void AddCommonOptions(CLI::App* cmd, CaArgs* a) {
   cmd->add_option("--cn", a->cn, "common name (instead of --subject)")->excludes(subject);
   cmd->add_option("--key", a->key, "key type: rsa:2048|rsa:3072|rsa:4096|ec:p256|ec:p384|ed25519")
       ->capture_default_str();
-  cmd->add_option("--days", a->days, "validity in days")->capture_default_str()->check(CLI::Range(1, 36500));
+  a->days_option = cmd->add_option("--days", a->days, "validity in days")
+                       ->capture_default_str()
+                       ->check(CLI::Range(1, 36500));
+  cmd->add_option("--key-usage", a->key_usage,
+                  "CA keyUsage names, comma-separated (default keyCertSign,cRLSign,digitalSignature; "
+                  "must include keyCertSign)");
+  cmd->add_option("--permit-dns", a->permit_dns,
+                  "nameConstraints: permitted DNS subtree (example.com, or .example.com for "
+                  "subdomains only); repeat or comma-separate");
+  cmd->add_option("--permit-ip", a->permit_ip, "nameConstraints: permitted IP block (10.0.0.0/8, fd00::/8)");
+  cmd->add_option("--permit-email", a->permit_email, "nameConstraints: permitted email subtree");
+  cmd->add_option("--exclude-dns", a->exclude_dns, "nameConstraints: excluded DNS subtree");
+  cmd->add_option("--exclude-ip", a->exclude_ip, "nameConstraints: excluded IP block");
+  cmd->add_option("--exclude-email", a->exclude_email, "nameConstraints: excluded email subtree");
+  cmd->add_option("--profile-file", a->profile_file,
+                  "JSON profile file: its \"ca\" section gives key usage, pathlen and days "
+                  "(flags override; docs/PROFILES.md)");
   cmd->add_flag("--overwrite", a->overwrite, "replace an existing CA certificate and key");
 }
 
@@ -92,8 +139,10 @@ void RegisterCaCommands(CLI::App& app, int* exit_code) {
   AddCommonOptions(create, root_args.get());
   create->add_option("--pathlen", root_args->pathlen, "maximum number of intermediate CAs below (default unlimited)")
       ->check(CLI::Range(0, 16));
-  SetExample(create, "certkit ca create --out ca --subject \"CN=Cluster CA, O=Example\" --days 3650");
+  SetExample(create, "certkit ca create --out ca --subject \"CN=Cluster CA, O=Example\" --days 3650 "
+                     "--permit-dns .example.com --permit-ip 10.0.0.0/8");
   create->callback([root_args, exit_code] {
+    root_args->days_given = root_args->days_option->count() > 0;
     auto opts = BuildOptions(*root_args, "certkit CA");
     if (!opts.ok()) {
       *exit_code = PrintError(opts.status());
@@ -113,13 +162,14 @@ void RegisterCaCommands(CLI::App& app, int* exit_code) {
   SetExample(inter, "certkit ca intermediate --ca-cert ca/ca.crt --ca-key ca/ca-private/ca.key "
                     "--out issuing --cn \"Issuing CA\"");
   inter->callback([int_args, exit_code] {
+    int_args->days_given = int_args->days_option->count() > 0;
     const CaArgs& a = *int_args;
     auto opts = BuildOptions(a, "certkit intermediate CA");
     if (!opts.ok()) {
       *exit_code = PrintError(opts.status());
       return;
     }
-    if (a.pathlen < 0) opts->path_len = 0;
+    if (!opts->path_len.has_value()) opts->path_len = 0;
     auto parent = LoadCaFromArgs(a.parent);
     if (!parent.ok()) {
       *exit_code = PrintError(parent.status());

@@ -5,6 +5,7 @@
 #include "absl/strings/str_join.h"
 #include "certkit/cluster.h"
 #include "certkit/error.h"
+#include "ca_args.h"
 #include "commands.h"
 #include "common.h"
 #include "progress.h"
@@ -39,6 +40,7 @@ struct ClusterArgs {
   bool overwrite = false;
   bool allow_insecure_ca_key = false;
   std::string within = "30d";
+  std::string profile_file;
 };
 
 // PasswordSpecOrManifest: cluster add/renew reuse an env:/file: source
@@ -113,13 +115,14 @@ int RunInit(const ClusterArgs& a) {
     if (!dn.ok()) return PrintError(certkit::Annotate(dn.status(), "--ca-subject"));
     spec.ca.subject = *dn;
   } else {
-    std::vector<certkit::NameAttribute> rdns;
-    if (!a.org.empty()) rdns.push_back({"O", a.org});
-    rdns.push_back({"CN", "certkit cluster CA"});
-    spec.ca.subject = certkit::DistinguishedName(std::move(rdns));
+    std::string name = a.out;
+    while (name.size() > 1 && name.back() == '/') name.pop_back();
+    name = name.substr(name.find_last_of('/') + 1);
+    spec.ca.subject = certkit::DefaultCaSubject(name == "." ? "" : name, a.org);
   }
   spec.ca.key_spec = *ca_key;
   spec.ca.days = a.ca_days;
+  if (auto st = ApplyProfileFile(a.profile_file, &spec.leaf, &spec.ca); !st.ok()) return PrintError(st);
   spec.jobs = a.jobs;
   Progress progress(!a.quiet);
   spec.progress = &progress;
@@ -160,6 +163,8 @@ absl::StatusOr<ClusterUpdateSpec> UpdateSpec(const ClusterArgs& a, Manifest* man
   if (a.days > 0) spec.leaf.days = a.days;
   spec.leaf.pkcs12_legacy = a.p12_legacy;
   spec.leaf.pkcs12_plain_certs = a.p12_plain_certs;
+  s = ApplyProfileFile(a.profile_file, &spec.leaf);
+  if (!s.ok()) return s;
   std::string store_source, trust_source;
   s = FillPasswords(a, &*m, /*confirm=*/false, &spec.leaf, &store_source, &trust_source);
   if (!s.ok()) return s;
@@ -209,6 +214,7 @@ int RunRenew(const ClusterArgs& a) {
 }
 
 void AddSharedOptions(CLI::App* cmd, ClusterArgs* a) {
+  AddProfileFileOption(cmd, &a->profile_file);
   cmd->add_option("--jobs,-j", a->jobs, "parallel workers (default: all cores)")->check(CLI::Range(1, 1024));
   cmd->add_flag("--quiet,-q", a->quiet, "no progress bar and no summary");
   cmd->add_flag("--allow-insecure-ca-key", a->allow_insecure_ca_key,
@@ -241,7 +247,7 @@ void RegisterClusterCommands(CLI::App& app, int* exit_code) {
                    "(default ec:p256, recommended: RSA key generation is about 90% of an RSA "
                    "cluster's time, 10-20 RSA-2048 keys per second per core)");
   init->add_option("--ca-key-type", init_args->ca_key, "key type of the CA (default: as --key)");
-  init->add_option("--ca-subject", init_args->ca_subject, "CA subject DN (default CN=certkit cluster CA)");
+  init->add_option("--ca-subject", init_args->ca_subject, "CA subject DN (default CN=certkit CA <cluster directory name> <random id>)");
   init->add_option("--ca-days", init_args->ca_days, "CA validity in days")->capture_default_str();
   init->add_option("--days", init_args->days, "leaf validity in days (default 365)")->check(CLI::Range(1, 36500));
   init->add_option("--org", init_args->org, "organization (O=) in all subjects");

@@ -5,6 +5,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "ca_args.h"
+#include "certkit/profile_file.h"
 #include "certkit/csr.h"
 #include "certkit/error.h"
 #include "certkit/file.h"
@@ -89,12 +90,21 @@ struct SignArgs {
   std::string cn;
   bool chain = false;
   bool overwrite = false;
+  std::string profile_file;
 };
 
 int RunSign(const SignArgs& a) {
-  auto profile = certkit::Profile::ByName(a.profile);
+  certkit::IssueOptions opts;
+  absl::StatusOr<certkit::Profile> profile = certkit::Profile::ByName(a.profile);
+  if (!a.profile_file.empty()) {
+    // The file's profile and policy: what `openssl ca -config` would apply.
+    auto file = certkit::LoadProfileFile(a.profile_file);
+    if (!file.ok()) return PrintError(file.status());
+    profile = file->Get(a.profile);
+    opts.policy = file->policy;
+  }
   if (!profile.ok()) return PrintError(certkit::Annotate(profile.status(), "--profile"));
-  if (profile->is_ca) profile->path_len = a.pathlen;
+  if (profile->is_ca && a.profile_file.empty()) profile->path_len = a.pathlen;
   auto data = ReadInput(a.csr, "--csr");
   if (!data.ok()) return PrintError(data.status());
   auto csr = certkit::CertificateRequest::Parse(
@@ -103,7 +113,6 @@ int RunSign(const SignArgs& a) {
   if (absl::Status s = CheckOutputFree(a.out, a.overwrite, "--out"); !s.ok()) return PrintError(s);
   auto ca = LoadCaFromArgs(a.ca);
   if (!ca.ok()) return PrintError(ca.status());
-  certkit::IssueOptions opts;
   opts.days = a.days;
   for (const std::string& h : SplitList(a.hosts)) {
     auto san = certkit::SubjectAltName::Host(h);
@@ -174,6 +183,7 @@ void RegisterCsrCommands(CLI::App& app, int* exit_code) {
   sign->add_option("--cn", sign_args->cn, "override the CSR's CN (e.g. the user name)");
   sign->add_flag("--chain", sign_args->chain, "append the CA chain to the output (a keytool CA reply)");
   sign->add_flag("--overwrite", sign_args->overwrite, "replace an existing output file");
+  AddProfileFileOption(sign, &sign_args->profile_file);
   SetExample(sign, "certkit sign --ca-cert ca/ca.crt --ca-key ca/ca-private/ca.key --csr node.csr "
                    "--profile node --out node.crt --chain");
   sign->callback([sign_args, exit_code] { *exit_code = RunSign(*sign_args); });

@@ -34,6 +34,7 @@ struct LeafArgs {
   StorePassArgs pass;
   bool p12_legacy = false;
   bool overwrite = false;
+  std::string profile_file;
 };
 
 void AddLeafOptions(CLI::App* cmd, LeafArgs* a) {
@@ -45,6 +46,7 @@ void AddLeafOptions(CLI::App* cmd, LeafArgs* a) {
   cmd->add_option("--org", a->org, "organization (O=) in the subject");
   cmd->add_flag("--pkcs8", a->pkcs8, "also write the key as PKCS#8 DER (<name>.key.pk8) for Java clients");
   cmd->add_flag("--overwrite", a->overwrite, "replace existing keys, certificates and stores");
+  AddProfileFileOption(cmd, &a->profile_file);
 }
 
 absl::StatusOr<LeafSettings> Settings(const LeafArgs& a) {
@@ -57,6 +59,7 @@ absl::StatusOr<LeafSettings> Settings(const LeafArgs& a) {
   s.pkcs8 = a.pkcs8;
   s.overwrite = a.overwrite;
   s.pkcs12_legacy = a.p12_legacy;
+  if (auto st = ApplyProfileFile(a.profile_file, &s); !st.ok()) return st;
   return s;
 }
 

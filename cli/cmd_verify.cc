@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "certkit/error.h"
+#include "certkit/file.h"
 #include "certkit/name.h"
 #include "certkit/verify.h"
 #include "commands.h"
@@ -20,6 +21,7 @@ using nlohmann::json;
 struct VerifyArgs {
   std::vector<std::string> ca;
   std::vector<std::string> untrusted;
+  std::vector<std::string> crls;
   std::string ip;
   std::string dns;
   std::string email;
@@ -28,7 +30,6 @@ struct VerifyArgs {
   std::string cert;
   bool allow_cn_fallback = false;
   std::string profile = "cluster";
-  std::vector<std::string> crls;
   int max_depth = 0;
 };
 
@@ -129,6 +130,10 @@ void RegisterVerifyCommand(CLI::App& app, int* exit_code) {
       ->allow_extra_args(false);
   cmd->add_option("--untrusted", args->untrusted, "intermediate certificates (PEM bundle; repeatable)")
       ->allow_extra_args(false);
+  cmd->add_option("--crl", args->crls,
+                  "certificate revocation list (PEM or DER; repeatable): a listed certificate "
+                  "fails with cert_revoked")
+      ->allow_extra_args(false);
   auto* ip = cmd->add_option("--ip", args->ip, "IP address the certificate must name");
   auto* dns = cmd->add_option("--dns", args->dns, "DNS name the certificate must name");
   auto* email = cmd->add_option("--email", args->email, "email address the certificate must name");
@@ -139,8 +144,6 @@ void RegisterVerifyCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--profile", args->profile,
                   "cluster (RFC 5280; default) or webpki (adds the CA/Browser Forum rules)")
       ->capture_default_str();
-  cmd->add_option("--crl", args->crls, "certificate revocation list (PEM or DER; repeatable)")
-      ->allow_extra_args(false);
   cmd->add_option("--max-depth", args->max_depth,
                   "maximum number of certificates in the path, leaf and anchor included (default 10)")
       ->check(CLI::Range(1, 32));

@@ -18,6 +18,7 @@ void RegisterKeystoreCommands(CLI::App& app, int* exit_code);  // keystore ...
 void RegisterInspectCommand(CLI::App& app, int* exit_code);    // inspect
 void RegisterVerifyCommand(CLI::App& app, int* exit_code);     // verify
 void RegisterExpiryCommand(CLI::App& app, int* exit_code);     // expiry
+void RegisterRevokeCommands(CLI::App& app, int* exit_code);    // revoke, crl
 
 // SetExample puts "Example:" lines under a command's --help.
 inline void SetExample(CLI::App* cmd, const std::string& example) {

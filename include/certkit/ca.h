@@ -56,6 +56,13 @@ struct CaOptions {
   std::optional<int> path_len;      // root: absent = unlimited; intermediate: default 0
   absl::Time not_before = absl::InfinitePast();
   bool allow_beyond_issuer = false; // intermediate only
+  // keyUsage of the CA certificate (KeyUsageBit set); absent means
+  // keyCertSign+cRLSign+digitalSignature. Must include keyCertSign.
+  // Adapted to the key type like every profile (KeyUsageForKey).
+  std::optional<uint32_t> key_usage;
+  // Written as a critical nameConstraints extension when not empty; the CA
+  // then refuses to sign names outside it (see SignRequest).
+  NameConstraints name_constraints;
 
   // Validate fails with kInvalidArgument when days < 1 or path_len < 0.
   absl::Status Validate() const;
@@ -89,7 +96,9 @@ class CertificateAuthority {
   // signature is verified first (kBadSignature). The policy decides the
   // subject; SANs come from the CSR (if the policy copies them) plus
   // options.sans. kInvalidArgument when the profile requires a SAN and there
-  // is none, or a required subject field is missing.
+  // is none, or a required subject field is missing. kNameConstraints when a
+  // name (SAN or subject) lies outside the nameConstraints of this CA or of
+  // any CA in its chain: nothing is issued.
   absl::StatusOr<Certificate> SignRequest(const CertificateRequest& csr, const Profile& profile,
                                           const IssueOptions& options = {}) const;
 
@@ -135,6 +144,21 @@ class CertificateAuthority {
 absl::StatusOr<Certificate> SelfSignLikeKeytool(const DistinguishedName& subject, const PrivateKey& key,
                                                 const std::vector<SubjectAltName>& sans, int days,
                                                 absl::Time not_before = absl::InfinitePast());
+
+// PickCaForKey finds, in a PEM bundle's certificates, the one whose public
+// key is |key|'s (a ca.crt bundle holds several CAs during a rotation), and
+// returns it followed by its issuers found in the same bundle (nearest
+// first, stopping at a self-issued one). kKeyMismatch naming the subjects
+// in the bundle when none matches.
+absl::StatusOr<std::vector<Certificate>> PickCaForKey(const std::vector<Certificate>& bundle,
+                                                      const PrivateKey& key);
+
+// DefaultCaSubject is the subject certkit gives a cluster's CA when none is
+// asked for: "CN=certkit CA <cluster> <id>" (+ O=|organization| first when
+// given), where <id> is 8 random hex digits, so that two clusters' (or one
+// cluster's old and new) CAs can be told apart in trust stores and
+// messages. An empty |cluster_name| is left out.
+DistinguishedName DefaultCaSubject(absl::string_view cluster_name, absl::string_view organization);
 
 }  // namespace certkit
 

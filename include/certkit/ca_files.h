@@ -53,7 +53,10 @@ absl::StatusOr<CertificateAuthority> LoadCaPem(absl::string_view cert_pem, absl:
                                                absl::string_view key_password = {});
 
 // CaFromBundle builds a CA from |certs| (the CA certificate first, then its
-// chain) and its |key|: kInvalidArgument when |certs| is empty.
+// chain) and its |key|: kInvalidArgument when |certs| is empty. When |certs|
+// holds several certificates (a ca.crt bundle during a rotation), the CA is
+// the one matching |key| and its chain what in |certs| issued it
+// (PickCaForKey; kKeyMismatch naming the subjects when none matches).
 absl::StatusOr<CertificateAuthority> CaFromBundle(std::vector<Certificate> certs,
                                                   const PrivateKey& key);
 

@@ -570,6 +570,14 @@ CERTKIT_EXPORT CertkitError certkit_verify_options_set_allow_cn_fallback(
     CertkitVerifyOptions* options, int allow);
 CERTKIT_EXPORT CertkitError certkit_verify_options_set_max_depth(CertkitVerifyOptions* options,
                                                                  int max_depth);
+/* certkit_verify_options_add_crl adds one certificate revocation list (PEM
+ * "X509 CRL" or DER; copied). Each CRL issued by a certificate's issuer is
+ * validated (signature, cRLSign, v2 with cRLNumber) and a listed serial fails
+ * verification with CERTKIT_ERROR_CERT_REVOKED. A CRL that cannot be parsed
+ * is CERTKIT_ERROR_MALFORMED here, and nothing is added. NULL |options| or
+ * |crl| is CERTKIT_ERROR_NULL_ARGUMENT. */
+CERTKIT_EXPORT CertkitError certkit_verify_options_add_crl(CertkitVerifyOptions* options,
+                                                           const uint8_t* crl, size_t crl_length);
 
 /* certkit_verify validates |leaf| against the trust anchors |anchors| using
  * |intermediates| (may be NULL) for path building; |options| may be NULL.
@@ -841,6 +849,13 @@ CERTKIT_EXPORT void certkit_ssl_free(CertkitSsl* ssl);
 /* certkit_ssl_add_trusted_cert adds every certificate of a PEM bundle (or one
  * DER certificate); calls accumulate. Zero certificates is
  * CERTKIT_ERROR_MALFORMED. */
+/* certkit_ssl_add_crl adds a certificate revocation list (PEM or DER;
+ * copied) that every later peer verification of |ssl| consults: a peer
+ * certificate it lists fails the handshake with CERTKIT_ERROR_CERT_REVOKED.
+ * An unparsable CRL is CERTKIT_ERROR_MALFORMED and is not added; NULL |ssl|
+ * or |crl| is CERTKIT_ERROR_NULL_ARGUMENT. */
+CERTKIT_EXPORT CertkitError certkit_ssl_add_crl(CertkitSsl* ssl, const uint8_t* crl,
+                                                size_t crl_length);
 CERTKIT_EXPORT CertkitError certkit_ssl_add_trusted_cert(CertkitSsl* ssl, const char* cert);
 CERTKIT_EXPORT CertkitError certkit_ssl_add_trusted_cert_n(CertkitSsl* ssl, const char* cert,
                                                            size_t cert_length);

@@ -39,6 +39,11 @@ struct LeafSettings {
   std::string store_password;
   std::string truststore_password;
   bool overwrite = false;
+  // The profiles and signing policy leaves are issued with (--profile-file
+  // replaces them; see certkit/profile_file.h).
+  certkit::Profile node_profile = certkit::Profile::Node();
+  certkit::Profile client_profile = certkit::Profile::Client();
+  certkit::SigningPolicy policy = certkit::SigningPolicy::Permissive();
 };
 
 // The alias of the CA certificate in key and trust stores.

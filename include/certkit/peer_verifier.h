@@ -6,6 +6,7 @@
 #define CERTKIT_PEER_VERIFIER_H_
 
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -32,6 +33,10 @@ struct PeerVerifierOptions {
   // tests only).
   bool verify_chain = true;
   PeerIdentityRule identity = PeerIdentityRule::kNone;
+  // Certificate revocation lists (PEM or DER), checked as VerifyOptions::crls
+  // are: a peer certificate a CRL of its issuer lists is refused with
+  // kCertRevoked.
+  std::vector<std::string> crls;
 
   // Validate fails with kInvalidArgument when the combination makes no
   // sense (an identity rule without verify_chain).

@@ -13,8 +13,21 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "certkit/key.h"
 
 namespace certkit {
+
+// NameConstraints is what a constrained CA writes into its critical
+// nameConstraints extension (RFC 5280 4.2.1.10). DNS entries are host names
+// ("example.com": the name and its subdomains) or ".example.com" (subdomains
+// only, as OpenSSL writes it); IP entries are CIDR blocks ("10.0.0.0/8",
+// "fd00::/8"); email entries are a mailbox, a host or ".domain".
+struct NameConstraints {
+  std::vector<std::string> permitted_dns, excluded_dns;
+  std::vector<std::string> permitted_ip, excluded_ip;
+  std::vector<std::string> permitted_email, excluded_email;
+  bool empty() const;
+};
 
 struct Profile {
   std::string name;
@@ -25,6 +38,11 @@ struct Profile {
   bool allow_sans = true;                       // SANs are written when given
   bool require_san = false;                     // signing without a SAN fails
   int default_days = 365;
+  // Leaves: write basicConstraints CA:FALSE (critical). CA profiles always
+  // write it. `openssl ca` with CockroachDB's ca.conf writes none.
+  bool basic_constraints = true;
+  // CA profiles only: a critical nameConstraints extension when not empty.
+  NameConstraints name_constraints;
 
   // node: digitalSignature+keyEncipherment, serverAuth+clientAuth, SANs
   // required (CockroachDB signing_node_req).
@@ -50,6 +68,12 @@ struct Profile {
   absl::Status Validate() const;
 };
 
+// KeyUsageForKey adapts a profile's keyUsage to the subject key type:
+// keyEncipherment and dataEncipherment are RSA-only (RFC 5480 section 3,
+// RFC 8410 section 5) and are dropped for EC and Ed25519 keys, which get
+// digitalSignature instead when a leaf would otherwise be left without a
+// signing bit. CA bits (keyCertSign, cRLSign) are kept.
+uint32_t KeyUsageForKey(uint32_t bits, KeyType key_type);
 // CheckValidityDays returns kInvalidArgument naming |days| when it is less
 // than one day, OK otherwise.
 absl::Status CheckValidityDays(int days);

@@ -60,6 +60,7 @@ absl::StatusOr<Issued> IssueLeaf(const CertificateAuthority& ca, const Profile& 
   opts.days = settings.days;
   opts.subject = subject;
   opts.sans = std::move(sans);
+  opts.policy = settings.policy;
   auto cert = ca.SignPublicKey(key->public_key(), profile, opts);
   if (!cert.ok()) return cert.status();
   return Issued{*std::move(key), *std::move(cert)};
@@ -210,7 +211,7 @@ absl::StatusOr<LeafRecord> IssueNode(const CertificateAuthority& ca,
   // Every file of the node is synced and renamed on its own; the folder is
   // synced once at the end (certkit/file.h).
   DirectorySyncBatch sync;
-  auto issued = IssueLeaf(ca, Profile::Node(), LeafSubject(hosts.front(), settings),
+  auto issued = IssueLeaf(ca, settings.node_profile, LeafSubject(hosts.front(), settings),
                           sans, settings);
   if (!issued.ok()) return Annotate(issued.status(), absl::StrCat("node '", hosts.front(), "'"));
   std::vector<std::string> files;
@@ -230,7 +231,7 @@ absl::StatusOr<LeafRecord> IssueClient(const CertificateAuthority& ca, const std
   s = CheckStorePassword(settings);
   if (!s.ok()) return s;
   DirectorySyncBatch sync;
-  auto issued = IssueLeaf(ca, Profile::Client(), LeafSubject(user, settings), {}, settings);
+  auto issued = IssueLeaf(ca, settings.client_profile, LeafSubject(user, settings), {}, settings);
   if (!issued.ok()) return Annotate(issued.status(), absl::StrCat("client '", user, "'"));
   std::vector<std::string> files;
   s = WriteLeafFiles(ca, *issued, dir, absl::StrCat("client.", user), settings, &files);

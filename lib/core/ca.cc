@@ -3,12 +3,15 @@
 #include <algorithm>
 #include <utility>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "certkit/error.h"
 #include "core/cert_builder.h"
 #include "core/oid.h"
 #include "core/x509_ext.h"
+#include "core/name_match.h"
 #include "openssl/bn.h"
 #include "openssl/digest.h"
 #include "openssl/mem.h"
@@ -109,13 +112,16 @@ absl::StatusOr<Certificate> Issue(const DistinguishedName& subject, const Public
     exts.push_back(*std::move(der));
     return absl::OkStatus();
   };
-  absl::Status st;
+  absl::Status st = absl::OkStatus();
   if (which == Extensions::kKeytoolSelfSigned) {
     exts.push_back(internal::KeyIdExtensionDer(false, ski));
     if (!sans.empty()) st = add(x509ext::SubjectAltNames(sans, subject.empty()));
   } else {
-    st = add(x509ext::BasicConstraints(profile.is_ca, profile.path_len));
-    if (st.ok() && profile.key_usage != 0) st = add(x509ext::KeyUsage(profile.key_usage));
+    if (profile.is_ca || profile.basic_constraints) {
+      st = add(x509ext::BasicConstraints(profile.is_ca, profile.path_len));
+    }
+    const uint32_t key_usage = KeyUsageForKey(profile.key_usage, subject_key.type());
+    if (st.ok() && key_usage != 0) st = add(x509ext::KeyUsage(key_usage));
     if (st.ok() && !profile.extended_key_usage.empty()) {
       st = add(x509ext::ExtendedKeyUsage(profile.extended_key_usage));
     }
@@ -124,6 +130,9 @@ absl::StatusOr<Certificate> Issue(const DistinguishedName& subject, const Public
     if (st.ok() && profile.allow_sans && !sans.empty()) {
       st = add(x509ext::SubjectAltNames(sans, subject.empty()));
     }
+  }
+  if (st.ok() && profile.is_ca && !profile.name_constraints.empty()) {
+    st = add(x509ext::NameConstraintsExt(profile.name_constraints));
   }
   if (!st.ok()) return st;
 
@@ -153,6 +162,19 @@ Bytes IssuerKeyId(const Certificate& ca) {
   unsigned len = 0;
   if (!X509_pubkey_digest(ca.native(), EVP_sha1(), buf, &len)) return {};
   return Bytes(buf, buf + len);
+}
+
+// CaProfile is |base| with the CA options' key usage and name constraints.
+absl::StatusOr<Profile> CaProfile(Profile base, const CaOptions& options) {
+  if (options.key_usage.has_value()) {
+    if ((*options.key_usage & kKuKeyCertSign) == 0) {
+      return MakeError(ErrorKind::kInvalidArgument,
+                       "a CA's key usage must include keyCertSign");
+    }
+    base.key_usage = *options.key_usage;
+  }
+  base.name_constraints = options.name_constraints;
+  return base;
 }
 
 Issuer IssuerOf(const Certificate& cert, const PrivateKey& key,
@@ -313,8 +335,9 @@ absl::StatusOr<CertificateAuthority> CertificateAuthority::CreateRoot(const CaOp
   self.key = &*key;
   auto validity = ComputeValidity(options.days, options.not_before, self, true);
   if (!validity.ok()) return validity.status();
-  auto cert = Issue(options.subject, key->public_key(), Profile::Root(options.path_len), {},
-                    *validity, self);
+  auto profile = CaProfile(Profile::Root(options.path_len), options);
+  if (!profile.ok()) return profile.status();
+  auto cert = Issue(options.subject, key->public_key(), *profile, {}, *validity, self);
   if (!cert.ok()) return cert.status();
   return Make(*std::move(cert), *std::move(key), {});
 }
@@ -325,7 +348,9 @@ absl::StatusOr<CertificateAuthority> CertificateAuthority::CreateIntermediate(
   if (options.subject.empty()) {
     return MakeError(ErrorKind::kInvalidArgument, "an intermediate CA needs a subject");
   }
-  const Profile profile = Profile::Intermediate(options.path_len.value_or(0));
+  auto ca_profile = CaProfile(Profile::Intermediate(options.path_len.value_or(0)), options);
+  if (!ca_profile.ok()) return ca_profile.status();
+  const Profile& profile = *ca_profile;
   if (auto st = CheckParentAllowsCa(parent.cert_, profile.path_len); !st.ok()) return st;
   auto key = KeyFor(options);
   if (!key.ok()) return key.status();
@@ -418,11 +443,58 @@ absl::StatusOr<Certificate> CertificateAuthority::SignSubject(const Distinguishe
   if (profile.is_ca) {
     if (auto st = CheckParentAllowsCa(cert_, profile.path_len); !st.ok()) return st;
   }
+  // Names outside the constraints of this CA or its chain are never issued.
+  for (const Certificate& ca : ChainWithSelf()) {
+    if (auto st = name_match::CheckSansAgainstCa(ca, sans); !st.ok()) return st;
+  }
   const Issuer issuer = IssuerOf(cert_, key_, *encoding_);
   auto validity = ComputeValidity(options.days != 0 ? options.days : profile.default_days,
                                   options.not_before, issuer, options.allow_beyond_issuer);
   if (!validity.ok()) return validity.status();
   return Issue(*subject, key, profile, sans, *validity, issuer);
+}
+
+absl::StatusOr<std::vector<Certificate>> PickCaForKey(const std::vector<Certificate>& bundle,
+                                                      const PrivateKey& key) {
+  std::vector<Certificate> out;
+  for (const Certificate& c : bundle) {
+    if (c.MatchesKey(key)) {
+      out.push_back(c);
+      break;
+    }
+  }
+  if (out.empty()) {
+    std::vector<std::string> subjects;
+    for (const Certificate& c : bundle) subjects.push_back("'" + c.subject().ToRfc4514() + "'");
+    return MakeError(ErrorKind::kKeyMismatch,
+                     absl::StrCat("the private key belongs to none of the ", bundle.size(),
+                                  " certificate(s) in the bundle (",
+                                  absl::StrJoin(subjects, ", "), ")"));
+  }
+  // Follow issuers within the bundle (bounded by its size: no loops).
+  while (out.size() <= bundle.size() && !out.back().is_self_issued()) {
+    const Certificate* next = nullptr;
+    for (const Certificate& c : bundle) {
+      if (c != out.back() && c.subject() == out.back().issuer()) next = &c;
+    }
+    if (next == nullptr) break;
+    out.push_back(*next);
+  }
+  return out;
+}
+
+DistinguishedName DefaultCaSubject(absl::string_view cluster_name,
+                                   absl::string_view organization) {
+  uint8_t id[4];
+  RAND_bytes(id, sizeof(id));
+  std::string cn = "certkit CA";
+  if (!cluster_name.empty()) absl::StrAppend(&cn, " ", cluster_name);
+  absl::StrAppend(&cn, " ",
+                  absl::BytesToHexString(absl::string_view(reinterpret_cast<char*>(id), 4)));
+  std::vector<NameAttribute> rdns;
+  if (!organization.empty()) rdns.push_back({"O", std::string(organization)});
+  rdns.push_back({"CN", cn});
+  return DistinguishedName(std::move(rdns));
 }
 
 }  // namespace certkit

@@ -74,6 +74,13 @@ absl::StatusOr<CertificateAuthority> LoadCaPem(absl::string_view cert_pem, absl:
 absl::StatusOr<CertificateAuthority> CaFromBundle(std::vector<Certificate> certs,
                                                   const PrivateKey& key) {
   if (certs.empty()) return MakeError(ErrorKind::kInvalidArgument, "no CA certificate was given");
+  // A bundle may hold several CAs (old + new during a rotation): the CA is
+  // the one matching the key; its chain is what in the bundle issued it.
+  if (certs.size() > 1) {
+    auto picked = PickCaForKey(certs, key);
+    if (!picked.ok()) return picked.status();
+    certs = *std::move(picked);
+  }
   Certificate cert = certs.front();
   certs.erase(certs.begin());
   return CertificateAuthority::Load(cert, key, std::move(certs));

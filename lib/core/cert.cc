@@ -43,16 +43,6 @@ absl::StatusOr<Certificate> ParseDer(absl::Span<const uint8_t> der, bool allow_t
   return Certificate(x.get());
 }
 
-// AsnTimeToAbsl converts an ASN1_TIME to absl::Time.
-absl::Time AsnTimeToAbsl(const ASN1_TIME* t) {
-  bssl::UniquePtr<ASN1_TIME> epoch(ASN1_TIME_set(nullptr, 0));
-  int days = 0, seconds = 0;
-  if (!epoch || t == nullptr || !ASN1_TIME_diff(&days, &seconds, epoch.get(), t)) {
-    return absl::InfinitePast();
-  }
-  return absl::FromUnixSeconds(static_cast<int64_t>(days) * 86400 + seconds);
-}
-
 std::string FormatUtc(absl::Time t) {
   return absl::FormatTime("%Y-%m-%d %H:%M:%S UTC", t, absl::UTCTimeZone());
 }
@@ -157,8 +147,8 @@ DistinguishedName Certificate::issuer() const {
   return DistinguishedName::FromX509NameFlattened(X509_get_issuer_name(x509_));
 }
 
-absl::Time Certificate::not_before() const { return AsnTimeToAbsl(X509_get0_notBefore(x509_)); }
-absl::Time Certificate::not_after() const { return AsnTimeToAbsl(X509_get0_notAfter(x509_)); }
+absl::Time Certificate::not_before() const { return x509ext::AsnTimeToAbsl(X509_get0_notBefore(x509_)); }
+absl::Time Certificate::not_after() const { return x509ext::AsnTimeToAbsl(X509_get0_notAfter(x509_)); }
 
 std::vector<SubjectAltName> Certificate::subject_alt_names() const {
   bssl::UniquePtr<GENERAL_NAMES> names(static_cast<GENERAL_NAMES*>(

@@ -10,6 +10,20 @@
 
 namespace certkit {
 
+bool NameConstraints::empty() const {
+  return permitted_dns.empty() && excluded_dns.empty() && permitted_ip.empty() &&
+         excluded_ip.empty() && permitted_email.empty() && excluded_email.empty();
+}
+
+uint32_t KeyUsageForKey(uint32_t bits, KeyType key_type) {
+  if (key_type == KeyType::kRsa || bits == 0) return bits;
+  const uint32_t rsa_only = kKuKeyEncipherment | kKuDataEncipherment;
+  if ((bits & rsa_only) == 0) return bits;
+  bits &= ~rsa_only;
+  if ((bits & (kKuKeyCertSign | kKuCrlSign)) == 0) bits |= kKuDigitalSignature;
+  return bits;
+}
+
 Profile Profile::Node() {
   Profile p;
   p.name = "node";

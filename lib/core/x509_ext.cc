@@ -1,6 +1,15 @@
 #include "core/x509_ext.h"
 
+#include <algorithm>
+
+#include <arpa/inet.h>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "openssl/pem.h"
 #include "absl/strings/str_cat.h"
+#include "openssl/bytestring.h"
+#include "util/der.h"
 #include "certkit/error.h"
 #include "core/oid.h"
 #include "openssl/asn1.h"
@@ -31,7 +40,128 @@ absl::StatusOr<ExtensionPtr> KeyId(int nid, const std::vector<uint8_t>& id, cons
   return Wrap(nid, false, akid.get(), what);
 }
 
+absl::Status BadConstraint(absl::string_view kind, absl::string_view value,
+                           absl::string_view why) {
+  return MakeError(ErrorKind::kInvalidArgument,
+                   absl::StrCat("name constraint ", kind, " '", value, "' ", why));
+}
+
+// DnsConstraint checks a DNS subtree base: a host name, or ".domain".
+absl::Status DnsConstraint(const std::string& v) {
+  absl::string_view host = v;
+  if (!host.empty() && host.front() == '.') host.remove_prefix(1);
+  auto san = SubjectAltName::Host(host);
+  if (!san.ok() || san->type != SubjectAltName::Type::kDns ||
+      host.find('*') != absl::string_view::npos) {
+    return BadConstraint("DNS", v, "is not a host name or .domain");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status EmailConstraint(const std::string& v) {
+  const size_t at = v.rfind('@');
+  if (at == std::string::npos) return DnsConstraint(v);
+  if (at == 0 || DnsConstraint(v.substr(at + 1)).ok() == false) {
+    return BadConstraint("email", v, "is not a mailbox, a host or .domain");
+  }
+  return absl::OkStatus();
+}
+
+// AddSubtree writes one GeneralSubtree whose base is GeneralName |gn_tag|
+// (2 dNSName, 1 rfc822Name, 7 iPAddress) with contents |value|.
+bool AddSubtree(CBB* subtrees, unsigned gn_tag, absl::Span<const uint8_t> value) {
+  CBB subtree, base;
+  return CBB_add_asn1(subtrees, &subtree, CBS_ASN1_SEQUENCE) &&
+         CBB_add_asn1(&subtree, &base, CBS_ASN1_CONTEXT_SPECIFIC | gn_tag) &&
+         CBB_add_bytes(&base, value.data(), value.size()) && CBB_flush(subtrees);
+}
+
+// AddSubtrees writes the [field] GeneralSubtrees (0 permitted, 1 excluded)
+// when any list is non-empty, validating every entry.
+absl::Status AddSubtrees(CBB* nc, unsigned field, const std::vector<std::string>& dns,
+                         const std::vector<std::string>& ips,
+                         const std::vector<std::string>& emails) {
+  if (dns.empty() && ips.empty() && emails.empty()) return absl::OkStatus();
+  CBB subtrees;
+  if (!CBB_add_asn1(nc, &subtrees, CBS_ASN1_CONTEXT_SPECIFIC | CBS_ASN1_CONSTRUCTED | field)) {
+    return MakeError(ErrorKind::kInternal, "out of memory");
+  }
+  auto text = [](const std::string& s) {
+    return absl::MakeConstSpan(reinterpret_cast<const uint8_t*>(s.data()), s.size());
+  };
+  bool ok = true;
+  for (const std::string& d : dns) {
+    if (auto st = DnsConstraint(d); !st.ok()) return st;
+    ok = ok && AddSubtree(&subtrees, 2, text(d));
+  }
+  for (const std::string& e : emails) {
+    if (auto st = EmailConstraint(e); !st.ok()) return st;
+    ok = ok && AddSubtree(&subtrees, 1, text(e));
+  }
+  for (const std::string& ip : ips) {
+    auto bytes = IpConstraint(ip);
+    if (!bytes.ok()) return bytes.status();
+    ok = ok && AddSubtree(&subtrees, 7, *bytes);
+  }
+  if (!ok || !CBB_flush(nc)) return MakeError(ErrorKind::kInternal, "out of memory");
+  return absl::OkStatus();
+}
+
 }  // namespace
+
+absl::StatusOr<std::vector<uint8_t>> IpConstraint(absl::string_view cidr) {
+  const size_t slash = cidr.find('/');
+  const std::string addr(cidr.substr(0, slash));
+  uint8_t buf[16];
+  size_t len = 0;
+  if (inet_pton(AF_INET, addr.c_str(), buf) == 1) {
+    len = 4;
+  } else if (inet_pton(AF_INET6, addr.c_str(), buf) == 1) {
+    len = 16;
+  } else {
+    return BadConstraint("IP", cidr, "is not an address or CIDR block (10.0.0.0/8, fd00::/8)");
+  }
+  int prefix = static_cast<int>(len * 8);
+  if (slash != absl::string_view::npos &&
+      (!absl::SimpleAtoi(cidr.substr(slash + 1), &prefix) || prefix < 0 ||
+       prefix > static_cast<int>(len * 8))) {
+    return BadConstraint("IP", cidr, absl::StrCat("has a prefix length outside 0..", len * 8));
+  }
+  std::vector<uint8_t> out(2 * len, 0);
+  for (size_t i = 0; i < len; ++i) {
+    const int bits = std::min(8, std::max(0, prefix - static_cast<int>(i * 8)));
+    const uint8_t mask = static_cast<uint8_t>(0xff00u >> bits);
+    out[len + i] = mask;
+    out[i] = buf[i] & mask;
+  }
+  return out;
+}
+
+absl::StatusOr<ExtensionPtr> NameConstraintsExt(const NameConstraints& nc) {
+  bssl::ScopedCBB cbb;
+  CBB seq;
+  if (!CBB_init(cbb.get(), 64) || !CBB_add_asn1(cbb.get(), &seq, CBS_ASN1_SEQUENCE)) {
+    return MakeError(ErrorKind::kInternal, "out of memory");
+  }
+  if (auto st = AddSubtrees(&seq, 0, nc.permitted_dns, nc.permitted_ip, nc.permitted_email);
+      !st.ok()) {
+    return st;
+  }
+  if (auto st = AddSubtrees(&seq, 1, nc.excluded_dns, nc.excluded_ip, nc.excluded_email);
+      !st.ok()) {
+    return st;
+  }
+  const std::vector<uint8_t> der = FinishCbb(cbb.get());
+  bssl::UniquePtr<ASN1_OCTET_STRING> oct(ASN1_OCTET_STRING_new());
+  if (der.empty() || !oct ||
+      !ASN1_OCTET_STRING_set(oct.get(), der.data(), static_cast<int>(der.size()))) {
+    return MakeError(ErrorKind::kInternal, "cannot encode nameConstraints");
+  }
+  ExtensionPtr ext(
+      X509_EXTENSION_create_by_NID(nullptr, NID_name_constraints, /*crit=*/1, oct.get()));
+  if (!ext) return MakeError(ErrorKind::kInternal, "cannot encode nameConstraints");
+  return ext;
+}
 
 absl::StatusOr<ExtensionPtr> SubjectAltNames(const std::vector<SubjectAltName>& sans,
                                              bool subject_empty) {
@@ -91,6 +221,28 @@ absl::StatusOr<ExtensionPtr> SubjectKeyId(const std::vector<uint8_t>& id) {
 
 absl::StatusOr<ExtensionPtr> AuthorityKeyId(const std::vector<uint8_t>& id) {
   return KeyId(NID_authority_key_identifier, id, "authorityKeyIdentifier");
+}
+
+bssl::UniquePtr<X509_CRL> ParseCrlData(absl::string_view data) {
+  bssl::UniquePtr<X509_CRL> crl;
+  if (absl::StrContains(data, "-----BEGIN")) {
+    bssl::UniquePtr<BIO> bio(BIO_new_mem_buf(data.data(), static_cast<int>(data.size())));
+    crl.reset(PEM_read_bio_X509_CRL(bio.get(), nullptr, nullptr, nullptr));
+  } else {
+    const uint8_t* p = reinterpret_cast<const uint8_t*>(data.data());
+    crl.reset(d2i_X509_CRL(nullptr, &p, static_cast<long>(data.size())));
+    if (crl && p != reinterpret_cast<const uint8_t*>(data.data()) + data.size()) crl.reset();
+  }
+  return crl;
+}
+
+absl::Time AsnTimeToAbsl(const ASN1_TIME* t) {
+  bssl::UniquePtr<ASN1_TIME> epoch(ASN1_TIME_set(nullptr, 0));
+  int days = 0, seconds = 0;
+  if (!epoch || t == nullptr || !ASN1_TIME_diff(&days, &seconds, epoch.get(), t)) {
+    return absl::InfinitePast();
+  }
+  return absl::FromUnixSeconds(static_cast<int64_t>(days) * 86400 + seconds);
 }
 
 uint32_t KeyUsageBits(const ASN1_BIT_STRING* bits) {

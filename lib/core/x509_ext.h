@@ -9,8 +9,10 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "certkit/key.h"
 #include "certkit/name.h"
+#include "certkit/profile.h"
 #include "openssl/x509.h"
 #include "openssl/x509v3.h"
 
@@ -44,6 +46,24 @@ absl::StatusOr<ExtensionPtr> BasicConstraints(bool is_ca, std::optional<int> pat
 // SubjectKeyId / AuthorityKeyId encode a keyIdentifier (non-critical).
 absl::StatusOr<ExtensionPtr> SubjectKeyId(const std::vector<uint8_t>& id);
 absl::StatusOr<ExtensionPtr> AuthorityKeyId(const std::vector<uint8_t>& id);
+
+// NameConstraintsExt encodes |nc| as a critical nameConstraints extension
+// (RFC 5280 4.2.1.10). kInvalidArgument names an entry that is not a host
+// name (optionally with a leading '.'), a CIDR block or an email constraint.
+absl::StatusOr<ExtensionPtr> NameConstraintsExt(const NameConstraints& nc);
+
+// IpConstraint parses "10.0.0.0/8", "fd00::/8" or a bare address (a /32 or
+// /128) into the iPAddress constraint form: address bytes then mask bytes
+// (8 or 32 bytes), host bits cleared. kInvalidArgument otherwise.
+absl::StatusOr<std::vector<uint8_t>> IpConstraint(absl::string_view cidr);
+
+// ParseCrlData decodes one CRL: PEM ("X509 CRL") when the text holds a PEM
+// header, DER otherwise (trailing bytes refused). nullptr when it is neither.
+bssl::UniquePtr<X509_CRL> ParseCrlData(absl::string_view data);
+
+// AsnTimeToAbsl converts an ASN1_TIME to absl::Time (InfinitePast when it
+// cannot be read).
+absl::Time AsnTimeToAbsl(const ASN1_TIME* t);
 
 // KeyUsageBits converts a decoded keyUsage BIT STRING to a KeyUsageBit set.
 uint32_t KeyUsageBits(const ASN1_BIT_STRING* bits);

@@ -4,6 +4,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "certkit/error.h"
+#include "core/x509_ext.h"
 #include "openssl/bytestring.h"
 #include "openssl/obj.h"
 #include "openssl/pem.h"
@@ -24,15 +25,7 @@ bool TimeAfter(const ASN1_TIME* t, int64_t now) {
 absl::StatusOr<CrlList> ParseCrls(const std::vector<std::string>& crls) {
   CrlList out;
   for (size_t i = 0; i < crls.size(); ++i) {
-    const std::string& data = crls[i];
-    bssl::UniquePtr<X509_CRL> crl;
-    if (absl::StrContains(data, "-----BEGIN")) {
-      bssl::UniquePtr<BIO> bio(BIO_new_mem_buf(data.data(), static_cast<int>(data.size())));
-      crl.reset(PEM_read_bio_X509_CRL(bio.get(), nullptr, nullptr, nullptr));
-    } else {
-      const uint8_t* p = reinterpret_cast<const uint8_t*>(data.data());
-      crl.reset(d2i_X509_CRL(nullptr, &p, static_cast<long>(data.size())));
-    }
+    bssl::UniquePtr<X509_CRL> crl = x509ext::ParseCrlData(crls[i]);
     if (!crl) return MakeError(ErrorKind::kMalformed, absl::StrCat("CRL #", i, " cannot be parsed"));
     out.push_back(std::move(crl));
   }

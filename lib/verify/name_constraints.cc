@@ -7,6 +7,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "certkit/error.h"
+#include "core/name_match.h"
 #include "openssl/mem.h"
 #include "openssl/obj.h"
 #include "openssl/x509.h"
@@ -31,36 +32,6 @@ bool ValidIpConstraint(const std::string& v) {
     }
   }
   return true;
-}
-
-bool IpWithin(const std::string& ip, const std::string& constraint) {
-  if (constraint.size() != 2 * ip.size()) return false;  // different family
-  const size_t n = ip.size();
-  for (size_t i = 0; i < n; ++i) {
-    const unsigned char mask = static_cast<unsigned char>(constraint[n + i]);
-    if ((static_cast<unsigned char>(ip[i]) & mask) != (static_cast<unsigned char>(constraint[i]) & mask)) {
-      return false;
-    }
-  }
-  return true;
-}
-
-// EmailWithin implements the three rfc822Name constraint forms of 4.2.1.10:
-// a mailbox (exact; the local part is case-sensitive and taken literally,
-// '*' included), a host (the address's domain equals it), ".domain" (any
-// subdomain).
-bool EmailWithin(const std::string& addr, const std::string& constraint) {
-  const size_t at = addr.rfind('@');
-  if (at == std::string::npos) return false;
-  const std::string local = addr.substr(0, at);
-  const std::string domain = AsciiLower(addr.substr(at + 1));
-  const size_t cat = constraint.rfind('@');
-  if (cat != std::string::npos) {
-    return constraint.substr(0, cat) == local && AsciiLower(constraint.substr(cat + 1)) == domain;
-  }
-  const std::string c = AsciiLower(constraint);
-  if (!c.empty() && c[0] == '.') return absl::EndsWith(domain, c);
-  return domain == c;
 }
 
 std::string CanonicalValue(const ASN1_STRING* s) {
@@ -119,7 +90,9 @@ bool Within(const GeneralName& name, const GeneralName& base, Mode mode) {
       const std::string b = AsciiLower(base.value);
       if (absl::StartsWith(n, "*.")) {
         const std::string rest = n.substr(2);
-        if (DnsNameWithin(rest, b)) return true;  // pattern wholly inside
+        // "*.rest" matches only subdomains of rest: inside ".rest" too.
+        const std::string rest_base = absl::StartsWith(b, ".") ? b.substr(1) : b;
+        if (DnsNameWithin(rest, b) || rest == rest_base) return true;  // pattern wholly inside
         // Excluded: the base itself (or below it) may be one of the names
         // the pattern matches.
         return mode == Mode::kExcluded && absl::EndsWith(b, "." + rest);
@@ -127,9 +100,9 @@ bool Within(const GeneralName& name, const GeneralName& base, Mode mode) {
       return DnsNameWithin(n, b);
     }
     case NameType::kIp:
-      return IpWithin(name.value, base.value);
+      return name_match::IpWithin(name.value, base.value);
     case NameType::kEmail:
-      return EmailWithin(name.value, base.value);
+      return name_match::EmailWithin(name.value, base.value);
     case NameType::kDirectory:
       return DirectoryWithin(name.value, base.value);
     default:
@@ -143,9 +116,12 @@ absl::Status OutOfBudget() {
 
 // CheckPermittedDns applies the permitted DNS subtrees to a non-wildcard DNS
 // name: the bases that contain it are "" (every name), the name itself and
-// each of its parent domains, so it looks those up instead of scanning the
-// subtrees. (Excluded subtrees are scanned: that is where the budget bites
-// on x509-limbo's nc-dos inputs.)
+// each of its parent domains, with or without a leading period (".p" is
+// subdomains of p only, so the name itself is never looked up that way), so
+// it looks those up instead of scanning the subtrees. A leading-period base
+// only gets here when ValidateNameConstraints allowed it (not under the web
+// PKI profile). (Excluded subtrees are scanned: that is where the budget
+// bites on x509-limbo's nc-dos inputs.)
 absl::Status CheckPermittedDns(const NameConstraintsExt& nc, const std::string& ca,
                                const GeneralName& name, int64_t* budget) {
   if (nc.permitted_dns.empty()) return absl::OkStatus();
@@ -153,6 +129,7 @@ absl::Status CheckPermittedDns(const NameConstraintsExt& nc, const std::string& 
   std::vector<absl::string_view> containing = {absl::string_view(), n};
   for (size_t dot = n.find('.'); dot != std::string::npos; dot = n.find('.', dot + 1)) {
     containing.push_back(absl::string_view(n).substr(dot + 1));
+    containing.push_back(absl::string_view(n).substr(dot));
   }
   for (absl::string_view b : containing) {
     if (--*budget < 0) return OutOfBudget();
@@ -169,12 +146,10 @@ bool Processed(NameType t) {
 }  // namespace
 
 bool DnsNameWithin(const std::string& name, const std::string& base) {
-  if (base.empty()) return true;
-  const std::string n = AsciiLower(name), b = AsciiLower(base);
-  return n == b || absl::EndsWith(n, "." + b);
+  return name_match::DnsWithin(name, base);
 }
 
-absl::Status ValidateNameConstraints(const NameConstraintsExt& nc) {
+absl::Status ValidateNameConstraints(const NameConstraintsExt& nc, bool allow_leading_dot_dns) {
   if (!nc.defect.ok()) return Annotate(nc.defect, "nameConstraints");
   for (const auto* list : {&nc.permitted, &nc.excluded}) {
     for (const GeneralSubtree& st : *list) {
@@ -182,7 +157,11 @@ absl::Status ValidateNameConstraints(const NameConstraintsExt& nc) {
       bool ok = true;
       switch (b.type) {
         case NameType::kDns:
-          ok = b.value.empty() || IsValidDnsName(b.value, /*allow_wildcard=*/false);
+          // A leading period (".example.com": subdomains only) is how
+          // OpenSSL, Go and many CAs write DNS constraints.
+          ok = b.value.empty() ||
+               IsValidDnsName(allow_leading_dot_dns && b.value[0] == '.' ? b.value.substr(1) : b.value,
+                              /*allow_wildcard=*/false);
           break;
         case NameType::kIp:
           ok = ValidIpConstraint(b.value);

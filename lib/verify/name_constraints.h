@@ -13,10 +13,13 @@ namespace certkit {
 namespace verify_internal {
 
 // ValidateNameConstraints checks the syntax of a CA's constraints: DNS bases
-// are hostnames (no wildcard, no leading period), IP bases are address+mask
+// are hostnames (no wildcard; a leading period is accepted), IP bases are address+mask
 // with a contiguous mask, email bases are a mailbox, a host or ".domain".
 // kNameConstraints naming the bad base.
-absl::Status ValidateNameConstraints(const NameConstraintsExt& nc);
+// With |allow_leading_dot_dns| a DNS base may start with a period
+// (".example.com": subdomains only), as OpenSSL and Go write and accept it;
+// RFC 5280's syntax (and the web PKI profile) does not allow it.
+absl::Status ValidateNameConstraints(const NameConstraintsExt& nc, bool allow_leading_dot_dns);
 
 // CheckNameConstraints applies |nc| (from the CA described by |ca|) to every
 // name of |cert|: its SANs, its subject DN (directoryName), subject
@@ -34,8 +37,8 @@ absl::Status ValidateNameConstraints(const NameConstraintsExt& nc);
 absl::Status CheckNameConstraints(const NameConstraintsExt& nc, const std::string& ca,
                                   const ParsedCert& cert, bool is_leaf, int64_t* budget);
 
-// DnsNameWithin reports whether |name| equals |base| or is a subdomain of it
-// (case-insensitive); an empty |base| contains every name.
+// DnsNameWithin is name_match::DnsWithin (lib/core/name_match.h): |name|
+// equals |base| or is a subdomain; ".example.com" means subdomains only.
 bool DnsNameWithin(const std::string& name, const std::string& base);
 
 }  // namespace verify_internal

@@ -18,7 +18,7 @@ absl::Status PeerVerifierOptions::Validate() const {
 }
 
 PeerVerifier::PeerVerifier(TrustStore trust, PeerVerifierOptions options)
-    : trust_(std::move(trust)), options_(options) {}
+    : trust_(std::move(trust)), options_(std::move(options)) {}
 
 absl::Status PeerVerifier::VerifyServer(const std::vector<Certificate>& chain,
                                         std::optional<absl::string_view> peer_name) const {
@@ -57,6 +57,7 @@ absl::Status PeerVerifier::VerifyChain(const std::vector<Certificate>& chain,
                                   chain.front().subject().ToRfc4514(), "' cannot be verified"));
   }
   if (!usable.ok()) return usable;
+  options.crls = options_.crls;
   std::vector<Certificate> intermediates(chain.begin() + 1, chain.end());
   return Verify(chain.front(), intermediates, trust_, options).status();
 }

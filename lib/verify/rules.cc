@@ -215,7 +215,10 @@ absl::Status CheckIssuer(const ParsedCert& c, bool is_anchor, const VerifyOption
     if (!c.name_constraints.critical) {
       return Fail(ErrorKind::kNameConstraints, where, c, "nameConstraints is not critical (RFC 5280 4.2.1.10)");
     }
-    if (auto s = ValidateNameConstraints(c.name_constraints); !s.ok()) {
+    // A leading-period DNS base (OpenSSL's "permitted;DNS:.example.com") is
+    // accepted for interoperability, except under the web PKI profile.
+    if (auto s = ValidateNameConstraints(c.name_constraints, /*allow_leading_dot_dns=*/!o.webpki_profile);
+        !s.ok()) {
       return Annotate(s, absl::StrCat(where, " (", c.description, ")"));
     }
   }

@@ -84,6 +84,15 @@ class Pki {
   ~Pki() { certkit_ca_free(ca_); }
 
   const std::string& ca_pem() const { return ca_pem_; }
+  // key_pem: the CA's private key (PKCS#8 PEM), for openssl ca.
+  std::string key_pem() const {
+    CertkitKey* key = nullptr;
+    REQUIRE_CK(certkit_ca_key(ca_, &key));
+    char* text = nullptr;
+    REQUIRE_CK(certkit_key_to_pem(key, CERTKIT_KEY_FORMAT_PKCS8, &text, nullptr));
+    certkit_key_free(key);
+    return Take(text);
+  }
 
   // Issue makes a key and a certificate with |profile| for |cn| and |sans|;
   // |not_before|/|days| default to now / 30 days.
@@ -510,6 +519,52 @@ TEST_CASE("keytool certificates without SAN: CN fallback only for PEER_IDENTITY"
         CERTKIT_ERROR_IDENTITY_MISMATCH);
   certkit_ssl_set_verify_flags(config.get(), CERTKIT_SSL_VERIFY_PEER_CERT);
   CHECK(certkit_ssl_verify_peer(config.get(), ders, lengths, 1, nullptr) == CERTKIT_OK);
+}
+
+TEST_CASE("a server certificate revoked by an openssl-made CRL fails the handshake with CERT_REVOKED") {
+  REQUIRE(certkit_test::HaveTool("openssl"));
+  Cluster cluster;
+  std::string good_pem, good_key;
+  cluster.pki.Issue("node", "node2", "IP:127.0.0.1", &good_pem, &good_key);
+  WriteString(cluster.dir.File("good.pem"), good_pem);
+  WriteString(cluster.dir.File("good.key"), good_key);
+  // openssl ca revokes node.pem with the certkit CA's key and writes a CRL v2.
+  WriteString(cluster.dir.File("ca.key"), cluster.pki.key_pem());
+  WriteString(cluster.dir.File("index.txt"), "");
+  WriteString(cluster.dir.File("crlnumber"), "01\n");
+  WriteString(cluster.dir.File("ca.cnf"), "[ca]\ndefault_ca=d\n[d]\ndatabase=" + cluster.dir.File("index.txt") +
+                                             "\ncrlnumber=" + cluster.dir.File("crlnumber") +
+                                             "\ndefault_md=sha256\ndefault_crl_days=7\n");
+  const std::vector<std::string> ca = {"openssl", "ca", "-config", cluster.dir.File("ca.cnf"), "-keyfile",
+                                       cluster.dir.File("ca.key"), "-cert", cluster.dir.File("ca.pem")};
+  auto with = [&](std::vector<std::string> extra) {
+    std::vector<std::string> argv = ca;
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    auto r = Run(argv);
+    INFO(r.output());
+    REQUIRE(r.exit_code == 0);
+  };
+  with({"-revoke", cluster.dir.File("node.pem")});
+  with({"-gencrl", "-out", cluster.dir.File("crl.pem")});
+  const std::string crl = ReadString(cluster.dir.File("crl.pem"));
+
+  Server revoked(cluster.dir.File("node.pem"), cluster.dir.File("node.key"), cluster.dir.File("ca.pem"));
+  Server good(cluster.dir.File("good.pem"), cluster.dir.File("good.key"), cluster.dir.File("ca.pem"));
+  SslConfig config = cluster.ClientConfig(kIdentityIp);
+  // Without the CRL the revoked server is accepted; with it, refused.
+  CHECK(Connect(config.get(), revoked.port(), "127.0.0.1").code == CERTKIT_OK);
+  REQUIRE_CK(certkit_ssl_add_crl(config.get(), reinterpret_cast<const uint8_t*>(crl.data()), crl.size()));
+  Outcome o = Connect(config.get(), revoked.port(), "127.0.0.1");
+  INFO(o.message);
+  CHECK(o.code == CERTKIT_ERROR_CERT_REVOKED);
+  CHECK(o.message.find("revoked") != std::string::npos);
+  CHECK(Connect(config.get(), good.port(), "127.0.0.1").code == CERTKIT_OK);
+  // A CRL that is not one is refused and not added.
+  const std::string junk = "not a CRL";
+  CHECK(certkit_ssl_add_crl(config.get(), reinterpret_cast<const uint8_t*>(junk.data()), junk.size()) ==
+        CERTKIT_ERROR_MALFORMED);
+  CHECK(certkit_ssl_add_crl(nullptr, nullptr, 0) == CERTKIT_ERROR_NULL_ARGUMENT);
+  CHECK(Connect(config.get(), good.port(), "127.0.0.1").code == CERTKIT_OK);
 }
 
 TEST_CASE("one prepared CertkitTrustStore from a keytool truststore serves many handshakes") {

@@ -45,6 +45,8 @@ TEST_CASE("every command has --help with an example") {
                                              {"inspect"},
                                              {"verify"},
                                              {"expiry"},
+                                             {"revoke"},
+                                             {"crl"},
                                              {"keystore", "list"},
                                              {"keystore", "import-cert"},
                                              {"keystore", "import-reply"},

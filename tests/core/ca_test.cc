@@ -94,8 +94,8 @@ TEST_CASE("node certificates from RSA, P-256, P-384 and Ed25519 CAs pass openssl
     CHECK(Contains(text, "Version: 3 (0x2)"));
     CHECK(Contains(text, std::string("Signature Algorithm: ") + c.openssl_sig));
     CHECK(Contains(text, "X509v3 Basic Constraints: critical\n                CA:FALSE"));
-    CHECK(Contains(text, "X509v3 Key Usage: critical\n                Digital Signature, Key "
-                         "Encipherment"));
+    // The leaf key is EC: digitalSignature only, no keyEncipherment (RFC 5480 3).
+    CHECK(Contains(text, "X509v3 Key Usage: critical\n                Digital Signature\n"));
     CHECK(Contains(text, "TLS Web Server Authentication, TLS Web Client Authentication"));
     CHECK(Contains(text, "X509v3 Subject Key Identifier"));
     CHECK(Contains(text, "X509v3 Authority Key Identifier"));

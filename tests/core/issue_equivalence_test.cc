@@ -96,14 +96,20 @@ Bytes OldWay(const Certificate& issued, const certkit::DistinguishedName& subjec
   const Bytes ski(ski_buf, ski_buf + ski_len);
   namespace ext = certkit::x509ext;
   std::vector<absl::StatusOr<ext::ExtensionPtr>> exts;
-  exts.push_back(ext::BasicConstraints(profile.is_ca, profile.path_len));
-  if (profile.key_usage != 0) exts.push_back(ext::KeyUsage(profile.key_usage));
+  if (profile.is_ca || profile.basic_constraints) {
+    exts.push_back(ext::BasicConstraints(profile.is_ca, profile.path_len));
+  }
+  const uint32_t key_usage = certkit::KeyUsageForKey(profile.key_usage, key.type());
+  if (key_usage != 0) exts.push_back(ext::KeyUsage(key_usage));
   if (!profile.extended_key_usage.empty()) {
     exts.push_back(ext::ExtendedKeyUsage(profile.extended_key_usage));
   }
   exts.push_back(ext::SubjectKeyId(ski));
   exts.push_back(ext::AuthorityKeyId(ca ? ca->certificate().subject_key_id() : ski));
   if (profile.allow_sans && !sans.empty()) exts.push_back(ext::SubjectAltNames(sans, subject.empty()));
+  if (profile.is_ca && !profile.name_constraints.empty()) {
+    exts.push_back(ext::NameConstraintsExt(profile.name_constraints));
+  }
   for (auto& e : exts) {
     REQUIRE(e.ok());
     REQUIRE(X509_add_ext(x.get(), e->get(), -1));
@@ -171,9 +177,17 @@ TEST_CASE("the CBB issuing path writes what the X509 path wrote, every profile a
                          Profile::Root(2), {}, nullptr, KeyOf(ca_type));
       Compare(ca.certificate().ToDer(), old, ca_type);
     }
+    // A leaf without basicConstraints and a name-constrained intermediate
+    // (lifecycle's optional extensions) are encoded the same way too.
+    Profile no_bc = Profile::Client();
+    no_bc.basic_constraints = false;
+    Profile constrained = Profile::Intermediate(1);
+    constrained.name_constraints.permitted_dns = {"example.com"};
+    constrained.name_constraints.excluded_dns = {".bad.example.com"};
+    constrained.name_constraints.permitted_ip = {"10.0.0.0/8"};
     for (KeyType subject_type : types) {
-      for (const Profile& profile :
-           {Profile::Node(), Profile::Server(), Profile::Client(), Profile::Intermediate(1)}) {
+      for (const Profile& profile : {Profile::Node(), Profile::Server(), Profile::Client(),
+                                     Profile::Intermediate(1), no_bc, constrained}) {
         INFO("profile " << profile.name << ", CA key " << KeyOf(ca_type).Describe()
                         << ", subject key " << KeyOf(subject_type).Describe());
         certkit::IssueOptions options;

@@ -348,6 +348,9 @@ type VerifyOptions struct {
 	Time            time.Time // zero: now
 	AllowCNFallback bool
 	MaxDepth        int // 0: library default
+	// CRLs are certificate revocation lists (PEM or DER); a certificate one
+	// of them lists fails with the error for CERTKIT_ERROR_CERT_REVOKED.
+	CRLs [][]byte
 }
 
 // Verify validates the certificate and returns the chain (leaf first,
@@ -409,6 +412,13 @@ func (c *Certificate) Verify(opts VerifyOptions) ([]*Certificate, error) {
 			return call(func() C.CertkitError {
 				return C.certkit_verify_options_set_max_depth(o, C.int(opts.MaxDepth))
 			})
+		})
+	}
+	for _, crl := range opts.CRLs {
+		crl := crl
+		steps = append(steps, func() error {
+			b := newBytes(crl)
+			return call(func() C.CertkitError { return C.certkit_verify_options_add_crl(o, b.p, b.n) })
 		})
 	}
 	for _, step := range steps {

@@ -422,3 +422,44 @@ func TestKeytoolCSRReplyAndLockedKey(t *testing.T) {
 		t.Fatalf("keytool -list -v:\n%s", out)
 	}
 }
+
+// TestVerifyWithOpenSSLCRL: a CRL made by `openssl ca -gencrl` revokes one of
+// two openssl-made leaves in Certificate.Verify.
+func TestVerifyWithOpenSSLCRL(t *testing.T) {
+	defer fatalOnPanic(t)
+	dir := t.TempDir()
+	p := func(name string) string { return filepath.Join(dir, name) }
+	write(t, p("ca.cnf"), "[ca]\ndefault_ca=d\n[d]\ndatabase="+p("index.txt")+"\ncrlnumber="+p("crlnumber")+
+		"\ndefault_md=sha256\ndefault_crl_days=7\n[req]\nprompt=no\ndistinguished_name=dn\nx509_extensions=v3\n"+
+		"[dn]\nCN=OpenSSL CRL CA\n[v3]\nbasicConstraints=critical,CA:true\nkeyUsage=critical,keyCertSign,cRLSign\n"+
+		"subjectKeyIdentifier=hash\n")
+	write(t, p("index.txt"), "")
+	write(t, p("crlnumber"), "01\n")
+	run(t, "", "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+		"-keyout", p("ca.key"), "-out", p("ca.crt"), "-days", "30", "-config", p("ca.cnf"))
+	for _, name := range []string{"good", "bad"} {
+		run(t, "", "openssl", "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+			"-keyout", p(name+".key"), "-subj", "/CN="+name+".example", "-out", p(name+".csr"))
+		run(t, "", "openssl", "x509", "-req", "-in", p(name+".csr"), "-CA", p("ca.crt"), "-CAkey", p("ca.key"),
+			"-CAcreateserial", "-days", "10", "-out", p(name+".crt"))
+	}
+	run(t, "", "openssl", "ca", "-config", p("ca.cnf"), "-keyfile", p("ca.key"), "-cert", p("ca.crt"),
+		"-revoke", p("bad.crt"))
+	run(t, "", "openssl", "ca", "-config", p("ca.cnf"), "-keyfile", p("ca.key"), "-cert", p("ca.crt"),
+		"-gencrl", "-out", p("crl.pem"))
+	load := func(name string) *Certificate { return must(ParseCertificatePEM(must(os.ReadFile(p(name))))) }
+	ca, good, bad := load("ca.crt"), load("good.crt"), load("bad.crt")
+	crl := must(os.ReadFile(p("crl.pem")))
+	if _, err := good.Verify(VerifyOptions{Roots: []*Certificate{ca}, CRLs: [][]byte{crl}}); err != nil {
+		t.Fatalf("good certificate: %v", err)
+	}
+	if _, err := bad.Verify(VerifyOptions{Roots: []*Certificate{ca}}); err != nil {
+		t.Fatalf("bad certificate without the CRL: %v", err)
+	}
+	if _, err := bad.Verify(VerifyOptions{Roots: []*Certificate{ca}, CRLs: [][]byte{crl}}); !errors.Is(err, ErrCertRevoked) {
+		t.Fatalf("revoked certificate: got %v, want ErrCertRevoked", err)
+	}
+	if _, err := good.Verify(VerifyOptions{Roots: []*Certificate{ca}, CRLs: [][]byte{[]byte("junk")}}); !errors.Is(err, ErrMalformed) {
+		t.Fatalf("junk CRL: got %v, want ErrMalformed", err)
+	}
+}

@@ -364,6 +364,8 @@ certkit_verify_options_set_identity_n = _function("certkit_verify_options_set_id
 certkit_verify_options_set_allow_cn_fallback = _function("certkit_verify_options_set_allow_cn_fallback", c_int, [c_void_p, c_int])
 # CertkitError certkit_verify_options_set_max_depth(CertkitVerifyOptions* options, int max_depth)
 certkit_verify_options_set_max_depth = _function("certkit_verify_options_set_max_depth", c_int, [c_void_p, c_int])
+# CertkitError certkit_verify_options_add_crl(CertkitVerifyOptions* options, const uint8_t* crl, size_t crl_length)
+certkit_verify_options_add_crl = _function("certkit_verify_options_add_crl", c_int, [c_void_p, c_char_p, c_size_t])
 # CertkitError certkit_verify(const CertkitCert* leaf, const CertkitCertList* intermediates, const CertkitCertList* anchors, const CertkitVerifyOptions* options, CertkitCertList** chain_out)
 certkit_verify = _function("certkit_verify", c_int, [c_void_p, c_void_p, c_void_p, c_void_p, POINTER(c_void_p)])
 # CertkitError certkit_trust_store_new(CertkitTrustStore** out)
@@ -468,6 +470,8 @@ certkit_ssl_new = _function("certkit_ssl_new", c_void_p, [])
 certkit_ssl_ref = _function("certkit_ssl_ref", c_void_p, [c_void_p])
 # void certkit_ssl_free(CertkitSsl* ssl)
 certkit_ssl_free = _function("certkit_ssl_free", None, [c_void_p])
+# CertkitError certkit_ssl_add_crl(CertkitSsl* ssl, const uint8_t* crl, size_t crl_length)
+certkit_ssl_add_crl = _function("certkit_ssl_add_crl", c_int, [c_void_p, c_char_p, c_size_t])
 # CertkitError certkit_ssl_add_trusted_cert(CertkitSsl* ssl, const char* cert)
 certkit_ssl_add_trusted_cert = _function("certkit_ssl_add_trusted_cert", c_int, [c_void_p, c_char_p])
 # CertkitError certkit_ssl_add_trusted_cert_n(CertkitSsl* ssl, const char* cert, size_t cert_length)
@@ -665,6 +669,7 @@ FUNCTIONS = (
     'certkit_verify_options_set_identity_n',
     'certkit_verify_options_set_allow_cn_fallback',
     'certkit_verify_options_set_max_depth',
+    'certkit_verify_options_add_crl',
     'certkit_verify',
     'certkit_trust_store_new',
     'certkit_trust_store_free',
@@ -717,6 +722,7 @@ FUNCTIONS = (
     'certkit_ssl_new',
     'certkit_ssl_ref',
     'certkit_ssl_free',
+    'certkit_ssl_add_crl',
     'certkit_ssl_add_trusted_cert',
     'certkit_ssl_add_trusted_cert_n',
     'certkit_ssl_add_trusted_keystore',

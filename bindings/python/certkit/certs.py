@@ -194,13 +194,16 @@ class Certificate(_Handle):
                purpose: Optional[str] = None,
                time: Optional[Union[datetime.datetime, int]] = None,
                allow_cn_fallback: bool = False,
-               max_depth: Optional[int] = None) -> List["Certificate"]:
+               max_depth: Optional[int] = None,
+               crls: Optional[Sequence[Union[str, bytes]]] = None) -> List["Certificate"]:
         """Validates this certificate against the trust |anchors| (Certificates
         or PEM text) with optional |intermediates|, checking at most one
         identity (ip=, dns=, host= or email=) and a purpose ("server",
         "client"). Returns the verified chain (leaf first, anchor last);
         raises a VerificationError subclass naming the rule that failed, e.g.
-        IdentityMismatchError listing the certificate's names."""
+        IdentityMismatchError listing the certificate's names. |crls| is a
+        list of CRLs (PEM text or DER bytes); a listed certificate raises
+        CertRevokedError (CERTKIT_ERROR_CERT_REVOKED)."""
         identities = [(t, v) for t, v in ((_capi.CERTKIT_IDENTITY_IP, ip),
                                            (_capi.CERTKIT_IDENTITY_DNS, dns),
                                            (_capi.CERTKIT_IDENTITY_HOST, host),
@@ -223,6 +226,9 @@ class Certificate(_Handle):
                 _check(_capi.certkit_verify_options_set_allow_cn_fallback(options, 1))
             if max_depth is not None:
                 _check(_capi.certkit_verify_options_set_max_depth(options, max_depth))
+            for crl in crls or []:
+                data = _b(crl)
+                _check(_capi.certkit_verify_options_add_crl(options, data, len(data)))
             chain = _CertList._wrap(_out_handle(_capi.certkit_verify, self, intermediate_list,
                                                 anchor_list, options))
             with chain:

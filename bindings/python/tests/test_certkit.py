@@ -294,6 +294,44 @@ class VerifyTest(unittest.TestCase):
                         time=leaf.not_after.timestamp() + 86400)
 
 
+class RevocationTest(TempDirTest):
+    def test_crl_made_by_openssl_ca_revokes_in_verify(self):
+        # openssl makes the CA, two leaves and a CRL revoking one of them.
+        self.write("ca.cnf", "[ca]\ndefault_ca=d\n[d]\ndatabase=%s\ncrlnumber=%s\n"
+                   "default_md=sha256\ndefault_crl_days=7\n"
+                   "[req]\nprompt=no\ndistinguished_name=dn\nx509_extensions=v3\n"
+                   "[dn]\nCN=OpenSSL CRL CA\n[v3]\nbasicConstraints=critical,CA:true\n"
+                   "keyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash\n"
+                   % (self.path("index.txt"), self.path("crlnumber")))
+        self.write("index.txt", "")
+        self.write("crlnumber", "01\n")
+        run("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+            "-nodes", "-keyout", self.path("ca.key"), "-out", self.path("ca.crt"), "-days", "30",
+            "-config", self.path("ca.cnf"))
+        for name in ("good", "bad"):
+            run("openssl", "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+                "-nodes", "-keyout", self.path(name + ".key"), "-subj", "/CN=%s.example" % name,
+                "-out", self.path(name + ".csr"))
+            run("openssl", "x509", "-req", "-in", self.path(name + ".csr"), "-CA",
+                self.path("ca.crt"), "-CAkey", self.path("ca.key"), "-CAcreateserial",
+                "-days", "10", "-out", self.path(name + ".crt"))
+        run("openssl", "ca", "-config", self.path("ca.cnf"), "-keyfile", self.path("ca.key"),
+            "-cert", self.path("ca.crt"), "-revoke", self.path("bad.crt"))
+        run("openssl", "ca", "-config", self.path("ca.cnf"), "-keyfile", self.path("ca.key"),
+            "-cert", self.path("ca.crt"), "-gencrl", "-out", self.path("crl.pem"))
+        crl = self.read("crl.pem")
+        ca = certkit.Certificate.load(self.path("ca.crt"))
+        good = certkit.Certificate.load(self.path("good.crt"))
+        bad = certkit.Certificate.load(self.path("bad.crt"))
+        good.verify([ca], crls=[crl])
+        bad.verify([ca])  # without the CRL it is valid
+        with self.assertRaises(certkit.CertRevokedError) as ctx:
+            bad.verify([ca], crls=[crl])
+        self.assertEqual(ctx.exception.code, _capi.CERTKIT_ERROR_CERT_REVOKED)
+        with self.assertRaises(certkit.MalformedError):
+            good.verify([ca], crls=[b"not a CRL"])
+
+
 class KeyStoreTest(TempDirTest):
     def test_jks_written_by_binding_is_listed_by_keytool(self):
         root, inter, key, leaf = make_pki()
