@@ -283,6 +283,7 @@ absl::StatusOr<CertificateAuthority> CertificateAuthority::Make(Certificate cert
   CertificateAuthority ca(std::move(cert), std::move(key), std::move(chain));
   ca.encoding_ = std::move(encoding);
   return ca;
+}
 
 absl::StatusOr<Certificate> SelfSignLikeKeytool(const DistinguishedName& subject, const PrivateKey& key,
                                                 const std::vector<SubjectAltName>& sans, int days,
