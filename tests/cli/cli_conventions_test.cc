@@ -125,6 +125,8 @@ TEST_CASE("every command has --help and --json, and its JSON parses") {
       {"cluster", "init", "--nodes", "db1", "--out", f("cl"), "--format", "pem", "--quiet"},
       {"cluster", "add", "--dir", f("cl"), "--nodes", "db2", "--quiet"},
       {"cluster", "renew", "--dir", f("cl"), "--within", "36500d", "--quiet"},
+      {"revoke", "--dir", f("cl"), "--cert", f("cl/nodes/db1/node.crt")},
+      {"crl", "--dir", f("cl"), "--out", f("cl.crl")},
       {"keystore", "genkeypair", f("k.jks"), "--alias", "n1", "--dname", "CN=n1", "--storepass", "env:KS"},
       {"keystore", "list", f("k.jks"), "--storepass", "env:KS"},
       {"keystore", "import-cert", f("k.jks"), "--file", f("ca/ca.crt"), "--alias", "ca", "--storepass", "env:KS"},

@@ -77,7 +77,8 @@ def main():
     if args.cli:
         out = subprocess.run([args.cli, "--version"], check=True, stdout=subprocess.PIPE,
                              universal_newlines=True).stdout.strip()
-        found("certkit --version", out, "certkit " + version)
+        # "certkit X (library Y)": the CLI's version and the library it runs on.
+        found("certkit --version", out, "certkit %s (library %s)" % (version, version))
     else:
         print("certkit --version: not checked (the CLI is not built)")
 
