@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_support.h"
+#include "support/limbo.h"
 #include "support/oracle.h"
 
 using certkit_cli_test::Certkit;
@@ -394,18 +395,8 @@ TEST_CASE("x509-limbo through certkit verify --profile webpki") {
       certkit_test::WriteString(dir + "/untrusted.pem", untrusted);
       argv.insert(argv.end(), {"--untrusted", dir + "/untrusted.pem"});
     }
-    std::string purpose = tc["validation_kind"] == "CLIENT" ? "client" : "server";
-    for (const auto& eku : tc["extended_key_usage"]) {
-      if (eku == "serverAuth") purpose = "server";
-      if (eku == "clientAuth") purpose = "client";
-    }
-    argv.insert(argv.end(), {"--purpose", purpose});
-    const json* name = nullptr;
-    if (!tc["expected_peer_name"].is_null()) {
-      name = &tc["expected_peer_name"];
-    } else if (tc["expected_peer_names"].is_array() && !tc["expected_peer_names"].empty()) {
-      name = &tc["expected_peer_names"][0];
-    }
+    argv.insert(argv.end(), {"--purpose", certkit_test::LimboWantsClientAuth(tc) ? "client" : "server"});
+    const json* name = certkit_test::LimboPeerName(tc);
     if (name != nullptr) {
       const std::string kind = (*name)["kind"], value = (*name)["value"];
       if (kind == "DNS") argv.insert(argv.end(), {"--dns", value});

@@ -30,6 +30,7 @@
 #include "absl/time/time.h"
 #include "certkit/error.h"
 #include "certkit/verify.h"
+#include "support/limbo.h"
 #include "support/oracle.h"
 
 namespace {
@@ -82,18 +83,9 @@ Outcome RunCase(const nlohmann::json& tc) {
 
   certkit::VerifyOptions o;
   o.webpki_profile = true;
-  const bool client = tc["validation_kind"] == "CLIENT";
-  o.purpose = client ? certkit::Purpose::kClientAuth : certkit::Purpose::kServerAuth;
-  for (const auto& eku : tc["extended_key_usage"]) {
-    if (eku == "serverAuth") o.purpose = certkit::Purpose::kServerAuth;
-    if (eku == "clientAuth") o.purpose = certkit::Purpose::kClientAuth;
-  }
-  const nlohmann::json* name = nullptr;
-  if (!tc["expected_peer_name"].is_null()) {
-    name = &tc["expected_peer_name"];
-  } else if (tc["expected_peer_names"].is_array() && !tc["expected_peer_names"].empty()) {
-    name = &tc["expected_peer_names"][0];
-  }
+  o.purpose = certkit_test::LimboWantsClientAuth(tc) ? certkit::Purpose::kClientAuth
+                                                    : certkit::Purpose::kServerAuth;
+  const nlohmann::json* name = certkit_test::LimboPeerName(tc);
   if (name != nullptr) {
     const std::string kind = (*name)["kind"], value = (*name)["value"];
     if (kind == "DNS") o.identity = certkit::PeerIdentity::Dns(value);
