@@ -1,4 +1,5 @@
 // certkit cluster init | add | renew
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 
@@ -8,6 +9,7 @@
 #include "ca_args.h"
 #include "commands.h"
 #include "common.h"
+#include "output.h"
 #include "progress.h"
 #include "store_args.h"
 
@@ -85,6 +87,22 @@ void PrintSummary(const std::string& dir, const Manifest& m, size_t first_node, 
   }
 }
 
+// RecordLeafWrites reports (for --json) the files lib/cluster wrote for the
+// records of |m| that |wanted| accepts.
+template <typename Wanted>
+void RecordLeafWrites(const std::string& dir, const Manifest& m, Wanted wanted) {
+  for (const auto* list : {&m.nodes, &m.clients}) {
+    const char* what = list == &m.nodes ? "node file" : "client file";
+    for (const certkit::LeafRecord& r : *list) {
+      if (!wanted(r)) continue;
+      for (const std::string& file : r.files) {
+        RecordWrite(certkit::JoinPath(certkit::JoinPath(dir, r.dir), file), what);
+      }
+    }
+  }
+  RecordWrite(certkit::JoinPath(dir, "manifest.json"), "cluster manifest");
+}
+
 int RunInit(const ClusterArgs& a) {
   ClusterInitSpec spec;
   spec.out_dir = a.out;
@@ -131,6 +149,12 @@ int RunInit(const ClusterArgs& a) {
     return PrintError(WithHint(m.status(), certkit::ErrorKind::kAlreadyExists,
                                "; use `certkit cluster add` or --overwrite"));
   }
+  RecordWrite(certkit::JoinPath(a.out, m->ca.cert_file), "CA certificate");
+  RecordWrite(certkit::JoinPath(a.out, m->ca.key_file), "CA private key");
+  for (const std::string& t : m->truststores) {
+    RecordWrite(certkit::JoinPath(a.out, t), "trust store");
+  }
+  RecordLeafWrites(a.out, *m, [](const certkit::LeafRecord&) { return true; });
   if (!a.quiet) {
     std::printf("CA      %s/ca.crt (SHA-256 %s)\n", a.out.c_str(), m->ca.sha256_fingerprint.c_str());
     PrintSummary(a.out, *m, 0, 0);
@@ -183,6 +207,9 @@ int RunAdd(const ClusterArgs& a) {
     return PrintError(WithHint(m.status(), certkit::ErrorKind::kAlreadyExists,
                                "; use `certkit cluster renew` to re-issue it"));
   }
+  RecordLeafWrites(a.out, *m, [&before](const certkit::LeafRecord& r) {
+    return before.FindNode(r.name) == nullptr && before.FindClient(r.name) == nullptr;
+  });
   if (!a.quiet) PrintSummary(a.out, *m, before.nodes.size(), before.clients.size());
   return kExitOk;
 }
@@ -199,6 +226,9 @@ int RunRenew(const ClusterArgs& a) {
   std::vector<std::string> renewed;
   auto m = certkit::ClusterRenew(*spec, &renewed);
   if (!m.ok()) return PrintError(m.status());
+  RecordLeafWrites(a.out, *m, [&renewed](const certkit::LeafRecord& r) {
+    return std::find(renewed.begin(), renewed.end(), r.name) != renewed.end();
+  });
   if (!a.quiet) {
     if (renewed.empty()) {
       std::printf("nothing expires within %s\n", a.within.c_str());
