@@ -89,7 +89,7 @@ CertkitError certkit_ssl_add_trusted_cert_n(CertkitSsl* ssl, const char* cert,
     CK_REQUIRE(ssl);
     CK_ASSIGN(absl::string_view text, Text(cert, cert_length, "cert"));
     CK_ASSIGN(std::vector<certkit::Certificate> certs, certkit::Certificate::ParseBundle(text));
-    absl::MutexLock lock(&ssl->mu);
+    std::lock_guard<std::mutex> lock(ssl->mu);
     ssl->Mutable().trust.Add(certs);
     return absl::OkStatus();
   });
@@ -102,7 +102,7 @@ CertkitError certkit_ssl_add_crl(CertkitSsl* ssl, const uint8_t* crl, size_t crl
     std::string data(reinterpret_cast<const char*>(crl), crl_length);
     auto parsed = certkit::Crl::Parse(data);
     if (!parsed.ok()) return parsed.status();
-    absl::MutexLock lock(&ssl->mu);
+    std::lock_guard<std::mutex> lock(ssl->mu);
     ssl->Mutable().crls.push_back(std::move(data));
     return absl::OkStatus();
   });
@@ -123,7 +123,7 @@ CertkitError certkit_ssl_add_trusted_keystore_n(CertkitSsl* ssl, const uint8_t* 
     CK_ASSIGN(certkit::KeyStore store,
               certkit::KeyStore::Load(bytes, pass.value_or(absl::string_view())));
     CK_ASSIGN(std::vector<certkit::Certificate> certs, store.TrustAnchors());
-    absl::MutexLock lock(&ssl->mu);
+    std::lock_guard<std::mutex> lock(ssl->mu);
     ssl->Mutable().trust.Add(certs);
     return absl::OkStatus();
   });
@@ -136,13 +136,13 @@ CertkitError certkit_ssl_add_trusted_keystore(CertkitSsl* ssl, const uint8_t* da
 
 void certkit_ssl_set_verify_flags(CertkitSsl* ssl, int flags) {
   if (ssl == nullptr) return;
-  absl::MutexLock lock(&ssl->mu);
+  std::lock_guard<std::mutex> lock(ssl->mu);
   ssl->Mutable().flags = flags;
 }
 
 int certkit_ssl_get_verify_flags(const CertkitSsl* ssl) {
   if (ssl == nullptr) return CERTKIT_SSL_VERIFY_NONE;
-  absl::MutexLock lock(&ssl->mu);
+  std::lock_guard<std::mutex> lock(ssl->mu);
   return ssl->config.flags;
 }
 
@@ -151,7 +151,7 @@ CertkitError certkit_ssl_set_cert_n(CertkitSsl* ssl, const char* cert, size_t ce
     CK_REQUIRE(ssl);
     CK_ASSIGN(absl::string_view text, Text(cert, cert_length, "cert"));
     CK_ASSIGN(std::vector<certkit::Certificate> chain, certkit::Certificate::ParseBundle(text));
-    absl::MutexLock lock(&ssl->mu);
+    std::lock_guard<std::mutex> lock(ssl->mu);
     CK_RETURN_IF_ERROR(CheckPair(chain, ssl->config.key));
     ssl->Mutable().chain = std::move(chain);
     return absl::OkStatus();
@@ -171,7 +171,7 @@ CertkitError certkit_ssl_set_private_key_n(CertkitSsl* ssl, const char* key, siz
     CK_ASSIGN(certkit::PrivateKey parsed,
               certkit::PrivateKey::FromPem(text, pass.value_or(absl::string_view())));
     std::optional<certkit::PrivateKey> candidate(std::move(parsed));
-    absl::MutexLock lock(&ssl->mu);
+    std::lock_guard<std::mutex> lock(ssl->mu);
     CK_RETURN_IF_ERROR(CheckPair(ssl->config.chain, candidate));
     ssl->Mutable().key = std::move(candidate);
     return absl::OkStatus();
@@ -204,7 +204,7 @@ CertkitError certkit_ssl_set_keystore_n(CertkitSsl* ssl, const uint8_t* data,
     CK_ASSIGN(certkit::PrivateKey key, entry->UnlockedKey());
     std::optional<certkit::PrivateKey> candidate(std::move(key));
     CK_RETURN_IF_ERROR(CheckPair(entry->chain, candidate));
-    absl::MutexLock lock(&ssl->mu);
+    std::lock_guard<std::mutex> lock(ssl->mu);
     certkit::capi::SslConfig& config = ssl->Mutable();
     config.chain = entry->chain;
     config.key = std::move(candidate);
@@ -225,7 +225,7 @@ CertkitError certkit_ssl_set_min_protocol_version(CertkitSsl* ssl, int version) 
     CK_REQUIRE(ssl);
     CK_RETURN_IF_ERROR(CheckVersion(version));
     int value = version == 0 ? CERTKIT_SSL_VERSION_TLS1_2 : version;
-    absl::MutexLock lock(&ssl->mu);
+    std::lock_guard<std::mutex> lock(ssl->mu);
     if (value > ssl->config.max_version) {
       return MakeError(ErrorKind::kInvalidArgument,
                        "the minimum TLS version would exceed the maximum");
@@ -240,7 +240,7 @@ CertkitError certkit_ssl_set_max_protocol_version(CertkitSsl* ssl, int version) 
     CK_REQUIRE(ssl);
     CK_RETURN_IF_ERROR(CheckVersion(version));
     int value = version == 0 ? CERTKIT_SSL_VERSION_TLS1_3 : version;
-    absl::MutexLock lock(&ssl->mu);
+    std::lock_guard<std::mutex> lock(ssl->mu);
     if (value < ssl->config.min_version) {
       return MakeError(ErrorKind::kInvalidArgument,
                        "the maximum TLS version would be below the minimum");
@@ -295,7 +295,7 @@ CertkitError certkit_ssl_set_trust_store(CertkitSsl* ssl, const CertkitTrustStor
   return Guard([&]() -> absl::Status {
     CK_REQUIRE(ssl);
     CK_REQUIRE(trust);
-    absl::MutexLock lock(&ssl->mu);
+    std::lock_guard<std::mutex> lock(ssl->mu);
     ssl->Mutable().trust = trust->trust;
     return absl::OkStatus();
   });

@@ -4,12 +4,12 @@
 #define CERTKIT_CAPI_SSL_INTERNAL_H_
 
 #include <atomic>
+#include <mutex>
 #include <optional>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
-#include "absl/synchronization/mutex.h"
 #include "certkit/cert.h"
 #include "certkit/certkit.h"
 #include "certkit/key.h"
@@ -48,15 +48,18 @@ absl::Status CheckPair(const std::vector<Certificate>& chain,
 
 struct CertkitSsl {
   std::atomic<int> references{1};
-  mutable absl::Mutex mu;
-  certkit::capi::SslConfig config ABSL_GUARDED_BY(mu);
+  // std::mutex (pthread), which ThreadSanitizer understands without an
+  // instrumented abseil.
+  mutable std::mutex mu;
+  certkit::capi::SslConfig config;  // guarded by mu
 
   certkit::capi::SslConfig Snapshot() const {
-    absl::MutexLock lock(&mu);
+    std::lock_guard<std::mutex> lock(mu);
     return config;
   }
   // Mutable returns the configuration for a change and counts the change.
-  certkit::capi::SslConfig& Mutable() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) {
+  // Requires |mu| held.
+  certkit::capi::SslConfig& Mutable() {
     ++config.generation;
     return config;
   }

@@ -58,7 +58,7 @@ struct Staged {
 // Install swaps |staged| into |ssl| in one step.
 absl::Status Install(CertkitSsl* ssl, Staged staged) {
   CK_RETURN_IF_ERROR(certkit::capi::CheckPair(staged.chain, staged.key));
-  absl::MutexLock lock(&ssl->mu);
+  std::lock_guard<std::mutex> lock(ssl->mu);
   SslConfig& config = ssl->Mutable();
   config.chain = std::move(staged.chain);
   config.key = std::move(staged.key);
@@ -158,7 +158,7 @@ uint64_t certkit_ssl_material_generation(const CertkitSslMaterial* m) {
 
 uint64_t certkit_ssl_generation(const CertkitSsl* ssl) {
   if (ssl == nullptr) return 0;
-  absl::MutexLock lock(&ssl->mu);
+  std::lock_guard<std::mutex> lock(ssl->mu);
   return ssl->config.generation;
 }
 
@@ -173,7 +173,7 @@ CertkitError certkit_ssl_replace(CertkitSsl* ssl, const CertkitSsl* from) {
                        next.chain.empty() ? "the replacement has a private key but no certificate"
                                           : "the replacement has a certificate but no private key");
     }
-    absl::MutexLock lock(&ssl->mu);
+    std::lock_guard<std::mutex> lock(ssl->mu);
     uint64_t generation = ssl->config.generation;
     ssl->config = std::move(next);
     ssl->config.generation = generation + 1;
