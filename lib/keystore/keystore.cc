@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <set>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "certkit/ca_files.h"
 #include "certkit/error.h"
@@ -109,6 +110,24 @@ absl::StatusOr<Bytes> KeyStore::Save(StoreFormat format, absl::string_view passw
                          absl::StrCat("key entry '", e.alias,
                                       "' is locked (its key password differs); unlock it before "
                                       "writing ", StoreFormatName(format)));
+      }
+      // PKCS#12 and PEM keep no chain structure: readers (certkit, and the
+      // JDK for PKCS#12) rebuild a key's chain by issuer name. A chain that
+      // does not link by name would come back different, its stray
+      // certificates as new trusted entries, so it is refused here.
+      for (size_t i = 0; i + 1 < e.chain.size(); ++i) {
+        // Compared as the readers do: the names, ignoring ASCII case.
+        if (absl::AsciiStrToLower(e.chain[i].issuer().ToRfc4514()) !=
+            absl::AsciiStrToLower(e.chain[i + 1].subject().ToRfc4514())) {
+          return MakeError(
+              ErrorKind::kInvalidArgument,
+              absl::StrCat("the chain of key entry '", e.alias, "' is not a certificate chain: "
+                           "certificate ", i + 1, " is issued by '",
+                           e.chain[i].issuer().ToRfc4514(), "', but certificate ", i + 2,
+                           " is '", e.chain[i + 1].subject().ToRfc4514(), "'; ",
+                           StoreFormatName(format),
+                           " cannot keep it (it links chains by issuer name)"));
+        }
       }
     }
   }
