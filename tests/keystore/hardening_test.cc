@@ -250,3 +250,26 @@ TEST_CASE("a JCEKS holding a secret key, opened with a wrong password, says so")
   CHECK(absl::StrContains(wrong.status().message(), "password is incorrect"));
   CHECK(GetErrorKind(KeyStore::LoadFile(path, kPass).status()) == ErrorKind::kUnsupported);
 }
+
+TEST_CASE("a key chain that does not link by issuer name is kept by JKS, refused by PKCS#12 and PEM") {
+  auto ca = MakeRoot("Chain CA");
+  auto stranger = MakeRoot("Unrelated CA");
+  Node node = MakeNode(ca, "db1.example.com");
+  KeyStore ks;
+  // The second certificate is not the leaf's issuer (the jks fuzzer's case).
+  REQUIRE(ks.SetKeyEntry("db1", node.key, {node.cert, stranger.certificate()}).ok());
+  REQUIRE(ks.Save(StoreFormat::kJks, kPass).ok());
+  for (StoreFormat format : {StoreFormat::kPkcs12, StoreFormat::kPem}) {
+    auto saved = ks.Save(format, kPass);
+    REQUIRE_FALSE(saved.ok());
+    CHECK(certkit::GetErrorKind(saved.status()) == certkit::ErrorKind::kInvalidArgument);
+    const std::string message(saved.status().message());
+    CHECK(message.find("'db1'") != std::string::npos);
+    CHECK(message.find("Unrelated CA") != std::string::npos);
+  }
+  // A real chain still writes.
+  KeyStore good;
+  REQUIRE(good.SetKeyEntry("db1", node.key, {node.cert, ca.certificate()}).ok());
+  CHECK(good.Save(StoreFormat::kPkcs12, kPass).ok());
+  CHECK(good.Save(StoreFormat::kPem, kPass).ok());
+}
