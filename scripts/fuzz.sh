@@ -21,6 +21,8 @@ count=$(echo "$targets" | wc -w)
 seconds=$(python3 -c "print(max(60, int($hours * 3600 * $jobs / $count)))")
 echo "fuzz: $count targets, ${seconds}s each, $jobs at a time"
 mkdir -p "$dir/findings" "$dir/logs"
+# Exact PKCS#12 and PEM round trips too (fuzz/fuzz_common.h).
+export CERTKIT_FUZZ_STRICT_ROUNDTRIP=1
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 run_one() {
   local t=$1
