@@ -99,6 +99,7 @@ typedef enum CertkitError {
   CERTKIT_ERROR_WEAK_PARAMETER = 10,        /* refused weak parameter (RSA < 2048, SHA-1, ...) */
   CERTKIT_ERROR_IO = 11,                    /* file system error */
   CERTKIT_ERROR_LIMIT_EXCEEDED = 12,        /* input exceeds a safety bound (iteration count, size, depth); index out of range */
+  CERTKIT_ERROR_CANCELLED = 13,             /* the caller cancelled a batch (progress callback) before the item started */
   CERTKIT_ERROR_CERT_EXPIRED = 20,          /* a certificate of the path is past its notAfter */
   CERTKIT_ERROR_CERT_NOT_YET_VALID = 21,    /* a certificate of the path is before its notBefore */
   CERTKIT_ERROR_UNKNOWN_ISSUER = 22,        /* no path to a trust anchor */
