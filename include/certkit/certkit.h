@@ -532,6 +532,103 @@ CERTKIT_EXPORT CertkitError certkit_ca_sign_key(const CertkitCa* ca, const Certk
                                                 CertkitCert** out);
 
 /* ------------------------------------------------------------------------ */
+/* Batch issuance                                                           */
+/* ------------------------------------------------------------------------ */
+
+/* A batch issues many certificates with one CA on a thread pool (C++:
+ * certkit/batch.h). Add items, run it, then read each item's result: an
+ * item's error never stops the others.
+ *
+ *   CertkitBatch* b; certkit_batch_new(ca, &b);
+ *   certkit_batch_add_new_key(b, "ec:p256", profile, options);  // + more
+ *   certkit_batch_run(b, 0, NULL, NULL);
+ *   for (size_t i = 0; i < certkit_batch_size(b); ++i)
+ *     if (certkit_batch_item_cert(b, i, &cert) == CERTKIT_OK) ...
+ *   certkit_batch_free(b);
+ *
+ * A batch must not be modified or read while certkit_batch_run runs. */
+typedef struct CertkitBatch CertkitBatch;
+
+/* CertkitProgressCallback is called after each finished item (issued or
+ * failed) with the number finished so far and the total, from a worker
+ * thread, never two calls at once. A nonzero return cancels the batch: no
+ * new item starts and each item not started fails with
+ * CERTKIT_ERROR_CANCELLED. It must not unwind (no C++ exception, longjmp). */
+typedef int (*CertkitProgressCallback)(size_t done, size_t total, void* user);
+
+/* certkit_batch_new makes an empty batch issuing with |ca| (shared: the
+ * caller may free |ca| right after). */
+CERTKIT_EXPORT CertkitError certkit_batch_new(const CertkitCa* ca, CertkitBatch** out);
+/* certkit_batch_free releases |batch| and its results; NULL is allowed. */
+CERTKIT_EXPORT void certkit_batch_free(CertkitBatch* batch);
+
+/* The certkit_batch_add_* functions append one item; |profile| is required,
+ * |options| (days, SANs, subject, policy...) may be NULL for the defaults.
+ * Both are copied. Items keep the order they were added in (index 0, 1...).
+ * Adding discards the results of an earlier run.
+ *
+ * certkit_batch_add_new_key: a fresh key of |key_spec| ("ec:p256",
+ * "rsa:2048", "ed25519"; CERTKIT_ERROR_INVALID_ARGUMENT otherwise) is
+ * generated when the batch runs; the options must name the subject. */
+CERTKIT_EXPORT CertkitError certkit_batch_add_new_key(CertkitBatch* batch, const char* key_spec,
+                                                      const CertkitProfile* profile,
+                                                      const CertkitIssueOptions* options);
+CERTKIT_EXPORT CertkitError certkit_batch_add_new_key_n(CertkitBatch* batch,
+                                                        const char* key_spec,
+                                                        size_t key_spec_length,
+                                                        const CertkitProfile* profile,
+                                                        const CertkitIssueOptions* options);
+/* certkit_batch_add_key: the public half of |key|; the options must name the
+ * subject. */
+CERTKIT_EXPORT CertkitError certkit_batch_add_key(CertkitBatch* batch, const CertkitKey* key,
+                                                  const CertkitProfile* profile,
+                                                  const CertkitIssueOptions* options);
+/* certkit_batch_add_public_key_pem: a bare public key ("PUBLIC KEY" PEM);
+ * CERTKIT_ERROR_MALFORMED when it does not parse. The options must name the
+ * subject. */
+CERTKIT_EXPORT CertkitError certkit_batch_add_public_key_pem(CertkitBatch* batch,
+                                                             const char* pem,
+                                                             const CertkitProfile* profile,
+                                                             const CertkitIssueOptions* options);
+CERTKIT_EXPORT CertkitError certkit_batch_add_public_key_pem_n(
+    CertkitBatch* batch, const char* pem, size_t pem_length, const CertkitProfile* profile,
+    const CertkitIssueOptions* options);
+/* certkit_batch_add_csr: a parsed CSR; its signature is verified (once)
+ * when the batch runs, as certkit_ca_sign_csr does. */
+CERTKIT_EXPORT CertkitError certkit_batch_add_csr(CertkitBatch* batch, const CertkitCsr* csr,
+                                                  const CertkitProfile* profile,
+                                                  const CertkitIssueOptions* options);
+/* certkit_batch_size returns the number of items (0 for NULL). */
+CERTKIT_EXPORT size_t certkit_batch_size(const CertkitBatch* batch);
+
+/* certkit_batch_run issues every item on |jobs| threads (the calling thread
+ * included; 0 = the machine's cores), calling |progress| (may be NULL) with
+ * |user|. CERTKIT_OK when the batch ran, even if some items failed (read
+ * each with certkit_batch_item_error); CERTKIT_ERROR_CANCELLED when the
+ * callback cancelled it (the items issued before that keep their results);
+ * CERTKIT_ERROR_INVALID_ARGUMENT when |jobs| < 0. */
+CERTKIT_EXPORT CertkitError certkit_batch_run(CertkitBatch* batch, int jobs,
+                                              CertkitProgressCallback progress, void* user);
+
+/* certkit_batch_item_error writes item |index|'s outcome to |code|
+ * (CERTKIT_OK when issued) and, when |message| is not NULL, its error
+ * message ("" when issued) as a buffer to free with certkit_buffer_free
+ * (|message_length| may be NULL). Fails with CERTKIT_ERROR_LIMIT_EXCEEDED
+ * for an index past the end and CERTKIT_ERROR_INVALID_ARGUMENT before the
+ * batch ran. */
+CERTKIT_EXPORT CertkitError certkit_batch_item_error(const CertkitBatch* batch, size_t index,
+                                                     CertkitError* code, char** message,
+                                                     size_t* message_length);
+/* certkit_batch_item_cert gives item |index|'s certificate; when the item
+ * failed it returns that item's error (code and message). */
+CERTKIT_EXPORT CertkitError certkit_batch_item_cert(const CertkitBatch* batch, size_t index,
+                                                    CertkitCert** out);
+/* certkit_batch_item_key gives the key generated for a new-key item;
+ * CERTKIT_ERROR_NOT_FOUND for other items, the item's error when it failed. */
+CERTKIT_EXPORT CertkitError certkit_batch_item_key(const CertkitBatch* batch, size_t index,
+                                                   CertkitKey** out);
+
+/* ------------------------------------------------------------------------ */
 /* Chain verification                                                       */
 /* ------------------------------------------------------------------------ */
 

@@ -6,8 +6,8 @@ restype declared; handles are c_void_p, library-allocated outputs are
 void* released with certkit_buffer_free.
 """
 # flake8: noqa
-from ctypes import (POINTER, c_char, c_char_p, c_int, c_int64, c_size_t, c_uint, c_uint8,
-                    c_uint32, c_uint64, c_void_p)
+from ctypes import (CFUNCTYPE, POINTER, c_char, c_char_p, c_int, c_int64, c_size_t, c_uint,
+                    c_uint8, c_uint32, c_uint64, c_void_p)
 
 from ._library import function as _function
 
@@ -105,7 +105,10 @@ CERTKIT_SSL_VERSION_DEFAULT = 0
 CERTKIT_SSL_VERSION_TLS1_2 = 0x0303
 CERTKIT_SSL_VERSION_TLS1_3 = 0x0304
 
-# Opaque handle types (all c_void_p): CertkitKey, CertkitKeystore, CertkitName, CertkitCert, CertkitCertList, CertkitCsr, CertkitProfile, CertkitCa, CertkitCaOptions, CertkitIssueOptions, CertkitVerifyOptions, CertkitTrustStore, CertkitSsl, CertkitSslMaterial
+# Opaque handle types (all c_void_p): CertkitKey, CertkitKeystore, CertkitName, CertkitCert, CertkitCertList, CertkitCsr, CertkitProfile, CertkitCa, CertkitCaOptions, CertkitIssueOptions, CertkitBatch, CertkitVerifyOptions, CertkitTrustStore, CertkitSsl, CertkitSslMaterial
+
+# typedef int (*CertkitProgressCallback)(size_t done, size_t total, void* user)
+CertkitProgressCallback = CFUNCTYPE(c_int, c_size_t, c_size_t, c_void_p)
 
 # const char* certkit_version(void)
 certkit_version = _function("certkit_version", c_char_p, [])
@@ -349,6 +352,32 @@ certkit_issue_options_set_allow_beyond_issuer = _function("certkit_issue_options
 certkit_ca_sign_csr = _function("certkit_ca_sign_csr", c_int, [c_void_p, c_void_p, c_void_p, c_void_p, POINTER(c_void_p)])
 # CertkitError certkit_ca_sign_key(const CertkitCa* ca, const CertkitKey* key, const CertkitProfile* profile, const CertkitIssueOptions* options, CertkitCert** out)
 certkit_ca_sign_key = _function("certkit_ca_sign_key", c_int, [c_void_p, c_void_p, c_void_p, c_void_p, POINTER(c_void_p)])
+# CertkitError certkit_batch_new(const CertkitCa* ca, CertkitBatch** out)
+certkit_batch_new = _function("certkit_batch_new", c_int, [c_void_p, POINTER(c_void_p)])
+# void certkit_batch_free(CertkitBatch* batch)
+certkit_batch_free = _function("certkit_batch_free", None, [c_void_p])
+# CertkitError certkit_batch_add_new_key(CertkitBatch* batch, const char* key_spec, const CertkitProfile* profile, const CertkitIssueOptions* options)
+certkit_batch_add_new_key = _function("certkit_batch_add_new_key", c_int, [c_void_p, c_char_p, c_void_p, c_void_p])
+# CertkitError certkit_batch_add_new_key_n(CertkitBatch* batch, const char* key_spec, size_t key_spec_length, const CertkitProfile* profile, const CertkitIssueOptions* options)
+certkit_batch_add_new_key_n = _function("certkit_batch_add_new_key_n", c_int, [c_void_p, c_char_p, c_size_t, c_void_p, c_void_p])
+# CertkitError certkit_batch_add_key(CertkitBatch* batch, const CertkitKey* key, const CertkitProfile* profile, const CertkitIssueOptions* options)
+certkit_batch_add_key = _function("certkit_batch_add_key", c_int, [c_void_p, c_void_p, c_void_p, c_void_p])
+# CertkitError certkit_batch_add_public_key_pem(CertkitBatch* batch, const char* pem, const CertkitProfile* profile, const CertkitIssueOptions* options)
+certkit_batch_add_public_key_pem = _function("certkit_batch_add_public_key_pem", c_int, [c_void_p, c_char_p, c_void_p, c_void_p])
+# CertkitError certkit_batch_add_public_key_pem_n(CertkitBatch* batch, const char* pem, size_t pem_length, const CertkitProfile* profile, const CertkitIssueOptions* options)
+certkit_batch_add_public_key_pem_n = _function("certkit_batch_add_public_key_pem_n", c_int, [c_void_p, c_char_p, c_size_t, c_void_p, c_void_p])
+# CertkitError certkit_batch_add_csr(CertkitBatch* batch, const CertkitCsr* csr, const CertkitProfile* profile, const CertkitIssueOptions* options)
+certkit_batch_add_csr = _function("certkit_batch_add_csr", c_int, [c_void_p, c_void_p, c_void_p, c_void_p])
+# size_t certkit_batch_size(const CertkitBatch* batch)
+certkit_batch_size = _function("certkit_batch_size", c_size_t, [c_void_p])
+# CertkitError certkit_batch_run(CertkitBatch* batch, int jobs, CertkitProgressCallback progress, void* user)
+certkit_batch_run = _function("certkit_batch_run", c_int, [c_void_p, c_int, CertkitProgressCallback, c_void_p])
+# CertkitError certkit_batch_item_error(const CertkitBatch* batch, size_t index, CertkitError* code, char** message, size_t* message_length)
+certkit_batch_item_error = _function("certkit_batch_item_error", c_int, [c_void_p, c_size_t, POINTER(c_int), POINTER(c_void_p), POINTER(c_size_t)])
+# CertkitError certkit_batch_item_cert(const CertkitBatch* batch, size_t index, CertkitCert** out)
+certkit_batch_item_cert = _function("certkit_batch_item_cert", c_int, [c_void_p, c_size_t, POINTER(c_void_p)])
+# CertkitError certkit_batch_item_key(const CertkitBatch* batch, size_t index, CertkitKey** out)
+certkit_batch_item_key = _function("certkit_batch_item_key", c_int, [c_void_p, c_size_t, POINTER(c_void_p)])
 # CertkitError certkit_verify_options_new(CertkitVerifyOptions** out)
 certkit_verify_options_new = _function("certkit_verify_options_new", c_int, [POINTER(c_void_p)])
 # void certkit_verify_options_free(CertkitVerifyOptions* options)
@@ -662,6 +691,19 @@ FUNCTIONS = (
     'certkit_issue_options_set_allow_beyond_issuer',
     'certkit_ca_sign_csr',
     'certkit_ca_sign_key',
+    'certkit_batch_new',
+    'certkit_batch_free',
+    'certkit_batch_add_new_key',
+    'certkit_batch_add_new_key_n',
+    'certkit_batch_add_key',
+    'certkit_batch_add_public_key_pem',
+    'certkit_batch_add_public_key_pem_n',
+    'certkit_batch_add_csr',
+    'certkit_batch_size',
+    'certkit_batch_run',
+    'certkit_batch_item_error',
+    'certkit_batch_item_cert',
+    'certkit_batch_item_key',
     'certkit_verify_options_new',
     'certkit_verify_options_free',
     'certkit_verify_options_set_time',
