@@ -243,6 +243,11 @@ _BY_CODE = {
 def error_for(code):
     """Returns the exception for |code| carrying this thread's last message."""
     message = (_capi.certkit_last_error_message() or b"").decode("utf-8", "replace")
+    return error_from(code, message)
+
+
+def error_from(code, message):
+    """Returns the exception for |code| with |message|."""
     return _BY_CODE.get(code, CertkitError)(code, message)
 
 
