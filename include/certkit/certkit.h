@@ -629,6 +629,126 @@ CERTKIT_EXPORT CertkitError certkit_batch_item_key(const CertkitBatch* batch, si
                                                    CertkitKey** out);
 
 /* ------------------------------------------------------------------------ */
+/* Cluster issuance                                                         */
+/* ------------------------------------------------------------------------ */
+
+/* The `certkit cluster init | add | renew` pipelines (C++: certkit/cluster.h)
+ * over a cluster directory: a CA, nodes/<host>/ and clients/<user>/ with PEM
+ * files and key stores, recorded in manifest.json (layout: docs/CLI.md).
+ * Files are written atomically; private keys with mode 0600.
+ *
+ *   CertkitClusterOptions* o; certkit_cluster_options_new(&o);
+ *   certkit_cluster_options_add_node(o, "10.0.0.1");
+ *   certkit_cluster_options_set_store_password(o, "changeit-please");
+ *   char* manifest; certkit_cluster_init(o, "/srv/pki", &manifest, NULL);
+ *   certkit_buffer_free(manifest); certkit_cluster_options_free(o); */
+typedef struct CertkitClusterOptions CertkitClusterOptions;
+
+/* certkit_cluster_options_new: no nodes or clients, key spec "ec:p256" for
+ * init (add/renew: the manifest's), formats "pem,jks,p12" for init
+ * (add/renew: the manifest's), validity the profile default, all cores. */
+CERTKIT_EXPORT CertkitError certkit_cluster_options_new(CertkitClusterOptions** out);
+/* certkit_cluster_options_free releases |options|; NULL is allowed. */
+CERTKIT_EXPORT void certkit_cluster_options_free(CertkitClusterOptions* options);
+/* add_node / add_client append one host name or IP address / user name
+ * (init and add). */
+CERTKIT_EXPORT CertkitError certkit_cluster_options_add_node(CertkitClusterOptions* options,
+                                                             const char* host);
+CERTKIT_EXPORT CertkitError certkit_cluster_options_add_node_n(CertkitClusterOptions* options,
+                                                               const char* host,
+                                                               size_t host_length);
+CERTKIT_EXPORT CertkitError certkit_cluster_options_add_client(CertkitClusterOptions* options,
+                                                               const char* user);
+CERTKIT_EXPORT CertkitError certkit_cluster_options_add_client_n(CertkitClusterOptions* options,
+                                                                 const char* user,
+                                                                 size_t user_length);
+/* set_key_spec: the leaves' key type ("ec:p256", "rsa:2048", "ed25519"),
+ * and at init the CA's too. */
+CERTKIT_EXPORT CertkitError certkit_cluster_options_set_key_spec(CertkitClusterOptions* options,
+                                                                 const char* spec);
+CERTKIT_EXPORT CertkitError certkit_cluster_options_set_key_spec_n(
+    CertkitClusterOptions* options, const char* spec, size_t spec_length);
+/* set_formats: "pem", "jks", "p12" comma-separated (PEM is always written);
+ * CERTKIT_ERROR_INVALID_ARGUMENT naming an unknown one. */
+CERTKIT_EXPORT CertkitError certkit_cluster_options_set_formats(CertkitClusterOptions* options,
+                                                                const char* formats);
+CERTKIT_EXPORT CertkitError certkit_cluster_options_set_formats_n(
+    CertkitClusterOptions* options, const char* formats, size_t formats_length);
+/* set_store_password: the key stores' password (required with jks or p12);
+ * set_truststore_password: the trust stores' (default: the store
+ * password). Kept in memory until the options are freed; never recorded. */
+CERTKIT_EXPORT CertkitError certkit_cluster_options_set_store_password(
+    CertkitClusterOptions* options, const char* password);
+CERTKIT_EXPORT CertkitError certkit_cluster_options_set_store_password_n(
+    CertkitClusterOptions* options, const char* password, size_t password_length);
+CERTKIT_EXPORT CertkitError certkit_cluster_options_set_truststore_password(
+    CertkitClusterOptions* options, const char* password);
+CERTKIT_EXPORT CertkitError certkit_cluster_options_set_truststore_password_n(
+    CertkitClusterOptions* options, const char* password, size_t password_length);
+/* set_organization: O= in the leaves' (and the default CA) subjects. */
+CERTKIT_EXPORT CertkitError certkit_cluster_options_set_organization(
+    CertkitClusterOptions* options, const char* organization);
+CERTKIT_EXPORT CertkitError certkit_cluster_options_set_organization_n(
+    CertkitClusterOptions* options, const char* organization, size_t organization_length);
+/* set_ca_subject: the CA's subject at init (default "CN=certkit CA <dir
+ * name> <random id>"). */
+CERTKIT_EXPORT CertkitError certkit_cluster_options_set_ca_subject(
+    CertkitClusterOptions* options, const CertkitName* subject);
+/* set_days: leaf validity in days (0: the profile's default). */
+CERTKIT_EXPORT CertkitError certkit_cluster_options_set_days(CertkitClusterOptions* options,
+                                                             int days);
+/* set_jobs: worker threads (0: every core). */
+CERTKIT_EXPORT CertkitError certkit_cluster_options_set_jobs(CertkitClusterOptions* options,
+                                                             int jobs);
+/* set_overwrite: init replaces an existing cluster's files. */
+CERTKIT_EXPORT CertkitError certkit_cluster_options_set_overwrite(
+    CertkitClusterOptions* options, int overwrite);
+/* set_progress: |progress| (NULL: none) is told about each issued leaf as
+ * for certkit_batch_run; a nonzero return cancels: the operation fails with
+ * CERTKIT_ERROR_CANCELLED and the manifest is not written (leaves already
+ * written stay; `add` finishes them later). */
+CERTKIT_EXPORT CertkitError certkit_cluster_options_set_progress(
+    CertkitClusterOptions* options, CertkitProgressCallback progress, void* user);
+
+/* certkit_cluster_init creates a cluster in |dir| (created): a new CA, the
+ * nodes (at least one) and clients, trust stores and manifest.json, and
+ * gives the manifest as JSON in |manifest_json| (free with
+ * certkit_buffer_free; |manifest_length| may be NULL).
+ * CERTKIT_ERROR_ALREADY_EXISTS naming the file when |dir| already holds a
+ * cluster (unless overwrite). */
+CERTKIT_EXPORT CertkitError certkit_cluster_init(const CertkitClusterOptions* options,
+                                                 const char* dir, char** manifest_json,
+                                                 size_t* manifest_length);
+CERTKIT_EXPORT CertkitError certkit_cluster_init_n(const CertkitClusterOptions* options,
+                                                   const char* dir, size_t dir_length,
+                                                   char** manifest_json,
+                                                   size_t* manifest_length);
+/* certkit_cluster_add issues the options' nodes and clients into the
+ * cluster in |dir| with its CA; one already there is
+ * CERTKIT_ERROR_ALREADY_EXISTS and nothing is issued. */
+CERTKIT_EXPORT CertkitError certkit_cluster_add(const CertkitClusterOptions* options,
+                                                const char* dir, char** manifest_json,
+                                                size_t* manifest_length);
+CERTKIT_EXPORT CertkitError certkit_cluster_add_n(const CertkitClusterOptions* options,
+                                                  const char* dir, size_t dir_length,
+                                                  char** manifest_json,
+                                                  size_t* manifest_length);
+/* certkit_cluster_renew re-issues (new key, certificate and stores) every
+ * leaf of the cluster in |dir| that expires within |within_seconds|; gives
+ * the manifest and, when |renewed_json| is not NULL, the renewed names as a
+ * JSON array of strings (free both with certkit_buffer_free). */
+CERTKIT_EXPORT CertkitError certkit_cluster_renew(const CertkitClusterOptions* options,
+                                                  const char* dir, int64_t within_seconds,
+                                                  char** manifest_json, size_t* manifest_length,
+                                                  char** renewed_json);
+CERTKIT_EXPORT CertkitError certkit_cluster_renew_n(const CertkitClusterOptions* options,
+                                                    const char* dir, size_t dir_length,
+                                                    int64_t within_seconds,
+                                                    char** manifest_json,
+                                                    size_t* manifest_length,
+                                                    char** renewed_json);
+
+/* ------------------------------------------------------------------------ */
 /* Chain verification                                                       */
 /* ------------------------------------------------------------------------ */
 

@@ -196,7 +196,10 @@ absl::Status WriteTrustStores(const Certificate& anchor, const std::string& dir,
   KeyStore trust;
   absl::Status s = trust.AddTrustedCert(kCaAlias, anchor);
   if (!s.ok()) return s;
-  return SaveStores(trust, dir, "truststore", settings.truststore_password, settings, files);
+  return SaveStores(trust, dir, "truststore",
+                    settings.truststore_password.empty() ? settings.store_password
+                                                         : settings.truststore_password,
+                    settings, files);
 }
 
 namespace {
@@ -281,7 +284,7 @@ absl::StatusOr<std::vector<LeafRecord>> IssuePlans(const CertificateAuthority& c
   if (progress != nullptr) {
     options.progress = [progress](size_t, size_t) {
       progress->Step();
-      return true;
+      return progress->KeepGoing();
     };
     progress->Begin(label, plans.size());
   }
@@ -389,6 +392,8 @@ absl::StatusOr<Manifest> ClusterInit(const ClusterInitSpec& spec) {
   if (!s.ok()) return s;
   s = CheckNames(spec.clients, "client");
   if (!s.ok()) return s;
+  s = CheckStorePassword(spec.leaf);  // before anything is written
+  if (!s.ok()) return s;
   const std::string key_path = JoinPath(spec.out_dir, kCaKeyFile);
   for (const std::string& f : {JoinPath(spec.out_dir, kManifestFile), key_path}) {
     if (!spec.leaf.overwrite && FileExists(f)) {
@@ -401,7 +406,15 @@ absl::StatusOr<Manifest> ClusterInit(const ClusterInitSpec& spec) {
   if (!s.ok()) return s;
   s = MakePrivateDirectory(JoinPath(spec.out_dir, kCaKeyDir));
   if (!s.ok()) return s;
-  auto ca = CertificateAuthority::CreateRoot(spec.ca);
+  CaOptions ca_options = spec.ca;
+  if (ca_options.subject.empty()) {
+    // "certkit CA <folder name> <id>", the folder being the cluster's name.
+    std::string name = spec.out_dir;
+    while (name.size() > 1 && name.back() == '/') name.pop_back();
+    name = name.substr(name.find_last_of('/') + 1);
+    ca_options.subject = DefaultCaSubject(name == "." ? "" : name, spec.leaf.organization);
+  }
+  auto ca = CertificateAuthority::CreateRoot(ca_options);
   if (!ca.ok()) return Annotate(ca.status(), "creating the CA");
   s = WriteFileAtomic(key_path, ca->key().ToPem(),
                       FileOptions(kPrivateFileMode, spec.leaf.overwrite));
@@ -462,6 +475,8 @@ absl::StatusOr<Manifest> ClusterAdd(const ClusterUpdateSpec& spec) {
   if (spec.nodes.empty() && spec.clients.empty()) {
     return MakeError(ErrorKind::kInvalidArgument, "cluster add needs at least one node or client");
   }
+  s = CheckStorePassword(spec.leaf);
+  if (!s.ok()) return s;
   // A leaf the manifest records already exists. A folder without a record
   // is what an interrupted `cluster add` left (the manifest is written last):
   // it is issued again, replacing the partial files.

@@ -1302,6 +1302,106 @@ static void test_batch(void) {
   certkit_profile_free(profile);
 }
 
+/* Cluster issuance: init/add/renew through the C ABI; openssl verifies the
+ * node certificates and keytool lists the JKS key store. */
+static void test_cluster(void) {
+  CertkitClusterOptions* options = NULL;
+  CertkitClusterOptions* more = NULL;
+  char dir[300], path[400], ca_path[400], command[1200];
+  char* manifest = NULL;
+  char* renewed = NULL;
+  size_t length = 0, cancel_at = 0;
+
+  path_in_dir(dir, sizeof(dir), "cluster");
+  CHECK_OK(certkit_cluster_options_new(&options));
+  CHECK_ERR(certkit_cluster_options_set_formats(options, "pem,zip"), CERTKIT_ERROR_INVALID_ARGUMENT);
+  CHECK(strstr(certkit_last_error_message(), "zip") != NULL);
+  CHECK_OK(certkit_cluster_options_set_formats(options, "pem, JKS"));
+  CHECK_ERR(certkit_cluster_options_set_jobs(options, -2), CERTKIT_ERROR_INVALID_ARGUMENT);
+  CHECK_OK(certkit_cluster_options_set_jobs(options, 2));
+  CHECK_OK(certkit_cluster_options_add_node(options, "10.0.0.1"));
+  CHECK_OK(certkit_cluster_options_add_node_n(options, "db2.example.comXX", 15));
+  CHECK_OK(certkit_cluster_options_add_client(options, "app"));
+  CHECK_ERR(certkit_cluster_options_set_key_spec(options, "dsa"), CERTKIT_ERROR_INVALID_ARGUMENT);
+  CHECK_OK(certkit_cluster_options_set_key_spec(options, "ec:p256"));
+  /* Key stores need a password; nothing is written without one. */
+  CHECK_ERR(certkit_cluster_init(options, dir, &manifest, NULL), CERTKIT_ERROR_BAD_PASSWORD);
+  CHECK(access(dir, F_OK) != 0);
+  CHECK_OK(certkit_cluster_options_set_store_password(options, "cluster-pw-1"));
+  CHECK_OK(certkit_cluster_options_set_progress(options, batch_progress, &cancel_at));
+  g_progress_calls = g_progress_last = 0;
+  CHECK_ERR(certkit_cluster_init(NULL, dir, &manifest, NULL), CERTKIT_ERROR_NULL_ARGUMENT);
+  CHECK_OK(certkit_cluster_init(options, dir, &manifest, &length));
+  CHECK(g_progress_calls == 3 && g_progress_total == 3);
+  CHECK(manifest != NULL && strlen(manifest) == length);
+  CHECK(manifest != NULL && strstr(manifest, "db2.example.com") != NULL);
+  CHECK(manifest != NULL && strstr(manifest, "cluster-pw-1") == NULL);
+  certkit_buffer_free(manifest);
+  CHECK_ERR(certkit_cluster_init(options, dir, &manifest, NULL), CERTKIT_ERROR_ALREADY_EXISTS);
+
+  snprintf(ca_path, sizeof(ca_path), "%s/ca.crt", dir);
+  snprintf(path, sizeof(path), "%s/nodes/db2.example.com/node.crt", dir);
+  snprintf(command, sizeof(command),
+           "openssl verify -purpose sslserver -verify_hostname db2.example.com -CAfile '%s' '%s' "
+           ">/dev/null",
+           ca_path, path);
+  CHECK(system(command) == 0);
+  snprintf(path, sizeof(path), "%s/clients/app/client.app.crt", dir);
+  snprintf(command, sizeof(command),
+           "openssl verify -purpose sslclient -CAfile '%s' '%s' >/dev/null", ca_path, path);
+  CHECK(system(command) == 0);
+  snprintf(command, sizeof(command),
+           "keytool -list -keystore '%s/nodes/10.0.0.1/keystore.jks' -storepass cluster-pw-1 "
+           "2>&1 | grep -q PrivateKeyEntry",
+           dir);
+  CHECK(system(command) == 0);
+
+  /* add: a new node with the cluster's CA and settings. */
+  CHECK_OK(certkit_cluster_options_new(&more));
+  CHECK_OK(certkit_cluster_options_add_node(more, "10.0.0.3"));
+  CHECK_ERR(certkit_cluster_add(more, dir, &manifest, NULL), CERTKIT_ERROR_BAD_PASSWORD);
+  CHECK_OK(certkit_cluster_options_set_store_password(more, "cluster-pw-1"));
+  manifest = NULL;
+  CHECK_OK(certkit_cluster_add(more, dir, &manifest, NULL));
+  CHECK(manifest != NULL && strstr(manifest, "10.0.0.3") != NULL);
+  certkit_buffer_free(manifest);
+  CHECK_ERR(certkit_cluster_add(more, dir, &manifest, NULL), CERTKIT_ERROR_ALREADY_EXISTS);
+  snprintf(path, sizeof(path), "%s/nodes/10.0.0.3/node.crt", dir);
+  snprintf(command, sizeof(command),
+           "openssl verify -purpose sslserver -verify_ip 10.0.0.3 -CAfile '%s' '%s' >/dev/null",
+           ca_path, path);
+  CHECK(system(command) == 0);
+
+  /* renew: nothing within a minute, everything within 100 years. */
+  renewed = NULL;
+  CHECK_OK(certkit_cluster_renew(more, dir, 60, &manifest, NULL, &renewed));
+  CHECK(renewed != NULL && strcmp(renewed, "[]") == 0);
+  certkit_buffer_free(manifest);
+  certkit_buffer_free(renewed);
+  renewed = NULL;
+  CHECK_OK(certkit_cluster_renew(more, dir, (int64_t)100 * 366 * 86400, &manifest, NULL,
+                                 &renewed));
+  CHECK(renewed != NULL && strcmp(renewed, "[\"10.0.0.1\",\"db2.example.com\",\"10.0.0.3\",\"app\"]") == 0);
+  certkit_buffer_free(manifest);
+  certkit_buffer_free(renewed);
+  CHECK(system(command) == 0);
+  CHECK_ERR(certkit_cluster_renew(more, dir, -1, &manifest, NULL, NULL),
+            CERTKIT_ERROR_INVALID_ARGUMENT);
+
+  /* A progress callback that cancels: CANCELLED, no manifest written. */
+  path_in_dir(dir, sizeof(dir), "cancelled");
+  cancel_at = 1;
+  g_progress_calls = g_progress_last = 0;
+  CHECK_ERR(certkit_cluster_init(options, dir, &manifest, NULL), CERTKIT_ERROR_CANCELLED);
+  CHECK(g_progress_calls == 1);
+  snprintf(path, sizeof(path), "%s/manifest.json", dir);
+  CHECK(access(path, F_OK) != 0);
+
+  certkit_cluster_options_free(options);
+  certkit_cluster_options_free(more);
+  certkit_cluster_options_free(NULL);
+}
+
 int main(void) {
   /* Codes the C API cannot produce from valid use: NAME_CONSTRAINTS and
    * POLICY_VIOLATION need certificates certkit refuses to issue (covered by
@@ -1327,6 +1427,7 @@ int main(void) {
   test_keystores();
   test_ssl();
   test_batch();
+  test_cluster();
 
   for (i = 0; i < sizeof(kCovered) / sizeof(kCovered[0]); i++) {
     if (!g_seen[kCovered[i]]) {
