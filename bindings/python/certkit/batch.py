@@ -101,6 +101,22 @@ class _Batch(_Handle):
         return BatchResult(cert, key, None)
 
 
+def _progress_callback(progress: Optional[Progress], raised: List[BaseException]) -> Any:
+    """A CertkitProgressCallback calling |progress(done, total)| (NULL when
+    None): False cancels; an exception cancels and is kept in |raised| for
+    the caller to raise once the C call returned."""
+    if progress is None:
+        return _capi.CertkitProgressCallback()
+
+    def report(done: int, total: int, _user: Any) -> int:
+        try:
+            return 1 if progress(done, total) is False else 0
+        except BaseException as e:  # noqa: B902 (re-raised by the caller)
+            raised.append(e)
+            return 1
+    return _capi.CertkitProgressCallback(report)
+
+
 def issue_batch(ca: "CertificateAuthority", items: Sequence[BatchItem], *, jobs: int = 0,
                 progress: Optional[Progress] = None) -> List[BatchResult]:
     """Issues |items| with |ca| on |jobs| threads (0: every core) and returns
@@ -110,16 +126,7 @@ def issue_batch(ca: "CertificateAuthority", items: Sequence[BatchItem], *, jobs:
     not started get CancelledError. An exception raised by |progress| cancels
     too and is raised here after the batch stopped."""
     raised: List[BaseException] = []
-
-    def report(done: int, total: int, _user: Any) -> int:
-        try:
-            return 1 if progress is not None and progress(done, total) is False else 0
-        except BaseException as e:  # noqa: B902 (re-raised below)
-            raised.append(e)
-            return 1
-
-    callback = (_capi.CertkitProgressCallback(report) if progress is not None
-                else _capi.CertkitProgressCallback())  # NULL: no reports
+    callback = _progress_callback(progress, raised)
     with _Batch(_out_handle(_capi.certkit_batch_new, ca)) as batch:
         for item in items:
             batch.add(item)
