@@ -55,6 +55,21 @@ func certkitGoBatchProgress(done, total C.size_t, user unsafe.Pointer) C.int {
 	return 1
 }
 
+// progressCallback gives the C callback and user pointer that call
+// |progress| (NULL for nil) and the function releasing them after the call.
+func progressCallback(progress func(done, total int) bool) (C.CertkitProgressCallback, unsafe.Pointer, func()) {
+	if progress == nil {
+		return nil, nil, func() {}
+	}
+	h := cgo.NewHandle(progress)
+	user := C.malloc(C.size_t(unsafe.Sizeof(C.uintptr_t(0))))
+	*(*C.uintptr_t)(user) = C.uintptr_t(h)
+	return C.CertkitProgressCallback(C.certkitGoBatchProgress), user, func() {
+		C.free(user)
+		h.Delete()
+	}
+}
+
 // IssueBatch issues |items| with ca on a thread pool and returns one result
 // per item, in order: an item's error never stops the others. The error is
 // non-nil when the batch could not run (an item that cannot be added, e.g.
@@ -78,16 +93,8 @@ func (ca *CertificateAuthority) IssueBatch(items []BatchItem, opts *BatchOptions
 	if opts == nil {
 		opts = &BatchOptions{}
 	}
-	var progress C.CertkitProgressCallback
-	var user unsafe.Pointer
-	if opts.Progress != nil {
-		h := cgo.NewHandle(opts.Progress)
-		defer h.Delete()
-		user = C.malloc(C.size_t(unsafe.Sizeof(C.uintptr_t(0))))
-		defer C.free(user)
-		*(*C.uintptr_t)(user) = C.uintptr_t(h)
-		progress = C.CertkitProgressCallback(C.certkitGoBatchProgress)
-	}
+	progress, user, release := progressCallback(opts.Progress)
+	defer release()
 	runErr := call(func() C.CertkitError { return C.certkit_batch_run(b, C.int(opts.Jobs), progress, user) })
 	if runErr != nil && runErr.(*Error).Code != CodeCancelled {
 		return nil, runErr
