@@ -26,6 +26,7 @@
 #include "certkit/name.h"
 #include "certkit/profile.h"
 #include "openssl/rand.h"
+#include "ratio_reporter.h"
 
 namespace {
 
@@ -125,17 +126,6 @@ void BM_Batch(benchmark::State& state, const std::string& spec, int jobs) {
       static_cast<double>(state.iterations() * kBatchItems), benchmark::Counter::kIsRate);
 }
 
-class RatioReporter : public benchmark::ConsoleReporter {
- public:
-  void ReportRuns(const std::vector<Run>& runs) override {
-    ConsoleReporter::ReportRuns(runs);
-    for (const Run& r : runs) {
-      auto it = r.counters.find("certs_per_cpu_s");
-      if (it != r.counters.end()) rate_[r.benchmark_name()] = it->second.value;
-    }
-  }
-  std::map<std::string, double> rate_;
-};
 
 }  // namespace
 
@@ -151,9 +141,9 @@ int main(int argc, char** argv) {
   }
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  RatioReporter reporter;
+  RatioReporter reporter("certs_per_cpu_s");
   benchmark::RunSpecifiedBenchmarks(&reporter);
-  auto& rate = reporter.rate_;
+  auto& rate = reporter.values;
   auto ratio = [&](const std::string& a, const std::string& b) {
     if (rate.count(a) && rate.count(b) && rate[b] > 0) {
       std::printf("%s / %s: %.2f (%.0f vs %.0f certificates/s)\n", a.c_str(), b.c_str(),

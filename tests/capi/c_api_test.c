@@ -1152,6 +1152,15 @@ static void test_ssl(void) {
 
 /* ------------------------------------------------------------------------ */
 
+/* write_text writes |text| to |path|; returns 1 on success. */
+static int write_text(const char* path, const char* text) {
+  FILE* f = fopen(path, "w");
+  int ok;
+  if (f == NULL) return 0;
+  ok = fputs(text, f) >= 0;
+  return fclose(f) == 0 && ok;
+}
+
 /* Progress callback: records the reports; cancels once |done| reaches
  * *(size_t*)user when that is nonzero. */
 static size_t g_progress_calls, g_progress_last, g_progress_total;
@@ -1186,7 +1195,6 @@ static void test_batch(void) {
   size_t length = 0, i, cancel_at = 0;
   int matches = -1;
   char path[512], root_path[512], file_name[32], command[1400];
-  FILE* f;
 
   CHECK_ERR(certkit_batch_new(NULL, &batch), CERTKIT_ERROR_NULL_ARGUMENT);
   CHECK_OK(certkit_batch_new(g_root, &batch));
@@ -1239,12 +1247,7 @@ static void test_batch(void) {
   CHECK_OK(certkit_ca_certificate(g_root, &root_cert));
   CHECK_OK(certkit_cert_to_pem(root_cert, &pem, NULL));
   path_in_dir(root_path, sizeof(root_path), "batch-root.pem");
-  f = fopen(root_path, "w");
-  CHECK(f != NULL);
-  if (f != NULL) {
-    fputs(pem, f);
-    fclose(f);
-  }
+  CHECK(write_text(root_path, pem));
   certkit_buffer_free(pem);
   for (i = 0; i < 9; i++) {
     if (i == 6 || i == 7) continue;
@@ -1266,12 +1269,7 @@ static void test_batch(void) {
     CHECK_OK(certkit_cert_to_pem(cert, &pem, NULL));
     snprintf(file_name, sizeof(file_name), "batch-%u.pem", (unsigned)i);
     path_in_dir(path, sizeof(path), file_name);
-    f = fopen(path, "w");
-    CHECK(f != NULL);
-    if (f != NULL) {
-      fputs(pem, f);
-      fclose(f);
-    }
+    CHECK(write_text(path, pem));
     certkit_buffer_free(pem);
     certkit_cert_free(cert);
     snprintf(command, sizeof(command),

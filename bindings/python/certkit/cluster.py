@@ -63,6 +63,16 @@ def _manifest(pointer: ctypes.c_void_p, length: ctypes.c_size_t) -> Dict[str, An
     return json.loads(_take_buffer(pointer, length).decode("utf-8"))
 
 
+def _init_or_add(function: Any, dir: PathLike, options: _ClusterOptions,
+                 progress: Optional[Progress]) -> Dict[str, Any]:
+    """Runs certkit_cluster_init_n / _add_n on |dir|; returns the manifest."""
+    path = _b(dir)
+    pointer, length = ctypes.c_void_p(), ctypes.c_size_t()
+    _run(options, progress, lambda: function(options, path, len(path), ctypes.byref(pointer),
+                                             ctypes.byref(length)))
+    return _manifest(pointer, length)
+
+
 def cluster_init(dir: PathLike, nodes: Sequence[Text], clients: Sequence[Text] = (), *,
                  store_password: Optional[Text] = None,
                  truststore_password: Optional[Text] = None, key_spec: Optional[Text] = None,
@@ -77,13 +87,9 @@ def cluster_init(dir: PathLike, nodes: Sequence[Text], clients: Sequence[Text] =
     (|truststore_password| defaults to it). |progress(done, total)| is told
     about each leaf; returning False cancels (CancelledError, no manifest).
     Returns the manifest. AlreadyExistsError when |dir| holds a cluster."""
-    path = _b(dir)
     with _ClusterOptions(nodes, clients, key_spec, formats, store_password, truststore_password,
                          organization, ca_subject, days, jobs, overwrite) as options:
-        pointer, length = ctypes.c_void_p(), ctypes.c_size_t()
-        _run(options, progress, lambda: _capi.certkit_cluster_init_n(
-            options, path, len(path), ctypes.byref(pointer), ctypes.byref(length)))
-        return _manifest(pointer, length)
+        return _init_or_add(_capi.certkit_cluster_init_n, dir, options, progress)
 
 
 def cluster_add(dir: PathLike, nodes: Sequence[Text] = (), clients: Sequence[Text] = (), *,
@@ -94,13 +100,9 @@ def cluster_add(dir: PathLike, nodes: Sequence[Text] = (), clients: Sequence[Tex
     """Issues new |nodes| and |clients| into the cluster in |dir| with its CA
     and recorded settings; returns the updated manifest. One already there
     is AlreadyExistsError and nothing is issued."""
-    path = _b(dir)
     with _ClusterOptions(nodes, clients, key_spec, None, store_password, truststore_password,
                          None, None, days, jobs, False) as options:
-        pointer, length = ctypes.c_void_p(), ctypes.c_size_t()
-        _run(options, progress, lambda: _capi.certkit_cluster_add_n(
-            options, path, len(path), ctypes.byref(pointer), ctypes.byref(length)))
-        return _manifest(pointer, length)
+        return _init_or_add(_capi.certkit_cluster_add_n, dir, options, progress)
 
 
 def cluster_renew(dir: PathLike, within: Union[datetime.timedelta, int], *,
