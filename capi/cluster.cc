@@ -62,13 +62,10 @@ class CallbackProgress : public certkit::ProgressObserver {
   bool keep_going_ = true;
 };
 
-// ApplyLeafOptions copies what the caller set into |leaf|.
+// ApplyLeafOptions copies what the caller set into |leaf| (formats are
+// init's alone: add and renew write what the manifest records).
 void ApplyLeafOptions(const CertkitClusterOptions& o, certkit::LeafSettings* leaf) {
   if (o.key_spec.has_value()) leaf->key_spec = *o.key_spec;
-  if (o.formats.has_value()) {
-    leaf->write_jks = o.formats->jks;
-    leaf->write_p12 = o.formats->p12;
-  }
   if (o.days > 0) leaf->days = o.days;
   if (!o.organization.empty()) leaf->organization = o.organization;
   leaf->store_password = o.store_password;

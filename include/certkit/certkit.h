@@ -645,8 +645,8 @@ CERTKIT_EXPORT CertkitError certkit_batch_item_key(const CertkitBatch* batch, si
 typedef struct CertkitClusterOptions CertkitClusterOptions;
 
 /* certkit_cluster_options_new: no nodes or clients, key spec "ec:p256" for
- * init (add/renew: the manifest's), formats "pem,jks,p12" for init
- * (add/renew: the manifest's), validity the profile default, all cores. */
+ * init (add/renew: the manifest's), formats "pem,jks,p12" (init only; add
+ * and renew: the manifest's), validity the profile default, all cores. */
 CERTKIT_EXPORT CertkitError certkit_cluster_options_new(CertkitClusterOptions** out);
 /* certkit_cluster_options_free releases |options|; NULL is allowed. */
 CERTKIT_EXPORT void certkit_cluster_options_free(CertkitClusterOptions* options);
@@ -668,8 +668,9 @@ CERTKIT_EXPORT CertkitError certkit_cluster_options_set_key_spec(CertkitClusterO
                                                                  const char* spec);
 CERTKIT_EXPORT CertkitError certkit_cluster_options_set_key_spec_n(
     CertkitClusterOptions* options, const char* spec, size_t spec_length);
-/* set_formats: "pem", "jks", "p12" comma-separated (PEM is always written);
- * CERTKIT_ERROR_INVALID_ARGUMENT naming an unknown one. */
+/* set_formats (init): "pem", "jks", "p12" comma-separated (PEM is always
+ * written); CERTKIT_ERROR_INVALID_ARGUMENT naming an unknown one. add and
+ * renew write the formats the manifest records. */
 CERTKIT_EXPORT CertkitError certkit_cluster_options_set_formats(CertkitClusterOptions* options,
                                                                 const char* formats);
 CERTKIT_EXPORT CertkitError certkit_cluster_options_set_formats_n(

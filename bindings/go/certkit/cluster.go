@@ -21,7 +21,7 @@ type ClusterOptions struct {
 	Nodes              []string // host names or IP addresses (init, add)
 	Clients            []string // user names (init, add)
 	KeySpec            string   // the leaves' key type (and the CA's at init)
-	Formats            []string // "pem", "jks", "p12"; PEM is always written
+	Formats            []string // init: "pem", "jks", "p12"; PEM is always written
 	StorePassword      string   // required with jks or p12
 	TruststorePassword string   // "": the store password
 	Organization       string   // O= in leaf (and default CA) subjects
