@@ -54,11 +54,12 @@ struct BatchOptions {
   // failed), from worker threads but never two at once, with |done| rising
   // by one per call. Returning false cancels the batch: no new item starts,
   // items already running finish (without further progress calls) and each
-  // item not started gets kCancelled. Empty: no reports.
+  // item not started gets kCancelled. Empty: no reports. Must not throw.
   std::function<bool(size_t done, size_t total)> progress;
   // on_issued(index, issued) runs on the worker thread right after item
   // |index| was issued and before its progress report, e.g. to write the
-  // item's files there; a non-OK status becomes the item's result.
+  // item's files there; a non-OK status becomes the item's result (so does
+  // an exception, as kInternal).
   std::function<absl::Status(size_t index, const IssuedCertificate& issued)> on_issued;
   // After the first failed item no new item starts (the rest are
   // kCancelled). Off by default: every item is attempted.

@@ -1,12 +1,15 @@
 #include "certkit/batch.h"
 
 #include <atomic>
+#include <exception>
 #include <mutex>
 
+#include "absl/strings/str_cat.h"
 #include "certkit/error.h"
 #include "util/parallel.h"
 
 namespace certkit {
+
 absl::StatusOr<IssuedCertificate> IssueOne(const CertificateAuthority& ca, const BatchItem& item) {
   struct Visitor {
     const CertificateAuthority& ca;
@@ -43,10 +46,15 @@ std::vector<absl::StatusOr<IssuedCertificate>> IssueBatch(const CertificateAutho
   bool cancelled = false;
   std::atomic<bool> failed{false};
   RunParallel(total, options.jobs, [&](size_t i) {
-    absl::StatusOr<IssuedCertificate> r = IssueOne(ca, items[i]);
-    if (r.ok() && options.on_issued) {
-      absl::Status s = options.on_issued(i, *r);
-      if (!s.ok()) r = std::move(s);
+    absl::StatusOr<IssuedCertificate> r = absl::UnknownError("");
+    try {  // an exception must not end the worker thread (std::terminate)
+      r = IssueOne(ca, items[i]);
+      if (r.ok() && options.on_issued) {
+        absl::Status s = options.on_issued(i, *r);
+        if (!s.ok()) r = std::move(s);
+      }
+    } catch (const std::exception& e) {
+      r = MakeError(ErrorKind::kInternal, absl::StrCat("internal error: ", e.what()));
     }
     const bool ok = r.ok();
     results[i] = std::move(r);

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <mutex>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -210,6 +211,19 @@ TEST_CASE("on_issued errors are the item's, and stop_on_error stops new items") 
   for (size_t i = 3; i < stopped.size(); ++i) {
     CHECK(GetErrorKind(stopped[i].status()) == ErrorKind::kCancelled);
   }
+
+  // An exception in on_issued becomes the item's kInternal, on a worker
+  // thread as well.
+  options = BatchOptions();
+  options.jobs = 2;
+  options.on_issued = [](size_t i, const certkit::IssuedCertificate&) -> absl::Status {
+    if (i == 4) throw std::runtime_error("boom at 4");
+    return absl::OkStatus();
+  };
+  auto thrown = IssueBatch(ca, items, options);
+  CHECK(GetErrorKind(thrown[4].status()) == ErrorKind::kInternal);
+  CHECK(Mentions(thrown[4].status(), "boom at 4"));
+  CHECK(thrown[5].ok());
 
   options = BatchOptions();  // jobs = 0: the machine's cores
   CHECK(IssueBatch(ca, items, options).size() == items.size());
