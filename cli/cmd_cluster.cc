@@ -132,11 +132,6 @@ int RunInit(const ClusterArgs& a) {
     auto dn = certkit::DistinguishedName::Parse(a.ca_subject);
     if (!dn.ok()) return PrintError(certkit::Annotate(dn.status(), "--ca-subject"));
     spec.ca.subject = *dn;
-  } else {
-    std::string name = a.out;
-    while (name.size() > 1 && name.back() == '/') name.pop_back();
-    name = name.substr(name.find_last_of('/') + 1);
-    spec.ca.subject = certkit::DefaultCaSubject(name == "." ? "" : name, a.org);
   }
   spec.ca.key_spec = *ca_key;
   spec.ca.days = a.ca_days;

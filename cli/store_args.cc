@@ -1,7 +1,5 @@
 #include "store_args.h"
 
-#include "absl/strings/ascii.h"
-#include "absl/strings/str_cat.h"
 #include "certkit/error.h"
 #include "commands.h"
 #include "common.h"
@@ -41,25 +39,9 @@ absl::Status ResolveStorePasswords(const StorePassArgs& args, bool confirm, Pass
   return absl::OkStatus();
 }
 
-absl::StatusOr<Formats> ParseFormats(const std::vector<std::string>& items) {
-  Formats f;
-  for (const std::string& raw : SplitList(items)) {
-    std::string name = absl::AsciiStrToLower(raw);
-    if (name == "pem") {
-      f.pem = true;
-    } else if (name == "jks") {
-      f.jks = true;
-    } else if (name == "p12" || name == "pkcs12") {
-      f.p12 = true;
-      name = "p12";
-    } else {
-      return certkit::MakeError(certkit::ErrorKind::kInvalidArgument,
-                                absl::StrCat("--format: unknown format '", raw,
-                                             "' (use pem, jks, p12)"));
-    }
-    f.names.push_back(name);
-  }
-  f.pem = true;  // the PEM files are always written
+absl::StatusOr<certkit::LeafFormats> ParseFormats(const std::vector<std::string>& items) {
+  auto f = certkit::ParseLeafFormats(items);
+  if (!f.ok()) return certkit::Annotate(f.status(), "--format");
   return f;
 }
 

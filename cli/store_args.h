@@ -10,6 +10,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "certkit/cluster.h"
 #include "password.h"
 
 namespace certkit_cli {
@@ -30,16 +31,9 @@ void AddStorePassOptions(CLI::App* cmd, StorePassArgs* args, bool with_truststor
 absl::Status ResolveStorePasswords(const StorePassArgs& args, bool confirm, Password* store,
                                    Password* trust);
 
-struct Formats {
-  bool pem = false;
-  bool jks = false;
-  bool p12 = false;
-  std::vector<std::string> names;  // canonical: "pem", "jks", "p12"
-};
-
-// ParseFormats parses "pem,jks,p12" (also "pkcs12"); kInvalidArgument names
-// an unknown entry.
-absl::StatusOr<Formats> ParseFormats(const std::vector<std::string>& items);
+// ParseFormats is certkit::ParseLeafFormats for --format (errors name the
+// flag).
+absl::StatusOr<certkit::LeafFormats> ParseFormats(const std::vector<std::string>& items);
 
 }  // namespace certkit_cli
 

@@ -17,6 +17,7 @@
 
 #include "crypto/pbe.h"
 #include "crypto/sha256_kdf.h"
+#include "ratio_reporter.h"
 #include "openssl/digest.h"
 #include "openssl/evp.h"
 #include "openssl/sha.h"
@@ -77,18 +78,6 @@ void BM_Pkcs12Kdf(benchmark::State& state) {
   SetCounter(state);
 }
 
-class RatioReporter : public benchmark::ConsoleReporter {
- public:
-  void ReportRuns(const std::vector<Run>& runs) override {
-    ConsoleReporter::ReportRuns(runs);
-    for (const Run& r : runs) {
-      auto it = r.counters.find("ns_per_iteration");
-      if (it != r.counters.end()) ns_[r.benchmark_name()] = it->second.value;
-    }
-  }
-  std::map<std::string, double> ns_;
-};
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -99,9 +88,9 @@ int main(int argc, char** argv) {
   benchmark::RegisterBenchmark("floor/one_compression", BM_Compressions, 1);
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  RatioReporter reporter;
+  RatioReporter reporter("ns_per_iteration");
   benchmark::RunSpecifiedBenchmarks(&reporter);
-  auto& ns = reporter.ns_;
+  auto& ns = reporter.values;
   auto ratio = [&](const char* a, const char* b) {
     if (ns.count(a) && ns.count(b) && ns[b] > 0) {
       std::printf("%s / %s: %.2f (%.1f ns vs %.1f ns per iteration)\n", a, b, ns[a] / ns[b], ns[a],

@@ -28,7 +28,9 @@ echo "== load: $(cut -d' ' -f1-3 /proc/loadavg) on $cores cores"
 echo "== pyca/cryptography $("$venv/bin/python" -c 'import cryptography; print(cryptography.__version__)'), $(go version | cut -d' ' -f3), $(openssl version | cut -d' ' -f1-2)"
 
 # certkit: one run of the Google Benchmark program, read back as JSON.
+# (batch_all_cores/* is per wall-clock second: left out on a shared machine.)
 "$build/bench/core/bench_issue" --benchmark_min_time="${secs}" --benchmark_format=json \
+  --benchmark_filter='^(issue|floor|batch)/' \
   --benchmark_out="$work/issue.json" --benchmark_out_format=json > /dev/null
 rate() {  # rate NAME -> certs_per_cpu_s of benchmark NAME
   python3 -c "import json,sys; d=json.load(open('$work/issue.json'));
@@ -45,6 +47,10 @@ for alg in p256 ed25519 rsa2048; do
 done
 echo "(certificates per CPU-second, one thread: fresh key + signed node certificate + PEM;"
 echo " floor = key generation + one raw signature with the linked BoringSSL)"
+for alg in p256 ed25519; do
+  printf 'batch/%s: %s certificates per CPU-second through IssueBatch, %.2f x issue/%s\n' \
+    "$alg" "$(rate "batch/$alg")" "$(echo "$(rate "batch/$alg") / $(rate "issue/$alg")" | bc -l)" "$alg"
+done
 
 # KDF per iteration.
 echo

@@ -99,6 +99,7 @@ typedef enum CertkitError {
   CERTKIT_ERROR_WEAK_PARAMETER = 10,        /* refused weak parameter (RSA < 2048, SHA-1, ...) */
   CERTKIT_ERROR_IO = 11,                    /* file system error */
   CERTKIT_ERROR_LIMIT_EXCEEDED = 12,        /* input exceeds a safety bound (iteration count, size, depth); index out of range */
+  CERTKIT_ERROR_CANCELLED = 13,             /* the caller cancelled a batch (progress callback) before the item started */
   CERTKIT_ERROR_CERT_EXPIRED = 20,          /* a certificate of the path is past its notAfter */
   CERTKIT_ERROR_CERT_NOT_YET_VALID = 21,    /* a certificate of the path is before its notBefore */
   CERTKIT_ERROR_UNKNOWN_ISSUER = 22,        /* no path to a trust anchor */
@@ -529,6 +530,224 @@ CERTKIT_EXPORT CertkitError certkit_ca_sign_key(const CertkitCa* ca, const Certk
                                                 const CertkitProfile* profile,
                                                 const CertkitIssueOptions* options,
                                                 CertkitCert** out);
+
+/* ------------------------------------------------------------------------ */
+/* Batch issuance                                                           */
+/* ------------------------------------------------------------------------ */
+
+/* A batch issues many certificates with one CA on a thread pool (C++:
+ * certkit/batch.h). Add items, run it, then read each item's result: an
+ * item's error never stops the others.
+ *
+ *   CertkitBatch* b; certkit_batch_new(ca, &b);
+ *   certkit_batch_add_new_key(b, "ec:p256", profile, options);  // + more
+ *   certkit_batch_run(b, 0, NULL, NULL);
+ *   for (size_t i = 0; i < certkit_batch_size(b); ++i)
+ *     if (certkit_batch_item_cert(b, i, &cert) == CERTKIT_OK) ...
+ *   certkit_batch_free(b);
+ *
+ * A batch must not be modified or read while certkit_batch_run runs. */
+typedef struct CertkitBatch CertkitBatch;
+
+/* CertkitProgressCallback is called after each finished item (issued or
+ * failed) with the number finished so far and the total, from a worker
+ * thread, never two calls at once. A nonzero return cancels the batch: no
+ * new item starts and each item not started fails with
+ * CERTKIT_ERROR_CANCELLED. It must not unwind (no C++ exception, longjmp). */
+typedef int (*CertkitProgressCallback)(size_t done, size_t total, void* user);
+
+/* certkit_batch_new makes an empty batch issuing with |ca| (shared: the
+ * caller may free |ca| right after). */
+CERTKIT_EXPORT CertkitError certkit_batch_new(const CertkitCa* ca, CertkitBatch** out);
+/* certkit_batch_free releases |batch| and its results; NULL is allowed. */
+CERTKIT_EXPORT void certkit_batch_free(CertkitBatch* batch);
+
+/* The certkit_batch_add_* functions append one item; |profile| is required,
+ * |options| (days, SANs, subject, policy...) may be NULL for the defaults.
+ * Both are copied. Items keep the order they were added in (index 0, 1...).
+ * Adding discards the results of an earlier run.
+ *
+ * certkit_batch_add_new_key: a fresh key of |key_spec| ("ec:p256",
+ * "rsa:2048", "ed25519"; CERTKIT_ERROR_INVALID_ARGUMENT otherwise) is
+ * generated when the batch runs; the options must name the subject. */
+CERTKIT_EXPORT CertkitError certkit_batch_add_new_key(CertkitBatch* batch, const char* key_spec,
+                                                      const CertkitProfile* profile,
+                                                      const CertkitIssueOptions* options);
+CERTKIT_EXPORT CertkitError certkit_batch_add_new_key_n(CertkitBatch* batch,
+                                                        const char* key_spec,
+                                                        size_t key_spec_length,
+                                                        const CertkitProfile* profile,
+                                                        const CertkitIssueOptions* options);
+/* certkit_batch_add_key: the public half of |key|; the options must name the
+ * subject. */
+CERTKIT_EXPORT CertkitError certkit_batch_add_key(CertkitBatch* batch, const CertkitKey* key,
+                                                  const CertkitProfile* profile,
+                                                  const CertkitIssueOptions* options);
+/* certkit_batch_add_public_key_pem: a bare public key ("PUBLIC KEY" PEM);
+ * CERTKIT_ERROR_MALFORMED when it does not parse. The options must name the
+ * subject. */
+CERTKIT_EXPORT CertkitError certkit_batch_add_public_key_pem(CertkitBatch* batch,
+                                                             const char* pem,
+                                                             const CertkitProfile* profile,
+                                                             const CertkitIssueOptions* options);
+CERTKIT_EXPORT CertkitError certkit_batch_add_public_key_pem_n(
+    CertkitBatch* batch, const char* pem, size_t pem_length, const CertkitProfile* profile,
+    const CertkitIssueOptions* options);
+/* certkit_batch_add_csr: a parsed CSR; its signature is verified (once)
+ * when the batch runs, as certkit_ca_sign_csr does. */
+CERTKIT_EXPORT CertkitError certkit_batch_add_csr(CertkitBatch* batch, const CertkitCsr* csr,
+                                                  const CertkitProfile* profile,
+                                                  const CertkitIssueOptions* options);
+/* certkit_batch_size returns the number of items (0 for NULL). */
+CERTKIT_EXPORT size_t certkit_batch_size(const CertkitBatch* batch);
+
+/* certkit_batch_run issues every item on |jobs| threads (the calling thread
+ * included; 0 = the machine's cores), calling |progress| (may be NULL) with
+ * |user|. CERTKIT_OK when the batch ran, even if some items failed (read
+ * each with certkit_batch_item_error); CERTKIT_ERROR_CANCELLED when the
+ * callback cancelled it (the items issued before that keep their results);
+ * CERTKIT_ERROR_INVALID_ARGUMENT when |jobs| < 0. */
+CERTKIT_EXPORT CertkitError certkit_batch_run(CertkitBatch* batch, int jobs,
+                                              CertkitProgressCallback progress, void* user);
+
+/* certkit_batch_item_error writes item |index|'s outcome to |code|
+ * (CERTKIT_OK when issued) and, when |message| is not NULL, its error
+ * message ("" when issued) as a buffer to free with certkit_buffer_free
+ * (|message_length| may be NULL). Fails with CERTKIT_ERROR_LIMIT_EXCEEDED
+ * for an index past the end and CERTKIT_ERROR_INVALID_ARGUMENT before the
+ * batch ran. */
+CERTKIT_EXPORT CertkitError certkit_batch_item_error(const CertkitBatch* batch, size_t index,
+                                                     CertkitError* code, char** message,
+                                                     size_t* message_length);
+/* certkit_batch_item_cert gives item |index|'s certificate; when the item
+ * failed it returns that item's error (code and message). */
+CERTKIT_EXPORT CertkitError certkit_batch_item_cert(const CertkitBatch* batch, size_t index,
+                                                    CertkitCert** out);
+/* certkit_batch_item_key gives the key generated for a new-key item;
+ * CERTKIT_ERROR_NOT_FOUND for other items, the item's error when it failed. */
+CERTKIT_EXPORT CertkitError certkit_batch_item_key(const CertkitBatch* batch, size_t index,
+                                                   CertkitKey** out);
+
+/* ------------------------------------------------------------------------ */
+/* Cluster issuance                                                         */
+/* ------------------------------------------------------------------------ */
+
+/* The `certkit cluster init | add | renew` pipelines (C++: certkit/cluster.h)
+ * over a cluster directory: a CA, nodes/<host>/ and clients/<user>/ with PEM
+ * files and key stores, recorded in manifest.json (layout: docs/CLI.md).
+ * Files are written atomically; private keys with mode 0600.
+ *
+ *   CertkitClusterOptions* o; certkit_cluster_options_new(&o);
+ *   certkit_cluster_options_add_node(o, "10.0.0.1");
+ *   certkit_cluster_options_set_store_password(o, "changeit-please");
+ *   char* manifest; certkit_cluster_init(o, "/srv/pki", &manifest, NULL);
+ *   certkit_buffer_free(manifest); certkit_cluster_options_free(o); */
+typedef struct CertkitClusterOptions CertkitClusterOptions;
+
+/* certkit_cluster_options_new: no nodes or clients, key spec "ec:p256" for
+ * init (add/renew: the manifest's), formats "pem,jks,p12" (init only; add
+ * and renew: the manifest's), validity the profile default, all cores. */
+CERTKIT_EXPORT CertkitError certkit_cluster_options_new(CertkitClusterOptions** out);
+/* certkit_cluster_options_free releases |options|; NULL is allowed. */
+CERTKIT_EXPORT void certkit_cluster_options_free(CertkitClusterOptions* options);
+/* add_node / add_client append one host name or IP address / user name
+ * (init and add). */
+CERTKIT_EXPORT CertkitError certkit_cluster_options_add_node(CertkitClusterOptions* options,
+                                                             const char* host);
+CERTKIT_EXPORT CertkitError certkit_cluster_options_add_node_n(CertkitClusterOptions* options,
+                                                               const char* host,
+                                                               size_t host_length);
+CERTKIT_EXPORT CertkitError certkit_cluster_options_add_client(CertkitClusterOptions* options,
+                                                               const char* user);
+CERTKIT_EXPORT CertkitError certkit_cluster_options_add_client_n(CertkitClusterOptions* options,
+                                                                 const char* user,
+                                                                 size_t user_length);
+/* set_key_spec: the leaves' key type ("ec:p256", "rsa:2048", "ed25519"),
+ * and at init the CA's too. */
+CERTKIT_EXPORT CertkitError certkit_cluster_options_set_key_spec(CertkitClusterOptions* options,
+                                                                 const char* spec);
+CERTKIT_EXPORT CertkitError certkit_cluster_options_set_key_spec_n(
+    CertkitClusterOptions* options, const char* spec, size_t spec_length);
+/* set_formats (init): "pem", "jks", "p12" comma-separated (PEM is always
+ * written); CERTKIT_ERROR_INVALID_ARGUMENT naming an unknown one. add and
+ * renew write the formats the manifest records. */
+CERTKIT_EXPORT CertkitError certkit_cluster_options_set_formats(CertkitClusterOptions* options,
+                                                                const char* formats);
+CERTKIT_EXPORT CertkitError certkit_cluster_options_set_formats_n(
+    CertkitClusterOptions* options, const char* formats, size_t formats_length);
+/* set_store_password: the key stores' password (required with jks or p12);
+ * set_truststore_password: the trust stores' (default: the store
+ * password). Kept in memory until the options are freed; never recorded. */
+CERTKIT_EXPORT CertkitError certkit_cluster_options_set_store_password(
+    CertkitClusterOptions* options, const char* password);
+CERTKIT_EXPORT CertkitError certkit_cluster_options_set_store_password_n(
+    CertkitClusterOptions* options, const char* password, size_t password_length);
+CERTKIT_EXPORT CertkitError certkit_cluster_options_set_truststore_password(
+    CertkitClusterOptions* options, const char* password);
+CERTKIT_EXPORT CertkitError certkit_cluster_options_set_truststore_password_n(
+    CertkitClusterOptions* options, const char* password, size_t password_length);
+/* set_organization: O= in the leaves' (and the default CA) subjects. */
+CERTKIT_EXPORT CertkitError certkit_cluster_options_set_organization(
+    CertkitClusterOptions* options, const char* organization);
+CERTKIT_EXPORT CertkitError certkit_cluster_options_set_organization_n(
+    CertkitClusterOptions* options, const char* organization, size_t organization_length);
+/* set_ca_subject: the CA's subject at init (default "CN=certkit CA <dir
+ * name> <random id>"). */
+CERTKIT_EXPORT CertkitError certkit_cluster_options_set_ca_subject(
+    CertkitClusterOptions* options, const CertkitName* subject);
+/* set_days: leaf validity in days (0: the profile's default). */
+CERTKIT_EXPORT CertkitError certkit_cluster_options_set_days(CertkitClusterOptions* options,
+                                                             int days);
+/* set_jobs: worker threads (0: every core). */
+CERTKIT_EXPORT CertkitError certkit_cluster_options_set_jobs(CertkitClusterOptions* options,
+                                                             int jobs);
+/* set_overwrite: init replaces an existing cluster's files. */
+CERTKIT_EXPORT CertkitError certkit_cluster_options_set_overwrite(
+    CertkitClusterOptions* options, int overwrite);
+/* set_progress: |progress| (NULL: none) is told about each issued leaf as
+ * for certkit_batch_run; a nonzero return cancels: the operation fails with
+ * CERTKIT_ERROR_CANCELLED and the manifest is not written (leaves already
+ * written stay; `add` finishes them later). */
+CERTKIT_EXPORT CertkitError certkit_cluster_options_set_progress(
+    CertkitClusterOptions* options, CertkitProgressCallback progress, void* user);
+
+/* certkit_cluster_init creates a cluster in |dir| (created): a new CA, the
+ * nodes (at least one) and clients, trust stores and manifest.json, and
+ * gives the manifest as JSON in |manifest_json| (free with
+ * certkit_buffer_free; |manifest_length| may be NULL).
+ * CERTKIT_ERROR_ALREADY_EXISTS naming the file when |dir| already holds a
+ * cluster (unless overwrite). */
+CERTKIT_EXPORT CertkitError certkit_cluster_init(const CertkitClusterOptions* options,
+                                                 const char* dir, char** manifest_json,
+                                                 size_t* manifest_length);
+CERTKIT_EXPORT CertkitError certkit_cluster_init_n(const CertkitClusterOptions* options,
+                                                   const char* dir, size_t dir_length,
+                                                   char** manifest_json,
+                                                   size_t* manifest_length);
+/* certkit_cluster_add issues the options' nodes and clients into the
+ * cluster in |dir| with its CA; one already there is
+ * CERTKIT_ERROR_ALREADY_EXISTS and nothing is issued. */
+CERTKIT_EXPORT CertkitError certkit_cluster_add(const CertkitClusterOptions* options,
+                                                const char* dir, char** manifest_json,
+                                                size_t* manifest_length);
+CERTKIT_EXPORT CertkitError certkit_cluster_add_n(const CertkitClusterOptions* options,
+                                                  const char* dir, size_t dir_length,
+                                                  char** manifest_json,
+                                                  size_t* manifest_length);
+/* certkit_cluster_renew re-issues (new key, certificate and stores) every
+ * leaf of the cluster in |dir| that expires within |within_seconds|; gives
+ * the manifest and, when |renewed_json| is not NULL, the renewed names as a
+ * JSON array of strings (free both with certkit_buffer_free). */
+CERTKIT_EXPORT CertkitError certkit_cluster_renew(const CertkitClusterOptions* options,
+                                                  const char* dir, int64_t within_seconds,
+                                                  char** manifest_json, size_t* manifest_length,
+                                                  char** renewed_json);
+CERTKIT_EXPORT CertkitError certkit_cluster_renew_n(const CertkitClusterOptions* options,
+                                                    const char* dir, size_t dir_length,
+                                                    int64_t within_seconds,
+                                                    char** manifest_json,
+                                                    size_t* manifest_length,
+                                                    char** renewed_json);
 
 /* ------------------------------------------------------------------------ */
 /* Chain verification                                                       */

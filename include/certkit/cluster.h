@@ -37,7 +37,7 @@ struct LeafSettings {
   bool pkcs12_legacy = false;           // Java 8 compatible PKCS#12 algorithms
   bool pkcs12_plain_certs = false;      // PKCS#12 certificate bags unencrypted (-certpbe NONE)
   std::string store_password;
-  std::string truststore_password;
+  std::string truststore_password;      // empty = store_password
   bool overwrite = false;
   // The profiles and signing policy leaves are issued with (--profile-file
   // replaces them; see certkit/profile_file.h).
@@ -45,6 +45,20 @@ struct LeafSettings {
   certkit::Profile client_profile = certkit::Profile::Client();
   certkit::SigningPolicy policy = certkit::SigningPolicy::Permissive();
 };
+
+// LeafFormats is what a format list asks for: the key stores to write and
+// the canonical names recorded in the manifest ("pem", "jks", "p12").
+struct LeafFormats {
+  bool jks = false;
+  bool p12 = false;
+  std::vector<std::string> names;
+};
+
+// ParseLeafFormats parses format names, each item possibly a comma-separated
+// list ("pem,jks", "p12"; "pkcs12" is p12; any case, spaces ignored). PEM
+// files are always written, so "pem" only matters for the record.
+// kInvalidArgument naming an unknown format.
+absl::StatusOr<LeafFormats> ParseLeafFormats(const std::vector<std::string>& items);
 
 // The alias of the CA certificate in key and trust stores.
 inline constexpr char kCaAlias[] = "ca";
@@ -85,6 +99,9 @@ class ProgressObserver {
   virtual void Begin(absl::string_view label, size_t total) = 0;
   virtual void Step() = 0;
   virtual void End() = 0;
+  // KeepGoing is asked after each Step: false cancels the work (no new item
+  // starts; the operation fails with kCancelled and records nothing).
+  virtual bool KeepGoing() { return true; }
 };
 
 // What `certkit cluster init` needs.
@@ -93,7 +110,7 @@ struct ClusterInitSpec {
   std::vector<std::string> nodes;
   std::vector<std::string> clients;
   LeafSettings leaf;
-  CaOptions ca;
+  CaOptions ca;  // an empty subject: DefaultCaSubject(<out_dir's name>, leaf.organization)
   std::vector<std::string> formats;  // recorded in the manifest
   std::string store_password_source;
   std::string truststore_password_source;

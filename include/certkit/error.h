@@ -38,6 +38,7 @@ enum class ErrorKind : int {
   kWeakParameter = 10,       // refused weak parameter (RSA < 2048, SHA-1, ...)
   kIo = 11,                  // file system error
   kLimitExceeded = 12,       // input exceeds a safety bound (iteration count, size, depth); index out of range
+  kCancelled = 13,           // the caller cancelled a batch (progress callback) before the item started
   kCertExpired = 20,         // a certificate of the path is past its notAfter
   kCertNotYetValid = 21,     // a certificate of the path is before its notBefore
   kUnknownIssuer = 22,       // no path to a trust anchor

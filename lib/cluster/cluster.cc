@@ -4,13 +4,13 @@
 #include <tuple>
 
 #include "absl/strings/str_cat.h"
+#include "certkit/batch.h"
 #include "certkit/ca_files.h"
 #include "certkit/error.h"
 #include "certkit/file.h"
 #include "certkit/keystore.h"
 #include "certkit/name.h"
 #include "certkit/profile.h"
-#include "cluster/parallel.h"
 
 namespace certkit {
 namespace {
@@ -45,25 +45,38 @@ DistinguishedName LeafSubject(const std::string& cn, const LeafSettings& setting
   return DistinguishedName(std::move(rdns));
 }
 
+// An issued leaf: IssueBatch's result for a fresh-key item.
 struct Issued {
-  PrivateKey key;
-  Certificate cert;
+  const PrivateKey& key;
+  const Certificate& cert;
 };
 
-absl::StatusOr<Issued> IssueLeaf(const CertificateAuthority& ca, const Profile& profile,
-                                 const DistinguishedName& subject,
-                                 std::vector<SubjectAltName> sans,
-                                 const LeafSettings& settings) {
-  auto key = PrivateKey::Generate(settings.key_spec);
-  if (!key.ok()) return key.status();
-  IssueOptions opts;
-  opts.days = settings.days;
-  opts.subject = subject;
-  opts.sans = std::move(sans);
-  opts.policy = settings.policy;
-  auto cert = ca.SignPublicKey(key->public_key(), profile, opts);
-  if (!cert.ok()) return cert.status();
-  return Issued{*std::move(key), *std::move(cert)};
+// LeafPlan is one leaf to issue (a fresh-key batch item) and where its
+// files go.
+struct LeafPlan {
+  BatchItem item;
+  std::string name;  // subject CN, key entry alias and manifest name
+  std::string base;  // file base name: "node" or "client.<user>"
+  const char* kind = "leaf";  // "node" or "client", for messages
+  std::string dir;
+  bool overwrite = false;
+};
+
+LeafPlan MakePlan(const char* kind, const Profile& profile, const std::string& name,
+                  std::string base, std::vector<SubjectAltName> sans,
+                  const LeafSettings& settings) {
+  LeafPlan plan;
+  plan.kind = kind;
+  plan.item.subject_key = settings.key_spec;
+  plan.item.profile = profile;
+  plan.item.options.days = settings.days;
+  plan.item.options.subject = LeafSubject(name, settings);
+  plan.item.options.sans = std::move(sans);
+  plan.item.options.policy = settings.policy;
+  plan.name = name;
+  plan.base = std::move(base);
+  plan.overwrite = settings.overwrite;
+  return plan;
 }
 
 // Options for WriteFileAtomic: |mode|, and without |overwrite| an existing
@@ -183,12 +196,17 @@ absl::Status WriteTrustStores(const Certificate& anchor, const std::string& dir,
   KeyStore trust;
   absl::Status s = trust.AddTrustedCert(kCaAlias, anchor);
   if (!s.ok()) return s;
-  return SaveStores(trust, dir, "truststore", settings.truststore_password, settings, files);
+  return SaveStores(trust, dir, "truststore",
+                    settings.truststore_password.empty() ? settings.store_password
+                                                         : settings.truststore_password,
+                    settings, files);
 }
 
-absl::StatusOr<LeafRecord> IssueNode(const CertificateAuthority& ca,
-                                     const std::vector<std::string>& hosts,
-                                     const std::string& dir, const LeafSettings& settings) {
+namespace {
+
+// PlanNode checks a node's hosts (+ settings.extra_sans) and settings.
+absl::StatusOr<LeafPlan> PlanNode(const std::vector<std::string>& hosts,
+                                  const LeafSettings& settings) {
   if (hosts.empty()) {
     return MakeError(ErrorKind::kInvalidArgument, "a node needs at least one host name or IP address");
   }
@@ -208,39 +226,103 @@ absl::StatusOr<LeafRecord> IssueNode(const CertificateAuthority& ca,
   }
   s = CheckStorePassword(settings);
   if (!s.ok()) return s;
-  // Every file of the node is synced and renamed on its own; the folder is
-  // synced once at the end (certkit/file.h).
-  DirectorySyncBatch sync;
-  auto issued = IssueLeaf(ca, settings.node_profile, LeafSubject(hosts.front(), settings),
-                          sans, settings);
-  if (!issued.ok()) return Annotate(issued.status(), absl::StrCat("node '", hosts.front(), "'"));
-  std::vector<std::string> files;
-  s = WriteLeafFiles(ca, *issued, dir, "node", settings, &files);
-  if (!s.ok()) return s;
-  s = WriteKeyStores(ca, *issued, hosts.front(), dir, settings, &files);
-  if (!s.ok()) return s;
-  s = sync.Commit();
-  if (!s.ok()) return s;
-  return MakeRecord(hosts.front(), dir, *issued, std::move(files));
+  return MakePlan("node", settings.node_profile, hosts.front(), "node", std::move(sans), settings);
 }
 
-absl::StatusOr<LeafRecord> IssueClient(const CertificateAuthority& ca, const std::string& user,
-                                       const std::string& dir, const LeafSettings& settings) {
+absl::StatusOr<LeafPlan> PlanClient(const std::string& user, const LeafSettings& settings) {
   absl::Status s = CheckPathComponent(user, "user name");
   if (!s.ok()) return s;
   s = CheckStorePassword(settings);
   if (!s.ok()) return s;
+  return MakePlan("client", settings.client_profile, user, absl::StrCat("client.", user), {}, settings);
+}
+
+// WriteLeaf writes an issued leaf's files into plan.dir and returns its
+// record. Every file is synced and renamed on its own; the folder is synced
+// once at the end (certkit/file.h).
+absl::StatusOr<LeafRecord> WriteLeaf(const CertificateAuthority& ca, const LeafPlan& plan,
+                                     const Issued& issued, const LeafSettings& settings) {
+  LeafSettings leaf_settings = settings;
+  leaf_settings.overwrite = plan.overwrite;
   DirectorySyncBatch sync;
-  auto issued = IssueLeaf(ca, settings.client_profile, LeafSubject(user, settings), {}, settings);
-  if (!issued.ok()) return Annotate(issued.status(), absl::StrCat("client '", user, "'"));
   std::vector<std::string> files;
-  s = WriteLeafFiles(ca, *issued, dir, absl::StrCat("client.", user), settings, &files);
+  absl::Status s = WriteLeafFiles(ca, issued, plan.dir, plan.base, leaf_settings, &files);
   if (!s.ok()) return s;
-  s = WriteKeyStores(ca, *issued, user, dir, settings, &files);
+  s = WriteKeyStores(ca, issued, plan.name, plan.dir, leaf_settings, &files);
   if (!s.ok()) return s;
   s = sync.Commit();
   if (!s.ok()) return s;
-  return MakeRecord(user, dir, *issued, std::move(files));
+  return MakeRecord(plan.name, plan.dir, issued, std::move(files));
+}
+
+// IssuePlans issues |plans| with IssueBatch on |threads| workers, each
+// leaf's files written by the worker that issued it. After the first
+// failure no new leaf starts; the first error by index is returned, naming
+// the leaf when issuing failed. |label| names the work for |progress|.
+absl::StatusOr<std::vector<LeafRecord>> IssuePlans(const CertificateAuthority& ca,
+                                                   const std::vector<LeafPlan>& plans,
+                                                   const LeafSettings& settings, int threads,
+                                                   absl::string_view label,
+                                                   ProgressObserver* progress) {
+  std::vector<BatchItem> items;
+  items.reserve(plans.size());
+  for (const LeafPlan& plan : plans) items.push_back(plan.item);
+  std::vector<LeafRecord> records(plans.size());
+  // issued[i]: item i was signed (a later error is its files'); one char per
+  // item so workers never share a byte.
+  std::vector<char> issued_flags(plans.size(), 0);
+  BatchOptions options;
+  options.jobs = threads;
+  options.stop_on_error = true;
+  options.on_issued = [&](size_t i, const IssuedCertificate& issued) -> absl::Status {
+    issued_flags[i] = 1;
+    auto r = WriteLeaf(ca, plans[i], Issued{*issued.private_key, issued.certificate}, settings);
+    if (!r.ok()) return r.status();
+    records[i] = *std::move(r);
+    return absl::OkStatus();
+  };
+  if (progress != nullptr) {
+    options.progress = [progress](size_t, size_t) {
+      progress->Step();
+      return progress->KeepGoing();
+    };
+    progress->Begin(label, plans.size());
+  }
+  auto results = IssueBatch(ca, items, options);
+  if (progress != nullptr) progress->End();
+  // Items are started in index order, so the cancelled ones all come after
+  // the first failure.
+  for (size_t i = 0; i < results.size(); ++i) {
+    if (results[i].ok()) continue;
+    if (issued_flags[i]) return results[i].status();
+    return Annotate(results[i].status(),
+                    absl::StrCat(plans[i].kind, " '", plans[i].name, "'"));
+  }
+  return records;
+}
+
+// IssueSingle issues one planned leaf into |dir|.
+absl::StatusOr<LeafRecord> IssueSingle(const CertificateAuthority& ca,
+                                       absl::StatusOr<LeafPlan> plan, const std::string& dir,
+                                       const LeafSettings& settings) {
+  if (!plan.ok()) return plan.status();
+  plan->dir = dir;
+  auto records = IssuePlans(ca, {*std::move(plan)}, settings, 1, "issuing", nullptr);
+  if (!records.ok()) return records.status();
+  return std::move(records->front());
+}
+
+}  // namespace
+
+absl::StatusOr<LeafRecord> IssueNode(const CertificateAuthority& ca,
+                                     const std::vector<std::string>& hosts,
+                                     const std::string& dir, const LeafSettings& settings) {
+  return IssueSingle(ca, PlanNode(hosts, settings), dir, settings);
+}
+
+absl::StatusOr<LeafRecord> IssueClient(const CertificateAuthority& ca, const std::string& user,
+                                       const std::string& dir, const LeafSettings& settings) {
+  return IssueSingle(ca, PlanClient(user, settings), dir, settings);
 }
 
 namespace {
@@ -258,24 +340,21 @@ struct LeafJob {
 absl::Status IssueAll(const CertificateAuthority& ca, const std::string& dir,
                       const std::vector<LeafJob>& jobs, const LeafSettings& settings,
                       int threads, ProgressObserver* progress, Manifest* manifest) {
-  std::vector<LeafRecord> records(jobs.size());
-  if (progress != nullptr) progress->Begin("issuing", jobs.size());
-  absl::Status s = ForEachParallel(jobs.size(), threads, progress, [&](size_t i) -> absl::Status {
-    const LeafJob& job = jobs[i];
-    const std::string rel = absl::StrCat(job.is_node ? "nodes/" : "clients/", job.name);
-    LeafSettings job_settings = settings;
-    job_settings.overwrite = settings.overwrite || job.overwrite;
-    auto r = job.is_node ? IssueNode(ca, {job.name}, JoinPath(dir, rel), job_settings)
-                         : IssueClient(ca, job.name, JoinPath(dir, rel), job_settings);
-    if (!r.ok()) return r.status();
-    r->dir = rel;
-    records[i] = *std::move(r);
-    return absl::OkStatus();
-  });
-  if (progress != nullptr) progress->End();
-  if (!s.ok()) return s;
+  std::vector<LeafPlan> plans;
+  std::vector<std::string> rels;
+  for (const LeafJob& job : jobs) {
+    auto plan = job.is_node ? PlanNode({job.name}, settings) : PlanClient(job.name, settings);
+    if (!plan.ok()) return plan.status();
+    rels.push_back(absl::StrCat(job.is_node ? "nodes/" : "clients/", job.name));
+    plan->dir = JoinPath(dir, rels.back());
+    plan->overwrite = settings.overwrite || job.overwrite;
+    plans.push_back(*std::move(plan));
+  }
+  auto records = IssuePlans(ca, plans, settings, threads, "issuing", progress);
+  if (!records.ok()) return records.status();
   for (size_t i = 0; i < jobs.size(); ++i) {
-    (jobs[i].is_node ? manifest->nodes : manifest->clients).push_back(std::move(records[i]));
+    (*records)[i].dir = rels[i];
+    (jobs[i].is_node ? manifest->nodes : manifest->clients).push_back(std::move((*records)[i]));
   }
   return absl::OkStatus();
 }
@@ -313,6 +392,8 @@ absl::StatusOr<Manifest> ClusterInit(const ClusterInitSpec& spec) {
   if (!s.ok()) return s;
   s = CheckNames(spec.clients, "client");
   if (!s.ok()) return s;
+  s = CheckStorePassword(spec.leaf);  // before anything is written
+  if (!s.ok()) return s;
   const std::string key_path = JoinPath(spec.out_dir, kCaKeyFile);
   for (const std::string& f : {JoinPath(spec.out_dir, kManifestFile), key_path}) {
     if (!spec.leaf.overwrite && FileExists(f)) {
@@ -325,7 +406,15 @@ absl::StatusOr<Manifest> ClusterInit(const ClusterInitSpec& spec) {
   if (!s.ok()) return s;
   s = MakePrivateDirectory(JoinPath(spec.out_dir, kCaKeyDir));
   if (!s.ok()) return s;
-  auto ca = CertificateAuthority::CreateRoot(spec.ca);
+  CaOptions ca_options = spec.ca;
+  if (ca_options.subject.empty()) {
+    // "certkit CA <folder name> <id>", the folder being the cluster's name.
+    std::string name = spec.out_dir;
+    while (name.size() > 1 && name.back() == '/') name.pop_back();
+    name = name.substr(name.find_last_of('/') + 1);
+    ca_options.subject = DefaultCaSubject(name == "." ? "" : name, spec.leaf.organization);
+  }
+  auto ca = CertificateAuthority::CreateRoot(ca_options);
   if (!ca.ok()) return Annotate(ca.status(), "creating the CA");
   s = WriteFileAtomic(key_path, ca->key().ToPem(),
                       FileOptions(kPrivateFileMode, spec.leaf.overwrite));
@@ -386,6 +475,8 @@ absl::StatusOr<Manifest> ClusterAdd(const ClusterUpdateSpec& spec) {
   if (spec.nodes.empty() && spec.clients.empty()) {
     return MakeError(ErrorKind::kInvalidArgument, "cluster add needs at least one node or client");
   }
+  s = CheckStorePassword(spec.leaf);
+  if (!s.ok()) return s;
   // A leaf the manifest records already exists. A folder without a record
   // is what an interrupted `cluster add` left (the manifest is written last):
   // it is issued again, replacing the partial files.
@@ -446,23 +537,26 @@ absl::StatusOr<Manifest> ClusterRenew(const ClusterUpdateSpec& spec,
   }
   LeafSettings settings = spec.leaf;
   settings.overwrite = true;
-  if (spec.progress != nullptr) spec.progress->Begin("renewing", due.size());
-  absl::Status s = ForEachParallel(due.size(), spec.jobs, spec.progress, [&](size_t i) -> absl::Status {
-    LeafRecord* r = due[i];
-    const std::string dir = JoinPath(spec.dir, r->dir);
-    absl::StatusOr<LeafRecord> fresh =
-        i < node_count ? IssueNode(*ca, r->hosts.empty() ? std::vector<std::string>{r->name} : r->hosts,
-                                   dir, settings)
-                       : IssueClient(*ca, r->name, dir, settings);
-    if (!fresh.ok()) return fresh.status();
-    fresh->dir = r->dir;
-    fresh->name = r->name;
-    *r = *std::move(fresh);
-    return absl::OkStatus();
-  });
-  if (spec.progress != nullptr) spec.progress->End();
-  if (!s.ok()) return s;
-  for (const LeafRecord* r : due) renewed->push_back(r->name);
+  std::vector<LeafPlan> plans;
+  for (size_t i = 0; i < due.size(); ++i) {
+    const LeafRecord* r = due[i];
+    auto plan = i < node_count
+                    ? PlanNode(r->hosts.empty() ? std::vector<std::string>{r->name} : r->hosts,
+                               settings)
+                    : PlanClient(r->name, settings);
+    if (!plan.ok()) return plan.status();
+    plan->dir = JoinPath(spec.dir, r->dir);
+    plans.push_back(*std::move(plan));
+  }
+  auto fresh = IssuePlans(*ca, plans, settings, spec.jobs, "renewing", spec.progress);
+  if (!fresh.ok()) return fresh.status();
+  absl::Status s;
+  for (size_t i = 0; i < due.size(); ++i) {
+    (*fresh)[i].dir = due[i]->dir;
+    (*fresh)[i].name = due[i]->name;
+    *due[i] = std::move((*fresh)[i]);
+    renewed->push_back(due[i]->name);
+  }
   if (!due.empty()) {
     m->updated = absl::Now();
     s = SaveManifest(spec.dir, *m);

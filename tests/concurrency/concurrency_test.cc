@@ -1,4 +1,4 @@
-// Concurrency: the promises of ca.h, verify.h and certkit.h about threads,
+// Concurrency: the promises of ca.h, batch.h, verify.h and certkit.h about threads,
 // exercised so that ThreadSanitizer (scripts/ci-tsan.sh) can see any race.
 // Each case also checks its results, so it is a test in a plain build too.
 #include <atomic>
@@ -10,6 +10,7 @@
 #include <catch2/catch.hpp>
 
 #include "absl/strings/str_cat.h"
+#include "certkit/batch.h"
 #include "certkit/ca.h"
 #include "certkit/certkit.h"
 #include "certkit/verify.h"
@@ -146,4 +147,37 @@ TEST_CASE("one CertkitSsl verifies peers from several threads while it is config
   for (auto& th : threads) th.join();
   certkit_ssl_free(ssl);
   CHECK(failures.load() == 0);
+}
+
+TEST_CASE("IssueBatch on 8 workers: results, progress and on_issued stay per item") {
+  const CertificateAuthority ca = Root("Batch CA");
+  std::vector<certkit::BatchItem> items(48);
+  for (size_t i = 0; i < items.size(); ++i) {
+    items[i].options.subject =
+        Unwrap(certkit::DistinguishedName::Parse(absl::StrCat("CN=b", i)));
+    items[i].options.sans = {certkit::SubjectAltName::Dns(absl::StrCat("b", i, ".example.com"))};
+  }
+  items[7].options.subject.reset();  // fails alone
+  std::vector<int> seen(items.size(), 0);  // written by on_issued, one slot per item
+  size_t last_done = 0;                    // written by progress (serialized)
+  certkit::BatchOptions options;
+  options.jobs = 8;
+  options.on_issued = [&](size_t i, const certkit::IssuedCertificate&) {
+    ++seen[i];
+    return absl::OkStatus();
+  };
+  options.progress = [&](size_t done, size_t) {
+    CHECK(done == last_done + 1);
+    last_done = done;
+    return true;
+  };
+  auto results = certkit::IssueBatch(ca, items, options);
+  CHECK(last_done == items.size());
+  std::set<std::string> serials;
+  for (size_t i = 0; i < results.size(); ++i) {
+    CHECK(results[i].ok() == (i != 7));
+    CHECK(seen[i] == (i != 7 ? 1 : 0));
+    if (results[i].ok()) serials.insert(results[i]->certificate.serial_hex());
+  }
+  CHECK(serials.size() == items.size() - 1);
 }

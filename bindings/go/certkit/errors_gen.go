@@ -22,6 +22,7 @@ const (
 	CodeWeakParameter      ErrorCode = C.CERTKIT_ERROR_WEAK_PARAMETER       // refused weak parameter (RSA < 2048, SHA-1, ...)
 	CodeIO                 ErrorCode = C.CERTKIT_ERROR_IO                   // file system error
 	CodeLimitExceeded      ErrorCode = C.CERTKIT_ERROR_LIMIT_EXCEEDED       // input exceeds a safety bound (iteration count, size, depth); index out of range
+	CodeCancelled          ErrorCode = C.CERTKIT_ERROR_CANCELLED            // the caller cancelled a batch (progress callback) before the item started
 	CodeCertExpired        ErrorCode = C.CERTKIT_ERROR_CERT_EXPIRED         // a certificate of the path is past its notAfter
 	CodeCertNotYetValid    ErrorCode = C.CERTKIT_ERROR_CERT_NOT_YET_VALID   // a certificate of the path is before its notBefore
 	CodeUnknownIssuer      ErrorCode = C.CERTKIT_ERROR_UNKNOWN_ISSUER       // no path to a trust anchor
@@ -53,6 +54,7 @@ var (
 	ErrWeakParameter      = &Error{Code: CodeWeakParameter}
 	ErrIO                 = &Error{Code: CodeIO}
 	ErrLimitExceeded      = &Error{Code: CodeLimitExceeded}
+	ErrCancelled          = &Error{Code: CodeCancelled}
 	ErrCertExpired        = &Error{Code: CodeCertExpired}
 	ErrCertNotYetValid    = &Error{Code: CodeCertNotYetValid}
 	ErrUnknownIssuer      = &Error{Code: CodeUnknownIssuer}
@@ -76,7 +78,7 @@ func (c ErrorCode) Category() string {
 	switch c {
 	case CodeOK:
 		return "none"
-	case CodeInvalidArgument, CodeMalformed, CodeUnsupported, CodeNotFound, CodeAlreadyExists, CodeKeyMismatch, CodeWeakParameter, CodeLimitExceeded, CodeNullArgument:
+	case CodeInvalidArgument, CodeMalformed, CodeUnsupported, CodeNotFound, CodeAlreadyExists, CodeKeyMismatch, CodeWeakParameter, CodeLimitExceeded, CodeCancelled, CodeNullArgument:
 		return "input"
 	case CodeBadPassword, CodeBadKeyPassword, CodeIntegrity:
 		return "keystore"

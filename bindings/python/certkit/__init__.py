@@ -8,7 +8,8 @@ Text arguments accept str or bytes; text results are str, binary results
 bytes.
 
 Modules: keys (PrivateKey), names (Name), certs (Certificate, verification),
-csr (CertificateRequest), ca (Profile, CertificateAuthority), keystore
+csr (CertificateRequest), ca (Profile, CertificateAuthority), batch
+(BatchItem, issue_batch), cluster (cluster_init/add/renew), keystore
 (KeyStore), driver (Ssl, the cass_ssl-style object) and tls (ssl_context(),
 a ready ssl.SSLContext). Everything public is re-exported here.
 """
@@ -24,6 +25,8 @@ from .certs import (KEY_USAGE_NAMES, KU_CRL_SIGN, KU_DATA_ENCIPHERMENT, KU_DECIP
                     parse_certificates)
 from .csr import CertificateRequest
 from .ca import CertificateAuthority, Profile
+from .batch import BatchItem, BatchResult, issue_batch
+from .cluster import cluster_add, cluster_init, cluster_renew
 from .keystore import KeyStore
 from .driver import (TLS1_2, TLS1_3, VERIFY_NONE, VERIFY_PEER_CERT, VERIFY_PEER_IDENTITY,
                      VERIFY_PEER_IDENTITY_DNS, Ssl)
@@ -31,7 +34,8 @@ from .tls import CertkitSSLContext, ssl_context
 
 __all__ = [
     "version", "PrivateKey", "Name", "Certificate", "CertificateRequest", "Profile",
-    "CertificateAuthority", "KeyStore", "Ssl", "parse_certificates",
+    "CertificateAuthority", "BatchItem", "BatchResult", "issue_batch", "cluster_init", "cluster_add",
+    "cluster_renew", "KeyStore", "Ssl", "parse_certificates",
     "VERIFY_NONE", "VERIFY_PEER_CERT", "VERIFY_PEER_IDENTITY", "VERIFY_PEER_IDENTITY_DNS",
     "TLS1_2", "TLS1_3", "CertkitError", "KEY_USAGE_NAMES", "KU_DIGITAL_SIGNATURE",
     "KU_NON_REPUDIATION", "KU_KEY_ENCIPHERMENT", "KU_DATA_ENCIPHERMENT", "KU_KEY_AGREEMENT",

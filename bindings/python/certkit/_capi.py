@@ -6,8 +6,8 @@ restype declared; handles are c_void_p, library-allocated outputs are
 void* released with certkit_buffer_free.
 """
 # flake8: noqa
-from ctypes import (POINTER, c_char, c_char_p, c_int, c_int64, c_size_t, c_uint, c_uint8,
-                    c_uint32, c_uint64, c_void_p)
+from ctypes import (CFUNCTYPE, POINTER, c_char, c_char_p, c_int, c_int64, c_size_t, c_uint,
+                    c_uint8, c_uint32, c_uint64, c_void_p)
 
 from ._library import function as _function
 
@@ -25,6 +25,7 @@ CERTKIT_ERROR_KEY_MISMATCH = 9
 CERTKIT_ERROR_WEAK_PARAMETER = 10
 CERTKIT_ERROR_IO = 11
 CERTKIT_ERROR_LIMIT_EXCEEDED = 12
+CERTKIT_ERROR_CANCELLED = 13
 CERTKIT_ERROR_CERT_EXPIRED = 20
 CERTKIT_ERROR_CERT_NOT_YET_VALID = 21
 CERTKIT_ERROR_UNKNOWN_ISSUER = 22
@@ -104,7 +105,10 @@ CERTKIT_SSL_VERSION_DEFAULT = 0
 CERTKIT_SSL_VERSION_TLS1_2 = 0x0303
 CERTKIT_SSL_VERSION_TLS1_3 = 0x0304
 
-# Opaque handle types (all c_void_p): CertkitKey, CertkitKeystore, CertkitName, CertkitCert, CertkitCertList, CertkitCsr, CertkitProfile, CertkitCa, CertkitCaOptions, CertkitIssueOptions, CertkitVerifyOptions, CertkitTrustStore, CertkitSsl, CertkitSslMaterial
+# Opaque handle types (all c_void_p): CertkitKey, CertkitKeystore, CertkitName, CertkitCert, CertkitCertList, CertkitCsr, CertkitProfile, CertkitCa, CertkitCaOptions, CertkitIssueOptions, CertkitBatch, CertkitClusterOptions, CertkitVerifyOptions, CertkitTrustStore, CertkitSsl, CertkitSslMaterial
+
+# typedef int (*CertkitProgressCallback)(size_t done, size_t total, void* user)
+CertkitProgressCallback = CFUNCTYPE(c_int, c_size_t, c_size_t, c_void_p)
 
 # const char* certkit_version(void)
 certkit_version = _function("certkit_version", c_char_p, [])
@@ -348,6 +352,86 @@ certkit_issue_options_set_allow_beyond_issuer = _function("certkit_issue_options
 certkit_ca_sign_csr = _function("certkit_ca_sign_csr", c_int, [c_void_p, c_void_p, c_void_p, c_void_p, POINTER(c_void_p)])
 # CertkitError certkit_ca_sign_key(const CertkitCa* ca, const CertkitKey* key, const CertkitProfile* profile, const CertkitIssueOptions* options, CertkitCert** out)
 certkit_ca_sign_key = _function("certkit_ca_sign_key", c_int, [c_void_p, c_void_p, c_void_p, c_void_p, POINTER(c_void_p)])
+# CertkitError certkit_batch_new(const CertkitCa* ca, CertkitBatch** out)
+certkit_batch_new = _function("certkit_batch_new", c_int, [c_void_p, POINTER(c_void_p)])
+# void certkit_batch_free(CertkitBatch* batch)
+certkit_batch_free = _function("certkit_batch_free", None, [c_void_p])
+# CertkitError certkit_batch_add_new_key(CertkitBatch* batch, const char* key_spec, const CertkitProfile* profile, const CertkitIssueOptions* options)
+certkit_batch_add_new_key = _function("certkit_batch_add_new_key", c_int, [c_void_p, c_char_p, c_void_p, c_void_p])
+# CertkitError certkit_batch_add_new_key_n(CertkitBatch* batch, const char* key_spec, size_t key_spec_length, const CertkitProfile* profile, const CertkitIssueOptions* options)
+certkit_batch_add_new_key_n = _function("certkit_batch_add_new_key_n", c_int, [c_void_p, c_char_p, c_size_t, c_void_p, c_void_p])
+# CertkitError certkit_batch_add_key(CertkitBatch* batch, const CertkitKey* key, const CertkitProfile* profile, const CertkitIssueOptions* options)
+certkit_batch_add_key = _function("certkit_batch_add_key", c_int, [c_void_p, c_void_p, c_void_p, c_void_p])
+# CertkitError certkit_batch_add_public_key_pem(CertkitBatch* batch, const char* pem, const CertkitProfile* profile, const CertkitIssueOptions* options)
+certkit_batch_add_public_key_pem = _function("certkit_batch_add_public_key_pem", c_int, [c_void_p, c_char_p, c_void_p, c_void_p])
+# CertkitError certkit_batch_add_public_key_pem_n(CertkitBatch* batch, const char* pem, size_t pem_length, const CertkitProfile* profile, const CertkitIssueOptions* options)
+certkit_batch_add_public_key_pem_n = _function("certkit_batch_add_public_key_pem_n", c_int, [c_void_p, c_char_p, c_size_t, c_void_p, c_void_p])
+# CertkitError certkit_batch_add_csr(CertkitBatch* batch, const CertkitCsr* csr, const CertkitProfile* profile, const CertkitIssueOptions* options)
+certkit_batch_add_csr = _function("certkit_batch_add_csr", c_int, [c_void_p, c_void_p, c_void_p, c_void_p])
+# size_t certkit_batch_size(const CertkitBatch* batch)
+certkit_batch_size = _function("certkit_batch_size", c_size_t, [c_void_p])
+# CertkitError certkit_batch_run(CertkitBatch* batch, int jobs, CertkitProgressCallback progress, void* user)
+certkit_batch_run = _function("certkit_batch_run", c_int, [c_void_p, c_int, CertkitProgressCallback, c_void_p])
+# CertkitError certkit_batch_item_error(const CertkitBatch* batch, size_t index, CertkitError* code, char** message, size_t* message_length)
+certkit_batch_item_error = _function("certkit_batch_item_error", c_int, [c_void_p, c_size_t, POINTER(c_int), POINTER(c_void_p), POINTER(c_size_t)])
+# CertkitError certkit_batch_item_cert(const CertkitBatch* batch, size_t index, CertkitCert** out)
+certkit_batch_item_cert = _function("certkit_batch_item_cert", c_int, [c_void_p, c_size_t, POINTER(c_void_p)])
+# CertkitError certkit_batch_item_key(const CertkitBatch* batch, size_t index, CertkitKey** out)
+certkit_batch_item_key = _function("certkit_batch_item_key", c_int, [c_void_p, c_size_t, POINTER(c_void_p)])
+# CertkitError certkit_cluster_options_new(CertkitClusterOptions** out)
+certkit_cluster_options_new = _function("certkit_cluster_options_new", c_int, [POINTER(c_void_p)])
+# void certkit_cluster_options_free(CertkitClusterOptions* options)
+certkit_cluster_options_free = _function("certkit_cluster_options_free", None, [c_void_p])
+# CertkitError certkit_cluster_options_add_node(CertkitClusterOptions* options, const char* host)
+certkit_cluster_options_add_node = _function("certkit_cluster_options_add_node", c_int, [c_void_p, c_char_p])
+# CertkitError certkit_cluster_options_add_node_n(CertkitClusterOptions* options, const char* host, size_t host_length)
+certkit_cluster_options_add_node_n = _function("certkit_cluster_options_add_node_n", c_int, [c_void_p, c_char_p, c_size_t])
+# CertkitError certkit_cluster_options_add_client(CertkitClusterOptions* options, const char* user)
+certkit_cluster_options_add_client = _function("certkit_cluster_options_add_client", c_int, [c_void_p, c_char_p])
+# CertkitError certkit_cluster_options_add_client_n(CertkitClusterOptions* options, const char* user, size_t user_length)
+certkit_cluster_options_add_client_n = _function("certkit_cluster_options_add_client_n", c_int, [c_void_p, c_char_p, c_size_t])
+# CertkitError certkit_cluster_options_set_key_spec(CertkitClusterOptions* options, const char* spec)
+certkit_cluster_options_set_key_spec = _function("certkit_cluster_options_set_key_spec", c_int, [c_void_p, c_char_p])
+# CertkitError certkit_cluster_options_set_key_spec_n(CertkitClusterOptions* options, const char* spec, size_t spec_length)
+certkit_cluster_options_set_key_spec_n = _function("certkit_cluster_options_set_key_spec_n", c_int, [c_void_p, c_char_p, c_size_t])
+# CertkitError certkit_cluster_options_set_formats(CertkitClusterOptions* options, const char* formats)
+certkit_cluster_options_set_formats = _function("certkit_cluster_options_set_formats", c_int, [c_void_p, c_char_p])
+# CertkitError certkit_cluster_options_set_formats_n(CertkitClusterOptions* options, const char* formats, size_t formats_length)
+certkit_cluster_options_set_formats_n = _function("certkit_cluster_options_set_formats_n", c_int, [c_void_p, c_char_p, c_size_t])
+# CertkitError certkit_cluster_options_set_store_password(CertkitClusterOptions* options, const char* password)
+certkit_cluster_options_set_store_password = _function("certkit_cluster_options_set_store_password", c_int, [c_void_p, c_char_p])
+# CertkitError certkit_cluster_options_set_store_password_n(CertkitClusterOptions* options, const char* password, size_t password_length)
+certkit_cluster_options_set_store_password_n = _function("certkit_cluster_options_set_store_password_n", c_int, [c_void_p, c_char_p, c_size_t])
+# CertkitError certkit_cluster_options_set_truststore_password(CertkitClusterOptions* options, const char* password)
+certkit_cluster_options_set_truststore_password = _function("certkit_cluster_options_set_truststore_password", c_int, [c_void_p, c_char_p])
+# CertkitError certkit_cluster_options_set_truststore_password_n(CertkitClusterOptions* options, const char* password, size_t password_length)
+certkit_cluster_options_set_truststore_password_n = _function("certkit_cluster_options_set_truststore_password_n", c_int, [c_void_p, c_char_p, c_size_t])
+# CertkitError certkit_cluster_options_set_organization(CertkitClusterOptions* options, const char* organization)
+certkit_cluster_options_set_organization = _function("certkit_cluster_options_set_organization", c_int, [c_void_p, c_char_p])
+# CertkitError certkit_cluster_options_set_organization_n(CertkitClusterOptions* options, const char* organization, size_t organization_length)
+certkit_cluster_options_set_organization_n = _function("certkit_cluster_options_set_organization_n", c_int, [c_void_p, c_char_p, c_size_t])
+# CertkitError certkit_cluster_options_set_ca_subject(CertkitClusterOptions* options, const CertkitName* subject)
+certkit_cluster_options_set_ca_subject = _function("certkit_cluster_options_set_ca_subject", c_int, [c_void_p, c_void_p])
+# CertkitError certkit_cluster_options_set_days(CertkitClusterOptions* options, int days)
+certkit_cluster_options_set_days = _function("certkit_cluster_options_set_days", c_int, [c_void_p, c_int])
+# CertkitError certkit_cluster_options_set_jobs(CertkitClusterOptions* options, int jobs)
+certkit_cluster_options_set_jobs = _function("certkit_cluster_options_set_jobs", c_int, [c_void_p, c_int])
+# CertkitError certkit_cluster_options_set_overwrite(CertkitClusterOptions* options, int overwrite)
+certkit_cluster_options_set_overwrite = _function("certkit_cluster_options_set_overwrite", c_int, [c_void_p, c_int])
+# CertkitError certkit_cluster_options_set_progress(CertkitClusterOptions* options, CertkitProgressCallback progress, void* user)
+certkit_cluster_options_set_progress = _function("certkit_cluster_options_set_progress", c_int, [c_void_p, CertkitProgressCallback, c_void_p])
+# CertkitError certkit_cluster_init(const CertkitClusterOptions* options, const char* dir, char** manifest_json, size_t* manifest_length)
+certkit_cluster_init = _function("certkit_cluster_init", c_int, [c_void_p, c_char_p, POINTER(c_void_p), POINTER(c_size_t)])
+# CertkitError certkit_cluster_init_n(const CertkitClusterOptions* options, const char* dir, size_t dir_length, char** manifest_json, size_t* manifest_length)
+certkit_cluster_init_n = _function("certkit_cluster_init_n", c_int, [c_void_p, c_char_p, c_size_t, POINTER(c_void_p), POINTER(c_size_t)])
+# CertkitError certkit_cluster_add(const CertkitClusterOptions* options, const char* dir, char** manifest_json, size_t* manifest_length)
+certkit_cluster_add = _function("certkit_cluster_add", c_int, [c_void_p, c_char_p, POINTER(c_void_p), POINTER(c_size_t)])
+# CertkitError certkit_cluster_add_n(const CertkitClusterOptions* options, const char* dir, size_t dir_length, char** manifest_json, size_t* manifest_length)
+certkit_cluster_add_n = _function("certkit_cluster_add_n", c_int, [c_void_p, c_char_p, c_size_t, POINTER(c_void_p), POINTER(c_size_t)])
+# CertkitError certkit_cluster_renew(const CertkitClusterOptions* options, const char* dir, int64_t within_seconds, char** manifest_json, size_t* manifest_length, char** renewed_json)
+certkit_cluster_renew = _function("certkit_cluster_renew", c_int, [c_void_p, c_char_p, c_int64, POINTER(c_void_p), POINTER(c_size_t), POINTER(c_void_p)])
+# CertkitError certkit_cluster_renew_n(const CertkitClusterOptions* options, const char* dir, size_t dir_length, int64_t within_seconds, char** manifest_json, size_t* manifest_length, char** renewed_json)
+certkit_cluster_renew_n = _function("certkit_cluster_renew_n", c_int, [c_void_p, c_char_p, c_size_t, c_int64, POINTER(c_void_p), POINTER(c_size_t), POINTER(c_void_p)])
 # CertkitError certkit_verify_options_new(CertkitVerifyOptions** out)
 certkit_verify_options_new = _function("certkit_verify_options_new", c_int, [POINTER(c_void_p)])
 # void certkit_verify_options_free(CertkitVerifyOptions* options)
@@ -661,6 +745,46 @@ FUNCTIONS = (
     'certkit_issue_options_set_allow_beyond_issuer',
     'certkit_ca_sign_csr',
     'certkit_ca_sign_key',
+    'certkit_batch_new',
+    'certkit_batch_free',
+    'certkit_batch_add_new_key',
+    'certkit_batch_add_new_key_n',
+    'certkit_batch_add_key',
+    'certkit_batch_add_public_key_pem',
+    'certkit_batch_add_public_key_pem_n',
+    'certkit_batch_add_csr',
+    'certkit_batch_size',
+    'certkit_batch_run',
+    'certkit_batch_item_error',
+    'certkit_batch_item_cert',
+    'certkit_batch_item_key',
+    'certkit_cluster_options_new',
+    'certkit_cluster_options_free',
+    'certkit_cluster_options_add_node',
+    'certkit_cluster_options_add_node_n',
+    'certkit_cluster_options_add_client',
+    'certkit_cluster_options_add_client_n',
+    'certkit_cluster_options_set_key_spec',
+    'certkit_cluster_options_set_key_spec_n',
+    'certkit_cluster_options_set_formats',
+    'certkit_cluster_options_set_formats_n',
+    'certkit_cluster_options_set_store_password',
+    'certkit_cluster_options_set_store_password_n',
+    'certkit_cluster_options_set_truststore_password',
+    'certkit_cluster_options_set_truststore_password_n',
+    'certkit_cluster_options_set_organization',
+    'certkit_cluster_options_set_organization_n',
+    'certkit_cluster_options_set_ca_subject',
+    'certkit_cluster_options_set_days',
+    'certkit_cluster_options_set_jobs',
+    'certkit_cluster_options_set_overwrite',
+    'certkit_cluster_options_set_progress',
+    'certkit_cluster_init',
+    'certkit_cluster_init_n',
+    'certkit_cluster_add',
+    'certkit_cluster_add_n',
+    'certkit_cluster_renew',
+    'certkit_cluster_renew_n',
     'certkit_verify_options_new',
     'certkit_verify_options_free',
     'certkit_verify_options_set_time',

@@ -1,5 +1,5 @@
 """Signing profiles and certificate authorities."""
-from typing import TYPE_CHECKING, List, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Any, Callable, List, Optional, Sequence, Union
 
 from . import _capi
 from ._base import _Handle, _b, _check, _lookup, _out_handle, _owned, _pw, _seconds, Text, When
@@ -9,6 +9,7 @@ from .keys import PrivateKey
 from .names import Name
 
 if TYPE_CHECKING:
+    from .batch import BatchItem, BatchResult
     from .keystore import KeyStore
 
 
@@ -170,6 +171,12 @@ class CertificateAuthority(_Handle):
                               allow_beyond_issuer) as options:
             return Certificate._wrap(_out_handle(_capi.certkit_ca_sign_csr, self, request, prof,
                                                  options))
+
+    def issue_batch(self, items: Sequence["BatchItem"], *, jobs: int = 0,
+                    progress: Optional[Callable[[int, int], Any]] = None) -> List["BatchResult"]:
+        """Issues many certificates on a thread pool: see certkit.batch.issue_batch."""
+        from .batch import issue_batch
+        return issue_batch(self, items, jobs=jobs, progress=progress)
 
     def sign_key(self, key: PrivateKey, subject: Union[Name, Text],
                  profile: Union[Profile, Text] = "server", *, days: Optional[int] = None,

@@ -26,7 +26,8 @@ class CertkitError(Exception):
 class InputError(CertkitError):
     """Base of the input errors: the caller's input or argument is unusable, absent or conflicting
     (InvalidArgumentError, MalformedError, UnsupportedError, NotFoundError, AlreadyExistsError,
-    KeyMismatchError, WeakParameterError, LimitExceededError, NullArgumentError)."""
+    KeyMismatchError, WeakParameterError, LimitExceededError, CancelledError,
+    NullArgumentError)."""
     category = "input"
 
 
@@ -121,6 +122,12 @@ class LimitExceededError(InputError):
     code = _capi.CERTKIT_ERROR_LIMIT_EXCEEDED
 
 
+class CancelledError(InputError):
+    """The caller cancelled a batch (progress callback) before the item started
+    (CERTKIT_ERROR_CANCELLED)."""
+    code = _capi.CERTKIT_ERROR_CANCELLED
+
+
 class CertExpiredError(VerificationError):
     """A certificate of the path is past its notAfter (CERTKIT_ERROR_CERT_EXPIRED)."""
     code = _capi.CERTKIT_ERROR_CERT_EXPIRED
@@ -213,6 +220,7 @@ _BY_CODE = {
     _capi.CERTKIT_ERROR_WEAK_PARAMETER: WeakParameterError,
     _capi.CERTKIT_ERROR_IO: CertkitIOError,
     _capi.CERTKIT_ERROR_LIMIT_EXCEEDED: LimitExceededError,
+    _capi.CERTKIT_ERROR_CANCELLED: CancelledError,
     _capi.CERTKIT_ERROR_CERT_EXPIRED: CertExpiredError,
     _capi.CERTKIT_ERROR_CERT_NOT_YET_VALID: CertNotYetValidError,
     _capi.CERTKIT_ERROR_UNKNOWN_ISSUER: UnknownIssuerError,
@@ -235,6 +243,11 @@ _BY_CODE = {
 def error_for(code):
     """Returns the exception for |code| carrying this thread's last message."""
     message = (_capi.certkit_last_error_message() or b"").decode("utf-8", "replace")
+    return error_from(code, message)
+
+
+def error_from(code, message):
+    """Returns the exception for |code| with |message|."""
     return _BY_CODE.get(code, CertkitError)(code, message)
 
 

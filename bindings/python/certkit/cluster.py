@@ -1,0 +1,128 @@
+"""Cluster issuance: `certkit cluster init | add | renew` as functions
+(certkit_cluster_*; C++ certkit/cluster.h). Each writes a cluster directory
+(ca.crt, ca-private/ca.key, nodes/<host>/, clients/<user>/, trust stores,
+manifest.json; docs/CLI.md) and returns the manifest as a dict."""
+import ctypes
+import datetime
+import json
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
+
+from . import _capi
+from ._base import _Handle, _b, _check, _out_handle, _owned, _take_buffer, PathLike, Text
+from .batch import Progress, _progress_callback
+from .names import Name
+
+
+class _ClusterOptions(_Handle):
+    _free = staticmethod(_capi.certkit_cluster_options_free)
+
+    def __init__(self, nodes: Sequence[Text], clients: Sequence[Text], key_spec: Optional[Text],
+                 formats: Optional[Union[Text, Sequence[str]]], store_password: Optional[Text],
+                 truststore_password: Optional[Text], organization: Optional[Text],
+                 ca_subject: Optional[Union[Name, Text]], days: Optional[int], jobs: int,
+                 overwrite: bool) -> None:
+        super().__init__(_out_handle(_capi.certkit_cluster_options_new))
+        texts = [(_capi.certkit_cluster_options_add_node_n, n) for n in nodes]
+        texts += [(_capi.certkit_cluster_options_add_client_n, c) for c in clients]
+        if formats is not None and not isinstance(formats, (str, bytes)):
+            formats = ",".join(formats)
+        for setter, value in ((_capi.certkit_cluster_options_set_key_spec_n, key_spec),
+                              (_capi.certkit_cluster_options_set_formats_n, formats),
+                              (_capi.certkit_cluster_options_set_store_password_n,
+                               store_password),
+                              (_capi.certkit_cluster_options_set_truststore_password_n,
+                               truststore_password),
+                              (_capi.certkit_cluster_options_set_organization_n, organization)):
+            if value is not None:
+                texts.append((setter, value))
+        for setter, value in texts:
+            data = _b(value)
+            _check(setter(self, data, len(data)))
+        if ca_subject is not None:
+            with _owned(Name.coerce(ca_subject), ca_subject) as name:
+                _check(_capi.certkit_cluster_options_set_ca_subject(self, name))
+        if days is not None:
+            _check(_capi.certkit_cluster_options_set_days(self, days))
+        _check(_capi.certkit_cluster_options_set_jobs(self, jobs))
+        _check(_capi.certkit_cluster_options_set_overwrite(self, int(bool(overwrite))))
+
+
+def _run(options: _ClusterOptions, progress: Optional[Progress], call: Any) -> Any:
+    """Sets |progress| on |options|, runs |call()| (a C status) and raises
+    what the callback raised or the call's error."""
+    raised: List[BaseException] = []
+    callback = _progress_callback(progress, raised)
+    _check(_capi.certkit_cluster_options_set_progress(options, callback, None))
+    rc = call()
+    if raised:
+        raise raised[0]
+    _check(rc)
+
+
+def _manifest(pointer: ctypes.c_void_p, length: ctypes.c_size_t) -> Dict[str, Any]:
+    return json.loads(_take_buffer(pointer, length).decode("utf-8"))
+
+
+def _init_or_add(function: Any, dir: PathLike, options: _ClusterOptions,
+                 progress: Optional[Progress]) -> Dict[str, Any]:
+    """Runs certkit_cluster_init_n / _add_n on |dir|; returns the manifest."""
+    path = _b(dir)
+    pointer, length = ctypes.c_void_p(), ctypes.c_size_t()
+    _run(options, progress, lambda: function(options, path, len(path), ctypes.byref(pointer),
+                                             ctypes.byref(length)))
+    return _manifest(pointer, length)
+
+
+def cluster_init(dir: PathLike, nodes: Sequence[Text], clients: Sequence[Text] = (), *,
+                 store_password: Optional[Text] = None,
+                 truststore_password: Optional[Text] = None, key_spec: Optional[Text] = None,
+                 formats: Optional[Union[Text, Sequence[str]]] = None,
+                 organization: Optional[Text] = None,
+                 ca_subject: Optional[Union[Name, Text]] = None, days: Optional[int] = None,
+                 jobs: int = 0, overwrite: bool = False,
+                 progress: Optional[Progress] = None) -> Dict[str, Any]:
+    """Creates a cluster in |dir|: a new CA, |nodes| (host names or IPs) and
+    |clients| (user names) with PEM files and, per |formats| (default
+    "pem,jks,p12"), JKS/PKCS#12 stores protected by |store_password|
+    (|truststore_password| defaults to it). |progress(done, total)| is told
+    about each leaf; returning False cancels (CancelledError, no manifest).
+    Returns the manifest. AlreadyExistsError when |dir| holds a cluster."""
+    with _ClusterOptions(nodes, clients, key_spec, formats, store_password, truststore_password,
+                         organization, ca_subject, days, jobs, overwrite) as options:
+        return _init_or_add(_capi.certkit_cluster_init_n, dir, options, progress)
+
+
+def cluster_add(dir: PathLike, nodes: Sequence[Text] = (), clients: Sequence[Text] = (), *,
+                store_password: Optional[Text] = None,
+                truststore_password: Optional[Text] = None, key_spec: Optional[Text] = None,
+                days: Optional[int] = None, jobs: int = 0,
+                progress: Optional[Progress] = None) -> Dict[str, Any]:
+    """Issues new |nodes| and |clients| into the cluster in |dir| with its CA
+    and recorded settings; returns the updated manifest. One already there
+    is AlreadyExistsError and nothing is issued."""
+    with _ClusterOptions(nodes, clients, key_spec, None, store_password, truststore_password,
+                         None, None, days, jobs, False) as options:
+        return _init_or_add(_capi.certkit_cluster_add_n, dir, options, progress)
+
+
+def cluster_renew(dir: PathLike, within: Union[datetime.timedelta, int], *,
+                  store_password: Optional[Text] = None,
+                  truststore_password: Optional[Text] = None, key_spec: Optional[Text] = None,
+                  days: Optional[int] = None, jobs: int = 0,
+                  progress: Optional[Progress] = None) -> Tuple[Dict[str, Any], List[str]]:
+    """Re-issues every leaf of the cluster in |dir| expiring within |within|
+    (a timedelta or seconds); returns (manifest, renewed names)."""
+    path = _b(dir)
+    seconds = int(within.total_seconds()) if isinstance(within, datetime.timedelta) else within
+    with _ClusterOptions((), (), key_spec, None, store_password, truststore_password, None,
+                         None, days, jobs, False) as options:
+        pointer, length = ctypes.c_void_p(), ctypes.c_size_t()
+        renewed = ctypes.c_void_p()
+        _run(options, progress, lambda: _capi.certkit_cluster_renew_n(
+            options, path, len(path), seconds, ctypes.byref(pointer), ctypes.byref(length),
+            ctypes.byref(renewed)))
+        try:
+            names = json.loads(ctypes.string_at(renewed.value).decode("utf-8"))
+        finally:
+            _capi.certkit_buffer_free(renewed)
+        return _manifest(pointer, length), names
