@@ -179,6 +179,15 @@ TEST_CASE("every command has --help and --json, and its JSON parses") {
   CHECK(j["ok"] == false);
   CHECK(j["error"]["kind"] == "not_found");
 
+  // probe needs a TLS server: tests/cli/probe_test.py parses its report
+  // against openssl s_server; here, its error report (nothing listens on port 1).
+  r = Certkit({"probe", "127.0.0.1:1", "--ca", f("ca/ca.crt"), "--json"}, env);
+  CHECK(r.exit_code != 0);
+  REQUIRE(ParsesAsJson(r.out, &j));
+  CHECK(j["ok"] == false);
+  CHECK(j["error"]["kind"] == "io");
+  covered.insert("probe");
+
   for (const std::string& path : leaves) {
     if (path == "help" || path == "completion" || path == "man") continue;
     INFO("command without a --json run in this test: " << path);
