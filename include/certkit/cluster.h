@@ -20,6 +20,7 @@
 #include "absl/time/time.h"
 #include "certkit/ca.h"
 #include "certkit/key.h"
+#include "certkit/keystore.h"
 #include "certkit/manifest.h"
 
 namespace certkit {
@@ -44,6 +45,9 @@ struct LeafSettings {
   certkit::Profile node_profile = certkit::Profile::Node();
   certkit::Profile client_profile = certkit::Profile::Client();
   certkit::SigningPolicy policy = certkit::SigningPolicy::Permissive();
+  // The CAs that ca.crt, the key stores' trusted entries and the trust
+  // stores hold (during a CA rotation: both); empty = the issuing CA's root.
+  std::vector<Certificate> trusted_cas;
 };
 
 // The alias of the CA certificate in key and trust stores.
@@ -69,10 +73,19 @@ absl::StatusOr<LeafRecord> IssueClient(const CertificateAuthority& ca,
                                        const std::string& user, const std::string& dir,
                                        const LeafSettings& settings);
 
-// WriteTrustStores writes truststore.jks and/or truststore.p12 holding
-// |anchor| as the "ca" trusted entry into |dir|; appends the file names.
-absl::Status WriteTrustStores(const Certificate& anchor, const std::string& dir,
+// WriteTrustStores writes truststore.jks and/or truststore.p12 (as
+// settings.write_jks/write_p12 ask, replacing them when settings.overwrite)
+// holding |anchors| as trusted entries (alias "ca" for one, see
+// TrustedCaAlias in certkit/rotation.h) into |dir|; appends the file names.
+absl::Status WriteTrustStores(const std::vector<Certificate>& anchors, const std::string& dir,
                               const LeafSettings& settings, std::vector<std::string>* files);
+
+// SaveStores writes |store| as <base>.jks and/or <base>.p12 into |dir| as
+// |settings| ask (formats, PKCS#12 options, overwrite) with |password|;
+// appends the file names. Errors name the file.
+absl::Status SaveStores(const KeyStore& store, const std::string& dir, const std::string& base,
+                        const std::string& password, const LeafSettings& settings,
+                        std::vector<std::string>* files);
 
 // ProgressObserver is told about bulk work (issuing or renewing many
 // leaves), e.g. to draw a progress bar. Begin is called once before the

@@ -10,6 +10,7 @@
 #include "certkit/keystore.h"
 #include "certkit/name.h"
 #include "certkit/profile.h"
+#include "certkit/rotation.h"
 #include "cluster/parallel.h"
 
 namespace certkit {
@@ -43,6 +44,12 @@ DistinguishedName LeafSubject(const std::string& cn, const LeafSettings& setting
   if (!settings.organization.empty()) rdns.push_back({"O", settings.organization});
   rdns.push_back({"CN", cn});
   return DistinguishedName(std::move(rdns));
+}
+
+// Anchors: what the leaf's ca.crt and stores trust.
+std::vector<Certificate> Anchors(const CertificateAuthority& ca, const LeafSettings& settings) {
+  if (!settings.trusted_cas.empty()) return settings.trusted_cas;
+  return {ca.root()};
 }
 
 struct Issued {
@@ -98,7 +105,7 @@ absl::Status WriteLeafFiles(const CertificateAuthority& ca, const Issued& issued
                       FileOptions(kPrivateFileMode, settings.overwrite));
   if (!s.ok()) return s;
   files->push_back("ca.crt");
-  s = WriteFileAtomic(JoinPath(dir, "ca.crt"), ca.root().ToPem(),
+  s = WriteFileAtomic(JoinPath(dir, "ca.crt"), CertificatesToPem(Anchors(ca, settings)),
                       FileOptions(kPublicFileMode, settings.overwrite));
   if (!s.ok()) return s;
   std::vector<Certificate> chain = {issued.cert};
@@ -137,8 +144,29 @@ absl::Status CheckStorePassword(const LeafSettings& settings) {
   return absl::OkStatus();
 }
 
-// SaveStores writes |store| as <base>.jks and/or <base>.p12 into |dir| as
-// |settings| ask; appends the file names.
+// WriteKeyStores writes the requested keystore.jks / keystore.p12 into |dir|:
+// the key entry |alias| (key, leaf + CA chain) and the CA as trusted entry
+// "ca", and with settings.write_truststores the trust stores; appends the
+// file names.
+absl::Status WriteKeyStores(const CertificateAuthority& ca, const Issued& issued,
+                            const std::string& alias, const std::string& dir,
+                            const LeafSettings& settings, std::vector<std::string>* files) {
+  if (!settings.write_jks && !settings.write_p12) return absl::OkStatus();
+  KeyStore store;
+  std::vector<Certificate> chain = {issued.cert};
+  for (const Certificate& c : ca.ChainWithSelf()) chain.push_back(c);
+  absl::Status s = store.SetKeyEntry(alias, issued.key, std::move(chain));
+  if (!s.ok()) return s;
+  s = AddTrustedCas(Anchors(ca, settings), &store);
+  if (!s.ok()) return s;
+  s = SaveStores(store, dir, "keystore", settings.store_password, settings, files);
+  if (!s.ok()) return s;
+  if (settings.write_truststores) return WriteTrustStores(Anchors(ca, settings), dir, settings, files);
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 absl::Status SaveStores(const KeyStore& store, const std::string& dir, const std::string& base,
                         const std::string& password, const LeafSettings& settings,
                         std::vector<std::string>* files) {
@@ -154,34 +182,11 @@ absl::Status SaveStores(const KeyStore& store, const std::string& dir, const std
   return absl::OkStatus();
 }
 
-// WriteKeyStores writes the requested keystore.jks / keystore.p12 into |dir|:
-// the key entry |alias| (key, leaf + CA chain) and the CA as trusted entry
-// "ca", and with settings.write_truststores the trust stores; appends the
-// file names.
-absl::Status WriteKeyStores(const CertificateAuthority& ca, const Issued& issued,
-                            const std::string& alias, const std::string& dir,
-                            const LeafSettings& settings, std::vector<std::string>* files) {
-  if (!settings.write_jks && !settings.write_p12) return absl::OkStatus();
-  KeyStore store;
-  std::vector<Certificate> chain = {issued.cert};
-  for (const Certificate& c : ca.ChainWithSelf()) chain.push_back(c);
-  absl::Status s = store.SetKeyEntry(alias, issued.key, std::move(chain));
-  if (!s.ok()) return s;
-  s = store.AddTrustedCert(kCaAlias, ca.root());
-  if (!s.ok()) return s;
-  s = SaveStores(store, dir, "keystore", settings.store_password, settings, files);
-  if (!s.ok()) return s;
-  if (settings.write_truststores) return WriteTrustStores(ca.root(), dir, settings, files);
-  return absl::OkStatus();
-}
-
-}  // namespace
-
-absl::Status WriteTrustStores(const Certificate& anchor, const std::string& dir,
+absl::Status WriteTrustStores(const std::vector<Certificate>& anchors, const std::string& dir,
                               const LeafSettings& settings, std::vector<std::string>* files) {
   if (!settings.write_jks && !settings.write_p12) return absl::OkStatus();
   KeyStore trust;
-  absl::Status s = trust.AddTrustedCert(kCaAlias, anchor);
+  absl::Status s = AddTrustedCas(anchors, &trust);
   if (!s.ok()) return s;
   return SaveStores(trust, dir, "truststore", settings.truststore_password, settings, files);
 }
@@ -351,7 +356,7 @@ absl::StatusOr<Manifest> ClusterInit(const ClusterInitSpec& spec) {
   m.ca.sha256_fingerprint = ca->certificate().Sha256Fingerprint();
   m.ca.not_after = ca->certificate().not_after();
 
-  s = WriteTrustStores(ca->certificate(), spec.out_dir, spec.leaf, &m.truststores);
+  s = WriteTrustStores({ca->certificate()}, spec.out_dir, spec.leaf, &m.truststores);
   if (!s.ok()) return s;
   std::vector<LeafJob> jobs;
   for (const auto& n : spec.nodes) jobs.push_back({true, n});
@@ -408,6 +413,9 @@ absl::StatusOr<Manifest> ClusterAdd(const ClusterUpdateSpec& spec) {
   if (!ca.ok()) return ca.status();
   LeafSettings settings = spec.leaf;
   settings.overwrite = false;
+  auto trusted = LoadTrustedCas(spec.dir, *m);  // both CAs during a rotation
+  if (!trusted.ok()) return trusted.status();
+  settings.trusted_cas = *std::move(trusted);
   s = IssueAll(*ca, spec.dir, jobs, settings, spec.jobs, spec.progress, &*m);
   if (!s.ok()) return s;
   m->updated = absl::Now();
@@ -446,6 +454,9 @@ absl::StatusOr<Manifest> ClusterRenew(const ClusterUpdateSpec& spec,
   }
   LeafSettings settings = spec.leaf;
   settings.overwrite = true;
+  auto trusted = LoadTrustedCas(spec.dir, *m);  // both CAs during a rotation
+  if (!trusted.ok()) return trusted.status();
+  settings.trusted_cas = *std::move(trusted);
   if (spec.progress != nullptr) spec.progress->Begin("renewing", due.size());
   absl::Status s = ForEachParallel(due.size(), spec.jobs, spec.progress, [&](size_t i) -> absl::Status {
     LeafRecord* r = due[i];
