@@ -31,11 +31,12 @@ struct ListHandle {
   std::string dir;
   bool cluster = false;
   Manifest manifest;                 // cluster
-  CaRecord* record = nullptr;        // cluster: the CA the list belongs to
+  std::string fingerprint;           // cluster: the CA the list belongs to
   RevocationList plain;              // plain CA directory
   std::string path;                  // the file that keeps the list
 
-  RevocationList* list() { return cluster ? &record->revocations : &plain; }
+  CaRecord* record() { return manifest.FindCa(fingerprint); }
+  RevocationList* list() { return cluster ? &record()->revocations : &plain; }
 
   absl::Status Save() {
     if (!cluster) {
@@ -64,14 +65,14 @@ absl::StatusOr<ListHandle> OpenList(const std::string& dir, const std::string& c
   if (!m.ok()) return m.status();
   h.manifest = *std::move(m);
   h.path = JoinPath(dir, kManifestFile);
-  h.record = ca_fingerprint.empty() ? &h.manifest.ca : h.manifest.FindCa(ca_fingerprint);
-  if (h.record == nullptr) {
+  h.fingerprint = ca_fingerprint.empty() ? h.manifest.ca.sha256_fingerprint : ca_fingerprint;
+  if (h.record() == nullptr) {
     return MakeError(ErrorKind::kInvalidArgument,
                      absl::StrCat("the CA with SHA-256 fingerprint ", ca_fingerprint,
                                   " is not a CA of the cluster in '", dir, "'"));
   }
-  RevocationList& list = h.record->revocations;
-  if (h.record == &h.manifest.ca && list.crl_number == 0 && list.revoked.empty()) {
+  RevocationList& list = h.record()->revocations;
+  if (h.record() == &h.manifest.ca && list.crl_number == 0 && list.revoked.empty()) {
     auto older = ReadRevokedFile(JoinPath(dir, kRevokedFile));
     if (!older.ok()) return older.status();
     list = *std::move(older);
@@ -148,7 +149,7 @@ absl::StatusOr<RevokeResult> RevokeInDirectory(const std::string& dir,
   }
   auto handle = OpenList(dir, fingerprint);
   if (!handle.ok()) return handle.status();
-  if (result.issuer.empty() && handle->cluster) result.issuer = handle->record->subject;
+  if (result.issuer.empty() && handle->cluster) result.issuer = handle->record()->subject;
   result.list_path = handle->path;
   result.added = handle->list()->Add(entry);
   result.count = handle->list()->revoked.size();
@@ -164,7 +165,7 @@ namespace {
 absl::StatusOr<ListHandle> OpenListForCa(const std::string& dir, const CertificateAuthority& ca) {
   auto handle = OpenList(dir, "");
   if (!handle.ok()) return handle.status();
-  if (handle->cluster && handle->record->sha256_fingerprint != ca.certificate().Sha256Fingerprint()) {
+  if (handle->cluster && handle->record()->sha256_fingerprint != ca.certificate().Sha256Fingerprint()) {
     return MakeError(ErrorKind::kInvalidArgument,
                      absl::StrCat("'", ca.certificate().subject().ToRfc4514(),
                                   "' is not the active CA of the cluster in '", dir, "'"));
