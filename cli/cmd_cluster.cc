@@ -237,8 +237,8 @@ int RunRenew(const ClusterArgs& a) {
       std::printf("renewed %zu: %s\n", renewed.size(), absl::StrJoin(renewed, ", ").c_str());
     }
     if (m->ca.not_after < absl::Now() + *within) {
-      std::printf("warning: the CA itself expires %s; create a new CA and re-issue the cluster\n",
-                  FormatRfc3339(m->ca.not_after).c_str());
+      std::printf("warning: the CA itself expires %s; replace it with `certkit cluster rotate-ca --dir %s`\n",
+                  FormatRfc3339(m->ca.not_after).c_str(), Esc(a.out).c_str());
     }
   }
   return kExitOk;

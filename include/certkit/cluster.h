@@ -147,6 +147,14 @@ absl::StatusOr<Manifest> ClusterAdd(const ClusterUpdateSpec& spec);
 absl::StatusOr<Manifest> ClusterRenew(const ClusterUpdateSpec& spec,
                                       std::vector<std::string>* renewed);
 
+// ReissueLeaf issues the leaf |record| of the cluster in |cluster_dir|
+// again with |ca| (new key, certificate and stores in its folder, as
+// IssueNode/IssueClient with |settings|) and returns its new record, with
+// the same name and dir. |is_node| says whether it is a node or a client.
+absl::StatusOr<LeafRecord> ReissueLeaf(const CertificateAuthority& ca, const LeafRecord& record,
+                                       bool is_node, const std::string& cluster_dir,
+                                       const LeafSettings& settings);
+
 // LeafSettingsFromManifest fills key spec, days, SANs, formats and pkcs8
 // from |manifest| into |settings| (passwords untouched).
 absl::Status LeafSettingsFromManifest(const Manifest& manifest, LeafSettings* settings);

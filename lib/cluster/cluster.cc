@@ -424,6 +424,20 @@ absl::StatusOr<Manifest> ClusterAdd(const ClusterUpdateSpec& spec) {
   return m;
 }
 
+absl::StatusOr<LeafRecord> ReissueLeaf(const CertificateAuthority& ca, const LeafRecord& record,
+                                       bool is_node, const std::string& cluster_dir,
+                                       const LeafSettings& settings) {
+  const std::string dir = JoinPath(cluster_dir, record.dir);
+  absl::StatusOr<LeafRecord> fresh =
+      is_node ? IssueNode(ca, record.hosts.empty() ? std::vector<std::string>{record.name} : record.hosts,
+                          dir, settings)
+              : IssueClient(ca, record.name, dir, settings);
+  if (!fresh.ok()) return fresh.status();
+  fresh->dir = record.dir;
+  fresh->name = record.name;
+  return fresh;
+}
+
 absl::StatusOr<Manifest> ClusterRenew(const ClusterUpdateSpec& spec,
                                       std::vector<std::string>* renewed) {
   auto m = LoadManifest(spec.dir);
@@ -459,16 +473,9 @@ absl::StatusOr<Manifest> ClusterRenew(const ClusterUpdateSpec& spec,
   settings.trusted_cas = *std::move(trusted);
   if (spec.progress != nullptr) spec.progress->Begin("renewing", due.size());
   absl::Status s = ForEachParallel(due.size(), spec.jobs, spec.progress, [&](size_t i) -> absl::Status {
-    LeafRecord* r = due[i];
-    const std::string dir = JoinPath(spec.dir, r->dir);
-    absl::StatusOr<LeafRecord> fresh =
-        i < node_count ? IssueNode(*ca, r->hosts.empty() ? std::vector<std::string>{r->name} : r->hosts,
-                                   dir, settings)
-                       : IssueClient(*ca, r->name, dir, settings);
+    auto fresh = ReissueLeaf(*ca, *due[i], i < node_count, spec.dir, settings);
     if (!fresh.ok()) return fresh.status();
-    fresh->dir = r->dir;
-    fresh->name = r->name;
-    *r = *std::move(fresh);
+    *due[i] = *std::move(fresh);
     return absl::OkStatus();
   });
   if (spec.progress != nullptr) spec.progress->End();

@@ -251,16 +251,9 @@ class Stage {
     settings.trusted_cas = *trusted;
     if (spec_.progress != nullptr) spec_.progress->Begin("re-issuing", due.size());
     absl::Status s = ForEachParallel(due.size(), spec_.jobs, spec_.progress, [&](size_t i) -> absl::Status {
-      LeafRecord* r = due[i];
-      const std::string dir = Path(r->dir);
-      auto fresh = IsNodeOf(m(), r)
-                       ? IssueNode(*ca, r->hosts.empty() ? std::vector<std::string>{r->name} : r->hosts,
-                                   dir, settings)
-                       : IssueClient(*ca, r->name, dir, settings);
+      auto fresh = ReissueLeaf(*ca, *due[i], IsNodeOf(m(), due[i]), spec_.dir, settings);
       if (!fresh.ok()) return fresh.status();
-      fresh->dir = r->dir;
-      fresh->name = r->name;
-      *r = *std::move(fresh);
+      *due[i] = *std::move(fresh);
       return absl::OkStatus();
     });
     if (spec_.progress != nullptr) spec_.progress->End();

@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 
 #include <map>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -15,10 +16,8 @@
 
 using certkit_cli_test::Certkit;
 using certkit_cli_test::Describe;
-using certkit_test::ReadString;
 using certkit_test::Run;
 using certkit_test::TempDir;
-using certkit_test::WriteString;
 
 namespace {
 
@@ -33,35 +32,48 @@ certkit_test::ProcessResult Rotate(const std::string& dir, const std::string& st
   return Certkit(argv, kEnv);
 }
 
-// Mtls runs a mutual-TLS handshake: `openssl s_server` with the node files
-// of |server| (node.crt, node.key, its ca.crt bundle; a client certificate
-// required and verified) and `openssl s_client` with those of |client|
-// (verifying the server). The server answers (-www) only after it verified
-// the client, so an "HTTP/1.0 200" reply proves both directions.
-bool Mtls(const TempDir& tmp, const std::string& server, const std::string& client) {
-  const std::string log = tmp.File("s_server.log");
+// Handshake runs a mutual-TLS handshake: `openssl s_server` with the node
+// files of |server| (node.crt, node.key, its ca.crt bundle; a client
+// certificate required and verified) and `openssl s_client` with those of
+// |client| (verifying the server). The server answers (-www) only after it
+// verified the client, so an "HTTP/1.0 200" reply proves both directions.
+struct Handshake {
+  bool ok = false;
+  std::string log;  // both sides' output
+};
+
+Handshake Mtls(const TempDir& tmp, const std::string& server, const std::string& client) {
+  // A log of its own: the server truncates it in the background, and a
+  // reused file could still show the previous server's port.
+  static int count = 0;
+  const std::string log = tmp.File("s_server" + std::to_string(++count) + ".log");
   const std::string script =
       "openssl s_server -www -accept 127.0.0.1:0 -naccept 1 -Verify 2 -verify_return_error -cert " +
       server + "/node.crt -key " + server + "/node.key -CAfile " + server + "/ca.crt >" + log +
       " 2>&1 </dev/null &\n"
       "spid=$!\n"
-      "for i in $(seq 1 100); do grep -q '^ACCEPT' " + log + " && break; sleep 0.05; done\n"
+      "for i in $(seq 1 600); do grep -q '^ACCEPT' " + log + " && break; sleep 0.05; done\n"
       "port=$(sed -n 's/^ACCEPT .*:\\([0-9]*\\)$/\\1/p' " + log + ")\n"
       "[ -n \"$port\" ] || { kill $spid; cat " + log + "; exit 9; }\n"
       "printf 'GET / HTTP/1.0\\r\\n\\r\\n' | openssl s_client -connect 127.0.0.1:$port -cert " + client +
       "/node.crt -key " + client + "/node.key -CAfile " + client +
       "/ca.crt -verify_return_error -ign_eof 2>&1; echo \"client=$?\"\n"
-      "kill $spid 2>/dev/null; wait $spid 2>/dev/null; cat " + log + "\n";
+      "wait $spid; echo \"server=$?\"; cat " + log + "\n";
   auto r = Run({"bash", "-c", script}, "", 60);
-  INFO("server " << server << " <- client " << client << "\n" << r.output());
-  return r.out.find("client=0") != std::string::npos &&
+  Handshake h;
+  h.log = "server " + server + " <- client " + client + "\n" + r.output();
+  h.ok = r.out.find("client=0") != std::string::npos &&
          r.out.find("HTTP/1.0 200 ok") != std::string::npos;
+  return h;
 }
 
-// BothWays: |a| and |b| accept each other as server and as client.
+// CheckBothWays: |a| and |b| accept each other as server and as client.
 void CheckBothWays(const TempDir& tmp, const std::string& a, const std::string& b) {
-  CHECK(Mtls(tmp, a, b));
-  CHECK(Mtls(tmp, b, a));
+  for (const auto& [server, client] : {std::pair(a, b), std::pair(b, a)}) {
+    const Handshake h = Mtls(tmp, server, client);
+    INFO(h.log);
+    CHECK(h.ok);
+  }
 }
 
 bool OpensslVerifies(const std::string& ca, const std::string& cert,
@@ -85,7 +97,7 @@ int CertCount(const std::string& pem) {
 }
 
 nlohmann::json Manifest(const std::string& dir) {
-  return nlohmann::json::parse(ReadString(dir + "/manifest.json"));
+  return nlohmann::json::parse(certkit_test::ReadString(dir + "/manifest.json"));
 }
 
 // CaStates maps "state" -> subject over the manifest's "cas".
@@ -158,7 +170,7 @@ TEST_CASE("rotate-ca: nodes on the old and the new CA handshake in both directio
   CHECK(certkit_test::FileMode(dir + "/" + next["key"].get<std::string>()) == 0600);
   CHECK(certkit_test::FileMode(dir + "/ca-private") == 0700);
   CHECK(certkit_cli_test::Exists(dir + "/ca-private/ca.key"));  // the old key is kept
-  CHECK(CertCount(ReadString(n1 + "/ca.crt")) == 1);
+  CHECK(CertCount(certkit_test::ReadString(n1 + "/ca.crt")) == 1);
   CheckBothWays(tmp, n1, n2);
 
   // trust-both: every bundle and store trusts both CAs; still the old leaves.
@@ -166,7 +178,7 @@ TEST_CASE("rotate-ca: nodes on the old and the new CA handshake in both directio
   INFO(Describe(both));
   REQUIRE(both.exit_code == 0);
   for (const std::string& f : {dir + "/ca.crt", n1 + "/ca.crt", n3 + "/ca.crt", dir + "/clients/app/ca.crt"}) {
-    CHECK(CertCount(ReadString(f)) == 2);
+    CHECK(CertCount(certkit_test::ReadString(f)) == 2);
   }
   for (const std::string& store : {dir + "/truststore.jks", n2 + "/keystore.jks"}) {
     auto list = Run({"keytool", "-list", "-keystore", store, "-storepass", "rotation-store-pass"});
@@ -203,7 +215,7 @@ TEST_CASE("rotate-ca: nodes on the old and the new CA handshake in both directio
   INFO(Describe(add));
   REQUIRE(add.exit_code == 0);
   CHECK(Issuer(dir + "/nodes/127.0.0.4/node.crt") == Issuer(n1 + "/node.crt"));
-  CHECK(CertCount(ReadString(dir + "/nodes/127.0.0.4/ca.crt")) == 2);
+  CHECK(CertCount(certkit_test::ReadString(dir + "/nodes/127.0.0.4/ca.crt")) == 2);
   CheckBothWays(tmp, dir + "/nodes/127.0.0.4", n2);
 
   // reissue the rest (the default stage now); each new leaf verifies against
@@ -230,12 +242,12 @@ TEST_CASE("rotate-ca: nodes on the old and the new CA handshake in both directio
   REQUIRE(retire.exit_code == 0);
   CHECK(CaStates(dir)["retired"].find("certkit CA east ") != std::string::npos);
   for (const std::string& f : {dir + "/ca.crt", n1 + "/ca.crt", dir + "/clients/app/ca.crt"}) {
-    CHECK(CertCount(ReadString(f)) == 1);
+    CHECK(CertCount(certkit_test::ReadString(f)) == 1);
   }
   CheckBothWays(tmp, n1, n2);
   CheckBothWays(tmp, n3, dir + "/nodes/127.0.0.4");
-  CHECK_FALSE(Mtls(tmp, n1, laggard));
-  CHECK_FALSE(Mtls(tmp, laggard, n1));
+  CHECK_FALSE(Mtls(tmp, n1, laggard).ok);
+  CHECK_FALSE(Mtls(tmp, laggard, n1).ok);
 }
 
 TEST_CASE("rotate-ca: stages are idempotent, ordered, and finish after a crash") {
@@ -247,11 +259,11 @@ TEST_CASE("rotate-ca: stages are idempotent, ordered, and finish after a crash")
   CHECK(early.exit_code == 3);
   CHECK(early.err.find("no CA rotation is in progress") != std::string::npos);
   REQUIRE(Rotate(dir, "new-ca").exit_code == 0);
-  const std::string after_new = ReadString(dir + "/manifest.json");
+  const std::string after_new = certkit_test::ReadString(dir + "/manifest.json");
   auto again = Rotate(dir, "new-ca");
   CHECK(again.exit_code == 0);
   CHECK(again.out.find("already done") != std::string::npos);
-  CHECK(ReadString(dir + "/manifest.json") == after_new);
+  CHECK(certkit_test::ReadString(dir + "/manifest.json") == after_new);
   auto skip = Rotate(dir, "reissue");
   CHECK(skip.exit_code == 3);
   CHECK(skip.err.find("run the trust-both stage first") != std::string::npos);
@@ -259,17 +271,17 @@ TEST_CASE("rotate-ca: stages are idempotent, ordered, and finish after a crash")
   // A crash after trust-both rewrote the files but before the manifest: the
   // stage runs again and finishes.
   REQUIRE(Rotate(dir, "trust-both").exit_code == 0);
-  const std::string bundle = ReadString(dir + "/ca.crt");
-  WriteString(dir + "/manifest.json", after_new);
+  const std::string bundle = certkit_test::ReadString(dir + "/ca.crt");
+  certkit_test::WriteString(dir + "/manifest.json", after_new);
   auto redo = Rotate(dir, "");
   INFO(Describe(redo));
   REQUIRE(redo.exit_code == 0);
   CHECK(Manifest(dir)["rotation"] == "trust-both");
-  CHECK(ReadString(dir + "/ca.crt") == bundle);
-  const std::string after_both = ReadString(dir + "/manifest.json");
+  CHECK(certkit_test::ReadString(dir + "/ca.crt") == bundle);
+  const std::string after_both = certkit_test::ReadString(dir + "/manifest.json");
   CHECK(Rotate(dir, "trust-both").exit_code == 0);
-  CHECK(ReadString(dir + "/manifest.json") == after_both);
-  CHECK(ReadString(dir + "/ca.crt") == bundle);
+  CHECK(certkit_test::ReadString(dir + "/manifest.json") == after_both);
+  CHECK(certkit_test::ReadString(dir + "/ca.crt") == bundle);
 
   // A crash during reissue (leaves written, manifest not): re-running
   // re-issues what the manifest does not record and finishes.
@@ -277,22 +289,22 @@ TEST_CASE("rotate-ca: stages are idempotent, ordered, and finish after a crash")
   CHECK(unknown.exit_code == 3);
   CHECK(unknown.err.find("10.9.9.9") != std::string::npos);
   REQUIRE(Rotate(dir, "reissue").exit_code == 0);
-  WriteString(dir + "/manifest.json", after_both);
+  certkit_test::WriteString(dir + "/manifest.json", after_both);
   auto finish = Rotate(dir, "reissue");
   INFO(Describe(finish));
   REQUIRE(finish.exit_code == 0);
   CHECK(finish.out.find("re-issued 3") != std::string::npos);
-  const std::string after_reissue = ReadString(dir + "/manifest.json");
+  const std::string after_reissue = certkit_test::ReadString(dir + "/manifest.json");
   auto twice = Rotate(dir, "reissue");
   CHECK(twice.out.find("already done") != std::string::npos);
-  CHECK(ReadString(dir + "/manifest.json") == after_reissue);
+  CHECK(certkit_test::ReadString(dir + "/manifest.json") == after_reissue);
   for (const char* n : {"10.0.0.1", "10.0.0.2"}) {
     CHECK(OpensslVerifies(dir + "/ca.crt", dir + "/nodes/" + n + "/node.crt"));
   }
   REQUIRE(Rotate(dir, "retire-old").exit_code == 0);
-  const std::string done = ReadString(dir + "/manifest.json");
+  const std::string done = certkit_test::ReadString(dir + "/manifest.json");
   CHECK(Rotate(dir, "retire-old").exit_code == 0);
-  CHECK(ReadString(dir + "/manifest.json") == done);
+  CHECK(certkit_test::ReadString(dir + "/manifest.json") == done);
   // The next run without a stage starts a new rotation; subjects stay distinct.
   REQUIRE(Rotate(dir, "").exit_code == 0);
   CHECK(Manifest(dir)["cas"].size() == 3);
@@ -307,7 +319,7 @@ TEST_CASE("rotate-ca: a manifest written before rotation (no cas) loads, grows a
   auto m = Manifest(dir);
   m.erase("cas");
   REQUIRE(!m.contains("rotation"));
-  WriteString(dir + "/manifest.json", m.dump(2));
+  certkit_test::WriteString(dir + "/manifest.json", m.dump(2));
   auto add = Certkit({"cluster", "add", "--dir", dir, "--nodes", "10.0.0.2", "--quiet"});
   INFO(Describe(add));
   REQUIRE(add.exit_code == 0);
@@ -362,5 +374,5 @@ TEST_CASE("revocation: a cluster keeps its list in the manifest and openssl -crl
   // A plain CA directory keeps DIR/revoked.json.
   REQUIRE(Certkit({"ca", "create", "--out", tmp.File("plain"), "--cn", "Plain CA"}).exit_code == 0);
   REQUIRE(Certkit({"revoke", "--dir", tmp.File("plain"), "--serial", "1f2e"}).exit_code == 0);
-  CHECK(ReadString(tmp.File("plain/revoked.json")).find("1f2e") != std::string::npos);
+  CHECK(certkit_test::ReadString(tmp.File("plain/revoked.json")).find("1f2e") != std::string::npos);
 }

@@ -1,6 +1,7 @@
 // TlsClient: a minimal JSSE TLS client used by certkit's tests, the peer of
-// TlsServer: it presents the key entry of a key store and trusts what a
-// trust store trusts (Java's default PKIX trust manager).
+// TlsServer (compile the two together: it uses TlsServer.context): it
+// presents the key entry of a key store and trusts what a trust store
+// trusts (Java's default PKIX trust manager).
 //
 // Usage: java TlsClient KEYSTORE KEYSTORE_PASS KEYSTORE_TYPE
 //                       TRUSTSTORE TRUSTSTORE_PASS TRUSTSTORE_TYPE HOST PORT
@@ -9,26 +10,13 @@
 // <reason>" and exits 1; 2 on a setup error (bad store, wrong password), 3
 // on bad usage.
 import java.io.BufferedReader;
-import java.io.FileInputStream;
-import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.security.KeyStore;
 import java.security.cert.X509Certificate;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 
 public final class TlsClient {
-  private static KeyStore load(String path, String pass, String type) throws Exception {
-    KeyStore ks = KeyStore.getInstance(type);
-    try (InputStream in = new FileInputStream(path)) {
-      ks.load(in, pass.toCharArray());
-    }
-    return ks;
-  }
-
   public static void main(String[] args) {
     if (args.length != 8) {
       System.err.println("usage: TlsClient KEYSTORE PASS TYPE TRUSTSTORE PASS TYPE HOST PORT");
@@ -36,14 +24,7 @@ public final class TlsClient {
     }
     SSLContext ctx;
     try {
-      KeyStore keyStore = load(args[0], args[1], args[2]);
-      KeyStore trustStore = load(args[3], args[4], args[5]);
-      KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-      kmf.init(keyStore, args[1].toCharArray());
-      TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      tmf.init(trustStore);
-      ctx = SSLContext.getInstance("TLS");
-      ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+      ctx = TlsServer.context(args);
     } catch (Exception e) {
       System.out.println("SETUP FAILED " + e);
       System.exit(2);
