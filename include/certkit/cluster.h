@@ -147,13 +147,17 @@ absl::StatusOr<Manifest> ClusterAdd(const ClusterUpdateSpec& spec);
 absl::StatusOr<Manifest> ClusterRenew(const ClusterUpdateSpec& spec,
                                       std::vector<std::string>* renewed);
 
-// ReissueLeaf issues the leaf |record| of the cluster in |cluster_dir|
-// again with |ca| (new key, certificate and stores in its folder, as
-// IssueNode/IssueClient with |settings|) and returns its new record, with
-// the same name and dir. |is_node| says whether it is a node or a client.
-absl::StatusOr<LeafRecord> ReissueLeaf(const CertificateAuthority& ca, const LeafRecord& record,
-                                       bool is_node, const std::string& cluster_dir,
-                                       const LeafSettings& settings);
+// ReissueLeaves issues |leaves| of the cluster in |cluster_dir| again with
+// |ca| (new keys, certificates and stores in their folders, as
+// IssueNode/IssueClient with |settings|) on |jobs| workers, replacing each
+// record (name and dir kept); |is_node[i]| tells a node from a client.
+// |progress| (may be null) gets Begin(|label|, n), Step per leaf, End. On
+// an error the records of leaves already done are updated, the others not.
+// ClusterRenew and RotateCa's reissue stage run on it.
+absl::Status ReissueLeaves(const CertificateAuthority& ca, const std::vector<LeafRecord*>& leaves,
+                           const std::vector<bool>& is_node, const std::string& cluster_dir,
+                           const LeafSettings& settings, int jobs, absl::string_view label,
+                           ProgressObserver* progress);
 
 // LeafSettingsFromManifest fills key spec, days, SANs, formats and pkcs8
 // from |manifest| into |settings| (passwords untouched).

@@ -144,6 +144,27 @@ absl::Status CheckStorePassword(const LeafSettings& settings) {
   return absl::OkStatus();
 }
 
+}  // namespace
+
+// SaveStores writes |store| as <base>.jks and/or <base>.p12 into |dir| as
+// |settings| ask; appends the file names.
+absl::Status SaveStores(const KeyStore& store, const std::string& dir, const std::string& base,
+                        const std::string& password, const LeafSettings& settings,
+                        std::vector<std::string>* files) {
+  for (const auto& [wanted, format, ext] :
+       {std::tuple<bool, StoreFormat, const char*>{settings.write_jks, StoreFormat::kJks, ".jks"},
+        {settings.write_p12, StoreFormat::kPkcs12, ".p12"}}) {
+    if (!wanted) continue;
+    const std::string name = base + ext;
+    absl::Status s = SaveStore(store, JoinPath(dir, name), format, password, settings);
+    if (!s.ok()) return s;
+    files->push_back(name);
+  }
+  return absl::OkStatus();
+}
+
+namespace {
+
 // WriteKeyStores writes the requested keystore.jks / keystore.p12 into |dir|:
 // the key entry |alias| (key, leaf + CA chain) and the CA as trusted entry
 // "ca", and with settings.write_truststores the trust stores; appends the
@@ -166,21 +187,6 @@ absl::Status WriteKeyStores(const CertificateAuthority& ca, const Issued& issued
 }
 
 }  // namespace
-
-absl::Status SaveStores(const KeyStore& store, const std::string& dir, const std::string& base,
-                        const std::string& password, const LeafSettings& settings,
-                        std::vector<std::string>* files) {
-  for (const auto& [wanted, format, ext] :
-       {std::tuple<bool, StoreFormat, const char*>{settings.write_jks, StoreFormat::kJks, ".jks"},
-        {settings.write_p12, StoreFormat::kPkcs12, ".p12"}}) {
-    if (!wanted) continue;
-    const std::string name = base + ext;
-    absl::Status s = SaveStore(store, JoinPath(dir, name), format, password, settings);
-    if (!s.ok()) return s;
-    files->push_back(name);
-  }
-  return absl::OkStatus();
-}
 
 absl::Status WriteTrustStores(const std::vector<Certificate>& anchors, const std::string& dir,
                               const LeafSettings& settings, std::vector<std::string>* files) {
@@ -424,18 +430,26 @@ absl::StatusOr<Manifest> ClusterAdd(const ClusterUpdateSpec& spec) {
   return m;
 }
 
-absl::StatusOr<LeafRecord> ReissueLeaf(const CertificateAuthority& ca, const LeafRecord& record,
-                                       bool is_node, const std::string& cluster_dir,
-                                       const LeafSettings& settings) {
-  const std::string dir = JoinPath(cluster_dir, record.dir);
-  absl::StatusOr<LeafRecord> fresh =
-      is_node ? IssueNode(ca, record.hosts.empty() ? std::vector<std::string>{record.name} : record.hosts,
-                          dir, settings)
-              : IssueClient(ca, record.name, dir, settings);
-  if (!fresh.ok()) return fresh.status();
-  fresh->dir = record.dir;
-  fresh->name = record.name;
-  return fresh;
+absl::Status ReissueLeaves(const CertificateAuthority& ca, const std::vector<LeafRecord*>& leaves,
+                           const std::vector<bool>& is_node, const std::string& cluster_dir,
+                           const LeafSettings& settings, int jobs, absl::string_view label,
+                           ProgressObserver* progress) {
+  if (progress != nullptr) progress->Begin(label, leaves.size());
+  absl::Status s = ForEachParallel(leaves.size(), jobs, progress, [&](size_t i) -> absl::Status {
+    LeafRecord* r = leaves[i];
+    const std::string dir = JoinPath(cluster_dir, r->dir);
+    absl::StatusOr<LeafRecord> fresh =
+        is_node[i] ? IssueNode(ca, r->hosts.empty() ? std::vector<std::string>{r->name} : r->hosts,
+                               dir, settings)
+                   : IssueClient(ca, r->name, dir, settings);
+    if (!fresh.ok()) return fresh.status();
+    fresh->dir = r->dir;
+    fresh->name = r->name;
+    *r = *std::move(fresh);
+    return absl::OkStatus();
+  });
+  if (progress != nullptr) progress->End();
+  return s;
 }
 
 absl::StatusOr<Manifest> ClusterRenew(const ClusterUpdateSpec& spec,
@@ -471,14 +485,10 @@ absl::StatusOr<Manifest> ClusterRenew(const ClusterUpdateSpec& spec,
   auto trusted = LoadTrustedCas(spec.dir, *m);  // both CAs during a rotation
   if (!trusted.ok()) return trusted.status();
   settings.trusted_cas = *std::move(trusted);
-  if (spec.progress != nullptr) spec.progress->Begin("renewing", due.size());
-  absl::Status s = ForEachParallel(due.size(), spec.jobs, spec.progress, [&](size_t i) -> absl::Status {
-    auto fresh = ReissueLeaf(*ca, *due[i], i < node_count, spec.dir, settings);
-    if (!fresh.ok()) return fresh.status();
-    *due[i] = *std::move(fresh);
-    return absl::OkStatus();
-  });
-  if (spec.progress != nullptr) spec.progress->End();
+  std::vector<bool> is_node(due.size(), false);
+  std::fill(is_node.begin(), is_node.begin() + node_count, true);
+  absl::Status s =
+      ReissueLeaves(*ca, due, is_node, spec.dir, settings, spec.jobs, "renewing", spec.progress);
   if (!s.ok()) return s;
   for (const LeafRecord* r : due) renewed->push_back(r->name);
   if (!due.empty()) {

@@ -249,14 +249,10 @@ class Stage {
     LeafSettings settings = spec_.leaf;
     settings.overwrite = true;
     settings.trusted_cas = *trusted;
-    if (spec_.progress != nullptr) spec_.progress->Begin("re-issuing", due.size());
-    absl::Status s = ForEachParallel(due.size(), spec_.jobs, spec_.progress, [&](size_t i) -> absl::Status {
-      auto fresh = ReissueLeaf(*ca, *due[i], IsNodeOf(m(), due[i]), spec_.dir, settings);
-      if (!fresh.ok()) return fresh.status();
-      *due[i] = *std::move(fresh);
-      return absl::OkStatus();
-    });
-    if (spec_.progress != nullptr) spec_.progress->End();
+    std::vector<bool> is_node;
+    for (const LeafRecord* r : due) is_node.push_back(IsNodeOf(m(), r));
+    absl::Status s = ReissueLeaves(*ca, due, is_node, spec_.dir, settings, spec_.jobs, "re-issuing",
+                                   spec_.progress);
     if (!s.ok()) return s;
     for (const LeafRecord* r : due) {
       result_.reissued.push_back(r->name);
