@@ -28,10 +28,16 @@ class IssuerMatcher {
   IssuerMatcher(const std::vector<LooseCert>& certs, absl::string_view format)
       : certs_(certs), format_(format) {}
 
+  // NameLinks: |issuer|'s subject is |child|'s issuer name.
+  bool NameLinks(size_t child, size_t issuer) const {
+    return X509_NAME_cmp(X509_get_issuer_name(certs_[child].cert.native()),
+                         X509_get_subject_name(certs_[issuer].cert.native())) == 0;
+  }
+
   absl::StatusOr<bool> Issued(size_t child, size_t issuer) {
     const X509* c = certs_[child].cert.native();
     const X509* i = certs_[issuer].cert.native();
-    if (X509_NAME_cmp(X509_get_issuer_name(c), X509_get_subject_name(i)) != 0) return false;
+    if (!NameLinks(child, issuer)) return false;
     auto found = memo_.find({child, issuer});
     if (found != memo_.end()) return found->second;
     if (++checks_ > kMaxSignatureChecks) {
@@ -154,13 +160,25 @@ absl::StatusOr<std::vector<KeyStoreEntry>> AssembleEntries(std::vector<LooseKey>
     entry.key = std::move(key.key);
     std::vector<size_t> members = {static_cast<size_t>(leaf)};
     entry.chain.push_back(certs[leaf].cert);
+    // An issuer is looked for in four passes: chain copies whose key
+    // verifies the signature, then entries of their own that do; then, as
+    // the JDK links (by name only), chain copies and entries that carry the
+    // issuer name: a certificate whose signature does not verify (corrupted,
+    // or signed with an algorithm this build cannot check) keeps the chain it
+    // was written with.
     while (entry.chain.size() < kMaxChain && !entry.chain.back().is_self_issued()) {
       int next = -1;
-      for (int pass = 0; pass < 2 && next < 0; ++pass) {
+      for (int pass = 0; pass < 4 && next < 0; ++pass) {
+        const bool by_signature = pass < 2;
+        const bool own_entries = pass % 2 == 1;
         for (size_t i = 0; i < certs.size() && next < 0; ++i) {
           bool already = false;
           for (size_t m : members) already = already || m == i;
-          if (already || own_entry(i) != (pass == 1)) continue;
+          if (already || own_entry(i) != own_entries) continue;
+          if (!by_signature) {
+            if (issued.NameLinks(members.back(), i)) next = static_cast<int>(i);
+            continue;
+          }
           absl::StatusOr<bool> is_issuer = issued.Issued(members.back(), i);
           if (!is_issuer.ok()) return is_issuer.status();
           if (*is_issuer) next = static_cast<int>(i);

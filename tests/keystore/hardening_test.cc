@@ -273,3 +273,38 @@ TEST_CASE("a key chain that does not link by issuer name is kept by JKS, refused
   CHECK(good.Save(StoreFormat::kPkcs12, kPass).ok());
   CHECK(good.Save(StoreFormat::kPem, kPass).ok());
 }
+
+TEST_CASE("a key chain whose signature does not verify keeps its issuer through PKCS#12 and PEM") {
+  // The jks fuzzer's second finding: a leaf whose signature no longer
+  // verifies (here one signature byte is flipped) lost its CA in a PKCS#12
+  // or PEM round trip, because readers linked chains by name AND signature.
+  // They now fall back to the name, as the JDK links, preferring the copy
+  // written with the chain over a same-named trusted entry.
+  auto old_root = MakeRoot("Fuzz CA");
+  auto new_root = MakeRoot("Fuzz CA", old_root.key());
+  Node node = MakeNode(old_root, "db1.example.com");
+  Bytes der = node.cert.ToDer();
+  der.back() ^= 0x01;
+  Certificate broken = Unwrap(Certificate::FromDer(der));
+  REQUIRE(broken.MatchesKey(node.key));
+  KeyStore ks;
+  REQUIRE(ks.SetKeyEntry("db1", node.key, {broken, old_root.certificate()}).ok());
+  REQUIRE(ks.AddTrustedCert("ca", new_root.certificate()).ok());
+  TempDir dir;
+  for (StoreFormat f : {StoreFormat::kPkcs12, StoreFormat::kPem}) {
+    INFO(certkit::StoreFormatName(f));
+    auto back = Unwrap(KeyStore::Load(Unwrap(ks.Save(f, kPass)), kPass));
+    REQUIRE(back.size() == 2);
+    REQUIRE(back.Find("db1") != nullptr);
+    REQUIRE(back.Find("db1")->chain.size() == 2);
+    CHECK(back.Find("db1")->chain[0] == broken);
+    CHECK(back.Find("db1")->chain[1] == old_root.certificate());
+    REQUIRE(back.Find("ca") != nullptr);
+    CHECK(back.Find("ca")->certificate() == new_root.certificate());
+  }
+  // keytool links the same chain by name.
+  std::string p12_path = dir.File("broken.p12");
+  REQUIRE(ks.SaveFile(p12_path, StoreFormat::kPkcs12, kPass).ok());
+  std::string out = Keytool({"-list", "-v", "-alias", "db1", "-keystore", p12_path, "-storepass", kPass});
+  CHECK(absl::StrContains(out, "Certificate chain length: 2"));
+}
