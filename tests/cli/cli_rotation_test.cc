@@ -255,6 +255,11 @@ TEST_CASE("rotate-ca: stages are idempotent, ordered, and finish after a crash")
   const std::string dir = tmp.File("west");
   REQUIRE(Certkit({"cluster", "init", "--nodes", "10.0.0.1,10.0.0.2", "--clients", "app", "--format", "pem",
                    "--out", dir, "--quiet"}).exit_code == 0);
+  // The new CA needs a subject of its own.
+  const std::string subject = Manifest(dir)["ca"]["subject"];
+  auto same = Rotate(dir, "new-ca", {"--ca-subject", subject});
+  CHECK(same.exit_code == 3);
+  CHECK(same.err.find("already has a CA named") != std::string::npos);
   auto early = Rotate(dir, "trust-both");
   CHECK(early.exit_code == 3);
   CHECK(early.err.find("no CA rotation is in progress") != std::string::npos);
