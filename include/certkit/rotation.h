@@ -13,7 +13,7 @@
 //               and a certificate from it, its stores still trusting both.
 //               Can be done a few leaves at a time (RotationSpec::only).
 //   retire-old  once no leaf is issued by the old CA any more (else
-//               kFailedPrecondition naming them), every bundle and store
+//               kInvalidArgument naming them), every bundle and store
 //               trusts the new CA only; the old one is "retired" (its key and
 //               revocation list are kept).
 //
@@ -87,10 +87,10 @@ struct RotationResult {
 };
 
 // RotateCa runs one stage on the cluster in spec.dir. Errors:
-// kFailedPrecondition when an earlier stage is still pending (the message
-// names it) or, for retire-old, when leaves still use the old CA (named);
-// kInvalidArgument for an unknown name in |only| or a new CA subject equal
-// to a CA the cluster has; the errors of reading the manifest, CA and leaf
+// kInvalidArgument when an earlier stage is still pending (the message
+// names it), for retire-old when leaves still use the old CA (named), for
+// an unknown name in |only| and for a new CA subject equal to one the
+// cluster has; kMalformed for a manifest whose "rotation" is no stage; the errors of reading the manifest, CA and leaf
 // files (naming them) and of writing. On an error the manifest is unchanged
 // and the stage can be run again.
 absl::StatusOr<RotationResult> RotateCa(const RotationSpec& spec);
