@@ -64,19 +64,20 @@ int RunRevoke(const RevokeArgs& a) {
   return kExitOk;
 }
 
-int RunCrl(const RevokeArgs& a) {
-  auto files = certkit::DirectoryCaFiles(a.dir);
-  if (!files.ok()) return PrintError(files.status());
+// SignOneCrl signs |issuer|'s CRL into |out| (default: DIR/<crl_name>.pem
+// or .der) and records its number.
+int SignOneCrl(const RevokeArgs& a, const certkit::CrlIssuer& issuer, const std::string& out_flag) {
   CaSourceArgs source;
-  source.cert = files->cert_path;
-  source.key = files->key_path;
+  source.cert = issuer.files.cert_path;
+  source.key = issuer.files.key_path;
   source.key_pass = a.key_pass;
   source.allow_insecure_key = a.allow_insecure_key;
   auto ca = LoadCaFromArgs(source);
   if (!ca.ok()) return PrintError(ca.status());
   auto crl = certkit::SignDirectoryCrl(a.dir, *ca, absl::Hours(24) * a.days);
   if (!crl.ok()) return PrintError(crl.status());
-  const std::string out = a.out.empty() ? JoinPath(a.dir, a.der ? "crl.der" : "crl.pem") : a.out;
+  const std::string out =
+      !out_flag.empty() ? out_flag : JoinPath(a.dir, issuer.crl_name + (a.der ? ".der" : ".pem"));
   absl::Status s =
       a.der ? certkit::WriteFileAtomic(out, std::string(crl->der().begin(), crl->der().end()),
                                        certkit::WriteOptions{})
@@ -87,6 +88,18 @@ int RunCrl(const RevokeArgs& a) {
   std::printf("wrote %s: CRL number %lld by %s, %zu revoked, next update %s\n", Esc(out).c_str(),
               static_cast<long long>(crl->number()), Esc(crl->issuer().ToRfc4514()).c_str(),
               crl->revoked_serials().size(), FormatRfc3339(crl->next_update()).c_str());
+  return kExitOk;
+}
+
+// RunCrl signs the CRL of every issuer of the directory: during a CA
+// rotation the old CA's too (its certificates are still trusted).
+int RunCrl(const RevokeArgs& a) {
+  auto issuers = certkit::DirectoryCrlIssuers(a.dir);
+  if (!issuers.ok()) return PrintError(issuers.status());
+  for (size_t i = 0; i < issuers->size(); ++i) {
+    const int rc = SignOneCrl(a, (*issuers)[i], i == 0 ? a.out : "");
+    if (rc != kExitOk) return rc;
+  }
   return kExitOk;
 }
 
@@ -119,7 +132,9 @@ void RegisterRevokeCommands(CLI::App& app, int* exit_code) {
       "crl", "sign a CRL (v2, next cRLNumber) listing what the directory recorded (a cluster: with its active CA)");
   crl->add_option("--dir", crl_args->dir, "cluster directory (manifest.json) or CA directory (ca.crt, ca-private/ca.key)")
       ->required();
-  crl->add_option("--out", crl_args->out, "output file (default DIR/crl.pem, or DIR/crl.der with --der)");
+  crl->add_option("--out", crl_args->out,
+                  "output file (default DIR/crl.pem, or DIR/crl.der with --der); during a CA rotation "
+                  "the other CA's CRL goes to DIR/crl-<id>.pem");
   crl->add_flag("--der", crl_args->der, "write DER instead of PEM");
   crl->add_option("--days", crl_args->days, "days until nextUpdate")
       ->capture_default_str()

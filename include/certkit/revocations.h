@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -29,11 +30,19 @@ namespace certkit {
 // The revocation list file of a plain CA directory.
 inline constexpr char kRevokedFile[] = "revoked.json";
 
-// DirectoryCaFiles returns where the CA that signs |dir|'s CRLs lives: the
-// manifest's active CA for a cluster directory, DIR/ca.crt and
-// DIR/ca-private/ca.key otherwise (key_password and allow_insecure_key are
-// left for the caller). Errors are those of LoadManifest.
-absl::StatusOr<CaFiles> DirectoryCaFiles(const std::string& dir);
+// A CA that publishes a CRL for a directory.
+struct CrlIssuer {
+  CaFiles files;         // key_password and allow_insecure_key left for the caller
+  std::string crl_name;  // default CRL file name without extension: "crl", "crl-<id>"
+};
+
+// DirectoryCrlIssuers lists the CAs whose CRLs |dir| publishes: a cluster's
+// trusted CAs, the active one first ("crl") and, during a rotation, the
+// other one ("crl-<first 8 hex digits of its SHA-256 fingerprint>", so that
+// what the old CA revoked stays published while its certificates are still
+// trusted); DIR/ca.crt with DIR/ca-private/ca.key ("crl") for a plain CA
+// directory. Errors are those of LoadManifest.
+absl::StatusOr<std::vector<CrlIssuer>> DirectoryCrlIssuers(const std::string& dir);
 
 // What to revoke: a certificate (its issuer must be one of the directory's
 // CAs) or, when |cert| is empty, a serial of the signing CA.
@@ -60,10 +69,11 @@ struct RevokeResult {
 absl::StatusOr<RevokeResult> RevokeInDirectory(const std::string& dir,
                                                const RevokeRequest& request);
 
-// SignDirectoryCrl signs a CRL with |ca| (loaded from DirectoryCaFiles)
-// listing what |dir| recorded for it, numbered one above the last CRL
-// recorded (RecordDirectoryCrl), valid for |next_update_in|. Nothing is
-// written. kInvalidArgument when |ca| is not the directory's signing CA.
+// SignDirectoryCrl signs a CRL with |ca| (loaded from a DirectoryCrlIssuers
+// entry) listing what |dir| recorded for it, numbered one above the last
+// CRL recorded (RecordDirectoryCrl), valid for |next_update_in|. Nothing is
+// written. kInvalidArgument when |ca| is not one of the directory's
+// issuers.
 absl::StatusOr<Crl> SignDirectoryCrl(const std::string& dir, const CertificateAuthority& ca,
                                      absl::Duration next_update_in);
 

@@ -1,5 +1,7 @@
 #include "cluster/ca_records.h"
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_replace.h"
 #include "certkit/ca_files.h"
 #include "certkit/file.h"
 
@@ -12,6 +14,10 @@ absl::StatusOr<Certificate> ReadCaCertificate(const std::string& dir, const CaRe
     if (c.Sha256Fingerprint() == record.sha256_fingerprint) return c;
   }
   return certs->front();
+}
+
+std::string CaShortId(absl::string_view sha256_fingerprint) {
+  return absl::AsciiStrToLower(absl::StrReplaceAll(sha256_fingerprint, {{":", ""}}).substr(0, 8));
 }
 
 bool IssuedBy(const Certificate& cert, const Certificate& ca) {

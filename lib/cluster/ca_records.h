@@ -8,6 +8,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "certkit/cert.h"
 #include "certkit/manifest.h"
 
@@ -18,6 +19,11 @@ namespace certkit {
 // before rotation existed names the ca.crt bundle), else the first.
 // Errors name the file.
 absl::StatusOr<Certificate> ReadCaCertificate(const std::string& dir, const CaRecord& record);
+
+// CaShortId: the first 8 hex digits (lower case) of a SHA-256 fingerprint
+// in keytool's form ("AB:CD:..."), which names a CA's files (ca-<id>.crt,
+// crl-<id>.pem) and trusted-entry aliases (ca-<id>).
+std::string CaShortId(absl::string_view sha256_fingerprint);
 
 // IssuedBy reports whether |ca| is |cert|'s issuer: by name and, when both
 // carry one, by key identifier (AKI = SKI).

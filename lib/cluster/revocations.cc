@@ -112,18 +112,25 @@ absl::StatusOr<std::pair<std::string, std::string>> IssuerOf(const std::string& 
 
 }  // namespace
 
-absl::StatusOr<CaFiles> DirectoryCaFiles(const std::string& dir) {
-  CaFiles files;
+absl::StatusOr<std::vector<CrlIssuer>> DirectoryCrlIssuers(const std::string& dir) {
   if (!IsCluster(dir)) {
-    files.cert_path = JoinPath(dir, "ca.crt");
-    files.key_path = JoinPath(JoinPath(dir, "ca-private"), "ca.key");
-    return files;
+    CrlIssuer plain;
+    plain.files.cert_path = JoinPath(dir, "ca.crt");
+    plain.files.key_path = JoinPath(JoinPath(dir, "ca-private"), "ca.key");
+    plain.crl_name = "crl";
+    return std::vector<CrlIssuer>{plain};
   }
   auto m = LoadManifest(dir);
   if (!m.ok()) return m.status();
-  files.cert_path = JoinPath(dir, m->ca.cert_file);
-  files.key_path = JoinPath(dir, m->ca.key_file);
-  return files;
+  std::vector<CrlIssuer> out;
+  for (const CaRecord* r : m->TrustedCas()) {
+    CrlIssuer issuer;
+    issuer.files.cert_path = JoinPath(dir, r->cert_file);
+    issuer.files.key_path = JoinPath(dir, r->key_file);
+    issuer.crl_name = out.empty() ? "crl" : absl::StrCat("crl-", CaShortId(r->sha256_fingerprint));
+    out.push_back(std::move(issuer));
+  }
+  return out;
 }
 
 absl::StatusOr<RevokeResult> RevokeInDirectory(const std::string& dir,
@@ -161,14 +168,15 @@ absl::StatusOr<RevokeResult> RevokeInDirectory(const std::string& dir,
 
 namespace {
 
-// OpenListForCa opens the list of |ca|, which must be |dir|'s signing CA.
+// OpenListForCa opens the list of |ca|, one of |dir|'s CRL issuers.
 absl::StatusOr<ListHandle> OpenListForCa(const std::string& dir, const CertificateAuthority& ca) {
-  auto handle = OpenList(dir, "");
+  const std::string fingerprint = ca.certificate().Sha256Fingerprint();
+  auto handle = OpenList(dir, IsCluster(dir) ? fingerprint : "");
   if (!handle.ok()) return handle.status();
-  if (handle->cluster && handle->record()->sha256_fingerprint != ca.certificate().Sha256Fingerprint()) {
+  if (handle->cluster && handle->record()->state == kCaRetired) {
     return MakeError(ErrorKind::kInvalidArgument,
                      absl::StrCat("'", ca.certificate().subject().ToRfc4514(),
-                                  "' is not the active CA of the cluster in '", dir, "'"));
+                                  "' is retired in the cluster in '", dir, "'"));
   }
   return handle;
 }

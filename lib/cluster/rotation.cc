@@ -3,10 +3,8 @@
 #include <algorithm>
 #include <utility>
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/str_replace.h"
 #include "absl/time/clock.h"
 #include "certkit/ca.h"
 #include "certkit/ca_files.h"
@@ -25,10 +23,7 @@ using Written = RotationResult::Written;
 
 // ShortId: the first 8 hex digits of |cert|'s SHA-256 fingerprint, which
 // names a CA's files and trusted-entry aliases.
-std::string ShortId(const Certificate& cert) {
-  return absl::AsciiStrToLower(
-      absl::StrReplaceAll(cert.Sha256Fingerprint(), {{":", ""}}).substr(0, 8));
-}
+std::string ShortId(const Certificate& cert) { return CaShortId(cert.Sha256Fingerprint()); }
 
 // DoneIndex: the last finished stage of the rotation in progress (0: none).
 int DoneIndex(const Manifest& m) {

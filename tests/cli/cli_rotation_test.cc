@@ -6,6 +6,7 @@
 // TlsClient.java), `openssl verify` and `openssl verify -crl_check`.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <map>
 #include <utility>
 
@@ -366,15 +367,37 @@ TEST_CASE("revocation: a cluster keeps its list in the manifest and openssl -crl
   CHECK(refused.exit_code == 1);
   CHECK(refused.out.find("[cert_revoked]") != std::string::npos);
 
-  // After a rotation the CRL is signed by the new active CA; the old CA's
-  // list stays with it in the manifest.
+  // During a rotation the new active CA signs crl.pem and the old one, still
+  // trusted, crl-<id>.pem with what it revoked; after retire-old only crl.pem.
+  REQUIRE(Run({"cp", bad, tmp.File("bad-old.crt")}).exit_code == 0);
   for (const char* stage : {"new-ca", "trust-both", "reissue"}) REQUIRE(Rotate(dir, stage).exit_code == 0);
   auto crl2 = Certkit({"crl", "--dir", dir});
+  INFO(Describe(crl2));
   REQUIRE(crl2.exit_code == 0);
+  m = Manifest(dir);
   auto crl_issuer = Run({"openssl", "crl", "-in", dir + "/crl.pem", "-noout", "-issuer"});
-  CHECK(crl_issuer.out.find(Manifest(dir)["ca"]["subject"].get<std::string>().substr(3)) != std::string::npos);
-  CHECK(Manifest(dir)["cas"][1]["revoked"].size() == 1);
-  CHECK(OpensslVerifies(dir + "/ca.crt", dir + "/nodes/10.0.0.1/node.crt", check));
+  CHECK(crl_issuer.out.find(m["ca"]["subject"].get<std::string>().substr(3)) != std::string::npos);
+  REQUIRE(m["cas"][1]["revoked"].size() == 1);
+  CHECK(m["cas"][1]["crl_number"] == 2);
+  std::string old_id = m["cas"][1]["sha256_fingerprint"];
+  old_id.erase(std::remove(old_id.begin(), old_id.end(), ':'), old_id.end());
+  old_id = old_id.substr(0, 8);
+  std::transform(old_id.begin(), old_id.end(), old_id.begin(), ::tolower);
+  const std::string old_crl = dir + "/crl-" + old_id + ".pem";
+  REQUIRE(certkit_cli_test::Exists(old_crl));
+  const std::vector<std::string> both = {"-crl_check", "-CRLfile", dir + "/crl.pem", "-CRLfile", old_crl};
+  CHECK_FALSE(OpensslVerifies(dir + "/ca.crt", tmp.File("bad-old.crt"), both));
+  CHECK(OpensslVerifies(dir + "/ca.crt", dir + "/nodes/10.0.0.1/node.crt", both));
+  auto refused_old = Certkit({"verify", "--ca", dir + "/ca.crt", "--crl", dir + "/crl.pem", "--crl", old_crl,
+                              tmp.File("bad-old.crt")});
+  CHECK(refused_old.exit_code == 1);
+  CHECK(refused_old.out.find("[cert_revoked]") != std::string::npos);
+  CHECK(Certkit({"verify", "--ca", dir + "/ca.crt", "--crl", dir + "/crl.pem", "--crl", old_crl,
+                 dir + "/nodes/10.0.0.1/node.crt"}).exit_code == 0);
+  REQUIRE(Rotate(dir, "retire-old").exit_code == 0);
+  auto crl3 = Certkit({"crl", "--dir", dir});
+  REQUIRE(crl3.exit_code == 0);
+  CHECK(crl3.out.find("crl-") == std::string::npos);
 
   // A plain CA directory keeps DIR/revoked.json.
   REQUIRE(Certkit({"ca", "create", "--out", tmp.File("plain"), "--cn", "Plain CA"}).exit_code == 0);
