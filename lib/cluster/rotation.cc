@@ -19,8 +19,6 @@ namespace {
 constexpr char kCaKeyDir[] = "ca-private";
 constexpr const char* kStageNames[] = {"", "new-ca", "trust-both", "reissue", "retire-old"};
 
-using Written = RotationResult::Written;
-
 // ShortId: the first 8 hex digits of |cert|'s SHA-256 fingerprint, which
 // names a CA's files and trusted-entry aliases.
 std::string ShortId(const Certificate& cert) { return CaShortId(cert.Sha256Fingerprint()); }
