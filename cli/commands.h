@@ -19,6 +19,7 @@ void RegisterInspectCommand(CLI::App& app, int* exit_code);    // inspect
 void RegisterVerifyCommand(CLI::App& app, int* exit_code);     // verify
 void RegisterExpiryCommand(CLI::App& app, int* exit_code);     // expiry
 void RegisterRevokeCommands(CLI::App& app, int* exit_code);    // revoke, crl
+void RegisterProbeCommand(CLI::App& app, int* exit_code);      // probe
 
 // SetExample puts "Example:" lines under a command's --help.
 inline void SetExample(CLI::App* cmd, const std::string& example) {

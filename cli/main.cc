@@ -88,6 +88,7 @@ int main(int argc, char** argv) {
   certkit_cli::RegisterVerifyCommand(app, &exit_code);
   certkit_cli::RegisterExpiryCommand(app, &exit_code);
   certkit_cli::RegisterRevokeCommands(app, &exit_code);
+  certkit_cli::RegisterProbeCommand(app, &exit_code);
   // Every command that does something takes --json.
   std::vector<CLI::App*> leaves;
   Leaves(&app, &leaves);

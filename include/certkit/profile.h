@@ -79,9 +79,9 @@ uint32_t KeyUsageForKey(uint32_t bits, KeyType key_type);
 absl::Status CheckValidityDays(int days);
 
 // ParseExtendedKeyUsages turns "serverAuth, clientAuth, 1.2.3.4" into dotted
-// OIDs: the names serverAuth, clientAuth and emailProtection
-// (case-insensitive) or dotted OIDs, comma-separated. Anything else is
-// kInvalidArgument naming the item.
+// OIDs: a comma-separated list of what ParseExtendedKeyUsageName
+// (certkit/profile_file.h) accepts, OpenSSL's names (case-insensitive) or
+// dotted OIDs. Anything else is kInvalidArgument naming the item.
 absl::StatusOr<std::vector<std::string>> ParseExtendedKeyUsages(absl::string_view text);
 
 // What the CA does with a CSR's subject and extensions (openssl ca's

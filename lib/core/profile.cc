@@ -1,4 +1,5 @@
 #include "certkit/profile.h"
+#include "certkit/profile_file.h"
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -118,21 +119,9 @@ absl::Status Profile::Validate() const {
 absl::StatusOr<std::vector<std::string>> ParseExtendedKeyUsages(absl::string_view text) {
   std::vector<std::string> oids;
   for (absl::string_view item : absl::StrSplit(text, ',', absl::SkipWhitespace())) {
-    item = absl::StripAsciiWhitespace(item);
-    if (absl::EqualsIgnoreCase(item, "serverAuth")) {
-      oids.push_back(kEkuServerAuth);
-    } else if (absl::EqualsIgnoreCase(item, "clientAuth")) {
-      oids.push_back(kEkuClientAuth);
-    } else if (absl::EqualsIgnoreCase(item, "emailProtection")) {
-      oids.push_back(kEkuEmailProtection);
-    } else if (IsDottedOid(item)) {
-      oids.emplace_back(item);
-    } else {
-      return MakeError(ErrorKind::kInvalidArgument,
-                       absl::StrCat("unknown extended key usage '", item,
-                                    "' (use serverAuth, clientAuth, emailProtection or a dotted "
-                                    "OID)"));
-    }
+    absl::StatusOr<std::string> oid = ParseExtendedKeyUsageName(absl::StripAsciiWhitespace(item));
+    if (!oid.ok()) return oid.status();
+    oids.push_back(*std::move(oid));
   }
   return oids;
 }

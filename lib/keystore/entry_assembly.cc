@@ -1,5 +1,6 @@
 #include "keystore/entry_assembly.h"
 
+#include <algorithm>
 #include <map>
 #include <set>
 #include <utility>
@@ -212,6 +213,74 @@ absl::StatusOr<std::vector<KeyStoreEntry>> AssembleEntries(std::vector<LooseKey>
     entries.push_back(std::move(entry));
   }
   return entries;
+}
+
+absl::Status CheckChainsSurvive(const std::vector<KeyStoreEntry>& entries, bool pem,
+                                absl::string_view format_name) {
+  std::vector<LooseKey> keys;
+  std::vector<LooseCert> certs;
+  std::vector<Bytes> written;  // PKCS#12 writes a chain certificate once
+  auto add_chain = [&](const KeyStoreEntry& e, const Bytes& local_key_id) {
+    for (size_t i = 0; i < e.chain.size(); ++i) {
+      if (!pem && i > 0) {
+        Bytes der = e.chain[i].ToDer();
+        if (std::find(written.begin(), written.end(), der) != written.end()) continue;
+        written.push_back(std::move(der));
+      }
+      certs.push_back({e.chain[i], i == 0 ? e.alias : std::string(), i == 0 ? local_key_id : Bytes(),
+                       false, e.creation_date});
+    }
+  };
+  // The writers' orders: PKCS#12 puts trusted entries first; PEM keeps the
+  // store's order. The localKeyId value only has to pair a key with its leaf.
+  for (const KeyStoreEntry& e : entries) {
+    if (!e.is_key() && !pem) {
+      certs.push_back({e.certificate(), e.alias, {}, true, e.creation_date});
+      written.push_back(e.certificate().ToDer());
+    }
+  }
+  for (size_t n = 0; n < entries.size(); ++n) {
+    const KeyStoreEntry& e = entries[n];
+    if (e.is_key()) {
+      Bytes id;
+      if (!pem) id = {static_cast<uint8_t>(n >> 24), static_cast<uint8_t>(n >> 16),
+                      static_cast<uint8_t>(n >> 8), static_cast<uint8_t>(n)};
+      keys.push_back({*e.key, e.alias, id, e.creation_date});
+      add_chain(e, id);
+    } else if (pem) {
+      certs.push_back({e.certificate(), e.alias, {}, false, e.creation_date});
+    }
+  }
+  auto back = AssembleEntries(std::move(keys), std::move(certs), format_name, pem);
+  if (!back.ok()) {
+    return Annotate(back.status(), absl::StrCat("this store cannot be written as ", format_name));
+  }
+  for (const KeyStoreEntry& e : entries) {
+    if (!e.is_key()) continue;
+    const KeyStoreEntry* read = nullptr;
+    for (const KeyStoreEntry& b : *back) {
+      if (b.is_key() && b.alias == e.alias) read = &b;
+    }
+    if (read == nullptr) {
+      return MakeError(ErrorKind::kInvalidArgument,
+                       absl::StrCat("key entry '", e.alias, "' would not read back from ", format_name));
+    }
+    for (size_t i = 0; i < e.chain.size(); ++i) {
+      if (i < read->chain.size() && read->chain[i] == e.chain[i]) continue;
+      return MakeError(
+          ErrorKind::kInvalidArgument,
+          absl::StrCat("the chain of key entry '", e.alias, "' would not read back from ", format_name,
+                       ", which links chains by issuer name and signature: certificate ", i + 1, " ('",
+                       e.chain[i].subject().ToRfc4514(), "', SHA-256 ", e.chain[i].Sha256Fingerprint(),
+                       ") ",
+                       i < read->chain.size()
+                           ? absl::StrCat("would be replaced by a certificate with the same name (SHA-256 ",
+                                          read->chain[i].Sha256Fingerprint(), ")")
+                           : std::string("would be dropped"),
+                       i > 0 ? absl::StrCat(": its key did not sign certificate ", i) : std::string()));
+    }
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace keystore

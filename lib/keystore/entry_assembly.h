@@ -58,6 +58,16 @@ absl::StatusOr<std::vector<KeyStoreEntry>> AssembleEntries(std::vector<LooseKey>
                                                            absl::string_view format_name,
                                                            bool named_certs_are_entries = false);
 
+// CheckChainsSurvive runs AssembleEntries on the items the PKCS#12 writer
+// (|pem| false) or the PEM store writer (|pem| true) makes of |entries|, in
+// the writer's order and with its names, trust marks and localKeyIds, and
+// fails with kInvalidArgument naming the key entry whose chain a reader
+// would rebuild differently (e.g. a chain certificate whose key did not sign
+// the one below it, next to a same-named certificate whose key did). A save
+// that passes reads back with every key entry's chain unchanged.
+absl::Status CheckChainsSurvive(const std::vector<KeyStoreEntry>& entries, bool pem,
+                                absl::string_view format_name);
+
 }  // namespace keystore
 }  // namespace certkit
 

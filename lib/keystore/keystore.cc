@@ -10,6 +10,7 @@
 #include "certkit/ca_files.h"
 #include "certkit/error.h"
 #include "certkit/file.h"
+#include "keystore/entry_assembly.h"
 #include "keystore/java_strings.h"
 #include "keystore/jks.h"
 #include "keystore/pem_store.h"
@@ -130,6 +131,9 @@ absl::StatusOr<Bytes> KeyStore::Save(StoreFormat format, absl::string_view passw
         }
       }
     }
+    absl::Status survives = keystore::CheckChainsSurvive(entries_, format == StoreFormat::kPem,
+                                                         StoreFormatName(format));
+    if (!survives.ok()) return survives;
   }
   switch (format) {
     case StoreFormat::kJks:

@@ -65,6 +65,23 @@ TEST_CASE("PostgreSQL accepts certkit cluster certificates with verify-full and 
   CHECK(who.out.find("t|") == 0);
   CHECK(who.out.find("CN=app") != std::string::npos);
 
+  // `certkit probe --starttls postgres` sees the chain psql sees and judges
+  // it with the check drivers run (PeerVerifier).
+  const std::string target = "127.0.0.1:" + std::to_string(pg.port());
+  auto probe = Certkit({"probe", target, "--starttls", "postgres", "--ca", out + "/ca.crt"});
+  INFO(Describe(probe));
+  CHECK(probe.exit_code == 0);
+  CHECK(probe.out.find("0: CN=127.0.0.1") != std::string::npos);
+  CHECK(probe.out.find("verified: OK (serverAuth, identity 127.0.0.1)") != std::string::npos);
+  auto probe_other = Certkit({"probe", target, "--starttls", "postgres", "--ca", other + "/ca.crt"});
+  CHECK(probe_other.exit_code == 1);
+  CHECK(probe_other.out.find("[unknown_issuer]") != std::string::npos);
+  // Without the SSLRequest, PostgreSQL does not speak TLS.
+  auto probe_plain = Certkit({"probe", target, "--ca", out + "/ca.crt", "--timeout", "5"});
+  CHECK(probe_plain.exit_code != 0);
+  CHECK(probe_plain.exit_code != 1);
+  CHECK(probe_plain.err.find("TLS handshake with " + target) != std::string::npos);
+
   // A client certificate from another CA is rejected by the server.
   auto foreign = Psql(ClientConn(pg.port(), host, out + "/ca.crt", other + "/clients/app", "app"));
   INFO(foreign.output());
@@ -86,4 +103,11 @@ TEST_CASE("PostgreSQL accepts certkit cluster certificates with verify-full and 
                                  out + "/clients/app", "app"));
   INFO(by_name.output() << pg.log());
   CHECK(by_name.exit_code == 0);
+  // probe agrees with psql: the IP is not named, the host name is.
+  auto probe_ip = Certkit({"probe", target, "--starttls", "postgres", "--ca", out + "/ca.crt"});
+  CHECK(probe_ip.exit_code == 1);
+  CHECK(probe_ip.out.find("[identity_mismatch]") != std::string::npos);
+  auto probe_name = Certkit({"probe", target, "--starttls", "postgres", "--ca", out + "/ca.crt", "--name",
+                             "localhost"});
+  CHECK(probe_name.exit_code == 0);
 }

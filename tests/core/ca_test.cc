@@ -14,6 +14,7 @@
 #include "absl/time/clock.h"
 #include "certkit/error.h"
 #include "certkit/profile.h"
+#include "certkit/profile_file.h"
 #include "core/x509_ext.h"  // internal: RandomSerial
 #include "openssl/mem.h"
 #include "openssl/x509.h"
@@ -572,4 +573,21 @@ TEST_CASE("RandomSerial is positive, 128-bit and varies") {
     seen.insert(s);
   }
   CHECK(seen.size() == 64);
+}
+
+TEST_CASE("extended key usage lists and profile files share one name table") {
+  auto oids = certkit::ParseExtendedKeyUsages("serverAuth, clientAuth,codeSigning , OCSPSigning, 1.2.3.4");
+  REQUIRE(oids.ok());
+  CHECK(*oids == std::vector<std::string>{"1.3.6.1.5.5.7.3.1", "1.3.6.1.5.5.7.3.2", "1.3.6.1.5.5.7.3.3",
+                                          "1.3.6.1.5.5.7.3.9", "1.2.3.4"});
+  for (const std::string& name : {"timeStamping", "anyExtendedKeyUsage", "emailProtection"}) {
+    auto list = certkit::ParseExtendedKeyUsages(name);
+    auto one = certkit::ParseExtendedKeyUsageName(name);
+    REQUIRE(list.ok());
+    REQUIRE(one.ok());
+    CHECK(*list == std::vector<std::string>{*one});
+  }
+  auto bad = certkit::ParseExtendedKeyUsages("serverAuth, webAuth");
+  CHECK(GetErrorKind(bad.status()) == ErrorKind::kInvalidArgument);
+  CHECK(std::string(bad.status().message()).find("'webAuth'") != std::string::npos);
 }

@@ -308,3 +308,38 @@ TEST_CASE("a key chain whose signature does not verify keeps its issuer through 
   std::string out = Keytool({"-list", "-v", "-alias", "db1", "-keystore", p12_path, "-storepass", kPass});
   CHECK(absl::StrContains(out, "Certificate chain length: 2"));
 }
+
+TEST_CASE("a chain certificate that did not sign the one below it is refused by PKCS#12 and PEM "
+          "when a same-named certificate did") {
+  // The jks fuzzer's third finding: a JKS chain [leaf, CA'] where CA' has the
+  // real CA's name but another key, next to the real CA as a trusted entry.
+  // Readers link by name and signature, so the chain came back as
+  // [leaf, CA]: the writers now refuse it, naming the entry.
+  auto real = MakeRoot("Twin CA");
+  auto twin = MakeRoot("Twin CA");  // same name, another key
+  Node node = MakeNode(real, "db1.example.com");
+  KeyStore ks;
+  REQUIRE(ks.SetKeyEntry("db1", node.key, {node.cert, twin.certificate()}).ok());
+  REQUIRE(ks.AddTrustedCert("ca", real.certificate()).ok());
+  REQUIRE(ks.Save(StoreFormat::kJks, kPass).ok());  // JKS keeps chains verbatim
+  for (StoreFormat format : {StoreFormat::kPkcs12, StoreFormat::kPem}) {
+    INFO(certkit::StoreFormatName(format));
+    auto saved = ks.Save(format, kPass);
+    REQUIRE_FALSE(saved.ok());
+    CHECK(certkit::GetErrorKind(saved.status()) == certkit::ErrorKind::kInvalidArgument);
+    const std::string message(saved.status().message());
+    CHECK(absl::StrContains(message, "'db1'"));
+    CHECK(absl::StrContains(message, twin.certificate().Sha256Fingerprint()));
+    CHECK(absl::StrContains(message, real.certificate().Sha256Fingerprint()));
+  }
+  // Alone (no same-named certificate that verifies), the chain is kept as
+  // written: readers fall back to the name.
+  KeyStore alone;
+  REQUIRE(alone.SetKeyEntry("db1", node.key, {node.cert, twin.certificate()}).ok());
+  for (StoreFormat format : {StoreFormat::kPkcs12, StoreFormat::kPem}) {
+    INFO(certkit::StoreFormatName(format));
+    auto back = Unwrap(KeyStore::Load(Unwrap(alone.Save(format, kPass)), kPass));
+    REQUIRE(back.Find("db1") != nullptr);
+    CHECK(back.Find("db1")->chain == alone.Find("db1")->chain);
+  }
+}

@@ -31,6 +31,12 @@ type TLSOptions struct {
 	TrustStorePassword string
 	CAFile             string
 
+	// CRLFiles are certificate revocation lists (PEM or DER, e.g. from
+	// `certkit crl`): a peer certificate a CRL of its issuer lists is refused
+	// with ErrCertRevoked. With Reload, a re-published CRL is picked up like
+	// the other files.
+	CRLFiles []string
+
 	// Peer is the identity certkit requires in the peer's certificate: an
 	// IP address (iPAddress SAN) or a DNS name (dNSName SAN). "" on a
 	// client: the SNI name of the connection, else the ServerName of the
@@ -151,6 +157,7 @@ type tlsMaterial struct {
 	cert   *tls.Certificate // nil: no key material
 	roots  []*Certificate   // certkit's trust anchors
 	pool   *x509.CertPool   // the same anchors for Go (RootCAs/ClientCAs)
+	crls   [][]byte         // TLSOptions.CRLFiles' contents
 	stamps []fileStamp
 }
 
@@ -241,7 +248,7 @@ func (st *tlsState) verifyPeer(cs tls.ConnectionState, purpose Purpose, peer str
 		}
 		certs = append(certs, c)
 	}
-	vo := VerifyOptions{Roots: m.roots, Intermediates: certs[1:], Purpose: purpose}
+	vo := VerifyOptions{Roots: m.roots, Intermediates: certs[1:], Purpose: purpose, CRLs: m.crls}
 	if peer != "" {
 		if net.ParseIP(peer) != nil {
 			vo.IP = peer
@@ -322,6 +329,14 @@ func loadTLSMaterial(opts TLSOptions) (*tlsMaterial, error) {
 			return nil, err
 		}
 		m.pool.AddCert(parsed)
+	}
+	for _, f := range opts.CRLFiles {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		m.crls = append(m.crls, data)
+		files = append(files, f)
 	}
 	for _, f := range files {
 		fi, err := os.Stat(f)

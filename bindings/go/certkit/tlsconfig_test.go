@@ -415,3 +415,45 @@ func TestTLSConfigAgainstOpenSSLClient(t *testing.T) {
 		t.Fatalf("no-certificate client: server %v, s_client %q", s.err, outBytes)
 	}
 }
+
+// TestTLSConfigCRLRefusesRevokedServer: a CRL made by `openssl ca -gencrl`
+// that revokes the node's certificate makes the client refuse the server in
+// a real handshake with ErrCertRevoked; a CRL that lists nothing does not,
+// and with Reload a re-published CRL is picked up.
+func TestTLSConfigCRLRefusesRevokedServer(t *testing.T) {
+	defer fatalOnPanic(t)
+	p := makeTLSPKI(t)
+	dir := t.TempDir()
+	q := func(name string) string { return filepath.Join(dir, name) }
+	write(t, q("ca.key"), must(must(p.ca.Key()).PEM(FormatPKCS8)))
+	write(t, q("ca.cnf"), "[ca]\ndefault_ca=d\n[d]\ndatabase="+q("index.txt")+"\ncrlnumber="+q("crlnumber")+
+		"\ndefault_md=sha256\ndefault_crl_days=7\n")
+	write(t, q("index.txt"), "")
+	write(t, q("crlnumber"), "01\n")
+	gencrl := func(out string) {
+		run(t, "", "openssl", "ca", "-config", q("ca.cnf"), "-keyfile", q("ca.key"), "-cert", p.path("ca.crt"),
+			"-gencrl", "-out", out)
+	}
+	crl := q("crl.pem")
+	gencrl(crl)
+	client := p.client(t, func(o *TLSOptions) {
+		o.CRLFiles, o.Reload, o.ReloadInterval = []string{crl}, true, time.Millisecond
+	})
+	s := startGoServer(t, p.server(t, nil))
+	if _, _, err := roundTrip(s.addr, client); err != nil || s.wait().err != nil {
+		t.Fatalf("a CRL listing nothing refused the server: %v / %v", err, s.err)
+	}
+	run(t, "", "openssl", "ca", "-config", q("ca.cnf"), "-keyfile", q("ca.key"), "-cert", p.path("ca.crt"),
+		"-revoke", p.path("node.crt"))
+	gencrl(q("next.pem"))
+	if err := os.Rename(q("next.pem"), crl); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(5 * time.Millisecond)
+	s = startGoServer(t, p.server(t, nil))
+	_, _, err := roundTrip(s.addr, client)
+	s.wait()
+	if !errors.Is(err, ErrCertRevoked) {
+		t.Fatalf("revoked server: got %v, want ErrCertRevoked", err)
+	}
+}

@@ -41,6 +41,12 @@ class Ssl(_Handle):
         pw, pw_len = _pw(password)
         _check(_capi.certkit_ssl_add_trusted_keystore_n(self, data, len(data), pw, pw_len))
 
+    def add_crl(self, crl: Union[Text, bytes]) -> None:
+        """Adds a certificate revocation list (PEM or DER): a peer certificate
+        a CRL of its issuer lists is refused with CertRevokedError."""
+        data = _b(crl)
+        _check(_capi.certkit_ssl_add_crl(self, data, len(data)))
+
     @property
     def verify_flags(self) -> int:
         return _capi.certkit_ssl_get_verify_flags(self)

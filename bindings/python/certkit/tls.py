@@ -100,6 +100,7 @@ class CertkitSSLContext(ssl.SSLContext):
     certkit_peer_address: bool
     certkit_peer_purpose: str
     certkit_check_peer: bool
+    certkit_crls: List[bytes]
     _certkit_reload: Optional[Callable[["CertkitSSLContext"], None]]
 
     def verify_peer(self, conn: Union[ssl.SSLSocket, ssl.SSLObject, Sequence[bytes]],
@@ -125,7 +126,7 @@ class CertkitSSLContext(ssl.SSLContext):
             ip = peer if peer and _is_ip(peer) else None
             dns = peer if peer and not ip else None
             return leaf.verify(self.certkit_anchors, intermediates, ip=ip, dns=dns,
-                               purpose=self.certkit_peer_purpose)
+                               purpose=self.certkit_peer_purpose, crls=self.certkit_crls)
         finally:
             leaf.close()
             for cert in intermediates:
@@ -254,6 +255,7 @@ def ssl_context(purpose: str = "client", *,
                 cert: Optional[PathLike] = None,
                 key: Optional[PathLike] = None,
                 ca: Optional[PathLike] = None,
+                crls: Sequence[PathLike] = (),
                 peer: Optional[str] = None,
                 peer_address: bool = False,
                 verify: bool = True,
@@ -273,6 +275,10 @@ def ssl_context(purpose: str = "client", *,
       truststore= a JKS / PKCS#12 / PEM trust store (its trusted entries and
                   the certificates of key entries, as Java's trust managers);
       ca=         a PEM bundle.
+    Revocation: crls= names CRL files (PEM or DER, e.g. from `certkit crl`);
+      certkit's check refuses a peer certificate a CRL of its issuer lists
+      (CertRevokedError). reload() reads them again, so a re-published CRL
+      reaches new connections.
     Passwords: |password| serves every store and the key unless
     keystore_password=, truststore_password= or key_password= is given.
 
@@ -291,6 +297,9 @@ def ssl_context(purpose: str = "client", *,
     if purpose not in ("client", "server"):
         raise ValueError("purpose must be \"client\" or \"server\", not %r" % (purpose,))
     server = purpose == "server"
+    if crls and (not check_peer or not verify):
+        raise ValueError("crls= is applied by certkit's peer check: it needs verify=True "
+                         "and check_peer=True")
     store_pw = keystore_password if keystore_password is not None else password
     trust_pw = truststore_password if truststore_password is not None else password
     key_pw = key_password if key_password is not None else store_pw
@@ -303,13 +312,19 @@ def ssl_context(purpose: str = "client", *,
                 raise ValueError("a server needs keystore= or cert=/key=")
             if verify and not trusted and (not server or require_client_cert):
                 raise ValueError("give truststore= or ca= (or verify=False)")
+            revocations = []
+            for path in crls:
+                with open(path, "rb") as f:
+                    revocations.append(f.read())
             _install(context, chain, private_key, trusted)
+            context.certkit_crls = revocations
         finally:
             if private_key is not None:
                 private_key.close()
 
     context = CertkitSSLContext(ssl.PROTOCOL_TLS_SERVER if server else ssl.PROTOCOL_TLS_CLIENT)
     context.certkit_anchors = []
+    context.certkit_crls = []
     context.certkit_peer = peer
     context.certkit_peer_address = peer_address
     context.certkit_peer_purpose = "client" if server else "server"

@@ -415,3 +415,59 @@ class Ed25519KeysTest(TlsTestBase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class RevocationTest(TlsTestBase):
+    """ssl_context(crls=...): a CRL made by `openssl ca -gencrl` that revokes
+    the node makes a client refuse it in a real handshake; one that lists
+    nothing does not; reload() picks up a re-published CRL."""
+
+    def openssl_ca(self, *args):
+        work = os.path.join(self.tmp, "crl-ca")
+        os.makedirs(work, exist_ok=True)
+        conf = os.path.join(work, "ca.cnf")
+        if not os.path.exists(conf):
+            with open(conf, "w") as f:
+                f.write("[ca]\ndefault_ca=d\n[d]\ndatabase=%s/index.txt\ncrlnumber=%s/crlnumber\n"
+                        "default_md=sha256\ndefault_crl_days=7\n" % (work, work))
+            open(os.path.join(work, "index.txt"), "w").close()
+            with open(os.path.join(work, "crlnumber"), "w") as f:
+                f.write("01\n")
+            self.pki.ca.key.save(os.path.join(work, "ca.key"))
+        subprocess.run(["openssl", "ca", "-config", conf, "-keyfile", os.path.join(work, "ca.key"),
+                        "-cert", self.p("ca.crt")] + list(args),
+                       check=True, capture_output=True, timeout=TIMEOUT)
+
+    def test_revoked_server_is_refused_after_reload(self):
+        crl = os.path.join(self.tmp, "cluster.crl")
+        self.openssl_ca("-gencrl", "-out", crl)
+        client = self.client_context(crls=[crl], peer="127.0.0.1")
+        server = PythonServer(self.server_context())
+        self.assertEqual(connect(client, server.port), b"echo:hello")
+        server.join()
+        self.assertIsNone(server.error)
+
+        self.openssl_ca("-revoke", self.p("node.crt"))
+        self.openssl_ca("-gencrl", "-out", crl + ".new")
+        os.replace(crl + ".new", crl)
+        client.reload()
+        server = PythonServer(self.server_context())
+        with self.assertRaises(certkit.CertRevokedError) as raised:
+            connect(client, server.port)
+        self.assertIn("revoked", str(raised.exception))
+        server.join()
+
+        # The driver object (certkit.Ssl, CertkitSsl in C) applies the same CRL.
+        with open(crl, "rb") as f, open(self.p("node.crt")) as chain, certkit.Ssl() as driver:
+            driver.add_trusted_cert(self.pki.ca.certificate)
+            node_chain = chain.read()
+            driver.verify_peer(node_chain, "127.0.0.1")
+            driver.add_crl(f.read())
+            with self.assertRaises(certkit.CertRevokedError):
+                driver.verify_peer(node_chain, "127.0.0.1")
+            with self.assertRaises(certkit.MalformedError):
+                driver.add_crl(b"junk")
+
+    def test_crls_need_the_peer_check(self):
+        with self.assertRaises(ValueError):
+            self.client_context(crls=[self.p("ca.crt")], check_peer=False)
