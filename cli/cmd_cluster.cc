@@ -1,4 +1,4 @@
-// certkit cluster init | add | renew
+// certkit cluster init | add | renew | rotate-ca
 #include <algorithm>
 #include <cstdio>
 #include <memory>
@@ -6,6 +6,7 @@
 #include "absl/strings/str_join.h"
 #include "certkit/cluster.h"
 #include "certkit/error.h"
+#include "certkit/rotation.h"
 #include "ca_args.h"
 #include "commands.h"
 #include "common.h"
@@ -43,6 +44,9 @@ struct ClusterArgs {
   bool allow_insecure_ca_key = false;
   std::string within = "30d";
   std::string profile_file;
+  std::string stage;               // rotate-ca
+  bool cross_sign = false;         // rotate-ca
+  std::vector<std::string> only;   // rotate-ca reissue
 };
 
 // PasswordSpecOrManifest: cluster add/renew reuse an env:/file: source
@@ -231,9 +235,77 @@ int RunRenew(const ClusterArgs& a) {
       std::printf("renewed %zu: %s\n", renewed.size(), absl::StrJoin(renewed, ", ").c_str());
     }
     if (m->ca.not_after < absl::Now() + *within) {
-      std::printf("warning: the CA itself expires %s; create a new CA and re-issue the cluster\n",
-                  FormatRfc3339(m->ca.not_after).c_str());
+      std::printf("warning: the CA itself expires %s; replace it with `certkit cluster rotate-ca --dir %s`\n",
+                  FormatRfc3339(m->ca.not_after).c_str(), Esc(a.out).c_str());
     }
+  }
+  return kExitOk;
+}
+
+int RunRotate(const ClusterArgs& a) {
+  Manifest before;
+  auto update = UpdateSpec(a, &before);
+  if (!update.ok()) return PrintError(update.status());
+  certkit::RotationSpec spec;
+  spec.dir = a.out;
+  if (!a.stage.empty()) {
+    auto stage = certkit::ParseRotationStage(a.stage);
+    if (!stage.ok()) return PrintError(certkit::Annotate(stage.status(), "--stage"));
+    spec.stage = *stage;
+  }
+  if (!a.ca_subject.empty()) {
+    auto dn = certkit::DistinguishedName::Parse(a.ca_subject);
+    if (!dn.ok()) return PrintError(certkit::Annotate(dn.status(), "--ca-subject"));
+    spec.ca_subject = *dn;
+  }
+  if (!a.ca_key.empty()) {
+    auto k = certkit::KeySpec::Parse(a.ca_key);
+    if (!k.ok()) return PrintError(certkit::Annotate(k.status(), "--ca-key-type"));
+    spec.ca_key_spec = *k;
+  }
+  spec.ca_days = a.ca_days;
+  spec.cross_sign = a.cross_sign;
+  spec.leaf = update->leaf;
+  spec.only = SplitList(a.only);
+  spec.allow_insecure_ca_key = a.allow_insecure_ca_key;
+  spec.jobs = a.jobs;
+  Progress progress(!a.quiet);
+  spec.progress = &progress;
+  auto r = certkit::RotateCa(spec);
+  if (!r.ok()) return PrintError(r.status());
+  for (const auto& w : r->written) RecordWrite(w.path, w.what);
+  if (a.quiet) return kExitOk;
+  const std::string stage(certkit::RotationStageName(r->stage));
+  const std::string dir = Esc(a.out);
+  if (!r->changed) {
+    std::printf("stage %s: already done, nothing changed\n", stage.c_str());
+  } else if (r->stage == certkit::RotationStage::kNewCa) {
+    const certkit::CaRecord* next = r->manifest.CaInState(certkit::kCaNext);
+    std::printf("stage new-ca: new CA %s (SHA-256 %s)\n  certificate %s/%s, key %s/%s\n",
+                Esc(next->subject).c_str(), next->sha256_fingerprint.c_str(), dir.c_str(),
+                Esc(next->cert_file).c_str(), dir.c_str(), Esc(next->key_file).c_str());
+    if (!next->cross_cert_file.empty()) {
+      std::printf("  cross-signed by the old CA: %s/%s\n", dir.c_str(), Esc(next->cross_cert_file).c_str());
+    }
+  } else if (r->stage == certkit::RotationStage::kReissue) {
+    std::printf("stage reissue: active CA %s; re-issued %zu: %s\n", Esc(r->manifest.ca.subject).c_str(),
+                r->reissued.size(), Esc(absl::StrJoin(r->reissued, ", ")).c_str());
+    if (!r->pending.empty()) {
+      std::printf("still on the old CA: %s\n", Esc(absl::StrJoin(r->pending, ", ")).c_str());
+    }
+  } else {
+    std::printf("stage %s: %zu files updated; trusted: %zu CA(s)\n", stage.c_str(), r->written.size(),
+                r->manifest.TrustedCas().size());
+  }
+  if (r->finished && r->stage != certkit::RotationStage::kRetireOld) {
+    std::printf("next: certkit cluster rotate-ca --dir %s --stage %s (once every node has picked up "
+                "the files)\n",
+                dir.c_str(), std::string(certkit::RotationStageName(certkit::NextRotationStage(r->manifest))).c_str());
+  } else if (!r->finished) {
+    std::printf("next: certkit cluster rotate-ca --dir %s --stage reissue\n", dir.c_str());
+  } else {
+    std::printf("rotation done: every node and client trusts and uses %s only\n",
+                Esc(r->manifest.ca.subject).c_str());
   }
   return kExitOk;
 }
@@ -309,6 +381,29 @@ void RegisterClusterCommands(CLI::App& app, int* exit_code) {
   AddSharedOptions(renew, renew_args.get());
   SetExample(renew, "certkit cluster renew --dir demo --within 30d --storepass env:STOREPASS");
   renew->callback([renew_args, exit_code] { *exit_code = RunRenew(*renew_args); });
+
+  auto rotate_args = std::make_shared<ClusterArgs>();
+  CLI::App* rotate = cluster->add_subcommand(
+      "rotate-ca",
+      "replace the cluster CA without downtime, one stage per run: new-ca, trust-both, reissue, retire-old");
+  rotate->add_option("--dir,--out", rotate_args->out, "cluster directory (with manifest.json)")->required();
+  rotate->add_option("--stage", rotate_args->stage,
+                     "new-ca|trust-both|reissue|retire-old (default: the next pending stage; "
+                     "a stage already done changes nothing)");
+  rotate->add_option("--ca-subject", rotate_args->ca_subject,
+                     "new-ca: subject of the new CA (default CN=certkit CA <cluster directory name> <random id>)");
+  rotate->add_option("--ca-key-type", rotate_args->ca_key, "new-ca: key type of the new CA (default: the manifest's)");
+  rotate->add_option("--ca-days", rotate_args->ca_days, "new-ca: validity of the new CA in days")
+      ->capture_default_str()->check(CLI::Range(1, 36500));
+  rotate->add_flag("--cross-sign", rotate_args->cross_sign,
+                   "new-ca: also write the new CA certified by the old one (ca-<id>-cross.crt)");
+  rotate->add_option("--only", rotate_args->only,
+                     "reissue: only these nodes/clients (comma-separated); the stage finishes once all are re-issued")
+      ->delimiter(',');
+  AddSharedOptions(rotate, rotate_args.get());
+  SetExample(rotate, "certkit cluster rotate-ca --dir demo --stage new-ca --storepass env:STOREPASS  "
+                     "# then trust-both, reissue, retire-old");
+  rotate->callback([rotate_args, exit_code] { *exit_code = RunRotate(*rotate_args); });
 }
 
 }  // namespace certkit_cli

@@ -13,7 +13,7 @@ namespace certkit_cli {
 void RegisterCaCommands(CLI::App& app, int* exit_code);        // ca create|intermediate
 void RegisterNodeCommands(CLI::App& app, int* exit_code);      // node, client
 void RegisterCsrCommands(CLI::App& app, int* exit_code);       // csr, sign
-void RegisterClusterCommands(CLI::App& app, int* exit_code);   // cluster init|add|renew
+void RegisterClusterCommands(CLI::App& app, int* exit_code);   // cluster init|add|renew|rotate-ca
 void RegisterKeystoreCommands(CLI::App& app, int* exit_code);  // keystore ...
 void RegisterInspectCommand(CLI::App& app, int* exit_code);    // inspect
 void RegisterVerifyCommand(CLI::App& app, int* exit_code);     // verify

@@ -20,6 +20,7 @@
 #include "absl/time/time.h"
 #include "certkit/ca.h"
 #include "certkit/key.h"
+#include "certkit/keystore.h"
 #include "certkit/manifest.h"
 
 namespace certkit {
@@ -44,6 +45,9 @@ struct LeafSettings {
   certkit::Profile node_profile = certkit::Profile::Node();
   certkit::Profile client_profile = certkit::Profile::Client();
   certkit::SigningPolicy policy = certkit::SigningPolicy::Permissive();
+  // The CAs that ca.crt, the key stores' trusted entries and the trust
+  // stores hold (during a CA rotation: both); empty = the issuing CA's root.
+  std::vector<Certificate> trusted_cas;
 };
 
 // LeafFormats is what a format list asks for: the key stores to write and
@@ -83,10 +87,19 @@ absl::StatusOr<LeafRecord> IssueClient(const CertificateAuthority& ca,
                                        const std::string& user, const std::string& dir,
                                        const LeafSettings& settings);
 
-// WriteTrustStores writes truststore.jks and/or truststore.p12 holding
-// |anchor| as the "ca" trusted entry into |dir|; appends the file names.
-absl::Status WriteTrustStores(const Certificate& anchor, const std::string& dir,
+// WriteTrustStores writes truststore.jks and/or truststore.p12 (as
+// settings.write_jks/write_p12 ask, replacing them when settings.overwrite)
+// holding |anchors| as trusted entries (alias "ca" for one, see
+// TrustedCaAlias in certkit/rotation.h) into |dir|; appends the file names.
+absl::Status WriteTrustStores(const std::vector<Certificate>& anchors, const std::string& dir,
                               const LeafSettings& settings, std::vector<std::string>* files);
+
+// SaveStores writes |store| as <base>.jks and/or <base>.p12 into |dir| as
+// |settings| ask (formats, PKCS#12 options, overwrite) with |password|;
+// appends the file names. Errors name the file.
+absl::Status SaveStores(const KeyStore& store, const std::string& dir, const std::string& base,
+                        const std::string& password, const LeafSettings& settings,
+                        std::vector<std::string>* files);
 
 // ProgressObserver is told about bulk work (issuing or renewing many
 // leaves), e.g. to draw a progress bar. Begin is called once before the
@@ -150,6 +163,20 @@ absl::StatusOr<Manifest> ClusterAdd(const ClusterUpdateSpec& spec);
 // returns the manifest plus the names renewed in |renewed|.
 absl::StatusOr<Manifest> ClusterRenew(const ClusterUpdateSpec& spec,
                                       std::vector<std::string>* renewed);
+
+// ReissueLeaves issues |leaves| of the cluster in |cluster_dir| again with
+// |ca| (new keys, certificates and stores in their folders, as
+// IssueNode/IssueClient with |settings|) on |jobs| workers, replacing each
+// record (name and dir kept); |is_node[i]| tells a node from a client.
+// |progress| (may be null) gets Begin(|label|, n), Step per leaf, End. The
+// leaves are issued through IssueBatch; after the first error no new leaf
+// starts and no record is changed (leaves already done have their new files:
+// callers decide what is due from the files, so a re-run completes it).
+// ClusterRenew and RotateCa's reissue stage run on it.
+absl::Status ReissueLeaves(const CertificateAuthority& ca, const std::vector<LeafRecord*>& leaves,
+                           const std::vector<bool>& is_node, const std::string& cluster_dir,
+                           const LeafSettings& settings, int jobs, absl::string_view label,
+                           ProgressObserver* progress);
 
 // LeafSettingsFromManifest fills key spec, days, SANs, formats and pkcs8
 // from |manifest| into |settings| (passwords untouched).

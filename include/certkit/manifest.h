@@ -1,8 +1,10 @@
 // certkit/manifest.h: DIR/manifest.json, the machine-readable record of a
 // cluster directory written by ClusterInit/ClusterAdd/ClusterRenew
-// (certkit/cluster.h): the CA, every node and client (hosts, serial,
-// fingerprint, expiry, files) and which password sources were used (never
-// the passwords). The JSON form is documented in docs/CLI.md.
+// (certkit/cluster.h) and RotateCa (certkit/rotation.h): the CAs (the
+// active one and, during a rotation, the next or previous one), what each
+// CA revoked, every node and client (hosts, serial, fingerprint, expiry,
+// files) and which password sources were used (never the passwords). The
+// JSON form is documented in docs/CLI.md.
 #ifndef CERTKIT_MANIFEST_H_
 #define CERTKIT_MANIFEST_H_
 
@@ -13,6 +15,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "certkit/crl.h"
 
 namespace certkit {
 
@@ -30,6 +33,26 @@ struct LeafRecord {
   std::vector<std::string> files;  // file names inside |dir|
 };
 
+// States of a CA in a cluster (CaRecord::state).
+inline constexpr char kCaActive[] = "active";      // signs add/renew; trusted
+inline constexpr char kCaNext[] = "next";          // made by a rotation, not signing yet
+inline constexpr char kCaPrevious[] = "previous";  // replaced, still trusted until retire-old
+inline constexpr char kCaRetired[] = "retired";    // no longer trusted (key kept)
+
+// One CA of the cluster.
+struct CaRecord {
+  std::string cert_file;  // its certificate alone, e.g. "ca.crt" or "ca-1a2b3c4d.crt"
+  std::string key_file;   // "ca-private/ca.key"
+  std::string subject;
+  std::string serial;
+  std::string sha256_fingerprint;
+  absl::Time not_after;
+  std::string state = kCaActive;
+  std::string cross_cert_file;  // the new CA certified by the old one; empty = none
+  // What this CA revoked and its last cRLNumber (`certkit revoke`/`crl`).
+  RevocationList revocations;
+};
+
 struct Manifest {
   int version = 1;
   absl::Time created;
@@ -42,14 +65,16 @@ struct Manifest {
   bool pkcs8 = false;
   std::string store_password_source;
   std::string truststore_password_source;
-  struct Ca {
-    std::string cert_file;  // "ca.crt"
-    std::string key_file;   // "ca-private/ca.key"
-    std::string subject;
-    std::string serial;
-    std::string sha256_fingerprint;
-    absl::Time not_after;
-  } ca;
+  using Ca = CaRecord;
+  // The active CA (state "active"): it signs what add and renew issue.
+  CaRecord ca;
+  // The cluster's other CAs (next, previous, retired), oldest first. JSON
+  // lists every CA, the active one included, as "cas"; a manifest without
+  // "cas" (written before rotation existed) has only |ca|.
+  std::vector<CaRecord> other_cas;
+  // The last finished stage of a CA rotation in progress ("new-ca",
+  // "trust-both", "reissue"); empty when none is (certkit/rotation.h).
+  std::string rotation;
   std::vector<std::string> truststores;
   std::vector<LeafRecord> nodes;
   std::vector<LeafRecord> clients;
@@ -58,6 +83,13 @@ struct Manifest {
   LeafRecord* FindNode(const std::string& name);
   LeafRecord* FindClient(const std::string& name);
   bool HasFormat(const std::string& format) const;
+  // FindCa returns the CA (active or other) with the SHA-256 fingerprint
+  // |fingerprint| or nullptr; CaInState the first one in |state|.
+  CaRecord* FindCa(const std::string& fingerprint);
+  CaRecord* CaInState(absl::string_view state);
+  // TrustedCas lists the CAs the cluster trusts (active, next and
+  // previous): the active one first.
+  std::vector<const CaRecord*> TrustedCas() const;
 };
 
 // ManifestToJson returns |manifest| as pretty-printed JSON (2-space indent,
@@ -70,9 +102,11 @@ inline constexpr int kMaxLeafDays = 36500;
 // ParseManifest parses manifest JSON. kMalformed for invalid JSON, a
 // missing or mistyped field (named in the message), an integer that is a
 // float or out of range ("days" 0..kMaxLeafDays), or a path ("dir",
-// "ca.cert", "ca.key", "truststores", "files") that would leave the cluster
-// folder (absolute, "..", empty components); kUnsupported for an unknown
-// version.
+// "ca.cert", "ca.key", "cas[].cert", "truststores", "files") that would
+// leave the cluster folder (absolute, "..", empty components), a "cas"
+// list without exactly one active CA or whose active CA is not "ca", or a
+// bad revocation entry; kUnsupported for an unknown version. Manifests
+// without "cas", "rotation" or revocations (older certkit) load.
 absl::StatusOr<Manifest> ParseManifest(absl::string_view json);
 
 // CheckManifestPath accepts a relative path that stays inside the cluster

@@ -11,6 +11,7 @@
 #include "certkit/keystore.h"
 #include "certkit/name.h"
 #include "certkit/profile.h"
+#include "certkit/rotation.h"
 
 namespace certkit {
 namespace {
@@ -43,6 +44,12 @@ DistinguishedName LeafSubject(const std::string& cn, const LeafSettings& setting
   if (!settings.organization.empty()) rdns.push_back({"O", settings.organization});
   rdns.push_back({"CN", cn});
   return DistinguishedName(std::move(rdns));
+}
+
+// Anchors: what the leaf's ca.crt and stores trust.
+std::vector<Certificate> Anchors(const CertificateAuthority& ca, const LeafSettings& settings) {
+  if (!settings.trusted_cas.empty()) return settings.trusted_cas;
+  return {ca.root()};
 }
 
 // An issued leaf: IssueBatch's result for a fresh-key item.
@@ -111,7 +118,7 @@ absl::Status WriteLeafFiles(const CertificateAuthority& ca, const Issued& issued
                       FileOptions(kPrivateFileMode, settings.overwrite));
   if (!s.ok()) return s;
   files->push_back("ca.crt");
-  s = WriteFileAtomic(JoinPath(dir, "ca.crt"), ca.root().ToPem(),
+  s = WriteFileAtomic(JoinPath(dir, "ca.crt"), CertificatesToPem(Anchors(ca, settings)),
                       FileOptions(kPublicFileMode, settings.overwrite));
   if (!s.ok()) return s;
   std::vector<Certificate> chain = {issued.cert};
@@ -150,6 +157,8 @@ absl::Status CheckStorePassword(const LeafSettings& settings) {
   return absl::OkStatus();
 }
 
+}  // namespace
+
 // SaveStores writes |store| as <base>.jks and/or <base>.p12 into |dir| as
 // |settings| ask; appends the file names.
 absl::Status SaveStores(const KeyStore& store, const std::string& dir, const std::string& base,
@@ -167,6 +176,8 @@ absl::Status SaveStores(const KeyStore& store, const std::string& dir, const std
   return absl::OkStatus();
 }
 
+namespace {
+
 // WriteKeyStores writes the requested keystore.jks / keystore.p12 into |dir|:
 // the key entry |alias| (key, leaf + CA chain) and the CA as trusted entry
 // "ca", and with settings.write_truststores the trust stores; appends the
@@ -180,21 +191,21 @@ absl::Status WriteKeyStores(const CertificateAuthority& ca, const Issued& issued
   for (const Certificate& c : ca.ChainWithSelf()) chain.push_back(c);
   absl::Status s = store.SetKeyEntry(alias, issued.key, std::move(chain));
   if (!s.ok()) return s;
-  s = store.AddTrustedCert(kCaAlias, ca.root());
+  s = AddTrustedCas(Anchors(ca, settings), &store);
   if (!s.ok()) return s;
   s = SaveStores(store, dir, "keystore", settings.store_password, settings, files);
   if (!s.ok()) return s;
-  if (settings.write_truststores) return WriteTrustStores(ca.root(), dir, settings, files);
+  if (settings.write_truststores) return WriteTrustStores(Anchors(ca, settings), dir, settings, files);
   return absl::OkStatus();
 }
 
 }  // namespace
 
-absl::Status WriteTrustStores(const Certificate& anchor, const std::string& dir,
+absl::Status WriteTrustStores(const std::vector<Certificate>& anchors, const std::string& dir,
                               const LeafSettings& settings, std::vector<std::string>* files) {
   if (!settings.write_jks && !settings.write_p12) return absl::OkStatus();
   KeyStore trust;
-  absl::Status s = trust.AddTrustedCert(kCaAlias, anchor);
+  absl::Status s = AddTrustedCas(anchors, &trust);
   if (!s.ok()) return s;
   return SaveStores(trust, dir, "truststore",
                     settings.truststore_password.empty() ? settings.store_password
@@ -409,10 +420,7 @@ absl::StatusOr<Manifest> ClusterInit(const ClusterInitSpec& spec) {
   CaOptions ca_options = spec.ca;
   if (ca_options.subject.empty()) {
     // "certkit CA <folder name> <id>", the folder being the cluster's name.
-    std::string name = spec.out_dir;
-    while (name.size() > 1 && name.back() == '/') name.pop_back();
-    name = name.substr(name.find_last_of('/') + 1);
-    ca_options.subject = DefaultCaSubject(name == "." ? "" : name, spec.leaf.organization);
+    ca_options.subject = DefaultClusterCaSubject(spec.out_dir, spec.leaf.organization);
   }
   auto ca = CertificateAuthority::CreateRoot(ca_options);
   if (!ca.ok()) return Annotate(ca.status(), "creating the CA");
@@ -440,7 +448,7 @@ absl::StatusOr<Manifest> ClusterInit(const ClusterInitSpec& spec) {
   m.ca.sha256_fingerprint = ca->certificate().Sha256Fingerprint();
   m.ca.not_after = ca->certificate().not_after();
 
-  s = WriteTrustStores(ca->certificate(), spec.out_dir, spec.leaf, &m.truststores);
+  s = WriteTrustStores({ca->certificate()}, spec.out_dir, spec.leaf, &m.truststores);
   if (!s.ok()) return s;
   std::vector<LeafJob> jobs;
   for (const auto& n : spec.nodes) jobs.push_back({true, n});
@@ -499,12 +507,39 @@ absl::StatusOr<Manifest> ClusterAdd(const ClusterUpdateSpec& spec) {
   if (!ca.ok()) return ca.status();
   LeafSettings settings = spec.leaf;
   settings.overwrite = false;
+  auto trusted = LoadTrustedCas(spec.dir, *m);  // both CAs during a rotation
+  if (!trusted.ok()) return trusted.status();
+  settings.trusted_cas = *std::move(trusted);
   s = IssueAll(*ca, spec.dir, jobs, settings, spec.jobs, spec.progress, &*m);
   if (!s.ok()) return s;
   m->updated = absl::Now();
   s = SaveManifest(spec.dir, *m);
   if (!s.ok()) return s;
   return m;
+}
+
+absl::Status ReissueLeaves(const CertificateAuthority& ca, const std::vector<LeafRecord*>& leaves,
+                           const std::vector<bool>& is_node, const std::string& cluster_dir,
+                           const LeafSettings& settings, int jobs, absl::string_view label,
+                           ProgressObserver* progress) {
+  std::vector<LeafPlan> plans;
+  for (size_t i = 0; i < leaves.size(); ++i) {
+    const LeafRecord* r = leaves[i];
+    auto plan = is_node[i] ? PlanNode(r->hosts.empty() ? std::vector<std::string>{r->name} : r->hosts,
+                                      settings)
+                           : PlanClient(r->name, settings);
+    if (!plan.ok()) return plan.status();
+    plan->dir = JoinPath(cluster_dir, r->dir);
+    plans.push_back(*std::move(plan));
+  }
+  auto fresh = IssuePlans(ca, plans, settings, jobs, label, progress);
+  if (!fresh.ok()) return fresh.status();
+  for (size_t i = 0; i < leaves.size(); ++i) {
+    (*fresh)[i].dir = leaves[i]->dir;
+    (*fresh)[i].name = leaves[i]->name;
+    *leaves[i] = std::move((*fresh)[i]);
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<Manifest> ClusterRenew(const ClusterUpdateSpec& spec,
@@ -537,26 +572,15 @@ absl::StatusOr<Manifest> ClusterRenew(const ClusterUpdateSpec& spec,
   }
   LeafSettings settings = spec.leaf;
   settings.overwrite = true;
-  std::vector<LeafPlan> plans;
-  for (size_t i = 0; i < due.size(); ++i) {
-    const LeafRecord* r = due[i];
-    auto plan = i < node_count
-                    ? PlanNode(r->hosts.empty() ? std::vector<std::string>{r->name} : r->hosts,
-                               settings)
-                    : PlanClient(r->name, settings);
-    if (!plan.ok()) return plan.status();
-    plan->dir = JoinPath(spec.dir, r->dir);
-    plans.push_back(*std::move(plan));
-  }
-  auto fresh = IssuePlans(*ca, plans, settings, spec.jobs, "renewing", spec.progress);
-  if (!fresh.ok()) return fresh.status();
-  absl::Status s;
-  for (size_t i = 0; i < due.size(); ++i) {
-    (*fresh)[i].dir = due[i]->dir;
-    (*fresh)[i].name = due[i]->name;
-    *due[i] = std::move((*fresh)[i]);
-    renewed->push_back(due[i]->name);
-  }
+  auto trusted = LoadTrustedCas(spec.dir, *m);  // both CAs during a rotation
+  if (!trusted.ok()) return trusted.status();
+  settings.trusted_cas = *std::move(trusted);
+  std::vector<bool> is_node(due.size(), false);
+  std::fill(is_node.begin(), is_node.begin() + node_count, true);
+  absl::Status s =
+      ReissueLeaves(*ca, due, is_node, spec.dir, settings, spec.jobs, "renewing", spec.progress);
+  if (!s.ok()) return s;
+  for (const LeafRecord* r : due) renewed->push_back(r->name);
   if (!due.empty()) {
     m->updated = absl::Now();
     s = SaveManifest(spec.dir, *m);

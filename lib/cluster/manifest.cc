@@ -32,6 +32,30 @@ bool Manifest::HasFormat(const std::string& format) const {
   return std::find(formats.begin(), formats.end(), format) != formats.end();
 }
 
+CaRecord* Manifest::FindCa(const std::string& fingerprint) {
+  if (ca.sha256_fingerprint == fingerprint) return &ca;
+  for (auto& c : other_cas) {
+    if (c.sha256_fingerprint == fingerprint) return &c;
+  }
+  return nullptr;
+}
+
+CaRecord* Manifest::CaInState(absl::string_view state) {
+  if (ca.state == state) return &ca;
+  for (auto& c : other_cas) {
+    if (c.state == state) return &c;
+  }
+  return nullptr;
+}
+
+std::vector<const CaRecord*> Manifest::TrustedCas() const {
+  std::vector<const CaRecord*> out = {&ca};
+  for (const auto& c : other_cas) {
+    if (c.state == kCaNext || c.state == kCaPrevious) out.push_back(&c);
+  }
+  return out;
+}
+
 absl::Status CheckManifestPath(const std::string& path, absl::string_view what) {
   bool ok = !path.empty() && path.front() != '/' && path.find('\0') == std::string::npos;
   for (absl::string_view part : absl::StrSplit(path, '/')) {
@@ -136,6 +160,86 @@ absl::StatusOr<LeafRecord> LeafFromJson(const json& j, bool is_node) {
   return r;
 }
 
+// CaToJson: the "ca" object (|full| false: the fields certkit always
+// wrote) or an entry of "cas" (state, cross certificate, revocations).
+json CaToJson(const CaRecord& c, bool full) {
+  json j = {{"cert", c.cert_file},
+            {"key", c.key_file},
+            {"subject", c.subject},
+            {"serial", c.serial},
+            {"sha256_fingerprint", c.sha256_fingerprint},
+            {"not_after", FormatRfc3339(c.not_after)}};
+  if (!full) return j;
+  j["state"] = c.state;
+  if (!c.cross_cert_file.empty()) j["cross_cert"] = c.cross_cert_file;
+  // The revocation list in RevocationList's own JSON form.
+  const json list = json::parse(c.revocations.ToJson());
+  j["crl_number"] = list["crl_number"];
+  j["revoked"] = list["revoked"];
+  return j;
+}
+
+absl::StatusOr<CaRecord> CaFromJson(const json& j, absl::string_view where) {
+  CaRecord c;
+  absl::Status s;
+  if (!j.is_object()) {
+    return MakeError(ErrorKind::kMalformed, absl::StrCat("manifest: ", where, " is not an object"));
+  }
+  if (!(s = GetPath(j, "cert", &c.cert_file)).ok()) return s;
+  if (!(s = GetPath(j, "key", &c.key_file)).ok()) return s;
+  if (!(s = Get(j, "subject", &c.subject)).ok()) return s;
+  if (!(s = Get(j, "serial", &c.serial)).ok()) return s;
+  if (!(s = Get(j, "sha256_fingerprint", &c.sha256_fingerprint)).ok()) return s;
+  if (!(s = GetTime(j, "not_after", &c.not_after)).ok()) return s;
+  if (j.contains("state")) {
+    if (!(s = Get(j, "state", &c.state)).ok()) return s;
+    if (c.state != kCaActive && c.state != kCaNext && c.state != kCaPrevious &&
+        c.state != kCaRetired) {
+      return MakeError(ErrorKind::kMalformed,
+                       absl::StrCat("manifest: ", where, " state '", c.state,
+                                    "' is not active, next, previous or retired"));
+    }
+  }
+  if (j.contains("cross_cert") && !(s = GetPath(j, "cross_cert", &c.cross_cert_file)).ok()) return s;
+  if (j.contains("crl_number") || j.contains("revoked")) {
+    json list = {{"crl_number", j.value("crl_number", json(0))},
+                 {"revoked", j.value("revoked", json::array())}};
+    auto parsed = RevocationList::FromJson(list.dump());
+    if (!parsed.ok()) return Annotate(parsed.status(), absl::StrCat("manifest: ", where));
+    c.revocations = *std::move(parsed);
+  }
+  return c;
+}
+
+// CasFromJson reads "cas" (when present) into the active |m->ca| and
+// |m->other_cas|; the active one must be the "ca" object.
+absl::Status CasFromJson(const json& j, Manifest* m) {
+  auto it = j.find("cas");
+  if (it == j.end()) return absl::OkStatus();
+  if (!it->is_array() || it->size() > 1000) {
+    return MakeError(ErrorKind::kMalformed, "manifest: cas must be an array of at most 1000 CAs");
+  }
+  bool have_active = false;
+  for (size_t i = 0; i < it->size(); ++i) {
+    auto c = CaFromJson((*it)[i], absl::StrCat("cas[", i, "]"));
+    if (!c.ok()) return c.status();
+    if (c->state != kCaActive) {
+      m->other_cas.push_back(*std::move(c));
+      continue;
+    }
+    if (have_active || c->sha256_fingerprint != m->ca.sha256_fingerprint) {
+      return MakeError(ErrorKind::kMalformed,
+                       "manifest: cas must hold exactly one active CA, the one in \"ca\"");
+    }
+    have_active = true;
+    m->ca = *std::move(c);
+  }
+  if (!have_active) {
+    return MakeError(ErrorKind::kMalformed, "manifest: cas has no active CA");
+  }
+  return absl::OkStatus();
+}
+
 json ToJson(const Manifest& m) {
   json j;
   j["format"] = "certkit-cluster-manifest";
@@ -150,12 +254,11 @@ json ToJson(const Manifest& m) {
   j["pkcs8"] = m.pkcs8;
   j["store_password_source"] = m.store_password_source;
   j["truststore_password_source"] = m.truststore_password_source;
-  j["ca"] = {{"cert", m.ca.cert_file},
-             {"key", m.ca.key_file},
-             {"subject", m.ca.subject},
-             {"serial", m.ca.serial},
-             {"sha256_fingerprint", m.ca.sha256_fingerprint},
-             {"not_after", FormatRfc3339(m.ca.not_after)}};
+  j["ca"] = CaToJson(m.ca, /*full=*/false);
+  json cas = json::array({CaToJson(m.ca, /*full=*/true)});
+  for (const auto& c : m.other_cas) cas.push_back(CaToJson(c, /*full=*/true));
+  j["cas"] = cas;
+  if (!m.rotation.empty()) j["rotation"] = m.rotation;
   j["truststores"] = m.truststores;
   json nodes = json::array();
   for (const auto& n : m.nodes) nodes.push_back(LeafToJson(n, true));
@@ -187,12 +290,12 @@ absl::StatusOr<Manifest> FromJson(const json& j) {
   if (!(s = Get(j, "truststore_password_source", &m.truststore_password_source)).ok()) return s;
   json ca;
   if (!(s = Get(j, "ca", &ca)).ok()) return s;
-  if (!(s = GetPath(ca, "cert", &m.ca.cert_file)).ok()) return s;
-  if (!(s = GetPath(ca, "key", &m.ca.key_file)).ok()) return s;
-  if (!(s = Get(ca, "subject", &m.ca.subject)).ok()) return s;
-  if (!(s = Get(ca, "serial", &m.ca.serial)).ok()) return s;
-  if (!(s = Get(ca, "sha256_fingerprint", &m.ca.sha256_fingerprint)).ok()) return s;
-  if (!(s = GetTime(ca, "not_after", &m.ca.not_after)).ok()) return s;
+  auto active = CaFromJson(ca, "ca");
+  if (!active.ok()) return active.status();
+  m.ca = *std::move(active);
+  m.ca.state = kCaActive;
+  if (!(s = CasFromJson(j, &m)).ok()) return s;
+  if (j.contains("rotation") && !(s = Get(j, "rotation", &m.rotation)).ok()) return s;
   if (!(s = Get(j, "truststores", &m.truststores)).ok()) return s;
   for (const std::string& t : m.truststores) {
     if (!(s = CheckManifestPath(t, "trust store")).ok()) return s;

@@ -126,6 +126,7 @@ TEST_CASE("every command has --help and --json, and its JSON parses") {
       {"cluster", "init", "--nodes", "db1", "--out", f("cl"), "--format", "pem", "--quiet"},
       {"cluster", "add", "--dir", f("cl"), "--nodes", "db2", "--quiet"},
       {"cluster", "renew", "--dir", f("cl"), "--within", "36500d", "--quiet"},
+      {"cluster", "rotate-ca", "--dir", f("cl"), "--quiet"},
       {"revoke", "--dir", f("cl"), "--cert", f("cl/nodes/db1/node.crt")},
       {"crl", "--dir", f("cl"), "--out", f("cl.crl")},
       {"keystore", "genkeypair", f("k.jks"), "--alias", "n1", "--dname", "CN=n1", "--storepass", "env:KS"},

@@ -2,7 +2,10 @@
 """Kill test: SIGKILL store-modifying certkit commands at random moments.
 
 For each command (keystore import-cert, delete, passwd, convert; cluster add
-and renew) the test first times one uninterrupted run, then, ROUNDS times,
+and renew; each stage of cluster rotate-ca, ROUNDS/10 times, where after the
+kill the nodes must still trust each other's certificates, and after the
+re-run each key must match its certificate) the test first times one
+uninterrupted run, then, ROUNDS times,
 starts it, kills it with SIGKILL after a random delay within that time, and
 checks that
   * the store (or cluster) loads, and is either the old or the new version;
@@ -188,11 +191,55 @@ def cluster_cycles(work):
     return [cluster, small, os.path.join(small, "nodes", "r1"), os.path.join(small, "nodes", "r2")]
 
 
+ROTATION_STAGES = ["new-ca", "trust-both", "reissue", "retire-old"]
+
+
+def cross_trust(cluster, nodes):
+    """None when every node's ca.crt accepts every node's node.crt (openssl)."""
+    for a in nodes:
+        for b in nodes:
+            r = subprocess.run(["openssl", "verify", "-CAfile",
+                                os.path.join(cluster, "nodes", a, "ca.crt"),
+                                os.path.join(cluster, "nodes", b, "node.crt")],
+                               capture_output=True, text=True)
+            if r.returncode != 0:
+                return "%s does not trust %s: %s" % (a, b, r.stdout + r.stderr)
+    return None
+
+
+def rotation_cycles(work):
+    """Kills each rotate-ca stage once per round (round 0 times them)."""
+    windows = {}
+    nodes = ["n1", "n2"]
+    for i in range(max(1, ROUNDS // 10) + 1):
+        cluster = os.path.join(work, "rotate%d" % i)
+        run(["cluster", "init", "--out", cluster, "--nodes", ",".join(nodes), "--format", "pem,jks",
+             "--jobs", "1", "--quiet", "--storepass", "env:KILL_PASS_A"])
+        for stage in ROTATION_STAGES:
+            cmd = ["cluster", "rotate-ca", "--dir", cluster, "--stage", stage, "--jobs", "1",
+                   "--quiet", "--storepass", "env:KILL_PASS_A"]
+            if i == 0:
+                windows[stage] = timed(cmd)
+                continue
+            killed(cmd, windows[stage])
+            why = cross_trust(cluster, nodes)
+            check(why is None, "rotate-ca %s killed: %s" % (stage, why))
+            r = run(cmd, check=False)
+            check(r.returncode == 0, "rotate-ca %s after a kill failed: %s" % (stage, r.stdout + r.stderr))
+            why = cross_trust(cluster, nodes)
+            check(why is None, "rotate-ca %s re-run: %s" % (stage, why))
+            for n in nodes:
+                check(pair_matches(os.path.join(cluster, "nodes", n)), "rotate-ca %s: %s key/cert" % (stage, n))
+        with open(os.path.join(cluster, "manifest.json")) as f:
+            check(json.load(f).get("rotation") == "retire-old", "rotate-ca: rotation not finished")
+
+
 def main():
     with tempfile.TemporaryDirectory(prefix="certkit-kill-") as work:
         run(["cluster", "init", "--out", os.path.join(work, "cluster"), "--nodes", "10.0.0.1",
              "--jobs", "1", "--quiet", "--storepass", "env:KILL_PASS_A"])
         folders = keystore_cycles(work) + cluster_cycles(work)
+        rotation_cycles(work)
         # The sweep: after its 2-second guard, one more write per folder.
         time.sleep(2.1)
         store = os.path.join(work, "ks.jks")

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <functional>
 
 #include <nlohmann/json.hpp>
 
@@ -60,6 +61,65 @@ TEST_CASE("manifest round trip and bad manifests") {
   REQUIRE_FALSE(loaded.ok());
   CHECK(GetErrorKind(loaded.status()) == ErrorKind::kMalformed);
   CHECK(std::string(loaded.status().message()).find("manifest.json") != std::string::npos);
+}
+
+TEST_CASE("manifest CAs: states and revocations round trip and inconsistent cas are refused") {
+  Manifest m;
+  m.created = m.updated = absl::FromUnixSeconds(1700000000);
+  m.key_spec = "ec:p256";
+  m.ca.cert_file = "ca-2.crt";
+  m.ca.key_file = "ca-private/ca-2.key";
+  m.ca.sha256_fingerprint = "22";
+  m.ca.not_after = absl::FromUnixSeconds(1900000000);
+  certkit::RevokedCertificate r;
+  r.serial = {0x1f, 0x2e};
+  r.revocation_time = absl::FromUnixSeconds(1750000000);
+  r.reason = 1;
+  m.ca.revocations.revoked.push_back(r);
+  m.ca.revocations.crl_number = 4;
+  certkit::CaRecord old = m.ca;
+  old.cert_file = "ca-1.crt";
+  old.sha256_fingerprint = "11";
+  old.state = certkit::kCaPrevious;
+  old.revocations = {};
+  m.other_cas.push_back(old);
+  m.rotation = "reissue";
+  auto back = ParseManifest(ManifestToJson(m));
+  REQUIRE(back.ok());
+  CHECK(back->ca.cert_file == "ca-2.crt");
+  CHECK(back->ca.revocations.crl_number == 4);
+  REQUIRE(back->ca.revocations.revoked.size() == 1);
+  CHECK(back->ca.revocations.revoked[0].serial == r.serial);
+  CHECK(back->ca.revocations.revoked[0].reason == 1);
+  REQUIRE(back->other_cas.size() == 1);
+  CHECK(back->other_cas[0].state == "previous");
+  CHECK(back->rotation == "reissue");
+  CHECK(back->TrustedCas().size() == 2);
+  CHECK(ManifestToJson(*back) == ManifestToJson(m));
+
+  auto refused = [&](const std::function<void(nlohmann::json&)>& edit, const char* word) {
+    nlohmann::json j = nlohmann::json::parse(ManifestToJson(m));
+    edit(j);
+    auto bad = ParseManifest(j.dump());
+    REQUIRE_FALSE(bad.ok());
+    CHECK(GetErrorKind(bad.status()) == ErrorKind::kMalformed);
+    INFO(bad.status().message());
+    CHECK(std::string(bad.status().message()).find(word) != std::string::npos);
+  };
+  refused([](nlohmann::json& j) { j["cas"][1]["state"] = "active"; }, "exactly one active");
+  refused([](nlohmann::json& j) { j["cas"][0]["state"] = "next"; }, "no active CA");
+  refused([](nlohmann::json& j) { j["cas"][1]["state"] = "sleeping"; }, "sleeping");
+  refused([](nlohmann::json& j) { j["cas"][1]["cert"] = "../ca.crt"; }, "not a path inside");
+  refused([](nlohmann::json& j) { j["cas"][0]["revoked"][0]["serial"] = "xyz"; }, "revoked[0]");
+  // A manifest from before rotation: only "ca", no revocations.
+  nlohmann::json j = nlohmann::json::parse(ManifestToJson(m));
+  j.erase("cas");
+  j.erase("rotation");
+  auto plain = ParseManifest(j.dump());
+  REQUIRE(plain.ok());
+  CHECK(plain->ca.state == "active");
+  CHECK(plain->other_cas.empty());
+  CHECK(plain->ca.revocations.revoked.empty());
 }
 
 TEST_CASE("ForEachParallel runs every item and reports the first error") {

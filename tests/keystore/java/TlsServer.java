@@ -31,6 +31,21 @@ public final class TlsServer {
     return ks;
   }
 
+  // context builds a TLS context from args[0..5]: KEYSTORE PASS TYPE
+  // TRUSTSTORE PASS TYPE (the key store's password unlocks its key too).
+  // TlsClient uses it as well.
+  static SSLContext context(String[] args) throws Exception {
+    KeyStore keyStore = load(args[0], args[1], args[2]);
+    KeyStore trustStore = load(args[3], args[4], args[5]);
+    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    kmf.init(keyStore, args[1].toCharArray());
+    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(trustStore);
+    SSLContext ctx = SSLContext.getInstance("TLS");
+    ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+    return ctx;
+  }
+
   public static void main(String[] args) {
     if (args.length < 8 || args.length > 9) {
       System.err.println("usage: TlsServer KEYSTORE PASS TYPE TRUSTSTORE PASS TYPE REQUIRE_CLIENT_AUTH PORT [HANDSHAKES]");
@@ -39,14 +54,7 @@ public final class TlsServer {
     SSLServerSocket server;
     int handshakes;
     try {
-      KeyStore keyStore = load(args[0], args[1], args[2]);
-      KeyStore trustStore = load(args[3], args[4], args[5]);
-      KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-      kmf.init(keyStore, args[1].toCharArray());
-      TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      tmf.init(trustStore);
-      SSLContext ctx = SSLContext.getInstance("TLS");
-      ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+      SSLContext ctx = context(args);
       server = (SSLServerSocket) ctx.getServerSocketFactory().createServerSocket(
           Integer.parseInt(args[7]), 8, InetAddress.getByName("127.0.0.1"));
       server.setNeedClientAuth(Boolean.parseBoolean(args[6]));
