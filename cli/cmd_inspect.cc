@@ -31,19 +31,6 @@ struct Described {
   std::string text;
 };
 
-// ResolveArgPassword obtains the password given by |spec| (--passin or
-// --storepass), prompting when none is given on a terminal.
-absl::StatusOr<std::string> ResolveArgPassword(const std::string& spec, const char* what,
-                                               const char* flag) {
-  PasswordRequest req;
-  req.spec = spec;
-  req.what = what;
-  req.flag = flag;
-  auto p = ResolvePassword(req);
-  if (!p.ok()) return p.status();
-  return p->value;
-}
-
 // Describe describes one object of the file; PEM blocks with labels certkit
 // does not interpret are reported, not errors.
 absl::StatusOr<Described> Describe(const certkit::InputObject& o, const InspectArgs& a) {

@@ -90,13 +90,9 @@ absl::StatusOr<certkit::ProbeOptions> MakeProbeOptions(const ProbeArgs& a) {
     o.client_chain = *std::move(chain);
     std::string password;
     if (!a.passin.empty()) {
-      PasswordRequest req;
-      req.spec = a.passin;
-      req.what = "key password";
-      req.flag = "--passin";
-      auto p = ResolvePassword(req);
+      auto p = ResolveArgPassword(a.passin, "key password", "--passin");
       if (!p.ok()) return p.status();
-      password = p->value;
+      password = *p;
     }
     auto key = ReadPrivateKey(a.key, password, "--key");
     if (!key.ok()) return key.status();

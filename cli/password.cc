@@ -103,4 +103,15 @@ absl::StatusOr<Password> ResolvePassword(const PasswordRequest& request) {
                                 "terminal to be prompted, or --insecure-default-password)"));
 }
 
+absl::StatusOr<std::string> ResolveArgPassword(const std::string& spec, const char* what,
+                                               const char* flag) {
+  PasswordRequest req;
+  req.spec = spec;
+  req.what = what;
+  req.flag = flag;
+  auto p = ResolvePassword(req);
+  if (!p.ok()) return p.status();
+  return p->value;
+}
+
 }  // namespace certkit_cli

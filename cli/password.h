@@ -42,6 +42,12 @@ struct Password {
 // confirmation) name the source and never contain the password.
 absl::StatusOr<Password> ResolvePassword(const PasswordRequest& request);
 
+// ResolveArgPassword is ResolvePassword for an option given as a source
+// |spec| (e.g. --passin), named |what| and |flag| in prompts and errors;
+// prompts on a terminal when |spec| is empty.
+absl::StatusOr<std::string> ResolveArgPassword(const std::string& spec, const char* what,
+                                               const char* flag);
+
 // ValidatePasswordSpec checks the syntax of a source without reading it.
 absl::Status ValidatePasswordSpec(absl::string_view spec);
 
