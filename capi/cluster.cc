@@ -120,6 +120,37 @@ CertkitError SetText(CertkitClusterOptions* options, const char* text, size_t le
   });
 }
 
+// SetKeySpec is the body of set_key_spec_n and set_ca_key_spec_n.
+CertkitError SetKeySpec(CertkitClusterOptions* options, const char* spec, size_t spec_length,
+                        std::optional<certkit::KeySpec> CertkitClusterOptions::*field) {
+  return SetText(options, spec, spec_length, "spec", [&](absl::string_view v) -> absl::Status {
+    CK_ASSIGN(options->*field, certkit::KeySpec::Parse(v));
+    return absl::OkStatus();
+  });
+}
+
+// SetDays is the body of set_days and set_ca_days: 0 (the default) or a
+// validity CheckValidityDays accepts.
+CertkitError SetDays(CertkitClusterOptions* options, int days,
+                     int CertkitClusterOptions::*field) {
+  return Guard([&]() -> absl::Status {
+    CK_REQUIRE(options);
+    if (days != 0) CK_RETURN_IF_ERROR(certkit::CheckValidityDays(days));
+    options->*field = days;
+    return absl::OkStatus();
+  });
+}
+
+// SetFlag is the body of the on/off setters (nonzero is on).
+CertkitError SetFlag(CertkitClusterOptions* options, int on,
+                     bool CertkitClusterOptions::*field) {
+  return Guard([&]() -> absl::Status {
+    CK_REQUIRE(options);
+    options->*field = on != 0;
+    return absl::OkStatus();
+  });
+}
+
 }  // namespace
 
 extern "C" {
@@ -161,10 +192,7 @@ CertkitError certkit_cluster_options_add_client(CertkitClusterOptions* options,
 
 CertkitError certkit_cluster_options_set_key_spec_n(CertkitClusterOptions* options,
                                                     const char* spec, size_t spec_length) {
-  return SetText(options, spec, spec_length, "spec", [&](absl::string_view v) -> absl::Status {
-    CK_ASSIGN(options->key_spec, certkit::KeySpec::Parse(v));
-    return absl::OkStatus();
-  });
+  return SetKeySpec(options, spec, spec_length, &CertkitClusterOptions::key_spec);
 }
 
 CertkitError certkit_cluster_options_set_key_spec(CertkitClusterOptions* options,
@@ -241,10 +269,7 @@ CertkitError certkit_cluster_options_set_ca_subject(CertkitClusterOptions* optio
 
 CertkitError certkit_cluster_options_set_ca_key_spec_n(CertkitClusterOptions* options,
                                                        const char* spec, size_t spec_length) {
-  return SetText(options, spec, spec_length, "spec", [&](absl::string_view v) -> absl::Status {
-    CK_ASSIGN(options->ca_key_spec, certkit::KeySpec::Parse(v));
-    return absl::OkStatus();
-  });
+  return SetKeySpec(options, spec, spec_length, &CertkitClusterOptions::ca_key_spec);
 }
 
 CertkitError certkit_cluster_options_set_ca_key_spec(CertkitClusterOptions* options,
@@ -253,21 +278,12 @@ CertkitError certkit_cluster_options_set_ca_key_spec(CertkitClusterOptions* opti
 }
 
 CertkitError certkit_cluster_options_set_ca_days(CertkitClusterOptions* options, int days) {
-  return Guard([&]() -> absl::Status {
-    CK_REQUIRE(options);
-    if (days != 0) CK_RETURN_IF_ERROR(certkit::CheckValidityDays(days));
-    options->ca_days = days;
-    return absl::OkStatus();
-  });
+  return SetDays(options, days, &CertkitClusterOptions::ca_days);
 }
 
 CertkitError certkit_cluster_options_set_cross_sign(CertkitClusterOptions* options,
                                                     int cross_sign) {
-  return Guard([&]() -> absl::Status {
-    CK_REQUIRE(options);
-    options->cross_sign = cross_sign != 0;
-    return absl::OkStatus();
-  });
+  return SetFlag(options, cross_sign, &CertkitClusterOptions::cross_sign);
 }
 
 CertkitError certkit_cluster_options_add_reissue_only_n(CertkitClusterOptions* options,
@@ -284,12 +300,7 @@ CertkitError certkit_cluster_options_add_reissue_only(CertkitClusterOptions* opt
 }
 
 CertkitError certkit_cluster_options_set_days(CertkitClusterOptions* options, int days) {
-  return Guard([&]() -> absl::Status {
-    CK_REQUIRE(options);
-    if (days != 0) CK_RETURN_IF_ERROR(certkit::CheckValidityDays(days));
-    options->days = days;
-    return absl::OkStatus();
-  });
+  return SetDays(options, days, &CertkitClusterOptions::days);
 }
 
 CertkitError certkit_cluster_options_set_jobs(CertkitClusterOptions* options, int jobs) {
@@ -306,11 +317,7 @@ CertkitError certkit_cluster_options_set_jobs(CertkitClusterOptions* options, in
 
 CertkitError certkit_cluster_options_set_overwrite(CertkitClusterOptions* options,
                                                    int overwrite) {
-  return Guard([&]() -> absl::Status {
-    CK_REQUIRE(options);
-    options->overwrite = overwrite != 0;
-    return absl::OkStatus();
-  });
+  return SetFlag(options, overwrite, &CertkitClusterOptions::overwrite);
 }
 
 CertkitError certkit_cluster_options_set_progress(CertkitClusterOptions* options,
