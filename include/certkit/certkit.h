@@ -632,9 +632,10 @@ CERTKIT_EXPORT CertkitError certkit_batch_item_key(const CertkitBatch* batch, si
 /* Cluster issuance                                                         */
 /* ------------------------------------------------------------------------ */
 
-/* The `certkit cluster init | add | renew` pipelines (C++: certkit/cluster.h)
- * over a cluster directory: a CA, nodes/<host>/ and clients/<user>/ with PEM
- * files and key stores, recorded in manifest.json (layout: docs/CLI.md).
+/* The `certkit cluster init | add | renew | rotate-ca` pipelines (C++:
+ * certkit/cluster.h, certkit/rotation.h) over a cluster directory: a CA,
+ * nodes/<host>/ and clients/<user>/ with PEM files and key stores, recorded
+ * in manifest.json (layout: docs/CLI.md).
  * Files are written atomically; private keys with mode 0600.
  *
  *   CertkitClusterOptions* o; certkit_cluster_options_new(&o);
