@@ -1,17 +1,20 @@
 // capi/cluster.cc: the certkit_cluster_* functions over ClusterInit /
-// ClusterAdd / ClusterRenew (certkit/cluster.h). Only translation: the
-// options fill the C++ specs, the manifest comes back as its JSON.
+// ClusterAdd / ClusterRenew (certkit/cluster.h) and RotateCa
+// (certkit/rotation.h). Only translation: the options fill the C++ specs,
+// the manifest (and a rotation's result) comes back as JSON.
 #include <nlohmann/json.hpp>
 
 #include "absl/strings/str_cat.h"
 #include "capi/internal.h"
 #include "certkit/cluster.h"
 #include "certkit/manifest.h"
+#include "certkit/rotation.h"
 
 using certkit::ErrorKind;
 using certkit::MakeError;
 using certkit::capi::Guard;
 using certkit::capi::Len;
+using certkit::capi::OptionalText;
 using certkit::capi::OutputText;
 using certkit::capi::Text;
 
@@ -24,6 +27,10 @@ struct CertkitClusterOptions {
   std::string truststore_password;
   std::string organization;
   std::optional<certkit::DistinguishedName> ca_subject;
+  std::optional<certkit::KeySpec> ca_key_spec;
+  int ca_days = 0;
+  bool cross_sign = false;
+  std::vector<std::string> reissue_only;
   int days = 0;
   int jobs = 0;
   bool overwrite = false;
@@ -61,6 +68,15 @@ class CallbackProgress : public certkit::ProgressObserver {
   size_t done_ = 0;
   bool keep_going_ = true;
 };
+
+// AttachProgress points |*observer| at a CallbackProgress held in |holder|
+// when the caller set a progress callback.
+void AttachProgress(const CertkitClusterOptions& o, std::optional<CallbackProgress>* holder,
+                    certkit::ProgressObserver** observer) {
+  if (o.progress == nullptr) return;
+  holder->emplace(o.progress, o.user);
+  *observer = &**holder;
+}
 
 // ApplyLeafOptions copies what the caller set into |leaf| (formats are
 // init's alone: add and renew write what the manifest records).
@@ -101,6 +117,37 @@ CertkitError SetText(CertkitClusterOptions* options, const char* text, size_t le
     CK_REQUIRE(options);
     CK_ASSIGN(absl::string_view value, Text(text, length, name));
     return assign(value);
+  });
+}
+
+// SetKeySpec is the body of set_key_spec_n and set_ca_key_spec_n.
+CertkitError SetKeySpec(CertkitClusterOptions* options, const char* spec, size_t spec_length,
+                        std::optional<certkit::KeySpec> CertkitClusterOptions::*field) {
+  return SetText(options, spec, spec_length, "spec", [&](absl::string_view v) -> absl::Status {
+    CK_ASSIGN(options->*field, certkit::KeySpec::Parse(v));
+    return absl::OkStatus();
+  });
+}
+
+// SetDays is the body of set_days and set_ca_days: 0 (the default) or a
+// validity CheckValidityDays accepts.
+CertkitError SetDays(CertkitClusterOptions* options, int days,
+                     int CertkitClusterOptions::*field) {
+  return Guard([&]() -> absl::Status {
+    CK_REQUIRE(options);
+    if (days != 0) CK_RETURN_IF_ERROR(certkit::CheckValidityDays(days));
+    options->*field = days;
+    return absl::OkStatus();
+  });
+}
+
+// SetFlag is the body of the on/off setters (nonzero is on).
+CertkitError SetFlag(CertkitClusterOptions* options, int on,
+                     bool CertkitClusterOptions::*field) {
+  return Guard([&]() -> absl::Status {
+    CK_REQUIRE(options);
+    options->*field = on != 0;
+    return absl::OkStatus();
   });
 }
 
@@ -145,10 +192,7 @@ CertkitError certkit_cluster_options_add_client(CertkitClusterOptions* options,
 
 CertkitError certkit_cluster_options_set_key_spec_n(CertkitClusterOptions* options,
                                                     const char* spec, size_t spec_length) {
-  return SetText(options, spec, spec_length, "spec", [&](absl::string_view v) -> absl::Status {
-    CK_ASSIGN(options->key_spec, certkit::KeySpec::Parse(v));
-    return absl::OkStatus();
-  });
+  return SetKeySpec(options, spec, spec_length, &CertkitClusterOptions::key_spec);
 }
 
 CertkitError certkit_cluster_options_set_key_spec(CertkitClusterOptions* options,
@@ -223,13 +267,40 @@ CertkitError certkit_cluster_options_set_ca_subject(CertkitClusterOptions* optio
   });
 }
 
-CertkitError certkit_cluster_options_set_days(CertkitClusterOptions* options, int days) {
-  return Guard([&]() -> absl::Status {
-    CK_REQUIRE(options);
-    if (days != 0) CK_RETURN_IF_ERROR(certkit::CheckValidityDays(days));
-    options->days = days;
+CertkitError certkit_cluster_options_set_ca_key_spec_n(CertkitClusterOptions* options,
+                                                       const char* spec, size_t spec_length) {
+  return SetKeySpec(options, spec, spec_length, &CertkitClusterOptions::ca_key_spec);
+}
+
+CertkitError certkit_cluster_options_set_ca_key_spec(CertkitClusterOptions* options,
+                                                     const char* spec) {
+  return certkit_cluster_options_set_ca_key_spec_n(options, spec, Len(spec));
+}
+
+CertkitError certkit_cluster_options_set_ca_days(CertkitClusterOptions* options, int days) {
+  return SetDays(options, days, &CertkitClusterOptions::ca_days);
+}
+
+CertkitError certkit_cluster_options_set_cross_sign(CertkitClusterOptions* options,
+                                                    int cross_sign) {
+  return SetFlag(options, cross_sign, &CertkitClusterOptions::cross_sign);
+}
+
+CertkitError certkit_cluster_options_add_reissue_only_n(CertkitClusterOptions* options,
+                                                        const char* name, size_t name_length) {
+  return SetText(options, name, name_length, "name", [&](absl::string_view v) {
+    options->reissue_only.emplace_back(v);
     return absl::OkStatus();
   });
+}
+
+CertkitError certkit_cluster_options_add_reissue_only(CertkitClusterOptions* options,
+                                                      const char* name) {
+  return certkit_cluster_options_add_reissue_only_n(options, name, Len(name));
+}
+
+CertkitError certkit_cluster_options_set_days(CertkitClusterOptions* options, int days) {
+  return SetDays(options, days, &CertkitClusterOptions::days);
 }
 
 CertkitError certkit_cluster_options_set_jobs(CertkitClusterOptions* options, int jobs) {
@@ -246,11 +317,7 @@ CertkitError certkit_cluster_options_set_jobs(CertkitClusterOptions* options, in
 
 CertkitError certkit_cluster_options_set_overwrite(CertkitClusterOptions* options,
                                                    int overwrite) {
-  return Guard([&]() -> absl::Status {
-    CK_REQUIRE(options);
-    options->overwrite = overwrite != 0;
-    return absl::OkStatus();
-  });
+  return SetFlag(options, overwrite, &CertkitClusterOptions::overwrite);
 }
 
 CertkitError certkit_cluster_options_set_progress(CertkitClusterOptions* options,
@@ -286,18 +353,16 @@ CertkitError certkit_cluster_init_n(const CertkitClusterOptions* options, const 
     spec.formats = formats.names;
     ApplyLeafOptions(*options, &spec.leaf);
     spec.leaf.overwrite = options->overwrite;
-    spec.ca.key_spec = spec.leaf.key_spec;
+    spec.ca.key_spec = options->ca_key_spec.value_or(spec.leaf.key_spec);
     if (options->ca_subject.has_value()) spec.ca.subject = *options->ca_subject;
+    if (options->ca_days > 0) spec.ca.days = options->ca_days;
     spec.store_password_source = Source(spec.leaf, spec.leaf.store_password);
     spec.truststore_password_source =
         Source(spec.leaf, spec.leaf.truststore_password.empty() ? spec.leaf.store_password
                                                                 : spec.leaf.truststore_password);
     spec.jobs = options->jobs;
     std::optional<CallbackProgress> progress;
-    if (options->progress != nullptr) {
-      progress.emplace(options->progress, options->user);
-      spec.progress = &*progress;
-    }
+    AttachProgress(*options, &progress, &spec.progress);
     CK_ASSIGN(certkit::Manifest m, certkit::ClusterInit(spec));
     return OutputText(certkit::ManifestToJson(m), manifest_json, manifest_length);
   });
@@ -317,10 +382,7 @@ CertkitError certkit_cluster_add_n(const CertkitClusterOptions* options, const c
     CK_ASSIGN(absl::string_view cluster_dir, Text(dir, dir_length, "dir"));
     CK_ASSIGN(certkit::ClusterUpdateSpec spec, UpdateSpec(*options, cluster_dir));
     std::optional<CallbackProgress> progress;
-    if (options->progress != nullptr) {
-      progress.emplace(options->progress, options->user);
-      spec.progress = &*progress;
-    }
+    AttachProgress(*options, &progress, &spec.progress);
     CK_ASSIGN(certkit::Manifest m, certkit::ClusterAdd(spec));
     return OutputText(certkit::ManifestToJson(m), manifest_json, manifest_length);
   });
@@ -346,10 +408,7 @@ CertkitError certkit_cluster_renew_n(const CertkitClusterOptions* options, const
     CK_ASSIGN(certkit::ClusterUpdateSpec spec, UpdateSpec(*options, cluster_dir));
     spec.within = absl::Seconds(within_seconds);
     std::optional<CallbackProgress> progress;
-    if (options->progress != nullptr) {
-      progress.emplace(options->progress, options->user);
-      spec.progress = &*progress;
-    }
+    AttachProgress(*options, &progress, &spec.progress);
     std::vector<std::string> renewed;
     CK_ASSIGN(certkit::Manifest m, certkit::ClusterRenew(spec, &renewed));
     std::string renewed_text;
@@ -375,6 +434,57 @@ CertkitError certkit_cluster_renew(const CertkitClusterOptions* options, const c
                                    size_t* manifest_length, char** renewed_json) {
   return certkit_cluster_renew_n(options, dir, Len(dir), within_seconds, manifest_json,
                                  manifest_length, renewed_json);
+}
+
+CertkitError certkit_cluster_rotate_ca_n(const CertkitClusterOptions* options, const char* dir,
+                                        size_t dir_length, const char* stage,
+                                        size_t stage_length, char** result_json,
+                                        size_t* result_length) {
+  return Guard([&]() -> absl::Status {
+    CK_REQUIRE(options);
+    CK_REQUIRE(result_json);
+    CK_ASSIGN(absl::string_view cluster_dir, Text(dir, dir_length, "dir"));
+    CK_ASSIGN(std::optional<absl::string_view> stage_name,
+              OptionalText(stage, stage_length, "stage"));
+    certkit::RotationSpec spec;
+    if (stage_name.has_value()) {
+      CK_ASSIGN(spec.stage, certkit::ParseRotationStage(*stage_name));
+    }
+    CK_ASSIGN(certkit::ClusterUpdateSpec update, UpdateSpec(*options, cluster_dir));
+    spec.dir = update.dir;
+    spec.leaf = update.leaf;
+    if (options->ca_subject.has_value()) spec.ca_subject = *options->ca_subject;
+    spec.ca_key_spec = options->ca_key_spec;
+    if (options->ca_days > 0) spec.ca_days = options->ca_days;
+    spec.cross_sign = options->cross_sign;
+    spec.only = options->reissue_only;
+    spec.jobs = options->jobs;
+    std::optional<CallbackProgress> progress;
+    AttachProgress(*options, &progress, &spec.progress);
+    CK_ASSIGN(certkit::RotationResult r, certkit::RotateCa(spec));
+    nlohmann::json written = nlohmann::json::array();
+    for (const certkit::RotationResult::Written& w : r.written) {
+      written.push_back({{"path", w.path}, {"what", w.what}});
+    }
+    const nlohmann::json result = {
+        {"stage", std::string(certkit::RotationStageName(r.stage))},
+        {"changed", r.changed},
+        {"finished", r.finished},
+        {"reissued", r.reissued},
+        {"pending", r.pending},
+        {"written", std::move(written)},
+        {"next_stage", std::string(certkit::RotationStageName(certkit::NextRotationStage(r.manifest)))},
+        {"manifest", nlohmann::json::parse(certkit::ManifestToJson(r.manifest))},
+    };
+    return OutputText(result.dump(), result_json, result_length);
+  });
+}
+
+CertkitError certkit_cluster_rotate_ca(const CertkitClusterOptions* options, const char* dir,
+                                      const char* stage, char** result_json,
+                                      size_t* result_length) {
+  return certkit_cluster_rotate_ca_n(options, dir, Len(dir), stage, Len(stage), result_json,
+                                     result_length);
 }
 
 }  // extern "C"

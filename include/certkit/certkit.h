@@ -632,9 +632,10 @@ CERTKIT_EXPORT CertkitError certkit_batch_item_key(const CertkitBatch* batch, si
 /* Cluster issuance                                                         */
 /* ------------------------------------------------------------------------ */
 
-/* The `certkit cluster init | add | renew` pipelines (C++: certkit/cluster.h)
- * over a cluster directory: a CA, nodes/<host>/ and clients/<user>/ with PEM
- * files and key stores, recorded in manifest.json (layout: docs/CLI.md).
+/* The `certkit cluster init | add | renew | rotate-ca` pipelines (C++:
+ * certkit/cluster.h, certkit/rotation.h) over a cluster directory: a CA,
+ * nodes/<host>/ and clients/<user>/ with PEM files and key stores, recorded
+ * in manifest.json (layout: docs/CLI.md).
  * Files are written atomically; private keys with mode 0600.
  *
  *   CertkitClusterOptions* o; certkit_cluster_options_new(&o);
@@ -691,10 +692,34 @@ CERTKIT_EXPORT CertkitError certkit_cluster_options_set_organization(
     CertkitClusterOptions* options, const char* organization);
 CERTKIT_EXPORT CertkitError certkit_cluster_options_set_organization_n(
     CertkitClusterOptions* options, const char* organization, size_t organization_length);
-/* set_ca_subject: the CA's subject at init (default "CN=certkit CA <dir
- * name> <random id>"). */
+/* set_ca_subject: the CA's subject at init, and the new CA's at rotation
+ * stage new-ca (default "CN=certkit CA <dir name> <random id>"). The name
+ * is copied; CERTKIT_ERROR_NULL_ARGUMENT for a NULL |subject|. */
 CERTKIT_EXPORT CertkitError certkit_cluster_options_set_ca_subject(
     CertkitClusterOptions* options, const CertkitName* subject);
+/* set_ca_key_spec: the CA's key type ("ec:p256", "rsa:3072", ...) at init
+ * (default: the key spec) and the new CA's at rotation stage new-ca
+ * (default: the manifest's); CERTKIT_ERROR_INVALID_ARGUMENT for an unknown
+ * spec. */
+CERTKIT_EXPORT CertkitError certkit_cluster_options_set_ca_key_spec(
+    CertkitClusterOptions* options, const char* spec);
+CERTKIT_EXPORT CertkitError certkit_cluster_options_set_ca_key_spec_n(
+    CertkitClusterOptions* options, const char* spec, size_t spec_length);
+/* set_ca_days: the CA's validity in days at init and at rotation stage
+ * new-ca (0: 3650); CERTKIT_ERROR_INVALID_ARGUMENT below 0. */
+CERTKIT_EXPORT CertkitError certkit_cluster_options_set_ca_days(CertkitClusterOptions* options,
+                                                                int days);
+/* set_cross_sign (rotation stage new-ca): also write the new CA's
+ * certificate signed by the old CA (ca-<id>-cross.crt). */
+CERTKIT_EXPORT CertkitError certkit_cluster_options_set_cross_sign(
+    CertkitClusterOptions* options, int cross_sign);
+/* add_reissue_only (rotation stage reissue): re-issue only this node or
+ * client (its manifest name); none added = every leaf. A name the manifest
+ * lacks makes the rotation fail with CERTKIT_ERROR_INVALID_ARGUMENT. */
+CERTKIT_EXPORT CertkitError certkit_cluster_options_add_reissue_only(
+    CertkitClusterOptions* options, const char* name);
+CERTKIT_EXPORT CertkitError certkit_cluster_options_add_reissue_only_n(
+    CertkitClusterOptions* options, const char* name, size_t name_length);
 /* set_days: leaf validity in days (0: the profile's default). */
 CERTKIT_EXPORT CertkitError certkit_cluster_options_set_days(CertkitClusterOptions* options,
                                                              int days);
@@ -748,6 +773,39 @@ CERTKIT_EXPORT CertkitError certkit_cluster_renew_n(const CertkitClusterOptions*
                                                     char** manifest_json,
                                                     size_t* manifest_length,
                                                     char** renewed_json);
+
+/* certkit_cluster_rotate_ca runs one stage of replacing the CA of the
+ * cluster in |dir| (`certkit cluster rotate-ca`; C++ certkit/rotation.h):
+ * |stage| is "new-ca", "trust-both", "reissue" or "retire-old", or NULL for
+ * the next pending one. Trust grows before certificates change and shrinks
+ * after, so nodes keep trusting each other between stages; a finished stage
+ * run again changes nothing. The options give the store passwords (as for
+ * add), the leaves' overrides, and set_ca_subject / set_ca_key_spec /
+ * set_ca_days / set_cross_sign (new-ca) and add_reissue_only (reissue).
+ *
+ * On success |result_json| (free with certkit_buffer_free; |result_length|
+ * may be NULL) holds an object: "stage" (the stage run), "changed" (false:
+ * it had already been done), "finished" (reissue: every leaf is on the new
+ * CA), "reissued" (the names re-issued by this call), "pending" (the
+ * leaves still on the old CA, as "node <host>" / "client <user>"), "written" (objects with "path" and "what", in write order,
+ * the manifest last), "next_stage" (what a NULL |stage| runs next; "new-ca"
+ * once the rotation is done) and "manifest" (the saved manifest object).
+ *
+ * Fails with CERTKIT_ERROR_INVALID_ARGUMENT for an unknown stage name, when
+ * an earlier stage is still pending (the message names it), for retire-old
+ * while leaves still use the old CA (the message names them), for an
+ * unknown reissue name and for a new CA subject the cluster already has;
+ * with the errors of reading the cluster's files and of writing. On failure
+ * the manifest is unchanged and the stage can be run again. */
+CERTKIT_EXPORT CertkitError certkit_cluster_rotate_ca(const CertkitClusterOptions* options,
+                                                      const char* dir, const char* stage,
+                                                      char** result_json,
+                                                      size_t* result_length);
+CERTKIT_EXPORT CertkitError certkit_cluster_rotate_ca_n(const CertkitClusterOptions* options,
+                                                        const char* dir, size_t dir_length,
+                                                        const char* stage, size_t stage_length,
+                                                        char** result_json,
+                                                        size_t* result_length);
 
 /* ------------------------------------------------------------------------ */
 /* Chain verification                                                       */

@@ -1400,6 +1400,182 @@ static void test_cluster(void) {
   certkit_cluster_options_free(NULL);
 }
 
+/* rotate_ok runs |stage| (NULL: the next one) on the cluster in |dir| and
+ * checks that the result JSON names |want_stage| and holds |expect|. */
+static void rotate_ok(const CertkitClusterOptions* options, const char* dir, const char* stage,
+                      const char* want_stage, const char* expect) {
+  char* result = NULL;
+  size_t length = 0;
+  char stage_field[64];
+
+  snprintf(stage_field, sizeof(stage_field), "\"stage\":\"%s\"", want_stage);
+  CHECK_OK(certkit_cluster_rotate_ca(options, dir, stage, &result, &length));
+  CHECK(result != NULL && strlen(result) == length);
+  CHECK(result != NULL && strstr(result, stage_field) != NULL);
+  CHECK(result != NULL && strstr(result, expect) != NULL);
+  CHECK(result != NULL && strstr(result, "\"manifest\":{") != NULL);
+  CHECK(result != NULL && strstr(result, "rotate-pw-1") == NULL);
+  if (result == NULL || strstr(result, expect) == NULL) {
+    fprintf(stderr, "rotate %s: %s\n", want_stage, result != NULL ? result : "(null)");
+  }
+  certkit_buffer_free(result);
+}
+
+/* written_path copies into |out| the path of the first file a rotation
+ * result JSON lists as |what| ("" when none). */
+static void written_path(const char* result, const char* what, char* out, size_t size) {
+  char needle[100];
+  const char* end;
+  const char* start = NULL;
+  const char* p;
+
+  out[0] = 0;
+  snprintf(needle, sizeof(needle), "\",\"what\":\"%s\"}", what);
+  end = strstr(result, needle);
+  if (end == NULL) return;
+  for (p = result; p < end; p++) {
+    if (strncmp(p, "{\"path\":\"", 9) == 0) start = p + 9;
+  }
+  if (start != NULL && (size_t)(end - start) < size) {
+    memcpy(out, start, (size_t)(end - start));
+    out[end - start] = 0;
+  }
+}
+
+/* verify_node runs `openssl verify` on node |host|'s certificate against
+ * |ca_file| (a shell word, may be a glob); returns its exit status. */
+static int verify_node(const char* dir, const char* host, const char* ca_file) {
+  char command[1200];
+  snprintf(command, sizeof(command),
+           "openssl verify -purpose sslserver -CAfile %s '%s/nodes/%s/node.crt' >/dev/null 2>&1",
+           ca_file, dir, host);
+  return system(command);
+}
+
+/* trusted_entries counts the trustedCertEntry lines `keytool -list` prints
+ * for the JKS store |store| of the rotation test's cluster in |dir|
+ * (-1 when keytool fails). */
+static int trusted_entries(const char* dir, const char* store) {
+  char command[1000];
+  FILE* out;
+  int count = -1;
+
+  snprintf(command, sizeof(command),
+           "keytool -list -keystore '%s/%s' -storepass rotate-pw-1 2>&1 | grep -c trustedCertEntry",
+           dir, store);
+  out = popen(command, "r");
+  if (out == NULL) return -1;
+  if (fscanf(out, "%d", &count) != 1) count = -1;
+  pclose(out);
+  return count;
+}
+
+/* CA rotation through the C ABI, all four stages on a 2-node P-256
+ * PEM+JKS cluster: keytool lists both CAs in a trust store after
+ * trust-both, openssl verifies each re-issued node certificate against the
+ * new CA alone, and the final ca.crt holds the new CA only. */
+static void test_cluster_rotation(void) {
+  CertkitClusterOptions* options = NULL;
+  char dir[300], new_ca[400], old_ca[400], command[1200];
+  char* manifest = NULL;
+  char* result = NULL;
+
+  path_in_dir(dir, sizeof(dir), "rotation");
+  CHECK_OK(certkit_cluster_options_new(&options));
+  CHECK_OK(certkit_cluster_options_add_node(options, "10.0.0.1"));
+  CHECK_OK(certkit_cluster_options_add_node(options, "db2.example.com"));
+  CHECK_OK(certkit_cluster_options_set_key_spec(options, "ec:p256"));
+  CHECK_OK(certkit_cluster_options_set_formats(options, "pem,jks"));
+  CHECK_OK(certkit_cluster_options_set_store_password(options, "rotate-pw-1"));
+  CHECK_OK(certkit_cluster_init(options, dir, &manifest, NULL));
+  certkit_buffer_free(manifest);
+  snprintf(old_ca, sizeof(old_ca), "%s/old-ca.pem", g_dir);
+  snprintf(command, sizeof(command), "cp '%s/ca.crt' '%s'", dir, old_ca);
+  CHECK(system(command) == 0);
+
+  /* Input checks: NULLs, an unknown stage, a stage out of order. */
+  CHECK_ERR(certkit_cluster_rotate_ca(NULL, dir, NULL, &result, NULL), CERTKIT_ERROR_NULL_ARGUMENT);
+  CHECK_ERR(certkit_cluster_rotate_ca(options, NULL, NULL, &result, NULL),
+            CERTKIT_ERROR_NULL_ARGUMENT);
+  CHECK_ERR(certkit_cluster_rotate_ca(options, dir, NULL, NULL, NULL), CERTKIT_ERROR_NULL_ARGUMENT);
+  CHECK_ERR(certkit_cluster_rotate_ca(options, dir, "retire", &result, NULL),
+            CERTKIT_ERROR_INVALID_ARGUMENT);
+  CHECK(strstr(certkit_last_error_message(), "retire-old") != NULL);
+  CHECK_ERR(certkit_cluster_rotate_ca(options, dir, "reissue", &result, NULL),
+            CERTKIT_ERROR_INVALID_ARGUMENT);
+  CHECK(strstr(certkit_last_error_message(), "new-ca") != NULL);
+  CHECK_ERR(certkit_cluster_options_set_ca_key_spec(options, "dsa"),
+            CERTKIT_ERROR_INVALID_ARGUMENT);
+  CHECK_ERR(certkit_cluster_options_set_ca_days(options, -1), CERTKIT_ERROR_INVALID_ARGUMENT);
+  CHECK_ERR(certkit_cluster_options_add_reissue_only(options, NULL), CERTKIT_ERROR_NULL_ARGUMENT);
+  CHECK_ERR(certkit_cluster_options_set_cross_sign(NULL, 1), CERTKIT_ERROR_NULL_ARGUMENT);
+  CHECK_OK(certkit_cluster_options_set_ca_key_spec(options, "ec:p384"));
+  CHECK_OK(certkit_cluster_options_set_ca_days(options, 400));
+
+  CHECK_OK(certkit_cluster_rotate_ca(options, dir, "new-ca", &result, NULL));
+  CHECK(result != NULL && strstr(result, "\"next_stage\":\"trust-both\"") != NULL);
+  CHECK(result != NULL && strstr(result, "\"changed\":true") != NULL);
+  new_ca[0] = '\'';
+  written_path(result != NULL ? result : "", "CA certificate", new_ca + 1, sizeof(new_ca) - 2);
+  strcat(new_ca, "'");
+  CHECK(strstr(new_ca, "/ca-") != NULL);
+  certkit_buffer_free(result);
+  rotate_ok(options, dir, "new-ca", "new-ca", "\"changed\":false");
+  snprintf(command, sizeof(command),
+           "openssl x509 -in %s -noout -text | grep -q 'NIST CURVE: P-384'", new_ca);
+  CHECK(system(command) == 0);
+  /* The nodes still present the old CA's certificates. */
+  CHECK(verify_node(dir, "10.0.0.1", new_ca) != 0);
+
+  rotate_ok(options, dir, NULL, "trust-both", "truststore.jks");
+  /* The shared trust store and each node's key store trust both CAs. */
+  CHECK(trusted_entries(dir, "truststore.jks") == 2);
+  CHECK(trusted_entries(dir, "nodes/10.0.0.1/keystore.jks") == 2);
+
+  /* retire-old before reissue: INVALID_ARGUMENT naming the leaves. */
+  CHECK_ERR(certkit_cluster_rotate_ca(options, dir, "retire-old", &result, NULL),
+            CERTKIT_ERROR_INVALID_ARGUMENT);
+  CHECK(strstr(certkit_last_error_message(), "10.0.0.1") != NULL);
+  CHECK(strstr(certkit_last_error_message(), "db2.example.com") != NULL);
+
+  /* reissue one node, then the rest. */
+  CHECK_OK(certkit_cluster_options_add_reissue_only(options, "10.0.0.1"));
+  rotate_ok(options, dir, "reissue", "reissue", "\"reissued\":[\"10.0.0.1\"]");
+  rotate_ok(options, dir, "reissue", "reissue", "\"finished\":false");
+  CHECK(verify_node(dir, "10.0.0.1", new_ca) == 0);
+  CHECK(verify_node(dir, "db2.example.com", new_ca) != 0);
+  certkit_cluster_options_free(options);
+  CHECK_OK(certkit_cluster_options_new(&options));
+  CHECK_OK(certkit_cluster_options_set_store_password(options, "rotate-pw-1"));
+  CHECK_OK(certkit_cluster_options_add_reissue_only(options, "nosuchnode"));
+  CHECK_ERR(certkit_cluster_rotate_ca(options, dir, "reissue", &result, NULL),
+            CERTKIT_ERROR_INVALID_ARGUMENT);
+  CHECK(strstr(certkit_last_error_message(), "nosuchnode") != NULL);
+  certkit_cluster_options_free(options);
+  CHECK_OK(certkit_cluster_options_new(&options));
+  CHECK_OK(certkit_cluster_options_set_store_password(options, "rotate-pw-1"));
+  rotate_ok(options, dir, "reissue", "reissue", "\"reissued\":[\"db2.example.com\"]");
+  CHECK(verify_node(dir, "10.0.0.1", new_ca) == 0);
+  CHECK(verify_node(dir, "db2.example.com", new_ca) == 0);
+
+  rotate_ok(options, dir, NULL, "retire-old", "\"finished\":true");
+  snprintf(command, sizeof(command), "test \"$(grep -c 'BEGIN CERTIFICATE' '%s/ca.crt')\" = 1 && "
+           "cmp -s '%s/ca.crt' %s", dir, dir, new_ca);
+  CHECK(system(command) == 0);
+  snprintf(command, sizeof(command), "'%s/ca.crt'", dir);
+  CHECK(verify_node(dir, "db2.example.com", command) == 0);
+  CHECK(trusted_entries(dir, "truststore.jks") == 1);
+  CHECK(trusted_entries(dir, "nodes/db2.example.com/keystore.jks") == 1);
+  /* The old CA verifies against itself but no longer against the bundle. */
+  snprintf(command, sizeof(command),
+           "openssl verify -CAfile '%s' '%s' >/dev/null 2>&1", old_ca, old_ca);
+  CHECK(system(command) == 0);
+  snprintf(command, sizeof(command),
+           "openssl verify -CAfile '%s/ca.crt' '%s' >/dev/null 2>&1", dir, old_ca);
+  CHECK(system(command) != 0);
+  certkit_cluster_options_free(options);
+}
+
 int main(void) {
   /* Codes the C API cannot produce from valid use: NAME_CONSTRAINTS and
    * POLICY_VIOLATION need certificates certkit refuses to issue (covered by
@@ -1426,6 +1602,7 @@ int main(void) {
   test_ssl();
   test_batch();
   test_cluster();
+  test_cluster_rotation();
 
   for (i = 0; i < sizeof(kCovered) / sizeof(kCovered[0]); i++) {
     if (!g_seen[kCovered[i]]) {

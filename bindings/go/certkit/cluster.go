@@ -13,8 +13,9 @@ import (
 	"unsafe"
 )
 
-// ClusterOptions are the settings of ClusterInit, ClusterAdd and
-// ClusterRenew (the `certkit cluster` commands; layout in docs/CLI.md).
+// ClusterOptions are the settings of ClusterInit, ClusterAdd, ClusterRenew
+// and ClusterRotateCA (the `certkit cluster` commands; layout in
+// docs/CLI.md).
 // Zero values mean the defaults: init uses key spec "ec:p256" and formats
 // pem, jks and p12; add and renew use what the cluster's manifest records.
 type ClusterOptions struct {
@@ -25,7 +26,11 @@ type ClusterOptions struct {
 	StorePassword      string   // required with jks or p12
 	TruststorePassword string   // "": the store password
 	Organization       string   // O= in leaf (and default CA) subjects
-	CASubject          string   // init: the CA subject ("": certkit's default)
+	CASubject          string   // init, rotation new-ca: the CA subject ("": certkit's default)
+	CAKeySpec          string   // init, rotation new-ca: the CA's key type ("": KeySpec / the manifest's)
+	CADays             int      // init, rotation new-ca: CA validity; 0: 3650 days
+	CrossSign          bool     // rotation new-ca: also write the new CA signed by the old one
+	ReissueOnly        []string // rotation reissue: only these nodes/clients (nil: all)
 	Days               int      // leaf validity; 0: the profile's default
 	Jobs               int      // worker threads; 0: every core
 	Overwrite          bool     // init: replace an existing cluster's files
@@ -60,6 +65,16 @@ func (o *ClusterOptions) build() (*C.CertkitClusterOptions, error) {
 			return C.certkit_cluster_options_add_client_n(p, s, n)
 		}, c)
 	}
+	for _, name := range o.ReissueOnly {
+		text(func(p *C.CertkitClusterOptions, s *C.char, n C.size_t) C.CertkitError {
+			return C.certkit_cluster_options_add_reissue_only_n(p, s, n)
+		}, name)
+	}
+	if o.CAKeySpec != "" {
+		text(func(p *C.CertkitClusterOptions, s *C.char, n C.size_t) C.CertkitError {
+			return C.certkit_cluster_options_set_ca_key_spec_n(p, s, n)
+		}, o.CAKeySpec)
+	}
 	if o.KeySpec != "" {
 		text(func(p *C.CertkitClusterOptions, s *C.char, n C.size_t) C.CertkitError {
 			return C.certkit_cluster_options_set_key_spec_n(p, s, n)
@@ -87,6 +102,8 @@ func (o *ClusterOptions) build() (*C.CertkitClusterOptions, error) {
 	}
 	steps = append(steps,
 		func() C.CertkitError { return C.certkit_cluster_options_set_days(out, C.int(o.Days)) },
+		func() C.CertkitError { return C.certkit_cluster_options_set_ca_days(out, C.int(o.CADays)) },
+		func() C.CertkitError { return C.certkit_cluster_options_set_cross_sign(out, boolInt(o.CrossSign)) },
 		func() C.CertkitError { return C.certkit_cluster_options_set_jobs(out, C.int(o.Jobs)) },
 		func() C.CertkitError { return C.certkit_cluster_options_set_overwrite(out, boolInt(o.Overwrite)) })
 	var err error
@@ -108,7 +125,8 @@ func (o *ClusterOptions) build() (*C.CertkitClusterOptions, error) {
 }
 
 // runCluster builds the options, sets the progress callback and runs |op|,
-// which writes the manifest JSON into its buffer arguments.
+// which writes JSON (the manifest, or a rotation's result) into its buffer
+// arguments.
 func runCluster(o *ClusterOptions, op func(*C.CertkitClusterOptions, **C.char, *C.size_t) C.CertkitError) (Manifest, error) {
 	opts, err := o.build()
 	if err != nil {
@@ -163,4 +181,43 @@ func ClusterRenew(dir string, within time.Duration, opts ClusterOptions) (Manife
 		return nil, nil, err
 	}
 	return m, names, nil
+}
+
+// RotationResult is what one ClusterRotateCA stage did.
+type RotationResult struct {
+	Stage     string          `json:"stage"`      // "new-ca", "trust-both", "reissue", "retire-old"
+	Changed   bool            `json:"changed"`    // false: the stage had already been done
+	Finished  bool            `json:"finished"`   // reissue: every leaf is on the new CA
+	Reissued  []string        `json:"reissued"`   // reissue: names re-issued by this call
+	Pending   []string        `json:"pending"`    // reissue: "node <host>" / "client <user>" still on the old CA
+	Written   []RotationWrite `json:"written"`    // in write order, the manifest last
+	NextStage string          `json:"next_stage"` // what stage "" runs next ("new-ca" once done)
+	Manifest  Manifest        `json:"manifest"`   // the saved manifest
+}
+
+// RotationWrite is one file a rotation stage wrote.
+type RotationWrite struct {
+	Path string `json:"path"` // joined with the cluster directory
+	What string `json:"what"` // "CA certificate", "trust store", ...
+}
+
+// ClusterRotateCA runs one stage of replacing the CA of the cluster in |dir|
+// (see certkit_cluster_rotate_ca): |stage| is "new-ca", "trust-both",
+// "reissue", "retire-old" or "" for the next pending one. new-ca uses
+// opts.CASubject, CAKeySpec, CADays and CrossSign; reissue
+// opts.ReissueOnly. CodeInvalidArgument for a stage out of order, and for
+// retire-old while leaves still use the old CA (the message names them).
+func ClusterRotateCA(dir, stage string, opts ClusterOptions) (*RotationResult, error) {
+	d, s := newText(dir), newOptText(stage)
+	text, err := runCluster(&opts, func(o *C.CertkitClusterOptions, p **C.char, n *C.size_t) C.CertkitError {
+		return C.certkit_cluster_rotate_ca_n(o, d.p, d.n, s.p, s.n, p, n)
+	})
+	if err != nil {
+		return nil, err
+	}
+	var r RotationResult
+	if err := json.Unmarshal(text, &r); err != nil {
+		return nil, err
+	}
+	return &r, nil
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -78,5 +79,112 @@ func TestClusterInitAddRenewPassOpenSSLAndKeytool(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(cancelled, "manifest.json")); !os.IsNotExist(err) {
 		t.Fatalf("a cancelled init wrote its manifest: %v", err)
+	}
+}
+
+// verifies reports whether `openssl verify -purpose sslserver` accepts
+// |cert| with |caFile| as the trusted CAs.
+func verifies(caFile, cert string) bool {
+	return exec.Command("openssl", "verify", "-purpose", "sslserver", "-CAfile", caFile, cert).Run() == nil
+}
+
+// trustedEntries counts the trusted certificates `keytool -list` shows in
+// the JKS store |store|.
+func trustedEntries(t *testing.T, store string) int {
+	return strings.Count(run(t, "", "keytool", "-list", "-keystore", store, "-storepass", storePass), "trustedCertEntry")
+}
+
+// All four CA rotation stages through the binding on a 2-node P-256
+// PEM+JKS cluster: keytool sees both CAs after trust-both, openssl verifies
+// the re-issued node certificates against the new CA, and the final ca.crt
+// is the new CA only.
+func TestClusterRotateCAPassesOpenSSLAndKeytool(t *testing.T) {
+	defer fatalOnPanic(t)
+	dir := filepath.Join(t.TempDir(), "pki")
+	hosts := []string{"10.0.0.1", "db2.example.com"}
+	must(ClusterInit(dir, ClusterOptions{Nodes: hosts, KeySpec: "ec:p256", Formats: []string{"pem", "jks"},
+		StorePassword: storePass}))
+	oldCA := filepath.Join(t.TempDir(), "old-ca.pem")
+	if err := os.WriteFile(oldCA, must(os.ReadFile(filepath.Join(dir, "ca.crt"))), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	nodeCrt := func(host string) string { return filepath.Join(dir, "nodes", host, "node.crt") }
+	opts := ClusterOptions{StorePassword: storePass}
+
+	if _, err := ClusterRotateCA(dir, "retire", opts); !errors.Is(err, ErrInvalidArgument) || !strings.Contains(err.Error(), "retire-old") {
+		t.Fatalf("unknown stage: %v", err)
+	}
+	newCAOpts := opts
+	newCAOpts.CAKeySpec, newCAOpts.CADays = "ec:p384", 400
+	r := must(ClusterRotateCA(dir, "new-ca", newCAOpts))
+	if r.Stage != "new-ca" || !r.Changed || !r.Finished || r.NextStage != "trust-both" {
+		t.Fatalf("new-ca: %+v", r)
+	}
+	newCA := ""
+	for _, w := range r.Written {
+		if w.What == "CA certificate" && newCA == "" {
+			newCA = w.Path
+		}
+	}
+	if text := run(t, "", "openssl", "x509", "-in", newCA, "-noout", "-text"); !strings.Contains(text, "P-384") {
+		t.Fatalf("new CA %s is not P-384:\n%s", newCA, text)
+	}
+	if verifies(newCA, nodeCrt(hosts[0])) {
+		t.Fatal("a node certificate verifies against the new CA before reissue")
+	}
+	if r := must(ClusterRotateCA(dir, "new-ca", opts)); r.Changed {
+		t.Fatalf("new-ca run twice changed something: %+v", r)
+	}
+
+	if r := must(ClusterRotateCA(dir, "", opts)); r.Stage != "trust-both" {
+		t.Fatalf("next stage after new-ca: %+v", r)
+	}
+	for _, store := range []string{"truststore.jks", "nodes/10.0.0.1/keystore.jks"} {
+		if n := trustedEntries(t, filepath.Join(dir, store)); n != 2 {
+			t.Fatalf("%s after trust-both: %d trusted entries", store, n)
+		}
+	}
+
+	_, err := ClusterRotateCA(dir, "retire-old", opts)
+	var e *Error
+	if !errors.As(err, &e) || e.Code != CodeInvalidArgument || !strings.Contains(e.Message, hosts[0]) || !strings.Contains(e.Message, hosts[1]) {
+		t.Fatalf("retire-old before reissue: %v", err)
+	}
+
+	only := opts
+	only.ReissueOnly = []string{"db2.example.com"}
+	r = must(ClusterRotateCA(dir, "reissue", only))
+	if !reflect.DeepEqual(r.Reissued, []string{"db2.example.com"}) || r.Finished || len(r.Pending) != 1 || !strings.Contains(r.Pending[0], hosts[0]) {
+		t.Fatalf("reissue of one node: %+v", r)
+	}
+	r = must(ClusterRotateCA(dir, "reissue", opts))
+	if !reflect.DeepEqual(r.Reissued, []string{"10.0.0.1"}) || !r.Finished {
+		t.Fatalf("reissue of the rest: %+v", r)
+	}
+	for _, h := range hosts {
+		if !verifies(newCA, nodeCrt(h)) {
+			t.Fatalf("%s does not verify against the new CA", h)
+		}
+	}
+
+	r = must(ClusterRotateCA(dir, "retire-old", opts))
+	var manifest struct{ Rotation string }
+	if err := json.Unmarshal(r.Manifest, &manifest); err != nil || r.Stage != "retire-old" || manifest.Rotation != "retire-old" {
+		t.Fatalf("retire-old: %+v %v", r, err)
+	}
+	bundle := filepath.Join(dir, "ca.crt")
+	if string(must(os.ReadFile(bundle))) != string(must(os.ReadFile(newCA))) {
+		t.Fatal("ca.crt is not the new CA alone")
+	}
+	for _, h := range hosts {
+		if !verifies(bundle, nodeCrt(h)) {
+			t.Fatalf("%s does not verify against the final ca.crt", h)
+		}
+	}
+	if !verifies(oldCA, oldCA) || verifies(bundle, oldCA) {
+		t.Fatal("the old CA is still trusted by ca.crt")
+	}
+	if n := trustedEntries(t, filepath.Join(dir, "truststore.jks")); n != 1 {
+		t.Fatalf("truststore.jks after retire-old: %d trusted entries", n)
 	}
 }

@@ -9,7 +9,7 @@ bytes.
 
 Modules: keys (PrivateKey), names (Name), certs (Certificate, verification),
 csr (CertificateRequest), ca (Profile, CertificateAuthority), batch
-(BatchItem, issue_batch), cluster (cluster_init/add/renew), keystore
+(BatchItem, issue_batch), cluster (cluster_init/add/renew/rotate_ca), keystore
 (KeyStore), driver (Ssl, the cass_ssl-style object) and tls (ssl_context(),
 a ready ssl.SSLContext). Everything public is re-exported here.
 """
@@ -26,7 +26,7 @@ from .certs import (KEY_USAGE_NAMES, KU_CRL_SIGN, KU_DATA_ENCIPHERMENT, KU_DECIP
 from .csr import CertificateRequest
 from .ca import CertificateAuthority, Profile
 from .batch import BatchItem, BatchResult, issue_batch
-from .cluster import cluster_add, cluster_init, cluster_renew
+from .cluster import RotationResult, cluster_add, cluster_init, cluster_renew, cluster_rotate_ca
 from .keystore import KeyStore
 from .driver import (TLS1_2, TLS1_3, VERIFY_NONE, VERIFY_PEER_CERT, VERIFY_PEER_IDENTITY,
                      VERIFY_PEER_IDENTITY_DNS, Ssl)
@@ -35,7 +35,7 @@ from .tls import CertkitSSLContext, ssl_context
 __all__ = [
     "version", "PrivateKey", "Name", "Certificate", "CertificateRequest", "Profile",
     "CertificateAuthority", "BatchItem", "BatchResult", "issue_batch", "cluster_init", "cluster_add",
-    "cluster_renew", "KeyStore", "Ssl", "parse_certificates",
+    "cluster_renew", "cluster_rotate_ca", "RotationResult", "KeyStore", "Ssl", "parse_certificates",
     "VERIFY_NONE", "VERIFY_PEER_CERT", "VERIFY_PEER_IDENTITY", "VERIFY_PEER_IDENTITY_DNS",
     "TLS1_2", "TLS1_3", "CertkitError", "KEY_USAGE_NAMES", "KU_DIGITAL_SIGNATURE",
     "KU_NON_REPUDIATION", "KU_KEY_ENCIPHERMENT", "KU_DATA_ENCIPHERMENT", "KU_KEY_AGREEMENT",

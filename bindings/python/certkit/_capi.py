@@ -412,6 +412,18 @@ certkit_cluster_options_set_organization = _function("certkit_cluster_options_se
 certkit_cluster_options_set_organization_n = _function("certkit_cluster_options_set_organization_n", c_int, [c_void_p, c_char_p, c_size_t])
 # CertkitError certkit_cluster_options_set_ca_subject(CertkitClusterOptions* options, const CertkitName* subject)
 certkit_cluster_options_set_ca_subject = _function("certkit_cluster_options_set_ca_subject", c_int, [c_void_p, c_void_p])
+# CertkitError certkit_cluster_options_set_ca_key_spec(CertkitClusterOptions* options, const char* spec)
+certkit_cluster_options_set_ca_key_spec = _function("certkit_cluster_options_set_ca_key_spec", c_int, [c_void_p, c_char_p])
+# CertkitError certkit_cluster_options_set_ca_key_spec_n(CertkitClusterOptions* options, const char* spec, size_t spec_length)
+certkit_cluster_options_set_ca_key_spec_n = _function("certkit_cluster_options_set_ca_key_spec_n", c_int, [c_void_p, c_char_p, c_size_t])
+# CertkitError certkit_cluster_options_set_ca_days(CertkitClusterOptions* options, int days)
+certkit_cluster_options_set_ca_days = _function("certkit_cluster_options_set_ca_days", c_int, [c_void_p, c_int])
+# CertkitError certkit_cluster_options_set_cross_sign(CertkitClusterOptions* options, int cross_sign)
+certkit_cluster_options_set_cross_sign = _function("certkit_cluster_options_set_cross_sign", c_int, [c_void_p, c_int])
+# CertkitError certkit_cluster_options_add_reissue_only(CertkitClusterOptions* options, const char* name)
+certkit_cluster_options_add_reissue_only = _function("certkit_cluster_options_add_reissue_only", c_int, [c_void_p, c_char_p])
+# CertkitError certkit_cluster_options_add_reissue_only_n(CertkitClusterOptions* options, const char* name, size_t name_length)
+certkit_cluster_options_add_reissue_only_n = _function("certkit_cluster_options_add_reissue_only_n", c_int, [c_void_p, c_char_p, c_size_t])
 # CertkitError certkit_cluster_options_set_days(CertkitClusterOptions* options, int days)
 certkit_cluster_options_set_days = _function("certkit_cluster_options_set_days", c_int, [c_void_p, c_int])
 # CertkitError certkit_cluster_options_set_jobs(CertkitClusterOptions* options, int jobs)
@@ -432,6 +444,10 @@ certkit_cluster_add_n = _function("certkit_cluster_add_n", c_int, [c_void_p, c_c
 certkit_cluster_renew = _function("certkit_cluster_renew", c_int, [c_void_p, c_char_p, c_int64, POINTER(c_void_p), POINTER(c_size_t), POINTER(c_void_p)])
 # CertkitError certkit_cluster_renew_n(const CertkitClusterOptions* options, const char* dir, size_t dir_length, int64_t within_seconds, char** manifest_json, size_t* manifest_length, char** renewed_json)
 certkit_cluster_renew_n = _function("certkit_cluster_renew_n", c_int, [c_void_p, c_char_p, c_size_t, c_int64, POINTER(c_void_p), POINTER(c_size_t), POINTER(c_void_p)])
+# CertkitError certkit_cluster_rotate_ca(const CertkitClusterOptions* options, const char* dir, const char* stage, char** result_json, size_t* result_length)
+certkit_cluster_rotate_ca = _function("certkit_cluster_rotate_ca", c_int, [c_void_p, c_char_p, c_char_p, POINTER(c_void_p), POINTER(c_size_t)])
+# CertkitError certkit_cluster_rotate_ca_n(const CertkitClusterOptions* options, const char* dir, size_t dir_length, const char* stage, size_t stage_length, char** result_json, size_t* result_length)
+certkit_cluster_rotate_ca_n = _function("certkit_cluster_rotate_ca_n", c_int, [c_void_p, c_char_p, c_size_t, c_char_p, c_size_t, POINTER(c_void_p), POINTER(c_size_t)])
 # CertkitError certkit_verify_options_new(CertkitVerifyOptions** out)
 certkit_verify_options_new = _function("certkit_verify_options_new", c_int, [POINTER(c_void_p)])
 # void certkit_verify_options_free(CertkitVerifyOptions* options)
@@ -775,6 +791,12 @@ FUNCTIONS = (
     'certkit_cluster_options_set_organization',
     'certkit_cluster_options_set_organization_n',
     'certkit_cluster_options_set_ca_subject',
+    'certkit_cluster_options_set_ca_key_spec',
+    'certkit_cluster_options_set_ca_key_spec_n',
+    'certkit_cluster_options_set_ca_days',
+    'certkit_cluster_options_set_cross_sign',
+    'certkit_cluster_options_add_reissue_only',
+    'certkit_cluster_options_add_reissue_only_n',
     'certkit_cluster_options_set_days',
     'certkit_cluster_options_set_jobs',
     'certkit_cluster_options_set_overwrite',
@@ -785,6 +807,8 @@ FUNCTIONS = (
     'certkit_cluster_add_n',
     'certkit_cluster_renew',
     'certkit_cluster_renew_n',
+    'certkit_cluster_rotate_ca',
+    'certkit_cluster_rotate_ca_n',
     'certkit_verify_options_new',
     'certkit_verify_options_free',
     'certkit_verify_options_set_time',

@@ -1,7 +1,8 @@
-"""Cluster issuance: `certkit cluster init | add | renew` as functions
-(certkit_cluster_*; C++ certkit/cluster.h). Each writes a cluster directory
-(ca.crt, ca-private/ca.key, nodes/<host>/, clients/<user>/, trust stores,
-manifest.json; docs/CLI.md) and returns the manifest as a dict."""
+"""Cluster issuance: `certkit cluster init | add | renew | rotate-ca` as
+functions (certkit_cluster_*; C++ certkit/cluster.h, certkit/rotation.h).
+Each writes a cluster directory (ca.crt, ca-private/ca.key, nodes/<host>/,
+clients/<user>/, trust stores, manifest.json; docs/CLI.md) and returns the
+manifest as a dict (cluster_rotate_ca: a RotationResult holding it)."""
 import ctypes
 import datetime
 import json
@@ -20,10 +21,13 @@ class _ClusterOptions(_Handle):
                  formats: Optional[Union[Text, Sequence[str]]], store_password: Optional[Text],
                  truststore_password: Optional[Text], organization: Optional[Text],
                  ca_subject: Optional[Union[Name, Text]], days: Optional[int], jobs: int,
-                 overwrite: bool) -> None:
+                 overwrite: bool, ca_key_spec: Optional[Text] = None,
+                 ca_days: Optional[int] = None, cross_sign: bool = False,
+                 reissue_only: Sequence[Text] = ()) -> None:
         super().__init__(_out_handle(_capi.certkit_cluster_options_new))
         texts = [(_capi.certkit_cluster_options_add_node_n, n) for n in nodes]
         texts += [(_capi.certkit_cluster_options_add_client_n, c) for c in clients]
+        texts += [(_capi.certkit_cluster_options_add_reissue_only_n, n) for n in reissue_only]
         if formats is not None and not isinstance(formats, (str, bytes)):
             formats = ",".join(formats)
         for setter, value in ((_capi.certkit_cluster_options_set_key_spec_n, key_spec),
@@ -32,7 +36,8 @@ class _ClusterOptions(_Handle):
                                store_password),
                               (_capi.certkit_cluster_options_set_truststore_password_n,
                                truststore_password),
-                              (_capi.certkit_cluster_options_set_organization_n, organization)):
+                              (_capi.certkit_cluster_options_set_organization_n, organization),
+                              (_capi.certkit_cluster_options_set_ca_key_spec_n, ca_key_spec)):
             if value is not None:
                 texts.append((setter, value))
         for setter, value in texts:
@@ -43,6 +48,9 @@ class _ClusterOptions(_Handle):
                 _check(_capi.certkit_cluster_options_set_ca_subject(self, name))
         if days is not None:
             _check(_capi.certkit_cluster_options_set_days(self, days))
+        if ca_days is not None:
+            _check(_capi.certkit_cluster_options_set_ca_days(self, ca_days))
+        _check(_capi.certkit_cluster_options_set_cross_sign(self, int(bool(cross_sign))))
         _check(_capi.certkit_cluster_options_set_jobs(self, jobs))
         _check(_capi.certkit_cluster_options_set_overwrite(self, int(bool(overwrite))))
 
@@ -126,3 +134,54 @@ def cluster_renew(dir: PathLike, within: Union[datetime.timedelta, int], *,
         finally:
             _capi.certkit_buffer_free(renewed)
         return _manifest(pointer, length), names
+
+
+class RotationResult:
+    """What one cluster_rotate_ca stage did: |stage| ("new-ca", "trust-both",
+    "reissue", "retire-old"), |changed| (False: it had already been done),
+    |finished| (reissue: every leaf is on the new CA), |reissued| (names
+    re-issued now), |pending| (leaves still on the old CA, as "node <host>"
+    / "client <user>"), |written| ((path,
+    what) pairs in write order, the manifest last), |next_stage| (what
+    stage=None runs next; "new-ca" once the rotation is done) and
+    |manifest| (the saved manifest, a dict)."""
+
+    def __init__(self, result: Dict[str, Any]) -> None:
+        self.stage: str = result["stage"]
+        self.changed: bool = result["changed"]
+        self.finished: bool = result["finished"]
+        self.reissued: List[str] = result["reissued"]
+        self.pending: List[str] = result["pending"]
+        self.written: List[Tuple[str, str]] = [(w["path"], w["what"]) for w in result["written"]]
+        self.next_stage: str = result["next_stage"]
+        self.manifest: Dict[str, Any] = result["manifest"]
+
+    def __repr__(self) -> str:
+        return "RotationResult(stage=%r, changed=%r, finished=%r, pending=%r)" % (
+            self.stage, self.changed, self.finished, self.pending)
+
+
+def cluster_rotate_ca(dir: PathLike, stage: Optional[Text] = None, *,
+                      store_password: Optional[Text] = None,
+                      truststore_password: Optional[Text] = None,
+                      key_spec: Optional[Text] = None, days: Optional[int] = None,
+                      ca_subject: Optional[Union[Name, Text]] = None,
+                      ca_key_spec: Optional[Text] = None, ca_days: Optional[int] = None,
+                      cross_sign: bool = False, only: Sequence[Text] = (), jobs: int = 0,
+                      progress: Optional[Progress] = None) -> RotationResult:
+    """Runs one stage of replacing the CA of the cluster in |dir| (None: the
+    next pending one; see certkit_cluster_rotate_ca). new-ca takes
+    |ca_subject|, |ca_key_spec|, |ca_days| and |cross_sign|; reissue
+    re-issues |only| those nodes/clients (default all) with the leaf
+    settings. InvalidArgumentError when a stage runs out of order, and for
+    retire-old while leaves still use the old CA (the message names them)."""
+    path = _b(dir)
+    stage_text = None if stage is None else _b(stage)
+    with _ClusterOptions((), (), key_spec, None, store_password, truststore_password, None,
+                         ca_subject, days, jobs, False, ca_key_spec=ca_key_spec,
+                         ca_days=ca_days, cross_sign=cross_sign, reissue_only=only) as options:
+        pointer, length = ctypes.c_void_p(), ctypes.c_size_t()
+        _run(options, progress, lambda: _capi.certkit_cluster_rotate_ca_n(
+            options, path, len(path), stage_text, 0 if stage_text is None else len(stage_text),
+            ctypes.byref(pointer), ctypes.byref(length)))
+        return RotationResult(_manifest(pointer, length))

@@ -1,5 +1,5 @@
 """Cluster issuance through the Python binding: openssl verifies what
-cluster_init/add/renew issue and keytool lists the JKS stores."""
+cluster_init/add/renew/rotate_ca issue and keytool lists the JKS stores."""
 import datetime
 import os
 import unittest
@@ -69,6 +69,70 @@ class ClusterTest(TempDirTest):
             certkit.cluster_init(self.path("c"), ["n1", "n2", "n3"], formats="pem", jobs=1,
                                  progress=lambda done, total: False)
         self.assertFalse(os.path.exists(self.path("c/manifest.json")))
+
+    def trusted_entries(self, store):
+        listing = run("keytool", "-list", "-keystore", store, "-storepass", STOREPASS).stdout
+        return listing.count("trustedCertEntry")
+
+    def verifies(self, ca_file, cert_file):
+        return run("openssl", "verify", "-purpose", "sslserver", "-CAfile", ca_file, cert_file,
+                   check=False).returncode == 0
+
+    def test_rotate_ca(self):
+        cluster = self.path("rotate")
+        hosts = ["10.0.0.1", "db2.example.com"]
+        certkit.cluster_init(cluster, hosts, store_password=STOREPASS, key_spec="ec:p256",
+                             formats=["pem", "jks"])
+        old_ca = os.path.join(cluster, "old-ca.pem")
+        with open(os.path.join(cluster, "ca.crt"), "rb") as f, open(old_ca, "wb") as out:
+            out.write(f.read())
+        node_crt = {h: os.path.join(cluster, "nodes", h, "node.crt") for h in hosts}
+
+        with self.assertRaisesRegex(certkit.InvalidArgumentError, "retire-old"):
+            certkit.cluster_rotate_ca(cluster, "retire", store_password=STOREPASS)
+        r = certkit.cluster_rotate_ca(cluster, "new-ca", store_password=STOREPASS,
+                                      ca_key_spec="ec:p384", ca_days=400)
+        self.assertEqual((r.stage, r.changed, r.finished, r.next_stage),
+                         ("new-ca", True, True, "trust-both"))
+        new_ca = [p for p, what in r.written if what == "CA certificate"][0]
+        self.assertIn("P-384", run("openssl", "x509", "-in", new_ca, "-noout", "-text").stdout)
+        self.assertFalse(self.verifies(new_ca, node_crt["10.0.0.1"]))
+        self.assertFalse(certkit.cluster_rotate_ca(cluster, "new-ca",
+                                                   store_password=STOREPASS).changed)
+
+        r = certkit.cluster_rotate_ca(cluster, store_password=STOREPASS)  # the next stage
+        self.assertEqual(r.stage, "trust-both")
+        self.assertEqual(self.trusted_entries(os.path.join(cluster, "truststore.jks")), 2)
+        self.assertEqual(
+            self.trusted_entries(os.path.join(cluster, "nodes/10.0.0.1/keystore.jks")), 2)
+
+        with self.assertRaises(certkit.InvalidArgumentError) as raised:
+            certkit.cluster_rotate_ca(cluster, "retire-old", store_password=STOREPASS)
+        self.assertEqual(raised.exception.code, certkit._capi.CERTKIT_ERROR_INVALID_ARGUMENT)
+        for host in hosts:
+            self.assertIn(host, str(raised.exception))
+
+        r = certkit.cluster_rotate_ca(cluster, "reissue", store_password=STOREPASS,
+                                      only=["db2.example.com"])
+        self.assertEqual((r.reissued, r.finished), (["db2.example.com"], False))
+        self.assertEqual(len(r.pending), 1)
+        self.assertIn("10.0.0.1", r.pending[0])
+        r = certkit.cluster_rotate_ca(cluster, "reissue", store_password=STOREPASS)
+        self.assertEqual((r.reissued, r.finished), (["10.0.0.1"], True))
+        for host in hosts:
+            self.assertTrue(self.verifies(new_ca, node_crt[host]), host)
+
+        r = certkit.cluster_rotate_ca(cluster, "retire-old", store_password=STOREPASS)
+        self.assertEqual((r.stage, r.finished, r.manifest["rotation"]),
+                         ("retire-old", True, "retire-old"))
+        bundle = os.path.join(cluster, "ca.crt")
+        with open(bundle, "rb") as f, open(new_ca, "rb") as g:
+            self.assertEqual(f.read(), g.read())  # the new CA only
+        for host in hosts:
+            self.assertTrue(self.verifies(bundle, node_crt[host]), host)
+        self.assertTrue(self.verifies(old_ca, old_ca))  # the check below can fail
+        self.assertFalse(self.verifies(bundle, old_ca))
+        self.assertEqual(self.trusted_entries(os.path.join(cluster, "truststore.jks")), 1)
 
 
 if __name__ == "__main__":
