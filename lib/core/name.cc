@@ -36,7 +36,9 @@ int HexValue(char c) {
 }
 
 // IsValidUtf8 reports whether |s| is well-formed UTF-8 (no overlong forms,
-// no surrogates, at most U+10FFFF).
+// no surrogates, at most U+10FFFF) without Unicode noncharacters (U+FDD0 to
+// U+FDEF, U+xxFFFE and U+xxFFFF), which BoringSSL refuses in ASN.1 strings:
+// a name certkit accepts must also decode from its own DER.
 bool IsValidUtf8(absl::string_view s) {
   size_t i = 0;
   while (i < s.size()) {
@@ -62,6 +64,7 @@ bool IsValidUtf8(absl::string_view s) {
       cp = (cp << 6) | (cc & 0x3F);
     }
     if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+    if ((cp & 0xFFFE) == 0xFFFE || (cp >= 0xFDD0 && cp <= 0xFDEF)) return false;
     i += n + 1;
   }
   return true;

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "certkit/display.h"
 #include "certkit/error.h"
 #include "certkit/name.h"
 #include "core/x509_ext.h"  // internal: ToGeneralNames
@@ -314,4 +315,24 @@ TEST_CASE("a DN value with an embedded NUL is refused in every form") {
   // A name built in code cannot be encoded either.
   DistinguishedName built({{"CN", std::string("a\0b", 3)}});
   CHECK(GetErrorKind(built.ToX509Name().status()) == ErrorKind::kInvalidArgument);
+}
+
+TEST_CASE("Unicode noncharacters are refused, so every accepted name decodes from its DER") {
+  // The dn fuzzer's finding: "CN=n" + U+FDD1 parsed and encoded, but
+  // BoringSSL refuses noncharacters when decoding the UTF8String back.
+  for (const char* text : {"CN=n\xEF\xB7\x91", "/CN=x\xEF\xBF\xBE", "O=a\xF4\x8F\xBF\xBF"}) {
+    INFO(certkit::EscapeForDisplay(text));
+    auto dn = DistinguishedName::Parse(text);
+    REQUIRE_FALSE(dn.ok());
+    CHECK(GetErrorKind(dn.status()) == ErrorKind::kInvalidArgument);
+    CHECK(std::string(dn.status().message()).find("not valid UTF-8") != std::string::npos);
+  }
+  // Characters next to them still work, and round-trip through DER.
+  auto dn = DistinguishedName::Parse("CN=n\xEF\xB7\x8F\xEF\xB7\xB0");  // U+FDCF U+FDF0
+  REQUIRE(dn.ok());
+  auto x = dn->ToX509Name();
+  REQUIRE(x.ok());
+  auto back = DistinguishedName::FromX509Name(x->get());
+  REQUIRE(back.ok());
+  CHECK(*back == *dn);
 }
