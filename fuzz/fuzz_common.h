@@ -4,6 +4,7 @@
 #ifndef CERTKIT_FUZZ_FUZZ_COMMON_H_
 #define CERTKIT_FUZZ_FUZZ_COMMON_H_
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -66,6 +67,25 @@ inline bool NameLinked(const std::vector<certkit::Certificate>& chain) {
   return true;
 }
 
+// CompletedFrom: |read| is |written| completed with certificates |store|
+// holds. A PKCS#12 or PEM reader completes a chain that stops below its
+// root from the file's other certificates, as the JDK does for PKCS#12
+// (e.g. [leaf, intermediate] next to the root as a trusted entry comes
+// back as [leaf, intermediate, root]).
+inline bool CompletedFrom(const certkit::KeyStore& store, const std::vector<certkit::Certificate>& written,
+                          const std::vector<certkit::Certificate>& read) {
+  if (written.empty() || read.size() <= written.size() || written.back().is_self_issued()) return false;
+  if (!std::equal(written.begin(), written.end(), read.begin())) return false;
+  for (size_t i = written.size(); i < read.size(); ++i) {
+    bool held = false;
+    for (const certkit::KeyStoreEntry& e : store.entries()) {
+      held = held || std::find(e.chain.begin(), e.chain.end(), read[i]) != e.chain.end();
+    }
+    if (!held) return false;
+  }
+  return true;
+}
+
 inline bool SameStore(const certkit::KeyStore& a, const certkit::KeyStore& b,
                       bool chains_by_name = false) {
   if (a.size() != b.size()) return false;
@@ -75,7 +95,7 @@ inline bool SameStore(const certkit::KeyStore& a, const certkit::KeyStore& b,
     if (chains_by_name && !NameLinked(e.chain)) {
       if (e.chain.empty() != f->chain.empty()) return false;
       if (!e.chain.empty() && !(e.chain.front() == f->chain.front())) return false;
-    } else if (f->chain != e.chain) {
+    } else if (f->chain != e.chain && !(chains_by_name && CompletedFrom(a, e.chain, f->chain))) {
       return false;
     }
     if (e.key.has_value() != f->key.has_value()) return false;
