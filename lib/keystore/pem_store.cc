@@ -8,6 +8,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/strings/ascii.h"
+#include "certkit/display.h"
 #include "certkit/error.h"
 #include "keystore/keystore_access.h"
 #include "openssl/x509.h"
@@ -103,6 +104,18 @@ absl::StatusOr<KeyStore> LoadPemStore(absl::Span<const uint8_t> data, absl::stri
 
 absl::StatusOr<Bytes> SavePemStore(const KeyStore& store, absl::string_view password,
                                    const SaveOptions& options) {
+  // An alias travels as a "friendlyName:" line read back with its white space
+  // trimmed: one with a line break (which could also forge PEM blocks) or
+  // leading/trailing white space would not come back, so it is refused.
+  for (const KeyStoreEntry& e : store.entries()) {
+    if (e.alias.find_first_of("\r\n") != std::string::npos ||
+        absl::StripAsciiWhitespace(e.alias) != e.alias) {
+      return MakeError(ErrorKind::kInvalidArgument,
+                       absl::StrCat("alias '", EscapeForDisplay(e.alias),
+                                    "' cannot be written to a PEM store (a line break or white space "
+                                    "at either end would not survive); rename the entry first"));
+    }
+  }
   std::string out;
   if (store.entries().empty()) out = kEmptyPemStoreLine;
   for (const KeyStoreEntry& e : store.entries()) {

@@ -343,3 +343,24 @@ TEST_CASE("a chain certificate that did not sign the one below it is refused by 
     CHECK(back.Find("db1")->chain == alone.Find("db1")->chain);
   }
 }
+
+TEST_CASE("an alias a PEM store cannot carry is refused, not changed") {
+  // The strict jks campaign's finding: an alias "\vca" came back as "ca"
+  // (friendlyName lines are trimmed); a line break could also forge blocks.
+  auto ca = MakeRoot("Alias CA");
+  for (const std::string alias : {"\vca", "ca ", "c\na", "x\r\n-----BEGIN CERTIFICATE-----"}) {
+    KeyStore ks;
+    REQUIRE(ks.AddTrustedCert(alias, ca.certificate()).ok());
+    REQUIRE(ks.Save(StoreFormat::kJks, kPass).ok());
+    auto saved = ks.Save(StoreFormat::kPem, kPass);
+    REQUIRE_FALSE(saved.ok());
+    CHECK(certkit::GetErrorKind(saved.status()) == certkit::ErrorKind::kInvalidArgument);
+    const std::string message(saved.status().message());
+    CHECK(message.find('\n') == std::string::npos);
+    CHECK(absl::StrContains(message, "cannot be written to a PEM store"));
+  }
+  KeyStore fine;
+  REQUIRE(fine.AddTrustedCert("cluster ca", ca.certificate()).ok());
+  auto back = Unwrap(KeyStore::Load(Unwrap(fine.Save(StoreFormat::kPem, kPass)), kPass));
+  CHECK(back.Find("cluster ca") != nullptr);
+}
