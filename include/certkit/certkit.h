@@ -787,8 +787,8 @@ CERTKIT_EXPORT CertkitError certkit_cluster_renew_n(const CertkitClusterOptions*
  * may be NULL) holds an object: "stage" (the stage run), "changed" (false:
  * it had already been done), "finished" (reissue: every leaf is on the new
  * CA), "reissued" (the names re-issued by this call), "pending" (the
- * leaves still on the old CA, as "node <host>" / "client <user>"), "written" (objects with "path" and "what", in write order,
- * the manifest last), "next_stage" (what a NULL |stage| runs next; "new-ca"
+ * names still on the old CA, as "only" takes them), "written" (objects
+ * with "path" and "what", in write order, the manifest last), "next_stage" (what a NULL |stage| runs next; "new-ca"
  * once the rotation is done) and "manifest" (the saved manifest object).
  *
  * Fails with CERTKIT_ERROR_INVALID_ARGUMENT for an unknown stage name, when

@@ -82,7 +82,7 @@ struct RotationResult {
   };
   std::vector<Written> written;         // in write order; the manifest last
   std::vector<std::string> reissued;    // reissue: names re-issued by this run
-  std::vector<std::string> pending;     // reissue: names still on the old CA
+  std::vector<std::string> pending;     // reissue: names still on the old CA (as --only takes them)
   Manifest manifest;                    // as saved
 };
 

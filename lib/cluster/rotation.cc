@@ -236,7 +236,7 @@ class Stage {
       if (spec_.only.empty() || Listed(spec_.only, r->name)) {
         due.push_back(r);
       } else {
-        result_.pending.push_back(LeafLabel(m(), *r));
+        result_.pending.push_back(r->name);
       }
     }
     LeafSettings settings = spec_.leaf;

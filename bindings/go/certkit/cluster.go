@@ -189,7 +189,7 @@ type RotationResult struct {
 	Changed   bool            `json:"changed"`    // false: the stage had already been done
 	Finished  bool            `json:"finished"`   // reissue: every leaf is on the new CA
 	Reissued  []string        `json:"reissued"`   // reissue: names re-issued by this call
-	Pending   []string        `json:"pending"`    // reissue: "node <host>" / "client <user>" still on the old CA
+	Pending   []string        `json:"pending"`    // reissue: names still on the old CA (as Only takes them)
 	Written   []RotationWrite `json:"written"`    // in write order, the manifest last
 	NextStage string          `json:"next_stage"` // what stage "" runs next ("new-ca" once done)
 	Manifest  Manifest        `json:"manifest"`   // the saved manifest

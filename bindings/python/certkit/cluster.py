@@ -140,11 +140,10 @@ class RotationResult:
     """What one cluster_rotate_ca stage did: |stage| ("new-ca", "trust-both",
     "reissue", "retire-old"), |changed| (False: it had already been done),
     |finished| (reissue: every leaf is on the new CA), |reissued| (names
-    re-issued now), |pending| (leaves still on the old CA, as "node <host>"
-    / "client <user>"), |written| ((path,
-    what) pairs in write order, the manifest last), |next_stage| (what
-    stage=None runs next; "new-ca" once the rotation is done) and
-    |manifest| (the saved manifest, a dict)."""
+    re-issued now), |pending| (names still on the old CA, as |only| takes
+    them), |written| ((path, what) pairs in write order, the manifest
+    last), |next_stage| (what stage=None runs next; "new-ca" once the
+    rotation is done) and |manifest| (the saved manifest, a dict)."""
 
     def __init__(self, result: Dict[str, Any]) -> None:
         self.stage: str = result["stage"]
