@@ -6,10 +6,10 @@
 # left in build-fuzz/findings/.
 # Debian's prebuilt BoringSSL and abseil are linked (not instrumented): the
 # fuzzers target certkit's own parsers, and the build stays short.
-# Usage: scripts/ci-fuzz.sh [seconds-per-target]   (default 25)
+# Usage: scripts/ci-fuzz.sh [seconds-per-target]   (default 30)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-seconds=${1:-25}
+seconds=${1:-30}
 dir=build-fuzz
 launcher=()
 if command -v ccache >/dev/null; then
