@@ -15,8 +15,11 @@
  *     RFC 5280 rules and the identity flags are certkit's, not OpenSSL's;
  *   - key material that changes later on the CertkitSsl (certkit_ssl_set_*,
  *     certkit_ssl_replace, certkit_ssl_reload_*) is picked up by the next
- *     handshake: a certificate callback installs the current generation on
- *     each new connection; connections already open are untouched.
+ *     handshake: a certificate callback compares certkit_ssl_generation()
+ *     with what the connection inherited from the SSL_CTX and, only after a
+ *     change, installs the new material on the connection (exported and
+ *     parsed once per change, then shared by later connections);
+ *     connections already open are untouched.
  *
  * Typical client:
  *
@@ -72,14 +75,38 @@ typedef struct certkit_openssl_conn_ {
   CertkitError verify_rc;  /* its outcome */
 } certkit_openssl_conn_;
 
+/* Per-SSL_CTX state, kept in the SSL_CTX's ex data (and passed to the
+ * callbacks). The SSL_CTX itself holds the material of |ctx_generation|,
+ * which every SSL_new copies; material of a later generation is parsed once
+ * into |leaf|, |extra| and |key| and installed per connection. */
+typedef struct certkit_openssl_ctx_ {
+  CertkitSsl* config;       /* one reference */
+  uint64_t ctx_generation;  /* generation installed on the SSL_CTX */
+  pthread_mutex_t lock;     /* guards the four fields below */
+  uint64_t cached_generation;
+  X509* leaf;
+  STACK_OF(X509) * extra;
+  EVP_PKEY* key;
+} certkit_openssl_ctx_;
+
 static int certkit_openssl_ctx_index_ = -1;
 static int certkit_openssl_ssl_index_ = -1;
 static pthread_once_t certkit_openssl_once_ = PTHREAD_ONCE_INIT;
 
+static void certkit_openssl_ctx_state_free_(certkit_openssl_ctx_* state) {
+  if (state == NULL) return;
+  certkit_ssl_free(state->config);
+  X509_free(state->leaf);
+  sk_X509_pop_free(state->extra, X509_free);
+  EVP_PKEY_free(state->key);
+  pthread_mutex_destroy(&state->lock);
+  free(state);
+}
+
 static void certkit_openssl_free_ctx_data_(void* parent, void* ptr, CRYPTO_EX_DATA* ad,
                                            int index, long argl, void* argp) {
   (void)parent, (void)ad, (void)index, (void)argl, (void)argp;
-  certkit_ssl_free((CertkitSsl*)ptr);
+  certkit_openssl_ctx_state_free_((certkit_openssl_ctx_*)ptr);
 }
 
 static void certkit_openssl_free_conn_(void* parent, void* ptr, CRYPTO_EX_DATA* ad, int index,
@@ -117,9 +144,9 @@ static certkit_openssl_conn_* certkit_openssl_conn_get_(const SSL* s, int create
   return conn;
 }
 
-static CertkitSsl* certkit_openssl_ctx_config_(const SSL_CTX* ctx) {
+static certkit_openssl_ctx_* certkit_openssl_ctx_state_(const SSL_CTX* ctx) {
   if (!certkit_openssl_indexes_()) return NULL;
-  return (CertkitSsl*)SSL_CTX_get_ex_data(ctx, certkit_openssl_ctx_index_);
+  return (certkit_openssl_ctx_*)SSL_CTX_get_ex_data(ctx, certkit_openssl_ctx_index_);
 }
 
 /* Parses the exported chain and key: fills |*leaf|, |*extra| (the rest of the
@@ -160,24 +187,71 @@ fail:
   return 0;
 }
 
-/* Certificate callback: before each handshake, installs the CertkitSsl's
- * current chain and key on the connection (not on the SSL_CTX), so a reload
- * reaches new connections and never disturbs open ones. */
+/* Certificate callback: before each handshake, makes sure the connection
+ * presents the CertkitSsl's current chain and key. While the generation is
+ * the one installed on the SSL_CTX (which SSL_new copied), there is nothing
+ * to do. After a change, the new material is exported and parsed once, kept
+ * in the SSL_CTX's state, and installed on each new connection (not on the
+ * SSL_CTX, which other threads are reading), so a reload reaches new
+ * connections and never disturbs open ones. */
 static int certkit_openssl_cert_cb_(SSL* s, void* arg) {
-  CertkitSsl* config = (CertkitSsl*)arg;
+  certkit_openssl_ctx_* state = (certkit_openssl_ctx_*)arg;
   CertkitSslMaterial* m = NULL;
   certkit_openssl_conn_* conn = certkit_openssl_conn_get_(s, 1);
-  X509* leaf;
-  STACK_OF(X509) * extra;
-  EVP_PKEY* key;
-  int ok = 0;
-  if (conn == NULL || config == NULL) return 0;
-  if (certkit_ssl_export(config, &m) != CERTKIT_OK) return 0;
-  if (conn->installed == certkit_ssl_material_generation(m) && conn->installed != 0) {
-    certkit_ssl_material_free(m);
+  X509* leaf = NULL;
+  STACK_OF(X509)* extra = NULL;
+  EVP_PKEY* key = NULL;
+  uint64_t generation;
+  int ok = 0, have = 0;
+  if (conn == NULL || state == NULL) return 0;
+  generation = certkit_ssl_generation(state->config);
+  if (generation != 0 && conn->installed == generation) return 1; /* e.g. after a HelloRetry */
+  if (generation == state->ctx_generation) {
+    conn->installed = generation;
     return 1;
   }
-  if (!certkit_openssl_parse_material_(m, &leaf, &extra, &key)) goto done;
+  /* The parsed material of this generation, if another connection made it. */
+  pthread_mutex_lock(&state->lock);
+  if (state->cached_generation == generation) {
+    have = 1;
+    if (state->leaf != NULL) {
+      leaf = state->leaf;
+      X509_up_ref(leaf);
+      extra = X509_chain_up_ref(state->extra);
+      key = state->key;
+      EVP_PKEY_up_ref(key);
+      if (extra == NULL) have = 0;
+    }
+  }
+  pthread_mutex_unlock(&state->lock);
+  if (!have) {
+    X509_free(leaf);
+    EVP_PKEY_free(key);
+    leaf = NULL;
+    key = NULL;
+    if (certkit_ssl_export(state->config, &m) != CERTKIT_OK) return 0;
+    generation = certkit_ssl_material_generation(m);
+    ok = certkit_openssl_parse_material_(m, &leaf, &extra, &key);
+    certkit_ssl_material_free(m);
+    if (!ok) return 0;
+    pthread_mutex_lock(&state->lock);
+    if (generation > state->cached_generation) {
+      X509* up_leaf = leaf;
+      STACK_OF(X509)* up_extra = leaf != NULL ? X509_chain_up_ref(extra) : NULL;
+      if (leaf == NULL || up_extra != NULL) {
+        X509_free(state->leaf);
+        sk_X509_pop_free(state->extra, X509_free);
+        EVP_PKEY_free(state->key);
+        if (up_leaf != NULL) X509_up_ref(up_leaf);
+        if (key != NULL) EVP_PKEY_up_ref(key);
+        state->leaf = up_leaf;
+        state->extra = up_extra;
+        state->key = key;
+        state->cached_generation = generation;
+      }
+    }
+    pthread_mutex_unlock(&state->lock);
+  }
   if (leaf == NULL) {
     ok = 1; /* no own identity configured */
   } else {
@@ -187,16 +261,14 @@ static int certkit_openssl_cert_cb_(SSL* s, void* arg) {
   X509_free(leaf);
   sk_X509_pop_free(extra, X509_free);
   EVP_PKEY_free(key);
-  if (ok) conn->installed = certkit_ssl_material_generation(m);
-done:
-  certkit_ssl_material_free(m);
+  if (ok) conn->installed = generation;
   return ok;
 }
 
 /* Verification callback: replaces OpenSSL's chain verification by certkit's.
  * The peer's chain (leaf first, as sent) goes to certkit_ssl_verify_peer_ex. */
 static int certkit_openssl_verify_cb_(X509_STORE_CTX* store_ctx, void* arg) {
-  CertkitSsl* config = (CertkitSsl*)arg;
+  CertkitSsl* config = ((certkit_openssl_ctx_*)arg)->config;
   SSL* s = (SSL*)X509_STORE_CTX_get_ex_data(store_ctx, SSL_get_ex_data_X509_STORE_CTX_idx());
   X509* leaf = X509_STORE_CTX_get0_cert(store_ctx);
   STACK_OF(X509)* untrusted = X509_STORE_CTX_get0_untrusted(store_ctx);
@@ -267,9 +339,9 @@ done:
 /* ------------------------------------------------------------------------ */
 
 /* certkit_openssl_configure_ctx applies |ssl| to |ctx|: the protocol version
- * range (at least TLS 1.2), the own certificate chain and private key (read
- * afresh from |ssl| at every handshake, so reloads take effect for new
- * connections), the trusted certificates (also added to the X509_STORE, so
+ * range (at least TLS 1.2), the own certificate chain and private key (on
+ * |ctx|; a later change on |ssl| is installed on each new connection, so
+ * reloads take effect for new connections), the trusted certificates (also added to the X509_STORE, so
  * that a server names acceptable client CAs), and certkit's verifier for the
  * peer: with CERTKIT_SSL_VERIFY_NONE none; otherwise the peer must present a
  * certificate that certkit accepts (a server then requires client
@@ -281,7 +353,9 @@ done:
 static inline CertkitError certkit_openssl_configure_ctx(SSL_CTX* ctx, CertkitSsl* ssl) {
   CertkitSslMaterial* m = NULL;
   CertkitError rc;
-  CertkitSsl* previous;
+  certkit_openssl_ctx_* state;
+  certkit_openssl_ctx_* previous;
+  uint64_t generation;
   size_t i;
   X509* leaf;
   STACK_OF(X509) * extra;
@@ -312,9 +386,10 @@ static inline CertkitError certkit_openssl_configure_ctx(SSL_CTX* ctx, CertkitSs
                                   "OpenSSL cannot read the certificate chain or private key");
   }
   if (leaf != NULL) {
-    /* Also on the SSL_CTX, so OpenSSL picks cipher suites that fit the key. */
+    /* On the SSL_CTX: every connection copies it, and the certificate
+     * callback only replaces it after a change. */
     int ok = SSL_CTX_use_certificate(ctx, leaf) == 1 && SSL_CTX_use_PrivateKey(ctx, key) == 1 &&
-             SSL_CTX_check_private_key(ctx) == 1;
+             SSL_CTX_set1_chain(ctx, extra) == 1 && SSL_CTX_check_private_key(ctx) == 1;
     X509_free(leaf);
     sk_X509_pop_free(extra, X509_free);
     EVP_PKEY_free(key);
@@ -349,17 +424,25 @@ static inline CertkitError certkit_openssl_configure_ctx(SSL_CTX* ctx, CertkitSs
   } else {
     SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, NULL);
   }
+  generation = certkit_ssl_material_generation(m);
   certkit_ssl_material_free(m);
-  SSL_CTX_set_cert_verify_callback(ctx, certkit_openssl_verify_cb_, ssl);
-  SSL_CTX_set_cert_cb(ctx, certkit_openssl_cert_cb_, ssl);
-  previous = certkit_openssl_ctx_config_(ctx);
-  if (previous != ssl) {
-    if (!SSL_CTX_set_ex_data(ctx, certkit_openssl_ctx_index_, certkit_ssl_ref(ssl))) {
-      certkit_ssl_free(ssl);
-      return certkit_set_last_error(CERTKIT_ERROR_OUT_OF_MEMORY, "out of memory");
-    }
-    certkit_ssl_free(previous);
+  state = (certkit_openssl_ctx_*)calloc(1, sizeof(*state));
+  if (state == NULL || pthread_mutex_init(&state->lock, NULL) != 0) {
+    free(state);
+    return certkit_set_last_error(CERTKIT_ERROR_OUT_OF_MEMORY, "out of memory");
   }
+  state->config = certkit_ssl_ref(ssl);
+  state->ctx_generation = generation;
+  state->cached_generation = generation;
+  previous = certkit_openssl_ctx_state_(ctx);
+  if (!SSL_CTX_set_ex_data(ctx, certkit_openssl_ctx_index_, state)) {
+    certkit_openssl_ctx_state_free_(state);
+    return certkit_set_last_error(CERTKIT_ERROR_OUT_OF_MEMORY, "out of memory");
+  }
+  SSL_CTX_set_cert_verify_callback(ctx, certkit_openssl_verify_cb_, state);
+  SSL_CTX_set_cert_cb(ctx, certkit_openssl_cert_cb_, state);
+  /* A second configuration of |ctx|: its connections must be gone. */
+  certkit_openssl_ctx_state_free_(previous);
   return certkit_set_last_error(CERTKIT_OK, NULL);
 }
 

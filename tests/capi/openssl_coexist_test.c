@@ -313,6 +313,20 @@ static CertkitError handshake(SSL_CTX* server_ctx, SSL_CTX* client_ctx, const ch
   return c.rc;
 }
 
+/* One handshake on |fd|: the server must see the client certificate |cn|. */
+static void expect_client_cn(SSL_CTX* server_ctx, SSL_CTX* client_ctx, int fd, int port,
+                             const char* cn) {
+  Server srv;
+  Client c;
+  server_start(&srv, server_ctx, fd, 0);
+  c = client_connect(client_ctx, port, "127.0.0.1");
+  CHECK_RC(c.rc, CERTKIT_OK);
+  client_close(&c);
+  pthread_join(srv.thread, NULL);
+  CHECK_RC(srv.rc, CERTKIT_OK);
+  CHECK(strcmp(srv.peer_cn, cn) == 0);
+}
+
 static void write_file(const char* path, const char* text) {
   FILE* f = fopen(path, "w");
   if (f == NULL || fputs(text, f) < 0 || fclose(f) != 0) exit(2);
@@ -413,6 +427,54 @@ int main(void) {
     certkit_ssl_free(anonymous);
   }
 
+  /* A client under an intermediate CA, to a server that trusts the root
+   * only: the intermediate must travel in the handshake, from the SSL_CTX's
+   * chain and, after a change to a chain through another intermediate, from
+   * the connection's own. */
+  {
+    CertkitCaOptions* options = NULL;
+    CertkitName* name = NULL;
+    CertkitCa *issuing = NULL, *issuing2 = NULL;
+    Issued deep, deep2;
+    CertkitSsl* deep_ssl;
+    SSL_CTX* ctx;
+    uint64_t generation;
+    uint8_t* ks;
+    size_t ks_len = 0;
+    MUST(certkit_ca_options_new(&options));
+    MUST(certkit_name_parse("CN=coexist issuing CA", &name));
+    MUST(certkit_ca_options_set_subject(options, name));
+    MUST(certkit_ca_options_set_key_spec(options, "ec:p256"));
+    MUST(certkit_ca_create_intermediate(ca, options, &issuing));
+    certkit_name_free(name);
+    MUST(certkit_name_parse("CN=coexist issuing CA 2", &name));
+    MUST(certkit_ca_options_set_subject(options, name));
+    MUST(certkit_ca_create_intermediate(ca, options, &issuing2));
+    deep = issue(issuing, "client", "CN=driver-deep", NULL, 0, 0);
+    deep2 = issue(issuing2, "client", "CN=driver-deep2", NULL, 0, 0);
+    deep_ssl = ssl_from_stores(&deep, ca, identity);
+    ctx = ctx_for(deep_ssl, 0);
+    CHECK_RC(handshake(server_ctx, ctx, "127.0.0.1", &server_rc, cn, sizeof(cn)), CERTKIT_OK);
+    CHECK_RC(server_rc, CERTKIT_OK);
+    CHECK(strcmp(cn, "driver-deep") == 0);
+    generation = certkit_ssl_generation(deep_ssl);
+    ks = keystore_jks(&deep2, "node", &ks_len);
+    MUST(certkit_ssl_set_keystore(deep_ssl, ks, ks_len, "changeit", NULL, NULL));
+    certkit_buffer_free(ks);
+    CHECK(certkit_ssl_generation(deep_ssl) > generation);
+    CHECK_RC(handshake(server_ctx, ctx, "127.0.0.1", &server_rc, cn, sizeof(cn)), CERTKIT_OK);
+    CHECK_RC(server_rc, CERTKIT_OK);
+    CHECK(strcmp(cn, "driver-deep2") == 0);
+    SSL_CTX_free(ctx);
+    certkit_ssl_free(deep_ssl);
+    issued_free(&deep);
+    issued_free(&deep2);
+    certkit_ca_free(issuing);
+    certkit_ca_free(issuing2);
+    certkit_name_free(name);
+    certkit_ca_options_free(options);
+  }
+
   /* Live reload while a connection is open. */
   if (mkdtemp(dir) == NULL) return 2;
   snprintf(cert_a, sizeof(cert_a), "%s/a.crt", dir);
@@ -424,8 +486,8 @@ int main(void) {
   {
     int port;
     int fd = listen_loopback(&port);
-    Server held, fresh;
-    Client open_conn, next_conn;
+    Server held;
+    Client open_conn;
     uint64_t generation;
     char buf[4];
     server_start(&held, server_ctx, fd, 1);
@@ -442,20 +504,23 @@ int main(void) {
     CHECK_RC(certkit_ssl_reload_pem_files(client_ssl, cert_a, "/nonexistent/key.pem", NULL, NULL),
              CERTKIT_ERROR_NOT_FOUND);
     CHECK(certkit_ssl_generation(client_ssl) == generation);
-    /* A new handshake presents the new certificate... */
-    server_start(&fresh, server_ctx, fd, 0);
-    next_conn = client_connect(client_ctx, port, "127.0.0.1");
-    CHECK_RC(next_conn.rc, CERTKIT_OK);
-    client_close(&next_conn);
-    pthread_join(fresh.thread, NULL);
-    CHECK_RC(fresh.rc, CERTKIT_OK);
-    CHECK(strcmp(fresh.peer_cn, "driver-renewed") == 0);
+    /* New handshakes present the new certificate (the second one reuses
+     * what the first parsed)... */
+    expect_client_cn(server_ctx, client_ctx, fd, port, "driver-renewed");
+    expect_client_cn(server_ctx, client_ctx, fd, port, "driver-renewed");
     /* ...and the connection opened before the swap still works. */
     CHECK(SSL_write(open_conn.s, "ping", 4) == 4);
     CHECK(SSL_read(open_conn.s, buf, 4) == 4 && memcmp(buf, "pong", 4) == 0);
     client_close(&open_conn);
     pthread_join(held.thread, NULL);
     CHECK(strcmp(held.peer_cn, "driver") == 0);
+    /* Back to the first certificate, then to the renewed one again: each
+     * new handshake presents the current material. */
+    CHECK_RC(certkit_ssl_reload_pem_files(client_ssl, cert_a, key_a, NULL, NULL), CERTKIT_OK);
+    expect_client_cn(server_ctx, client_ctx, fd, port, "driver");
+    CHECK_RC(certkit_ssl_reload_pem_files(client_ssl, cert_b, key_b, NULL, NULL), CERTKIT_OK);
+    expect_client_cn(server_ctx, client_ctx, fd, port, "driver-renewed");
+    expect_client_cn(server_ctx, client_ctx, fd, port, "driver-renewed");
     close(fd);
   }
   unlink(cert_a);
