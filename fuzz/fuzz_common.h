@@ -119,13 +119,9 @@ inline void CheckSaveLoad(const certkit::KeyStore& store, certkit::StoreFormat f
     Fail(std::string("a saved ") + certkit::StoreFormatName(format) +
          " store does not load: " + std::string(back.status().message()));
   }
-  // JKS keeps every entry verbatim, so its round trip must be exact. PKCS#12
-  // and PEM rebuild chains and trust from what they hold; their exact
-  // equality is checked by the long campaign (scripts/fuzz.sh sets
-  // CERTKIT_FUZZ_STRICT_ROUNDTRIP): it still finds mismatches (docs/SECURITY.md).
-  if (format != certkit::StoreFormat::kJks && std::getenv("CERTKIT_FUZZ_STRICT_ROUNDTRIP") == nullptr) {
-    return;
-  }
+  // Every round trip must be exact. JKS keeps entries verbatim; PKCS#12 and
+  // PEM rebuild chains and trust from what they hold, and may only complete
+  // a chain from the store's own certificates (see SameStore).
   Require(SameStore(store, *back,
                     format == certkit::StoreFormat::kPkcs12 || format == certkit::StoreFormat::kPem),
           std::string("a ") + certkit::StoreFormatName(format) + " round trip changed the store");

@@ -3,13 +3,12 @@
 # RUNS inputs (default 10 million, the figure docs/SECURITY.md reports) or for
 # at most HOURS hours, JOBS targets at a time, slowest targets first so the
 # lanes finish together. Corpora are kept in build-fuzz/corpus between runs
-# (delete it to start over). PKCS#12 and PEM round trips must be exact
-# (CERTKIT_FUZZ_STRICT_ROUNDTRIP, fuzz/fuzz_common.h). Prints one line per
+# (delete it to start over). Prints one line per
 # target and appends it, with the date and commit, to build-fuzz/campaign.txt.
 # Debian's prebuilt BoringSSL and abseil are linked (not instrumented): the
 # fuzzers target certkit's own parsers, and the build stays short.
 # Usage: scripts/fuzz.sh [runs] [hours-per-target] [jobs]
-#        (default 10000000, 2, 2: about 4.5 hours of wall time on 2 cores)
+#        (default 10000000, 2, 2: about 2.5 hours of wall time on 2 cores)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-10000000}
@@ -33,7 +32,6 @@ seconds=$(python3 -c "print(int($hours * 3600))")
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 echo "fuzz: $(echo $targets | wc -w) targets, $runs executions or ${seconds}s each, $jobs at a time"
 mkdir -p "$dir/findings" "$dir/logs"
-export CERTKIT_FUZZ_STRICT_ROUNDTRIP=1
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 run_one() {
   local t=$1 start=$SECONDS r
