@@ -187,6 +187,49 @@ fail:
   return 0;
 }
 
+/* Takes references to the material of |generation| that |state| keeps, if
+ * it keeps that generation: returns 1 and fills |*leaf|, |*extra| and |*key|
+ * (all NULL when no own identity is configured), else returns 0. */
+static int certkit_openssl_kept_(certkit_openssl_ctx_* state, uint64_t generation, X509** leaf,
+                                 STACK_OF(X509) * *extra, EVP_PKEY** key) {
+  int found = 0;
+  pthread_mutex_lock(&state->lock);
+  if (state->cached_generation == generation) {
+    *extra = state->leaf != NULL ? X509_chain_up_ref(state->extra) : NULL;
+    found = state->leaf == NULL || *extra != NULL;
+    if (found && state->leaf != NULL) {
+      X509_up_ref(*leaf = state->leaf);
+      EVP_PKEY_up_ref(*key = state->key);
+    }
+  }
+  pthread_mutex_unlock(&state->lock);
+  return found;
+}
+
+/* Makes |state| keep references to |leaf|, |extra| and |key| of
+ * |generation| when that is newer than what it keeps. */
+static void certkit_openssl_keep_(certkit_openssl_ctx_* state, uint64_t generation, X509* leaf,
+                                  STACK_OF(X509) * extra, EVP_PKEY* key) {
+  STACK_OF(X509)* extra_ref = leaf != NULL ? X509_chain_up_ref(extra) : NULL;
+  pthread_mutex_lock(&state->lock);
+  if (generation > state->cached_generation && (leaf == NULL || extra_ref != NULL)) {
+    X509_free(state->leaf);
+    sk_X509_pop_free(state->extra, X509_free);
+    EVP_PKEY_free(state->key);
+    if (leaf != NULL) {
+      X509_up_ref(leaf);
+      EVP_PKEY_up_ref(key);
+    }
+    state->leaf = leaf;
+    state->extra = extra_ref;
+    state->key = key;
+    state->cached_generation = generation;
+    extra_ref = NULL;
+  }
+  pthread_mutex_unlock(&state->lock);
+  sk_X509_pop_free(extra_ref, X509_free);
+}
+
 /* Certificate callback: before each handshake, makes sure the connection
  * presents the CertkitSsl's current chain and key. While the generation is
  * the one installed on the SSL_CTX (which SSL_new copied), there is nothing
@@ -202,7 +245,7 @@ static int certkit_openssl_cert_cb_(SSL* s, void* arg) {
   STACK_OF(X509)* extra = NULL;
   EVP_PKEY* key = NULL;
   uint64_t generation;
-  int ok = 0, have = 0;
+  int ok;
   if (conn == NULL || state == NULL) return 0;
   generation = certkit_ssl_generation(state->config);
   if (generation != 0 && conn->installed == generation) return 1; /* e.g. after a HelloRetry */
@@ -210,47 +253,13 @@ static int certkit_openssl_cert_cb_(SSL* s, void* arg) {
     conn->installed = generation;
     return 1;
   }
-  /* The parsed material of this generation, if another connection made it. */
-  pthread_mutex_lock(&state->lock);
-  if (state->cached_generation == generation) {
-    have = 1;
-    if (state->leaf != NULL) {
-      leaf = state->leaf;
-      X509_up_ref(leaf);
-      extra = X509_chain_up_ref(state->extra);
-      key = state->key;
-      EVP_PKEY_up_ref(key);
-      if (extra == NULL) have = 0;
-    }
-  }
-  pthread_mutex_unlock(&state->lock);
-  if (!have) {
-    X509_free(leaf);
-    EVP_PKEY_free(key);
-    leaf = NULL;
-    key = NULL;
+  if (!certkit_openssl_kept_(state, generation, &leaf, &extra, &key)) {
     if (certkit_ssl_export(state->config, &m) != CERTKIT_OK) return 0;
     generation = certkit_ssl_material_generation(m);
     ok = certkit_openssl_parse_material_(m, &leaf, &extra, &key);
     certkit_ssl_material_free(m);
     if (!ok) return 0;
-    pthread_mutex_lock(&state->lock);
-    if (generation > state->cached_generation) {
-      X509* up_leaf = leaf;
-      STACK_OF(X509)* up_extra = leaf != NULL ? X509_chain_up_ref(extra) : NULL;
-      if (leaf == NULL || up_extra != NULL) {
-        X509_free(state->leaf);
-        sk_X509_pop_free(state->extra, X509_free);
-        EVP_PKEY_free(state->key);
-        if (up_leaf != NULL) X509_up_ref(up_leaf);
-        if (key != NULL) EVP_PKEY_up_ref(key);
-        state->leaf = up_leaf;
-        state->extra = up_extra;
-        state->key = key;
-        state->cached_generation = generation;
-      }
-    }
-    pthread_mutex_unlock(&state->lock);
+    certkit_openssl_keep_(state, generation, leaf, extra, key);
   }
   if (leaf == NULL) {
     ok = 1; /* no own identity configured */
