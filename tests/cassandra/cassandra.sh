@@ -6,9 +6,13 @@
 #       or the DataStax Java driver (pom-driver.xml) with Maven into the local
 #       Maven repository (CERTKIT_MAVEN_REPO, default ~/.m2/repository, or
 #       WORK/m2 when HOME is not writable) and
-#       writes the classpath to WORK/server.cp or WORK/driver.cp. Exits 77 (skip)
-#       with a message when Maven Central cannot be reached and the jars are not
-#       cached, unless CERTKIT_REQUIRE_MAVEN=1 (CI), where that is a failure.
+#       writes the classpath to WORK/server.cp or WORK/driver.cp. Maven's own
+#       error decides what a failure means: when it got no answer from the
+#       repository (refused, no such host, timed out) and the jars are not
+#       cached, exits 77 (skip) with the reason, unless CERTKIT_REQUIRE_MAVEN=1
+#       (CI), where that is a failure; when the repository answered (an
+#       artifact missing, say) it is always a failure. CERTKIT_MAVEN_CENTRAL_URL
+#       replaces Maven Central (as the mirror of every repository).
 #   cassandra.sh start WORK NAME STORE_TYPE KEYSTORE TRUSTSTORE PASSWORD_FILE
 #                [SERVER_KEYSTORE SERVER_TRUSTSTORE]
 #       Starts a node in WORK/NAME (data, generated cassandra.yaml, log) on
@@ -39,13 +43,32 @@ free_port() {
 # port_open PORT: true when something accepts TCP connections on 127.0.0.1:PORT.
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-# Maven Central, as probed before deciding to skip (tests point it elsewhere).
+# The repository Maven resolves from: Maven Central, or CERTKIT_MAVEN_CENTRAL_URL
+# (tests point it at 127.0.0.1), which then mirrors every repository.
 central=${CERTKIT_MAVEN_CENTRAL_URL:-https://repo.maven.apache.org/maven2/}
 
-# central_reachable: true when Maven Central answers within 15 s.
-central_reachable() {
-  python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=15)' \
-    "$central" >/dev/null 2>&1
+# maven_settings FILE: writes a settings.xml that makes $central the mirror of
+# every repository (only with CERTKIT_MAVEN_CENTRAL_URL: otherwise Maven keeps
+# the user's own settings and mirrors).
+maven_settings() {
+  printf '<settings><mirrors><mirror><id>certkit-test-mirror</id><mirrorOf>*</mirrorOf><url>%s</url></mirror></mirrors></settings>\n' \
+    "$central" >"$1"
+}
+
+# The maven-dependency-plugin version that writes the classpath.
+dependency_plugin=3.6.1
+
+# What Maven logs when it got no answer at all: no connection, no name, a
+# time-out.
+net_errors='Connection refused|[Cc]onnect timed out|Read timed out|Name or service not known|Temporary failure in name resolution|No address associated with hostname|Network is unreachable|No route to host|UnknownHostException|NoRouteToHostException|Connection reset'
+
+# maven_unreachable LOG: true when the failed resolution logged in LOG never
+# got an answer from the repository, so the network is the cause; false when
+# the repository answered (an artifact it does not have, a checksum mismatch,
+# a TLS error): a real failure. Maven's own error decides, not a separate
+# probe: a repository's root may answer 404 while it serves every artifact.
+maven_unreachable() {
+  grep -qE "$net_errors" "$1" && ! grep -qE 'status code: [0-9]|was not found in|Could not find artifact' "$1"
 }
 
 resolve_one() {  # resolve_one POM OUT
@@ -58,22 +81,34 @@ resolve_one() {  # resolve_one POM OUT
     return 0
   fi
   rm -f "$out" "$out.key"
-  local args=(-B -q -f "$pom" -Dmaven.repo.local="$m2" dependency:build-classpath
+  # The plugin by its full coordinates: a prefix ("dependency:") would hide
+  # Maven's reason for a failure behind "No plugin found for prefix".
+  local args=(-B -f "$pom" -Dmaven.repo.local="$m2"
+              "org.apache.maven.plugins:maven-dependency-plugin:$dependency_plugin:build-classpath"
               -Dmdep.outputFile="$out" -Dmdep.includeScope=runtime)
   # Offline first: a warm cache needs no network.
   if mvn -o "${args[@]}" >"$log" 2>&1; then echo "$key" >"$out.key"; return 0; fi
-  if ! central_reachable; then
+  # Then the real resolution (-U: a failure Maven cached earlier is retried).
+  if [ -n "${CERTKIT_MAVEN_CENTRAL_URL:-}" ]; then
+    maven_settings "$out.settings.xml"
+    args=(-s "$out.settings.xml" "${args[@]}")
+  fi
+  if mvn -U "${args[@]}" >"$log" 2>&1; then
+    echo "$key" >"$out.key"
+    return 0
+  fi
+  if maven_unreachable "$log"; then
+    local why
+    why=$(grep -m1 -oE "$net_errors" "$log")
     if [ "${CERTKIT_REQUIRE_MAVEN:-0}" = 1 ]; then
-      die "Maven Central ($central) cannot be reached and CERTKIT_REQUIRE_MAVEN=1"
+      tail -n 5 "$log" >&2
+      die "Maven Central ($central) cannot be reached ($why) and CERTKIT_REQUIRE_MAVEN=1"
     fi
-    echo "SKIP: Maven Central ($central) cannot be reached and $(basename "$pom")'s jars are not in $m2; the Cassandra tests need them"
+    echo "SKIP: Maven Central ($central) cannot be reached ($why) and $(basename "$pom")'s jars are not in $m2; the Cassandra tests need them"
     exit 77
   fi
-  if ! mvn "${args[@]}" >"$log" 2>&1; then
-    tail -n 30 "$log" >&2
-    die "mvn could not resolve $(basename "$pom") (log: $log)"
-  fi
-  echo "$key" >"$out.key"
+  tail -n 30 "$log" >&2
+  die "mvn could not resolve $(basename "$pom") from $central, which answered (log: $log)"
 }
 
 cmd_resolve() {

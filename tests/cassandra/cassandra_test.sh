@@ -20,6 +20,7 @@
 #   refuse no-client-cert|other-ca|wrong-address   each client must be refused
 #   ed25519 openssl|jdk     does Cassandra serve with an Ed25519 node key?
 #   offline-skip            without Maven Central the tests skip with the reason
+#   registry-answers        a repository that answers 404 at its root is reachable
 # Exit 0 pass, 1 fail, 77 skip (Maven Central unreachable; see resolve).
 set -euo pipefail
 
@@ -38,7 +39,7 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 # A skipped resolve step leaves its reason here; every later step skips too.
 # (resolve and java-build, which resolve with Maven, find out for themselves.)
 if [ "$step" = resolve ]; then rm -f "$work/skip"; fi
-case "$step" in resolve|java-build|offline-skip) ;; *)
+case "$step" in resolve|java-build|offline-skip|registry-answers) ;; *)
   if [ -f "$work/skip" ]; then
     cat "$work/skip"
     exit 77
@@ -240,23 +241,75 @@ step_refuse() {
 }
 
 # Without Maven Central and with an empty Maven repository, resolve skips
-# (77) with the reason; with CERTKIT_REQUIRE_MAVEN=1 it fails instead.
+# (77) with the reason; with CERTKIT_REQUIRE_MAVEN=1 it fails instead. The
+# "repository" is a closed port on 127.0.0.1, so Maven gets no answer.
 step_offline_skip() {
   local tmp="$work/offline" out rc=0
   rm -rf "$tmp"
   mkdir -p "$tmp/m2"
-  export CERTKIT_MAVEN_REPO="$tmp/m2" CERTKIT_MAVEN_CENTRAL_URL=http://127.0.0.1:9/maven2/
+  export CERTKIT_MAVEN_REPO="$tmp/m2" CERTKIT_MAVEN_CENTRAL_URL="http://127.0.0.1:$(closed_port)/maven2/"
   out=$(CERTKIT_REQUIRE_MAVEN=0 "$here/cassandra.sh" resolve "$tmp" server 2>&1) || rc=$?
   echo "$out"
   [ $rc -eq 77 ] || fail "offline resolve exited $rc, not 77"
-  echo "$out" | grep -q '^SKIP: Maven Central (http://127.0.0.1:9/maven2/) cannot be reached' ||
+  echo "$out" | grep -qF "SKIP: Maven Central ($CERTKIT_MAVEN_CENTRAL_URL) cannot be reached (Connection refused)" ||
     fail "offline resolve gave no SKIP reason"
   rc=0
   out=$(CERTKIT_REQUIRE_MAVEN=1 "$here/cassandra.sh" resolve "$tmp" server 2>&1) || rc=$?
   echo "$out"
   [ $rc -eq 1 ] || fail "offline resolve with CERTKIT_REQUIRE_MAVEN=1 exited $rc, not 1"
-  echo "$out" | grep -q 'cannot be reached and CERTKIT_REQUIRE_MAVEN=1' || fail "no reason given"
+  echo "$out" | grep -q 'cannot be reached (Connection refused) and CERTKIT_REQUIRE_MAVEN=1' || fail "no reason given"
   rm -rf "$tmp"
+}
+
+# closed_port: a port on 127.0.0.1 that nothing listens on (bound, then closed).
+closed_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+# A repository that answers, but 404 at its root (as Maven Central does) and
+# for every artifact but cassandra-all's metadata: that is a reachable
+# repository, so resolve must fail with Maven's reason (even without
+# CERTKIT_REQUIRE_MAVEN), never skip as if offline, and Maven must really
+# have asked it.
+step_registry_answers() {
+  local tmp="$work/answers" out rc=0 pid port
+  rm -rf "$tmp"
+  mkdir -p "$tmp/m2" "$tmp/repo/maven2/org/apache/cassandra/cassandra-all"
+  cat >"$tmp/repo/maven2/org/apache/cassandra/cassandra-all/maven-metadata.xml" <<'XML'
+<?xml version="1.0" encoding="UTF-8"?>
+<metadata><groupId>org.apache.cassandra</groupId><artifactId>cassandra-all</artifactId>
+<versioning><latest>5.0.9</latest><release>5.0.9</release><versions><version>5.0.9</version></versions></versioning></metadata>
+XML
+  coproc stub { exec python3 "$here/repo_stub.py" "$tmp/repo" "$tmp/requests.log"; }
+  pid=$stub_PID
+  trap "kill $pid 2>/dev/null || true" EXIT
+  read -r -t 10 port <&"${stub[0]}" || fail "repo_stub.py did not start"
+  # The stub's own answers, as a client sees them.
+  [ "$(curl_code "http://127.0.0.1:$port/maven2/")" = 404 ] || fail "the stub's root does not answer 404"
+  [ "$(curl_code "http://127.0.0.1:$port/maven2/org/apache/cassandra/cassandra-all/maven-metadata.xml")" = 200 ] ||
+    fail "the stub does not serve the metadata"
+  export CERTKIT_MAVEN_REPO="$tmp/m2" CERTKIT_MAVEN_CENTRAL_URL="http://127.0.0.1:$port/maven2/"
+  out=$(CERTKIT_REQUIRE_MAVEN=0 "$here/cassandra.sh" resolve "$tmp" server 2>&1) || rc=$?
+  echo "$out" | tail -n 5
+  [ $rc -eq 1 ] || fail "resolve against a repository that answers exited $rc, not 1"
+  echo "$out" | grep -q 'cannot be reached' && fail "a repository that answers was called unreachable"
+  echo "$out" | grep -qF "from $CERTKIT_MAVEN_CENTRAL_URL, which answered" || fail "resolve gave no reason"
+  grep -q '^/maven2/' "$tmp/requests.log" || fail "Maven never asked the stub repository"
+  echo "Maven asked the stub $(wc -l <"$tmp/requests.log") times; the failure was reported as an answer, not as unreachable"
+  kill "$pid" 2>/dev/null || true
+  trap - EXIT
+  rm -rf "$tmp"
+}
+
+# curl_code URL: the HTTP status a GET of URL answers (Python: no curl needed).
+curl_code() {
+  python3 - "$1" <<'PY'
+import sys, urllib.error, urllib.request
+try:
+    print(urllib.request.urlopen(sys.argv[1], timeout=10).status)
+except urllib.error.HTTPError as e:
+    print(e.code)
+PY
 }
 
 # An Ed25519 node key in Cassandra's key store, with Cassandra's default TLS
@@ -314,5 +367,6 @@ case "$step" in
   refuse) step_refuse "$@" ;;
   ed25519) step_ed25519 "$@" ;;
   offline-skip) step_offline_skip ;;
+  registry-answers) step_registry_answers ;;
   *) fail "unknown step $step" ;;
 esac
