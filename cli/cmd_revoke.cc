@@ -58,6 +58,7 @@ int RunRevoke(const RevokeArgs& a) {
     return kExitOk;
   }
   RecordWrite(r->list_path, "revocation list");
+  if (!r->warning.empty()) std::fprintf(stderr, "certkit: warning: %s\n", Esc(r->warning).c_str());
   std::printf("revoked %s; %zu certificate(s) of %s in %s\nrun `certkit crl --dir %s` to publish a new CRL\n",
               Esc(what).c_str(), r->count, Esc(r->issuer).c_str(), Esc(r->list_path).c_str(),
               Esc(a.dir).c_str());

@@ -30,9 +30,11 @@ struct RevokedCertificate {
 
 // ParseCrlReason maps "unspecified", "keyCompromise", "cACompromise",
 // "affiliationChanged", "superseded", "cessationOfOperation",
-// "certificateHold", "removeFromCRL", "privilegeWithdrawn",
-// "aACompromise" (case-insensitive) to the CRLReason value;
-// kInvalidArgument listing the names otherwise.
+// "certificateHold", "privilegeWithdrawn", "aACompromise"
+// (case-insensitive) to the CRLReason value: the reasons that revoke.
+// kInvalidArgument listing them otherwise, and for "removeFromCRL", which
+// only un-lists a serial in a delta CRL and so would leave the certificate
+// trusted.
 absl::StatusOr<int> ParseCrlReason(absl::string_view name);
 // CrlReasonName is the inverse of ParseCrlReason ("" for an unknown value).
 std::string CrlReasonName(int reason);
@@ -96,8 +98,18 @@ struct RevocationList {
 // kInvalidArgument for anything else or more than 20 bytes.
 absl::StatusOr<Bytes> ParseSerialHex(absl::string_view text);
 
+// kMaxCrlNumber is the largest cRLNumber certkit signs or reads back from
+// a revocation list; no CRL can follow one with this number.
+inline constexpr int64_t kMaxCrlNumber = INT64_MAX;
+
+// CheckCrlSigner fails (kInvalidArgument, naming the CA, its keyUsage and
+// the fix) when |ca| has a keyUsage extension without cRLSign: relying
+// parties refuse the CRLs it signs (RFC 5280 6.3.3 (f)).
+absl::Status CheckCrlSigner(const Certificate& ca);
+
 // SignCrl signs a CRL listing |revoked| with |ca|'s key. kInvalidArgument
-// for a negative number, an empty or oversized serial, or a bad reason.
+// for a negative number, an empty or oversized serial, a reason that does
+// not revoke, or a CA that may not sign CRLs (CheckCrlSigner).
 absl::StatusOr<Crl> SignCrl(const CertificateAuthority& ca,
                             const std::vector<RevokedCertificate>& revoked,
                             const CrlOptions& options = {});

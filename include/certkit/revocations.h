@@ -58,6 +58,9 @@ struct RevokeResult {
   size_t count = 0;          // certificates now listed for that CA
   std::string list_path;     // DIR/manifest.json or DIR/revoked.json
   std::string issuer;        // subject (RFC 4514) of the CA the entry is filed under
+  // Non-empty when that CA may not sign CRLs (CheckCrlSigner's message): the
+  // entry is recorded, but `certkit crl` will refuse to publish it.
+  std::string warning;
 };
 
 // RevokeInDirectory records |request| in |dir|'s revocation list (written

@@ -1,5 +1,6 @@
 #include "certkit/revocations.h"
 
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -81,8 +82,8 @@ absl::StatusOr<ListHandle> OpenList(const std::string& dir, const std::string& c
 }
 
 // IssuerOf finds the CA of |dir| that issued |cert|: its fingerprint (empty
-// for a plain directory) and subject.
-absl::StatusOr<std::pair<std::string, std::string>> IssuerOf(const std::string& dir,
+// for a plain directory) and certificate.
+absl::StatusOr<std::pair<std::string, Certificate>> IssuerOf(const std::string& dir,
                                                              const Certificate& cert) {
   std::vector<Certificate> cas;
   std::string where = JoinPath(dir, "ca.crt");
@@ -94,20 +95,29 @@ absl::StatusOr<std::pair<std::string, std::string>> IssuerOf(const std::string& 
     for (const CaRecord* r : records) {
       auto c = ReadCaCertificate(dir, *r);
       if (!c.ok()) return c.status();
-      if (IssuedBy(cert, *c)) return std::make_pair(r->sha256_fingerprint, c->subject().ToRfc4514());
+      if (IssuedBy(cert, *c)) return std::make_pair(r->sha256_fingerprint, *std::move(c));
     }
     where = absl::StrCat("the cluster '", dir, "'");
   } else {
     auto certs = ReadCertificates(where);
     if (!certs.ok()) return certs.status();
     for (const Certificate& c : *certs) {
-      if (IssuedBy(cert, c)) return std::make_pair(std::string(), c.subject().ToRfc4514());
+      if (IssuedBy(cert, c)) return std::make_pair(std::string(), c);
     }
     where = absl::StrCat("'", where, "'");
   }
   return MakeError(ErrorKind::kInvalidArgument,
                    absl::StrCat("the certificate was issued by '", cert.issuer().ToRfc4514(),
                                 "', not by a CA in ", where));
+}
+
+// SigningCa reads the certificate of the CA that signs |h|'s list: the
+// cluster CA the list belongs to, or DIR/ca.crt's first certificate.
+absl::StatusOr<Certificate> SigningCa(ListHandle& h) {
+  if (h.cluster) return ReadCaCertificate(h.dir, *h.record());
+  auto certs = ReadCertificates(JoinPath(h.dir, "ca.crt"));
+  if (!certs.ok()) return certs.status();
+  return certs->front();
 }
 
 }  // namespace
@@ -140,13 +150,18 @@ absl::StatusOr<RevokeResult> RevokeInDirectory(const std::string& dir,
   entry.revocation_time = request.time == absl::InfinitePast()
                               ? absl::FromUnixSeconds(absl::ToUnixSeconds(absl::Now()))
                               : request.time;
+  if (entry.reason.has_value()) {
+    // The list must hold only reasons that revoke (ParseCrlReason's).
+    auto known = ParseCrlReason(CrlReasonName(*entry.reason));
+    if (!known.ok()) return known.status();
+  }
   std::string fingerprint;
-  RevokeResult result;
+  std::optional<Certificate> ca;
   if (request.cert.has_value()) {
     auto issuer = IssuerOf(dir, *request.cert);
     if (!issuer.ok()) return issuer.status();
     fingerprint = issuer->first;
-    result.issuer = issuer->second;
+    ca = std::move(issuer->second);
     entry.serial = request.cert->serial_bytes();
   } else {
     if (request.serial.empty()) {
@@ -156,7 +171,14 @@ absl::StatusOr<RevokeResult> RevokeInDirectory(const std::string& dir,
   }
   auto handle = OpenList(dir, fingerprint);
   if (!handle.ok()) return handle.status();
-  if (result.issuer.empty() && handle->cluster) result.issuer = handle->record()->subject;
+  if (!ca.has_value()) {
+    auto signing = SigningCa(*handle);
+    if (!signing.ok()) return signing.status();
+    ca = *std::move(signing);
+  }
+  RevokeResult result;
+  result.issuer = ca->subject().ToRfc4514();
+  if (absl::Status st = CheckCrlSigner(*ca); !st.ok()) result.warning = std::string(st.message());
   result.list_path = handle->path;
   result.added = handle->list()->Add(entry);
   result.count = handle->list()->revoked.size();
@@ -187,6 +209,13 @@ absl::StatusOr<Crl> SignDirectoryCrl(const std::string& dir, const CertificateAu
                                      absl::Duration next_update_in) {
   auto handle = OpenListForCa(dir, ca);
   if (!handle.ok()) return handle.status();
+  if (handle->list()->crl_number >= kMaxCrlNumber) {
+    return MakeError(ErrorKind::kLimitExceeded,
+                     absl::StrCat("the last CRL of '", ca.certificate().subject().ToRfc4514(),
+                                  "' has number ", handle->list()->crl_number,
+                                  ", the largest there is: no further CRL can be numbered; "
+                                  "issue CRLs from a new CA (cluster rotate-ca)"));
+  }
   CrlOptions opts;
   opts.number = handle->list()->crl_number + 1;
   opts.next_update_in = next_update_in;

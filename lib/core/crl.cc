@@ -28,6 +28,8 @@ constexpr const char* kReasonNames[] = {
     "superseded",  "cessationOfOperation", "certificateHold", "",
     "removeFromCRL", "privilegeWithdrawn", "aACompromise"};
 constexpr int kReasonCount = sizeof(kReasonNames) / sizeof(kReasonNames[0]);
+// removeFromCRL: meaningful only in a delta CRL, where it un-lists a serial.
+constexpr int kRemoveFromCrl = 8;
 
 // The largest serial RFC 5280 4.1.2.2 allows: 20 octets.
 constexpr size_t kMaxSerialBytes = 20;
@@ -62,6 +64,10 @@ absl::Status AddRevoked(X509_CRL* crl, const RevokedCertificate& r) {
     return MakeError(ErrorKind::kInvalidArgument,
                      absl::StrCat("CRL reason code ", *r.reason, " is not defined (RFC 5280 5.3.1)"));
   }
+  if (r.reason == kRemoveFromCrl) {
+    return MakeError(ErrorKind::kInvalidArgument,
+                     "CRL reason removeFromCRL does not revoke (delta CRLs only, RFC 5280 5.3.1)");
+  }
   bssl::UniquePtr<X509_REVOKED> rev(X509_REVOKED_new());
   bssl::UniquePtr<BIGNUM> bn(BN_bin2bn(r.serial.data(), r.serial.size(), nullptr));
   bssl::UniquePtr<ASN1_INTEGER> serial(bn ? BN_to_ASN1_INTEGER(bn.get(), nullptr) : nullptr);
@@ -89,15 +95,35 @@ absl::Status AddRevoked(X509_CRL* crl, const RevokedCertificate& r) {
 
 absl::StatusOr<int> ParseCrlReason(absl::string_view name) {
   for (int i = 0; i < kReasonCount; ++i) {
-    if (kReasonNames[i][0] != '\0' && absl::EqualsIgnoreCase(name, kReasonNames[i])) return i;
+    if (kReasonNames[i][0] == '\0' || !absl::EqualsIgnoreCase(name, kReasonNames[i])) continue;
+    if (i == kRemoveFromCrl) {
+      return MakeError(ErrorKind::kInvalidArgument,
+                       "removeFromCRL does not revoke: it only takes an entry off a delta CRL "
+                       "(RFC 5280 5.3.1), and certkit writes full CRLs; to revoke, give another "
+                       "reason or none");
+    }
+    return i;
   }
   std::vector<std::string> names;
-  for (const char* n : kReasonNames) {
-    if (n[0] != '\0') names.push_back(n);
+  for (int i = 0; i < kReasonCount; ++i) {
+    if (kReasonNames[i][0] != '\0' && i != kRemoveFromCrl) names.push_back(kReasonNames[i]);
   }
   return MakeError(ErrorKind::kInvalidArgument,
                    absl::StrCat("unknown revocation reason '", absl::CHexEscape(name),
                                 "'; valid reasons: ", absl::StrJoin(names, ", ")));
+}
+
+absl::Status CheckCrlSigner(const Certificate& ca) {
+  const std::optional<uint32_t> ku = ca.key_usage();
+  if (!ku.has_value() || (*ku & kKuCrlSign) != 0) return absl::OkStatus();
+  const std::vector<std::string> names = KeyUsageNames(*ku);
+  return MakeError(
+      ErrorKind::kInvalidArgument,
+      absl::StrCat("CA '", ca.subject().ToRfc4514(), "' may not sign CRLs: its keyUsage is ",
+                   names.empty() ? "empty" : absl::StrJoin(names, ", "),
+                   ", without cRLSign, so openssl and certkit would refuse its CRLs and fail "
+                   "every certificate checked against them; issue the CA with a profile whose "
+                   "key_usage includes cRLSign (certkit's default CA profile has it)"));
 }
 
 std::string CrlReasonName(int reason) {
@@ -156,6 +182,8 @@ absl::StatusOr<RevocationList> RevocationList::FromJson(absl::string_view text) 
   };
   if (!root.is_object() || !root.contains("crl_number") ||
       !root["crl_number"].is_number_integer() || root["crl_number"].get<int64_t>() < 0 ||
+      (root["crl_number"].is_number_unsigned() &&
+       root["crl_number"].get<uint64_t>() > static_cast<uint64_t>(kMaxCrlNumber)) ||
       !root.contains("revoked") || !root["revoked"].is_array()) {
     return bad("expected {\"crl_number\": N, \"revoked\": [...]}");
   }
@@ -233,6 +261,7 @@ absl::StatusOr<Crl> SignCrl(const CertificateAuthority& ca,
     return MakeError(ErrorKind::kInvalidArgument,
                      absl::StrCat("CRL number ", options.number, " is negative"));
   }
+  if (auto st = CheckCrlSigner(ca.certificate()); !st.ok()) return st;
   if (options.next_update_in < absl::Minutes(1)) {
     return MakeError(ErrorKind::kInvalidArgument, "the CRL's next update must be at least a minute away");
   }

@@ -398,3 +398,104 @@ TEST_CASE("a CA bundle in ca-cert signs with the CA matching the key and default
   CHECK(a.find("certkit CA east ") != std::string::npos);
   CHECK(a != b);
 }
+
+TEST_CASE("revocation: a CA without cRLSign signs no CRL, and revoke warns at once (openssl agrees)") {
+  TempDir tmp;
+  const std::string profile = certkit_test::SourceDir() + "/docs/profiles/cockroach.json";
+  const std::string ca = tmp.File("ca");
+  // CockroachDB's ca.conf gives the CA keyCertSign, digitalSignature: no cRLSign.
+  auto made = Certkit({"ca", "create", "--out", ca, "--subject", "O=Cockroach, CN=Cockroach CA",
+                       "--profile-file", profile});
+  INFO(Describe(made));
+  REQUIRE(made.exit_code == 0);
+  const std::string ku = Text(ca + "/ca.crt");
+  REQUIRE(ku.find("Certificate Sign") != std::string::npos);
+  REQUIRE(ku.find("CRL Sign") == std::string::npos);
+  auto node = Certkit({"node", "--ca-cert", ca + "/ca.crt", "--ca-key", ca + "/ca-private/ca.key",
+                       "--host", "10.0.0.5", "--out", tmp.File("n")});
+  INFO(Describe(node));
+  REQUIRE(node.exit_code == 0);
+
+  auto rev = Certkit({"revoke", "--dir", ca, "--cert", tmp.File("n/node.crt")});
+  INFO(Describe(rev));
+  CHECK(rev.exit_code == 0);
+  CHECK(rev.err.find("warning: CA 'O=Cockroach, CN=Cockroach CA' may not sign CRLs") != std::string::npos);
+  auto crl = Certkit({"crl", "--dir", ca});
+  INFO(Describe(crl));
+  CHECK(crl.exit_code == 3);
+  CHECK(crl.err.find("may not sign CRLs: its keyUsage is digitalSignature, nonRepudiation, keyCertSign, "
+                     "without cRLSign") != std::string::npos);
+  CHECK(crl.err.find("key_usage includes cRLSign") != std::string::npos);
+  CHECK_FALSE(certkit_cli_test::Exists(ca + "/crl.pem"));
+
+  // What certkit refuses to write is what openssl refuses to use: a CRL
+  // signed by that CA (openssl ca writes it) fails every check.
+  WriteString(tmp.File("index.txt"), "");
+  WriteString(tmp.File("ca.conf"),
+              "[ca]\ndefault_ca=d\n[d]\ndatabase=" + tmp.File("index.txt") +
+                  "\ndefault_md=sha256\ndefault_crl_days=7\n");
+  auto ossl_crl = Run({"openssl", "ca", "-gencrl", "-config", tmp.File("ca.conf"), "-cert", ca + "/ca.crt",
+                       "-keyfile", ca + "/ca-private/ca.key", "-out", tmp.File("ossl-crl.pem")});
+  INFO(ossl_crl.output());
+  REQUIRE(ossl_crl.exit_code == 0);
+  CHECK_FALSE(OpensslVerifies({"-crl_check", "-CRLfile", tmp.File("ossl-crl.pem")}, ca + "/ca.crt",
+                              tmp.File("n/node.crt")));
+}
+
+TEST_CASE("revocation: removeFromCRL and unknown reasons are refused, in revoke and in a stored list") {
+  TempDir tmp;
+  const std::string dir = tmp.File("ca");
+  REQUIRE(Certkit({"ca", "create", "--out", dir, "--cn", "Reasons CA"}).exit_code == 0);
+  REQUIRE(Certkit({"node", "--ca-cert", dir + "/ca.crt", "--ca-key", dir + "/ca-private/ca.key", "--host",
+                   "10.0.0.6", "--out", tmp.File("n")})
+              .exit_code == 0);
+  const std::string cert = tmp.File("n/node.crt");
+  for (const char* reason : {"removeFromCRL", "REMOVEFROMCRL", "frobnicated"}) {
+    auto r = Certkit({"revoke", "--dir", dir, "--cert", cert, "--reason", reason});
+    INFO(reason << ": " << Describe(r));
+    CHECK(r.exit_code == 3);
+    CHECK(r.out.find("revoked") == std::string::npos);
+    CHECK_FALSE(certkit_cli_test::Exists(dir + "/revoked.json"));
+  }
+  auto removed = Certkit({"revoke", "--dir", dir, "--cert", cert, "--reason", "removeFromCRL"});
+  CHECK(removed.err.find("removeFromCRL does not revoke") != std::string::npos);
+  auto unknown = Certkit({"revoke", "--dir", dir, "--cert", cert, "--reason", "frobnicated"});
+  CHECK(unknown.err.find("valid reasons: unspecified, keyCompromise") != std::string::npos);
+  CHECK(unknown.err.find("removeFromCRL") == std::string::npos);
+
+  // A list written by hand (or by an older certkit) with removeFromCRL is
+  // refused when read, not published as a CRL that revokes nothing.
+  WriteString(dir + "/revoked.json",
+              "{\"crl_number\": 1, \"revoked\": [{\"serial\": \"" + CertSerial(cert) +
+                  "\", \"time\": \"2026-01-02T03:04:05Z\", \"reason\": \"removeFromCRL\"}]}\n");
+  auto crl = Certkit({"crl", "--dir", dir});
+  INFO(Describe(crl));
+  CHECK(crl.exit_code != 0);
+  CHECK(crl.err.find("removeFromCRL does not revoke") != std::string::npos);
+  CHECK_FALSE(certkit_cli_test::Exists(dir + "/crl.pem"));
+}
+
+TEST_CASE("revocation: the CRL number is bounded when read and stops clearly at its maximum") {
+  TempDir tmp;
+  const std::string dir = tmp.File("ca");
+  REQUIRE(Certkit({"ca", "create", "--out", dir, "--cn", "Numbers CA"}).exit_code == 0);
+  WriteString(dir + "/revoked.json", "{\"crl_number\": 9223372036854775807, \"revoked\": []}\n");
+  auto top = Certkit({"crl", "--dir", dir});
+  INFO(Describe(top));
+  CHECK(top.exit_code != 0);
+  CHECK(top.err.find("has number 9223372036854775807, the largest there is") != std::string::npos);
+  CHECK(top.err.find("[limit_exceeded]") != std::string::npos);
+  CHECK_FALSE(certkit_cli_test::Exists(dir + "/crl.pem"));
+  WriteString(dir + "/revoked.json", "{\"crl_number\": 9223372036854775808, \"revoked\": []}\n");
+  auto over = Certkit({"crl", "--dir", dir});
+  INFO(Describe(over));
+  CHECK(over.exit_code != 0);
+  CHECK(over.err.find("revocation list: expected") != std::string::npos);
+  // One below the top still works, and openssl reads the number.
+  WriteString(dir + "/revoked.json", "{\"crl_number\": 9223372036854775806, \"revoked\": []}\n");
+  auto last = Certkit({"crl", "--dir", dir});
+  INFO(Describe(last));
+  REQUIRE(last.exit_code == 0);
+  auto text = Run({"openssl", "crl", "-in", dir + "/crl.pem", "-noout", "-crlnumber"});
+  CHECK(text.out.find("7FFFFFFFFFFFFFFF") != std::string::npos);
+}
