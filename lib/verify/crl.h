@@ -25,9 +25,14 @@ absl::StatusOr<CrlList> ParseCrls(const std::vector<std::string>& crls);
 // issuer name is |issuer|'s subject: the CRL must verify with the issuer's
 // key (5.1.1.3), the issuer's keyUsage (if any) must assert cRLSign
 // (6.3.3 (f)), the CRL must be v2 with a non-critical cRLNumber (5.2.3) and
-// no unknown critical extension (5.2), thisUpdate must not be after |now|;
-// then a listed serial (5.1.2.6) fails with kCertRevoked ("revoked"); a CRL
-// that breaks one of those rules fails with kPolicyViolation.
+// no unknown critical extension (5.2) nor critical entry extension (5.3),
+// thisUpdate must not be after |now| and nextUpdate must be present and
+// after it (6.3.3 (a)(2)); a CRL whose issuingDistributionPoint excludes
+// |cert| (CA or leaf certificates only, another distribution point) is
+// skipped (and when no CRL of the issuer covers |cert|, that is a
+// kPolicyViolation: its status is unknown), and an indirect one refused. Then a listed serial (5.1.2.6)
+// fails with kCertRevoked ("revoked"); a CRL that breaks one of those rules
+// fails with kPolicyViolation.
 absl::Status CheckRevocation(const ParsedCert& cert, const ParsedCert& issuer, const CrlList& crls,
                              int64_t now, const std::string& where);
 

@@ -126,18 +126,47 @@ TestCert Leaf(const TestCert& issuer, const std::string& san, const std::string&
   return Make(std::move(s), &issuer);
 }
 
+std::string MakeCrl(const TestCert& issuer, const std::vector<const TestCert*>& revoked,
+                    const CrlSpec& spec, bool with_number);
+
 std::string MakeCrl(const TestCert& issuer, const std::vector<const TestCert*>& revoked, bool with_number) {
+  return MakeCrl(issuer, revoked, CrlSpec{}, with_number);
+}
+
+std::string MakeCrl(const TestCert& issuer, const std::vector<const TestCert*>& revoked,
+                    const CrlSpec& spec) {
+  return MakeCrl(issuer, revoked, spec, true);
+}
+
+std::string MakeCrl(const TestCert& issuer, const std::vector<const TestCert*>& revoked,
+                    const CrlSpec& spec, bool with_number) {
   bssl::UniquePtr<X509_CRL> crl(X509_CRL_new());
   X509_CRL_set_version(crl.get(), 1);
   X509_CRL_set_issuer_name(crl.get(), X509_get_subject_name(issuer.x509.get()));
   const time_t now = time(nullptr);
-  X509_CRL_set1_lastUpdate(crl.get(), Time(now - 3600).get());
-  X509_CRL_set1_nextUpdate(crl.get(), Time(now + 86400).get());
+  X509_CRL_set1_lastUpdate(crl.get(), Time(now - 3 * 86400).get());
+  if (!spec.no_next_update) X509_CRL_set1_nextUpdate(crl.get(), Time(now + spec.next_update).get());
   for (const TestCert* c : revoked) {
     X509_REVOKED* r = X509_REVOKED_new();
     X509_REVOKED_set_serialNumber(r, X509_get0_serialNumber(c->x509.get()));
     X509_REVOKED_set_revocationDate(r, Time(now - 60).get());
+    if (spec.reason >= 0) {
+      bssl::UniquePtr<ASN1_ENUMERATED> reason(ASN1_ENUMERATED_new());
+      Check(reason && ASN1_ENUMERATED_set(reason.get(), spec.reason) &&
+                X509_REVOKED_add1_ext_i2d(r, NID_crl_reason, reason.get(), 0, 0) == 1,
+            "CRL reason");
+    }
+    if (spec.critical_entry_ext) {
+      bssl::UniquePtr<ASN1_GENERALIZEDTIME> when(ASN1_GENERALIZEDTIME_set(nullptr, now - 120));
+      Check(X509_REVOKED_add1_ext_i2d(r, NID_invalidity_date, when.get(), /*crit=*/1, 0) == 1,
+            "invalidityDate");
+    }
     X509_CRL_add0_revoked(crl.get(), r);
+  }
+  if (!spec.idp.empty()) {
+    bssl::UniquePtr<X509_EXTENSION> idp(
+        X509V3_EXT_nconf(nullptr, nullptr, "issuingDistributionPoint", spec.idp.c_str()));
+    Check(idp != nullptr && X509_CRL_add_ext(crl.get(), idp.get(), -1) == 1, "issuingDistributionPoint");
   }
   if (with_number) {
     bssl::UniquePtr<ASN1_INTEGER> number(ASN1_INTEGER_new());

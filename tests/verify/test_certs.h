@@ -57,6 +57,17 @@ TestCert Leaf(const TestCert& issuer, const std::string& san = "DNS:node1.exampl
 std::string MakeCrl(const TestCert& issuer, const std::vector<const TestCert*>& revoked,
                     bool with_number = true);
 
+// CrlSpec shapes a CRL beyond MakeCrl's defaults.
+struct CrlSpec {
+  long next_update = 86400;   // seconds from now (negative: already expired)
+  bool no_next_update = false;
+  std::string idp;            // issuingDistributionPoint in config syntax ("critical,onlyCA:TRUE")
+  bool critical_entry_ext = false;  // each entry gets a critical invalidityDate
+  int reason = -1;                  // each entry's CRLReason; -1 = none
+};
+std::string MakeCrl(const TestCert& issuer, const std::vector<const TestCert*>& revoked,
+                    const CrlSpec& spec);
+
 std::string ToPem(const TestCert& c);
 
 }  // namespace verify_test

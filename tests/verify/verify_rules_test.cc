@@ -9,6 +9,7 @@
 #include "absl/time/time.h"
 #include "certkit/error.h"
 #include "certkit/verify.h"
+#include "support/oracle.h"
 #include "test_certs.h"
 
 namespace {
@@ -362,6 +363,86 @@ TEST_CASE("CRLs supplied by the caller") {
   CHECK(Kind(Run(other, {&ica}, {&root}, o)) == ErrorKind::kPolicyViolation);
   o.crls = {"-----BEGIN X509 CRL-----\nAAAA\n-----END X509 CRL-----\n"};
   CHECK(Kind(Run(other, {&ica}, {&root}, o)) == ErrorKind::kMalformed);
+}
+
+// issue 21, item 6: a CRL's validity and scope, as RFC 5280 6.3.3 says, and
+// as openssl verify -crl_check decides on the same files.
+TEST_CASE("CRLs: expired, out of scope, critical entry extensions and removeFromCRL fail closed") {
+  const TestCert root = Root(), ica = Intermediate(root), leaf = Leaf(ica);
+  certkit_test::TempDir dir;
+  certkit_test::WriteString(dir.File("root.pem"), verify_test::ToPem(root));
+  certkit_test::WriteString(dir.File("ica.pem"), verify_test::ToPem(ica));
+  certkit_test::WriteString(dir.File("leaf.pem"), verify_test::ToPem(leaf));
+  auto openssl_accepts = [&](const std::string& crl) {
+    certkit_test::WriteString(dir.File("crl.pem"), crl);
+    auto r = certkit_test::Run({"openssl", "verify", "-crl_check", "-CAfile", dir.File("root.pem"),
+                                "-untrusted", dir.File("ica.pem"), "-CRLfile", dir.File("crl.pem"),
+                                dir.File("leaf.pem")});
+    INFO(r.output());
+    return r.exit_code == 0;
+  };
+  struct Case {
+    const char* name;
+    verify_test::CrlSpec spec;
+    bool revoke_leaf;
+    const char* message;
+    // openssl refuses too. It accepts a CRL without nextUpdate (RFC 5280
+    // 5.1.2.5 requires one) and keeps a certificate listed with
+    // removeFromCRL in a full CRL as valid, where certkit fails closed.
+    bool openssl_refuses = true;
+  };
+  const Case cases[] = {
+      {"expired (nextUpdate a day ago)", {-86400, false, "", false}, false, "the CRL expired (nextUpdate "},
+      {"no nextUpdate", {0, true, "", false}, false, "no nextUpdate", false},
+      {"only CA certificates, listing nothing", {86400, false, "critical,onlyCA:TRUE", false}, false,
+       "does not cover end-entity certificates"},
+      {"another distribution point",
+       {86400, false, "critical,fullname:URI:http://crl.example/other.crl", false}, false,
+       "does not cover end-entity certificates of this distribution point"},
+      {"indirect", {86400, false, "critical,indirectCRL:TRUE", false}, false, "an indirect CRL"},
+      {"critical entry extension", {86400, false, "", true}, true,
+       "has a critical extension certkit cannot process"},
+      {"listed with removeFromCRL", {86400, false, "", false, 8}, true,
+       "with reason removeFromCRL, which only a delta CRL may use", false},
+  };
+  for (const Case& c : cases) {
+    INFO(c.name);
+    std::vector<const TestCert*> listed;
+    if (c.revoke_leaf) listed.push_back(&leaf);
+    const std::string crl = verify_test::MakeCrl(ica, listed, c.spec);
+    VerifyOptions o;
+    o.crls = {crl};
+    auto r = Run(leaf, {&ica}, {&root}, o);
+    INFO(r.status().message());
+    CHECK(Kind(r) == ErrorKind::kPolicyViolation);
+    CHECK(absl::StrContains(r.status().message(), c.message));
+    CHECK(openssl_accepts(crl) == !c.openssl_refuses);
+  }
+  // In scope, current and clean, both accept; leaves-only covers the leaf.
+  for (const char* idp : {"", "critical,onlyuser:TRUE"}) {
+    INFO(idp);
+    verify_test::CrlSpec spec;
+    spec.idp = idp;
+    const std::string crl = verify_test::MakeCrl(ica, {}, spec);
+    VerifyOptions o;
+    o.crls = {crl};
+    auto r = Run(leaf, {&ica}, {&root}, o);
+    INFO(r.status().message());
+    CHECK(r.ok());
+    CHECK(openssl_accepts(crl));
+    const std::string revoking = verify_test::MakeCrl(ica, {&leaf}, spec);
+    o.crls = {revoking};
+    CHECK(Kind(Run(leaf, {&ica}, {&root}, o)) == ErrorKind::kCertRevoked);
+    CHECK_FALSE(openssl_accepts(revoking));
+  }
+  // A CA-only CRL next to a leaf CRL: the leaf's decides.
+  {
+    verify_test::CrlSpec ca_only;
+    ca_only.idp = "critical,onlyCA:TRUE";
+    VerifyOptions o;
+    o.crls = {verify_test::MakeCrl(ica, {&leaf}, ca_only), verify_test::MakeCrl(ica, {})};
+    CHECK(Run(leaf, {&ica}, {&root}, o).ok());
+  }
 }
 
 TEST_CASE("TrustStore copies do not see later additions") {
