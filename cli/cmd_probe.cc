@@ -183,7 +183,9 @@ void RegisterProbeCommand(CLI::App& app, int* exit_code) {
   cert->needs(key);
   key->needs(cert);
   AddPasswordOption(cmd, "--passin", &args->passin, "password of an encrypted --key");
-  cmd->add_option("--timeout", args->timeout, "seconds allowed for connecting and for each handshake step")
+  cmd->add_option("--timeout", args->timeout,
+                  "seconds allowed for the whole exchange: connecting, the preamble, the "
+                  "handshake and the server's verdict")
       ->capture_default_str()
       ->check(CLI::Range(1, 3600));
   SetExample(cmd, "certkit probe 10.0.0.1:9142 --ca demo/ca.crt --cert demo/clients/app/client.app.crt "

@@ -30,8 +30,9 @@ struct ProbeOptions {
   // address is never sent as SNI, per RFC 6066 §3).
   std::string server_name;
   ProbePreamble preamble = ProbePreamble::kNone;
-  // Bound of each step: connecting, and every read or write of the
-  // handshake. A server that stalls fails with kIo ("timed out").
+  // Bound of the whole exchange: connecting, the preamble, the handshake
+  // and the wait for the server's verdict together. A server that stalls or
+  // trickles bytes fails with kIo ("... timed out after 2s").
   absl::Duration timeout = absl::Seconds(10);
   // A client certificate chain (leaf first) and its key, presented when the
   // server asks for one (mutual TLS). Both or neither.
@@ -54,9 +55,15 @@ struct ProbeResult {
 // ProbeServer connects to |host|:|port| (a name is resolved; every address
 // is tried in turn), runs a TLS 1.2+ handshake WITHOUT verifying the server
 // (the caller verifies ProbeResult::chain, e.g. with PeerVerifier), and
-// closes the connection. Failures: kIo (resolution, connection, timeout,
-// naming the address), kTlsHandshake (the peer's alert or BoringSSL's reason;
-// a PostgreSQL server that refuses SSL; no certificate sent),
+// closes the connection. When the server asked for a client certificate
+// under TLS 1.3, whose verdict comes after the handshake, it then reads for
+// up to a second (within the timeout): an alert or a closed connection is a
+// rejection; a session ticket, data or quiet is acceptance.
+// Failures: kIo (resolution, connection, the timeout, naming the address
+// and the seconds), kTlsHandshake (the server rejected our client
+// certificate, or required one we did not give: "the server at H:P rejected
+// our client certificate: unknown CA"; another alert by name; BoringSSL's
+// reason; a PostgreSQL server that refuses SSL; no certificate sent),
 // kInvalidArgument (options, port 0).
 absl::StatusOr<ProbeResult> ProbeServer(const std::string& host, uint16_t port,
                                         const ProbeOptions& options);

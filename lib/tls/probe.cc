@@ -9,13 +9,14 @@
 #include <pthread.h>
 #include <signal.h>
 #include <sys/socket.h>
-#include <sys/time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <ctime>
 #include <cstring>
 #include <memory>
+#include <optional>
 
 #include <openssl/err.h>
 #include <openssl/ssl.h>
@@ -84,8 +85,6 @@ class ScopedNoSigpipe {
   bool was_pending_ = false;
 };
 
-int Millis(absl::Duration d) { return static_cast<int>(absl::ToInt64Milliseconds(d)); }
-
 bool IsIpAddress(const std::string& host) {
   unsigned char buf[16];
   return inet_pton(AF_INET, host.c_str(), buf) == 1 || inet_pton(AF_INET6, host.c_str(), buf) == 1;
@@ -96,22 +95,45 @@ std::string Where(const std::string& host, uint16_t port) {
                                              : absl::StrCat(host, ":", port);
 }
 
-std::string TimedOut(absl::Duration timeout) {
-  return absl::StrCat("timed out after ", absl::FormatDuration(timeout));
-}
+// Deadline bounds the whole exchange (connect, preamble, handshake and the
+// wait for the server's verdict): a server that trickles bytes cannot keep
+// the probe alive past it.
+class Deadline {
+ public:
+  explicit Deadline(absl::Duration total) : total_(total), end_(absl::Now() + total) {}
+  // TimedOut: "<what> timed out after 2s".
+  absl::Status TimedOut(const std::string& what) const {
+    return MakeError(ErrorKind::kIo, absl::StrCat(what, " timed out after ", absl::FormatDuration(total_)));
+  }
+  // Wait polls |fd| for |events| until the deadline (or |cap| from now, if
+  // sooner): true when ready, false on time-out (errno ETIMEDOUT).
+  bool Wait(int fd, short events, absl::Duration cap = absl::InfiniteDuration()) const {
+    const absl::Time until = std::min(end_, absl::Now() + cap);
+    for (;;) {
+      const int64_t ms = absl::ToInt64Milliseconds(until - absl::Now());
+      if (ms <= 0) break;
+      pollfd p{fd, events, 0};
+      const int r = poll(&p, 1, static_cast<int>(std::min<int64_t>(ms, 1 << 30)));
+      if (r > 0) return true;
+      if (r < 0 && errno != EINTR) return true;  // the next I/O call reports it
+    }
+    errno = ETIMEDOUT;
+    return false;
+  }
 
-// ConnectOne connects a socket to |ai| within |timeout| and leaves it
-// blocking, with every read and write bounded by |timeout|. Returns the fd,
-// or -1 with errno set.
-int ConnectOne(const addrinfo* ai, absl::Duration timeout) {
+ private:
+  absl::Duration total_;
+  absl::Time end_;
+};
+
+// ConnectOne connects a non-blocking socket to |ai| before the deadline and
+// leaves it non-blocking. Returns the fd, or -1 with errno set.
+int ConnectOne(const addrinfo* ai, const Deadline& deadline) {
   Fd fd(socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, ai->ai_protocol));
   if (fd.get() < 0) return -1;
   if (connect(fd.get(), ai->ai_addr, ai->ai_addrlen) != 0) {
     if (errno != EINPROGRESS) return -1;
-    pollfd p{fd.get(), POLLOUT, 0};
-    int r = poll(&p, 1, Millis(timeout));
-    if (r == 0) errno = ETIMEDOUT;
-    if (r <= 0) return -1;
+    if (!deadline.Wait(fd.get(), POLLOUT)) return -1;
     int err = 0;
     socklen_t len = sizeof(err);
     if (getsockopt(fd.get(), SOL_SOCKET, SO_ERROR, &err, &len) != 0) return -1;
@@ -120,17 +142,10 @@ int ConnectOne(const addrinfo* ai, absl::Duration timeout) {
       return -1;
     }
   }
-  if (fcntl(fd.get(), F_SETFL, fcntl(fd.get(), F_GETFL) & ~O_NONBLOCK) != 0) return -1;
-  timeval tv{static_cast<time_t>(absl::ToInt64Seconds(timeout)),
-             static_cast<suseconds_t>(absl::ToInt64Microseconds(timeout) % 1000000)};
-  if (setsockopt(fd.get(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) != 0 ||
-      setsockopt(fd.get(), SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) != 0) {
-    return -1;
-  }
   return fd.release();
 }
 
-absl::StatusOr<int> Connect(const std::string& host, uint16_t port, absl::Duration timeout) {
+absl::StatusOr<int> Connect(const std::string& host, uint16_t port, const Deadline& deadline) {
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
@@ -141,29 +156,36 @@ absl::StatusOr<int> Connect(const std::string& host, uint16_t port, absl::Durati
     return MakeError(ErrorKind::kIo, absl::StrCat("cannot resolve ", host, ": ", gai_strerror(rc)));
   }
   std::unique_ptr<addrinfo, decltype(&freeaddrinfo)> owner(list, freeaddrinfo);
+  const std::string where = Where(host, port);
   std::string last = "no address";
   for (const addrinfo* ai = list; ai != nullptr; ai = ai->ai_next) {
-    int fd = ConnectOne(ai, timeout);
+    int fd = ConnectOne(ai, deadline);
     if (fd >= 0) return fd;
-    last = errno == ETIMEDOUT ? TimedOut(timeout) : std::string(std::strerror(errno));
+    if (errno == ETIMEDOUT) return deadline.TimedOut(absl::StrCat("connecting to ", where));
+    last = std::strerror(errno);
   }
-  return MakeError(ErrorKind::kIo, absl::StrCat("cannot connect to ", Where(host, port), ": ", last));
+  return MakeError(ErrorKind::kIo, absl::StrCat("cannot connect to ", where, ": ", last));
 }
 
 // PostgresSslRequest sends PostgreSQL's SSLRequest (protocol 1234.5679) and
 // reads the one-byte answer: 'S' means TLS follows.
-absl::Status PostgresSslRequest(int fd, const std::string& where, absl::Duration timeout) {
+absl::Status PostgresSslRequest(int fd, const std::string& where, const Deadline& deadline) {
   static const uint8_t kRequest[8] = {0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x2f};
+  // 8 bytes on a fresh connection: the socket buffer takes them at once.
   if (send(fd, kRequest, sizeof(kRequest), MSG_NOSIGNAL) != static_cast<ssize_t>(sizeof(kRequest))) {
     return MakeError(ErrorKind::kIo, absl::StrCat("cannot send PostgreSQL's SSLRequest to ", where, ": ",
                                                   std::strerror(errno)));
   }
   char answer = 0;
-  ssize_t n = recv(fd, &answer, 1, 0);
+  ssize_t n;
+  while ((n = recv(fd, &answer, 1, 0)) < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
+    if (!deadline.Wait(fd, POLLIN)) {
+      return deadline.TimedOut(absl::StrCat("waiting for ", where, " to answer PostgreSQL's SSLRequest"));
+    }
+  }
   if (n < 0) {
     return MakeError(ErrorKind::kIo, absl::StrCat(where, " did not answer PostgreSQL's SSLRequest: ",
-                                                  errno == EAGAIN ? TimedOut(timeout)
-                                                                  : std::string(std::strerror(errno))));
+                                                  std::strerror(errno)));
   }
   if (n == 0) {
     return MakeError(ErrorKind::kTlsHandshake,
@@ -182,32 +204,145 @@ absl::Status PostgresSslRequest(int fd, const std::string& where, absl::Duration
   return absl::OkStatus();
 }
 
-// HandshakeError describes why SSL_connect failed.
-absl::Status HandshakeError(const SSL* ssl, int ret, const std::string& where, absl::Duration timeout) {
-  const int saved_errno = errno;
-  const int err = SSL_get_error(ssl, ret);
-  uint32_t packed = ERR_peek_last_error();
-  ERR_clear_error();
-  if (err == SSL_ERROR_SYSCALL && packed == 0) {
-    if (saved_errno == EAGAIN || saved_errno == EWOULDBLOCK) {
-      return MakeError(ErrorKind::kIo, absl::StrCat("TLS handshake with ", where, " ", TimedOut(timeout)));
+// ReceivedAlert returns the TLS alert the peer sent, if |packed| (an
+// error-queue entry) is one (BoringSSL files a received alert as reason
+// SSL_AD_REASON_OFFSET + its code).
+std::optional<int> ReceivedAlert(uint32_t packed) {
+  if (packed == 0 || ERR_GET_LIB(packed) != ERR_LIB_SSL) return std::nullopt;
+  const int reason = ERR_GET_REASON(packed);
+  if (reason < SSL_AD_REASON_OFFSET || reason > SSL_AD_REASON_OFFSET + 255) return std::nullopt;
+  return reason - SSL_AD_REASON_OFFSET;
+}
+
+// IsClientCertificateVerdict: the alerts a server sends when it refuses the
+// client's certificate (or its absence).
+bool IsClientCertificateVerdict(int alert) {
+  switch (alert) {
+    case SSL_AD_HANDSHAKE_FAILURE:
+    case SSL_AD_BAD_CERTIFICATE:
+    case SSL_AD_UNSUPPORTED_CERTIFICATE:
+    case SSL_AD_CERTIFICATE_REVOKED:
+    case SSL_AD_CERTIFICATE_EXPIRED:
+    case SSL_AD_CERTIFICATE_UNKNOWN:
+    case SSL_AD_UNKNOWN_CA:
+    case SSL_AD_ACCESS_DENIED:
+    case SSL_AD_DECRYPT_ERROR:
+    case SSL_AD_CERTIFICATE_REQUIRED:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// The state of one probe connection the error messages need.
+struct Exchange {
+  std::string where;
+  bool client_certificate_requested = false;
+  bool client_certificate_given = false;
+  bool session_ticket = false;  // a TLS 1.3 NewSessionTicket arrived
+};
+
+// AlertError names a rejection by the server: of our client certificate
+// when it asked for one, else the alert itself.
+absl::Status AlertError(const Exchange& x, int alert) {
+  const std::string name = SSL_alert_desc_string_long(alert);
+  if (x.client_certificate_requested && IsClientCertificateVerdict(alert)) {
+    if (!x.client_certificate_given) {
+      return MakeError(ErrorKind::kTlsHandshake,
+                       absl::StrCat(x.where, " requires a client certificate and none was given "
+                                             "(--cert/--key): the server sent the alert '",
+                                    name, "'"));
     }
     return MakeError(ErrorKind::kTlsHandshake,
-                     absl::StrCat("TLS handshake with ", where, " failed: ",
-                                  saved_errno == 0 ? std::string("the server closed the connection")
-                                                   : std::string(std::strerror(saved_errno))));
+                     absl::StrCat("the server at ", x.where, " rejected our client certificate: ", name));
+  }
+  return MakeError(ErrorKind::kTlsHandshake,
+                   absl::StrCat("TLS handshake with ", x.where, " failed: the server sent the alert '",
+                                name, "'"));
+}
+
+// TlsError describes why an SSL call on the non-blocking socket failed.
+absl::Status TlsError(const Exchange& x, const SSL* ssl, int ret) {
+  const int saved_errno = errno;
+  const int err = SSL_get_error(ssl, ret);
+  const uint32_t packed = ERR_peek_last_error();
+  ERR_clear_error();
+  if (std::optional<int> alert = ReceivedAlert(packed)) return AlertError(x, *alert);
+  if (err == SSL_ERROR_ZERO_RETURN || (err == SSL_ERROR_SYSCALL && packed == 0)) {
+    return MakeError(ErrorKind::kTlsHandshake,
+                     absl::StrCat("TLS handshake with ", x.where, " failed: ",
+                                  saved_errno == 0 || err == SSL_ERROR_ZERO_RETURN
+                                      ? std::string("the server closed the connection")
+                                      : std::string(std::strerror(saved_errno))));
   }
   const char* reason = packed != 0 ? ERR_reason_error_string(packed) : nullptr;
   return MakeError(ErrorKind::kTlsHandshake,
-                   absl::StrCat("TLS handshake with ", where, " failed: ",
+                   absl::StrCat("TLS handshake with ", x.where, " failed: ",
                                 reason != nullptr ? reason : "unknown reason"));
+}
+
+// Handshake runs SSL_connect on the non-blocking socket until it completes,
+// fails, or the deadline passes.
+absl::Status Handshake(SSL* ssl, int fd, const Exchange& x, const Deadline& deadline) {
+  for (;;) {
+    errno = 0;
+    const int ret = SSL_connect(ssl);
+    if (ret == 1) return absl::OkStatus();
+    const int err = SSL_get_error(ssl, ret);
+    if (err != SSL_ERROR_WANT_READ && err != SSL_ERROR_WANT_WRITE) return TlsError(x, ssl, ret);
+    if (!deadline.Wait(fd, err == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT)) {
+      ERR_clear_error();
+      return deadline.TimedOut(absl::StrCat("TLS handshake with ", x.where));
+    }
+  }
+}
+
+// How long a TLS 1.3 probe waits for the server's verdict on the client
+// certificate, which arrives after the handshake (RFC 8446 4.4.2.4): an
+// alert means refused; a session ticket, data, or this much quiet means
+// accepted.
+constexpr absl::Duration kVerdictWait = absl::Seconds(1);
+
+// AwaitVerdict reads after a TLS 1.3 handshake in which the server asked
+// for a client certificate, until the server shows that it accepted (a
+// NewSessionTicket, application data, kVerdictWait of quiet or the
+// deadline) or rejected (an alert, or closing the connection) it.
+absl::Status AwaitVerdict(SSL* ssl, int fd, Exchange& x, const Deadline& deadline) {
+  char byte;
+  for (;;) {
+    errno = 0;
+    const int ret = SSL_peek(ssl, &byte, 1);
+    if (ret > 0 || x.session_ticket) return absl::OkStatus();
+    const int err = SSL_get_error(ssl, ret);
+    if (err == SSL_ERROR_WANT_READ) {
+      if (!deadline.Wait(fd, POLLIN, kVerdictWait)) {
+        ERR_clear_error();
+        return absl::OkStatus();  // quiet: the server waits for our request
+      }
+      continue;
+    }
+    if (err == SSL_ERROR_ZERO_RETURN || (err == SSL_ERROR_SYSCALL && ERR_peek_last_error() == 0)) {
+      ERR_clear_error();
+      return MakeError(ErrorKind::kTlsHandshake,
+                       absl::StrCat(x.where, " closed the connection right after the TLS 1.3 "
+                                             "handshake without a verdict on our client certificate"));
+    }
+    return TlsError(x, ssl, ret);
+  }
 }
 
 // Records that the server sent a CertificateRequest (BoringSSL calls the
 // certificate callback on a client only then).
 int NoteCertificateRequest(SSL* ssl, void* arg) {
-  *static_cast<bool*>(arg) = true;
+  static_cast<Exchange*>(arg)->client_certificate_requested = true;
   return 1;
+}
+
+// Records a TLS 1.3 NewSessionTicket: the server processed our Finished
+// (and certificate) and carried on. The session is not kept.
+int NoteSessionTicket(SSL* ssl, SSL_SESSION* session) {
+  if (auto* x = static_cast<Exchange*>(SSL_get_app_data(ssl))) x->session_ticket = true;
+  return 0;  // certkit keeps no reference: BoringSSL frees it
 }
 
 }  // namespace
@@ -252,12 +387,17 @@ absl::StatusOr<ProbeResult> ProbeServer(const std::string& host, uint16_t port,
       return MakeError(ErrorKind::kInvalidArgument, "the client certificate or key cannot be used for TLS");
     }
   }
-  absl::StatusOr<int> fd_or = Connect(host, port, options.timeout);
+  const Deadline deadline(options.timeout);
+  absl::StatusOr<int> fd_or = Connect(host, port, deadline);
   if (!fd_or.ok()) return fd_or.status();
   Fd fd(*fd_or);
   if (options.preamble == ProbePreamble::kPostgres) {
-    if (absl::Status s = PostgresSslRequest(fd.get(), where, options.timeout); !s.ok()) return s;
+    if (absl::Status s = PostgresSslRequest(fd.get(), where, deadline); !s.ok()) return s;
   }
+  // New tickets are reported to NoteSessionTicket (the server's sign of
+  // acceptance after a TLS 1.3 handshake).
+  SSL_CTX_set_session_cache_mode(ctx.get(), SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_NO_INTERNAL);
+  SSL_CTX_sess_set_new_cb(ctx.get(), NoteSessionTicket);
   bssl::UniquePtr<SSL> ssl(SSL_new(ctx.get()));
   if (ssl == nullptr || !SSL_set_fd(ssl.get(), fd.get())) {
     return MakeError(ErrorKind::kInternal, "cannot set up a TLS connection");
@@ -269,11 +409,17 @@ absl::StatusOr<ProbeResult> ProbeServer(const std::string& host, uint16_t port,
     return MakeError(ErrorKind::kInvalidArgument, "the server name cannot be sent as SNI");
   }
   ScopedNoSigpipe no_sigpipe;
+  Exchange x;
+  x.where = where;
+  x.client_certificate_given = options.client_key.has_value();
+  SSL_set_app_data(ssl.get(), &x);
+  SSL_set_cert_cb(ssl.get(), NoteCertificateRequest, &x);
+  if (absl::Status s = Handshake(ssl.get(), fd.get(), x, deadline); !s.ok()) return s;
+  if (x.client_certificate_requested && SSL_version(ssl.get()) >= TLS1_3_VERSION) {
+    if (absl::Status s = AwaitVerdict(ssl.get(), fd.get(), x, deadline); !s.ok()) return s;
+  }
   ProbeResult result;
-  SSL_set_cert_cb(ssl.get(), NoteCertificateRequest, &result.client_certificate_requested);
-  errno = 0;
-  int ret = SSL_connect(ssl.get());
-  if (ret != 1) return HandshakeError(ssl.get(), ret, where, options.timeout);
+  result.client_certificate_requested = x.client_certificate_requested;
   const STACK_OF(CRYPTO_BUFFER)* certs = SSL_get0_peer_certificates(ssl.get());
   for (size_t i = 0; certs != nullptr && i < sk_CRYPTO_BUFFER_num(certs); ++i) {
     const CRYPTO_BUFFER* buf = sk_CRYPTO_BUFFER_value(certs, i);

@@ -154,6 +154,155 @@ class ProbeTest(unittest.TestCase):
         self.assertIn("give HOST:PORT", r.stderr)
 
 
+def start_s_server(port, node, ca, *extra):
+    """openssl s_server demanding a client certificate that CA issued."""
+    server = subprocess.Popen(
+        ["openssl", "s_server", "-accept", str(port), "-cert", os.path.join(node, "node.crt"),
+         "-key", os.path.join(node, "node.key"), "-CAfile", ca,
+         "-Verify", "1", "-verify_return_error", "-www", "-quiet"] + list(extra),
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 15
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return server
+        except OSError:
+            assert server.poll() is None and time.time() < deadline, "s_server did not start"
+            time.sleep(0.05)
+
+
+class ClientCertificateVerdictTest(unittest.TestCase):
+    """The server's verdict on our client certificate, under TLS 1.3 (where it
+    arrives after the handshake) and TLS 1.2 (during it), against openssl
+    s_server -Verify 1 -verify_return_error."""
+
+    @classmethod
+    def setUpClass(cls):
+        ProbeTest.setUpClass.__func__(cls)
+        node = os.path.join(cls.out, "nodes", "127.0.0.1")
+        cls.servers = {}
+        for version in ("-tls1_3", "-tls1_2"):
+            port = free_port()
+            cls.servers[version] = (port, start_s_server(port, node, os.path.join(cls.out, "ca.crt"), version))
+
+    @classmethod
+    def tearDownClass(cls):
+        for _, server in cls.servers.values():
+            server.kill()
+            server.wait()
+        ProbeTest.tearDownClass.__func__(cls)
+
+    def probe(self, version, *extra):
+        port = self.servers[version][0]
+        return certkit("probe", "127.0.0.1:%d" % port, "--ca", os.path.join(self.out, "ca.crt"), *extra)
+
+    def client(self, cluster):
+        return ProbeTest.client_args(self, cluster)
+
+    def test_good_client_certificate_is_accepted(self):
+        for version, protocol in (("-tls1_3", "TLSv1.3"), ("-tls1_2", "TLSv1.2")):
+            with self.subTest(version=version):
+                r = self.probe(version, *self.client(self.out))
+                self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+                self.assertIn(protocol, r.stdout)
+                self.assertIn("verified: OK", r.stdout)
+
+    def test_no_client_certificate_is_a_failure_that_says_so(self):
+        for version in ("-tls1_3", "-tls1_2"):
+            with self.subTest(version=version):
+                r = self.probe(version)
+                self.assertNotIn(r.returncode, (0, 1), r.stdout + r.stderr)
+                self.assertNotIn("verified: OK", r.stdout)
+                self.assertRegex(r.stderr, r"requires a client certificate and none was given "
+                                           r"\(--cert/--key\): the server sent the alert '[^']+'")
+
+    def test_foreign_client_certificate_is_rejected(self):
+        for version in ("-tls1_3", "-tls1_2"):
+            with self.subTest(version=version):
+                r = self.probe(version, *self.client(self.other))
+                self.assertNotIn(r.returncode, (0, 1), r.stdout + r.stderr)
+                self.assertNotIn("verified: OK", r.stdout)
+                self.assertRegex(r.stderr, r"the server at 127\.0\.0\.1:\d+ rejected our client "
+                                           r"certificate: \w+")
+                self.assertIn("[tls_handshake]", r.stderr)
+
+
+class DeadlineTest(unittest.TestCase):
+    """--timeout bounds the whole exchange, and a time-out says so."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="certkit-probe-deadline-")
+        cls.ca = os.path.join(cls.tmp, "ca")
+        r = certkit("ca", "create", "--out", cls.ca, "--cn", "Deadline CA")
+        assert r.returncode == 0, r.stderr
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, True)
+
+    def serve(self, behaviour):
+        """A TCP server on 127.0.0.1 that accepts once and runs behaviour(conn)."""
+        import threading
+        listener = socket.socket()
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)
+        stop = threading.Event()
+
+        def run():
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return
+            with conn:
+                behaviour(conn, stop)
+        t = threading.Thread(target=run, daemon=True)
+        t.start()
+        self.addCleanup(lambda: (stop.set(), listener.close(), t.join(5)))
+        return listener.getsockname()[1]
+
+    def probe_timed(self, port, timeout, *extra):
+        start = time.monotonic()
+        r = certkit("probe", "127.0.0.1:%d" % port, "--ca", os.path.join(self.ca, "ca.crt"),
+                    "--timeout", str(timeout), *extra)
+        return r, time.monotonic() - start
+
+    def test_silent_server_is_a_named_timeout(self):
+        port = self.serve(lambda conn, stop: stop.wait(30))
+        r, took = self.probe_timed(port, 2)
+        self.assertNotIn(r.returncode, (0, 1), r.stdout + r.stderr)
+        self.assertIn("TLS handshake with 127.0.0.1:%d timed out after 2s" % port, r.stderr)
+        self.assertNotIn("unknown reason", r.stderr)
+        self.assertLess(took, 10)
+
+    def test_trickling_server_is_cut_off_at_the_deadline(self):
+        def trickle(first):
+            def run(conn, stop):
+                # (PostgreSQL's "S", then) a TLS record header, then one byte
+                # every 0.5 s: each read on its own succeeds.
+                for b in first + b"\x16\x03\x03\x40\x00" + b"\x02" * 200:
+                    if stop.wait(0.5):
+                        return
+                    try:
+                        conn.sendall(bytes([b]))
+                    except OSError:
+                        return
+            return run
+        for first, extra in ((b"", ()), (b"S", ("--starttls", "postgres"))):
+            with self.subTest(extra=extra):
+                port = self.serve(trickle(first))
+                r, took = self.probe_timed(port, 1, *extra)
+                self.assertNotIn(r.returncode, (0, 1), r.stdout + r.stderr)
+                self.assertIn("timed out after 1s", r.stderr)
+                self.assertLess(took, 8, "the probe ran %.1f s past a 1 s timeout" % took)
+
+    def test_silent_postgres_is_a_named_timeout(self):
+        port = self.serve(lambda conn, stop: stop.wait(30))
+        r, took = self.probe_timed(port, 1, "--starttls", "postgres")
+        self.assertNotIn(r.returncode, (0, 1), r.stdout + r.stderr)
+        self.assertIn("answer PostgreSQL's SSLRequest timed out after 1s", r.stderr)
+
+
 if __name__ == "__main__":
     CERTKIT = sys.argv.pop(1)
     unittest.main(verbosity=2)
