@@ -34,7 +34,8 @@ State& S() {
 std::string Esc(absl::string_view text) { return certkit::EscapeForDisplay(text); }
 
 std::string JsonText(const json& j) {
-  return j.dump(2, ' ', /*ensure_ascii=*/false, json::error_handler_t::replace);
+  return certkit::EscapeJsonForDisplay(
+      j.dump(2, ' ', /*ensure_ascii=*/false, json::error_handler_t::replace));
 }
 
 void PrintJson(const json& j) {

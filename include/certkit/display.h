@@ -27,6 +27,14 @@ std::string EscapeForDisplay(absl::string_view text);
 // IsDisplaySafe reports whether EscapeForDisplay(text) == text.
 bool IsDisplaySafe(absl::string_view text);
 
+// EscapeJsonForDisplay takes JSON text (UTF-8, C0 controls already escaped,
+// as any JSON encoder writes them) and writes the C1 controls, the
+// bidirectional overrides and isolates and U+2028/U+2029 as \uXXXX escapes:
+// the same document to a JSON parser, and safe when the file is printed on
+// a terminal. Outside strings JSON is ASCII, so only string contents change.
+// Never fails; bytes that are not valid UTF-8 pass unchanged.
+std::string EscapeJsonForDisplay(absl::string_view json);
+
 }  // namespace certkit
 
 #endif  // CERTKIT_DISPLAY_H_

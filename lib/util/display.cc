@@ -88,4 +88,21 @@ std::string EscapeForDisplay(absl::string_view text) {
 
 bool IsDisplaySafe(absl::string_view text) { return EscapeForDisplay(text) == text; }
 
+std::string EscapeJsonForDisplay(absl::string_view json) {
+  std::string out;
+  out.reserve(json.size());
+  size_t i = 0;
+  while (i < json.size()) {
+    uint32_t cp = 0;
+    const size_t len = static_cast<uint8_t>(json[i]) < 0x80 ? 1 : DecodeUtf8(json.substr(i), &cp);
+    if (len > 1 && IsHiddenOrControl(cp)) {
+      absl::StrAppendFormat(&out, "\\u%04x", cp);  // one BMP code point: one \uXXXX
+    } else {
+      out.append(json.data() + i, len == 0 ? 1 : len);
+    }
+    i += len == 0 ? 1 : len;
+  }
+  return out;
+}
+
 }  // namespace certkit

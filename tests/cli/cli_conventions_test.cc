@@ -319,6 +319,36 @@ TEST_CASE("human-readable output escapes control characters") {
   CHECK(r.out.find("DNS:x\\x1B[2J.example") != std::string::npos);
 }
 
+// issue 21, item 12: --json escapes C1 controls and bidi overrides as \u
+// sequences, as text output escapes them, and the values still parse back.
+TEST_CASE("JSON output escapes C1 controls and bidi overrides in DN values") {
+  TempDir tmp;
+  // U+009B (the 8-bit CSI), U+202E (right-to-left override), U+2066 (LRI).
+  const std::string value = "evil\xc2\x9b" "2J\xe2\x80\xae" "gpj.exe\xe2\x81\xa6x";
+  auto r = Run({"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                "-keyout", tmp.File("k.pem"), "-utf8", "-subj", "/CN=" + value, "-out", tmp.File("c1.crt")});
+  INFO(r.output());
+  REQUIRE(r.exit_code == 0);
+  for (const std::vector<std::string>& argv :
+       {std::vector<std::string>{"inspect", tmp.File("c1.crt"), "--json"},
+        std::vector<std::string>{"verify", "--ca", tmp.File("c1.crt"), tmp.File("c1.crt"), "--json"}}) {
+    r = Certkit(argv);
+    INFO(argv[0] << ": " << Describe(r));
+    CHECK((r.exit_code == 0 || r.exit_code == 1));
+    for (const char* raw : {"\xc2\x9b", "\xe2\x80\xae", "\xe2\x81\xa6"}) {
+      CHECK(r.out.find(raw) == std::string::npos);
+    }
+    CHECK(r.out.find("evil\\u009b2J\\u202egpj.exe\\u2066x") != std::string::npos);
+    json j;
+    REQUIRE(ParsesAsJson(r.out, &j));
+    // The parsed document still holds the real value.
+    CHECK(j.dump(-1, ' ', false).find(value) != std::string::npos);
+  }
+  // Text output escapes the same code points its own way.
+  r = Certkit({"inspect", tmp.File("c1.crt")});
+  CHECK(r.out.find("evil\\u{009B}2J\\u{202E}gpj.exe\\u{2066}x") != std::string::npos);
+}
+
 TEST_CASE("verify --profile, --crl and --max-depth") {
   TempDir tmp;
   auto f = [&](const std::string& n) { return tmp.File(n); };
