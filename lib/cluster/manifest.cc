@@ -1,10 +1,14 @@
 #include "certkit/manifest.h"
 
 #include <algorithm>
+#include <map>
+#include <set>
 
 #include <nlohmann/json.hpp>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "certkit/error.h"
 #include "certkit/file.h"
@@ -135,6 +139,43 @@ absl::Status GetTime(const json& j, const char* key, absl::Time* out) {
   auto t = ParseRfc3339(text);
   if (!t.ok()) return Annotate(t.status(), absl::StrCat("manifest field '", key, "'"));
   *out = *t;
+  return absl::OkStatus();
+}
+
+// FolderKey normalizes a record's folder for comparison: "nodes/./a/" and
+// "nodes/a" are one folder.
+std::string FolderKey(const std::string& dir) {
+  std::vector<std::string> parts;
+  for (absl::string_view part : absl::StrSplit(dir, '/', absl::SkipEmpty())) {
+    if (part != ".") parts.emplace_back(part);
+  }
+  return absl::StrJoin(parts, "/");
+}
+
+// CheckLeavesUnique refuses two node records with one host, two client
+// records with one user (names compare case-insensitively, as DNS names
+// do), and two records of either kind sharing a folder: issuing both would
+// write two keys and certificates into one place.
+absl::Status CheckLeavesUnique(const Manifest& m) {
+  std::map<std::string, std::string> folders;  // folder -> whose
+  for (const auto* list : {&m.nodes, &m.clients}) {
+    const bool nodes = list == &m.nodes;
+    std::set<std::string> names;
+    for (const LeafRecord& r : *list) {
+      const std::string who = absl::StrCat(nodes ? "node '" : "client '", r.name, "'");
+      if (!names.insert(absl::AsciiStrToLower(r.name)).second) {
+        return MakeError(ErrorKind::kMalformed,
+                         absl::StrCat("manifest: two ", nodes ? "nodes" : "clients", " named '",
+                                      r.name, "'"));
+      }
+      auto [it, fresh] = folders.emplace(FolderKey(r.dir), who);
+      if (!fresh) {
+        return MakeError(ErrorKind::kMalformed,
+                         absl::StrCat("manifest: ", it->second, " and ", who,
+                                      " share the folder '", r.dir, "'"));
+      }
+    }
+  }
   return absl::OkStatus();
 }
 
@@ -316,6 +357,7 @@ absl::StatusOr<Manifest> FromJson(const json& j) {
     if (!r.ok()) return r.status();
     m.clients.push_back(*std::move(r));
   }
+  if (!(s = CheckLeavesUnique(m)).ok()) return s;
   return m;
 }
 

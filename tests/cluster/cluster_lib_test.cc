@@ -184,6 +184,43 @@ TEST_CASE("a manifest cannot send writes outside the cluster folder") {
   CHECK(ParseKind(j) == ErrorKind::kMalformed);
 }
 
+// issue 21, item 3: two records for one folder would issue two keys and
+// certificates into it (renew -j 3 mixed them up; a rotation served one
+// node's identity from another's folder).
+TEST_CASE("a manifest with two records for one name or one folder is refused") {
+  const nlohmann::json good = nlohmann::json::parse(ManifestToJson(SmallManifest()));
+  nlohmann::json node2 = good["nodes"][0];
+  node2["host"] = "db2";
+  node2["hosts"] = {"db2"};
+  node2["dir"] = "nodes/db2";
+  nlohmann::json j = good;
+  j["nodes"].push_back(node2);
+  REQUIRE(ParseManifest(j.dump()).ok());
+  std::string message;
+  // Two hosts, one folder.
+  j["nodes"][1]["dir"] = "nodes/db1";
+  CHECK(ParseKind(j, &message) == ErrorKind::kMalformed);
+  CHECK(message == "manifest: node 'db1' and node 'db2' share the folder 'nodes/db1'");
+  // One host (in another case), two folders.
+  j["nodes"][1]["dir"] = "nodes/db2";
+  j["nodes"][1]["host"] = "DB1";
+  CHECK(ParseKind(j, &message) == ErrorKind::kMalformed);
+  CHECK(message == "manifest: two nodes named 'DB1'");
+  // A client in a node's folder.
+  j = good;
+  nlohmann::json client = good["nodes"][0];
+  client.erase("host");
+  client.erase("hosts");
+  client["user"] = "app";
+  j["clients"].push_back(client);
+  CHECK(ParseKind(j, &message) == ErrorKind::kMalformed);
+  CHECK(message == "manifest: node 'db1' and client 'app' share the folder 'nodes/db1'");
+  // A client may share a node's name (its folder differs).
+  j["clients"][0]["dir"] = "clients/db1";
+  j["clients"][0]["user"] = "db1";
+  CHECK(ParseManifest(j.dump()).ok());
+}
+
 TEST_CASE("manifest integers must be integers in range") {
   const nlohmann::json good = nlohmann::json::parse(ManifestToJson(SmallManifest()));
   for (const nlohmann::json& days : {nlohmann::json(1e308), nlohmann::json(-1),
