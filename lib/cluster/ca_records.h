@@ -15,9 +15,11 @@
 namespace certkit {
 
 // ReadCaCertificate reads |record|'s certificate from |dir|: the one with
-// the recorded SHA-256 fingerprint when the file is a bundle (a cluster made
-// before rotation existed names the ca.crt bundle), else the first.
-// Errors name the file.
+// the recorded SHA-256 fingerprint (the file may be a bundle: a cluster made
+// before rotation existed names the ca.crt bundle). kInvalidArgument naming
+// the file and both fingerprints when no certificate there has it (a
+// swapped or foreign CA file), or when that certificate is not a CA; other
+// errors name the file.
 absl::StatusOr<Certificate> ReadCaCertificate(const std::string& dir, const CaRecord& record);
 
 // CaShortId: the first 8 hex digits (lower case) of a SHA-256 fingerprint

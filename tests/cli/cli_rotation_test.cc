@@ -405,3 +405,36 @@ TEST_CASE("revocation: a cluster keeps its list in the manifest and openssl -crl
   REQUIRE(Certkit({"revoke", "--dir", tmp.File("plain"), "--serial", "1f2e"}).exit_code == 0);
   CHECK(certkit_test::ReadString(tmp.File("plain/revoked.json")).find("1f2e") != std::string::npos);
 }
+
+// issue 21, item 5: a CA file that no longer holds the certificate the
+// manifest records (swapped for another cluster's CA, or for a node
+// certificate) is refused, and nothing is written.
+TEST_CASE("rotate-ca: a CA file whose fingerprint does not match the manifest is refused") {
+  TempDir tmp;
+  const std::string dir = tmp.File("east"), other = tmp.File("other");
+  for (const std::string& d : {dir, other}) {
+    REQUIRE(Certkit({"cluster", "init", "--nodes", "10.0.0.1", "--format", "pem", "--out", d, "--quiet"})
+                .exit_code == 0);
+  }
+  REQUIRE(Rotate(dir, "new-ca").exit_code == 0);
+  const auto m = Manifest(dir);
+  std::string next_file;
+  for (const auto& ca : m["cas"]) {
+    if (ca["state"] == "next") next_file = ca["cert"];
+  }
+  REQUIRE_FALSE(next_file.empty());
+  const std::string ca_before = certkit_test::ReadString(dir + "/ca.crt");
+  const std::string manifest_before = certkit_test::ReadString(dir + "/manifest.json");
+  for (const std::string& swapped : {other + "/ca.crt", dir + "/nodes/10.0.0.1/node.crt"}) {
+    INFO(swapped);
+    certkit_test::WriteString(dir + "/" + next_file, certkit_test::ReadString(swapped));
+    auto r = Rotate(dir, "trust-both");
+    INFO(Describe(r));
+    CHECK(r.exit_code == 3);
+    CHECK(r.err.find("holds no certificate with the SHA-256 fingerprint") != std::string::npos);
+    CHECK(r.err.find("restore the CA file") != std::string::npos);
+    CHECK(certkit_test::ReadString(dir + "/ca.crt") == ca_before);
+    CHECK(certkit_test::ReadString(dir + "/nodes/10.0.0.1/ca.crt") == ca_before);
+    CHECK(certkit_test::ReadString(dir + "/manifest.json") == manifest_before);
+  }
+}
