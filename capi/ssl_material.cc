@@ -10,6 +10,7 @@
 #include "capi/keystore_util.h"
 #include "capi/ssl_internal.h"
 #include "certkit/file.h"
+#include "certkit/own_identity.h"
 #include "openssl/mem.h"
 
 using certkit::Bytes;
@@ -55,10 +56,15 @@ struct Staged {
   std::optional<std::vector<Certificate>> trusted;
 };
 
-// Install swaps |staged| into |ssl| in one step.
+// Install swaps |staged| into |ssl| in one step, once the library agrees
+// that it may replace the current material (certkit/own_identity.h).
 absl::Status Install(CertkitSsl* ssl, Staged staged) {
   CK_RETURN_IF_ERROR(certkit::capi::CheckPair(staged.chain, staged.key));
   std::lock_guard<std::mutex> lock(ssl->mu);
+  const certkit::TrustStore next_trust =
+      staged.trusted.has_value() ? certkit::TrustStore(*staged.trusted) : ssl->config.trust;
+  CK_RETURN_IF_ERROR(certkit::CheckOwnIdentityReplacement(ssl->config.chain, ssl->config.trust,
+                                                          staged.chain, next_trust));
   SslConfig& config = ssl->Mutable();
   config.chain = std::move(staged.chain);
   config.key = std::move(staged.key);

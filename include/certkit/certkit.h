@@ -1282,7 +1282,10 @@ CERTKIT_EXPORT CertkitError certkit_ssl_replace(CertkitSsl* ssl, const CertkitSs
  * files: |cert_path| (leaf first, then its chain), |key_path| (any key
  * format certkit reads; |key_password| NULL for an unencrypted key). All
  * files are read and checked first; on any error (missing file, bad
- * password, a key that does not match the certificate, an empty bundle)
+ * password, a key that does not match the certificate, an empty bundle, a
+ * certificate that is expired or not yet valid: CERTKIT_ERROR_CERT_EXPIRED
+ * / _NOT_YET_VALID, or that does not verify under the trusted certificates
+ * it would be used with while the current one does: the verifier's code)
  * |ssl| keeps its old material and the error says which file and why. */
 CERTKIT_EXPORT CertkitError certkit_ssl_reload_pem_files(CertkitSsl* ssl, const char* cert_path,
                                                          const char* key_path,
@@ -1293,7 +1296,8 @@ CERTKIT_EXPORT CertkitError certkit_ssl_reload_pem_files(CertkitSsl* ssl, const 
  * entry |alias| (NULL: the only key entry) of |keystore_path| (JKS, PKCS#12
  * or PEM; |key_password| NULL means |store_password|) and, when
  * |truststore_path| is not NULL, every trusted certificate of that store
- * (with |trust_password|). On error |ssl| is unchanged. */
+ * (with |trust_password|). The same checks apply; on error |ssl| is
+ * unchanged. */
 CERTKIT_EXPORT CertkitError certkit_ssl_reload_keystore_files(
     CertkitSsl* ssl, const char* keystore_path, const char* store_password,
     const char* key_password, const char* alias, const char* truststore_path,

@@ -353,7 +353,7 @@ int main(void) {
   CertkitError server_rc;
   char cn[128];
   char dir[] = "/tmp/certkit-coexist-XXXXXX";
-  char cert_a[256], key_a[256], cert_b[256], key_b[256];
+  char cert_a[256], key_a[256], cert_b[256], key_b[256], cert_c[256], key_c[256];
 
   printf("OpenSSL: %s; certkit: %s\n", OpenSSL_version(OPENSSL_VERSION), certkit_version());
   test_side_by_side();
@@ -481,6 +481,8 @@ int main(void) {
   snprintf(key_a, sizeof(key_a), "%s/a.key", dir);
   snprintf(cert_b, sizeof(cert_b), "%s/b.crt", dir);
   snprintf(key_b, sizeof(key_b), "%s/b.key", dir);
+  snprintf(cert_c, sizeof(cert_c), "%s/c.crt", dir);
+  snprintf(key_c, sizeof(key_c), "%s/c.key", dir);
   write_pem_pair(&client, cert_a, key_a);
   write_pem_pair(&client2, cert_b, key_b);
   {
@@ -503,6 +505,17 @@ int main(void) {
              CERTKIT_ERROR_KEY_MISMATCH);
     CHECK_RC(certkit_ssl_reload_pem_files(client_ssl, cert_a, "/nonexistent/key.pem", NULL, NULL),
              CERTKIT_ERROR_NOT_FOUND);
+    /* Nor does an expired certificate, or one from a CA the context does
+     * not trust while the current one verifies (issue 21, item 7): peers
+     * would refuse every handshake. The message says what stays. */
+    write_pem_pair(&expired, cert_c, key_c);
+    CHECK_RC(certkit_ssl_reload_pem_files(client_ssl, cert_c, key_c, NULL, NULL),
+             CERTKIT_ERROR_CERT_EXPIRED);
+    CHECK(strstr(certkit_last_error_message(), "CN=expired' expired at") != NULL);
+    CHECK(strstr(certkit_last_error_message(), "the current material stays in use") != NULL);
+    write_pem_pair(&stranger, cert_c, key_c);
+    CHECK_RC(certkit_ssl_reload_pem_files(client_ssl, cert_c, key_c, NULL, NULL),
+             CERTKIT_ERROR_UNKNOWN_ISSUER);
     CHECK(certkit_ssl_generation(client_ssl) == generation);
     /* New handshakes present the new certificate (the second one reuses
      * what the first parsed)... */
@@ -527,6 +540,8 @@ int main(void) {
   unlink(key_a);
   unlink(cert_b);
   unlink(key_b);
+  unlink(cert_c);
+  unlink(key_c);
   rmdir(dir);
 
   SSL_CTX_free(server_ctx);
