@@ -102,10 +102,6 @@ absl::StatusOr<VerifyResult> Verify(const Certificate& leaf,
                                     const TrustStore& trust, const VerifyOptions& options) {
   if (leaf.native() == nullptr) return MakeError(ErrorKind::kInvalidArgument, "leaf certificate is null");
   if (auto st = options.Validate(); !st.ok()) return st;
-  // Validation time at one-second granularity: floor, so a time within the
-  // notAfter second is still valid (RFC 5280 4.1.2.5, x509-limbo).
-  const absl::Time at = options.at == absl::InfinitePast() ? absl::Now() : options.at;
-  const int64_t now = absl::ToUnixSeconds(at);
   auto crls = verify_internal::ParseCrls(options.crls);
   if (!crls.ok()) return crls.status();
   return verify_internal::VerifyWithCrls(leaf, intermediates, trust, options, *crls);
@@ -119,6 +115,8 @@ absl::StatusOr<VerifyResult> VerifyWithCrls(const Certificate& leaf,
                                             const CrlList& crls) {
   if (leaf.native() == nullptr) return MakeError(ErrorKind::kInvalidArgument, "leaf certificate is null");
   if (auto st = options.Validate(); !st.ok()) return st;
+  // Validation time at one-second granularity: floor, so a time within the
+  // notAfter second is still valid (RFC 5280 4.1.2.5, x509-limbo).
   const absl::Time at = options.at == absl::InfinitePast() ? absl::Now() : options.at;
   const int64_t now = absl::ToUnixSeconds(at);
 
