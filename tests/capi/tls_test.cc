@@ -633,7 +633,7 @@ TEST_CASE("one prepared CertkitTrustStore from a keytool truststore serves many 
   CHECK(untrusted.code == CERTKIT_ERROR_UNKNOWN_ISSUER);
 }
 
-TEST_CASE("another node's valid certificate is refused; identity flags without a peer fail closed") {
+TEST_CASE("another node's valid certificate is refused and identity flags without a peer fail closed") {
   REQUIRE(certkit_test::HaveTool("openssl"));
   Cluster cluster;
   // Another node of the same CA: valid, but for 10.9.9.9 / other.example.

@@ -365,7 +365,7 @@ TEST_CASE("CRLs supplied by the caller") {
   CHECK(Kind(Run(other, {&ica}, {&root}, o)) == ErrorKind::kMalformed);
 }
 
-TEST_CASE("PeerVerifier: CRLs prepared once, identity rules, no identity fails closed") {
+TEST_CASE("PeerVerifier with prepared CRLs checks identity and fails closed without one") {
   const TestCert root = Root(), ica = Intermediate(root), leaf = Leaf(ica), other = Leaf(ica);
   certkit::PeerVerifierOptions options;
   options.identity = certkit::PeerIdentityRule::kHost;
