@@ -100,7 +100,7 @@ class CertkitSSLContext(ssl.SSLContext):
     # Set by ssl_context(); plain attributes so a caller may adjust them.
     certkit_peer: Optional[str]
     certkit_peer_address: bool
-    certkit_verify_identity: bool
+    _certkit_verify_identity: bool  # fixed at ssl_context(): it sets the flags
     certkit_peer_purpose: str
     certkit_check_peer: bool
     # The library's prepared peer check (trust anchors, CRLs, flags); replaced
@@ -128,7 +128,7 @@ class CertkitSSLContext(ssl.SSLContext):
         peer = peer if peer is not None else self.certkit_peer
         if not ders:
             raise NotFoundError(_capi.CERTKIT_ERROR_NOT_FOUND, "the peer sent no certificate")
-        if not server_side and not peer and self.certkit_verify_identity:
+        if not server_side and not peer and self._certkit_verify_identity:
             raise InvalidArgumentError(_capi.CERTKIT_ERROR_INVALID_ARGUMENT, NO_IDENTITY_MESSAGE)
         verifier = self._certkit_verifier
         if verifier is None:
@@ -354,7 +354,7 @@ def ssl_context(purpose: str = "client", *,
     context._certkit_verifier = None
     context.certkit_peer = peer
     context.certkit_peer_address = peer_address
-    context.certkit_verify_identity = verify_identity
+    context._certkit_verify_identity = verify_identity
     context.certkit_peer_purpose = "client" if server else "server"
     context.certkit_check_peer = check_peer
     context._certkit_reload = load
