@@ -285,9 +285,9 @@ CertkitError certkit_ssl_verify_peer_ex(const CertkitSsl* ssl, const uint8_t* co
       }
       chain.push_back(*std::move(cert));
     }
-    const certkit::PeerVerifier verifier = ssl->Snapshot().Verifier();
-    if (*role == certkit::Purpose::kClientAuth) return verifier.VerifyClient(chain);
-    return verifier.VerifyServer(chain, peer_view);
+    const std::shared_ptr<const certkit::PeerVerifier> verifier = ssl->Verifier();
+    if (*role == certkit::Purpose::kClientAuth) return verifier->VerifyClient(chain);
+    return verifier->VerifyServer(chain, peer_view);
   });
 }
 

@@ -4,6 +4,7 @@
 #define CERTKIT_CAPI_SSL_INTERNAL_H_
 
 #include <atomic>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <vector>
@@ -52,10 +53,24 @@ struct CertkitSsl {
   // instrumented abseil.
   mutable std::mutex mu;
   certkit::capi::SslConfig config;  // guarded by mu
+  // The peer check for |config| as of |verifier_generation|: the trust
+  // anchors and CRLs are prepared once per change, not per handshake.
+  mutable std::shared_ptr<const certkit::PeerVerifier> verifier;  // guarded by mu
+  mutable uint64_t verifier_generation = 0;                       // guarded by mu
 
   certkit::capi::SslConfig Snapshot() const {
     std::lock_guard<std::mutex> lock(mu);
     return config;
+  }
+  // Verifier returns the prepared peer check for the current settings,
+  // making it on the first call after a change.
+  std::shared_ptr<const certkit::PeerVerifier> Verifier() const {
+    std::lock_guard<std::mutex> lock(mu);
+    if (verifier == nullptr || verifier_generation != config.generation) {
+      verifier = std::make_shared<const certkit::PeerVerifier>(config.Verifier());
+      verifier_generation = config.generation;
+    }
+    return verifier;
   }
   // Mutable returns the configuration for a change and counts the change.
   // Requires |mu| held.

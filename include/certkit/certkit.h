@@ -1212,7 +1212,16 @@ CERTKIT_EXPORT CertkitError certkit_ssl_verify_peer_n(const CertkitSsl* ssl,
  * the role |purpose|: CERTKIT_PURPOSE_SERVER_AUTH when we are the client,
  * CERTKIT_PURPOSE_CLIENT_AUTH when we are a server checking a client
  * certificate (the identity flags are then not applied: client identities
- * are not addresses; |peer| may be NULL). */
+ * are not addresses; |peer| may be NULL).
+ *
+ * This is the one peer check of every front end (certkit_openssl.h, the Go
+ * and Python bindings): whether |peer| is an IP address or a host name, and
+ * which SAN type it must match, is decided here. The trust anchors and
+ * CRLs of |ssl| are prepared once after each change of |ssl| and shared by
+ * later verifications from any thread. With an identity flag set, a NULL or
+ * empty |peer| fails with CERTKIT_ERROR_INVALID_ARGUMENT (fail closed);
+ * another node's valid certificate fails with
+ * CERTKIT_ERROR_IDENTITY_MISMATCH. */
 CERTKIT_EXPORT CertkitError certkit_ssl_verify_peer_ex(const CertkitSsl* ssl,
                                                        const uint8_t* const* ders,
                                                        const size_t* der_lengths, size_t count,

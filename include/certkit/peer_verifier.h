@@ -5,6 +5,7 @@
 #ifndef CERTKIT_PEER_VERIFIER_H_
 #define CERTKIT_PEER_VERIFIER_H_
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -44,12 +45,15 @@ struct PeerVerifierOptions {
 };
 
 // PeerVerifier is immutable once made and safe to share between threads and
-// handshakes; copying it shares the prepared trust anchors.
+// handshakes; copying it shares the prepared trust anchors and CRLs. Make one
+// when the material is loaded (and again on reload), not per handshake: the
+// CRLs are parsed once, here.
 class PeerVerifier {
  public:
   // An empty trust store is allowed (every verification then fails with
   // kUnknownIssuer naming the peer), so that an endpoint can be configured
-  // step by step. |options| must Validate().
+  // step by step. |options| must Validate(). A CRL that cannot be parsed
+  // makes every later verification fail with kMalformed.
   PeerVerifier(TrustStore trust = TrustStore(), PeerVerifierOptions options = {});
 
   // VerifyServer is the client side: |chain| (leaf first, as the server sent
@@ -74,8 +78,11 @@ class PeerVerifier {
   absl::Status VerifyChain(const std::vector<Certificate>& chain, VerifyOptions options,
                            const absl::Status& usable) const;
 
+  struct PreparedCrls;  // |options_.crls|, parsed once
+
   TrustStore trust_;
   PeerVerifierOptions options_;
+  std::shared_ptr<const PreparedCrls> crls_;
 };
 
 }  // namespace certkit

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "certkit/verify.h"
 #include "openssl/x509.h"
 #include "verify/parsed_cert.h"
 
@@ -35,6 +36,13 @@ absl::StatusOr<CrlList> ParseCrls(const std::vector<std::string>& crls);
 // fails with kPolicyViolation.
 absl::Status CheckRevocation(const ParsedCert& cert, const ParsedCert& issuer, const CrlList& crls,
                              int64_t now, const std::string& where);
+
+// VerifyWithCrls is Verify with |options.crls| ignored and |crls| (parsed
+// once, e.g. by a PeerVerifier) consulted instead.
+absl::StatusOr<VerifyResult> VerifyWithCrls(const Certificate& leaf,
+                                            const std::vector<Certificate>& intermediates,
+                                            const TrustStore& trust, const VerifyOptions& options,
+                                            const CrlList& crls);
 
 }  // namespace verify_internal
 }  // namespace certkit

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "certkit/error.h"
+#include "verify/crl.h"
 
 namespace certkit {
 
@@ -17,8 +18,16 @@ absl::Status PeerVerifierOptions::Validate() const {
   return absl::OkStatus();
 }
 
+struct PeerVerifier::PreparedCrls {
+  absl::StatusOr<verify_internal::CrlList> list;
+};
+
 PeerVerifier::PeerVerifier(TrustStore trust, PeerVerifierOptions options)
-    : trust_(std::move(trust)), options_(std::move(options)) {}
+    : trust_(std::move(trust)), options_(std::move(options)) {
+  auto crls = std::make_shared<PreparedCrls>();
+  crls->list = verify_internal::ParseCrls(options_.crls);
+  crls_ = std::move(crls);
+}
 
 absl::Status PeerVerifier::VerifyServer(const std::vector<Certificate>& chain,
                                         std::optional<absl::string_view> peer_name) const {
@@ -57,9 +66,11 @@ absl::Status PeerVerifier::VerifyChain(const std::vector<Certificate>& chain,
                                   chain.front().subject().ToRfc4514(), "' cannot be verified"));
   }
   if (!usable.ok()) return usable;
-  options.crls = options_.crls;
+  if (!crls_->list.ok()) return crls_->list.status();
   std::vector<Certificate> intermediates(chain.begin() + 1, chain.end());
-  return Verify(chain.front(), intermediates, trust_, options).status();
+  return verify_internal::VerifyWithCrls(chain.front(), intermediates, trust_, options,
+                                         *crls_->list)
+      .status();
 }
 
 }  // namespace certkit

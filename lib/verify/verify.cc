@@ -102,12 +102,23 @@ absl::StatusOr<VerifyResult> Verify(const Certificate& leaf,
                                     const TrustStore& trust, const VerifyOptions& options) {
   if (leaf.native() == nullptr) return MakeError(ErrorKind::kInvalidArgument, "leaf certificate is null");
   if (auto st = options.Validate(); !st.ok()) return st;
+  auto crls = verify_internal::ParseCrls(options.crls);
+  if (!crls.ok()) return crls.status();
+  return verify_internal::VerifyWithCrls(leaf, intermediates, trust, options, *crls);
+}
+
+namespace verify_internal {
+
+absl::StatusOr<VerifyResult> VerifyWithCrls(const Certificate& leaf,
+                                            const std::vector<Certificate>& intermediates,
+                                            const TrustStore& trust, const VerifyOptions& options,
+                                            const CrlList& crls) {
+  if (leaf.native() == nullptr) return MakeError(ErrorKind::kInvalidArgument, "leaf certificate is null");
+  if (auto st = options.Validate(); !st.ok()) return st;
   // Validation time at one-second granularity: floor, so a time within the
   // notAfter second is still valid (RFC 5280 4.1.2.5, x509-limbo).
   const absl::Time at = options.at == absl::InfinitePast() ? absl::Now() : options.at;
   const int64_t now = absl::ToUnixSeconds(at);
-  auto crls = verify_internal::ParseCrls(options.crls);
-  if (!crls.ok()) return crls.status();
 
   auto parsed_leaf = verify_internal::Parse(leaf);
   if (auto s = verify_internal::CheckLeaf(*parsed_leaf, options, now); !s.ok()) return s;
@@ -124,11 +135,13 @@ absl::StatusOr<VerifyResult> Verify(const Certificate& leaf,
   for (const Certificate& c : intermediates) {
     if (c.native() != nullptr) pool.push_back(verify_internal::Parse(c));
   }
-  auto path = verify_internal::BuildPath(parsed_leaf, pool, *anchors, options, *crls, now);
+  auto path = verify_internal::BuildPath(parsed_leaf, pool, *anchors, options, crls, now);
   if (!path.ok()) return path.status();
   VerifyResult result;
   for (const auto& c : *path) result.chain.push_back(c->cert);
   return result;
 }
+
+}  // namespace verify_internal
 
 }  // namespace certkit

@@ -632,3 +632,51 @@ TEST_CASE("one prepared CertkitTrustStore from a keytool truststore serves many 
   INFO(untrusted.message);
   CHECK(untrusted.code == CERTKIT_ERROR_UNKNOWN_ISSUER);
 }
+
+TEST_CASE("another node's valid certificate is refused and identity flags without a peer fail closed") {
+  REQUIRE(certkit_test::HaveTool("openssl"));
+  Cluster cluster;
+  // Another node of the same CA: valid, but for 10.9.9.9 / other.example.
+  std::string other_pem, other_key;
+  cluster.pki.Issue("node", "other", "IP:10.9.9.9,DNS:other.example", &other_pem, &other_key);
+  WriteString(cluster.dir.File("other.pem"), other_pem);
+  WriteString(cluster.dir.File("other.key"), other_key);
+  Server other(cluster.dir.File("other.pem"), cluster.dir.File("other.key"),
+               cluster.dir.File("ca.pem"));
+  Server node(cluster.dir.File("node.pem"), cluster.dir.File("node.key"),
+              cluster.dir.File("ca.pem"));
+
+  SslConfig by_ip = cluster.ClientConfig(kIdentityIp);
+  SslConfig by_dns = cluster.ClientConfig(kIdentityDns);
+  for (int i = 0; i < 2; ++i) {  // the second round uses the prepared verifier again
+    Outcome wrong_ip = Connect(by_ip.get(), other.port(), "127.0.0.1");
+    INFO(wrong_ip.message);
+    CHECK(wrong_ip.code == CERTKIT_ERROR_IDENTITY_MISMATCH);
+    CHECK(wrong_ip.message.find("10.9.9.9") != std::string::npos);
+    Outcome wrong_dns = Connect(by_dns.get(), other.port(), "localhost");
+    INFO(wrong_dns.message);
+    CHECK(wrong_dns.code == CERTKIT_ERROR_IDENTITY_MISMATCH);
+    Outcome right = Connect(by_ip.get(), node.port(), "127.0.0.1");
+    INFO(right.message);
+    CHECK(right.code == CERTKIT_OK);
+    Outcome right_dns = Connect(by_dns.get(), other.port(), "other.example");
+    INFO(right_dns.message);
+    CHECK(right_dns.code == CERTKIT_OK);
+  }
+  // Identity flags but no peer given: refused, not accepted.
+  Outcome anonymous = Connect(by_ip.get(), other.port(), nullptr);
+  INFO(anonymous.message);
+  CHECK(anonymous.code == CERTKIT_ERROR_INVALID_ARGUMENT);
+  CHECK(anonymous.message.find("peer") != std::string::npos);
+  // The explicit opt-out (chain only) accepts any node of the CA.
+  SslConfig chain_only = cluster.ClientConfig(CERTKIT_SSL_VERIFY_PEER_CERT);
+  Outcome any = Connect(chain_only.get(), other.port(), nullptr);
+  INFO(any.message);
+  CHECK(any.code == CERTKIT_OK);
+  // A change of flags reaches the next handshake (the prepared verifier is
+  // made again after every change).
+  certkit_ssl_set_verify_flags(chain_only.get(), kIdentityIp);
+  Outcome changed = Connect(chain_only.get(), other.port(), "127.0.0.1");
+  INFO(changed.message);
+  CHECK(changed.code == CERTKIT_ERROR_IDENTITY_MISMATCH);
+}

@@ -8,6 +8,7 @@
 #include "absl/strings/match.h"
 #include "absl/time/time.h"
 #include "certkit/error.h"
+#include "certkit/peer_verifier.h"
 #include "certkit/verify.h"
 #include "support/oracle.h"
 #include "test_certs.h"
@@ -443,6 +444,35 @@ TEST_CASE("CRLs: expired, out of scope, critical entry extensions and removeFrom
     o.crls = {verify_test::MakeCrl(ica, {&leaf}, ca_only), verify_test::MakeCrl(ica, {})};
     CHECK(Run(leaf, {&ica}, {&root}, o).ok());
   }
+}
+
+TEST_CASE("PeerVerifier with prepared CRLs checks identity and fails closed without one") {
+  const TestCert root = Root(), ica = Intermediate(root), leaf = Leaf(ica), other = Leaf(ica);
+  certkit::PeerVerifierOptions options;
+  options.identity = certkit::PeerIdentityRule::kHost;
+  options.crls = {verify_test::MakeCrl(ica, {&leaf})};
+  const certkit::PeerVerifier verifier(certkit::TrustStore({root.cert()}), options);
+  const certkit::PeerVerifier copy = verifier;  // shares the prepared anchors and CRLs
+  for (const certkit::PeerVerifier* v : {&verifier, &copy}) {
+    // Leaf() names DNS:node1.example.com and IP:10.0.0.1.
+    CHECK(v->VerifyServer({other.cert(), ica.cert()}, "10.0.0.1").ok());
+    CHECK(v->VerifyServer({other.cert(), ica.cert()}, "node1.example.com").ok());
+    CHECK(GetErrorKind(v->VerifyServer({other.cert(), ica.cert()}, "10.9.9.9")) ==
+          ErrorKind::kIdentityMismatch);
+    CHECK(GetErrorKind(v->VerifyServer({other.cert(), ica.cert()}, "other.example")) ==
+          ErrorKind::kIdentityMismatch);
+    CHECK(GetErrorKind(v->VerifyServer({other.cert(), ica.cert()}, std::nullopt)) ==
+          ErrorKind::kInvalidArgument);
+    CHECK(GetErrorKind(v->VerifyServer({leaf.cert(), ica.cert()}, "10.0.0.1")) ==
+          ErrorKind::kCertRevoked);
+    CHECK(GetErrorKind(v->VerifyClient({leaf.cert(), ica.cert()})) == ErrorKind::kCertRevoked);
+  }
+  // A CRL that cannot be parsed fails every verification, as Verify does.
+  certkit::PeerVerifierOptions broken;
+  broken.crls = {"-----BEGIN X509 CRL-----\nAAAA\n-----END X509 CRL-----\n"};
+  const certkit::PeerVerifier bad(certkit::TrustStore({root.cert()}), broken);
+  CHECK(GetErrorKind(bad.VerifyServer({other.cert(), ica.cert()}, std::nullopt)) ==
+        ErrorKind::kMalformed);
 }
 
 TEST_CASE("TrustStore copies do not see later additions") {

@@ -110,7 +110,7 @@ func TestDocExampleRunsFromASeparateModule(t *testing.T) {
 	node := filepath.Join(dir, "demo", "nodes", "127.0.0.1")
 	addr, _, _ := startSServer(t, "-cert", filepath.Join(node, "node.crt"),
 		"-key", filepath.Join(node, "node.key"), "-CAfile", filepath.Join(dir, "demo", "ca.crt"),
-		"-Verify", "2", "-verify_return_error")
+		"-Verify", "2", "-verify_return_error", "-naccept", "2") // Peer, then the Dialer
 
 	run := exec.Command(goTool(), "run", ".", addr)
 	run.Dir = dir
@@ -118,7 +118,7 @@ func TestDocExampleRunsFromASeparateModule(t *testing.T) {
 	if err != nil {
 		t.Fatalf("go run of the doc example: %v\n%s", err, out)
 	}
-	if !strings.Contains(string(out), "connected to") || !strings.Contains(string(out), "127.0.0.1") {
+	if strings.Count(string(out), "connected to") != 2 || !strings.Contains(string(out), "127.0.0.1") {
 		t.Fatalf("unexpected output: %s", out)
 	}
 }

@@ -68,6 +68,14 @@ func (s *Ssl) AddTrustedCert(pem []byte) error {
 	})
 }
 
+// AddCRL adds a certificate revocation list (PEM or DER) that every later
+// peer verification consults (ErrCertRevoked for a listed certificate).
+func (s *Ssl) AddCRL(crl []byte) error {
+	return s.withText(crl, func(p *C.char, n C.size_t) C.CertkitError {
+		return C.certkit_ssl_add_crl(s.p, (*C.uint8_t)(unsafe.Pointer(p)), n)
+	})
+}
+
 // AddTrustedKeyStore adds every certificate of a JKS/PKCS#12/PEM trust store.
 func (s *Ssl) AddTrustedKeyStore(data []byte, password string) error {
 	pw := newOptText(password)
@@ -125,6 +133,14 @@ func (s *Ssl) SetProtocolVersions(min, max int) error {
 // a handshake (DER certificates, leaf first). |peer| is the peer's IP
 // address (VerifyPeerIdentity) or host name (VerifyPeerIdentityDNS).
 func (s *Ssl) VerifyPeer(chain [][]byte, peer string) error {
+	return s.VerifyPeerAs(chain, peer, PurposeServerAuth)
+}
+
+// VerifyPeerAs is VerifyPeer for a peer in the role |purpose|:
+// PurposeServerAuth when we are the client, PurposeClientAuth when we are
+// a server checking a client certificate (no identity applies then; |peer|
+// may be ""). The trust anchors and CRLs are the ones prepared in |s|.
+func (s *Ssl) VerifyPeerAs(chain [][]byte, peer string, purpose Purpose) error {
 	defer runtime.KeepAlive(s)
 	count := len(chain)
 	n := count
@@ -143,7 +159,7 @@ func (s *Ssl) VerifyPeer(chain [][]byte, peer string) error {
 	}
 	p := newOptText(peer)
 	return call(func() C.CertkitError {
-		return C.certkit_ssl_verify_peer_n(s.p, &ders[0], &lengths[0], C.size_t(count), p.p, p.n)
+		return C.certkit_ssl_verify_peer_ex(s.p, &ders[0], &lengths[0], C.size_t(count), p.p, p.n, C.CertkitPurpose(purpose))
 	})
 }
 

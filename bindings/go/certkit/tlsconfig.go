@@ -1,6 +1,7 @@
 package certkit
 
 import (
+	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"net"
@@ -37,15 +38,25 @@ type TLSOptions struct {
 	// the other files.
 	CRLFiles []string
 
-	// Peer is the identity certkit requires in the peer's certificate: an
-	// IP address (iPAddress SAN) or a DNS name (dNSName SAN). "" on a
-	// client: the SNI name of the connection, else the ServerName of the
-	// returned config, else no identity check (chain and purpose only).
-	// Go sends no SNI for an IP address, so an IP given as ServerName counts
-	// only when set on the returned config itself (not on a clone of it);
-	// for several nodes make one config per node with Peer set. "" on a server: no identity
-	// check on client certificates.
+	// Peer (client only) is the identity the server's certificate must
+	// name: an IP address or a DNS name (the library decides which SAN type
+	// applies). "": the SNI name of the connection (the ServerName of the
+	// config or clone the handshake used, when it is a DNS name), else the
+	// address a Dialer dialed. A client that knows none of them refuses the
+	// handshake (fail closed) unless InsecureSkipIdentity is set. Go sends
+	// no SNI for an IP address, so an IP ServerName is not seen by the
+	// check: give the IP as Peer, or dial through a Dialer. A server
+	// applies no identity to client certificates (they name users, not
+	// hosts): Peer is refused there.
 	Peer string
+
+	// InsecureSkipIdentity (client only) turns the identity check off: the
+	// chain, purpose and CRLs are still verified, but ANY certificate the
+	// trust anchors issued is accepted, including another node's. With a
+	// cluster CA that means any node (or anyone holding a node's key) can
+	// impersonate any other. Only for set-ups that cannot know the
+	// address, and never by default.
+	InsecureSkipIdentity bool
 
 	// ClientCertOptional (server): accept clients without a certificate;
 	// a certificate that is sent is still verified.
@@ -63,9 +74,12 @@ type TLSOptions struct {
 
 // ClientTLSConfig returns a *tls.Config for a TLS client (a database
 // driver): the client certificate (GetClientCertificate, which follows
-// Reload), RootCAs, TLS 1.2 minimum, and VerifyConnection running
-// certkit's verifier on the server's chain: serverAuth purpose, the trust
-// anchors, and the identity (TLSOptions.Peer, else the ServerName).
+// Reload), RootCAs, TLS 1.2 minimum, and VerifyConnection running the
+// library's peer check (certkit_ssl_verify_peer_ex, with the trust anchors
+// and CRLs prepared once per load) on the server's chain: serverAuth
+// purpose and the identity (TLSOptions.Peer, else the SNI name). Without
+// an identity the handshake is refused with CodeInvalidArgument naming
+// the options; to check the address dialed, use NewDialer instead.
 //
 // certkit's verifier replaces Go's: InsecureSkipVerify is true so that Go's
 // own verifier (which needs a ServerName and gives different reasons) does
@@ -74,20 +88,27 @@ type TLSOptions struct {
 // *Error (errors.Is(err, ErrIdentityMismatch), ...). Keep VerifyConnection
 // when you adjust the returned config.
 func ClientTLSConfig(opts TLSOptions) (*tls.Config, error) {
+	cfg, _, err := clientTLSConfig(opts)
+	return cfg, err
+}
+
+func clientTLSConfig(opts TLSOptions) (*tls.Config, *tlsState, error) {
+	if opts.Peer != "" && opts.InsecureSkipIdentity {
+		return nil, nil, &Error{Code: CodeInvalidArgument, Message: "give Peer or InsecureSkipIdentity, not both"}
+	}
 	st, m, err := newTLSState(opts)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	if len(m.roots) == 0 {
-		return nil, &Error{Code: CodeInvalidArgument, Message: "ClientTLSConfig needs TrustStore or CAFile"}
+	if m.trusted == 0 {
+		return nil, nil, &Error{Code: CodeInvalidArgument, Message: "ClientTLSConfig needs TrustStore or CAFile"}
 	}
-	var cfg *tls.Config
-	cfg = &tls.Config{
+	cfg := &tls.Config{
 		MinVersion:         tls.VersionTLS12,
 		RootCAs:            m.pool,
 		InsecureSkipVerify: true, // certkit verifies in VerifyConnection
 		VerifyConnection: func(cs tls.ConnectionState) error {
-			return st.verifyPeer(cs, PurposeServerAuth, clientPeer(opts.Peer, cs, cfg), false)
+			return st.verifyServer(cs, "")
 		},
 	}
 	if m.cert != nil {
@@ -98,14 +119,15 @@ func ClientTLSConfig(opts TLSOptions) (*tls.Config, error) {
 			return st.get().cert, nil
 		}
 	}
-	return cfg, nil
+	return cfg, st, nil
 }
 
 // ServerTLSConfig returns a *tls.Config for a TLS server: its certificate
 // (Certificates, or GetCertificate with Reload), ClientCAs, TLS 1.2
 // minimum, a required client certificate (unless ClientCertOptional) and
-// VerifyConnection running certkit's verifier on the client's chain
-// (clientAuth purpose, the trust anchors, TLSOptions.Peer if set).
+// VerifyConnection running the library's peer check on the client's chain
+// (clientAuth purpose, the trust anchors and CRLs; no identity: client
+// certificates name users, not hosts, so TLSOptions.Peer is refused here).
 // ClientAuth is RequestClientCert so that Go's verifier does not run first;
 // VerifyConnection refuses a missing certificate (CodeNotFound) and every
 // chain certkit refuses, with certkit's reason.
@@ -114,10 +136,13 @@ func ServerTLSConfig(opts TLSOptions) (*tls.Config, error) {
 	if err != nil {
 		return nil, err
 	}
+	if opts.Peer != "" || opts.InsecureSkipIdentity {
+		return nil, &Error{Code: CodeInvalidArgument, Message: "Peer and InsecureSkipIdentity are client options: a server applies no identity to client certificates"}
+	}
 	if m.cert == nil {
 		return nil, &Error{Code: CodeInvalidArgument, Message: "ServerTLSConfig needs KeyStore or CertFile and KeyFile"}
 	}
-	if len(m.roots) == 0 {
+	if m.trusted == 0 {
 		return nil, &Error{Code: CodeInvalidArgument, Message: "ServerTLSConfig needs TrustStore or CAFile to verify clients"}
 	}
 	cfg := &tls.Config{
@@ -127,7 +152,7 @@ func ServerTLSConfig(opts TLSOptions) (*tls.Config, error) {
 		// that a missing certificate is certkit's CodeNotFound too.
 		ClientAuth: tls.RequestClientCert,
 		VerifyConnection: func(cs tls.ConnectionState) error {
-			return st.verifyPeer(cs, PurposeClientAuth, opts.Peer, opts.ClientCertOptional)
+			return st.verifyPeer(cs, PurposeClientAuth, "", opts.ClientCertOptional)
 		},
 	}
 	if opts.Reload {
@@ -140,25 +165,109 @@ func ServerTLSConfig(opts TLSOptions) (*tls.Config, error) {
 	return cfg, nil
 }
 
-// clientPeer is the identity a client checks: Peer, else the SNI name, else
-// the config's ServerName (Go sends no SNI for an IP address).
-func clientPeer(peer string, cs tls.ConnectionState, cfg *tls.Config) string {
+// Dialer connects to TLS servers and checks each server's certificate
+// against the address it dialed (when neither TLSOptions.Peer nor a DNS
+// ServerName names the server): one Dialer serves every node of a cluster.
+// It is what a driver's dial hook calls, e.g. gocql's HostDialer (see
+// docs/CASSANDRA.md).
+type Dialer struct {
+	// Config is the base client config (from the same TLSOptions); adjust
+	// it before the first dial, keeping its VerifyConnection.
+	Config *tls.Config
+	// NetDialer makes the TCP connection; nil: a zero net.Dialer.
+	NetDialer *net.Dialer
+	st        *tlsState
+}
+
+// NewDialer returns a Dialer for the client material and checks of |opts|
+// (as ClientTLSConfig).
+func NewDialer(opts TLSOptions) (*Dialer, error) {
+	cfg, st, err := clientTLSConfig(opts)
+	if err != nil {
+		return nil, err
+	}
+	return &Dialer{Config: cfg, st: st}, nil
+}
+
+// Dial is DialContext with context.Background().
+func (d *Dialer) Dial(network, addr string) (net.Conn, error) {
+	return d.DialContext(context.Background(), network, addr)
+}
+
+// DialContext dials |addr|, does the TLS handshake (with |addr|'s host as
+// ServerName unless Config sets one; Go sends it as SNI only when it is a
+// DNS name) and returns the *tls.Conn. The server's certificate must name
+// TLSOptions.Peer, else the SNI name, else the IP address of the remote end
+// of this connection; a certificate for another node is refused with
+// ErrIdentityMismatch.
+func (d *Dialer) DialContext(ctx context.Context, network, addr string) (net.Conn, error) {
+	if d == nil || d.Config == nil || d.st == nil {
+		return nil, &Error{Code: CodeInvalidArgument, Message: "use NewDialer to make a certkit Dialer"}
+	}
+	nd := d.NetDialer
+	if nd == nil {
+		nd = &net.Dialer{}
+	}
+	raw, err := nd.DialContext(ctx, network, addr)
+	if err != nil {
+		return nil, err
+	}
+	remote, _, err := net.SplitHostPort(raw.RemoteAddr().String())
+	if err != nil {
+		raw.Close()
+		return nil, err
+	}
+	cfg := d.Config.Clone()
+	if cfg.ServerName == "" {
+		if host, _, err := net.SplitHostPort(addr); err == nil {
+			cfg.ServerName = host
+		}
+	}
+	cfg.VerifyConnection = func(cs tls.ConnectionState) error {
+		return d.st.verifyServer(cs, remote)
+	}
+	conn := tls.Client(raw, cfg)
+	if err := conn.HandshakeContext(ctx); err != nil {
+		raw.Close()
+		return nil, err
+	}
+	return conn, nil
+}
+
+// errNoIdentity is the refusal of a client that knows no server identity.
+var errNoIdentity = &Error{Code: CodeInvalidArgument, Message: "certkit refuses the TLS handshake: " +
+	"the client knows no identity to check the server's certificate against, so any certificate " +
+	"the trust anchors issued (another node's) would be accepted. Set TLSOptions.Peer to the " +
+	"server's IP address or DNS name, set ServerName to its DNS name (Go sends no SNI for an IP " +
+	"address, so an IP ServerName is not seen), dial through certkit's Dialer (NewDialer), which " +
+	"checks the address it dialed, or set TLSOptions.InsecureSkipIdentity to accept any node"}
+
+// verifyServer is a client's check of the server: the identity is Peer,
+// else the SNI name, else |dialed| (a Dialer's remote address).
+func (st *tlsState) verifyServer(cs tls.ConnectionState, dialed string) error {
+	peer := st.opts.Peer
 	if peer == "" {
 		peer = cs.ServerName
 	}
 	if peer == "" {
-		peer = cfg.ServerName
+		peer = dialed
 	}
-	return peer
+	if peer == "" && !st.opts.InsecureSkipIdentity {
+		return errNoIdentity
+	}
+	return st.verifyPeer(cs, PurposeServerAuth, peer, false)
 }
 
 // tlsMaterial is one loaded generation of key and trust material.
 type tlsMaterial struct {
-	cert   *tls.Certificate // nil: no key material
-	roots  []*Certificate   // certkit's trust anchors
-	pool   *x509.CertPool   // the same anchors for Go (RootCAs/ClientCAs)
-	crls   [][]byte         // TLSOptions.CRLFiles' contents
-	stamps []fileStamp
+	cert *tls.Certificate // nil: no key material
+	// verifier is the library's CertkitSsl holding the trust anchors, CRLs
+	// and verification flags, prepared once per load: every handshake's
+	// peer check runs in it (certkit_ssl_verify_peer_ex).
+	verifier *Ssl
+	trusted  int            // number of trust anchors
+	pool     *x509.CertPool // the same anchors for Go (RootCAs/ClientCAs)
+	stamps   []fileStamp
 }
 
 type fileStamp struct {
@@ -226,7 +335,9 @@ func (m *tlsMaterial) changed() bool {
 	return false
 }
 
-// verifyPeer runs certkit's verifier on the chain the peer sent.
+// verifyPeer runs the library's peer check, prepared in the material, on
+// the chain the peer sent. The identity rules (IP or DNS name, which SAN
+// type) are the library's.
 func (st *tlsState) verifyPeer(cs tls.ConnectionState, purpose Purpose, peer string, optional bool) error {
 	if len(cs.PeerCertificates) == 0 {
 		if optional {
@@ -235,32 +346,11 @@ func (st *tlsState) verifyPeer(cs tls.ConnectionState, purpose Purpose, peer str
 		return &Error{Code: CodeNotFound, Message: "the peer sent no certificate"}
 	}
 	m := st.get()
-	certs := make([]*Certificate, 0, len(cs.PeerCertificates))
-	defer func() {
-		for _, c := range certs {
-			c.Close()
-		}
-	}()
-	for _, pc := range cs.PeerCertificates {
-		c, err := ParseCertificateDER(pc.Raw)
-		if err != nil {
-			return err
-		}
-		certs = append(certs, c)
+	ders := make([][]byte, len(cs.PeerCertificates))
+	for i, pc := range cs.PeerCertificates {
+		ders[i] = pc.Raw
 	}
-	vo := VerifyOptions{Roots: m.roots, Intermediates: certs[1:], Purpose: purpose, CRLs: m.crls}
-	if peer != "" {
-		if net.ParseIP(peer) != nil {
-			vo.IP = peer
-		} else {
-			vo.DNS = peer
-		}
-	}
-	chain, err := certs[0].Verify(vo)
-	for _, c := range chain {
-		c.Close()
-	}
-	return err
+	return m.verifier.VerifyPeerAs(ders, peer, purpose)
 }
 
 // loadTLSMaterial reads the files named by |opts| through the library's
@@ -280,7 +370,12 @@ func loadTLSMaterial(opts TLSOptions) (*tlsMaterial, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer src.Close()
+	keep := false
+	defer func() {
+		if !keep {
+			src.Close()
+		}
+	}()
 	switch {
 	case opts.KeyStore != "":
 		files = append(files, opts.KeyStore)
@@ -312,18 +407,13 @@ func loadTLSMaterial(opts TLSOptions) (*tlsMaterial, error) {
 		return nil, err
 	}
 	defer mat.Wipe()
-	m := &tlsMaterial{pool: x509.NewCertPool()}
+	m := &tlsMaterial{pool: x509.NewCertPool(), verifier: src, trusted: len(mat.Trusted)}
 	if mat.KeyPKCS8 != nil {
 		if m.cert, err = tlsCertificate(mat.Chain, mat.KeyPKCS8); err != nil {
 			return nil, err
 		}
 	}
 	for _, der := range mat.Trusted {
-		root, err := ParseCertificateDER(der)
-		if err != nil {
-			return nil, err
-		}
-		m.roots = append(m.roots, root)
 		parsed, err := x509.ParseCertificate(der)
 		if err != nil {
 			return nil, err
@@ -335,9 +425,18 @@ func loadTLSMaterial(opts TLSOptions) (*tlsMaterial, error) {
 		if err != nil {
 			return nil, err
 		}
-		m.crls = append(m.crls, data)
+		if err := src.AddCRL(data); err != nil {
+			return nil, err
+		}
 		files = append(files, f)
 	}
+	// A client checks the server's identity (the library's rule for an IP
+	// or a DNS name) unless told not to; a server checks no identity.
+	flags := VerifyPeerCert | VerifyPeerIdentity
+	if opts.InsecureSkipIdentity {
+		flags = VerifyPeerCert
+	}
+	src.SetVerifyFlags(flags)
 	for _, f := range files {
 		fi, err := os.Stat(f)
 		if err != nil {
@@ -345,6 +444,7 @@ func loadTLSMaterial(opts TLSOptions) (*tlsMaterial, error) {
 		}
 		m.stamps = append(m.stamps, fileStamp{f, fi.Size(), fi.ModTime()})
 	}
+	keep = true
 	return m, nil
 }
 

@@ -15,6 +15,8 @@ VERIFY_PEER_IDENTITY = _capi.CERTKIT_SSL_VERIFY_PEER_IDENTITY
 VERIFY_PEER_IDENTITY_DNS = _capi.CERTKIT_SSL_VERIFY_PEER_IDENTITY_DNS
 TLS1_2 = _capi.CERTKIT_SSL_VERSION_TLS1_2
 TLS1_3 = _capi.CERTKIT_SSL_VERSION_TLS1_3
+_PEER_PURPOSES = {"server": _capi.CERTKIT_PURPOSE_SERVER_AUTH,
+                  "client": _capi.CERTKIT_PURPOSE_CLIENT_AUTH}
 
 
 class Ssl(_Handle):
@@ -87,10 +89,15 @@ class Ssl(_Handle):
         if maximum is not None:
             _check(_capi.certkit_ssl_set_max_protocol_version(self, maximum))
 
-    def verify_peer(self, chain: CertificatesLike, peer: Optional[Text] = None) -> None:
+    def verify_peer(self, chain: CertificatesLike, peer: Optional[Text] = None,
+                    purpose: str = "server") -> None:
         """Applies the verification flags to a peer chain (leaf first;
         Certificates, DER bytes or one PEM bundle) as a driver with its own
-        TLS stack would; |peer| is the peer IP (or host name)."""
+        TLS stack would; |peer| is the peer IP (or host name). |purpose| is
+        the peer's role: "server" (we are the client) or "client" (we are a
+        server checking a client certificate: no identity applies)."""
+        if purpose not in _PEER_PURPOSES:
+            raise ValueError("purpose must be \"server\" or \"client\", not %r" % (purpose,))
         if isinstance(chain, (str, bytes)) and (_b(chain).lstrip().startswith(b"-----")):
             certs = parse_certificates(chain)
             ders = [c.to_der() for c in certs]
@@ -104,8 +111,9 @@ class Ssl(_Handle):
         array = (ctypes.c_char_p * max(count, 1))(*ders)
         lengths = (ctypes.c_size_t * max(count, 1))(*[len(d) for d in ders])
         p = _b(peer)
-        _check(_capi.certkit_ssl_verify_peer_n(self, array, lengths, count, p,
-                                               len(p) if p is not None else 0))
+        _check(_capi.certkit_ssl_verify_peer_ex(self, array, lengths, count, p,
+                                                len(p) if p is not None else 0,
+                                                _PEER_PURPOSES[purpose]))
 
     # -- live reload and export (handing the material to another TLS stack) --
 

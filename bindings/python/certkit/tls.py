@@ -3,8 +3,9 @@
 ssl_context() reads a key store (JKS, PKCS#12 or PEM) or PEM cert/key files
 and a trust store or PEM CA bundle, and returns a CertkitSSLContext: a plain
 ssl.SSLContext (usable by cassandra-driver, asyncio, http.client, ...) that
-after every handshake runs certkit's verifier on the peer's chain, with the
-expected identity, and refuses the connection with certkit's precise reason
+after every handshake runs the library's peer check (certkit_ssl_verify_peer_ex
+on a CertkitSsl whose trust anchors and CRLs are prepared once per load) on
+the peer's chain, with the expected identity, and refuses the connection with certkit's precise reason
 (IdentityMismatchError naming the address and the certificate's SANs,
 CertExpiredError, UnknownIssuerError, ...).
 
@@ -14,7 +15,6 @@ file (os.memfd_create); where that is unavailable, through a 0600 temporary
 file holding only the encrypted key, removed at once.
 """
 import contextlib
-import ipaddress
 import os
 import secrets
 import ssl
@@ -25,17 +25,17 @@ from . import _capi
 from ._base import PathLike, Text
 from .certs import Certificate
 from .driver import Ssl
-from .errors import NotFoundError
+from .errors import InvalidArgumentError, NotFoundError
 from .keys import PrivateKey
 
 __all__ = ["ssl_context", "CertkitSSLContext", "peer_chain"]
 
-def _is_ip(value: str) -> bool:
-    try:
-        ipaddress.ip_address(value)
-        return True
-    except ValueError:
-        return False
+NO_IDENTITY_MESSAGE = (
+    "certkit refuses the TLS handshake: the client knows no identity to check the server's "
+    "certificate against, so any certificate the trust anchors issued (another node's) would "
+    "be accepted. Give ssl_context(peer=...) (the server's IP address or DNS name), pass "
+    "server_hostname to wrap_socket/wrap_bio, use ssl_context(peer_address=True) to check the "
+    "address connected to, or ssl_context(verify_identity=False) to accept any node")
 
 
 def peer_chain(conn: Union[ssl.SSLSocket, ssl.SSLObject]) -> List[bytes]:
@@ -87,31 +87,39 @@ class CertkitSSLContext(ssl.SSLContext):
     The identity checked is |certkit_peer| when set (ssl_context(peer=...)),
     else the server_hostname given to wrap_socket/wrap_bio (client side),
     else, with ssl_context(peer_address=True), the IP address the socket is
-    connected to; without any of them only the chain and purpose are
-    checked. Python's own
-    hostname check is off: certkit's replaces it."""
+    connected to; a client without any of them refuses the handshake
+    (InvalidArgumentError naming these options) unless
+    ssl_context(verify_identity=False). Whether the identity is an IP
+    address or a DNS name, and which SAN type it must match, is the
+    library's rule. Python's own hostname check is off: certkit's replaces
+    it."""
 
     sslsocket_class = _CheckedSSLSocket
     sslobject_class = _CheckedSSLObject
 
     # Set by ssl_context(); plain attributes so a caller may adjust them.
-    certkit_anchors: List[Certificate]
     certkit_peer: Optional[str]
     certkit_peer_address: bool
+    _certkit_verify_identity: bool  # fixed at ssl_context(): it sets the flags
     certkit_peer_purpose: str
     certkit_check_peer: bool
-    certkit_crls: List[bytes]
+    # The library's prepared peer check (trust anchors, CRLs, flags); replaced
+    # as a whole by reload().
+    _certkit_verifier: Optional[Ssl]
     _certkit_reload: Optional[Callable[["CertkitSSLContext"], None]]
 
     def verify_peer(self, conn: Union[ssl.SSLSocket, ssl.SSLObject, Sequence[bytes]],
                     peer: Optional[str] = None) -> List[Certificate]:
-        """Runs certkit's verifier on a connection's peer chain (or a list of
-        DER certificates, leaf first) and returns the verified chain. Raises
-        the VerificationError subclass naming the rule that failed, or
-        NotFoundError when the peer sent no certificate."""
+        """Runs the library's peer check on a connection's peer chain (or a
+        list of DER certificates, leaf first) and returns the chain the peer
+        sent, once verified. Raises the VerificationError subclass naming the
+        rule that failed, NotFoundError when the peer sent no certificate, or
+        InvalidArgumentError when a client knows no identity to check (see
+        ssl_context(verify_identity=))."""
+        server_side = self.certkit_peer_purpose == "client"
         if isinstance(conn, (ssl.SSLSocket, ssl.SSLObject)):
             ders = peer_chain(conn)
-            if peer is None and self.certkit_peer is None and not conn.server_side:
+            if peer is None and self.certkit_peer is None and not server_side:
                 peer = conn.server_hostname
                 if peer is None and self.certkit_peer_address and isinstance(conn, ssl.SSLSocket):
                     peer = conn.getpeername()[0]
@@ -120,17 +128,14 @@ class CertkitSSLContext(ssl.SSLContext):
         peer = peer if peer is not None else self.certkit_peer
         if not ders:
             raise NotFoundError(_capi.CERTKIT_ERROR_NOT_FOUND, "the peer sent no certificate")
-        leaf = Certificate.from_der(ders[0])
-        intermediates = [Certificate.from_der(d) for d in ders[1:]]
-        try:
-            ip = peer if peer and _is_ip(peer) else None
-            dns = peer if peer and not ip else None
-            return leaf.verify(self.certkit_anchors, intermediates, ip=ip, dns=dns,
-                               purpose=self.certkit_peer_purpose, crls=self.certkit_crls)
-        finally:
-            leaf.close()
-            for cert in intermediates:
-                cert.close()
+        if not server_side and not peer and self._certkit_verify_identity:
+            raise InvalidArgumentError(_capi.CERTKIT_ERROR_INVALID_ARGUMENT, NO_IDENTITY_MESSAGE)
+        verifier = self._certkit_verifier
+        if verifier is None:
+            raise ValueError("this context was not made by certkit.ssl_context()")
+        verifier.verify_peer(ders, None if server_side else peer,
+                             purpose=self.certkit_peer_purpose)
+        return [Certificate.from_der(d) for d in ders]
 
     def _after_handshake(self, conn: Union[ssl.SSLSocket, ssl.SSLObject]) -> None:
         if not self.certkit_check_peer or self.verify_mode == ssl.CERT_NONE:
@@ -188,17 +193,20 @@ def _load_material(keystore: Optional[PathLike], keystore_password: Optional[Tex
                    key_password: Optional[Text], alias: Optional[str],
                    cert: Optional[PathLike], key: Optional[PathLike],
                    truststore: Optional[PathLike], truststore_password: Optional[Text],
-                   ca: Optional[PathLike]) -> Tuple[List[bytes], Optional[PrivateKey], List[bytes]]:
+                   ca: Optional[PathLike], crls: Sequence[PathLike], flags: int
+                   ) -> Tuple[Ssl, List[bytes], Optional[PrivateKey], List[bytes]]:
     """Reads the files through the library's CertkitSsl (which picks the key
     entry, checks that key and certificate match and applies Java's trust
-    store rules) and returns (chain DER, key or None, trusted DER)."""
+    store rules) and returns (that CertkitSsl, prepared as the peer check
+    with the CRLs and |flags|; chain DER, key or None, trusted DER)."""
     if keystore is not None and (cert is not None or key is not None):
         raise ValueError("give keystore= or cert=/key=, not both")
     if (cert is None) != (key is None):
         raise ValueError("give both cert= and key= (PEM files)")
     if truststore is not None and ca is not None:
         raise ValueError("give truststore= or ca=, not both")
-    with Ssl() as source:
+    source = Ssl()
+    try:
         if keystore is not None:
             source.reload_keystore_files(keystore, keystore_password, key_password, alias)
         elif cert is not None and key is not None:
@@ -209,8 +217,15 @@ def _load_material(keystore: Optional[PathLike], keystore_password: Optional[Tex
         elif ca is not None:
             with open(ca, "rb") as f:
                 source.add_trusted_cert(f.read())
+        for path in crls:
+            with open(path, "rb") as f:
+                source.add_crl(f.read())
+        source.verify_flags = flags
         with source.export() as material:
-            return material.chain, material.key(), material.trusted
+            return source, material.chain, material.key(), material.trusted
+    except BaseException:
+        source.close()
+        raise
 
 
 def _install(context: "CertkitSSLContext", chain: List[bytes], key: Optional[PrivateKey],
@@ -224,7 +239,6 @@ def _install(context: "CertkitSSLContext", chain: List[bytes], key: Optional[Pri
             context.load_cert_chain(path, password=one_time)
     if trusted:
         context.load_verify_locations(cadata=b"".join(trusted))
-    context.certkit_anchors = [Certificate.from_der(d) for d in trusted]
 
 
 _VERSIONS = {None: None, "1.2": ssl.TLSVersion.TLSv1_2, "1.3": ssl.TLSVersion.TLSv1_3,
@@ -258,6 +272,7 @@ def ssl_context(purpose: str = "client", *,
                 crls: Sequence[PathLike] = (),
                 peer: Optional[str] = None,
                 peer_address: bool = False,
+                verify_identity: bool = True,
                 verify: bool = True,
                 require_client_cert: bool = True,
                 check_peer: bool = True,
@@ -282,12 +297,16 @@ def ssl_context(purpose: str = "client", *,
     Passwords: |password| serves every store and the key unless
     keystore_password=, truststore_password= or key_password= is given.
 
-    |peer| is the identity certkit checks on the peer's certificate: an IP
-    address (iPAddress SAN) or a DNS name (dNSName SAN). A client without
-    |peer| checks the server_hostname given to wrap_socket, if any, else with
-    peer_address=True the IP address it connected to (the DataStax drivers'
-    VERIFY_PEER_IDENTITY; one context for every node of a cluster). A server
-    requires a client certificate (require_client_cert=True) issued for
+    |peer| (client only) is the identity the server's certificate must name:
+    an IP address or a DNS name (the library decides which SAN type). A
+    client without |peer| checks the server_hostname given to wrap_socket,
+    if any, else with peer_address=True the IP address it connected to (the
+    DataStax drivers' VERIFY_PEER_IDENTITY; one context for every node of a
+    cluster). A client that knows none of them refuses the handshake with
+    InvalidArgumentError naming these options. verify_identity=False turns
+    the identity check off: RISKY, any certificate the trust anchors issued
+    (any other node's) is then accepted. A server applies no identity to
+    client certificates (peer= is refused there) and requires a client certificate (require_client_cert=True) issued for
     clientAuth. check_peer=False turns certkit's post-handshake check off
     (CertkitSSLContext.verify_peer() can still be called by hand).
 
@@ -300,33 +319,42 @@ def ssl_context(purpose: str = "client", *,
     if crls and (not check_peer or not verify):
         raise ValueError("crls= is applied by certkit's peer check: it needs verify=True "
                          "and check_peer=True")
+    if server and (peer is not None or peer_address or not verify_identity):
+        raise ValueError("peer=, peer_address= and verify_identity= are client options: a "
+                         "server applies no identity to client certificates")
+    if peer is not None and not verify_identity:
+        raise ValueError("give peer= or verify_identity=False, not both")
+    flags = _capi.CERTKIT_SSL_VERIFY_PEER_CERT
+    if not server and verify_identity:
+        flags |= _capi.CERTKIT_SSL_VERIFY_PEER_IDENTITY
     store_pw = keystore_password if keystore_password is not None else password
     trust_pw = truststore_password if truststore_password is not None else password
     key_pw = key_password if key_password is not None else store_pw
 
     def load(context: CertkitSSLContext) -> None:
-        chain, private_key, trusted = _load_material(keystore, store_pw, key_pw, alias, cert, key,
-                                                     truststore, trust_pw, ca)
+        verifier, chain, private_key, trusted = _load_material(
+            keystore, store_pw, key_pw, alias, cert, key, truststore, trust_pw, ca, crls, flags)
+        installed = False
         try:
             if server and private_key is None:
                 raise ValueError("a server needs keystore= or cert=/key=")
             if verify and not trusted and (not server or require_client_cert):
                 raise ValueError("give truststore= or ca= (or verify=False)")
-            revocations = []
-            for path in crls:
-                with open(path, "rb") as f:
-                    revocations.append(f.read())
             _install(context, chain, private_key, trusted)
-            context.certkit_crls = revocations
+            # One assignment: a handshake sees the old or the new peer check.
+            context._certkit_verifier = verifier
+            installed = True
         finally:
+            if not installed:
+                verifier.close()
             if private_key is not None:
                 private_key.close()
 
     context = CertkitSSLContext(ssl.PROTOCOL_TLS_SERVER if server else ssl.PROTOCOL_TLS_CLIENT)
-    context.certkit_anchors = []
-    context.certkit_crls = []
+    context._certkit_verifier = None
     context.certkit_peer = peer
     context.certkit_peer_address = peer_address
+    context._certkit_verify_identity = verify_identity
     context.certkit_peer_purpose = "client" if server else "server"
     context.certkit_check_peer = check_peer
     context._certkit_reload = load

@@ -22,8 +22,10 @@ TIMEOUT = 20
 
 class Pki:
     """A cluster CA with a node (127.0.0.1) and a client (CN=app), written as
-    JKS and PKCS#12 key and trust stores and PEM files; plus a second CA with
-    its own client, which the first must refuse."""
+    JKS and PKCS#12 key and trust stores and PEM files; another node of the
+    same CA (IP 10.9.9.9, DNS other.example), whose valid certificate a
+    client expecting 127.0.0.1 must refuse; plus a second CA with its own
+    client, which the first must refuse."""
 
     def __init__(self, directory, key_spec="ec:p256"):
         self.dir = directory
@@ -35,10 +37,13 @@ class Pki:
                                               ["IP:127.0.0.1"], key_spec)
         self.client_key, self.client = self.issue(self.ca, "CN=app, O=certkit", "client", None,
                                                   key_spec)
+        self.other_key, self.other = self.issue(self.ca, "CN=other, O=certkit", "node",
+                                                ["IP:10.9.9.9", "DNS:other.example"], key_spec)
         self.stranger_key, self.stranger = self.issue(self.other_ca, "CN=app, O=certkit",
                                                       "client", None, key_spec)
         for name, key, cert, ca in (("node", self.node_key, self.node, self.ca),
                                     ("client", self.client_key, self.client, self.ca),
+                                    ("other", self.other_key, self.other, self.ca),
                                     ("stranger", self.stranger_key, self.stranger,
                                      self.other_ca)):
             with certkit.KeyStore() as store:
@@ -236,7 +241,8 @@ class PythonPeersTest(TlsTestBase):
     def test_server_with_certificate_from_unknown_ca_is_refused(self):
         server = PythonServer(self.server_context())
         other_trust = certkit.ssl_context("client", keystore=self.p("client.p12"),
-                                          ca=self.p("stranger.crt"), password=PW)
+                                          ca=self.p("stranger.crt"), password=PW,
+                                          peer="127.0.0.1")
         with self.assertRaises(ssl.SSLCertVerificationError):
             connect(other_trust, server.port)
         server.join()
@@ -248,11 +254,11 @@ class PythonPeersTest(TlsTestBase):
                                                   truststore=self.p("truststore.jks"),
                                                   password=PW))
         with self.assertRaises((ssl.SSLCertVerificationError, certkit.WrongPurposeError)):
-            connect(self.client_context(store="node.p12"), server.port)
+            connect(self.client_context(store="node.p12", peer="127.0.0.1"), server.port)
         server.join()
         with certkit.Certificate.load(self.p("client.crt")) as client_cert:
             with self.assertRaises(certkit.WrongPurposeError):
-                self.client_context().verify_peer([client_cert.to_der()])
+                self.client_context(verify_identity=False).verify_peer([client_cert.to_der()])
 
     def test_verify_peer_by_hand_returns_the_chain(self):
         server = PythonServer(self.server_context())
@@ -396,6 +402,114 @@ class OpenSslPeersTest(TlsTestBase):
             input="ping\n", capture_output=True, text=True, timeout=TIMEOUT)
         self.assertIsInstance(server.join().error, ssl.SSLError)
         self.assertNotIn("echo:ping", result.stdout)
+
+
+class IdentityTest(TlsTestBase):
+    """Issue #20: a client checks the identity of the server through the
+    library's peer check, and a client that knows no identity refuses the
+    handshake instead of accepting any node of the cluster."""
+
+    def other_node(self):
+        # Another node's valid certificate (same CA, IP 10.9.9.9), served on 127.0.0.1.
+        return PythonServer(self.server_context(store="other.jks"))
+
+    def test_another_nodes_certificate_is_refused_for_every_identity_source(self):
+        for kwargs, hostname in (({"peer": "127.0.0.1"}, None),
+                                 ({}, "127.0.0.1"),
+                                 ({"peer_address": True}, None),
+                                 ({}, "db.example")):
+            with self.subTest(kwargs=kwargs, server_hostname=hostname):
+                server = self.other_node()
+                with self.assertRaises(certkit.IdentityMismatchError) as caught:
+                    connect(self.client_context(**kwargs), server.port, server_hostname=hostname)
+                self.assertEqual(caught.exception.code, certkit._capi.CERTKIT_ERROR_IDENTITY_MISMATCH)
+                self.assertIn("10.9.9.9", caught.exception.message)
+                server.join()
+
+    def test_the_right_node_is_accepted(self):
+        for kwargs, hostname in (({"peer": "127.0.0.1"}, None), ({}, "127.0.0.1"),
+                                 ({"peer_address": True}, None)):
+            with self.subTest(kwargs=kwargs, server_hostname=hostname):
+                server = PythonServer(self.server_context())
+                self.assertEqual(connect(self.client_context(**kwargs), server.port,
+                                         server_hostname=hostname), b"echo:hello")
+                self.assertIsNone(server.join().error)
+        # other.example by DNS name: the other node is the right one then.
+        server = self.other_node()
+        self.assertEqual(connect(self.client_context(peer="other.example"), server.port),
+                         b"echo:hello")
+        self.assertIsNone(server.join().error)
+
+    def test_a_client_without_identity_refuses_the_handshake(self):
+        # The reported fail-open: cert=/key=/ca= and nothing naming the server.
+        client = certkit.ssl_context("client", cert=self.p("client.crt"),
+                                     key=self.p("client.key"), password=PW, ca=self.p("ca.crt"))
+        server = self.other_node()
+        with self.assertRaises(certkit.InvalidArgumentError) as caught:
+            connect(client, server.port)
+        for option in ("peer=", "server_hostname", "peer_address=True", "verify_identity=False"):
+            self.assertIn(option, caught.exception.message)
+        server.join()
+        # The same for a by-hand check of a chain.
+        with self.assertRaises(certkit.InvalidArgumentError):
+            client.verify_peer([self.pki.other.to_der(), self.pki.ca.certificate.to_der()])
+
+    def test_the_explicit_opt_out_connects_to_any_node(self):
+        server = self.other_node()
+        client = self.client_context(verify_identity=False)
+        self.assertEqual(connect(client, server.port), b"echo:hello")
+        self.assertIsNone(server.join().error)
+        # The chain is still checked: a node of another CA is refused.
+        server = PythonServer(self.server_context(store="stranger.jks"))
+        with self.assertRaises((ssl.SSLError, certkit.VerificationError)):
+            connect(client, server.port)
+        server.join()
+
+    def test_identity_options_are_client_options(self):
+        with self.assertRaises(ValueError):
+            self.server_context(peer="127.0.0.1")
+        with self.assertRaises(ValueError):
+            self.server_context(verify_identity=False)
+        with self.assertRaises(ValueError):
+            self.client_context(peer="127.0.0.1", verify_identity=False)
+
+
+class NoOwnPolicyTest(unittest.TestCase):
+    """The binding has no identity or trust policy of its own: whether a
+    name is an IP address, which SAN type it must match, and which anchors
+    and CRLs apply are decided by the library's peer check (CertkitSsl)."""
+
+    PACKAGE = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "certkit")
+
+    def source(self, name):
+        with open(os.path.join(self.PACKAGE, name)) as f:
+            return f.read()
+
+    def test_no_module_classifies_addresses(self):
+        import re
+        forbidden = re.compile(r"\bipaddress\b|ip_address\(|ip_network\(|inet_pton|inet_aton"
+                               r"|getaddrinfo|gethostbyname|AF_INET6?\b")
+        names = sorted(n for n in os.listdir(self.PACKAGE) if n.endswith(".py"))
+        self.assertIn("tls.py", names)
+        for name in names:
+            if name == "_capi.py":   # generated declarations only
+                continue
+            for number, line in enumerate(self.source(name).splitlines(), 1):
+                code = line.split("#", 1)[0]
+                self.assertIsNone(forbidden.search(code), "%s:%d: %s" % (name, number, line))
+
+    def test_the_tls_front_ends_use_the_librarys_peer_check(self):
+        tls, driver = self.source("tls.py"), self.source("driver.py")
+        # No per-handshake verification with an anchor list (certkit_verify).
+        for name, text in (("tls.py", tls), ("driver.py", driver)):
+            for pattern in ("certkit_verify(", "certkit_verify_options", ".verify(", "certkit_anchors",
+                            "ip=", "dns="):
+                self.assertNotIn(pattern, text, "%s uses %r" % (name, pattern))
+        self.assertIn("certkit_ssl_verify_peer_ex", driver)
+        self.assertIn("verifier.verify_peer(", tls)
+        # And the context really holds a prepared CertkitSsl.
+        self.assertIsInstance(certkit.ssl_context("client", verify=False, peer="127.0.0.1")
+                              ._certkit_verifier, certkit.Ssl)
 
 
 class RsaKeysTest(PythonPeersTest):

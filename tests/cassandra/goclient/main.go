@@ -1,16 +1,17 @@
 // gocql client for the Cassandra tests (tests/cassandra/).
 //
-// Connects over mutual TLS with a *tls.Config from the certkit binding
-// (certkit.ClientTLSConfig: the client key from a JKS/PKCS#12 key store or
-// PEM files, the anchors from a trust store or a PEM bundle, certkit's
-// verifier checking the node's chain and identity -expect-ip in
-// VerifyConnection), then runs CREATE KEYSPACE, CREATE TABLE, INSERT and
+// Connects over mutual TLS through the certkit binding's per-host dialer
+// (certkit.NewDialer as gocql's HostDialer: the client key from a
+// JKS/PKCS#12 key store or PEM files, the anchors from a trust store or a
+// PEM bundle, the library's peer check verifying each node's chain and
+// identity: -expect-ip when given, else the address gocql dialed), then runs CREATE KEYSPACE, CREATE TABLE, INSERT and
 // SELECT and checks the row read back. Prints "OK ..." and exits 0 on
 // success; prints "REFUSED: <reason>" and exits 1 when the connection or a
 // statement fails.
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"os"
@@ -42,7 +43,7 @@ func run() error {
 		}
 		password = strings.SplitN(string(data), "\n", 2)[0]
 	}
-	cfg, err := certkit.ClientTLSConfig(certkit.TLSOptions{
+	dialer, err := certkit.NewDialer(certkit.TLSOptions{
 		KeyStore: *keystore, KeyStorePassword: password,
 		TrustStore: *truststore, TrustStorePassword: password,
 		CertFile: *cert, KeyFile: *key, CAFile: *ca,
@@ -57,9 +58,10 @@ func run() error {
 	cluster.Timeout = 20 * time.Second
 	cluster.ConnectTimeout = 20 * time.Second
 	cluster.DisableInitialHostLookup = true
-	// certkit's VerifyConnection checks the identity; gocql's own host
-	// verification (Go's verifier) stays off so that certkit's reason shows.
-	cluster.SslOpts = &gocql.SslOptions{Config: cfg}
+	// Every connection goes through certkit's dialer, which checks the
+	// node's certificate against the address dialed (SslOpts is unused
+	// with a HostDialer).
+	cluster.HostDialer = hostDialer{dialer}
 	session, err := cluster.CreateSession()
 	if err != nil {
 		return err
@@ -90,6 +92,20 @@ func run() error {
 	}
 	fmt.Printf("OK go: wrote and read %s.t over mutual TLS (node identity %s)\n", ks, *expectIP)
 	return nil
+}
+
+// hostDialer adapts certkit's Dialer to gocql's HostDialer: one TLS
+// connection per node address, verified against that address.
+type hostDialer struct{ d *certkit.Dialer }
+
+func (h hostDialer) DialHost(ctx context.Context, host *gocql.HostInfo) (*gocql.DialedHost, error) {
+	conn, err := h.d.DialContext(ctx, "tcp", host.ConnectAddressAndPort())
+	if err != nil {
+		return nil, err
+	}
+	// Write coalescing cannot use writev on a TLS connection (gocql's own
+	// TLS dialer sets the same).
+	return &gocql.DialedHost{Conn: conn, DisableCoalesce: true}, nil
 }
 
 func main() {
