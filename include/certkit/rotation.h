@@ -22,7 +22,9 @@
 // file is replaced atomically; all of a stage's files are made durable in
 // one sync pass, and only then the manifest records the finished stage
 // (Manifest::rotation), so a stage re-run after a crash finishes it and a
-// finished stage re-run changes nothing.
+// finished stage re-run changes nothing. (After a power loss before that
+// sync pass a rewritten file may be empty until the stage is run again:
+// re-run it before nodes reload; docs/CLI.md, "Durable writes".)
 #ifndef CERTKIT_ROTATION_H_
 #define CERTKIT_ROTATION_H_
 
