@@ -550,64 +550,65 @@ std::string NodeList(int n) {
 
 }  // namespace
 
-TEST_CASE("cluster init add and renew write every file then sync once before the manifest") {
+// TraceSyncs runs certkit |args| under strace and returns what it synced
+// and placed.
+SyncTrace TraceSyncs(const std::string& trace, const std::vector<std::string>& args) {
+  std::vector<std::string> argv = {"strace", "-f", "-y", "-e", "trace=fsync,fdatasync,syncfs,rename,link",
+                                   "-o", trace, "env", "ASAN_OPTIONS=detect_leaks=0",
+                                   certkit_cli_test::CertkitBinary()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  auto r = Run(argv);
+  INFO(r.output());
+  CHECK(r.exit_code == 0);
+  const std::string log = ReadString(trace);
+  INFO(log);
+  return ParseSyncTrace(log);
+}
+
+// CheckOneSyncPass: the data files had no sync of their own, one syncfs
+// made them all durable, and then the manifest was written (synced alone,
+// with its folder): it is placed last, after the sync pass. |alone| counts
+// the files synced on their own (the manifest, and for init its marker).
+void CheckOneSyncPass(const SyncTrace& t, size_t alone) {
+  CHECK(t.syncfs == 1);
+  CHECK(t.data_syncs == alone);
+  CHECK(t.dir_syncs == alone);
+  CHECK(t.manifest_at == t.placed.size() - 1);
+  CHECK(t.last_syncfs == t.placed.size() - 1);
+}
+
+TEST_CASE("cluster operations write every file then sync once before the manifest") {
   REQUIRE(certkit_test::HaveTool("strace"));
   TempDir tmp;
   const std::string trace = tmp.File("trace");
-  const int nodes = 24;
-  auto r = Run({"strace", "-f", "-y", "-e", "trace=fsync,fdatasync,syncfs,rename,link", "-o", trace,
-                "env", "ASAN_OPTIONS=detect_leaks=0", certkit_cli_test::CertkitBinary(), "cluster",
-                "init", "--nodes", NodeList(nodes), "--clients", "app", "--format", "pem,jks",
-                "--jobs", "2", "--quiet", "--storepass", "pass:storepass1", "--out", tmp.File("c")});
-  INFO(r.output());
-  REQUIRE(r.exit_code == 0);
-  const std::string log = ReadString(trace);
-  INFO(log);
-  const SyncTrace t = ParseSyncTrace(log);
-  // ca.crt, ca.key, truststore.jks; per leaf its PEM files and key stores;
-  // the init marker; the manifest.
-  CHECK(t.placed.size() > static_cast<size_t>(nodes) * 4);
-  // The data files: no sync of their own, then one syncfs for all of them.
-  // Only the init marker (first) and the manifest (last) are synced alone:
-  // each file once, and the cluster folder once after each.
-  CHECK(t.syncfs == 1);
-  CHECK(t.data_syncs == 2);
-  CHECK(t.dir_syncs == 2);
-  // The manifest is placed last, after the sync pass; every other file before it.
-  CHECK(t.manifest_at == t.placed.size() - 1);
-  CHECK(t.last_syncfs == t.placed.size() - 1);
+  const size_t nodes = 24;
+  const std::string pass = "pass:storepass1";
+  SyncTrace t = TraceSyncs(trace, {"cluster", "init", "--nodes", NodeList(nodes), "--clients", "app",
+                                   "--format", "pem,jks", "--jobs", "2", "--quiet", "--storepass",
+                                   pass, "--out", tmp.File("c")});
+  // Per leaf 4 files (PEM files, keystore.jks), the CA's, the trust store,
+  // the init marker (placed and synced first) and the manifest.
+  CHECK(t.placed.size() >= (nodes + 1) * 4 + 5);
+  CheckOneSyncPass(t, 2);
   CHECK(absl::StrContains(t.placed.front(), ".init-incomplete\""));
   CHECK_FALSE(Exists(tmp.File("c/.init-incomplete")));
   auto v = Run({"openssl", "verify", "-CAfile", tmp.File("c/ca.crt"), tmp.File("c/nodes/10.0.1.7/node.crt")});
   CHECK(v.exit_code == 0);
 
-  // cluster add and renew: the same shape (no marker: only the manifest is
-  // synced on its own).
-  r = Run({"strace", "-f", "-y", "-e", "trace=fsync,fdatasync,syncfs,rename,link", "-o", trace,
-           "env", "ASAN_OPTIONS=detect_leaks=0", certkit_cli_test::CertkitBinary(), "cluster", "add",
-           "--dir", tmp.File("c"), "--nodes", "10.0.2.1,10.0.2.2", "--jobs", "2", "--quiet",
-           "--storepass", "pass:storepass1"});
-  INFO(r.output());
-  REQUIRE(r.exit_code == 0);
-  SyncTrace add = ParseSyncTrace(ReadString(trace));
-  CHECK(add.syncfs == 1);
-  CHECK(add.data_syncs == 1);
-  CHECK(add.dir_syncs == 1);
-  CHECK(add.manifest_at == add.placed.size() - 1);
-  CHECK(add.last_syncfs == add.placed.size() - 1);
-  r = Run({"strace", "-f", "-y", "-e", "trace=fsync,fdatasync,syncfs,rename,link", "-o", trace,
-           "env", "ASAN_OPTIONS=detect_leaks=0", certkit_cli_test::CertkitBinary(), "cluster", "renew",
-           "--dir", tmp.File("c"), "--within", "400d", "--jobs", "2", "--quiet",
-           "--storepass", "pass:storepass1"});
-  INFO(r.output());
-  REQUIRE(r.exit_code == 0);
-  SyncTrace renew = ParseSyncTrace(ReadString(trace));
-  CHECK(renew.syncfs == 1);
-  CHECK(renew.data_syncs == 1);
-  CHECK(renew.dir_syncs == 1);
-  CHECK(renew.placed.size() > static_cast<size_t>(nodes) * 4);
-  CHECK(renew.manifest_at == renew.placed.size() - 1);
-  CHECK(renew.last_syncfs == renew.placed.size() - 1);
+  // add, renew and rotation stages: the same shape, the manifest alone synced.
+  CheckOneSyncPass(TraceSyncs(trace, {"cluster", "add", "--dir", tmp.File("c"), "--nodes",
+                                      "10.0.2.1,10.0.2.2", "--jobs", "2", "--quiet", "--storepass", pass}),
+                   1);
+  t = TraceSyncs(trace, {"cluster", "renew", "--dir", tmp.File("c"), "--within", "400d", "--jobs", "2",
+                         "--quiet", "--storepass", pass});
+  CHECK(t.placed.size() >= (nodes + 3) * 4 + 1);
+  CheckOneSyncPass(t, 1);
+  for (const char* stage : {"new-ca", "trust-both"}) {
+    INFO(stage);
+    CheckOneSyncPass(TraceSyncs(trace, {"cluster", "rotate-ca", "--dir", tmp.File("c"), "--stage", stage,
+                                        "--jobs", "2", "--quiet", "--storepass", pass}),
+                     1);
+  }
 }
 
 TEST_CASE("cluster init and add killed at the sync pass before the manifest: a re-run converges") {
