@@ -268,7 +268,7 @@ TEST_CASE("store passwords must come from somewhere explicit") {
   CHECK(r.err.find("justapassword") == std::string::npos);
 }
 
-TEST_CASE("cluster add leaves existing files alone; renew re-issues what expires") {
+TEST_CASE("cluster add leaves existing files alone and renew re-issues what expires") {
   TempDir tmp;
   const std::string out = tmp.File("demo");
   auto r = Certkit({"cluster", "init", "--nodes", "10.0.0.1", "--clients", "app", "--out", out, "--days", "10",
