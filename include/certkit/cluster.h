@@ -7,7 +7,10 @@
 //
 // Files are written atomically (never half-written); private keys with mode
 // 0600. Without LeafSettings::overwrite an existing file is kAlreadyExists
-// and left untouched.
+// and left untouched. The cluster operations (init, add, renew) write every
+// file, make them all durable in one sync pass, and only then write the
+// manifest, the commit record: after a crash a re-run never trusts a file
+// the manifest does not vouch for (docs/CLI.md, "Durable writes").
 #ifndef CERTKIT_CLUSTER_H_
 #define CERTKIT_CLUSTER_H_
 
@@ -135,7 +138,10 @@ struct ClusterInitSpec {
 // ca-private/ca.key (dir 0700, file 0600), nodes/<host>/..., clients/<user>/...,
 // truststore.jks/.p12 and manifest.json. Fails with kAlreadyExists when
 // |out_dir| already holds a manifest or CA key (unless leaf.overwrite): the
-// message names the file.
+// message names the file. From its start until the manifest is written the
+// folder holds ".init-incomplete"; an init run where that marker is left
+// (and no manifest) replaces the folder's files as with leaf.overwrite,
+// issuing a new CA and new leaves (nothing of the interrupted run is reused).
 absl::StatusOr<Manifest> ClusterInit(const ClusterInitSpec& spec);
 
 // What `certkit cluster add` and `renew` need besides the manifest.
@@ -159,8 +165,11 @@ struct ClusterUpdateSpec {
 absl::StatusOr<Manifest> ClusterAdd(const ClusterUpdateSpec& spec);
 
 // ClusterRenew re-issues (new key, new certificate, rebuilt stores) every
-// node and client whose certificate expires within |spec.within|, and
-// returns the manifest plus the names renewed in |renewed|.
+// node and client whose certificate expires within |spec.within|, and those
+// whose files are not what the manifest records (a certificate or key that
+// does not parse or match, or a certificate with another fingerprint: what
+// a renew interrupted before its manifest leaves), and returns the manifest
+// plus the names renewed in |renewed|.
 absl::StatusOr<Manifest> ClusterRenew(const ClusterUpdateSpec& spec,
                                       std::vector<std::string>* renewed);
 

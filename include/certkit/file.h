@@ -37,7 +37,11 @@ struct WriteOptions {
 // unchanged. Guarantee: after a crash at any point |path| holds either its
 // old content (or does not exist, if it did not) or the complete new
 // content, never an empty or partial file. Within a DirectorySyncBatch on the
-// same thread the directory fsync is deferred to the batch's Commit.
+// same thread the directory fsync is deferred to the batch's Commit. Within
+// a WriteSet scope (lib/util/write_set.h: the cluster operations) neither
+// the file nor the directory is synced here: the set's Commit makes all its
+// files durable in one pass, and until then the guarantee holds for a killed
+// process but not for a crash of the machine.
 // The temp file is ".NAME.tmp-XXXXXX", locked (flock) while it is written;
 // each call first removes the unlocked ones older than 2 seconds in the same
 // directory, which a killed writer left behind.

@@ -19,9 +19,12 @@
 //
 // At every point, and after a crash at any point, two nodes trust each
 // other: trust grows before certificates change and shrinks after. Every
-// file is replaced atomically and the manifest, written last, records the
-// finished stage (Manifest::rotation), so a stage re-run after a crash
-// finishes it and a finished stage re-run changes nothing.
+// file is replaced atomically; all of a stage's files are made durable in
+// one sync pass, and only then the manifest records the finished stage
+// (Manifest::rotation), so a stage re-run after a crash finishes it and a
+// finished stage re-run changes nothing. (After a power loss before that
+// sync pass a rewritten file may be empty until the stage is run again:
+// re-run it before nodes reload; docs/CLI.md, "Durable writes".)
 #ifndef CERTKIT_ROTATION_H_
 #define CERTKIT_ROTATION_H_
 

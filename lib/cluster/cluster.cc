@@ -1,6 +1,7 @@
 #include "certkit/cluster.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <tuple>
 
 #include "absl/strings/str_cat.h"
@@ -12,12 +13,16 @@
 #include "certkit/name.h"
 #include "certkit/profile.h"
 #include "certkit/rotation.h"
+#include "util/write_set.h"
 
 namespace certkit {
 namespace {
 
 constexpr char kCaKeyDir[] = "ca-private";
 constexpr char kCaKeyFile[] = "ca-private/ca.key";
+// Present in a cluster folder from the start of `cluster init` until its
+// manifest is written: the folder's files were never committed.
+constexpr char kInitMarker[] = ".init-incomplete";
 
 // CheckPathComponent refuses names that would escape their directory.
 absl::Status CheckPathComponent(const std::string& name, const char* what) {
@@ -249,8 +254,10 @@ absl::StatusOr<LeafPlan> PlanClient(const std::string& user, const LeafSettings&
 }
 
 // WriteLeaf writes an issued leaf's files into plan.dir and returns its
-// record. Every file is synced and renamed on its own; the folder is synced
-// once at the end (certkit/file.h).
+// record. Inside a WriteSet (the cluster operations) the files are made
+// durable by the set's Commit; alone (`certkit node`, `client`) every file
+// is synced and renamed on its own and the folder synced once at the end
+// (certkit/file.h).
 absl::StatusOr<LeafRecord> WriteLeaf(const CertificateAuthority& ca, const LeafPlan& plan,
                                      const Issued& issued, const LeafSettings& settings) {
   LeafSettings leaf_settings = settings;
@@ -282,11 +289,14 @@ absl::StatusOr<std::vector<LeafRecord>> IssuePlans(const CertificateAuthority& c
   // issued[i]: item i was signed (a later error is its files'); one char per
   // item so workers never share a byte.
   std::vector<char> issued_flags(plans.size(), 0);
+  // The caller's WriteSet, if any, also holds what the workers write.
+  WriteSet* const write_set = WriteSet::Current();
   BatchOptions options;
   options.jobs = threads;
   options.stop_on_error = true;
   options.on_issued = [&](size_t i, const IssuedCertificate& issued) -> absl::Status {
     issued_flags[i] = 1;
+    WriteSet::Scope scope(write_set);
     auto r = WriteLeaf(ca, plans[i], Issued{*issued.private_key, issued.certificate}, settings);
     if (!r.ok()) return r.status();
     records[i] = *std::move(r);
@@ -406,14 +416,31 @@ absl::StatusOr<Manifest> ClusterInit(const ClusterInitSpec& spec) {
   s = CheckStorePassword(spec.leaf);  // before anything is written
   if (!s.ok()) return s;
   const std::string key_path = JoinPath(spec.out_dir, kCaKeyFile);
-  for (const std::string& f : {JoinPath(spec.out_dir, kManifestFile), key_path}) {
-    if (!spec.leaf.overwrite && FileExists(f)) {
+  const std::string manifest_path = JoinPath(spec.out_dir, kManifestFile);
+  const std::string marker = JoinPath(spec.out_dir, kInitMarker);
+  // An init interrupted before its manifest (the commit record) left its
+  // marker: nothing in the folder was ever recorded or reported, so a re-run
+  // issues everything again (a new CA, new leaves), replacing those files
+  // instead of trusting them.
+  LeafSettings leaf = spec.leaf;
+  leaf.overwrite = leaf.overwrite || (FileExists(marker) && !FileExists(manifest_path));
+  for (const std::string& f : {manifest_path, key_path}) {
+    if (!leaf.overwrite && FileExists(f)) {
       return MakeError(ErrorKind::kAlreadyExists,
                        absl::StrCat("'", f, "' exists: '", spec.out_dir,
                                     "' already holds a cluster"));
     }
   }
   s = MakeDirectories(spec.out_dir);
+  if (!s.ok()) return s;
+  // A manifest being replaced (--overwrite) goes first: it must not vouch
+  // for files that change. The marker is durable (its folder synced, which
+  // also makes that removal durable) before any other file is written.
+  std::remove(manifest_path.c_str());
+  s = WriteFileAtomic(marker,
+                      "certkit cluster init did not finish: run it again (it replaces the files "
+                      "of this folder)\n",
+                      FileOptions(kPublicFileMode, true));
   if (!s.ok()) return s;
   s = MakePrivateDirectory(JoinPath(spec.out_dir, kCaKeyDir));
   if (!s.ok()) return s;
@@ -424,12 +451,6 @@ absl::StatusOr<Manifest> ClusterInit(const ClusterInitSpec& spec) {
   }
   auto ca = CertificateAuthority::CreateRoot(ca_options);
   if (!ca.ok()) return Annotate(ca.status(), "creating the CA");
-  s = WriteFileAtomic(key_path, ca->key().ToPem(),
-                      FileOptions(kPrivateFileMode, spec.leaf.overwrite));
-  if (!s.ok()) return s;
-  s = WriteFileAtomic(JoinPath(spec.out_dir, "ca.crt"), ca->certificate().ToPem(),
-                      FileOptions(kPublicFileMode, spec.leaf.overwrite));
-  if (!s.ok()) return s;
 
   Manifest m;
   m.created = m.updated = absl::Now();
@@ -448,15 +469,26 @@ absl::StatusOr<Manifest> ClusterInit(const ClusterInitSpec& spec) {
   m.ca.sha256_fingerprint = ca->certificate().Sha256Fingerprint();
   m.ca.not_after = ca->certificate().not_after();
 
-  s = WriteTrustStores({ca->certificate()}, spec.out_dir, spec.leaf, &m.truststores);
-  if (!s.ok()) return s;
   std::vector<LeafJob> jobs;
   for (const auto& n : spec.nodes) jobs.push_back({true, n});
   for (const auto& c : spec.clients) jobs.push_back({false, c});
-  s = IssueAll(*ca, spec.out_dir, jobs, spec.leaf, spec.jobs, spec.progress, &m);
+  // Every file is written, then all are made durable in one pass; only then
+  // the manifest commits the cluster.
+  s = WriteDurably(spec.out_dir, [&]() -> absl::Status {
+    absl::Status w = WriteFileAtomic(key_path, ca->key().ToPem(),
+                                     FileOptions(kPrivateFileMode, leaf.overwrite));
+    if (!w.ok()) return w;
+    w = WriteFileAtomic(JoinPath(spec.out_dir, "ca.crt"), ca->certificate().ToPem(),
+                        FileOptions(kPublicFileMode, leaf.overwrite));
+    if (!w.ok()) return w;
+    w = WriteTrustStores({ca->certificate()}, spec.out_dir, leaf, &m.truststores);
+    if (!w.ok()) return w;
+    return IssueAll(*ca, spec.out_dir, jobs, leaf, spec.jobs, spec.progress, &m);
+  });
   if (!s.ok()) return s;
   s = SaveManifest(spec.out_dir, m);
   if (!s.ok()) return s;
+  std::remove(marker.c_str());  // the manifest records the cluster now
   return m;
 }
 
@@ -510,7 +542,9 @@ absl::StatusOr<Manifest> ClusterAdd(const ClusterUpdateSpec& spec) {
   auto trusted = LoadTrustedCas(spec.dir, *m);  // both CAs during a rotation
   if (!trusted.ok()) return trusted.status();
   settings.trusted_cas = *std::move(trusted);
-  s = IssueAll(*ca, spec.dir, jobs, settings, spec.jobs, spec.progress, &*m);
+  s = WriteDurably(spec.dir, [&] {
+    return IssueAll(*ca, spec.dir, jobs, settings, spec.jobs, spec.progress, &*m);
+  });
   if (!s.ok()) return s;
   m->updated = absl::Now();
   s = SaveManifest(spec.dir, *m);
@@ -551,14 +585,18 @@ absl::StatusOr<Manifest> ClusterRenew(const ClusterUpdateSpec& spec,
   const absl::Time deadline = absl::Now() + spec.within;
   // Decide from the certificate files themselves, not the manifest's copy.
   std::vector<LeafRecord*> due;
-  // A leaf whose key and certificate files do not match (a renew killed
-  // between writing the two) is due too, so the next renew repairs it.
+  // A leaf whose files are not the ones the manifest records is due too,
+  // so the next renew repairs it: a certificate or key that does not parse
+  // or match, or a certificate with another fingerprint (a renew killed
+  // before its manifest: those files were never committed, and after a
+  // crash of the machine may even be incomplete).
   auto consider = [&](LeafRecord& r, const std::string& base) -> absl::Status {
     const std::string dir = JoinPath(spec.dir, r.dir);
     auto cert = ReadCertificate(JoinPath(dir, base + ".crt"));
-    if (!cert.ok()) return cert.status();
     auto key = ReadPrivateKey(JoinPath(dir, base + ".key"));
-    if (cert->not_after() < deadline || !key.ok() || !cert->MatchesKey(*key)) due.push_back(&r);
+    const bool recorded = cert.ok() && key.ok() && cert->MatchesKey(*key) &&
+                          cert->Sha256Fingerprint() == r.sha256_fingerprint;
+    if (!recorded || cert->not_after() < deadline) due.push_back(&r);
     return absl::OkStatus();
   };
   for (auto& n : m->nodes) {
@@ -577,8 +615,10 @@ absl::StatusOr<Manifest> ClusterRenew(const ClusterUpdateSpec& spec,
   settings.trusted_cas = *std::move(trusted);
   std::vector<bool> is_node(due.size(), false);
   std::fill(is_node.begin(), is_node.begin() + node_count, true);
-  absl::Status s =
-      ReissueLeaves(*ca, due, is_node, spec.dir, settings, spec.jobs, "renewing", spec.progress);
+  absl::Status s = WriteDurably(spec.dir, [&] {
+    return ReissueLeaves(*ca, due, is_node, spec.dir, settings, spec.jobs, "renewing",
+                         spec.progress);
+  });
   if (!s.ok()) return s;
   for (const LeafRecord* r : due) renewed->push_back(r->name);
   if (!due.empty()) {

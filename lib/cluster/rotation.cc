@@ -12,6 +12,7 @@
 #include "certkit/file.h"
 #include "cluster/ca_records.h"
 #include "cluster/parallel.h"
+#include "util/write_set.h"
 
 namespace certkit {
 namespace {
@@ -56,12 +57,13 @@ bool Listed(const std::vector<std::string>& files, const std::string& name) {
 
 // OnCa reports whether |r|'s certificate file is issued by |ca| and is the
 // one the manifest records with its key (a leaf re-issued by a run killed
-// before the manifest was written is not: its stores may be stale).
+// before the manifest was written is not: its stores may be stale, and
+// after a crash of the machine its files may be incomplete or unreadable).
 absl::StatusOr<bool> OnCa(const std::string& dir, const Manifest& m, const LeafRecord& r,
                           const Certificate& ca) {
   const std::string base = JoinPath(JoinPath(dir, r.dir), LeafBase(m, r));
   auto cert = ReadCertificate(base + ".crt");
-  if (!cert.ok()) return cert.status();
+  if (!cert.ok()) return false;
   auto key = ReadPrivateKey(base + ".key");
   return IssuedBy(*cert, ca) && cert->Sha256Fingerprint() == r.sha256_fingerprint && key.ok() &&
          cert->MatchesKey(*key);
@@ -105,15 +107,21 @@ class Stage {
  public:
   Stage(const RotationSpec& spec, Manifest m) : spec_(spec) { result_.manifest = std::move(m); }
 
+  // Run writes every file of |stage|, makes them durable in one pass, and
+  // only then records the stage in the manifest (Finish), the commit record.
   absl::StatusOr<RotationResult> Run(RotationStage stage) {
     result_.stage = stage;
-    absl::Status s;
-    switch (stage) {
-      case RotationStage::kNewCa: s = NewCa(); break;
-      case RotationStage::kTrustBoth: s = TrustBoth(); break;
-      case RotationStage::kReissue: s = Reissue(); break;
-      case RotationStage::kRetireOld: s = RetireOld(); break;
-    }
+    absl::Status s = WriteDurably(spec_.dir, [&]() -> absl::Status {
+      switch (stage) {
+        case RotationStage::kNewCa: return NewCa();
+        case RotationStage::kTrustBoth: return RewriteTrust();
+        case RotationStage::kReissue: return Reissue();
+        case RotationStage::kRetireOld: return RetireOld();
+      }
+      return absl::OkStatus();
+    });
+    if (!s.ok()) return s;
+    s = Finish(stage);
     if (!s.ok()) return s;
     return std::move(result_);
   }
@@ -129,7 +137,8 @@ class Stage {
     return s;
   }
 
-  // Finish records the finished stage and writes the manifest, last.
+  // Finish records the finished stage and writes the manifest, last (after
+  // the stage's files are durable).
   absl::Status Finish(RotationStage done) {
     if (done != RotationStage::kReissue || result_.pending.empty()) {
       m().rotation = kStageNames[static_cast<int>(done)];
@@ -169,7 +178,6 @@ class Stage {
     CaRecord next = RecordOf(ca->certificate(), absl::StrCat("ca-", id, ".crt"),
                              absl::StrCat(kCaKeyDir, "/ca-", id, ".key"), kCaNext);
 
-    DirectorySyncBatch sync;
     absl::Status s = MakePrivateDirectory(Path(kCaKeyDir));
     if (!s.ok()) return s;
     s = Write(next.key_file, ca->key().ToPem(), kPrivateFileMode, false, "CA private key");
@@ -196,16 +204,8 @@ class Stage {
       s = Write(m().ca.cert_file, old_cert->ToPem(), kPublicFileMode, true, "CA certificate");
       if (!s.ok()) return s;
     }
-    s = sync.Commit();
-    if (!s.ok()) return s;
     m().other_cas.push_back(std::move(next));
-    return Finish(RotationStage::kNewCa);
-  }
-
-  absl::Status TrustBoth() {
-    absl::Status s = RewriteTrust();
-    if (!s.ok()) return s;
-    return Finish(RotationStage::kTrustBoth);
+    return absl::OkStatus();
   }
 
   absl::Status Reissue() {
@@ -254,7 +254,7 @@ class Stage {
                                    IsNodeOf(m(), r) ? "node file" : "client file"});
       }
     }
-    return Finish(RotationStage::kReissue);
+    return absl::OkStatus();
   }
 
   absl::Status RetireOld() {
@@ -275,9 +275,7 @@ class Stage {
     for (CaRecord& c : m().other_cas) {
       if (c.state == kCaPrevious) c.state = kCaRetired;
     }
-    absl::Status s = RewriteTrust();
-    if (!s.ok()) return s;
-    return Finish(RotationStage::kRetireOld);
+    return RewriteTrust();
   }
 
   std::vector<const CaRecord*> AllCas() {
@@ -302,7 +300,9 @@ class Stage {
     std::vector<LeafRecord*> leaves = AllLeaves(&m());
     std::vector<std::vector<std::string>> files(leaves.size());
     if (spec_.progress != nullptr) spec_.progress->Begin("updating trust", leaves.size());
+    WriteSet* const write_set = WriteSet::Current();  // the stage's, for the workers too
     s = ForEachParallel(leaves.size(), spec_.jobs, spec_.progress, [&](size_t i) {
+      WriteSet::Scope scope(write_set);
       return RewriteLeafTrust(*leaves[i], settings, &files[i]);
     });
     if (spec_.progress != nullptr) spec_.progress->End();
@@ -318,7 +318,6 @@ class Stage {
 
   // RewriteTopTrust writes the cluster folder's ca.crt and trust stores.
   absl::Status RewriteTopTrust(const LeafSettings& settings) {
-    DirectorySyncBatch sync;
     absl::Status s = Write("ca.crt", CertificatesToPem(settings.trusted_cas), kPublicFileMode, true,
                            "CA bundle");
     if (!s.ok()) return s;
@@ -326,14 +325,13 @@ class Stage {
     s = WriteTrustStores(settings.trusted_cas, spec_.dir, settings, &stores);
     if (!s.ok()) return s;
     for (const std::string& t : stores) result_.written.push_back({Path(t), "trust store"});
-    return sync.Commit();
+    return absl::OkStatus();
   }
 
   absl::Status RewriteLeafTrust(const LeafRecord& r, const LeafSettings& settings,
                                 std::vector<std::string>* files) {
     const std::string dir = Path(r.dir);
     const std::vector<Certificate>& trusted = settings.trusted_cas;
-    DirectorySyncBatch sync;
     if (Listed(r.files, "ca.crt")) {
       absl::Status s = WriteFileAtomic(JoinPath(dir, "ca.crt"), CertificatesToPem(trusted),
                                        WriteOptions{kPublicFileMode, true});
@@ -367,9 +365,7 @@ class Stage {
     }
     only.write_jks = Listed(r.files, "truststore.jks");
     only.write_p12 = Listed(r.files, "truststore.p12");
-    absl::Status s = WriteTrustStores(trusted, dir, only, files);
-    if (!s.ok()) return s;
-    return sync.Commit();
+    return WriteTrustStores(trusted, dir, only, files);
   }
 
   const RotationSpec& spec_;

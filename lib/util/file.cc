@@ -12,10 +12,12 @@
 #include <algorithm>
 #include <ctime>
 #include <string>
+#include <utility>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "certkit/error.h"
+#include "util/write_set.h"
 
 namespace certkit {
 namespace {
@@ -48,6 +50,8 @@ bool WriteAll(int fd, const uint8_t* data, size_t len) {
 
 // The innermost DirectorySyncBatch of this thread, or null.
 thread_local DirectorySyncBatch* current_batch = nullptr;
+// The WriteSet WriteFileAtomic writes into on this thread, or null.
+thread_local WriteSet* current_write_set = nullptr;
 
 absl::Status SyncDirectory(const std::string& dir) {
   int dfd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -117,6 +121,107 @@ absl::Status DirectorySyncBatch::Commit() {
     if (first.ok()) first = s;
   }
   return first;
+}
+
+WriteSet::WriteSet(const std::string& root, Strategy strategy) : root_(root), strategy_(strategy) {
+  struct stat st;
+  // Opened before anything is written: syncfs reports the write-back errors
+  // of its file system since this open.
+  const int fd = open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd >= 0 && fstat(fd, &st) == 0) {
+    filesystems_.push_back({st.st_dev, fd, root});
+  } else if (fd >= 0) {
+    close(fd);
+  }
+}
+
+WriteSet::~WriteSet() {
+  for (const FileSystem& f : filesystems_) {
+    if (f.fd >= 0) close(f.fd);
+  }
+}
+
+size_t WriteSet::size() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return files_.size();
+}
+
+WriteSet::Scope::Scope(WriteSet* set) : previous_(current_write_set) { current_write_set = set; }
+WriteSet::Scope::~Scope() { current_write_set = previous_; }
+WriteSet* WriteSet::Current() { return current_write_set; }
+
+void WriteSet::Record(const std::string& path, const std::string& dir, dev_t dev) {
+  std::lock_guard<std::mutex> lock(mu_);
+  files_.push_back(path);
+  if (dir_seen_.insert(dir).second) dirs_.push_back(dir);
+  for (const FileSystem& f : filesystems_) {
+    if (f.dev == dev) return;
+  }
+  // A file system not seen yet (a mount point under the root) is synced
+  // too; one that cannot be opened (fd -1) makes Commit sync each file.
+  filesystems_.push_back({dev, open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC), dir});
+}
+
+absl::Status WriteSet::SyncEachFile(const std::vector<std::string>& files,
+                                    const std::vector<std::string>& dirs) {
+  for (const std::string& f : files) {
+    const int fd = open(f.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0) return ErrnoError("cannot open for syncing", f, errno);
+    if (fdatasync(fd) != 0) {
+      const int err = errno;
+      close(fd);
+      return ErrnoError("cannot sync", f, err);
+    }
+    close(fd);
+  }
+  for (const std::string& d : dirs) {
+    absl::Status s = SyncDirectory(d);
+    if (!s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status WriteSet::Commit() {
+  std::vector<std::string> files, dirs;
+  std::vector<FileSystem> filesystems;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    files.swap(files_);
+    dirs.swap(dirs_);
+    dir_seen_.clear();
+    filesystems = filesystems_;
+  }
+  if (files.empty()) return absl::OkStatus();
+#ifdef __linux__
+  bool each_file = strategy_ == Strategy::kEachFile || filesystems.empty();
+  for (const FileSystem& f : filesystems) each_file = each_file || f.fd < 0;
+  if (!each_file) {
+    for (const FileSystem& f : filesystems) {
+      if (syncfs(f.fd) == 0) continue;
+      const int err = errno;
+      // Name the file when a sync of each one can tell which; otherwise the
+      // folder and what was written under it.
+      absl::Status each = SyncEachFile(files, dirs);
+      if (!each.ok()) return each;
+      return MakeError(ErrorKind::kIo,
+                       absl::StrCat("cannot sync the file system of '", f.where, "' (", files.size(),
+                                    " files written under '", root_, "'): ", strerror(err)));
+    }
+    return absl::OkStatus();
+  }
+#endif
+  return SyncEachFile(files, dirs);
+}
+
+absl::Status WriteDurably(const std::string& root, const std::function<absl::Status()>& write) {
+  WriteSet set(root);
+  absl::Status s;
+  {
+    WriteSet::Scope scope(&set);
+    s = write();
+  }
+  if (!s.ok()) return s;
+  return set.Commit();
 }
 
 absl::StatusOr<std::vector<uint8_t>> ReadFile(const std::string& path, size_t max_size) {
@@ -196,7 +301,12 @@ absl::Status WriteFileAtomic(const std::string& path, absl::Span<const uint8_t> 
   };
   if (fchmod(fd, options.mode) != 0) return fail("cannot set permissions for");
   if (!WriteAll(fd, data.data(), data.size())) return fail("cannot write");
-  if (fdatasync(fd) != 0) return fail("cannot sync");
+  // Inside a WriteSet the data is synced with the set's other files, at its
+  // Commit (util/write_set.h); alone, before the rename.
+  WriteSet* const set = WriteSet::Current();
+  struct stat written;
+  if (set != nullptr && fstat(fd, &written) != 0) return fail("cannot stat");
+  if (set == nullptr && fdatasync(fd) != 0) return fail("cannot sync");
   // The file is published while |fd| (and so its lock) is still open.
   if (!options.overwrite) {
     // link() fails if |path| appeared meanwhile, so an existing file is never replaced.
@@ -213,7 +323,11 @@ absl::Status WriteFileAtomic(const std::string& path, absl::Span<const uint8_t> 
   } else if (rename(tmp.c_str(), path.c_str()) != 0) {
     return fail("cannot replace");
   }
-  close(fd);  // the data is already synced; nothing left to report
+  close(fd);  // the data is already synced (or the set will); nothing left to report
+  if (set != nullptr) {
+    set->Record(path, dir, written.st_dev);
+    return absl::OkStatus();
+  }
   if (current_batch != nullptr) {
     std::vector<std::string>& dirs = current_batch->directories_;
     if (std::find(dirs.begin(), dirs.end(), dir) == dirs.end()) dirs.push_back(dir);

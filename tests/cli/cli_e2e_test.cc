@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "cli_support.h"
 #include "support/oracle.h"
@@ -267,7 +268,7 @@ TEST_CASE("store passwords must come from somewhere explicit") {
   CHECK(r.err.find("justapassword") == std::string::npos);
 }
 
-TEST_CASE("cluster add leaves existing files alone; renew re-issues what expires") {
+TEST_CASE("cluster add leaves existing files alone and renew re-issues what expires") {
   TempDir tmp;
   const std::string out = tmp.File("demo");
   auto r = Certkit({"cluster", "init", "--nodes", "10.0.0.1", "--clients", "app", "--out", out, "--days", "10",
@@ -508,4 +509,160 @@ TEST_CASE("a node's files are each synced and renamed, its folder synced once") 
   CHECK(data_syncs == files);
   CHECK(placed == files);
   CHECK(dir_syncs == 1);
+}
+
+namespace {
+
+// SyncTrace is what strace logged of a run: the sync calls and the temp
+// files renamed (or linked) into place, in order.
+struct SyncTrace {
+  size_t syncfs = 0, data_syncs = 0, dir_syncs = 0;
+  std::vector<std::string> placed;    // the final names, in order
+  size_t last_syncfs = 0;             // index into |placed| when the last syncfs ran
+  size_t manifest_at = SIZE_MAX;      // index of manifest.json in |placed|
+};
+
+SyncTrace ParseSyncTrace(const std::string& log) {
+  SyncTrace t;
+  for (absl::string_view line : absl::StrSplit(log, '\n')) {
+    if (absl::StrContains(line, "resumed>")) continue;  // the second half of a call
+    if (absl::StrContains(line, "syncfs(")) {
+      ++t.syncfs;
+      t.last_syncfs = t.placed.size();
+    } else if (absl::StrContains(line, "fdatasync(")) {
+      ++t.data_syncs;
+    } else if (absl::StrContains(line, "fsync(")) {
+      ++t.dir_syncs;
+    } else if ((absl::StrContains(line, "rename(") || absl::StrContains(line, "link(")) &&
+               absl::StrContains(line, ".tmp-")) {
+      if (absl::StrContains(line, "/manifest.json\"")) t.manifest_at = t.placed.size();
+      t.placed.emplace_back(line);
+    }
+  }
+  return t;
+}
+
+std::string NodeList(int n) {
+  std::string out;
+  for (int i = 1; i <= n; ++i) out += (i > 1 ? "," : "") + absl::StrCat("10.0.1.", i);
+  return out;
+}
+
+}  // namespace
+
+// TraceSyncs runs certkit |args| under strace and returns what it synced
+// and placed.
+SyncTrace TraceSyncs(const std::string& trace, const std::vector<std::string>& args) {
+  std::vector<std::string> argv = {"strace", "-f", "-y", "-e", "trace=fsync,fdatasync,syncfs,rename,link",
+                                   "-o", trace, "env", "ASAN_OPTIONS=detect_leaks=0",
+                                   certkit_cli_test::CertkitBinary()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  auto r = Run(argv);
+  INFO(r.output());
+  CHECK(r.exit_code == 0);
+  const std::string log = ReadString(trace);
+  INFO(log);
+  return ParseSyncTrace(log);
+}
+
+// CheckOneSyncPass: the data files had no sync of their own, one syncfs
+// made them all durable, and then the manifest was written (synced alone,
+// with its folder): it is placed last, after the sync pass. |alone| counts
+// the files synced on their own (the manifest, and for init its marker).
+void CheckOneSyncPass(const SyncTrace& t, size_t alone) {
+  CHECK(t.syncfs == 1);
+  CHECK(t.data_syncs == alone);
+  CHECK(t.dir_syncs == alone);
+  CHECK(t.manifest_at == t.placed.size() - 1);
+  CHECK(t.last_syncfs == t.placed.size() - 1);
+}
+
+TEST_CASE("cluster operations write every file then sync once before the manifest") {
+  REQUIRE(certkit_test::HaveTool("strace"));
+  TempDir tmp;
+  const std::string trace = tmp.File("trace");
+  const size_t nodes = 24;
+  const std::string pass = "pass:storepass1";
+  SyncTrace t = TraceSyncs(trace, {"cluster", "init", "--nodes", NodeList(nodes), "--clients", "app",
+                                   "--format", "pem,jks", "--jobs", "2", "--quiet", "--storepass",
+                                   pass, "--out", tmp.File("c")});
+  // Per leaf 4 files (PEM files, keystore.jks), the CA's, the trust store,
+  // the init marker (placed and synced first) and the manifest.
+  CHECK(t.placed.size() >= (nodes + 1) * 4 + 5);
+  CheckOneSyncPass(t, 2);
+  CHECK(absl::StrContains(t.placed.front(), ".init-incomplete\""));
+  CHECK_FALSE(Exists(tmp.File("c/.init-incomplete")));
+  auto v = Run({"openssl", "verify", "-CAfile", tmp.File("c/ca.crt"), tmp.File("c/nodes/10.0.1.7/node.crt")});
+  CHECK(v.exit_code == 0);
+
+  // add, renew and rotation stages: the same shape, the manifest alone synced.
+  CheckOneSyncPass(TraceSyncs(trace, {"cluster", "add", "--dir", tmp.File("c"), "--nodes",
+                                      "10.0.2.1,10.0.2.2", "--jobs", "2", "--quiet", "--storepass", pass}),
+                   1);
+  t = TraceSyncs(trace, {"cluster", "renew", "--dir", tmp.File("c"), "--within", "400d", "--jobs", "2",
+                         "--quiet", "--storepass", pass});
+  CHECK(t.placed.size() >= (nodes + 3) * 4 + 1);
+  CheckOneSyncPass(t, 1);
+  for (const char* stage : {"new-ca", "trust-both"}) {
+    INFO(stage);
+    CheckOneSyncPass(TraceSyncs(trace, {"cluster", "rotate-ca", "--dir", tmp.File("c"), "--stage", stage,
+                                        "--jobs", "2", "--quiet", "--storepass", pass}),
+                     1);
+  }
+}
+
+TEST_CASE("cluster init and add killed at the sync pass before the manifest: a re-run converges") {
+  REQUIRE(certkit_test::HaveTool("strace"));
+  TempDir tmp;
+  const std::string dir = tmp.File("c");
+  auto killed_at_sync = [&](std::vector<std::string> args) {
+    // strace kills certkit (SIGKILL) when it enters syncfs: every data file
+    // is written and renamed into place, none is synced, no manifest.
+    std::vector<std::string> argv = {"strace", "-f", "-o", "/dev/null", "-e", "trace=syncfs",
+                                     "-e", "inject=syncfs:signal=SIGKILL", "env",
+                                     "ASAN_OPTIONS=detect_leaks=0",
+                                     certkit_cli_test::CertkitBinary()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return Run(argv);
+  };
+  const std::vector<std::string> init = {"cluster", "init", "--nodes", NodeList(6), "--format",
+                                         "pem,jks", "--jobs", "2", "--quiet", "--storepass",
+                                         "pass:storepass1", "--out", dir};
+  auto r = killed_at_sync(init);
+  INFO(r.output());
+  REQUIRE(Exists(dir + "/nodes/10.0.1.6/keystore.jks"));
+  REQUIRE_FALSE(Exists(dir + "/manifest.json"));
+  CHECK(Exists(dir + "/.init-incomplete"));
+  const std::string first_ca = ReadString(dir + "/ca.crt");
+  // Not a cluster yet: add refuses (no manifest), init runs again and
+  // replaces everything (a new CA).
+  CHECK(Certkit({"cluster", "add", "--dir", dir, "--nodes", "x", "--storepass", "pass:storepass1"})
+            .exit_code != 0);
+  r = Certkit(init);
+  INFO(r.output());
+  REQUIRE(r.exit_code == 0);
+  CHECK_FALSE(Exists(dir + "/.init-incomplete"));
+  CHECK(ReadString(dir + "/ca.crt") != first_ca);
+  auto pairs_match = [&](const std::string& node) {
+    auto a = Run({"openssl", "x509", "-in", dir + "/nodes/" + node + "/node.crt", "-noout", "-pubkey"});
+    auto b = Run({"openssl", "pkey", "-in", dir + "/nodes/" + node + "/node.key", "-pubout"});
+    auto v = Run({"openssl", "verify", "-CAfile", dir + "/ca.crt", dir + "/nodes/" + node + "/node.crt"});
+    return a.exit_code == 0 && a.out == b.out && v.exit_code == 0;
+  };
+  for (int i = 1; i <= 6; ++i) CHECK(pairs_match(absl::StrCat("10.0.1.", i)));
+  CHECK(certkit_cli_test::KeytoolEntryTypes(dir + "/nodes/10.0.1.3/keystore.jks", "storepass1").size() == 2);
+
+  // add: killed at its sync pass, the new node is not recorded; the same add
+  // again issues it afresh.
+  const std::vector<std::string> add = {"cluster", "add", "--dir", dir, "--nodes", "10.0.3.1",
+                                        "--quiet", "--storepass", "pass:storepass1"};
+  const std::string manifest = ReadString(dir + "/manifest.json");
+  r = killed_at_sync(add);
+  REQUIRE(Exists(dir + "/nodes/10.0.3.1/node.key"));
+  CHECK(ReadString(dir + "/manifest.json") == manifest);
+  r = Certkit(add);
+  INFO(r.output());
+  REQUIRE(r.exit_code == 0);
+  CHECK(pairs_match("10.0.3.1"));
+  CHECK(absl::StrContains(ReadString(dir + "/manifest.json"), "10.0.3.1"));
 }

@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """Kill test: SIGKILL store-modifying certkit commands at random moments.
 
-For each command (keystore import-cert, delete, passwd, convert; cluster add
-and renew; each stage of cluster rotate-ca, ROUNDS/10 times, where after the
+For each command (keystore import-cert, delete, passwd, convert; cluster init
+(ROUNDS/5 times, into a fresh folder each: the re-run must replace what the
+killed one left, its manifest being the commit record), add and renew; each
+stage of cluster rotate-ca, ROUNDS/10 times, where after the
 kill the nodes must still trust each other's certificates, and after the
 re-run each key must match its certificate) the test first times one
 uninterrupted run, then, ROUNDS times,
@@ -191,6 +193,37 @@ def cluster_cycles(work):
     return [cluster, small, os.path.join(small, "nodes", "r1"), os.path.join(small, "nodes", "r2")]
 
 
+def init_cycles(work):
+    """cluster init killed at a random moment, then run again: it succeeds
+    (replacing whatever the killed run wrote before its manifest) and every
+    node's key matches its certificate, which the manifest records."""
+    nodes = ["i1", "i2", "i3"]
+    init = lambda d: ["cluster", "init", "--out", d, "--nodes", ",".join(nodes), "--format",
+                      "pem,jks", "--jobs", "1", "--quiet", "--storepass", "env:KILL_PASS_A"]
+    window = timed(init(os.path.join(work, "init-timed")))
+    for i in range(max(1, ROUNDS // 5)):
+        d = os.path.join(work, "init%d" % i)
+        killed(init(d), window)
+        if not os.path.exists(os.path.join(d, "manifest.json")):
+            r = run(init(d), check=False)
+            check(r.returncode == 0, "cluster init after a kill failed: %s" % (r.stdout + r.stderr))
+        check(manifest_nodes(d) == nodes, "cluster init: manifest nodes are %s" % manifest_nodes(d))
+        check(not os.path.exists(os.path.join(d, ".init-incomplete")) or
+              os.path.exists(os.path.join(d, "manifest.json")), "cluster init: marker left")
+        with open(os.path.join(d, "manifest.json")) as f:
+            recorded = {n["host"]: n["sha256_fingerprint"] for n in json.load(f)["nodes"]}
+        for n in nodes:
+            node_dir = os.path.join(d, "nodes", n)
+            check(pair_matches(node_dir), "cluster init: %s key/cert" % n)
+            r = subprocess.run(["openssl", "x509", "-in", os.path.join(node_dir, "node.crt"),
+                                "-noout", "-fingerprint", "-sha256"], capture_output=True, text=True)
+            got = r.stdout.strip().split("=")[-1].replace(":", "").lower()
+            check(got == recorded[n].replace(":", "").lower(),
+                  "cluster init: %s certificate is not the one the manifest records" % n)
+            check(aliases(os.path.join(node_dir, "keystore.jks"), "KILL_PASS_A") is not None,
+                  "cluster init: %s keystore.jks does not load" % n)
+
+
 ROTATION_STAGES = ["new-ca", "trust-both", "reissue", "retire-old"]
 
 
@@ -239,6 +272,7 @@ def main():
         run(["cluster", "init", "--out", os.path.join(work, "cluster"), "--nodes", "10.0.0.1",
              "--jobs", "1", "--quiet", "--storepass", "env:KILL_PASS_A"])
         folders = keystore_cycles(work) + cluster_cycles(work)
+        init_cycles(work)
         rotation_cycles(work)
         # The sweep: after its 2-second guard, one more write per folder.
         time.sleep(2.1)

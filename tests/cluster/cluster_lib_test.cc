@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <cstdio>
 #include <functional>
 
 #include <nlohmann/json.hpp>
@@ -12,6 +13,7 @@
 #include "certkit/ca_files.h"
 #include "certkit/cluster.h"
 #include "certkit/file.h"
+#include "certkit/keystore.h"
 #include "certkit/manifest.h"
 #include "cluster/parallel.h"
 #include "support/oracle.h"
@@ -267,4 +269,104 @@ TEST_CASE("cluster add finishes a node an interrupted add left without a record"
   add.nodes = {"db1"};
   CHECK(GetErrorKind(ClusterAdd(add).status()) == ErrorKind::kAlreadyExists);
   CHECK(certkit_test::ReadString(dir.File("c/nodes/db1/node.key")) == before);
+}
+
+namespace {
+
+// LeafPairMatches: |dir|/node.crt carries |dir|/node.key's public key.
+bool LeafPairMatches(const std::string& dir) {
+  auto cert = ReadCertificate(JoinPath(dir, "node.crt"));
+  auto key = ReadPrivateKey(JoinPath(dir, "node.key"));
+  return cert.ok() && key.ok() && cert->MatchesKey(*key);
+}
+
+}  // namespace
+
+TEST_CASE("cluster init interrupted before its manifest: a re-run replaces the files") {
+  certkit_test::TempDir dir;
+  ClusterInitSpec init;
+  init.out_dir = dir.File("c");
+  init.nodes = {"db1", "db2"};
+  init.ca.subject = *DistinguishedName::Parse("CN=Init CA");
+  init.formats = {"pem", "jks"};
+  init.leaf.write_jks = true;
+  init.leaf.store_password = "storepass1";
+  init.jobs = 2;
+  auto first = ClusterInit(init);
+  REQUIRE(first.ok());
+  CHECK_FALSE(FileExists(dir.File("c/.init-incomplete")));
+  // What a crash after the data files and before the manifest leaves: the
+  // marker, no manifest, and (a power loss before the sync pass) files that
+  // are empty or cut short under their final names.
+  REQUIRE(std::remove(dir.File("c/manifest.json").c_str()) == 0);
+  certkit_test::WriteString(dir.File("c/.init-incomplete"), "");
+  certkit_test::WriteString(dir.File("c/ca-private/ca.key"), "");
+  certkit_test::WriteString(dir.File("c/nodes/db2/node.key"), "-----BEGIN PRIVATE KEY-----\ntrunc");
+  certkit_test::WriteString(dir.File("c/nodes/db1/keystore.jks"), "");
+  auto again = ClusterInit(init);
+  INFO(again.status());
+  REQUIRE(again.ok());
+  CHECK(again->ca.sha256_fingerprint != first->ca.sha256_fingerprint);  // nothing reused
+  CHECK_FALSE(FileExists(dir.File("c/.init-incomplete")));
+  auto loaded = LoadManifest(dir.File("c"));
+  REQUIRE(loaded.ok());
+  auto ca = ReadCertificate(dir.File("c/ca.crt"));
+  REQUIRE(ca.ok());
+  CHECK(ca->Sha256Fingerprint() == loaded->ca.sha256_fingerprint);
+  for (const LeafRecord& n : loaded->nodes) {
+    CHECK(LeafPairMatches(dir.File("c/" + n.dir)));
+    auto cert = ReadCertificate(dir.File("c/" + n.dir + "/node.crt"));
+    REQUIRE(cert.ok());
+    CHECK(cert->Sha256Fingerprint() == n.sha256_fingerprint);
+    auto store = KeyStore::LoadFile(dir.File("c/" + n.dir + "/keystore.jks"), "storepass1");
+    CHECK(store.ok());
+  }
+  // A finished cluster still refuses a second init; a plain CA folder (no
+  // marker) is never taken over.
+  CHECK(GetErrorKind(ClusterInit(init).status()) == ErrorKind::kAlreadyExists);
+  ClusterInitSpec plain = init;
+  plain.out_dir = dir.File("p");
+  REQUIRE(MakePrivateDirectory(dir.File("p/ca-private")).ok());
+  certkit_test::WriteString(dir.File("p/ca-private/ca.key"), "a key");
+  CHECK(GetErrorKind(ClusterInit(plain).status()) == ErrorKind::kAlreadyExists);
+  CHECK(certkit_test::ReadString(dir.File("p/ca-private/ca.key")) == "a key");
+}
+
+TEST_CASE("cluster renew re-issues a leaf whose files the manifest does not vouch for") {
+  certkit_test::TempDir dir;
+  ClusterInitSpec init;
+  init.out_dir = dir.File("c");
+  init.nodes = {"db1", "db2", "db3"};
+  init.ca.subject = *DistinguishedName::Parse("CN=Renew CA");
+  init.formats = {"pem"};
+  auto m = ClusterInit(init);
+  REQUIRE(m.ok());
+  // db1: an unreadable certificate (a power loss before the sync pass);
+  // db2: a matching pair the manifest does not record (a renew killed
+  // before its manifest); db3: untouched.
+  certkit_test::WriteString(dir.File("c/nodes/db1/node.crt"), "");
+  ClusterInitSpec other = init;
+  other.out_dir = dir.File("o");
+  other.nodes = {"db2"};
+  REQUIRE(ClusterInit(other).ok());
+  for (const char* f : {"node.crt", "node.key"}) {
+    certkit_test::WriteString(dir.File(std::string("c/nodes/db2/") + f),
+                              certkit_test::ReadString(dir.File(std::string("o/nodes/db2/") + f)));
+  }
+  const std::string db3 = certkit_test::ReadString(dir.File("c/nodes/db3/node.crt"));
+  ClusterUpdateSpec renew;
+  renew.dir = dir.File("c");
+  renew.within = absl::ZeroDuration();
+  std::vector<std::string> renewed;
+  auto after = ClusterRenew(renew, &renewed);
+  INFO(after.status());
+  REQUIRE(after.ok());
+  CHECK(renewed == std::vector<std::string>{"db1", "db2"});
+  CHECK(certkit_test::ReadString(dir.File("c/nodes/db3/node.crt")) == db3);
+  for (const LeafRecord& n : after->nodes) {
+    CHECK(LeafPairMatches(dir.File("c/" + n.dir)));
+    auto cert = ReadCertificate(dir.File("c/" + n.dir + "/node.crt"));
+    REQUIRE(cert.ok());
+    CHECK(cert->Sha256Fingerprint() == n.sha256_fingerprint);
+  }
 }

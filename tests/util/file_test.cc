@@ -4,12 +4,14 @@
 #include <unistd.h>
 
 #include <ctime>
+#include <thread>
 
 #include <catch2/catch.hpp>
 
 #include "certkit/error.h"
 #include "certkit/file.h"
 #include "support/oracle.h"
+#include "util/write_set.h"
 
 using certkit::ErrorKind;
 using certkit::GetErrorKind;
@@ -121,6 +123,77 @@ TEST_CASE("DirectorySyncBatch writes every file completely and nests", "[file]")
   CHECK(GetErrorKind(s) == ErrorKind::kAlreadyExists);
   CHECK(batch.Commit().ok());
   CHECK(certkit_test::ReadString(dir.File("b/two")) == "22");
+}
+
+TEST_CASE("WriteSet: files are complete when written and durable at Commit", "[file]") {
+  using certkit::WriteSet;
+  for (WriteSet::Strategy strategy : {WriteSet::Strategy::kFileSystem, WriteSet::Strategy::kEachFile}) {
+    certkit_test::TempDir dir;
+    REQUIRE(certkit::MakeDirectories(dir.File("a")).ok());
+    REQUIRE(certkit::MakeDirectories(dir.File("b")).ok());
+    certkit_test::WriteString(dir.File("b/kept"), "original");
+    WriteSet set(dir.path(), strategy);
+    CHECK(WriteSet::Current() == nullptr);
+    {
+      WriteSet::Scope scope(&set);
+      CHECK(WriteSet::Current() == &set);
+      REQUIRE(certkit::WriteFileAtomic(dir.File("a/one.key"), std::string("1"),
+                                       {certkit::kPrivateFileMode}).ok());
+      // A worker thread writes into the same set through its own scope.
+      std::thread worker([&] {
+        CHECK(WriteSet::Current() == nullptr);
+        WriteSet::Scope worker_scope(&set);
+        CHECK(certkit::WriteFileAtomic(dir.File("b/two"), std::string("2")).ok());
+      });
+      worker.join();
+      {
+        WriteSet::Scope none(nullptr);  // a write synced on its own
+        REQUIRE(certkit::WriteFileAtomic(dir.File("alone"), std::string("x")).ok());
+      }
+      // No-clobber is unchanged: refused, the original and no temp file left.
+      absl::Status s = certkit::WriteFileAtomic(dir.File("b/kept"), std::string("new"), {0644, false});
+      CHECK(GetErrorKind(s) == ErrorKind::kAlreadyExists);
+    }
+    CHECK(WriteSet::Current() == nullptr);
+    // Renamed into place, complete, before Commit; only durability waits.
+    CHECK(certkit_test::ReadString(dir.File("a/one.key")) == "1");
+    CHECK(certkit_test::FileMode(dir.File("a/one.key")) == 0600);
+    CHECK(certkit_test::ReadString(dir.File("b/two")) == "2");
+    CHECK(certkit_test::ReadString(dir.File("b/kept")) == "original");
+    CHECK(set.size() == 2);
+    CHECK(set.Commit().ok());
+    CHECK(set.size() == 0);
+    CHECK(set.Commit().ok());  // nothing left
+    CHECK(certkit_test::Run({"ls", "-A", dir.File("a")}).out == "one.key\n");
+    CHECK(certkit_test::Run({"ls", "-A", dir.File("b")}).out == "kept\ntwo\n");
+  }
+}
+
+TEST_CASE("WriteDurably commits only when the writes succeeded and names a failed file", "[file]") {
+  certkit_test::TempDir dir;
+  size_t recorded = 0;
+  CHECK(certkit::WriteDurably(dir.path(), [&] {
+          absl::Status s = certkit::WriteFileAtomic(dir.File("x"), std::string("x"));
+          recorded = certkit::WriteSet::Current()->size();
+          return s;
+        }).ok());
+  CHECK(recorded == 1);
+  CHECK(certkit::WriteSet::Current() == nullptr);
+  absl::Status s = certkit::WriteDurably(dir.path(), [&] {
+    return certkit::WriteFileAtomic(dir.File("missing/y"), std::string("y"));
+  });
+  CHECK(GetErrorKind(s) == ErrorKind::kNotFound);
+  CHECK(std::string(s.message()).find("missing/y") != std::string::npos);
+  // A file that vanished before the per-file sync pass is named.
+  certkit::WriteSet set(dir.path(), certkit::WriteSet::Strategy::kEachFile);
+  {
+    certkit::WriteSet::Scope scope(&set);
+    REQUIRE(certkit::WriteFileAtomic(dir.File("gone"), std::string("g")).ok());
+  }
+  REQUIRE(unlink(dir.File("gone").c_str()) == 0);
+  s = set.Commit();
+  CHECK(GetErrorKind(s) == ErrorKind::kNotFound);
+  CHECK(std::string(s.message()).find("gone") != std::string::npos);
 }
 
 TEST_CASE("WriteFileAtomic sweeps temporary files a killed writer left", "[file]") {
