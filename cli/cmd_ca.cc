@@ -42,7 +42,7 @@ absl::StatusOr<certkit::CaOptions> BuildOptions(const CaArgs& a, const char* def
     opts.subject = certkit::DistinguishedName({{"CN", a.cn.empty() ? default_cn : a.cn}});
   }
   auto spec = certkit::KeySpec::Parse(a.key);
-  if (!spec.ok()) return certkit::Annotate(spec.status(), "--key");
+  if (!spec.ok()) return certkit::Annotate(spec.status(), "--key-type");
   opts.key_spec = *spec;
   opts.days = a.days;
   if (!a.profile_file.empty()) {
@@ -105,7 +105,7 @@ void AddCommonOptions(CLI::App* cmd, CaArgs* a) {
   auto* subject = cmd->add_option("--subject", a->subject,
                                   "subject DN, RFC 4514 (\"CN=x, O=y\") or slash form (/O=y/CN=x)");
   cmd->add_option("--cn", a->cn, "common name (instead of --subject)")->excludes(subject);
-  cmd->add_option("--key", a->key, "key type: rsa:2048|rsa:3072|rsa:4096|ec:p256|ec:p384|ed25519")
+  cmd->add_option("--key-type", a->key, "key type: rsa:2048|rsa:3072|rsa:4096|ec:p256|ec:p384|ed25519")
       ->capture_default_str();
   a->days_option = cmd->add_option("--days", a->days, "validity in days")
                        ->capture_default_str()
@@ -132,7 +132,7 @@ void AddCommonOptions(CLI::App* cmd, CaArgs* a) {
 void RegisterCaCommands(CLI::App& app, int* exit_code) {
   CLI::App* ca = app.add_subcommand("ca", "create certificate authorities");
   ca->require_subcommand(1);
-  SetExample(ca, "certkit ca create --out ca --cn \"Cluster CA\" --key ec:p256");
+  SetExample(ca, "certkit ca create --out ca --cn \"Cluster CA\" --key-type ec:p256");
 
   auto root_args = std::make_shared<CaArgs>();
   CLI::App* create = ca->add_subcommand("create", "create a self-signed root CA");

@@ -113,7 +113,7 @@ int RunInit(const ClusterArgs& a) {
   spec.nodes = SplitList(a.nodes);
   spec.clients = SplitList(a.clients);
   auto leaf_key = certkit::KeySpec::Parse(a.key.empty() ? "ec:p256" : a.key);
-  if (!leaf_key.ok()) return PrintError(certkit::Annotate(leaf_key.status(), "--key"));
+  if (!leaf_key.ok()) return PrintError(certkit::Annotate(leaf_key.status(), "--key-type"));
   auto ca_key = certkit::KeySpec::Parse(a.ca_key.empty() ? leaf_key->ToString() : a.ca_key);
   if (!ca_key.ok()) return PrintError(certkit::Annotate(ca_key.status(), "--ca-key-type"));
   auto formats = ParseFormats(a.formats);
@@ -180,7 +180,7 @@ absl::StatusOr<ClusterUpdateSpec> UpdateSpec(const ClusterArgs& a, Manifest* man
   if (!s.ok()) return s;
   if (!a.key.empty()) {
     auto k = certkit::KeySpec::Parse(a.key);
-    if (!k.ok()) return certkit::Annotate(k.status(), "--key");
+    if (!k.ok()) return certkit::Annotate(k.status(), "--key-type");
     spec.leaf.key_spec = *k;
   }
   if (a.days > 0) spec.leaf.days = a.days;
@@ -339,11 +339,11 @@ void RegisterClusterCommands(CLI::App& app, int* exit_code) {
   init->add_option("--nodes", init_args->nodes, "node host names or IPs (comma-separated)")
       ->required()->delimiter(',');
   init->add_option("--clients", init_args->clients, "client user names (comma-separated)")->delimiter(',');
-  init->add_option("--key", init_args->key,
+  init->add_option("--key-type", init_args->key,
                    "key type for nodes and clients: rsa:2048|rsa:3072|rsa:4096|ec:p256|ec:p384|ed25519 "
                    "(default ec:p256, recommended: RSA key generation is about 90% of an RSA "
                    "cluster's time, 10-20 RSA-2048 keys per second per core)");
-  init->add_option("--ca-key-type", init_args->ca_key, "key type of the CA (default: as --key)");
+  init->add_option("--ca-key-type", init_args->ca_key, "key type of the CA (default: as --key-type)");
   init->add_option("--ca-subject", init_args->ca_subject, "CA subject DN (default CN=certkit CA <cluster directory name> <random id>)");
   init->add_option("--ca-days", init_args->ca_days, "CA validity in days")->capture_default_str();
   init->add_option("--days", init_args->days, "leaf validity in days (default 365)")->check(CLI::Range(1, 36500));
@@ -364,7 +364,7 @@ void RegisterClusterCommands(CLI::App& app, int* exit_code) {
   add->add_option("--dir,--out", add_args->out, "cluster directory (with manifest.json)")->required();
   add->add_option("--nodes", add_args->nodes, "new node host names or IPs")->delimiter(',');
   add->add_option("--clients", add_args->clients, "new client user names")->delimiter(',');
-  add->add_option("--key", add_args->key, "key type (default: the manifest's)");
+  add->add_option("--key-type", add_args->key, "key type (default: the manifest's)");
   add->add_option("--days", add_args->days, "leaf validity in days (default: the manifest's)");
   AddSharedOptions(add, add_args.get());
   SetExample(add, "certkit cluster add --dir demo --nodes 10.0.0.4 --storepass env:STOREPASS");
@@ -376,7 +376,7 @@ void RegisterClusterCommands(CLI::App& app, int* exit_code) {
   renew->add_option("--dir,--out", renew_args->out, "cluster directory (with manifest.json)")->required();
   renew->add_option("--within", renew_args->within, "renew what expires within this window (e.g. 30d)")
       ->capture_default_str();
-  renew->add_option("--key", renew_args->key, "key type (default: the manifest's)");
+  renew->add_option("--key-type", renew_args->key, "key type (default: the manifest's)");
   renew->add_option("--days", renew_args->days, "leaf validity in days (default: the manifest's)");
   AddSharedOptions(renew, renew_args.get());
   SetExample(renew, "certkit cluster renew --dir demo --within 30d --storepass env:STOREPASS");

@@ -13,12 +13,14 @@
 #include "commands.h"
 #include "common.h"
 #include "output.h"
+#include "password.h"
 
 namespace certkit_cli {
 namespace {
 
 struct CsrArgs {
   std::string key_in;
+  std::string key_pass;  // --key-pass: password of an encrypted --key
   std::string key_out;
   std::string key_type = "ec:p256";
   std::string subject;
@@ -59,7 +61,13 @@ int RunCsr(const CsrArgs& a) {
       absl::Status perm = CheckKeyFilePermissions(a.key_in, "key", "--allow-insecure-key");
       if (!perm.ok()) return PrintError(certkit::Annotate(perm, "--key"));
     }
-    key = ReadPrivateKey(a.key_in, {}, "--key");
+    std::string password;
+    if (!a.key_pass.empty()) {
+      auto p = ResolveArgPassword(a.key_pass, "key password", "--key-pass");
+      if (!p.ok()) return PrintError(p.status());
+      password = *p;
+    }
+    key = ReadPrivateKey(a.key_in, password, "--key");
   } else {
     auto spec = certkit::KeySpec::Parse(a.key_type);
     if (!spec.ok()) return PrintError(certkit::Annotate(spec.status(), "--key-type"));
@@ -149,6 +157,7 @@ void RegisterCsrCommands(CLI::App& app, int* exit_code) {
   auto csr_args = std::make_shared<CsrArgs>();
   CLI::App* csr = app.add_subcommand("csr", "create a key (or use one) and a certificate signing request");
   auto* key_in = csr->add_option("--key", csr_args->key_in, "existing private key to request for (- for stdin)");
+  AddPasswordOption(csr, "--key-pass", &csr_args->key_pass, "password of an encrypted --key")->needs(key_in);
   auto* key_out = csr->add_option("--key-out", csr_args->key_out,
                                   "where to write a new key (mode 0600; - for stdout needs --allow-key-stdout)");
   csr->add_flag("--allow-key-stdout", csr_args->allow_key_stdout, "allow --key-out - (the key goes to stdout)");

@@ -23,7 +23,7 @@ using nlohmann::json;
 struct InspectArgs {
   std::string file;
   std::string storepass;
-  std::string passin;
+  std::string key_pass;
 };
 
 struct Described {
@@ -44,7 +44,7 @@ absl::StatusOr<Described> Describe(const certkit::InputObject& o, const InspectA
     case Kind::kPrivateKey: {
       std::string password;
       if (o.encrypted) {
-        auto p = ResolveArgPassword(a.passin, "key password", "--passin");
+        auto p = ResolveArgPassword(a.key_pass, "key password", "--key-pass");
         if (!p.ok()) return p.status();
         password = *p;
       }
@@ -126,7 +126,7 @@ void RegisterInspectCommand(CLI::App& app, int* exit_code) {
       "inspect", "show a certificate, CSR, key or key store (format detected from the bytes)");
   cmd->add_option("file", args->file, "the file to inspect (- for standard input)")->required();
   AddPasswordOption(cmd, "--storepass", &args->storepass, "key store password");
-  AddPasswordOption(cmd, "--passin", &args->passin, "password of an encrypted private key");
+  AddPasswordOption(cmd, "--key-pass", &args->key_pass, "password of an encrypted private key");
   SetExample(cmd, "certkit inspect demo/nodes/10.0.0.1/node.crt --json");
   cmd->callback([args, exit_code] { *exit_code = RunInspect(*args); });
 }

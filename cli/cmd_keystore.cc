@@ -29,7 +29,7 @@ using certkit::StoreFormat;
 struct KeystoreArgs {
   std::string store;
   StorePassArgs pass;
-  std::string keypass;
+  std::string key_pass;
   std::string storetype;  // for new stores / forcing a format
   bool json = false;
   bool verbose = false;
@@ -43,10 +43,10 @@ struct KeystoreArgs {
   bool create = false;
   bool overwrite = false;
   bool p12_legacy = false;
-  // export --chain; export-key --no-encrypt, --passout, --allow-key-stdout
+  // export --chain; export-key --no-encrypt, --new-key-pass, --allow-key-stdout
   bool chain = false;
   bool no_encrypt = false;
-  std::string passout;
+  std::string new_key_pass;
   bool allow_key_stdout = false;
   // genkeypair
   std::string dname;
@@ -56,7 +56,7 @@ struct KeystoreArgs {
   // merge
   std::string src;
   std::string src_storepass;
-  std::string src_keypass;
+  std::string src_key_pass;
   std::string src_alias;
   std::string dest_alias;
   // convert --alias
@@ -102,11 +102,11 @@ absl::StatusOr<OpenStore> Open(const KeystoreArgs& a, bool may_create) {
     if (!f.ok()) return certkit::Annotate(f.status(), "--storetype");
     opts.format = *f;
   }
-  if (!a.keypass.empty()) {
+  if (!a.key_pass.empty()) {
     PasswordRequest req;
-    req.spec = a.keypass;
+    req.spec = a.key_pass;
     req.what = "key password";
-    req.flag = "--keypass";
+    req.flag = "--key-pass";
     auto kp = ResolvePassword(req);
     if (!kp.ok()) return kp.status();
     opts.key_password = kp->value;
@@ -210,15 +210,15 @@ int RunExportKey(const KeystoreArgs& a) {
     pem = key->ToPem();
   } else {
     PasswordRequest req;
-    req.spec = a.passout;
+    req.spec = a.new_key_pass;
     req.what = "password for the exported key";
-    req.flag = "--passout";
+    req.flag = "--new-key-pass";
     req.confirm = true;
     auto p = ResolvePassword(req);
     if (!p.ok()) return PrintError(p.status());
     if (p->value.empty()) {
       return PrintError(MakeError(ErrorKind::kInvalidArgument,
-                                  "--passout: the export password is empty; pass --no-encrypt for a "
+                                  "--new-key-pass: the export password is empty; pass --no-encrypt for a "
                                   "plaintext key"));
     }
     auto enc = key->ToEncryptedPkcs8Pem(p->value);
@@ -289,11 +289,11 @@ int RunMerge(const KeystoreArgs& a) {
   auto sp = ResolvePassword(req);
   if (!sp.ok()) return PrintError(sp.status());
   certkit::LoadOptions lo;
-  if (!a.src_keypass.empty()) {
+  if (!a.src_key_pass.empty()) {
     PasswordRequest kr;
-    kr.spec = a.src_keypass;
+    kr.spec = a.src_key_pass;
     kr.what = "source key password";
-    kr.flag = "--src-keypass";
+    kr.flag = "--src-key-pass";
     auto kp = ResolvePassword(kr);
     if (!kp.ok()) return PrintError(kp.status());
     lo.key_password = kp->value;
@@ -389,7 +389,7 @@ void RegisterKeystoreCommands(CLI::App& app, int* exit_code) {
   auto list = std::make_shared<KeystoreArgs>();
   CLI::App* c = AddStoreCommand(ks, "list", "list entries (keytool -list)", list.get(),
                                 "certkit keystore list demo/truststore.jks --storepass env:STOREPASS --json");
-  c->add_option("--keypass", list->keypass, "key password when it differs from the store password");
+  AddPasswordOption(c, "--key-pass", &list->key_pass, "key password when it differs from the store password");
   c->add_flag("-v,--verbose", list->verbose, "show each certificate (keytool -list -v)");
   c->callback([list, exit_code] { *exit_code = RunList(*list); });
 
@@ -408,7 +408,7 @@ void RegisterKeystoreCommands(CLI::App& app, int* exit_code) {
                       reply.get(), "certkit keystore import-reply node.jks --alias node --file node-signed.crt --storepass env:STOREPASS");
   c->add_option("--file", reply->file, "the signed certificate or chain (PEM)")->required();
   c->add_option("--alias", reply->alias, "the key entry's alias")->required();
-  c->add_option("--keypass", reply->keypass, "key password when it differs from the store password");
+  AddPasswordOption(c, "--key-pass", &reply->key_pass, "key password when it differs from the store password");
   c->add_flag("--p12-legacy", reply->p12_legacy, "Java 8 compatible PKCS#12 algorithms");
   c->callback([reply, exit_code] { *exit_code = RunImportReply(*reply); });
 
@@ -425,7 +425,7 @@ void RegisterKeystoreCommands(CLI::App& app, int* exit_code) {
   c = AddStoreCommand(ks, "delete", "delete an entry (keytool -delete)", del.get(),
                       "certkit keystore delete keystore.jks --alias old --storepass env:STOREPASS");
   c->add_option("--alias", del->alias, "alias to delete")->required();
-  c->add_option("--keypass", del->keypass, "key password when it differs from the store password");
+  AddPasswordOption(c, "--key-pass", &del->key_pass, "key password when it differs from the store password");
   c->callback([del, exit_code] {
     *exit_code = Modify(*del, false, [&](OpenStore& o) { return o.store.Delete(del->alias); },
                         absl::StrCat("deleted '", KeyStore::NormalizeAlias(del->alias), "'"));
@@ -436,7 +436,7 @@ void RegisterKeystoreCommands(CLI::App& app, int* exit_code) {
                       "certkit keystore rename keystore.jks --alias old --to new --storepass env:STOREPASS");
   c->add_option("--alias", ren->alias, "current alias")->required();
   c->add_option("--to,--destalias", ren->to, "new alias")->required();
-  c->add_option("--keypass", ren->keypass, "key password when it differs from the store password");
+  AddPasswordOption(c, "--key-pass", &ren->key_pass, "key password when it differs from the store password");
   c->callback([ren, exit_code] {
     *exit_code = Modify(*ren, false, [&](OpenStore& o) { return o.store.Rename(ren->alias, ren->to); },
                         absl::StrCat("renamed '", KeyStore::NormalizeAlias(ren->alias), "' to '",
@@ -455,7 +455,7 @@ void RegisterKeystoreCommands(CLI::App& app, int* exit_code) {
   c->add_option("--out", conv->out, "destination file")->required();
   c->add_option("--format", conv->format, "jks|pkcs12|pem (default: from the --out file name)");
   AddPasswordOption(c, "--dest-storepass", &conv->dest_storepass, "destination password (default: the source's)");
-  c->add_option("--keypass", conv->keypass, "key password when it differs from the store password");
+  AddPasswordOption(c, "--key-pass", &conv->key_pass, "key password when it differs from the store password");
   c->add_option("--alias", conv->aliases, "write only these entries (repeat or comma-separate)")
       ->allow_extra_args(false);
   c->add_flag("--overwrite", conv->overwrite, "replace an existing destination");
@@ -488,7 +488,7 @@ void RegisterKeystoreCommands(CLI::App& app, int* exit_code) {
   c->add_option("--alias", creq->alias, "the key entry's alias")->required();
   c->add_option("--out", creq->out, "CSR output file (default: - for stdout)");
   c->add_option("--host", creq->hosts, "SAN host/IP to request in addition to the certificate's");
-  c->add_option("--keypass", creq->keypass, "key password when it differs from the store password");
+  AddPasswordOption(c, "--key-pass", &creq->key_pass, "key password when it differs from the store password");
   c->add_flag("--overwrite", creq->overwrite, "replace an existing output file");
   c->callback([creq, exit_code] { *exit_code = RunCertReq(*creq); });
 
@@ -497,13 +497,13 @@ void RegisterKeystoreCommands(CLI::App& app, int* exit_code) {
                       "export a key entry's private key as PKCS#8 PEM, encrypted unless --no-encrypt (mode 0600)",
                       ek.get(),
                       "certkit keystore export-key node.p12 --alias node1 --out node1.key --storepass env:STOREPASS "
-                      "--passout env:KEYPASS");
+                      "--new-key-pass env:KEYPASS");
   c->add_option("--alias", ek->alias, "the key entry's alias")->required();
   c->add_option("--out", ek->out, "key output file (- for stdout needs --allow-key-stdout)")->required();
-  AddPasswordOption(c, "--passout", &ek->passout, "password that encrypts the exported key");
+  AddPasswordOption(c, "--new-key-pass", &ek->new_key_pass, "password that encrypts the exported key");
   c->add_flag("--no-encrypt", ek->no_encrypt, "write the key unencrypted (plaintext PKCS#8)");
   c->add_flag("--allow-key-stdout", ek->allow_key_stdout, "allow --out - (the key goes to stdout)");
-  c->add_option("--keypass", ek->keypass, "key password when it differs from the store password");
+  AddPasswordOption(c, "--key-pass", &ek->key_pass, "key password when it differs from the store password");
   c->add_flag("--overwrite", ek->overwrite, "replace an existing output file");
   c->callback([ek, exit_code] { *exit_code = RunExportKey(*ek); });
 
@@ -516,7 +516,7 @@ void RegisterKeystoreCommands(CLI::App& app, int* exit_code) {
                       "--src-alias node1 --dest-alias node1-old --storepass env:STOREPASS");
   c->add_option("--src", mg->src, "the source key store (any format)")->required();
   AddPasswordOption(c, "--src-storepass", &mg->src_storepass, "source store password");
-  AddPasswordOption(c, "--src-keypass", &mg->src_keypass, "source key password when it differs from its store password");
+  AddPasswordOption(c, "--src-key-pass", &mg->src_key_pass, "source key password when it differs from its store password");
   c->add_option("--src-alias", mg->src_alias, "import only this entry");
   c->add_option("--dest-alias", mg->dest_alias, "new alias of the --src-alias entry");
   c->add_flag("--overwrite", mg->overwrite, "replace destination entries with the same alias");

@@ -40,7 +40,7 @@ struct LeafArgs {
 void AddLeafOptions(CLI::App* cmd, LeafArgs* a) {
   AddCaSourceOptions(cmd, &a->ca);
   cmd->add_option("--out", a->out, "output directory")->required();
-  cmd->add_option("--key", a->key, "key type: rsa:2048|rsa:3072|rsa:4096|ec:p256|ec:p384|ed25519")
+  cmd->add_option("--key-type", a->key, "key type: rsa:2048|rsa:3072|rsa:4096|ec:p256|ec:p384|ed25519")
       ->capture_default_str();
   cmd->add_option("--days", a->days, "validity in days (default: 365)")->check(CLI::Range(1, 36500));
   cmd->add_option("--org", a->org, "organization (O=) in the subject");
@@ -52,7 +52,7 @@ void AddLeafOptions(CLI::App* cmd, LeafArgs* a) {
 absl::StatusOr<LeafSettings> Settings(const LeafArgs& a) {
   LeafSettings s;
   auto spec = certkit::KeySpec::Parse(a.key);
-  if (!spec.ok()) return certkit::Annotate(spec.status(), "--key");
+  if (!spec.ok()) return certkit::Annotate(spec.status(), "--key-type");
   s.key_spec = *spec;
   s.days = a.days;
   s.organization = a.org;

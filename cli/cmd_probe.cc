@@ -30,7 +30,7 @@ struct ProbeArgs {
   std::string starttls;
   std::string cert;
   std::string key;
-  std::string passin;
+  std::string key_pass;
   int timeout = 10;
 };
 
@@ -89,8 +89,8 @@ absl::StatusOr<certkit::ProbeOptions> MakeProbeOptions(const ProbeArgs& a) {
     if (!chain.ok()) return chain.status();
     o.client_chain = *std::move(chain);
     std::string password;
-    if (!a.passin.empty()) {
-      auto p = ResolveArgPassword(a.passin, "key password", "--passin");
+    if (!a.key_pass.empty()) {
+      auto p = ResolveArgPassword(a.key_pass, "key password", "--key-pass");
       if (!p.ok()) return p.status();
       password = *p;
     }
@@ -182,7 +182,7 @@ void RegisterProbeCommand(CLI::App& app, int* exit_code) {
   auto* key = cmd->add_option("--key", args->key, "client private key (PEM or DER)");
   cert->needs(key);
   key->needs(cert);
-  AddPasswordOption(cmd, "--passin", &args->passin, "password of an encrypted --key");
+  AddPasswordOption(cmd, "--key-pass", &args->key_pass, "password of an encrypted --key");
   cmd->add_option("--timeout", args->timeout,
                   "seconds allowed for the whole exchange: connecting, the preamble, the "
                   "handshake and the server's verdict")

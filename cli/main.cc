@@ -7,6 +7,7 @@
 
 #include "commands.h"
 #include "common.h"
+#include "deprecated.h"
 #include "docgen.h"
 #include "output.h"
 
@@ -98,16 +99,28 @@ int main(int argc, char** argv) {
   }
   certkit_cli::RegisterDocCommands(app, &exit_code);  // help, completion, man
 
+  bool json = false;
+  for (int i = 1; i < argc && std::string(argv[i]) != "--"; ++i) {
+    if (std::string(argv[i]) == "--json") json = true;
+  }
   int rc = CheckCommandNames(&app, argc, argv);
   if (rc >= 0) return rc;
-  for (int i = 1; i < argc && std::string(argv[i]) != "--"; ++i) {
-    if (std::string(argv[i]) == "--json") certkit_cli::ReserveStdoutForJson();
+  // Old flag spellings (cli/deprecated.cc): rewritten to the new ones, with
+  // a note on stderr.
+  std::vector<std::string> args(argv + 1, argv + argc);
+  for (const std::string& warning : certkit_cli::RewriteDeprecatedFlags(&app, &args)) {
+    std::fprintf(stderr, "certkit: %s\n", warning.c_str());
   }
+  std::vector<char*> new_argv = {argv[0]};
+  for (std::string& a : args) new_argv.push_back(a.data());
+  new_argv.push_back(nullptr);
+  if (json) certkit_cli::ReserveStdoutForJson();
   try {
-    app.parse(argc, argv);
+    app.parse(argc, new_argv.data());
   } catch (const CLI::ParseError& e) {
     int code = app.exit(e);
-    return code == 0 ? 0 : certkit_cli::kExitUsage;
+    if (code == 0) return 0;
+    return certkit_cli::kExitUsage;
   }
   certkit_cli::FinishReport(CommandPath(&app), exit_code);
   return exit_code;

@@ -43,7 +43,7 @@ struct Password {
 absl::StatusOr<Password> ResolvePassword(const PasswordRequest& request);
 
 // ResolveArgPassword is ResolvePassword for an option given as a source
-// |spec| (e.g. --passin), named |what| and |flag| in prompts and errors;
+// |spec| (e.g. --key-pass), named |what| and |flag| in prompts and errors;
 // prompts on a terminal when |spec| is empty.
 absl::StatusOr<std::string> ResolveArgPassword(const std::string& spec, const char* what,
                                                const char* flag);

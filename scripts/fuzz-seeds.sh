@@ -19,7 +19,7 @@ q() { "$@" >/dev/null 2>&1; }
 export CERTKIT_STOREPASS=$pw
 q "$certkit" cluster init --out ec --nodes 10.0.0.1,db1.example.com --clients app --jobs 1 \
   --storepass env:CERTKIT_STOREPASS --quiet --pkcs8
-q "$certkit" cluster init --out rsa --nodes 10.0.0.2 --key rsa:2048 --jobs 1 \
+q "$certkit" cluster init --out rsa --nodes 10.0.0.2 --key-type rsa:2048 --jobs 1 \
   --storepass env:CERTKIT_STOREPASS --quiet --p12-legacy
 find ec rsa -name '*.crt' -exec cp {} "$out/cert/" \; 2>/dev/null || true
 i=0

@@ -90,7 +90,7 @@ step_pki() {
   client_stores "$pki/other/clients/app" app
   # An Ed25519 node key from the main CA.
   "$certkit" node --ca-cert "$pki/main/ca.crt" --ca-key "$pki/main/ca-private/ca.key" \
-    --host 127.0.0.1 --key ed25519 --out "$pki/ed25519" --format pem,jks --storepass "file:$passfile" >/dev/null
+    --host 127.0.0.1 --key-type ed25519 --out "$pki/ed25519" --format pem,jks --storepass "file:$passfile" >/dev/null
   "$certkit" keystore list "$pki/main/nodes/127.0.0.1/keystore.p12" --storepass "file:$passfile"
   "$certkit" keystore list "$pki/main/clients/app/keystore.jks" --storepass "file:$passfile"
 }

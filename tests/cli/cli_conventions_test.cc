@@ -134,7 +134,7 @@ TEST_CASE("every command has --help and --json, and its JSON parses") {
       {"keystore", "import-cert", f("k.jks"), "--file", f("ca/ca.crt"), "--alias", "ca", "--storepass", "env:KS"},
       {"keystore", "certreq", f("k.jks"), "--alias", "n1", "--out", f("n1.csr"), "--storepass", "env:KS"},
       {"keystore", "export", f("k.jks"), "--alias", "n1", "--chain", "--storepass", "env:KS"},
-      {"keystore", "export-key", f("k.jks"), "--alias", "n1", "--out", f("n1.key"), "--passout", "env:KP",
+      {"keystore", "export-key", f("k.jks"), "--alias", "n1", "--out", f("n1.key"), "--new-key-pass", "env:KP",
        "--storepass", "env:KS"},
       {"keystore", "convert", f("k.jks"), "--out", f("k.p12"), "--storepass", "env:KS"},
       {"keystore", "merge", f("m.jks"), "--src", f("k.p12"), "--src-storepass", "env:KS", "--storepass", "env:KS"},

@@ -24,7 +24,7 @@ const std::vector<std::string> kEnv = {"CK_STOREPASS=store-secret-1"};
 
 // MakeCa creates a root CA in |dir| and returns (cert, key) paths.
 std::pair<std::string, std::string> MakeCa(const std::string& dir, const std::string& key = "ec:p256") {
-  auto r = Certkit({"ca", "create", "--out", dir, "--cn", "Test CA", "--key", key});
+  auto r = Certkit({"ca", "create", "--out", dir, "--cn", "Test CA", "--key-type", key});
   REQUIRE(r.exit_code == 0);
   return {dir + "/ca.crt", dir + "/ca-private/ca.key"};
 }

@@ -12,7 +12,7 @@ using certkit_cli_test::Describe;
 using certkit_test::Run;
 using certkit_test::TempDir;
 
-TEST_CASE("inspect opens a DER encrypted PKCS#8 key made by openssl with --passin") {
+TEST_CASE("inspect opens a DER encrypted PKCS#8 key made by openssl with --key-pass") {
   TempDir tmp;
   const std::string pem = tmp.File("k.pem"), der = tmp.File("k.der");
   REQUIRE(Run({"openssl", "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256",
@@ -21,17 +21,17 @@ TEST_CASE("inspect opens a DER encrypted PKCS#8 key made by openssl with --passi
   REQUIRE(Run({"openssl", "pkcs8", "-topk8", "-in", pem, "-outform", "DER", "-passout",
                "pass:key-pass-1", "-out", der})
               .exit_code == 0);
-  auto r = Certkit({"inspect", der, "--passin", "env:KP"}, {"KP=key-pass-1"});
+  auto r = Certkit({"inspect", der, "--key-pass", "env:KP"}, {"KP=key-pass-1"});
   INFO(Describe(r));
   CHECK(r.exit_code == 0);
   CHECK(r.output().find("P-256") != std::string::npos);
-  // Without --passin (and no terminal to prompt on) it says a password is needed.
+  // Without --key-pass (and no terminal to prompt on) it says a password is needed.
   auto no_pass = Certkit({"inspect", der});
   INFO(Describe(no_pass));
   CHECK(no_pass.exit_code != 0);
-  CHECK(no_pass.output().find("--passin") != std::string::npos);
+  CHECK(no_pass.output().find("--key-pass") != std::string::npos);
   // A wrong one is a wrong password.
-  auto wrong = Certkit({"inspect", der, "--passin", "env:KP"}, {"KP=nope"});
+  auto wrong = Certkit({"inspect", der, "--key-pass", "env:KP"}, {"KP=nope"});
   CHECK(wrong.exit_code != 0);
   CHECK(wrong.output().find("password") != std::string::npos);
 }

@@ -228,7 +228,7 @@ TEST_CASE("keystore export --chain and convert --alias match keytool") {
                          tmp.File("root/ca-private/ca.key"), "--out", tmp.File("int"), "--cn", "Int"})
                     .exit_code == 0);
         auto r = Certkit({"node", "--ca-cert", tmp.File("int/ca.crt"), "--ca-key", tmp.File("int/ca-private/ca.key"),
-                          "--host", "db1", "--key", key, "--out", tmp.File("n"), "--format",
+                          "--host", "db1", "--key-type", key, "--out", tmp.File("n"), "--format",
                           type == "JKS" ? "jks" : "p12", "--storepass", "env:KS"},
                          kEnv);
         INFO(Describe(r));
@@ -287,7 +287,7 @@ TEST_CASE("keystore export-key writes an encrypted PKCS#8 of the entry's key, mo
         const std::string store = tmp.File("s" + Ext(type));
         KeytoolGen(store, type, alg, "db", "CN=db1", "");
         auto r = Certkit({"keystore", "export-key", store, "--alias", "db", "--out", tmp.File("db.key"), "--storepass",
-                          "env:KS", "--passout", "env:KP"},
+                          "env:KS", "--new-key-pass", "env:KP"},
                          kEnv);
         INFO(Describe(r));
         REQUIRE(r.exit_code == 0);

@@ -266,7 +266,7 @@ TEST_CASE("profile file: CockroachDB ca.conf as a profile file gives the extensi
   REQUIRE(req.exit_code == 0);
   // The CA made by certkit from the same file has the same keyUsage and basicConstraints.
   auto ca = Certkit({"ca", "create", "--out", tmp.File("ck-ca"), "--subject",
-                     "O=Cockroach, CN=Cockroach CA", "--key", "rsa:2048", "--profile-file", profile});
+                     "O=Cockroach, CN=Cockroach CA", "--key-type", "rsa:2048", "--profile-file", profile});
   INFO(Describe(ca));
   REQUIRE(ca.exit_code == 0);
   auto ca_blocks = [](const std::vector<std::string>& all) {
@@ -349,7 +349,7 @@ TEST_CASE("key usage follows the key type and CA key usage and pathlen are optio
   for (const std::string key : {"ec:p256", "ed25519", "rsa:2048"}) {
     const std::string out = tmp.File("n-" + key.substr(0, 2));
     auto r = Certkit({"node", "--ca-cert", tmp.File("ca/ca.crt"), "--ca-key", tmp.File("ca/ca-private/ca.key"),
-                      "--host", "db.example.com", "--key", key, "--out", out});
+                      "--host", "db.example.com", "--key-type", key, "--out", out});
     INFO(Describe(r));
     REQUIRE(r.exit_code == 0);
     const std::string text = Text(out + "/node.crt");

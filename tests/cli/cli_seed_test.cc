@@ -55,9 +55,9 @@ TEST_CASE("seed 000 openssl+keytool flow and certkit node --format jks give the 
 
   // certkit: one CA command, one node command.
   REQUIRE(Certkit({"ca", "create", "--out", tmp.File("ck"), "--subject", "CN=rootCa, OU=TestCluster, O=YourCompany, C=US",
-                   "--key", "rsa:2048", "--days", "365"}).exit_code == 0);
+                   "--key-type", "rsa:2048", "--days", "365"}).exit_code == 0);
   r = Certkit({"node", "--ca-cert", tmp.File("ck/ca.crt"), "--ca-key", tmp.File("ck/ca-private/ca.key"), "--host", host,
-               "--format", "jks", "--key", "rsa:2048", "--days", "365", "--out", tmp.File("ck/node"), "--storepass",
+               "--format", "jks", "--key-type", "rsa:2048", "--days", "365", "--out", tmp.File("ck/node"), "--storepass",
                "pass:myKeyPass"});
   INFO(Describe(r));
   REQUIRE(r.exit_code == 0);
