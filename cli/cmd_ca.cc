@@ -101,7 +101,9 @@ int WriteCa(const CaArgs& a, const certkit::CertificateAuthority& ca) {
 }
 
 void AddCommonOptions(CLI::App* cmd, CaArgs* a) {
-  cmd->add_option("--out", a->out, "output directory (ca.crt, ca-private/ca.key)")->required();
+  cmd->add_option("--out", a->out, "output directory (ca.crt, ca-private/ca.key)")
+      ->type_name("DIR")
+      ->required();
   auto* subject = cmd->add_option("--subject", a->subject,
                                   "subject DN, RFC 4514 (\"CN=x, O=y\") or slash form (/O=y/CN=x)");
   cmd->add_option("--cn", a->cn, "common name (instead of --subject)")->excludes(subject);

@@ -335,7 +335,7 @@ void RegisterClusterCommands(CLI::App& app, int* exit_code) {
   auto init_args = std::make_shared<ClusterArgs>();
   CLI::App* init = cluster->add_subcommand(
       "init", "create a CA, every node's certificate, key and key stores, trust stores and client certificates");
-  init->add_option("--out", init_args->out, "cluster directory")->required();
+  init->add_option("--out", init_args->out, "cluster directory")->type_name("DIR")->required();
   init->add_option("--nodes", init_args->nodes, "node host names or IPs (comma-separated)")
       ->required()->delimiter(',');
   init->add_option("--clients", init_args->clients, "client user names (comma-separated)")->delimiter(',');
@@ -361,7 +361,7 @@ void RegisterClusterCommands(CLI::App& app, int* exit_code) {
   auto add_args = std::make_shared<ClusterArgs>();
   CLI::App* add = cluster->add_subcommand(
       "add", "issue more nodes/clients with the cluster's CA (existing files are not touched)");
-  add->add_option("--dir,--out", add_args->out, "cluster directory (with manifest.json)")->required();
+  add->add_option("--dir,--out", add_args->out, "cluster directory (with manifest.json)")->type_name("DIR")->required();
   add->add_option("--nodes", add_args->nodes, "new node host names or IPs")->delimiter(',');
   add->add_option("--clients", add_args->clients, "new client user names")->delimiter(',');
   add->add_option("--key-type", add_args->key, "key type (default: the manifest's)");
@@ -373,7 +373,7 @@ void RegisterClusterCommands(CLI::App& app, int* exit_code) {
   auto renew_args = std::make_shared<ClusterArgs>();
   CLI::App* renew = cluster->add_subcommand(
       "renew", "re-issue leaf certificates (new keys) and rebuild stores for those expiring soon");
-  renew->add_option("--dir,--out", renew_args->out, "cluster directory (with manifest.json)")->required();
+  renew->add_option("--dir,--out", renew_args->out, "cluster directory (with manifest.json)")->type_name("DIR")->required();
   renew->add_option("--within", renew_args->within, "renew what expires within this window (e.g. 30d)")
       ->capture_default_str();
   renew->add_option("--key-type", renew_args->key, "key type (default: the manifest's)");
@@ -386,7 +386,7 @@ void RegisterClusterCommands(CLI::App& app, int* exit_code) {
   CLI::App* rotate = cluster->add_subcommand(
       "rotate-ca",
       "replace the cluster CA without downtime, one stage per run: new-ca, trust-both, reissue, retire-old");
-  rotate->add_option("--dir,--out", rotate_args->out, "cluster directory (with manifest.json)")->required();
+  rotate->add_option("--dir,--out", rotate_args->out, "cluster directory (with manifest.json)")->type_name("DIR")->required();
   rotate->add_option("--stage", rotate_args->stage,
                      "new-ca|trust-both|reissue|retire-old (default: the next pending stage; "
                      "a stage already done changes nothing)");

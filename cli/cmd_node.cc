@@ -39,7 +39,7 @@ struct LeafArgs {
 
 void AddLeafOptions(CLI::App* cmd, LeafArgs* a) {
   AddCaSourceOptions(cmd, &a->ca);
-  cmd->add_option("--out", a->out, "output directory")->required();
+  cmd->add_option("--out", a->out, "output directory")->type_name("DIR")->required();
   cmd->add_option("--key-type", a->key, "key type: rsa:2048|rsa:3072|rsa:4096|ec:p256|ec:p384|ed25519")
       ->capture_default_str();
   cmd->add_option("--days", a->days, "validity in days (default: 365)")->check(CLI::Range(1, 36500));

@@ -32,7 +32,8 @@ inline CLI::Option* AddPasswordOption(CLI::App* cmd, const std::string& name, st
                                       const std::string& what) {
   return cmd->add_option(name, *spec,
                          what + " source: pass:PASSWORD | env:VAR | file:PATH | prompt "
-                                "(default: prompt on a terminal)");
+                                "(default: prompt on a terminal)")
+      ->type_name("SRC");
 }
 
 }  // namespace certkit_cli

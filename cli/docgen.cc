@@ -61,7 +61,72 @@ std::vector<std::string> OptionNames(const CLI::Option* o) {
   return names;
 }
 
-bool TakesValue(const CLI::Option* o) { return o->get_type_size_max() > 0; }
+// Flags (add_flag) expect no value; CLI11 still gives them a type size.
+bool TakesValue(const CLI::Option* o) { return o->get_expected_max() > 0 && o->get_type_size() != 0; }
+
+// The type names CLI11 gives options that were not named by their command.
+bool IsDefaultTypeName(const std::string& name) {
+  static const char* const kDefaults[] = {"", "TEXT", "INT", "UINT", "FLOAT", "NUMBER", "BOOLEAN", "CHAR", "ENUM"};
+  for (const char* d : kDefaults) {
+    if (name == d) return true;
+  }
+  return false;
+}
+
+// The placeholders of the options that have the same meaning in every
+// command; a command names any other (or a different one, such as DIR for
+// an output directory) with ->type_name().
+const char* UsualPlaceholder(const std::string& long_name) {
+  static const std::pair<const char*, const char*> kTable[] = {
+      {"key-type", "TYPE"}, {"ca-key-type", "TYPE"}, {"storetype", "TYPE"},
+      {"key", "FILE"}, {"ca-key", "FILE"}, {"ca-cert", "FILE"}, {"cert", "FILE"}, {"csr", "FILE"},
+      {"file", "FILE"}, {"key-out", "FILE"}, {"profile-file", "FILE"}, {"src", "FILE"}, {"out", "FILE"},
+      {"ca", "FILE"}, {"untrusted", "FILE"}, {"crl", "FILE"}, {"dir", "DIR"},
+      {"storepass", "SRC"}, {"truststorepass", "SRC"},
+      {"days", "DAYS"}, {"ca-days", "DAYS"}, {"pathlen", "N"}, {"max-depth", "N"}, {"jobs", "N"},
+      {"timeout", "SECONDS"}, {"within", "WINDOW"}, {"at", "TIME"},
+      {"subject", "DN"}, {"dname", "DN"}, {"ca-subject", "DN"}, {"cn", "NAME"}, {"user", "USER"},
+      {"org", "ORG"}, {"host", "HOST"}, {"nodes", "HOSTS"}, {"clients", "USERS"}, {"san", "SAN"},
+      {"only", "NAMES"}, {"format", "FORMATS"}, {"alias", "ALIAS"}, {"to", "ALIAS"}, {"src-alias", "ALIAS"},
+      {"dest-alias", "ALIAS"}, {"key-usage", "USAGES"}, {"permit-dns", "DOMAIN"}, {"exclude-dns", "DOMAIN"},
+      {"permit-ip", "CIDR"}, {"exclude-ip", "CIDR"}, {"permit-email", "EMAIL"}, {"exclude-email", "EMAIL"},
+      {"stage", "STAGE"}, {"profile", "PROFILE"}, {"serial", "HEX"}, {"reason", "REASON"},
+      {"name", "NAME"}, {"identity", "MODE"}, {"servername", "NAME"}, {"starttls", "PROTOCOL"},
+      {"ip", "IP"}, {"dns", "NAME"}, {"email", "EMAIL"}, {"purpose", "PURPOSE"},
+  };
+  for (const auto& [name, placeholder] : kTable) {
+    if (long_name == name) return placeholder;
+  }
+  return nullptr;
+}
+
+// TypeName is the option's type name without the validators' descriptions
+// CLI11 appends ("DAYS:INT in [1 - 36500]" -> "DAYS").
+std::string TypeName(const CLI::Option* o) {
+  std::string name = o->get_type_name();
+  return name.substr(0, name.find(':'));
+}
+
+// Placeholder is what the man page shows after an option taking a value.
+std::string Placeholder(const CLI::Option* o) {
+  std::string name = TypeName(o);
+  return IsDefaultTypeName(name) ? "VALUE" : name;
+}
+
+void SetPlaceholdersIn(CLI::App* app) {
+  for (CLI::Option* o : app->get_options([](CLI::Option*) { return true; })) {
+    if (!TakesValue(o) || !IsDefaultTypeName(TypeName(o))) continue;
+    std::string placeholder;
+    if (o->get_positional()) {
+      placeholder = absl::AsciiStrToUpper(o->get_name(true));
+    } else if (!o->get_lnames().empty()) {
+      const char* usual = UsualPlaceholder(o->get_lnames().front());
+      placeholder = usual != nullptr ? usual : absl::AsciiStrToUpper(o->get_lnames().front());
+    }
+    if (!placeholder.empty()) o->type_name(placeholder);
+  }
+  for (CLI::App* s : app->get_subcommands([](CLI::App*) { return true; })) SetPlaceholdersIn(s);
+}
 
 std::string ShellQuote(const std::string& s) {
   return absl::StrCat("'", absl::StrReplaceAll(s, {{"'", "'\\''"}}), "'");
@@ -236,7 +301,8 @@ std::string ManPage(CLI::App& app) {
     absl::StrAppend(&out, ".SS \"certkit ", RoffEscape(usage), "\"\n", RoffEscape(c.app->get_description()), "\n");
     for (const CLI::Option* o : c.options) {
       std::string names = absl::StrJoin(OptionNames(o), ", ");
-      absl::StrAppend(&out, ".TP\n.B ", RoffEscape(names), TakesValue(o) ? " \\fIvalue\\fR" : "", "\n",
+      std::string value = TakesValue(o) ? absl::StrCat(" \\fI", RoffEscape(Placeholder(o)), "\\fR") : "";
+      absl::StrAppend(&out, ".TP\n.B ", RoffEscape(names), value, "\n",
                       RoffEscape(o->get_description()), "\n");
     }
     std::string footer = c.app->get_footer();
@@ -251,6 +317,8 @@ std::string ManPage(CLI::App& app) {
                   ".SH SEE ALSO\n\\fBkeytool\\fR(1), \\fBopenssl\\fR(1)\n");
   return out;
 }
+
+void SetPlaceholders(CLI::App& app) { SetPlaceholdersIn(&app); }
 
 void RegisterDocCommands(CLI::App& app, int* exit_code) {
   auto words = std::make_shared<std::vector<std::string>>();
@@ -303,6 +371,7 @@ void RegisterDocCommands(CLI::App& app, int* exit_code) {
     std::fwrite(text.data(), 1, text.size(), stdout);
     *exit_code = kExitOk;
   });
+  SetPlaceholders(app);
 }
 
 }  // namespace certkit_cli

@@ -25,6 +25,14 @@ std::string NearestName(const std::string& word, const std::vector<std::string>&
 // scripts describe the tree as it is at that moment.
 void RegisterDocCommands(CLI::App& app, int* exit_code);
 
+// SetPlaceholders names the value of every option of |app| (and its
+// subcommands) that takes one and was not named by its command: the usual
+// name of the option (FILE for --out, TYPE for --key-type, SRC for
+// passwords, DAYS for --days...) or its long name in capitals; positionals
+// get their name in capitals. --help and the man page show it (RegisterDocCommands
+// calls it).
+void SetPlaceholders(CLI::App& app);
+
 // BashCompletion, ZshCompletion, FishCompletion and ManPage render |app|.
 std::string BashCompletion(CLI::App& app);
 std::string ZshCompletion(CLI::App& app);
