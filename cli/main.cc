@@ -39,9 +39,11 @@ std::string CommandPath(CLI::App* app) {
 
 // CheckCommandNames walks argv through the command groups and reports the
 // first word that is not a command of its group: "unknown command 'x'" with
-// the nearest name. Returns kExitUsage after printing, or -1 when fine.
-int CheckCommandNames(CLI::App* app, int argc, char** argv) {
+// the nearest name (and, with |json|, the JSON error report). Returns
+// kExitUsage after printing, or -1 when fine.
+int CheckCommandNames(CLI::App* app, int argc, char** argv, bool json) {
   CLI::App* group = app;
+  std::string path = "certkit";
   for (int i = 1; i < argc; ++i) {
     std::string word = argv[i];
     if (word.empty() || word[0] == '-') return -1;  // options: CLI11 reports those
@@ -55,14 +57,17 @@ int CheckCommandNames(CLI::App* app, int argc, char** argv) {
     }
     if (next == nullptr) {
       std::string where = group == app ? "" : " " + group->get_name();
-      std::fprintf(stderr, "certkit: error: unknown command '%s'%s", Esc(word).c_str(),
-                   where.empty() ? "" : (" for certkit" + where).c_str());
+      std::string message = "unknown command '" + Esc(word) + "'";
+      if (!where.empty()) message += " for certkit" + where;
       std::string near = certkit_cli::NearestName(word, names);
-      if (!near.empty()) std::fprintf(stderr, "; did you mean '%s'?", near.c_str());
-      std::fprintf(stderr, "\nRun 'certkit help%s' for the list of commands.\n", where.c_str());
+      if (!near.empty()) message += "; did you mean '" + near + "'?";
+      std::fprintf(stderr, "certkit: error: %s\nRun 'certkit help%s' for the list of commands.\n",
+                   message.c_str(), where.c_str());
+      if (json) certkit_cli::ReportUsageError(path, message, certkit_cli::kExitUsage);
       return certkit_cli::kExitUsage;
     }
     group = next;
+    path += " " + group->get_name();
   }
   return -1;
 }
@@ -103,7 +108,7 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc && std::string(argv[i]) != "--"; ++i) {
     if (std::string(argv[i]) == "--json") json = true;
   }
-  int rc = CheckCommandNames(&app, argc, argv);
+  int rc = CheckCommandNames(&app, argc, argv, json);
   if (rc >= 0) return rc;
   // Old flag spellings (cli/deprecated.cc): rewritten to the new ones, with
   // a note on stderr.
@@ -120,6 +125,12 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     int code = app.exit(e);
     if (code == 0) return 0;
+    if (json) {
+      std::string path;
+      certkit_cli::FindCommand(&app, args, &path);
+      certkit_cli::ReportUsageError(path.empty() ? "certkit" : "certkit " + path, e.what(),
+                                    certkit_cli::kExitUsage);
+    }
     return certkit_cli::kExitUsage;
   }
   certkit_cli::FinishReport(CommandPath(&app), exit_code);

@@ -109,4 +109,12 @@ void FinishReport(const std::string& command, int exit_code) {
   PrintJson(out);
 }
 
+void ReportUsageError(const std::string& command, const std::string& message, int exit_code) {
+  ReserveStdoutForJson();
+  S().json_mode = true;
+  S().json_printed = false;
+  RecordError(certkit::ErrorKindName(certkit::ErrorKind::kInvalidArgument), message);
+  FinishReport(command, exit_code);
+}
+
 }  // namespace certkit_cli

@@ -64,6 +64,12 @@ void RecordError(const std::string& kind, const std::string& message);
 // FinishReport prints the JSON report unless the command printed its own
 // document; no-op outside JSON mode.
 void FinishReport(const std::string& command, int exit_code);
+// ReportUsageError prints the JSON report of a command line that could not
+// be parsed (unknown option or command, missing or bad value): "ok": false,
+// |exit_code| and an "error" of kind "invalid_argument" carrying |message|.
+// main.cc calls it when --json is on the command line, whether or not the
+// parser got as far as setting the flag.
+void ReportUsageError(const std::string& command, const std::string& message, int exit_code);
 
 }  // namespace certkit_cli
 
