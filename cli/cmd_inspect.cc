@@ -31,6 +31,29 @@ struct Described {
   std::string text;
 };
 
+// CertificateDescribed is the certificate's description with its validity
+// now: "validity" in JSON ("valid", "expired", "not_yet_valid") and EXPIRED /
+// NOT YET VALID after the dates in text.
+Described CertificateDescribed(const certkit::Certificate& cert) {
+  const absl::Time now = absl::Now();
+  const char* validity = "valid";
+  const char* mark = "";
+  if (now > cert.not_after()) {
+    validity = "expired";
+    mark = "  EXPIRED";
+  } else if (now < cert.not_before()) {
+    validity = "not_yet_valid";
+    mark = "  NOT YET VALID";
+  }
+  json j = CertificateJson(cert);
+  j["validity"] = validity;
+  std::string text = cert.Summary();
+  const size_t line = text.find("Valid from: ");
+  const size_t end = line == std::string::npos ? line : text.find('\n', line);
+  if (end != std::string::npos) text.insert(end, mark);
+  return Described{j, text};
+}
+
 // Describe describes one object of the file; PEM blocks with labels certkit
 // does not interpret are reported, not errors.
 absl::StatusOr<Described> Describe(const certkit::InputObject& o, const InspectArgs& a) {
@@ -38,7 +61,7 @@ absl::StatusOr<Described> Describe(const certkit::InputObject& o, const InspectA
   if (!o.status.ok()) return o.status;
   switch (o.kind) {
     case Kind::kCertificate:
-      return Described{CertificateJson(*o.certificate), o.certificate->Summary()};
+      return CertificateDescribed(*o.certificate);
     case Kind::kCertificateRequest:
       return Described{CsrJson(*o.request), CsrText(*o.request)};
     case Kind::kPrivateKey: {
