@@ -13,6 +13,7 @@
 #include "keystore/entry_assembly.h"
 #include "keystore/java_strings.h"
 #include "keystore/jks.h"
+#include "keystore/keystore_access.h"
 #include "keystore/pem_store.h"
 #include "keystore/pkcs12.h"
 #include "openssl/mem.h"
@@ -60,6 +61,18 @@ bool SignedBy(const Certificate& cert, const Certificate& issuer) {
 }
 
 }  // namespace
+
+absl::Status AliasNotFound(const KeyStore& store, absl::string_view alias) {
+  constexpr size_t kMaxListed = 10;
+  std::string message = absl::StrCat("alias '", KeyStore::NormalizeAlias(alias), "' not found");
+  if (store.size() == 0) return MakeError(ErrorKind::kNotFound, absl::StrCat(message, "; the store is empty"));
+  absl::StrAppend(&message, "; the store holds ");
+  for (size_t i = 0; i < store.size() && i < kMaxListed; ++i) {
+    absl::StrAppend(&message, i == 0 ? "'" : ", '", store.entries()[i].alias, "'");
+  }
+  if (store.size() > kMaxListed) absl::StrAppend(&message, " and ", store.size() - kMaxListed, " more");
+  return MakeError(ErrorKind::kNotFound, message);
+}
 
 std::string KeyStore::NormalizeAlias(absl::string_view alias) {
   return keystore::JavaLowerCase(alias);
@@ -229,7 +242,7 @@ absl::Status KeyStore::ImportCaReply(absl::string_view alias,
   for (KeyStoreEntry& e : entries_) {
     if (e.alias == name) entry = &e;
   }
-  if (entry == nullptr) return MakeError(ErrorKind::kNotFound, absl::StrCat("alias '", name, "' not found"));
+  if (entry == nullptr) return AliasNotFound(*this, name);
   if (!entry->is_key()) {
     return MakeError(ErrorKind::kInvalidArgument,
                      absl::StrCat("alias '", name, "' is a trusted certificate, not a key entry"));
@@ -288,7 +301,7 @@ absl::Status KeyStore::Delete(absl::string_view alias) {
   std::string name = NormalizeAlias(alias);
   auto it = std::find_if(entries_.begin(), entries_.end(),
                          [&](const KeyStoreEntry& e) { return e.alias == name; });
-  if (it == entries_.end()) return MakeError(ErrorKind::kNotFound, absl::StrCat("alias '", name, "' not found"));
+  if (it == entries_.end()) return AliasNotFound(*this, name);
   entries_.erase(it);
   locked_keys_.erase(name);
   return absl::OkStatus();
@@ -301,7 +314,7 @@ absl::Status KeyStore::Rename(absl::string_view from, absl::string_view to) {
   for (KeyStoreEntry& e : entries_) {
     if (e.alias == src) entry = &e;
   }
-  if (entry == nullptr) return MakeError(ErrorKind::kNotFound, absl::StrCat("alias '", src, "' not found"));
+  if (entry == nullptr) return AliasNotFound(*this, src);
   if (src == dst) return absl::OkStatus();
   if (Find(dst) != nullptr) {
     return MakeError(ErrorKind::kAlreadyExists, absl::StrCat("alias '", dst, "' already exists"));
@@ -321,7 +334,7 @@ absl::Status KeyStore::UnlockKey(absl::string_view alias, absl::string_view key_
   for (KeyStoreEntry& e : entries_) {
     if (e.alias == name) entry = &e;
   }
-  if (entry == nullptr) return MakeError(ErrorKind::kNotFound, absl::StrCat("alias '", name, "' not found"));
+  if (entry == nullptr) return AliasNotFound(*this, name);
   if (!entry->is_key()) {
     return MakeError(ErrorKind::kInvalidArgument, absl::StrCat("alias '", name, "' is not a key entry"));
   }
@@ -345,7 +358,7 @@ absl::Status KeyStore::UnlockKey(absl::string_view alias, absl::string_view key_
 absl::StatusOr<Certificate> KeyStore::ExportCertificate(absl::string_view alias) const {
   const KeyStoreEntry* e = Find(alias);
   if (e == nullptr) {
-    return MakeError(ErrorKind::kNotFound, absl::StrCat("alias '", NormalizeAlias(alias), "' not found"));
+    return AliasNotFound(*this, alias);
   }
   return e->certificate();
 }
@@ -406,8 +419,7 @@ absl::StatusOr<std::vector<Certificate>> KeyStore::TrustAnchors() const {
 absl::StatusOr<const KeyStoreEntry*> KeyStore::Entry(absl::string_view alias) const {
   const KeyStoreEntry* entry = Find(alias);
   if (entry == nullptr) {
-    return MakeError(ErrorKind::kNotFound,
-                     absl::StrCat("the key store has no entry with alias '", alias, "'"));
+    return AliasNotFound(*this, alias);
   }
   return entry;
 }

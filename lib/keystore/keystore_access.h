@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "certkit/keystore.h"
 
 namespace certkit {
@@ -23,6 +25,11 @@ struct KeyStoreAccess {
     return store.locked_keys_;
   }
 };
+
+// AliasNotFound is the kNotFound error for an |alias| that |store| does not
+// hold: "alias 'x' not found; the store holds 'a', 'b'" (at most 10 aliases,
+// then how many more), or "; the store is empty".
+absl::Status AliasNotFound(const KeyStore& store, absl::string_view alias);
 
 }  // namespace certkit
 

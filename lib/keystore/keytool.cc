@@ -5,17 +5,13 @@
 #include "absl/strings/str_cat.h"
 #include "certkit/ca.h"
 #include "certkit/error.h"
+#include "keystore/keystore_access.h"
 
 namespace certkit {
 namespace {
 
 const KeyStoreEntry* FindOrNull(const KeyStore& store, absl::string_view alias) {
   return store.Find(alias);
-}
-
-absl::Status NoSuchAlias(absl::string_view alias) {
-  return MakeError(ErrorKind::kNotFound,
-                   absl::StrCat("alias '", KeyStore::NormalizeAlias(alias), "' does not exist"));
 }
 
 }  // namespace
@@ -35,7 +31,7 @@ absl::Status GenerateKeyPairEntry(KeyStore& store, const GenKeyPairOptions& opti
 
 absl::StatusOr<PrivateKey> EntryPrivateKey(const KeyStore& store, absl::string_view alias) {
   const KeyStoreEntry* e = FindOrNull(store, alias);
-  if (e == nullptr) return NoSuchAlias(alias);
+  if (e == nullptr) return AliasNotFound(store, alias);
   if (!e->is_key()) {
     return MakeError(ErrorKind::kInvalidArgument,
                      absl::StrCat("alias '", e->alias, "' is a trusted certificate entry, not a key entry"));
@@ -66,7 +62,7 @@ absl::StatusOr<CertificateRequest> CertificateRequestForEntry(const KeyStore& st
 
 absl::StatusOr<std::vector<Certificate>> ExportChain(const KeyStore& store, absl::string_view alias) {
   const KeyStoreEntry* e = FindOrNull(store, alias);
-  if (e == nullptr) return NoSuchAlias(alias);
+  if (e == nullptr) return AliasNotFound(store, alias);
   return e->chain;
 }
 
@@ -134,7 +130,7 @@ absl::StatusOr<std::vector<std::string>> ImportTrustedCertificates(KeyStore& sto
 absl::StatusOr<KeyStore> SelectEntries(const KeyStore& store, const std::vector<std::string>& aliases) {
   std::set<std::string> wanted;
   for (const std::string& a : aliases) {
-    if (store.Find(a) == nullptr) return NoSuchAlias(a);
+    if (store.Find(a) == nullptr) return AliasNotFound(store, a);
     wanted.insert(KeyStore::NormalizeAlias(a));
   }
   KeyStore out = store;

@@ -11,6 +11,7 @@
 #include "certkit/error.h"
 #include "certkit/file.h"
 #include "certkit/keystore.h"
+#include "certkit/keytool.h"
 #include "certkit/objects.h"
 #include "fixtures.h"
 
@@ -326,4 +327,37 @@ TEST_CASE("ParseObjects classifies what openssl and keytool write, PEM and DER")
   REQUIRE(unknown.size() == 1);
   CHECK(unknown[0].kind == Kind::kUnknown);
   CHECK(unknown[0].pem_label.empty());
+}
+
+TEST_CASE("an alias that is not in the store: the error lists the aliases that are") {
+  KeyStore ks;
+  auto missing = [&](const absl::Status& s) {
+    INFO(s.ToString());
+    CHECK(GetErrorKind(s) == ErrorKind::kNotFound);
+    return std::string(s.message());
+  };
+  CHECK(missing(ks.Delete("Nope")) == "alias 'nope' not found; the store is empty");
+  certkit::GenKeyPairOptions opts;
+  opts.subject = Unwrap(certkit::DistinguishedName::Parse("CN=n"));
+  opts.key_spec = Unwrap(certkit::KeySpec::Parse("ec:p256"));
+  for (const char* alias : {"node1", "node2"}) {
+    opts.alias = alias;
+    REQUIRE(certkit::GenerateKeyPairEntry(ks, opts).ok());
+  }
+  const std::string want = "alias 'nope' not found; the store holds 'node1', 'node2'";
+  CHECK(missing(ks.Delete("nope")) == want);
+  CHECK(missing(ks.Rename("nope", "x")) == want);
+  CHECK(missing(ks.ExportCertificate("NOPE").status()) == want);
+  CHECK(missing(ks.Entry("nope").status()) == want);
+  CHECK(missing(ks.KeyEntry("nope").status()) == want);
+  CHECK(missing(ks.ImportCaReply("nope", {ks.Find("node1")->certificate()})) == want);
+  CHECK(missing(certkit::EntryPrivateKey(ks, "nope").status()) == want);
+  CHECK(missing(certkit::SelectEntries(ks, {"node1", "nope"}).status()) == want);
+  // Many entries: the first 10, then how many more.
+  for (int i = 3; i <= 14; ++i) {
+    opts.alias = "node" + std::to_string(i);
+    REQUIRE(certkit::GenerateKeyPairEntry(ks, opts).ok());
+  }
+  const std::string many = missing(ks.Delete("nope"));
+  CHECK(absl::EndsWith(many, "'node10' and 4 more"));
 }
