@@ -45,6 +45,7 @@ struct KeystoreArgs {
   bool p12_legacy = false;
   // export --chain; export-key --no-encrypt, --new-key-pass, --allow-key-stdout
   bool chain = false;
+  bool der = false;  // export --der
   bool no_encrypt = false;
   std::string new_key_pass;
   bool allow_key_stdout = false;
@@ -187,8 +188,19 @@ int RunExport(const KeystoreArgs& a) {
   if (!chain.ok()) return PrintError(certkit::Annotate(chain.status(), absl::StrCat("'", a.store, "'")));
   if (!a.chain) chain->erase(chain->begin() + 1, chain->end());
   const std::string out = a.out.empty() ? "-" : a.out;
-  absl::Status s = WriteTextFile(out, certkit::CertificatesToPem(*chain), a.overwrite,
-                                 a.chain ? "certificate chain" : "certificate");
+  std::string data;
+  if (a.der) {
+    // keytool -exportcert without -rfc: the certificate's DER bytes.
+    if (IsStdio(out) && JsonMode()) {
+      return PrintError(MakeError(ErrorKind::kInvalidArgument,
+                                  "--der: binary output cannot go into the --json report; give --out FILE"));
+    }
+    certkit::Bytes der = chain->front().ToDer();
+    data.assign(der.begin(), der.end());
+  } else {
+    data = certkit::CertificatesToPem(*chain);
+  }
+  absl::Status s = WriteTextFile(out, data, a.overwrite, a.chain ? "certificate chain" : "certificate");
   if (!s.ok()) return PrintError(certkit::Annotate(s, "--out"));
   Note(absl::StrCat("wrote ", Esc(out), " (", chain->size(), chain->size() == 1 ? " certificate)" : " certificates)"));
   return kExitOk;
@@ -413,11 +425,13 @@ void RegisterKeystoreCommands(CLI::App& app, int* exit_code) {
   c->callback([reply, exit_code] { *exit_code = RunImportReply(*reply); });
 
   auto exp = std::make_shared<KeystoreArgs>();
-  c = AddStoreCommand(ks, "export", "export an entry's certificate as PEM (keytool -exportcert -rfc)",
+  c = AddStoreCommand(ks, "export", "export an entry's certificate as PEM, or DER with --der (keytool -exportcert)",
                       exp.get(), "certkit keystore export keystore.jks --alias ca --out ca.crt --storepass env:STOREPASS");
   c->add_option("--alias", exp->alias, "alias to export")->required();
   c->add_option("--out", exp->out, "output file (default: - for stdout)");
-  c->add_flag("--chain", exp->chain, "export the whole chain of a key entry, leaf first");
+  auto* chain = c->add_flag("--chain", exp->chain, "export the whole chain of a key entry, leaf first");
+  c->add_flag("--der", exp->der, "write the certificate as DER instead of PEM (keytool -exportcert without -rfc)")
+      ->excludes(chain);
   c->add_flag("--overwrite", exp->overwrite, "replace an existing output file");
   c->callback([exp, exit_code] { *exit_code = RunExport(*exp); });
 

@@ -1,6 +1,7 @@
 // certkit inspect: the validity of a certificate now (EXPIRED / NOT YET
 // VALID in text, "validity" in JSON), for certificates made by openssl ca
-// with dates in the past and in the future.
+// with dates in the past and in the future; keystore export --der against
+// keytool -exportcert.
 #include <string>
 #include <vector>
 
@@ -73,3 +74,29 @@ TEST_CASE("inspect marks expired and not yet valid certificates") {
   }
 }
 
+TEST_CASE("keystore export --der writes what keytool -exportcert writes") {
+  TempDir tmp;
+  const std::vector<std::string> env = {"KS=store-pass-1"};
+  const std::string store = tmp.File("k.jks");
+  REQUIRE(Certkit({"keystore", "genkeypair", store, "--alias", "n1", "--dname", "CN=n1", "--key-type", "ec:p256",
+                   "--storepass", "env:KS"},
+                  env)
+              .exit_code == 0);
+  auto r = Certkit({"keystore", "export", store, "--alias", "n1", "--der", "--out", tmp.File("ck.der"), "--storepass",
+                    "env:KS"},
+                   env);
+  INFO(Describe(r));
+  REQUIRE(r.exit_code == 0);
+  auto k = Run({"keytool", "-exportcert", "-keystore", store, "-storepass", "store-pass-1", "-alias", "n1", "-file",
+                tmp.File("kt.der")});
+  INFO(k.output());
+  REQUIRE(k.exit_code == 0);
+  CHECK(certkit_test::ReadString(tmp.File("ck.der")) == certkit_test::ReadString(tmp.File("kt.der")));
+  // To stdout, the same bytes.
+  r = Certkit({"keystore", "export", store, "--alias", "n1", "--der", "--storepass", "env:KS"}, env);
+  CHECK(r.exit_code == 0);
+  CHECK(r.out == certkit_test::ReadString(tmp.File("kt.der")));
+  // One certificate only: --der with --chain is a usage error.
+  r = Certkit({"keystore", "export", store, "--alias", "n1", "--der", "--chain", "--storepass", "env:KS"}, env);
+  CHECK(r.exit_code == 2);
+}
