@@ -1,5 +1,7 @@
 // certkit keystore list|import-cert|import-reply|export|export-key|delete|rename|passwd|convert|
 //                  genkeypair|certreq|merge STORE
+#include <unistd.h>
+
 #include <cstdio>
 #include <functional>
 #include <memory>
@@ -144,12 +146,46 @@ int Modify(const KeystoreArgs& a, bool may_create, const std::function<absl::Sta
   return kExitOk;
 }
 
+// OpenUnchecked is keytool -list without a password: with no --storepass
+// and no terminal to prompt on, a JKS/JCEKS store of trusted certificates
+// loads without its integrity check. Anything else (a key entry, PKCS#12,
+// a missing file) is the usual error of Open.
+absl::StatusOr<OpenStore> OpenUnchecked(const KeystoreArgs& a, bool* checked) {
+  *checked = true;
+  if (!a.pass.storepass.empty() || a.pass.insecure_default || isatty(STDIN_FILENO) || !FileExists(a.store)) {
+    return Open(a, false);
+  }
+  certkit::LoadOptions opts;
+  opts.skip_integrity_check = true;
+  if (!a.storetype.empty()) {
+    auto f = certkit::ParseStoreFormat(a.storetype);
+    if (!f.ok()) return certkit::Annotate(f.status(), "--storetype");
+    opts.format = *f;
+  }
+  auto store = KeyStore::LoadFile(a.store, "", opts);
+  if (!store.ok()) return Open(a, false);
+  OpenStore o;
+  o.existed = true;
+  o.store = *std::move(store);
+  o.format = o.store.source_format();
+  *checked = o.format == StoreFormat::kPem;  // PEM has no integrity check to skip
+  if (!*checked) {
+    std::fprintf(stderr,
+                 "certkit: warning: the integrity of '%s' has NOT been checked: no store password given "
+                 "(--storepass checks it)\n",
+                 Esc(a.store).c_str());
+  }
+  return o;
+}
+
 int RunList(const KeystoreArgs& a) {
-  auto o = Open(a, false);
+  bool checked = true;
+  auto o = OpenUnchecked(a, &checked);
   if (!o.ok()) return PrintError(o.status());
   if (JsonMode()) {
     nlohmann::json j = StoreJson(o->store);
     j["file"] = a.store;
+    j["integrity_checked"] = checked;
     PrintJson(j);
   } else {
     std::printf("%s", StoreText(o->store, a.verbose).c_str());

@@ -64,6 +64,13 @@ struct LoadOptions {
   std::optional<std::string> key_password;
   // PKCS#12 without a MAC loads only when this is set.
   bool allow_missing_mac = false;
+  // JKS and JCEKS (keytool -list without a password): load a store that
+  // holds trusted certificates only without checking its integrity digest,
+  // which needs the store password; |password| is then not used. A store
+  // with a key entry is kBadPassword; a PKCS#12 store is kInvalidArgument
+  // (its MAC and encrypted bags need the password). PEM stores have no
+  // integrity check and load as usual.
+  bool skip_integrity_check = false;
   // Upper bound on each KDF iteration count found in the file
   // (kLimitExceeded).
   int max_iterations = 10'000'000;

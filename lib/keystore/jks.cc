@@ -268,7 +268,8 @@ absl::StatusOr<KeyStore> LoadJks(absl::Span<const uint8_t> data, absl::string_vi
   if (!raw.ok()) {
     // A store that cannot be read through (a JCEKS secret key entry) still
     // reports a wrong password first, as keytool does.
-    if (GetErrorKind(raw.status()) == ErrorKind::kUnsupported && data.size() >= 4 + kTrailerLen) {
+    if (GetErrorKind(raw.status()) == ErrorKind::kUnsupported && data.size() >= 4 + kTrailerLen &&
+        !options.skip_integrity_check) {
       absl::Span<const uint8_t> body = data.subspan(0, data.size() - kTrailerLen);
       auto digest = StoreDigest(body, password);
       if (digest.ok() && CRYPTO_memcmp(digest->data(), data.data() + body.size(), kTrailerLen) != 0) {
@@ -282,11 +283,22 @@ absl::StatusOr<KeyStore> LoadJks(absl::Span<const uint8_t> data, absl::string_vi
     return raw.status();
   }
   const char* store = StoreName(raw->magic);
-  absl::Span<const uint8_t> body = data.subspan(0, data.size() - kTrailerLen);
-  auto digest = StoreDigest(body, password);
-  if (!digest.ok()) return digest.status();
-  if (CRYPTO_memcmp(digest->data(), data.data() + body.size(), kTrailerLen) != 0) {
-    return ClassifyDigestMismatch(*raw, password, limits);
+  if (options.skip_integrity_check) {
+    // Only trusted certificates: nothing here needs the password.
+    for (const RawEntry& e : raw->entries) {
+      if (e.tag != 2) {
+        return MakeError(ErrorKind::kBadPassword,
+                         absl::StrCat(store, " store holds key entry '", KeyStore::NormalizeAlias(e.alias),
+                                      "': give the store password"));
+      }
+    }
+  } else {
+    absl::Span<const uint8_t> body = data.subspan(0, data.size() - kTrailerLen);
+    auto digest = StoreDigest(body, password);
+    if (!digest.ok()) return digest.status();
+    if (CRYPTO_memcmp(digest->data(), data.data() + body.size(), kTrailerLen) != 0) {
+      return ClassifyDigestMismatch(*raw, password, limits);
+    }
   }
 
   KeyStore ks;

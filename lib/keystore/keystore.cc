@@ -96,6 +96,10 @@ absl::StatusOr<KeyStore> KeyStore::Load(absl::Span<const uint8_t> data, absl::st
     case StoreFormat::kJceks:
       return keystore::LoadJks(data, password, options, limits);
     case StoreFormat::kPkcs12:
+      if (options.skip_integrity_check) {
+        return MakeError(ErrorKind::kInvalidArgument,
+                         "a PKCS#12 store cannot be read without its password (MAC and encrypted bags)");
+      }
       return keystore::LoadPkcs12(data, password, options, limits);
     case StoreFormat::kPem:
       return keystore::LoadPemStore(data, password, options, limits);

@@ -164,3 +164,59 @@ TEST_CASE("keystore import-reply installs a signed certificate into a key entry"
   CHECK(list.out.find("Certificate chain length: 2") != std::string::npos);
   CHECK(list.out.find("svc.example.com") != std::string::npos);
 }
+
+TEST_CASE("keystore list of a trust store without a password as keytool -list does") {
+  REQUIRE(certkit_test::HaveTool("keytool"));
+  TempDir tmp;
+  REQUIRE(Certkit({"ca", "create", "--out", tmp.File("ca"), "--cn", "Trust CA"}).exit_code == 0);
+  // A trust store made by keytool.
+  const std::string trust = tmp.File("trust.jks");
+  auto k = Run({"keytool", "-importcert", "-noprompt", "-keystore", trust, "-storetype", "JKS", "-storepass",
+                "trust-pass-1", "-alias", "ca", "-file", tmp.File("ca/ca.crt")});
+  INFO(k.output());
+  REQUIRE(k.exit_code == 0);
+  // keytool lists it without a password, warning that the integrity was not checked.
+  k = Run({"keytool", "-list", "-keystore", trust}, "\n");
+  INFO(k.output());
+  CHECK(k.exit_code == 0);
+  CHECK(k.output().find("trustedCertEntry") != std::string::npos);
+
+  auto r = Certkit({"keystore", "list", trust});
+  INFO(Describe(r));
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("ca, ") != std::string::npos);
+  CHECK(r.out.find("trustedCertEntry") != std::string::npos);
+  CHECK(r.err.find("certkit: warning: the integrity of '" + trust + "' has NOT been checked") != std::string::npos);
+  r = Certkit({"keystore", "list", trust, "--json"});
+  INFO(Describe(r));
+  CHECK(r.exit_code == 0);
+  nlohmann::json j = nlohmann::json::parse(r.out, nullptr, /*allow_exceptions=*/false);
+  REQUIRE(!j.is_discarded());
+  CHECK(j["integrity_checked"] == false);
+  CHECK(j["entries"].size() == 1);
+  CHECK(r.err.find("NOT been checked") != std::string::npos);
+  // With the password: checked, no warning.
+  r = Certkit({"keystore", "list", trust, "--storepass", "pass:trust-pass-1", "--json"});
+  INFO(Describe(r));
+  CHECK(r.exit_code == 0);
+  j = nlohmann::json::parse(r.out, nullptr, /*allow_exceptions=*/false);
+  CHECK(j["integrity_checked"] == true);
+  CHECK(r.err.find("NOT been checked") == std::string::npos);
+  // A store with a key entry still needs its password.
+  const std::string keys = tmp.File("keys.jks");
+  REQUIRE(Certkit({"keystore", "genkeypair", keys, "--alias", "n1", "--dname", "CN=n1", "--storepass",
+                   "pass:store-pass-1"})
+              .exit_code == 0);
+  r = Certkit({"keystore", "list", keys});
+  INFO(Describe(r));
+  CHECK(r.exit_code == 3);
+  CHECK(r.err.find("[bad_password]") != std::string::npos);
+  CHECK(r.err.find("NOT been checked") == std::string::npos);
+  // A PKCS#12 trust store too (its MAC and certificate bags need it).
+  const std::string p12 = tmp.File("trust.p12");
+  REQUIRE(Certkit({"keystore", "convert", trust, "--out", p12, "--storepass", "pass:trust-pass-1"}).exit_code == 0);
+  r = Certkit({"keystore", "list", p12});
+  INFO(Describe(r));
+  CHECK(r.exit_code == 3);
+  CHECK(r.err.find("[bad_password]") != std::string::npos);
+}
