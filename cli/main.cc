@@ -1,5 +1,7 @@
 // certkit: certificates and key stores for database clusters.
 #include <cstdio>
+#include <iostream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -123,7 +125,10 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, new_argv.data());
   } catch (const CLI::ParseError& e) {
-    int code = app.exit(e);
+    // --help and --version reach the terminal also under --json.
+    std::ostringstream out;
+    int code = app.exit(e, out, std::cerr);
+    certkit_cli::PrintText(out.str());
     if (code == 0) return 0;
     if (json) {
       std::string path;

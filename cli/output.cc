@@ -109,6 +109,12 @@ void FinishReport(const std::string& command, int exit_code) {
   PrintJson(out);
 }
 
+void PrintText(const std::string& text) {
+  std::FILE* out = S().json_out != nullptr ? S().json_out : stdout;
+  std::fwrite(text.data(), 1, text.size(), out);
+  std::fflush(out);
+}
+
 void ReportUsageError(const std::string& command, const std::string& message, int exit_code) {
   ReserveStdoutForJson();
   S().json_mode = true;

@@ -64,6 +64,10 @@ void RecordError(const std::string& kind, const std::string& message);
 // FinishReport prints the JSON report unless the command printed its own
 // document; no-op outside JSON mode.
 void FinishReport(const std::string& command, int exit_code);
+// PrintText writes |text| to the real stdout, also in --json mode (where
+// printf output goes to /dev/null): for --help and --version, which are
+// asked for explicitly and are not JSON.
+void PrintText(const std::string& text);
 // ReportUsageError prints the JSON report of a command line that could not
 // be parsed (unknown option or command, missing or bad value): "ok": false,
 // |exit_code| and an "error" of kind "invalid_argument" carrying |message|.

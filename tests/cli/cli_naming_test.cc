@@ -331,6 +331,10 @@ TEST_CASE("a command line that does not parse prints a JSON error report under -
     // stderr says it as without --json.
     CHECK(!r.err.empty());
   }
+  // --help is asked for: it reaches stdout also with --json on the line.
+  auto help = Certkit({"node", "--help", "--json"});
+  CHECK(help.exit_code == 0);
+  CHECK(help.out.find("Usage: certkit node") != std::string::npos);
   // Without --json: stderr only, stdout empty, same exit code.
   auto r = Certkit({"keystore", "list", tmp.File("s.jks"), "--no-such-option"});
   CHECK(r.exit_code == 2);
