@@ -319,7 +319,7 @@ TEST_CASE("profile and policy rules") {
   CHECK(Profile::Intermediate().path_len == 0);
 }
 
-TEST_CASE("Load checks the key and the CA flag; an openssl-made CA signs for certkit") {
+TEST_CASE("Load checks the key and the CA flag, and an openssl-made CA signs for certkit") {
   REQUIRE(certkit_test::HaveTool("openssl"));
   TempDir dir;
   // string_mask=nombstr: openssl writes PrintableString names, which we

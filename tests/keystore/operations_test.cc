@@ -24,7 +24,7 @@ using keystore_test::Alg;
 using keystore_test::Keytool;
 using keystore_test::Unwrap;
 
-TEST_CASE("import a CA reply completes the chain from trusted entries; mismatch leaves store untouched") {
+TEST_CASE("import a CA reply completes the chain from trusted entries, and a mismatch leaves the store untouched") {
   TempDir dir;
   auto pki = keystore_test::MakePki(dir, "r", Alg::kEc);
   auto other = keystore_test::MakePki(dir, "x", Alg::kEc);

@@ -285,7 +285,7 @@ TEST_CASE("identity: DNS, wildcard, IP, email, CN fallback") {
   CHECK(Kind(Run(Make(std::move(cn_and_san), &ica), {&ica}, {&root}, fb)) == ErrorKind::kIdentityMismatch);
 }
 
-TEST_CASE("name constraints: DNS, IP, email; permitted and excluded") {
+TEST_CASE("name constraints: DNS, IP, email, permitted and excluded") {
   const TestCert root = Root();
   Spec nc;
   nc.cn = "Constrained CA";
