@@ -33,7 +33,7 @@ from .driver import (TLS1_2, TLS1_3, VERIFY_NONE, VERIFY_PEER_CERT, VERIFY_PEER_
 from .tls import CertkitSSLContext, ssl_context
 
 __all__ = [
-    "version", "PrivateKey", "Name", "Certificate", "CertificateRequest", "Profile",
+    "__version__", "version", "PrivateKey", "Name", "Certificate", "CertificateRequest", "Profile",
     "CertificateAuthority", "BatchItem", "BatchResult", "issue_batch", "cluster_init", "cluster_add",
     "cluster_renew", "cluster_rotate_ca", "RotationResult", "KeyStore", "Ssl", "parse_certificates",
     "VERIFY_NONE", "VERIFY_PEER_CERT", "VERIFY_PEER_IDENTITY", "VERIFY_PEER_IDENTITY_DNS",
@@ -47,3 +47,8 @@ __all__ = [
 def version() -> str:
     """The loaded library's version string, e.g. "0.2.0"."""
     return _capi.certkit_version().decode()
+
+
+# The version of the libcertkit this package loaded (the wheel bundles it, so
+# it is also the package's version).
+__version__: str = version()

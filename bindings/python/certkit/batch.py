@@ -2,7 +2,7 @@
 (certkit_batch_*; C++ certkit/batch.h). CertificateAuthority.issue_batch is
 the entry point."""
 import ctypes
-from typing import TYPE_CHECKING, Any, Callable, List, Optional, Sequence, Union
+from typing import Any, Callable, List, Optional, Sequence, Union
 
 from . import _capi
 from ._base import _Handle, _b, _check, _out_bytes, _out_handle, _owned, Text
@@ -10,9 +10,6 @@ from .certs import Certificate
 from .csr import CertificateRequest
 from .errors import CertkitError, error_from
 from .keys import PrivateKey
-
-if TYPE_CHECKING:
-    from .ca import CertificateAuthority, Profile
 
 # progress(done, total): return False to cancel the rest of the batch.
 Progress = Callable[[int, int], Any]
@@ -136,3 +133,8 @@ def issue_batch(ca: "CertificateAuthority", items: Sequence[BatchItem], *, jobs:
         if rc != _capi.CERTKIT_ERROR_CANCELLED:
             _check(rc)
         return [batch.result(i) for i in range(len(items))]
+
+
+# ca imports this module last (see the end of ca.py): by then its classes
+# exist, so annotations here resolve at run time too.
+from .ca import CertificateAuthority, Profile  # noqa: E402

@@ -1,16 +1,13 @@
 """Signing profiles and certificate authorities."""
-from typing import TYPE_CHECKING, Any, Callable, List, Optional, Sequence, Union
+from typing import Any, Callable, List, Optional, Sequence, Union
 
 from . import _capi
 from ._base import _Handle, _b, _check, _lookup, _out_handle, _owned, _pw, _seconds, Text, When
 from .certs import Certificate, CertificatesLike, _CertList
 from .csr import CertificateRequest
 from .keys import PrivateKey
+from .keystore import KeyStore
 from .names import Name
-
-if TYPE_CHECKING:
-    from .batch import BatchItem, BatchResult
-    from .keystore import KeyStore
 
 
 _POLICIES = {
@@ -190,3 +187,8 @@ class CertificateAuthority(_Handle):
                               allow_beyond_issuer) as options:
             return Certificate._wrap(_out_handle(_capi.certkit_ca_sign_key, self, key, prof,
                                                  options))
+
+
+# batch imports this module; its names are bound last so that annotations
+# resolve at run time (typing.get_type_hints), not only for type checkers.
+from .batch import BatchItem, BatchResult  # noqa: E402

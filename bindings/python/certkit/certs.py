@@ -1,15 +1,13 @@
 """Certificates, certificate lists and chain verification."""
 import ctypes
 import datetime
-from typing import TYPE_CHECKING, List, Optional, Sequence, Tuple, Union
+from typing import List, Optional, Sequence, Tuple, Union
 
 from . import _capi
 from ._base import (_Handle, _b, _check, _lookup, _out_bytes, _out_handle, _out_text,
                     _out_value, _seconds, _take_buffer, _time, PathLike, Text)
+from .keys import PrivateKey
 from .names import Name
-
-if TYPE_CHECKING:
-    from .keys import PrivateKey
 
 # Certificates given as objects, PEM text (bundles allowed), DER bytes or a list of those.
 CertificatesLike = Union["Certificate", Text, Sequence[Union["Certificate", Text]]]
