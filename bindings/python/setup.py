@@ -2,7 +2,9 @@
 
 `pip install ./bindings/python` (from a certkit checkout) either
   * copies a library that is already built: CERTKIT_BUILD_DIR=<cmake build
-    dir> (its capi/libcertkit.so) -- read at build time only; or
+    dir> (its capi/libcertkit.so; a relative path is taken from the folder
+    pip was run from, then from the repository root) -- read at build time
+    only; or
   * configures and builds the repository's certkit_shared target with CMake
     (Release, no tests/benchmarks/CLI) in setuptools' build_temp folder.
     Extra configure arguments: CERTKIT_CMAKE_ARGS (split on spaces).
@@ -54,11 +56,18 @@ def _cmake_build(build_temp):
 def find_library(build_temp):
     build_dir = os.environ.get("CERTKIT_BUILD_DIR")
     if build_dir:
-        path = os.path.join(build_dir, "capi", LIBRARY)
-        if not os.path.exists(path):
-            _fail("CERTKIT_BUILD_DIR=%s has no capi/%s (build the certkit_shared target)"
-                  % (build_dir, LIBRARY))
-        return path
+        # pip runs this script inside bindings/python, so a relative folder
+        # is taken from where the user ran pip (the shell's PWD), then from
+        # the repository root: `CERTKIT_BUILD_DIR=build pip install
+        # ./bindings/python` works from the checkout.
+        bases = [] if os.path.isabs(build_dir) else [os.environ.get("PWD", ""), REPO]
+        tried = [os.path.join(base, build_dir) for base in bases] or [build_dir]
+        for candidate in tried:
+            path = os.path.join(candidate, "capi", LIBRARY)
+            if os.path.exists(path):
+                return path
+        _fail("CERTKIT_BUILD_DIR=%s has no capi/%s (looked in %s; build the certkit_shared "
+              "target)" % (build_dir, LIBRARY, ", ".join(os.path.abspath(t) for t in tried)))
     return _cmake_build(build_temp)
 
 
