@@ -1267,6 +1267,30 @@ CERTKIT_EXPORT int certkit_ssl_material_max_version(const CertkitSslMaterial* m)
 /* The generation of |m|: see certkit_ssl_generation. 0 for NULL. */
 CERTKIT_EXPORT uint64_t certkit_ssl_material_generation(const CertkitSslMaterial* m);
 
+/* ---- Slots for certkit_openssl.h ----------------------------------------- */
+/* certkit_openssl.h keeps its per-SSL_CTX and per-SSL state in OpenSSL
+ * ex-data slots. Each translation unit that includes it has its own copy of
+ * the header's static functions, so the slot numbers must be owned by one
+ * place in the process: here.
+ *
+ * certkit_openssl_ex_slots stores the process's pair of slot numbers in
+ * |*ctx_index| and |*ssl_index|. The first call runs |allocate| (under a
+ * lock, exactly once per process) to obtain them from the caller's TLS
+ * library; every later call, from any translation unit or thread, gets the
+ * same pair. |layout| identifies the layout of the state the header keeps
+ * in the slots (CERTKIT_OPENSSL_LAYOUT); a call with a layout other than the
+ * first one's fails with CERTKIT_ERROR_INVALID_ARGUMENT, as two copies of
+ * the header that disagree on it must not share state. Fails with
+ * CERTKIT_ERROR_NULL_ARGUMENT for a NULL pointer (|allocate| may be NULL
+ * only after a successful call), and with CERTKIT_ERROR_OUT_OF_MEMORY when
+ * |allocate| returns 0 or a negative slot (the TLS library could not
+ * allocate one; a later call retries). Drivers do not call this;
+ * certkit_openssl.h does. */
+typedef int (*CertkitOpensslSlotAllocator)(int* ctx_index, int* ssl_index);
+CERTKIT_EXPORT CertkitError certkit_openssl_ex_slots(uint32_t layout,
+                                                     CertkitOpensslSlotAllocator allocate,
+                                                     int* ctx_index, int* ssl_index);
+
 /* ---- Live reload -------------------------------------------------------- */
 /* A CertkitSsl may be changed while connections use it: every change is
  * atomic, and adapters (certkit_openssl.h, the Go and Python bindings)

@@ -36,11 +36,11 @@
  *   int ret = SSL_connect(s);
  *   CertkitError rc = certkit_openssl_result(s, ret);  // certkit's precise code
  *
- * The functions share per-process ex-data slots that this header allocates
- * on first use in each translation unit: call them for one SSL_CTX and its
- * connections from the same translation unit (a driver's TLS glue file).
- * Used from two, the identity check fails closed ("no peer address was
- * given") rather than passing.
+ * The functions keep their state in two OpenSSL ex-data slots that belong
+ * to the process, not to the translation unit: libcertkit hands the same
+ * pair to every file that includes this header (certkit_openssl_ex_slots),
+ * so an SSL_CTX configured in one source file of a driver and its
+ * connections made and checked in others work together.
  *
  * Link: -lcertkit plus the driver's own -lssl -lcrypto. Needs POSIX threads
  * (pthread_once). */
@@ -89,6 +89,11 @@ typedef struct certkit_openssl_ctx_ {
   EVP_PKEY* key;
 } certkit_openssl_ctx_;
 
+/* The layout of the state below, as kept in the ex-data slots: bumped
+ * whenever certkit_openssl_ctx_ or certkit_openssl_conn_ change, so that two
+ * copies of this header that disagree cannot share the slots. */
+#define CERTKIT_OPENSSL_LAYOUT 1u
+
 static int certkit_openssl_ctx_index_ = -1;
 static int certkit_openssl_ssl_index_ = -1;
 static pthread_once_t certkit_openssl_once_ = PTHREAD_ONCE_INIT;
@@ -118,11 +123,23 @@ static void certkit_openssl_free_conn_(void* parent, void* ptr, CRYPTO_EX_DATA* 
   free(conn);
 }
 
+/* Runs once per process, under libcertkit's lock (certkit_openssl_ex_slots):
+ * the slots' free callbacks are this translation unit's copies, which every
+ * copy of this header (same CERTKIT_OPENSSL_LAYOUT) agrees with. */
+static int certkit_openssl_allocate_slots_(int* ctx_index, int* ssl_index) {
+  *ctx_index = SSL_CTX_get_ex_new_index(0, NULL, NULL, NULL, certkit_openssl_free_ctx_data_);
+  *ssl_index = SSL_get_ex_new_index(0, NULL, NULL, NULL, certkit_openssl_free_conn_);
+  return *ctx_index >= 0 && *ssl_index >= 0;
+}
+
+/* Each translation unit asks libcertkit once for the process's slots. */
 static void certkit_openssl_init_indexes_(void) {
-  certkit_openssl_ctx_index_ =
-      SSL_CTX_get_ex_new_index(0, NULL, NULL, NULL, certkit_openssl_free_ctx_data_);
-  certkit_openssl_ssl_index_ =
-      SSL_get_ex_new_index(0, NULL, NULL, NULL, certkit_openssl_free_conn_);
+  int ctx_index = -1, ssl_index = -1;
+  if (certkit_openssl_ex_slots(CERTKIT_OPENSSL_LAYOUT, certkit_openssl_allocate_slots_,
+                               &ctx_index, &ssl_index) == CERTKIT_OK) {
+    certkit_openssl_ctx_index_ = ctx_index;
+    certkit_openssl_ssl_index_ = ssl_index;
+  }
 }
 
 static int certkit_openssl_indexes_(void) {

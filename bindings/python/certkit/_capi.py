@@ -110,6 +110,9 @@ CERTKIT_SSL_VERSION_TLS1_3 = 0x0304
 # typedef int (*CertkitProgressCallback)(size_t done, size_t total, void* user)
 CertkitProgressCallback = CFUNCTYPE(c_int, c_size_t, c_size_t, c_void_p)
 
+# typedef int (*CertkitOpensslSlotAllocator)(int* ctx_index, int* ssl_index)
+CertkitOpensslSlotAllocator = CFUNCTYPE(c_int, POINTER(c_int), POINTER(c_int))
+
 # const char* certkit_version(void)
 certkit_version = _function("certkit_version", c_char_p, [])
 # uint32_t certkit_version_number(void)
@@ -630,6 +633,8 @@ certkit_ssl_material_min_version = _function("certkit_ssl_material_min_version",
 certkit_ssl_material_max_version = _function("certkit_ssl_material_max_version", c_int, [c_void_p])
 # uint64_t certkit_ssl_material_generation(const CertkitSslMaterial* m)
 certkit_ssl_material_generation = _function("certkit_ssl_material_generation", c_uint64, [c_void_p])
+# CertkitError certkit_openssl_ex_slots(uint32_t layout, CertkitOpensslSlotAllocator allocate, int* ctx_index, int* ssl_index)
+certkit_openssl_ex_slots = _function("certkit_openssl_ex_slots", c_int, [c_uint32, CertkitOpensslSlotAllocator, POINTER(c_int), POINTER(c_int)])
 # uint64_t certkit_ssl_generation(const CertkitSsl* ssl)
 certkit_ssl_generation = _function("certkit_ssl_generation", c_uint64, [c_void_p])
 # CertkitError certkit_ssl_replace(CertkitSsl* ssl, const CertkitSsl* from)
@@ -900,6 +905,7 @@ FUNCTIONS = (
     'certkit_ssl_material_min_version',
     'certkit_ssl_material_max_version',
     'certkit_ssl_material_generation',
+    'certkit_openssl_ex_slots',
     'certkit_ssl_generation',
     'certkit_ssl_replace',
     'certkit_ssl_reload_pem_files',
