@@ -102,14 +102,16 @@ absl::StatusOr<Described> Describe(const certkit::InputObject& o, const InspectA
 absl::StatusOr<std::vector<Described>> DescribeFile(const InspectArgs& a) {
   auto data = ReadInput(a.file);
   if (!data.ok()) return data.status();
-  auto objects = certkit::ParseObjects(*data);
-  if (!objects.ok()) return objects.status();
+  // One parsed object at a time: a bundle of tens of thousands of
+  // certificates costs its descriptions, not every X509 object at once.
   std::vector<Described> out;
-  for (const certkit::InputObject& o : *objects) {
+  absl::Status s = certkit::ForEachObject(*data, [&](const certkit::InputObject& o) {
     auto d = Describe(o, a);
     if (!d.ok()) return d.status();
     out.push_back(*std::move(d));
-  }
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
   return out;
 }
 
@@ -125,7 +127,7 @@ int RunInspect(const InspectArgs& a) {
   }
   if (JsonMode()) {
     json objects = json::array();
-    for (const auto& d : *described) objects.push_back(d.j);
+    for (auto& d : *described) objects.push_back(std::move(d.j));
     json out{{"file", a.file}, {"objects", objects}};
     if (!mode_problem.empty()) out["warnings"] = json::array({"private key file " + mode_problem});
     PrintJson(out);

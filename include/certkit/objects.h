@@ -6,6 +6,8 @@
 #define CERTKIT_OBJECTS_H_
 
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,6 +21,9 @@
 #include "certkit/keystore.h"
 
 namespace certkit {
+
+// The key-derivation budget one input's encrypted keys share (opaque).
+struct InputKdfBudget;
 
 // One object found in the input.
 struct InputObject {
@@ -47,9 +52,16 @@ struct InputObject {
   std::optional<CertificateRequest> request;
   std::optional<PrivateKey> private_key;
   std::optional<PublicKey> public_key;
+  // kPrivateKey (encrypted): the budget shared by every encrypted key of the
+  // same input (set by ParseObjects): 20 million KDF iterations in total, as
+  // for a key store. OpenPrivateKey refuses at once, without deriving, when
+  // the input's keys declare more than that, and charges each derivation.
+  std::shared_ptr<InputKdfBudget> kdf_budget;
 
   // OpenPrivateKey returns the key of a kPrivateKey object, decrypting it
-  // with |password| when it is encrypted (kBadPassword when wrong).
+  // with |password| when it is encrypted (kBadPassword when wrong;
+  // kLimitExceeded when the input's declared or spent key-derivation work
+  // exceeds its budget). Not thread-safe for objects of one input.
   absl::StatusOr<PrivateKey> OpenPrivateKey(absl::string_view password) const;
   // OpenKeyStore loads a kKeyStore object (KeyStore::Load).
   absl::StatusOr<KeyStore> OpenKeyStore(absl::string_view password) const;
@@ -66,6 +78,14 @@ const char* InputObjectKindName(InputObject::Kind kind);
 // SubjectPublicKeyInfo, tried in that order; anything else is a single
 // kUnknown object (not an error: a directory scan meets JSON and the like).
 absl::StatusOr<std::vector<InputObject>> ParseObjects(absl::Span<const uint8_t> data);
+
+// ForEachObject is ParseObjects one object at a time: |visit| gets each
+// object in order and may stop the walk by returning an error, which
+// ForEachObject then returns. Only one parsed object is alive at a time, so
+// a large bundle costs its input plus one object, not all of them parsed
+// (inspect of a 59 MB bundle). Broken PEM armor fails before the first call.
+absl::Status ForEachObject(absl::Span<const uint8_t> data,
+                           const std::function<absl::Status(const InputObject&)>& visit);
 
 }  // namespace certkit
 

@@ -2,6 +2,7 @@
 #include "crypto/pbe.h"
 
 #include <cstring>
+#include <limits>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -361,6 +362,54 @@ absl::Status KdfBudget::Charge(int64_t iterations) {
   }
   left_ -= iterations;
   return absl::OkStatus();
+}
+
+absl::Status KdfBudget::CheckDeclared(int64_t declared, absl::string_view what) const {
+  if (declared <= total_) return absl::OkStatus();
+  return MakeError(ErrorKind::kLimitExceeded,
+                   absl::StrCat(what, " declares ", declared,
+                                " iterations of key derivation, more than the budget of ", total_,
+                                " iterations in total; refused before deriving any key"));
+}
+
+absl::Status CheckDeclaredKdf(const PbeLimits& limits, int64_t declared, absl::string_view what) {
+  if (limits.budget == nullptr) return absl::OkStatus();
+  return limits.budget->CheckDeclared(declared, what);
+}
+
+int64_t DeclaredKdfWork(absl::Span<const uint8_t> algorithm) {
+  // Limits high enough to read any count a 4-byte INTEGER holds.
+  PbeLimits read_any;
+  read_any.max_iterations = std::numeric_limits<int>::max();
+  CBS in, params, seq;
+  std::string oid;
+  CBS_init(&in, algorithm.data(), algorithm.size());
+  if (!ReadAlgorithm(&in, &oid, &params) || !CBS_get_asn1(&params, &seq, CBS_ASN1_SEQUENCE)) {
+    return 0;
+  }
+  if (oid == kOidPbes2) {
+    CBS kdf_params, pbkdf2, salt;
+    std::string kdf_oid;
+    if (!ReadAlgorithm(&seq, &kdf_oid, &kdf_params) || kdf_oid != kOidPbkdf2 ||
+        !CBS_get_asn1(&kdf_params, &pbkdf2, CBS_ASN1_SEQUENCE) ||
+        !CBS_get_asn1(&pbkdf2, &salt, CBS_ASN1_OCTETSTRING)) {
+      return 0;
+    }
+    absl::StatusOr<int> iterations = ReadIterations(&pbkdf2, read_any);
+    return iterations.ok() ? *iterations : 0;
+  }
+  CBS salt;
+  if (!CBS_get_asn1(&seq, &salt, CBS_ASN1_OCTETSTRING)) return 0;
+  absl::StatusOr<int> iterations = ReadIterations(&seq, read_any);
+  if (!iterations.ok()) return 0;
+  if (oid == kOidPbeMd5Des || oid == kOidPbeSha1Des) return *iterations;
+  for (const Pkcs12SchemeInfo& scheme : kPkcs12Schemes) {
+    if (oid == absl::StrCat(kOidPkcs12Prefix, scheme.n)) {
+      const CipherSpec spec{scheme.cipher(), scheme.key_len};
+      return int64_t{*iterations} * (spec.IvLength() > 0 ? 2 : 1);
+    }
+  }
+  return 0;
 }
 
 absl::Status ChargeKdf(const PbeLimits& limits, int64_t iterations) {

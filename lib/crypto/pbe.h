@@ -39,6 +39,10 @@ class KdfBudget {
   // Charge subtracts |iterations| before a derivation runs. kLimitExceeded,
   // naming the total, when the input would cost more than the budget.
   absl::Status Charge(int64_t iterations);
+  // CheckDeclared refuses, before any derivation, an input whose declared
+  // iteration counts (see DeclaredKdfWork) already sum to more than the
+  // budget: kLimitExceeded naming both numbers. Charges nothing.
+  absl::Status CheckDeclared(int64_t declared, absl::string_view what) const;
 
  private:
   int64_t total_;
@@ -105,6 +109,18 @@ absl::StatusOr<Bytes> Pkcs12Kdf(const EVP_MD* md, absl::Span<const uint8_t> bmp_
 // two zero bytes of the terminator (RFC 7292 B.1). kInvalidArgument for
 // invalid UTF-8.
 absl::StatusOr<Bytes> Utf8ToBmpPassword(absl::string_view password);
+
+// DeclaredKdfWork returns the KDF iterations that decrypting under the
+// AlgorithmIdentifier |algorithm| declares it will cost (PBES2/PBKDF2, PBES1,
+// the PKCS#12 PBE schemes: two derivations for a cipher with an IV), read
+// from the parameters without deriving anything; 0 for a scheme or
+// parameters it does not understand (the decryption itself reports those).
+// Used to refuse a KDF bomb at once (KdfBudget::CheckDeclared).
+int64_t DeclaredKdfWork(absl::Span<const uint8_t> algorithm);
+
+// CheckDeclaredKdf is KdfBudget::CheckDeclared on |limits|.budget (OK when
+// there is none).
+absl::Status CheckDeclaredKdf(const PbeLimits& limits, int64_t declared, absl::string_view what);
 
 }  // namespace crypto
 }  // namespace certkit

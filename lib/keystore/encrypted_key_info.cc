@@ -3,11 +3,17 @@
 #include <string.h>
 
 #include "certkit/error.h"
+#include "crypto/pbe.h"
 #include "openssl/bytestring.h"
 #include "openssl/mem.h"
 
 namespace certkit {
 namespace keystore {
+
+int64_t DeclaredKeyKdfWork(absl::Span<const uint8_t> der) {
+  auto info = ParseEncryptedKeyInfo(der);
+  return info.ok() ? crypto::DeclaredKdfWork(info->algorithm) : 0;
+}
 
 absl::StatusOr<EncryptedKeyInfo> ParseEncryptedKeyInfo(absl::Span<const uint8_t> der) {
   CBS in, seq, alg, alg_copy, oid, data;

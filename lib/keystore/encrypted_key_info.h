@@ -31,6 +31,11 @@ absl::StatusOr<EncryptedKeyInfo> ParseEncryptedKeyInfo(absl::Span<const uint8_t>
 std::vector<uint8_t> BuildEncryptedKeyInfo(absl::Span<const uint8_t> algorithm,
                                            absl::Span<const uint8_t> ciphertext);
 
+// DeclaredKeyKdfWork returns the key-derivation iterations the
+// EncryptedPrivateKeyInfo |der| declares (crypto::DeclaredKdfWork of its
+// algorithm); 0 when |der| does not parse (decrypting it reports why).
+int64_t DeclaredKeyKdfWork(absl::Span<const uint8_t> der);
+
 // LooksLikePrivateKeyInfo reports whether |der| is a DER SEQUENCE that
 // starts with INTEGER version and an AlgorithmIdentifier (a cheap plausibility
 // check for decrypted key material).

@@ -4,9 +4,21 @@
 
 #include "absl/strings/str_cat.h"
 #include "certkit/error.h"
+#include "certkit/keystore.h"
+#include "core/key_limits.h"
+#include "crypto/pbe.h"
+#include "keystore/encrypted_key_info.h"
 #include "util/pem_blocks.h"
 
 namespace certkit {
+
+// One input's key-derivation budget: what its encrypted keys declare, and
+// what decrypting them has spent (the key store defaults).
+struct InputKdfBudget {
+  int64_t declared = 0;
+  crypto::KdfBudget budget{LoadOptions{}.max_total_iterations};
+};
+
 namespace {
 
 using Kind = InputObject::Kind;
@@ -104,7 +116,20 @@ absl::StatusOr<PrivateKey> InputObject::OpenPrivateKey(absl::string_view passwor
   }
   if (!status.ok()) return status;
   if (!encrypted) return *private_key;
-  return PrivateKey::Parse(data, password);
+  crypto::PbeLimits limits;
+  limits.max_iterations = LoadOptions{}.max_iterations;
+  if (kdf_budget != nullptr) {
+    absl::Status bounded = kdf_budget->budget.CheckDeclared(
+        kdf_budget->declared, "the input's encrypted keys together");
+    if (!bounded.ok()) return bounded;
+    limits.budget = &kdf_budget->budget;
+  }
+  if (pem::LooksLikePem(data)) {
+    return PrivateKeyFromPem(
+        absl::string_view(reinterpret_cast<const char*>(data.data()), data.size()), password,
+        KeyPolicy{}, limits);
+  }
+  return PrivateKeyFromDer(data, password, KeyPolicy{}, limits);
 }
 
 absl::StatusOr<KeyStore> InputObject::OpenKeyStore(absl::string_view password) const {
@@ -128,16 +153,40 @@ const char* InputObjectKindName(InputObject::Kind kind) {
   return "unknown";
 }
 
-absl::StatusOr<std::vector<InputObject>> ParseObjects(absl::Span<const uint8_t> data) {
-  std::vector<InputObject> out;
+absl::Status ForEachObject(absl::Span<const uint8_t> data,
+                           const std::function<absl::Status(const InputObject&)>& visit) {
   if (pem::LooksLikePem(data)) {
     auto blocks =
         pem::Parse(absl::string_view(reinterpret_cast<const char*>(data.data()), data.size()));
     if (!blocks.ok()) return blocks.status();
-    for (const pem::Block& block : *blocks) out.push_back(FromPemBlock(block));
-    return out;
+    // The encrypted keys of the input share one budget, whose declared work
+    // is known before the first of them is opened.
+    auto kdf = std::make_shared<InputKdfBudget>();
+    for (const pem::Block& block : *blocks) {
+      if (block.label == "ENCRYPTED PRIVATE KEY") kdf->declared += keystore::DeclaredKeyKdfWork(block.der);
+    }
+    for (const pem::Block& block : *blocks) {
+      InputObject o = FromPemBlock(block);
+      if (o.encrypted) o.kdf_budget = kdf;
+      if (absl::Status s = visit(o); !s.ok()) return s;
+    }
+    return absl::OkStatus();
   }
-  out.push_back(FromDer(data));
+  InputObject o = FromDer(data);
+  if (o.encrypted) {
+    o.kdf_budget = std::make_shared<InputKdfBudget>();
+    o.kdf_budget->declared = keystore::DeclaredKeyKdfWork(data);
+  }
+  return visit(o);
+}
+
+absl::StatusOr<std::vector<InputObject>> ParseObjects(absl::Span<const uint8_t> data) {
+  std::vector<InputObject> out;
+  absl::Status s = ForEachObject(data, [&out](const InputObject& o) {
+    out.push_back(o);
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
   return out;
 }
 

@@ -13,6 +13,7 @@
 #include "keystore/keystore_access.h"
 #include "openssl/x509.h"
 #include "core/key_limits.h"
+#include "keystore/encrypted_key_info.h"
 #include "keystore/entry_assembly.h"
 #include "util/pem_blocks.h"
 
@@ -67,6 +68,14 @@ absl::StatusOr<KeyStore> LoadPemStore(absl::Span<const uint8_t> data, absl::stri
   absl::string_view text(reinterpret_cast<const char*>(data.data()), data.size());
   auto blocks = pem::Parse(text);
   if (!blocks.ok()) return blocks.status();
+  // The key-derivation work of every encrypted key, before the first.
+  int64_t declared = 0;
+  for (const pem::Block& b : *blocks) {
+    if (b.label == "ENCRYPTED PRIVATE KEY") declared += DeclaredKeyKdfWork(b.der);
+  }
+  if (absl::Status st = crypto::CheckDeclaredKdf(limits, declared, "the PEM store"); !st.ok()) {
+    return st;
+  }
   std::vector<std::string> names = FriendlyNames(text);
   absl::Time now = absl::FromUnixMillis(absl::ToUnixMillis(absl::Now()));
   std::vector<LooseKey> keys;

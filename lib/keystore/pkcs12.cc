@@ -2,6 +2,8 @@
 
 #include "keystore/entry_assembly.h"
 
+#include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <set>
 
@@ -225,6 +227,10 @@ struct Reader {
   // Set when a decryption was attempted; used to classify MAC failures.
   bool decrypted_something = false;
   bool attempted_decrypt = false;
+  // Scan mode: decrypt nothing, only add up the key-derivation work the
+  // encrypted parts declare (what is inside encrypted safes is not seen).
+  bool scan_only = false;
+  int64_t declared = 0;
 
   absl::StatusOr<Bytes> Decrypt(absl::Span<const uint8_t> alg, absl::Span<const uint8_t> ct,
                                 absl::string_view what) {
@@ -298,6 +304,10 @@ struct Reader {
         }
         auto info = ParseEncryptedKeyInfo(absl::MakeConstSpan(CBS_data(&epki), CBS_len(&epki)));
         if (!info.ok()) return Annotate(info.status(), absl::StrCat("PKCS#12 key ", label));
+        if (scan_only) {
+          declared += crypto::DeclaredKdfWork(info->algorithm);
+          continue;
+        }
         auto plain = Decrypt(info->algorithm, info->ciphertext, absl::StrCat("key ", label));
         if (!plain.ok() && GetErrorKind(plain.status()) == ErrorKind::kBadPassword &&
             options->key_password) {
@@ -375,6 +385,10 @@ struct Reader {
             !CBS_get_asn1_element(&eci, &alg, CBS_ASN1_SEQUENCE) ||
             !GetImplicitString(&eci, 0, &ciphertext)) {
           return Malformed("encryptedData content is damaged");
+        }
+        if (scan_only) {
+          declared += crypto::DeclaredKdfWork(absl::MakeConstSpan(CBS_data(&alg), CBS_len(&alg)));
+          continue;
         }
         auto plain = Decrypt(absl::MakeConstSpan(CBS_data(&alg), CBS_len(&alg)), ciphertext,
                              "encrypted certificate safe");
@@ -550,6 +564,20 @@ absl::StatusOr<KeyStore> LoadPkcs12(absl::Span<const uint8_t> data, absl::string
   if (!der.ok()) return der.status();
   auto pfx = ParsePfx(*der);
   if (!pfx.ok()) return pfx.status();
+  // The work the file declares (its MAC, encrypted safes and shrouded keys),
+  // added up before any derivation: a KDF bomb is refused at once instead of
+  // after spending the whole budget. A damaged structure is left to the
+  // parse below, which names the damage.
+  Reader scan{password, &options, &limits, {}, false, false};
+  scan.scan_only = true;
+  if (scan.ParseAuthSafe(pfx->auth_safe).ok()) {
+    int64_t declared = scan.declared;
+    if (pfx->has_mac) {
+      declared += static_cast<int64_t>(std::min<uint64_t>(pfx->mac_iterations, INT32_MAX));
+    }
+    absl::Status bounded = crypto::CheckDeclaredKdf(limits, declared, "the PKCS#12 file");
+    if (!bounded.ok()) return bounded;
+  }
   if (!pfx->has_mac) {
     if (!options.allow_missing_mac) {
       return MakeError(ErrorKind::kIntegrity,

@@ -3,11 +3,15 @@
 // gets. Every input is made here, by certkit, openssl or keytool.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "certkit/ca.h"
 #include "certkit/error.h"
 #include "certkit/keystore.h"
+#include "certkit/objects.h"
 #include "fixtures.h"
 
 using certkit::Bytes;
@@ -363,4 +367,108 @@ TEST_CASE("an alias a PEM store cannot carry is refused, not changed") {
   REQUIRE(fine.AddTrustedCert("cluster ca", ca.certificate()).ok());
   auto back = Unwrap(KeyStore::Load(Unwrap(fine.Save(StoreFormat::kPem, kPass)), kPass));
   CHECK(back.Find("cluster ca") != nullptr);
+}
+
+// ---- KDF bombs refused before any derivation (issue 21, items 2 and 8) ----
+
+namespace {
+
+// Replaces every DER INTEGER |from| (3 content bytes) with |to|: the same
+// length, so the structure stays valid and only iteration counts change.
+size_t PatchIterations(Bytes* der, uint32_t from, uint32_t to) {
+  const uint8_t pattern[] = {0x02, 0x03, uint8_t(from >> 16), uint8_t(from >> 8), uint8_t(from)};
+  size_t patched = 0;
+  for (size_t i = 0; i + sizeof(pattern) <= der->size(); ++i) {
+    if (std::equal(pattern, pattern + sizeof(pattern), der->begin() + i)) {
+      (*der)[i + 2] = uint8_t(to >> 16);
+      (*der)[i + 3] = uint8_t(to >> 8);
+      (*der)[i + 4] = uint8_t(to);
+      ++patched;
+    }
+  }
+  return patched;
+}
+
+constexpr uint32_t kBomb = 0x7FFFFF;  // 8,388,607: under the per-derivation limit of 10 million
+
+// Re-armors |der| as a PEM block with |label|, 64 characters per line.
+std::string Armor(const std::string& label, const Bytes& der) {
+  std::string b64 = absl::Base64Escape(absl::string_view(reinterpret_cast<const char*>(der.data()),
+                                                         der.size()));
+  std::string out = "-----BEGIN " + label + "-----\n";
+  for (size_t i = 0; i < b64.size(); i += 64) out += b64.substr(i, 64) + "\n";
+  return out + "-----END " + label + "-----\n";
+}
+
+// The DER of every "ENCRYPTED PRIVATE KEY" block of |pem|.
+std::vector<Bytes> EncryptedKeyBlocks(const std::string& pem) {
+  std::vector<Bytes> out;
+  const std::string begin = "-----BEGIN ENCRYPTED PRIVATE KEY-----\n";
+  const std::string end = "-----END ENCRYPTED PRIVATE KEY-----";
+  for (size_t pos = pem.find(begin); pos != std::string::npos; pos = pem.find(begin, pos + 1)) {
+    size_t start = pos + begin.size();
+    std::string b64 = pem.substr(start, pem.find(end, start) - start);
+    b64.erase(std::remove(b64.begin(), b64.end(), '\n'), b64.end());
+    std::string der;
+    REQUIRE(absl::Base64Unescape(b64, &der));
+    out.emplace_back(der.begin(), der.end());
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a PKCS#12 KDF bomb is refused from what it declares, before any derivation") {
+  // A real certkit PKCS#12 (MAC, certificate safe, 2 keys at 65,536
+  // iterations each), whose counts are then raised to 8,388,607: each under
+  // the per-derivation limit, together 33.5 million, over the 20 million
+  // budget. Before, the loader derived until the budget ran out (~1.7 s).
+  certkit::SaveOptions so;
+  so.pkcs12_iterations = 0x010000;
+  Bytes p12 = Unwrap(ManyKeys(2).Save(StoreFormat::kPkcs12, kPass, so));
+  REQUIRE(PatchIterations(&p12, 0x010000, kBomb) == 4);
+  auto loaded = KeyStore::Load(p12, kPass);
+  REQUIRE_FALSE(loaded.ok());
+  CHECK(GetErrorKind(loaded.status()) == ErrorKind::kLimitExceeded);
+  const std::string msg(loaded.status().message());
+  INFO(msg);
+  CHECK(absl::StrContains(msg, "declares 33554428 iterations"));
+  CHECK(absl::StrContains(msg, "refused before deriving any key"));
+  // The unpatched file, with the same structure, loads.
+  Bytes fine = Unwrap(ManyKeys(2).Save(StoreFormat::kPkcs12, kPass, so));
+  CHECK(KeyStore::Load(fine, kPass).ok());
+}
+
+TEST_CASE("a PEM file of many encrypted keys shares one budget when inspected") {
+  // 16 encrypted keys (certkit's PBES2, 100,000 PBKDF2 iterations) raised to
+  // 8,388,607 each: 134 million declared, refused when the first key is
+  // opened, as inspect --key-pass does (ParseObjects + OpenPrivateKey).
+  Bytes store = Unwrap(ManyKeys(16).Save(StoreFormat::kPem, kPass));
+  std::vector<Bytes> keys =
+      EncryptedKeyBlocks(std::string(store.begin(), store.end()));
+  REQUIRE(keys.size() == 16);
+  std::string bomb, fine;
+  for (Bytes& der : keys) {
+    fine += Armor("ENCRYPTED PRIVATE KEY", der);
+    REQUIRE(PatchIterations(&der, 100000, kBomb) == 1);
+    bomb += Armor("ENCRYPTED PRIVATE KEY", der);
+  }
+  auto objects = Unwrap(certkit::ParseObjects(Bytes(bomb.begin(), bomb.end())));
+  REQUIRE(objects.size() == 16);
+  auto opened = objects[0].OpenPrivateKey(kPass);
+  REQUIRE_FALSE(opened.ok());
+  CHECK(GetErrorKind(opened.status()) == ErrorKind::kLimitExceeded);
+  CHECK(absl::StrContains(opened.status().message(), "declares 134217712 iterations"));
+  CHECK(absl::StrContains(opened.status().message(), "refused before deriving any key"));
+  // As a PEM key store, the same file is refused the same way.
+  LoadOptions pem;
+  pem.format = StoreFormat::kPem;
+  auto as_store = KeyStore::Load(Bytes(bomb.begin(), bomb.end()), kPass, pem);
+  CHECK(GetErrorKind(as_store.status()) == ErrorKind::kLimitExceeded);
+  CHECK(absl::StrContains(as_store.status().message(), "refused before deriving any key"));
+  // The same 16 keys at 100,000 iterations (1.6 million) open, and the
+  // budget is shared: the spent work of one key counts for the next.
+  auto good = Unwrap(certkit::ParseObjects(Bytes(fine.begin(), fine.end())));
+  REQUIRE(good.size() == 16);
+  for (const auto& o : good) CHECK(o.OpenPrivateKey(kPass).ok());
 }
