@@ -45,6 +45,7 @@ int Report(const VerifyArgs& a, const absl::StatusOr<certkit::VerifyResult>& res
                          {"sha256_fingerprint", c.Sha256Fingerprint()}});
       }
       out["chain"] = chain;
+      out["warnings"] = result->warnings;
     } else {
       out["error"] = certkit::ErrorKindName(certkit::GetErrorKind(result.status()));
       out["message"] = std::string(result.status().message());
@@ -52,6 +53,9 @@ int Report(const VerifyArgs& a, const absl::StatusOr<certkit::VerifyResult>& res
     PrintJson(out);
   } else if (result.ok()) {
     std::printf("%s: OK\n", Esc(a.cert).c_str());
+    for (const std::string& w : result->warnings) {
+      std::fprintf(stderr, "certkit: warning: %s\n", Esc(w).c_str());
+    }
     for (size_t i = 0; i < result->chain.size(); ++i) {
       std::printf("  %zu: %s (expires %s)\n", i, Esc(result->chain[i].subject().ToRfc4514()).c_str(),
                   FormatRfc3339(result->chain[i].not_after()).c_str());

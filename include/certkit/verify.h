@@ -127,7 +127,9 @@ struct VerifyOptions {
   // cRLNumber, no unknown critical extension, thisUpdate not in the future)
   // and a listed serial fails the path (kCertRevoked, "revoked"); a CRL that
   // breaks one of those rules fails it with kPolicyViolation. A
-  // certificate without a matching CRL is not treated as revoked. A CRL that
+  // certificate without a matching CRL is not treated as revoked, but when
+  // CRLs were given and none is its issuer's, VerifyResult::warnings says so
+  // (during a CA rotation: the CRL of the other CA is missing). A CRL that
   // cannot be parsed fails verification with kMalformed.
   std::vector<std::string> crls;
 
@@ -138,6 +140,10 @@ struct VerifyOptions {
 struct VerifyResult {
   // The built path: leaf first, trust anchor last.
   std::vector<Certificate> chain;
+  // What the caller should know although the path is valid: each
+  // certificate whose issuer published none of the CRLs given (its
+  // revocation status was not checked). Empty when no CRL was given.
+  std::vector<std::string> warnings;
 };
 
 // Verify validates |leaf| against |trust| using |intermediates| as untrusted

@@ -187,5 +187,26 @@ absl::Status CheckRevocation(const ParsedCert& cert, const ParsedCert& issuer, c
   return absl::OkStatus();
 }
 
+std::vector<std::string> MissingCrlWarnings(const std::vector<std::shared_ptr<const ParsedCert>>& path,
+                                            const CrlList& crls) {
+  std::vector<std::string> warnings;
+  if (crls.empty()) return warnings;
+  for (size_t i = 0; i + 1 < path.size(); ++i) {
+    const ParsedCert& issuer = *path[i + 1];
+    bool found = false;
+    for (const auto& crl : crls) {
+      if (X509_NAME_cmp(X509_CRL_get_issuer(crl.get()), X509_get_subject_name(issuer.x509)) == 0) {
+        found = true;
+        break;
+      }
+    }
+    if (!found) {
+      warnings.push_back(absl::StrCat("no CRL of ", issuer.description, " was given, so the revocation of ",
+                                      path[i]->description, " was not checked"));
+    }
+  }
+  return warnings;
+}
+
 }  // namespace verify_internal
 }  // namespace certkit

@@ -5,6 +5,7 @@
 #define CERTKIT_LIB_VERIFY_CRL_H_
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,12 @@ absl::StatusOr<CrlList> ParseCrls(const std::vector<std::string>& crls);
 // fails with kPolicyViolation.
 absl::Status CheckRevocation(const ParsedCert& cert, const ParsedCert& issuer, const CrlList& crls,
                              int64_t now, const std::string& where);
+
+// MissingCrlWarnings returns, for a verified |path| (leaf first) and a
+// non-empty |crls|, one warning per certificate whose issuer has no CRL among
+// |crls|: its revocation status was not checked. Empty when |crls| is empty.
+std::vector<std::string> MissingCrlWarnings(const std::vector<std::shared_ptr<const ParsedCert>>& path,
+                                            const CrlList& crls);
 
 // VerifyWithCrls is Verify with |options.crls| ignored and |crls| (parsed
 // once, e.g. by a PeerVerifier) consulted instead.

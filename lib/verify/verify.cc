@@ -139,6 +139,7 @@ absl::StatusOr<VerifyResult> VerifyWithCrls(const Certificate& leaf,
   if (!path.ok()) return path.status();
   VerifyResult result;
   for (const auto& c : *path) result.chain.push_back(c->cert);
+  result.warnings = verify_internal::MissingCrlWarnings(*path, crls);
   return result;
 }
 

@@ -366,6 +366,36 @@ TEST_CASE("CRLs supplied by the caller") {
   CHECK(Kind(Run(other, {&ica}, {&root}, o)) == ErrorKind::kMalformed);
 }
 
+// issue 21, item 6: during a CA rotation two CAs are trusted; a CRL of only
+// one of them leaves the other's certificates unchecked. That passes (no CRL
+// is not a revocation) but is said, naming the issuer whose CRL is missing.
+TEST_CASE("a certificate whose issuer published none of the given CRLs is valid, with a warning") {
+  const TestCert old_root = Root("Old Root"), new_root = Root("New Root");
+  const TestCert old_ica = Intermediate(old_root, "Old ICA"), new_ica = Intermediate(new_root, "New ICA");
+  const TestCert old_leaf = Leaf(old_ica), new_leaf = Leaf(new_ica);
+  VerifyOptions o;
+  o.crls = {verify_test::MakeCrl(new_ica, {})};
+  auto unchecked = Run(old_leaf, {&old_ica}, {&old_root, &new_root}, o);
+  REQUIRE(unchecked.ok());
+  // The leaf's issuer (old_ica) has no CRL; neither has the root above it.
+  REQUIRE(unchecked->warnings.size() == 2);
+  CHECK(absl::StrContains(unchecked->warnings[0], "no CRL of CN=Old ICA"));
+  CHECK(absl::StrContains(unchecked->warnings[0], "was not checked"));
+  // The new CA's leaf is covered at its own level; its intermediate is not.
+  auto covered = Run(new_leaf, {&new_ica}, {&old_root, &new_root}, o);
+  REQUIRE(covered.ok());
+  REQUIRE(covered->warnings.size() == 1);
+  CHECK(absl::StrContains(covered->warnings[0], "no CRL of CN=New Root"));
+  // Every issuer's CRL given: nothing to say. No CRL given at all: nothing either.
+  o.crls = {verify_test::MakeCrl(new_ica, {}), verify_test::MakeCrl(new_root, {})};
+  auto all = Run(new_leaf, {&new_ica}, {&old_root, &new_root}, o);
+  REQUIRE(all.ok());
+  CHECK(all->warnings.empty());
+  auto none = Run(old_leaf, {&old_ica}, {&old_root}, VerifyOptions{});
+  REQUIRE(none.ok());
+  CHECK(none->warnings.empty());
+}
+
 // issue 21, item 6: a CRL's validity and scope, as RFC 5280 6.3.3 says, and
 // as openssl verify -crl_check decides on the same files.
 TEST_CASE("CRLs: expired, out of scope, critical entry extensions and removeFromCRL fail closed") {
