@@ -4,7 +4,7 @@
 # PKCS#12 key/trust stores; then certkit verifies and inspects the result.
 # Output goes to ./demo (removed and recreated on each run).
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$(readlink -f "$0")")/.."
 
 scripts/install-deps.sh
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null

@@ -25,6 +25,8 @@ PACKAGES=(
   strace
   # CLI tests: the bash completion test drives an interactive bash in tmux
   tmux
+  # docs tests (tests/docs): README.md pipes the man page into `man -l -`
+  man-db
   # Public Suffix List, read by the verifier (wildcard certificates)
   publicsuffix
   # bindings (python3-pycparser: bindings/python/gen_capi.py parses certkit.h;
