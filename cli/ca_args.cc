@@ -18,9 +18,16 @@ void AddCaSourceOptions(CLI::App* cmd, CaSourceArgs* args) {
   cmd->add_option("--ca-cert", args->cert, "CA certificate (PEM; may be followed by its chain)")
       ->required();
   cmd->add_option("--ca-key", args->key, "CA private key (must be mode 0600 or stricter)")->required();
-  AddPasswordOption(cmd, "--ca-key-pass", &args->key_pass, "CA key password (encrypted keys only)");
+  AddCaKeyPassOption(cmd, &args->key_pass, "no password: the CA key must be unencrypted");
   cmd->add_flag("--allow-insecure-ca-key", args->allow_insecure_key,
                 "use a CA key file that group/others can read");
+}
+
+void AddCaKeyPassOption(CLI::App* cmd, std::string* spec, const std::string& without) {
+  cmd->add_option("--ca-key-pass", *spec,
+                  "password of an encrypted CA key; source: pass:PASSWORD | env:VAR | file:PATH | "
+                  "prompt (without it: " + without + ")")
+      ->type_name("SRC");
 }
 
 void AddNewCaKeyPassOption(CLI::App* cmd, const std::string& name, std::string* spec,

@@ -27,6 +27,11 @@ struct CaSourceArgs {
 // AddCaSourceOptions registers the options on |cmd|.
 void AddCaSourceOptions(CLI::App* cmd, CaSourceArgs* args);
 
+// AddCaKeyPassOption registers --ca-key-pass, the password source of a CA
+// key being read (never prompted for unless "prompt" is given);
+// |without| says what happens without the option.
+void AddCaKeyPassOption(CLI::App* cmd, std::string* spec, const std::string& without);
+
 // AddNewCaKeyPassOption registers |name|, the password source that
 // encrypts the CA key a command writes (|what| names it in --help).
 void AddNewCaKeyPassOption(CLI::App* cmd, const std::string& name, std::string* spec,

@@ -50,6 +50,10 @@ struct ClusterArgs {
   std::vector<std::string> only;   // rotate-ca reissue
 };
 
+// What --ca-key-pass defaults to in add, renew and rotate-ca.
+constexpr char kRecordedCaKeyPass[] =
+    "the env:/file: source manifest.json records, else no password";
+
 // PasswordSpecOrManifest: cluster add/renew reuse an env:/file: source
 // recorded in the manifest when no source is given now.
 std::string SpecOrRecorded(const std::string& given, const std::string& recorded) {
@@ -350,15 +354,6 @@ void AddSharedOptions(CLI::App* cmd, ClusterArgs* a) {
   AddStorePassOptions(cmd, &a->pass, /*with_truststore=*/true);
 }
 
-// AddCaKeyPassOption registers --ca-key-pass on a command that reads the
-// cluster's CA key; |more| ends the help text.
-void AddCaKeyPassOption(CLI::App* cmd, ClusterArgs* a, const std::string& more) {
-  cmd->add_option("--ca-key-pass", a->ca_key_pass,
-                  "CA key password source: pass:PASSWORD | env:VAR | file:PATH | prompt (default: "
-                  "the env:/file: source manifest.json records; none for an unencrypted key)" + more)
-      ->type_name("SRC");
-}
-
 }  // namespace
 
 void RegisterClusterCommands(CLI::App& app, int* exit_code) {
@@ -403,7 +398,7 @@ void RegisterClusterCommands(CLI::App& app, int* exit_code) {
   add->add_option("--key-type", add_args->key, "key type (default: the manifest's)");
   add->add_option("--days", add_args->days, "leaf validity in days (default: the manifest's)");
   AddSharedOptions(add, add_args.get());
-  AddCaKeyPassOption(add, add_args.get(), "");
+  AddCaKeyPassOption(add, &add_args->ca_key_pass, kRecordedCaKeyPass);
   SetExample(add, "certkit cluster add --dir demo --nodes 10.0.0.4 --storepass env:STOREPASS");
   add->callback([add_args, exit_code] { *exit_code = RunAdd(*add_args); });
 
@@ -416,7 +411,7 @@ void RegisterClusterCommands(CLI::App& app, int* exit_code) {
   renew->add_option("--key-type", renew_args->key, "key type (default: the manifest's)");
   renew->add_option("--days", renew_args->days, "leaf validity in days (default: the manifest's)");
   AddSharedOptions(renew, renew_args.get());
-  AddCaKeyPassOption(renew, renew_args.get(), "");
+  AddCaKeyPassOption(renew, &renew_args->ca_key_pass, kRecordedCaKeyPass);
   SetExample(renew, "certkit cluster renew --dir demo --within 30d --storepass env:STOREPASS");
   renew->callback([renew_args, exit_code] { *exit_code = RunRenew(*renew_args); });
 
@@ -439,8 +434,9 @@ void RegisterClusterCommands(CLI::App& app, int* exit_code) {
                      "reissue: only these nodes/clients (comma-separated); the stage finishes once all are re-issued")
       ->delimiter(',');
   AddSharedOptions(rotate, rotate_args.get());
-  AddCaKeyPassOption(rotate, rotate_args.get(),
-                     "; new-ca encrypts the new CA key with it too (one password for all CA keys)");
+  AddCaKeyPassOption(rotate, &rotate_args->ca_key_pass,
+                     std::string(kRecordedCaKeyPass) +
+                         "; new-ca encrypts the new CA key with it too: one password for all CA keys");
   SetExample(rotate, "certkit cluster rotate-ca --dir demo --stage new-ca --storepass env:STOREPASS  "
                      "# then trust-both, reissue, retire-old");
   rotate->callback([rotate_args, exit_code] { *exit_code = RunRotate(*rotate_args); });

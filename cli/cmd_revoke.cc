@@ -141,9 +141,8 @@ void RegisterRevokeCommands(CLI::App& app, int* exit_code) {
   crl->add_option("--days", crl_args->days, "days until nextUpdate")
       ->capture_default_str()
       ->check(CLI::Range(1, 3650));
-  AddPasswordOption(crl, "--ca-key-pass", &crl_args->key_pass,
-                    "CA key password (encrypted keys only; a cluster's default: the env:/file: source "
-                    "manifest.json records)");
+  AddCaKeyPassOption(crl, &crl_args->key_pass,
+                     "in a cluster the env:/file: source manifest.json records, else no password");
   crl->add_flag("--allow-insecure-ca-key", crl_args->allow_insecure_key,
                 "use a CA key file that group/others can read");
   SetExample(crl, "certkit crl --dir cluster --days 7 && openssl verify -crl_check -CAfile "
