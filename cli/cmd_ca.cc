@@ -28,6 +28,10 @@ struct CaArgs {
   std::string profile_file;
   bool overwrite = false;
   CaSourceArgs parent;  // intermediate only
+  // The password source that encrypts the key written: --ca-key-pass of
+  // `ca create`, --new-ca-key-pass of `ca intermediate` (whose
+  // --ca-key-pass is the parent's, as for sign).
+  std::string new_key_pass;
   CLI::Option* days_option = nullptr;
   bool days_given = false;  // set from days_option before BuildOptions
 };
@@ -73,8 +77,11 @@ absl::StatusOr<certkit::CaOptions> BuildOptions(const CaArgs& a, const char* def
   return opts;
 }
 
-// WriteCa writes DIR/ca.crt (+ chain) and DIR/ca-private/ca.key.
-int WriteCa(const CaArgs& a, const certkit::CertificateAuthority& ca) {
+// WriteCa writes DIR/ca.crt (+ chain) and DIR/ca-private/ca.key, the key
+// encrypted with |password| (certkit::CaKeyPem) unless it is empty; |flag|
+// is the option that gives it.
+int WriteCa(const CaArgs& a, const certkit::CertificateAuthority& ca, const Password& password,
+            const char* flag) {
   const std::string key_dir = JoinPath(a.out, "ca-private");
   const std::string key_path = JoinPath(key_dir, "ca.key");
   const std::string cert_path = JoinPath(a.out, "ca.crt");
@@ -87,16 +94,23 @@ int WriteCa(const CaArgs& a, const certkit::CertificateAuthority& ca) {
       }
     }
   }
+  auto key_pem = certkit::CaKeyPem(ca.key(), password.value);
+  if (!key_pem.ok()) return PrintError(certkit::Annotate(key_pem.status(), flag));
   absl::Status s = certkit::MakeDirectories(a.out);
   if (s.ok()) s = certkit::MakePrivateDirectory(key_dir);
-  if (s.ok()) s = WriteKeyFile(key_path, ca.key(), a.overwrite);
+  if (s.ok()) {
+    s = certkit::WriteFileAtomic(key_path, *key_pem, certkit::WriteOptions{certkit::kPrivateFileMode, a.overwrite});
+    if (s.ok()) RecordWrite(key_path, "CA private key");
+  }
   if (s.ok()) s = WriteTextFile(cert_path, certkit::CertificatesToPem(ca.ChainWithSelf()), a.overwrite);
   if (!s.ok()) return PrintError(s);
   Note(absl::StrCat("CA certificate: ", Esc(cert_path), "\n  subject ",
                     Esc(ca.certificate().subject().ToRfc4514()), "\n  expires ",
                     FormatRfc3339(ca.certificate().not_after()), "\n  SHA-256 ",
                     ca.certificate().Sha256Fingerprint()));
-  Note(absl::StrCat("CA key: ", Esc(key_path), " (mode 0600; keep it off the nodes and back it up)"));
+  Note(absl::StrCat("CA key: ", Esc(key_path), " (mode 0600, ", Esc(CaKeyProtection(password)),
+                    "; keep it off the nodes and back it up)"));
+  if (password.value.empty()) NoticeUnencryptedCaKey(key_path, flag);
   return kExitOk;
 }
 
@@ -141,6 +155,7 @@ void RegisterCaCommands(CLI::App& app, int* exit_code) {
   AddCommonOptions(create, root_args.get());
   create->add_option("--pathlen", root_args->pathlen, "maximum number of intermediate CAs below (default unlimited)")
       ->check(CLI::Range(0, 16));
+  AddNewCaKeyPassOption(create, "--ca-key-pass", &root_args->new_key_pass, "the CA key");
   SetExample(create, "certkit ca create --out ca --subject \"CN=Cluster CA, O=Example\" --days 3650 "
                      "--permit-dns .example.com --permit-ip 10.0.0.0/8");
   create->callback([root_args, exit_code] {
@@ -150,8 +165,13 @@ void RegisterCaCommands(CLI::App& app, int* exit_code) {
       *exit_code = PrintError(opts.status());
       return;
     }
+    auto pass = ResolveNewCaKeyPassword(root_args->new_key_pass, "--ca-key-pass");
+    if (!pass.ok()) {
+      *exit_code = PrintError(pass.status());
+      return;
+    }
     auto ca = certkit::CertificateAuthority::CreateRoot(*opts);
-    *exit_code = ca.ok() ? WriteCa(*root_args, *ca) : PrintError(ca.status());
+    *exit_code = ca.ok() ? WriteCa(*root_args, *ca, *pass, "--ca-key-pass") : PrintError(ca.status());
   });
 
   auto int_args = std::make_shared<CaArgs>();
@@ -161,6 +181,8 @@ void RegisterCaCommands(CLI::App& app, int* exit_code) {
   AddCaSourceOptions(inter, &int_args->parent);
   inter->add_option("--pathlen", int_args->pathlen, "maximum number of CAs below this one (default 0)")
       ->check(CLI::Range(0, 16));
+  AddNewCaKeyPassOption(inter, "--new-ca-key-pass", &int_args->new_key_pass,
+                        "the new intermediate CA key (--ca-key-pass is the parent key's)");
   SetExample(inter, "certkit ca intermediate --ca-cert ca/ca.crt --ca-key ca/ca-private/ca.key "
                     "--out issuing --cn \"Issuing CA\"");
   inter->callback([int_args, exit_code] {
@@ -172,13 +194,18 @@ void RegisterCaCommands(CLI::App& app, int* exit_code) {
       return;
     }
     if (!opts->path_len.has_value()) opts->path_len = 0;
+    auto pass = ResolveNewCaKeyPassword(a.new_key_pass, "--new-ca-key-pass");
+    if (!pass.ok()) {
+      *exit_code = PrintError(pass.status());
+      return;
+    }
     auto parent = LoadCaFromArgs(a.parent);
     if (!parent.ok()) {
       *exit_code = PrintError(parent.status());
       return;
     }
     auto ca = certkit::CertificateAuthority::CreateIntermediate(*parent, *opts);
-    *exit_code = ca.ok() ? WriteCa(a, *ca) : PrintError(ca.status());
+    *exit_code = ca.ok() ? WriteCa(a, *ca, *pass, "--new-ca-key-pass") : PrintError(ca.status());
   });
 }
 

@@ -42,12 +42,17 @@ struct ClusterArgs {
   bool quiet = false;
   bool overwrite = false;
   bool allow_insecure_ca_key = false;
+  std::string ca_key_pass;         // --ca-key-pass source
   std::string within = "30d";
   std::string profile_file;
   std::string stage;               // rotate-ca
   bool cross_sign = false;         // rotate-ca
   std::vector<std::string> only;   // rotate-ca reissue
 };
+
+// What --ca-key-pass defaults to in add, renew and rotate-ca.
+constexpr char kRecordedCaKeyPass[] =
+    "the env:/file: source manifest.json records, else no password";
 
 // PasswordSpecOrManifest: cluster add/renew reuse an env:/file: source
 // recorded in the manifest when no source is given now.
@@ -132,6 +137,10 @@ int RunInit(const ClusterArgs& a) {
   absl::Status s = FillPasswords(a, nullptr, /*confirm=*/true, &spec.leaf,
                                  &spec.store_password_source, &spec.truststore_password_source);
   if (!s.ok()) return PrintError(s);
+  auto ca_pass = ResolveNewCaKeyPassword(a.ca_key_pass, "--ca-key-pass");
+  if (!ca_pass.ok()) return PrintError(ca_pass.status());
+  spec.ca_key_password = ca_pass->value;
+  spec.ca_key_password_source = ca_pass->source;
   if (!a.ca_subject.empty()) {
     auto dn = certkit::DistinguishedName::Parse(a.ca_subject);
     if (!dn.ok()) return PrintError(certkit::Annotate(dn.status(), "--ca-subject"));
@@ -150,6 +159,7 @@ int RunInit(const ClusterArgs& a) {
   }
   RecordWrite(certkit::JoinPath(a.out, m->ca.cert_file), "CA certificate");
   RecordWrite(certkit::JoinPath(a.out, m->ca.key_file), "CA private key");
+  if (ca_pass->value.empty()) NoticeUnencryptedCaKey(certkit::JoinPath(a.out, m->ca.key_file), "--ca-key-pass");
   for (const std::string& t : m->truststores) {
     RecordWrite(certkit::JoinPath(a.out, t), "trust store");
   }
@@ -161,13 +171,16 @@ int RunInit(const ClusterArgs& a) {
       std::printf("trust   %s/%s\n", a.out.c_str(), absl::StrJoin(m->truststores, ", ").c_str());
     }
     std::printf("manifest %s/manifest.json\n", a.out.c_str());
-    std::printf("The CA key is in %s/ca-private/ca.key: keep it off the nodes and back it up.\n",
-                a.out.c_str());
+    std::printf("The CA key is in %s/ca-private/ca.key (%s): keep it off the nodes and back it up.\n",
+                a.out.c_str(), Esc(CaKeyProtection(*ca_pass)).c_str());
   }
   return kExitOk;
 }
 
-absl::StatusOr<ClusterUpdateSpec> UpdateSpec(const ClusterArgs& a, Manifest* manifest_out) {
+// UpdateSpec reads the manifest and the passwords: the store passwords and
+// the CA key's (|ca_pass|: --ca-key-pass or the source the manifest records).
+absl::StatusOr<ClusterUpdateSpec> UpdateSpec(const ClusterArgs& a, Manifest* manifest_out,
+                                             CaKeyPassword* ca_pass) {
   auto m = certkit::LoadManifest(a.out);
   if (!m.ok()) return m.status();
   ClusterUpdateSpec spec;
@@ -191,20 +204,26 @@ absl::StatusOr<ClusterUpdateSpec> UpdateSpec(const ClusterArgs& a, Manifest* man
   std::string store_source, trust_source;
   s = FillPasswords(a, &*m, /*confirm=*/false, &spec.leaf, &store_source, &trust_source);
   if (!s.ok()) return s;
+  auto pass = ResolveCaKeyPassword(a.ca_key_pass, m->ca_key_password_source);
+  if (!pass.ok()) return pass.status();
+  *ca_pass = *std::move(pass);
+  spec.ca_key_password = ca_pass->password.value;
   *manifest_out = *std::move(m);
   return spec;
 }
 
 int RunAdd(const ClusterArgs& a) {
   Manifest before;
-  auto spec = UpdateSpec(a, &before);
+  CaKeyPassword ca_pass;
+  auto spec = UpdateSpec(a, &before, &ca_pass);
   if (!spec.ok()) return PrintError(spec.status());
   Progress progress(!a.quiet);
   spec->progress = &progress;
   auto m = certkit::ClusterAdd(*spec);
   if (!m.ok()) {
-    return PrintError(WithHint(m.status(), certkit::ErrorKind::kAlreadyExists,
-                               "; use `certkit cluster renew` to re-issue it"));
+    return PrintError(CaKeyPasswordHint(WithHint(m.status(), certkit::ErrorKind::kAlreadyExists,
+                                                 "; use `certkit cluster renew` to re-issue it"),
+                                        ca_pass));
   }
   RecordLeafWrites(a.out, *m, [&before](const certkit::LeafRecord& r) {
     return before.FindNode(r.name) == nullptr && before.FindClient(r.name) == nullptr;
@@ -217,14 +236,15 @@ int RunRenew(const ClusterArgs& a) {
   auto within = ParseWindow(a.within);
   if (!within.ok()) return PrintError(certkit::Annotate(within.status(), "--within"));
   Manifest before;
-  auto spec = UpdateSpec(a, &before);
+  CaKeyPassword ca_pass;
+  auto spec = UpdateSpec(a, &before, &ca_pass);
   if (!spec.ok()) return PrintError(spec.status());
   spec->within = *within;
   Progress progress(!a.quiet);
   spec->progress = &progress;
   std::vector<std::string> renewed;
   auto m = certkit::ClusterRenew(*spec, &renewed);
-  if (!m.ok()) return PrintError(m.status());
+  if (!m.ok()) return PrintError(CaKeyPasswordHint(m.status(), ca_pass));
   RecordLeafWrites(a.out, *m, [&renewed](const certkit::LeafRecord& r) {
     return std::find(renewed.begin(), renewed.end(), r.name) != renewed.end();
   });
@@ -244,7 +264,8 @@ int RunRenew(const ClusterArgs& a) {
 
 int RunRotate(const ClusterArgs& a) {
   Manifest before;
-  auto update = UpdateSpec(a, &before);
+  CaKeyPassword ca_pass;
+  auto update = UpdateSpec(a, &before, &ca_pass);
   if (!update.ok()) return PrintError(update.status());
   certkit::RotationSpec spec;
   spec.dir = a.out;
@@ -268,12 +289,21 @@ int RunRotate(const ClusterArgs& a) {
   spec.leaf = update->leaf;
   spec.only = SplitList(a.only);
   spec.allow_insecure_ca_key = a.allow_insecure_ca_key;
+  // One password for every CA key of the cluster: new-ca writes the new
+  // key with the password of the current one (docs/CLI.md).
+  spec.ca_key_password = ca_pass.password.value;
+  spec.ca_key_password_source = ca_pass.password.source;
   spec.jobs = a.jobs;
   Progress progress(!a.quiet);
   spec.progress = &progress;
   auto r = certkit::RotateCa(spec);
-  if (!r.ok()) return PrintError(r.status());
+  if (!r.ok()) return PrintError(CaKeyPasswordHint(r.status(), ca_pass));
   for (const auto& w : r->written) RecordWrite(w.path, w.what);
+  if (r->changed && r->stage == certkit::RotationStage::kNewCa && ca_pass.password.value.empty()) {
+    if (const certkit::CaRecord* next = r->manifest.CaInState(certkit::kCaNext); next != nullptr) {
+      NoticeUnencryptedCaKey(certkit::JoinPath(a.out, next->key_file), "--ca-key-pass");
+    }
+  }
   if (a.quiet) return kExitOk;
   const std::string stage(certkit::RotationStageName(r->stage));
   const std::string dir = Esc(a.out);
@@ -354,6 +384,7 @@ void RegisterClusterCommands(CLI::App& app, int* exit_code) {
   init->add_flag("--pkcs8", init_args->pkcs8, "also write keys as PKCS#8 DER (.pk8) for Java clients");
   init->add_flag("--overwrite", init_args->overwrite, "replace an existing cluster directory's files");
   AddSharedOptions(init, init_args.get());
+  AddNewCaKeyPassOption(init, "--ca-key-pass", &init_args->ca_key_pass, "the CA key");
   SetExample(init, "certkit cluster init --nodes 10.0.0.1,10.0.0.2,10.0.0.3 --clients root,app "
                    "--out demo --storepass env:STOREPASS --jobs 8");
   init->callback([init_args, exit_code] { *exit_code = RunInit(*init_args); });
@@ -367,6 +398,7 @@ void RegisterClusterCommands(CLI::App& app, int* exit_code) {
   add->add_option("--key-type", add_args->key, "key type (default: the manifest's)");
   add->add_option("--days", add_args->days, "leaf validity in days (default: the manifest's)");
   AddSharedOptions(add, add_args.get());
+  AddCaKeyPassOption(add, &add_args->ca_key_pass, kRecordedCaKeyPass);
   SetExample(add, "certkit cluster add --dir demo --nodes 10.0.0.4 --storepass env:STOREPASS");
   add->callback([add_args, exit_code] { *exit_code = RunAdd(*add_args); });
 
@@ -379,6 +411,7 @@ void RegisterClusterCommands(CLI::App& app, int* exit_code) {
   renew->add_option("--key-type", renew_args->key, "key type (default: the manifest's)");
   renew->add_option("--days", renew_args->days, "leaf validity in days (default: the manifest's)");
   AddSharedOptions(renew, renew_args.get());
+  AddCaKeyPassOption(renew, &renew_args->ca_key_pass, kRecordedCaKeyPass);
   SetExample(renew, "certkit cluster renew --dir demo --within 30d --storepass env:STOREPASS");
   renew->callback([renew_args, exit_code] { *exit_code = RunRenew(*renew_args); });
 
@@ -401,6 +434,9 @@ void RegisterClusterCommands(CLI::App& app, int* exit_code) {
                      "reissue: only these nodes/clients (comma-separated); the stage finishes once all are re-issued")
       ->delimiter(',');
   AddSharedOptions(rotate, rotate_args.get());
+  AddCaKeyPassOption(rotate, &rotate_args->ca_key_pass,
+                     std::string(kRecordedCaKeyPass) +
+                         "; new-ca encrypts the new CA key with it too: one password for all CA keys");
   SetExample(rotate, "certkit cluster rotate-ca --dir demo --stage new-ca --storepass env:STOREPASS  "
                      "# then trust-both, reissue, retire-old");
   rotate->callback([rotate_args, exit_code] { *exit_code = RunRotate(*rotate_args); });

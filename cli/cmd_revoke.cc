@@ -72,6 +72,7 @@ int SignOneCrl(const RevokeArgs& a, const certkit::CrlIssuer& issuer, const std:
   source.cert = issuer.files.cert_path;
   source.key = issuer.files.key_path;
   source.key_pass = a.key_pass;
+  source.key_pass_recorded = issuer.key_password_source;  // a cluster's, when it records one
   source.allow_insecure_key = a.allow_insecure_key;
   auto ca = LoadCaFromArgs(source);
   if (!ca.ok()) return PrintError(ca.status());
@@ -140,7 +141,8 @@ void RegisterRevokeCommands(CLI::App& app, int* exit_code) {
   crl->add_option("--days", crl_args->days, "days until nextUpdate")
       ->capture_default_str()
       ->check(CLI::Range(1, 3650));
-  AddPasswordOption(crl, "--ca-key-pass", &crl_args->key_pass, "CA key password (encrypted keys only)");
+  AddCaKeyPassOption(crl, &crl_args->key_pass,
+                     "in a cluster the env:/file: source manifest.json records, else no password");
   crl->add_flag("--allow-insecure-ca-key", crl_args->allow_insecure_key,
                 "use a CA key file that group/others can read");
   SetExample(crl, "certkit crl --dir cluster --days 7 && openssl verify -crl_check -CAfile "

@@ -130,6 +130,12 @@ struct ClusterInitSpec {
   std::vector<std::string> formats;  // recorded in the manifest
   std::string store_password_source;
   std::string truststore_password_source;
+  // The CA key is written encrypted with |ca_key_password| (CaKeyPem,
+  // certkit/ca_files.h) when it is not empty, unencrypted otherwise.
+  // |ca_key_password_source| is recorded in the manifest ("none" when the
+  // password is empty); it must never be the password itself.
+  std::string ca_key_password;
+  std::string ca_key_password_source;
   int jobs = 1;                          // parallel workers
   ProgressObserver* progress = nullptr;  // not owned; null = no reports
 };
@@ -151,6 +157,10 @@ struct ClusterUpdateSpec {
   std::vector<std::string> clients;  // add: new clients
   absl::Duration within;             // renew: window
   LeafSettings leaf;                 // passwords, key spec (from manifest unless overridden)
+  // The password of the CA key (empty: none). A wrong one, or none for an
+  // encrypted key, fails with kBadPassword naming the key file before
+  // anything is written.
+  std::string ca_key_password;
   bool allow_insecure_ca_key = false;
   int jobs = 1;                          // parallel workers
   ProgressObserver* progress = nullptr;  // not owned; null = no reports

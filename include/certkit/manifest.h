@@ -65,6 +65,13 @@ struct Manifest {
   bool pkcs8 = false;
   std::string store_password_source;
   std::string truststore_password_source;
+  // Where the password of the cluster's CA keys comes from ("env:CA_PASS",
+  // "file:/path", "prompt", "pass"), never the password; "none" for CA keys
+  // written unencrypted; empty in a manifest written before certkit
+  // recorded it (JSON "ca_key_password_source", absent then). Every CA key
+  // of the cluster (during a rotation, the old and the new one) is
+  // encrypted with that one password, or not at all.
+  std::string ca_key_password_source;
   using Ca = CaRecord;
   // The active CA (state "active"): it signs what add and renew issue.
   CaRecord ca;
@@ -91,6 +98,12 @@ struct Manifest {
   // previous): the active one first.
   std::vector<const CaRecord*> TrustedCas() const;
 };
+
+// ReusablePasswordSource returns |recorded| (a password source the manifest
+// records) when a later command may read it again without asking anyone:
+// an "env:" or "file:" source. Empty otherwise ("prompt", "pass", "none",
+// "insecure-default", ""): the caller must be given the password.
+std::string ReusablePasswordSource(absl::string_view recorded);
 
 // ManifestToJson returns |manifest| as pretty-printed JSON (2-space indent,
 // trailing newline), the exact text SaveManifest writes.

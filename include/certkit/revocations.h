@@ -34,6 +34,10 @@ inline constexpr char kRevokedFile[] = "revoked.json";
 struct CrlIssuer {
   CaFiles files;         // key_password and allow_insecure_key left for the caller
   std::string crl_name;  // default CRL file name without extension: "crl", "crl-<id>"
+  // A cluster's recorded CA key password source (Manifest::
+  // ca_key_password_source, e.g. "env:CA_PASS"); empty for a plain CA
+  // directory and for a manifest that records none.
+  std::string key_password_source;
 };
 
 // DirectoryCrlIssuers lists the CAs whose CRLs |dir| publishes: a cluster's

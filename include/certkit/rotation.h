@@ -70,6 +70,17 @@ struct RotationSpec {
   // reissue: only these nodes/clients (by manifest name); empty = all. The
   // stage is finished once every leaf is issued by the new CA.
   std::vector<std::string> only;
+  // The password of the cluster's CA keys (empty: none; see
+  // Manifest::ca_key_password_source). Every stage that signs loads its CA
+  // key with it (kBadPassword naming the key file, nothing written). new-ca
+  // first checks it against the current CA key, then writes the new CA key
+  // encrypted with it (CaKeyPem) when it is not empty, and then records
+  // |ca_key_password_source| in the manifest (it must not be the password).
+  // An empty password on a cluster whose CA key is unencrypted writes the
+  // new key unencrypted too; a password given for an unencrypted old key
+  // encrypts the new one (moving a cluster to an encrypted CA key).
+  std::string ca_key_password;
+  std::string ca_key_password_source;
   bool allow_insecure_ca_key = false;
   int jobs = 1;
   ProgressObserver* progress = nullptr;  // not owned

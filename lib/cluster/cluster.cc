@@ -395,11 +395,12 @@ absl::Status CheckNames(const std::vector<std::string>& names, const char* what)
 }
 
 absl::StatusOr<CertificateAuthority> LoadClusterCa(const std::string& dir, const Manifest& m,
-                                                   bool allow_insecure) {
+                                                   const ClusterUpdateSpec& spec) {
   CaFiles files;
   files.cert_path = JoinPath(dir, m.ca.cert_file);
   files.key_path = JoinPath(dir, m.ca.key_file);
-  files.allow_insecure_key = allow_insecure;
+  files.key_password = spec.ca_key_password;
+  files.allow_insecure_key = spec.allow_insecure_ca_key;
   return LoadCa(files);
 }
 
@@ -415,6 +416,10 @@ absl::StatusOr<Manifest> ClusterInit(const ClusterInitSpec& spec) {
   if (!s.ok()) return s;
   s = CheckStorePassword(spec.leaf);  // before anything is written
   if (!s.ok()) return s;
+  if (!spec.ca_key_password.empty() && spec.ca_key_password_source.empty()) {
+    return MakeError(ErrorKind::kInvalidArgument,
+                     "a CA key password was given without its source to record in the manifest");
+  }
   const std::string key_path = JoinPath(spec.out_dir, kCaKeyFile);
   const std::string manifest_path = JoinPath(spec.out_dir, kManifestFile);
   const std::string marker = JoinPath(spec.out_dir, kInitMarker);
@@ -451,6 +456,8 @@ absl::StatusOr<Manifest> ClusterInit(const ClusterInitSpec& spec) {
   }
   auto ca = CertificateAuthority::CreateRoot(ca_options);
   if (!ca.ok()) return Annotate(ca.status(), "creating the CA");
+  auto ca_key_pem = CaKeyPem(ca->key(), spec.ca_key_password);
+  if (!ca_key_pem.ok()) return Annotate(ca_key_pem.status(), "encrypting the CA key");
 
   Manifest m;
   m.created = m.updated = absl::Now();
@@ -462,6 +469,7 @@ absl::StatusOr<Manifest> ClusterInit(const ClusterInitSpec& spec) {
   m.pkcs8 = spec.leaf.pkcs8;
   m.store_password_source = spec.store_password_source;
   m.truststore_password_source = spec.truststore_password_source;
+  m.ca_key_password_source = spec.ca_key_password.empty() ? "none" : spec.ca_key_password_source;
   m.ca.cert_file = "ca.crt";
   m.ca.key_file = kCaKeyFile;
   m.ca.subject = ca->certificate().subject().ToRfc4514();
@@ -475,7 +483,7 @@ absl::StatusOr<Manifest> ClusterInit(const ClusterInitSpec& spec) {
   // Every file is written, then all are made durable in one pass; only then
   // the manifest commits the cluster.
   s = WriteDurably(spec.out_dir, [&]() -> absl::Status {
-    absl::Status w = WriteFileAtomic(key_path, ca->key().ToPem(),
+    absl::Status w = WriteFileAtomic(key_path, *ca_key_pem,
                                      FileOptions(kPrivateFileMode, leaf.overwrite));
     if (!w.ok()) return w;
     w = WriteFileAtomic(JoinPath(spec.out_dir, "ca.crt"), ca->certificate().ToPem(),
@@ -535,7 +543,7 @@ absl::StatusOr<Manifest> ClusterAdd(const ClusterUpdateSpec& spec) {
     }
     jobs.push_back({false, c, FileExists(JoinPath(spec.dir, absl::StrCat("clients/", c)))});
   }
-  auto ca = LoadClusterCa(spec.dir, *m, spec.allow_insecure_ca_key);
+  auto ca = LoadClusterCa(spec.dir, *m, spec);
   if (!ca.ok()) return ca.status();
   LeafSettings settings = spec.leaf;
   settings.overwrite = false;
@@ -580,7 +588,7 @@ absl::StatusOr<Manifest> ClusterRenew(const ClusterUpdateSpec& spec,
                                       std::vector<std::string>* renewed) {
   auto m = LoadManifest(spec.dir);
   if (!m.ok()) return m.status();
-  auto ca = LoadClusterCa(spec.dir, *m, spec.allow_insecure_ca_key);
+  auto ca = LoadClusterCa(spec.dir, *m, spec);
   if (!ca.ok()) return ca.status();
   const absl::Time deadline = absl::Now() + spec.within;
   // Decide from the certificate files themselves, not the manifest's copy.

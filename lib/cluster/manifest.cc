@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -295,6 +296,7 @@ json ToJson(const Manifest& m) {
   j["pkcs8"] = m.pkcs8;
   j["store_password_source"] = m.store_password_source;
   j["truststore_password_source"] = m.truststore_password_source;
+  if (!m.ca_key_password_source.empty()) j["ca_key_password_source"] = m.ca_key_password_source;
   j["ca"] = CaToJson(m.ca, /*full=*/false);
   json cas = json::array({CaToJson(m.ca, /*full=*/true)});
   for (const auto& c : m.other_cas) cas.push_back(CaToJson(c, /*full=*/true));
@@ -329,6 +331,10 @@ absl::StatusOr<Manifest> FromJson(const json& j) {
   if (!(s = Get(j, "pkcs8", &m.pkcs8)).ok()) return s;
   if (!(s = Get(j, "store_password_source", &m.store_password_source)).ok()) return s;
   if (!(s = Get(j, "truststore_password_source", &m.truststore_password_source)).ok()) return s;
+  if (j.contains("ca_key_password_source") &&
+      !(s = Get(j, "ca_key_password_source", &m.ca_key_password_source)).ok()) {
+    return s;
+  }
   json ca;
   if (!(s = Get(j, "ca", &ca)).ok()) return s;
   auto active = CaFromJson(ca, "ca");
@@ -362,6 +368,13 @@ absl::StatusOr<Manifest> FromJson(const json& j) {
 }
 
 }  // namespace
+
+std::string ReusablePasswordSource(absl::string_view recorded) {
+  if (absl::StartsWith(recorded, "env:") || absl::StartsWith(recorded, "file:")) {
+    return std::string(recorded);
+  }
+  return "";
+}
 
 std::string ManifestToJson(const Manifest& manifest) { return ToJson(manifest).dump(2) + "\n"; }
 

@@ -138,6 +138,7 @@ absl::StatusOr<std::vector<CrlIssuer>> DirectoryCrlIssuers(const std::string& di
     issuer.files.cert_path = JoinPath(dir, r->cert_file);
     issuer.files.key_path = JoinPath(dir, r->key_file);
     issuer.crl_name = out.empty() ? "crl" : absl::StrCat("crl-", CaShortId(r->sha256_fingerprint));
+    issuer.key_password_source = m->ca_key_password_source;
     out.push_back(std::move(issuer));
   }
   return out;

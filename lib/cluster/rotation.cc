@@ -1,6 +1,7 @@
 #include "certkit/rotation.h"
 
 #include <algorithm>
+#include <optional>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -82,12 +83,27 @@ absl::StatusOr<std::vector<std::string>> NotOn(const std::string& dir, Manifest*
 }
 
 absl::StatusOr<CertificateAuthority> LoadRecordCa(const std::string& dir, const CaRecord& r,
-                                                  bool allow_insecure) {
+                                                  const RotationSpec& spec) {
   CaFiles files;
   files.cert_path = JoinPath(dir, r.cert_file);
   files.key_path = JoinPath(dir, r.key_file);
-  files.allow_insecure_key = allow_insecure;
+  files.key_password = spec.ca_key_password;
+  files.allow_insecure_key = spec.allow_insecure_ca_key;
   return LoadCa(files);
+}
+
+// CheckCaKeyPassword: when the key file of |r| is encrypted, |password|
+// must open it (kBadPassword naming the file otherwise), so that every CA
+// key of a cluster keeps one password. A missing or unencrypted key file
+// passes (a rotation may replace a CA whose key was lost).
+absl::Status CheckCaKeyPassword(const std::string& dir, const CaRecord& r,
+                                absl::string_view password) {
+  const std::string path = JoinPath(dir, r.key_file);
+  if (!FileExists(path)) return absl::OkStatus();
+  auto text = ReadTextFile(path);
+  if (!text.ok()) return text.status();
+  if (!IsEncryptedKeyPem(*text)) return absl::OkStatus();
+  return ReadCaPrivateKey(path, password).status();
 }
 
 CaRecord RecordOf(const Certificate& cert, std::string cert_file, std::string key_file,
@@ -154,6 +170,21 @@ class Stage {
   absl::Status NewCa() {
     auto old_cert = ReadCaCertificate(spec_.dir, m().ca);
     if (!old_cert.ok()) return old_cert.status();
+    if (!spec_.ca_key_password.empty() && spec_.ca_key_password_source.empty()) {
+      return MakeError(ErrorKind::kInvalidArgument,
+                       "a CA key password was given without its source to record in the manifest");
+    }
+    // Before anything is written: the old CA signs the cross certificate,
+    // and the new CA key gets the old one's password.
+    std::optional<CertificateAuthority> old_ca;
+    if (spec_.cross_sign) {
+      auto loaded = LoadRecordCa(spec_.dir, m().ca, spec_);
+      if (!loaded.ok()) return loaded.status();
+      old_ca = *std::move(loaded);
+    } else {
+      absl::Status checked = CheckCaKeyPassword(spec_.dir, m().ca, spec_.ca_key_password);
+      if (!checked.ok()) return checked;
+    }
     CaOptions opts;
     opts.subject = spec_.ca_subject.empty() ? DefaultClusterCaSubject(spec_.dir, m().organization)
                                             : spec_.ca_subject;
@@ -174,19 +205,19 @@ class Stage {
     opts.days = spec_.ca_days;
     auto ca = CertificateAuthority::CreateRoot(opts);
     if (!ca.ok()) return Annotate(ca.status(), "creating the new CA");
+    auto key_pem = CaKeyPem(ca->key(), spec_.ca_key_password);
+    if (!key_pem.ok()) return Annotate(key_pem.status(), "encrypting the new CA key");
     const std::string id = ShortId(ca->certificate());
     CaRecord next = RecordOf(ca->certificate(), absl::StrCat("ca-", id, ".crt"),
                              absl::StrCat(kCaKeyDir, "/ca-", id, ".key"), kCaNext);
 
     absl::Status s = MakePrivateDirectory(Path(kCaKeyDir));
     if (!s.ok()) return s;
-    s = Write(next.key_file, ca->key().ToPem(), kPrivateFileMode, false, "CA private key");
+    s = Write(next.key_file, *key_pem, kPrivateFileMode, false, "CA private key");
     if (!s.ok()) return s;
     s = Write(next.cert_file, ca->certificate().ToPem(), kPublicFileMode, false, "CA certificate");
     if (!s.ok()) return s;
-    if (spec_.cross_sign) {
-      auto old_ca = LoadRecordCa(spec_.dir, m().ca, spec_.allow_insecure_ca_key);
-      if (!old_ca.ok()) return old_ca.status();
+    if (old_ca.has_value()) {
       CaOptions cross = opts;
       cross.key = ca->key();
       const int64_t left = (old_ca->certificate().not_after() - absl::Now()) / absl::Hours(24);
@@ -205,6 +236,7 @@ class Stage {
       if (!s.ok()) return s;
     }
     m().other_cas.push_back(std::move(next));
+    if (!spec_.ca_key_password.empty()) m().ca_key_password_source = spec_.ca_key_password_source;
     return absl::OkStatus();
   }
 
@@ -217,7 +249,7 @@ class Stage {
       m().ca.state = kCaActive;
       *next = std::move(old);
     }
-    auto ca = LoadRecordCa(spec_.dir, m().ca, spec_.allow_insecure_ca_key);
+    auto ca = LoadRecordCa(spec_.dir, m().ca, spec_);
     if (!ca.ok()) return ca.status();
     auto trusted = LoadTrustedCas(spec_.dir, m());
     if (!trusted.ok()) return trusted.status();

@@ -2,6 +2,9 @@
 
 #include <sys/stat.h>
 
+#include "openssl/mem.h"
+
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "certkit/error.h"
@@ -31,6 +34,27 @@ absl::StatusOr<PrivateKey> ReadPrivateKey(const std::string& path, absl::string_
   return key;
 }
 
+absl::StatusOr<PrivateKey> ReadCaPrivateKey(const std::string& path, absl::string_view password) {
+  auto data = ReadFile(path);
+  if (!data.ok()) return data.status();
+  absl::StatusOr<PrivateKey> key = PrivateKey::Parse(*data, password);
+  OPENSSL_cleanse(data->data(), data->size());
+  if (!key.ok()) return Annotate(key.status(), absl::StrCat("CA key file '", path, "'"));
+  return key;
+}
+
+absl::StatusOr<std::string> CaKeyPem(const PrivateKey& key, absl::string_view password) {
+  if (password.empty()) return key.ToPem(KeyFormat::kPkcs8);
+  KeyEncryption enc;
+  enc.iterations = kCaKeyPbkdf2Iterations;
+  return key.ToEncryptedPkcs8Pem(password, enc);
+}
+
+bool IsEncryptedKeyPem(absl::string_view pem) {
+  return absl::StrContains(pem, "-----BEGIN ENCRYPTED PRIVATE KEY-----") ||
+         absl::StrContains(pem, "Proc-Type: 4,ENCRYPTED");
+}
+
 absl::Status CheckKeyFilePermissions(const std::string& path) {
   struct stat st;
   if (stat(path.c_str(), &st) != 0) {
@@ -52,7 +76,7 @@ absl::StatusOr<CertificateAuthority> LoadCa(const CaFiles& files) {
     absl::Status perm = CheckKeyFilePermissions(files.key_path);
     if (!perm.ok()) return perm;
   }
-  auto key = ReadPrivateKey(files.key_path, files.key_password);
+  auto key = ReadCaPrivateKey(files.key_path, files.key_password);
   if (!key.ok()) return key.status();
   auto ca = CaFromBundle(*std::move(certs), *key);
   if (!ca.ok()) {

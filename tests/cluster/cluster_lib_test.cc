@@ -15,6 +15,7 @@
 #include "certkit/file.h"
 #include "certkit/keystore.h"
 #include "certkit/manifest.h"
+#include "certkit/rotation.h"
 #include "cluster/parallel.h"
 #include "support/oracle.h"
 
@@ -369,4 +370,90 @@ TEST_CASE("cluster renew re-issues a leaf whose files the manifest does not vouc
     REQUIRE(cert.ok());
     CHECK(cert->Sha256Fingerprint() == n.sha256_fingerprint);
   }
+}
+
+TEST_CASE("CA key password: ClusterInit encrypts, ClusterAdd and RotateCa need it, the manifest keeps the source") {
+  certkit_test::TempDir dir;
+  ClusterInitSpec init;
+  init.out_dir = dir.File("c");
+  init.nodes = {"db1"};
+  init.ca.subject = *DistinguishedName::Parse("CN=Encrypted CA");
+  init.formats = {"pem"};
+  init.ca_key_password = "lib-test-ca-pass";
+  // A password without the source to record is refused before any write.
+  CHECK(GetErrorKind(ClusterInit(init).status()) == ErrorKind::kInvalidArgument);
+  CHECK_FALSE(FileExists(dir.File("c")));
+  init.ca_key_password_source = "env:LIB_CA_PASS";
+  auto m = ClusterInit(init);
+  REQUIRE(m.ok());
+  CHECK(m->ca_key_password_source == "env:LIB_CA_PASS");
+  const std::string key_path = dir.File("c/ca-private/ca.key");
+  const std::string pem = certkit_test::ReadString(key_path);
+  CHECK(IsEncryptedKeyPem(pem));
+  CHECK(pem.find("-----BEGIN ENCRYPTED PRIVATE KEY-----") == 0);
+  CHECK(pem.find("lib-test-ca-pass") == std::string::npos);
+  CHECK(GetErrorKind(PrivateKey::FromPem(pem).status()) == ErrorKind::kBadPassword);
+  CHECK(PrivateKey::FromPem(pem, "lib-test-ca-pass").ok());
+  const std::string manifest = certkit_test::ReadString(dir.File("c/manifest.json"));
+  CHECK(manifest.find("\"ca_key_password_source\": \"env:LIB_CA_PASS\"") != std::string::npos);
+  CHECK(manifest.find("lib-test-ca-pass") == std::string::npos);
+  auto parsed = ParseManifest(manifest);
+  REQUIRE(parsed.ok());
+  CHECK(parsed->ca_key_password_source == "env:LIB_CA_PASS");
+  CHECK(ReusablePasswordSource("env:LIB_CA_PASS") == "env:LIB_CA_PASS");
+  CHECK(ReusablePasswordSource("file:/p") == "file:/p");
+  for (const char* s : {"prompt", "pass", "none", "insecure-default", ""}) {
+    CHECK(ReusablePasswordSource(s).empty());
+  }
+
+  ClusterUpdateSpec add;
+  add.dir = dir.File("c");
+  add.nodes = {"db2"};
+  for (const char* wrong : {"", "not-the-password"}) {
+    add.ca_key_password = wrong;
+    auto r = ClusterAdd(add);
+    REQUIRE_FALSE(r.ok());
+    CHECK(GetErrorKind(r.status()) == ErrorKind::kBadPassword);
+    CHECK(std::string(r.status().message()).find("CA key file '" + key_path + "'") != std::string::npos);
+    CHECK_FALSE(FileExists(dir.File("c/nodes/db2")));
+  }
+  add.ca_key_password = "lib-test-ca-pass";
+  REQUIRE(ClusterAdd(add).ok());
+
+  // new-ca: a wrong password writes nothing; the right one encrypts the new key.
+  RotationSpec rot;
+  rot.dir = dir.File("c");
+  rot.stage = RotationStage::kNewCa;
+  rot.ca_key_password = "not-the-password";
+  rot.ca_key_password_source = "env:OTHER";
+  auto bad = RotateCa(rot);
+  REQUIRE_FALSE(bad.ok());
+  CHECK(GetErrorKind(bad.status()) == ErrorKind::kBadPassword);
+  CHECK(certkit_test::ReadString(dir.File("c/manifest.json")).find("env:OTHER") == std::string::npos);
+  rot.ca_key_password = "lib-test-ca-pass";
+  rot.ca_key_password_source = "file:/run/ca-pass";
+  auto done = RotateCa(rot);
+  REQUIRE(done.ok());
+  CHECK(done->manifest.ca_key_password_source == "file:/run/ca-pass");
+  const CaRecord* next = done->manifest.CaInState(kCaNext);
+  REQUIRE(next != nullptr);
+  const std::string next_pem = certkit_test::ReadString(JoinPath(dir.File("c"), next->key_file));
+  CHECK(IsEncryptedKeyPem(next_pem));
+  CHECK(PrivateKey::FromPem(next_pem, "lib-test-ca-pass").ok());
+  CHECK(certkit_test::FileMode(JoinPath(dir.File("c"), next->key_file)) == 0600);
+}
+
+TEST_CASE("CA key password: CaKeyPem writes PKCS#8, encrypted only with a password") {
+  auto key = PrivateKey::Generate(KeySpec());
+  REQUIRE(key.ok());
+  auto plain = CaKeyPem(*key, "");
+  REQUIRE(plain.ok());
+  CHECK(plain->find("-----BEGIN PRIVATE KEY-----") == 0);
+  CHECK_FALSE(IsEncryptedKeyPem(*plain));
+  auto enc = CaKeyPem(*key, "pw");
+  REQUIRE(enc.ok());
+  CHECK(IsEncryptedKeyPem(*enc));
+  auto back = PrivateKey::FromPem(*enc, "pw");
+  REQUIRE(back.ok());
+  CHECK(back->MatchesPublicKey(key->public_key()));
 }
