@@ -8,6 +8,7 @@
 #include "certkit/error.h"
 #include "certkit/rotation.h"
 #include "ca_args.h"
+#include "cmd_cluster_status.h"
 #include "commands.h"
 #include "common.h"
 #include "output.h"
@@ -47,6 +48,8 @@ struct ClusterArgs {
   std::string stage;               // rotate-ca
   bool cross_sign = false;         // rotate-ca
   std::vector<std::string> only;   // rotate-ca reissue
+  bool require_probe = false;      // rotate-ca
+  LiveProbeArgs live;              // rotate-ca --require-probe
 };
 
 // PasswordSpecOrManifest: cluster add/renew reuse an env:/file: source
@@ -269,6 +272,17 @@ int RunRotate(const ClusterArgs& a) {
   spec.only = SplitList(a.only);
   spec.allow_insecure_ca_key = a.allow_insecure_ca_key;
   spec.jobs = a.jobs;
+  if (a.require_probe) {
+    auto m = certkit::LoadManifest(a.out);
+    if (!m.ok()) return PrintError(m.status());
+    LiveProbeArgs live = a.live;
+    live.allow_insecure_ca_key = a.allow_insecure_ca_key;
+    int rc = RequireProbe(live, a.out, spec.stage.value_or(certkit::NextRotationStage(*m)));
+    if (rc != kExitOk) return rc;
+  } else if (a.live.Given()) {
+    return PrintError(certkit::MakeError(certkit::ErrorKind::kInvalidArgument,
+                                         "--port, --internode-port and --timeout need --require-probe"));
+  }
   Progress progress(!a.quiet);
   spec.progress = &progress;
   auto r = certkit::RotateCa(spec);
@@ -400,6 +414,10 @@ void RegisterClusterCommands(CLI::App& app, int* exit_code) {
   rotate->add_option("--only", rotate_args->only,
                      "reissue: only these nodes/clients (comma-separated); the stage finishes once all are re-issued")
       ->delimiter(',');
+  rotate->add_flag("--require-probe", rotate_args->require_probe,
+                   "first probe every node (--port, --internode-port) and refuse the stage while one "
+                   "still serves old material (see `certkit cluster status --probe`)");
+  AddLiveProbeOptions(rotate, &rotate_args->live);
   AddSharedOptions(rotate, rotate_args.get());
   SetExample(rotate, "certkit cluster rotate-ca --dir demo --stage new-ca --storepass env:STOREPASS  "
                      "# then trust-both, reissue, retire-old");
