@@ -202,13 +202,20 @@ reload_nodes() {  # reload_nodes JMX_PORT...
   for p in "${rpids[@]}"; do wait "$p" || { cat "$live"/reload.*.log >&2; fail "nodetool reloadssl failed"; }; done
 }
 
+ms() { echo $(( $(date +%s%N) / 1000000 )); }
 for stage in new-ca trust-both reissue retire-old; do
+  t0=$(ms)
   rotate "$stage" || fail "rotate-ca --stage $stage --require-probe refused"
+  t1=$(ms)
   reload_nodes "$jmx1" "$jmx2"
+  t2=$(ms)
   signal "$stage"  # the clients reconnect while nodetool checks gossip
   both_up >/dev/null || fail "after $stage: gossip does not show both nodes up"
+  t3=$(ms)
   wait_acks "$stage"
-  log "stage $stage: rotated, both nodes reloaded and Up/Normal, every client wrote at CL=ALL on a fresh session"
+  t4=$(ms)
+  log "stage $stage: rotated, both nodes reloaded and Up/Normal, every client wrote at CL=ALL on a fresh session" \
+    "(rotate-ca with probe $((t1 - t0)) ms, reloadssl $((t2 - t1)) ms, status $((t3 - t2)) ms, clients $((t4 - t3)) ms more)"
   sleep 1  # a little load between stages
 done
 # The client's key store half-written in place (as a non-atomic writer
