@@ -238,6 +238,8 @@ absl::Status CheckStageReady(const ClusterStatus& status, RotationStage stage) {
                      absl::StrCat("stage ", name, ": the nodes were not probed"));
   }
   std::vector<std::string> lagging = ClusterStatusProblems(status);
+  const size_t general_problems = lagging.size();
+  // kIo when every problem is a node that does not answer.
   bool only_unreachable = true;
   for (const NodeStatus& n : status.nodes) {
     if (!n.disk_error.empty()) only_unreachable = false;
@@ -300,7 +302,7 @@ absl::Status CheckStageReady(const ClusterStatus& status, RotationStage stage) {
     }
   }
   if (lagging.empty()) return absl::OkStatus();
-  const bool unreachable_only = only_unreachable && lagging.size() == ClusterStatusProblems(status).size();
+  const bool unreachable_only = only_unreachable && lagging.size() == general_problems;
   return MakeError(unreachable_only ? ErrorKind::kIo : ErrorKind::kInvalidArgument,
                    absl::StrCat("stage ", name, " refused (--require-probe): ", lagging.size(),
                                 " problem(s): ", absl::StrJoin(lagging, "; "),
