@@ -13,8 +13,8 @@
 # stage. The rotation runs new-ca, trust-both, reissue and retire-old, each
 # with `rotate-ca --require-probe`, and `nodetool reloadssl` (cassandra-all's
 # NodeTool over local JMX) on both nodes after each. Checked: 0 failed
-# requests per client; after every stage nodetool status shows both nodes
-# Up/Normal and every client did a CL=ALL write on a fresh session; at the
+# requests per client; after every stage nodetool status on each node shows
+# both nodes Up/Normal and every client did a CL=ALL write on a fresh session; at the
 # end every node serves its new-CA certificate (cluster status --probe) and a
 # client with the old material is refused. Then the negative: a second
 # rotation where 127.0.0.2 misses its reloadssl: `rotate-ca --require-probe`
@@ -136,18 +136,25 @@ nodetool() {  # nodetool JMX_PORT ARGS...
     -cp "$(cat "$work/server.cp")" org.apache.cassandra.tools.NodeTool -h 127.0.0.1 -p "$port" "$@" 2>&1
 }
 
-# Wait until gossip shows both nodes Up/Normal (bounded).
+# Wait until gossip shows both nodes Up/Normal, as each node sees it
+# (bounded; the two nodetool runs in parallel).
 both_up() {
-  local out
+  local out1 out2 p1 p2
   for _ in $(seq 1 30); do
-    out=$(nodetool "$jmx1" status || true)
-    if echo "$out" | grep -q '^UN *127\.0\.0\.1 ' && echo "$out" | grep -q '^UN *127\.0\.0\.2 '; then
-      echo "$out" | grep '^UN'
+    nodetool "$jmx1" status >"$live/status1.out" 2>&1 & p1=$!
+    nodetool "$jmx2" status >"$live/status2.out" 2>&1 & p2=$!
+    wait $p1 || true
+    wait $p2 || true
+    out1=$(cat "$live/status1.out") out2=$(cat "$live/status2.out")
+    if echo "$out1" | grep -q '^UN *127\.0\.0\.1 ' && echo "$out1" | grep -q '^UN *127\.0\.0\.2 ' &&
+       echo "$out2" | grep -q '^UN *127\.0\.0\.1 ' && echo "$out2" | grep -q '^UN *127\.0\.0\.2 '; then
+      echo "$out1" | grep '^UN'
       return 0
     fi
     sleep 1
   done
-  echo "$out"
+  echo "$out1"
+  echo "$out2"
   return 1
 }
 both_up || fail "gossip does not show both nodes up"
