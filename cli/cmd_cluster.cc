@@ -8,6 +8,7 @@
 #include "certkit/error.h"
 #include "certkit/rotation.h"
 #include "ca_args.h"
+#include "cmd_cluster_status.h"
 #include "commands.h"
 #include "common.h"
 #include "output.h"
@@ -48,6 +49,8 @@ struct ClusterArgs {
   std::string stage;               // rotate-ca
   bool cross_sign = false;         // rotate-ca
   std::vector<std::string> only;   // rotate-ca reissue
+  bool require_probe = false;      // rotate-ca
+  LiveProbeArgs live;              // rotate-ca --require-probe
 };
 
 // What --ca-key-pass defaults to in add, renew and rotate-ca.
@@ -294,6 +297,17 @@ int RunRotate(const ClusterArgs& a) {
   spec.ca_key_password = ca_pass.password.value;
   spec.ca_key_password_source = ca_pass.password.source;
   spec.jobs = a.jobs;
+  if (a.require_probe) {
+    auto m = certkit::LoadManifest(a.out);
+    if (!m.ok()) return PrintError(m.status());
+    LiveProbeArgs live = a.live;
+    live.allow_insecure_ca_key = a.allow_insecure_ca_key;
+    int rc = RequireProbe(live, a.out, spec.stage.value_or(certkit::NextRotationStage(*m)));
+    if (rc != kExitOk) return rc;
+  } else if (a.live.Given()) {
+    return PrintError(certkit::MakeError(certkit::ErrorKind::kInvalidArgument,
+                                         "--port, --internode-port and --timeout need --require-probe"));
+  }
   Progress progress(!a.quiet);
   spec.progress = &progress;
   auto r = certkit::RotateCa(spec);
@@ -433,6 +447,10 @@ void RegisterClusterCommands(CLI::App& app, int* exit_code) {
   rotate->add_option("--only", rotate_args->only,
                      "reissue: only these nodes/clients (comma-separated); the stage finishes once all are re-issued")
       ->delimiter(',');
+  rotate->add_flag("--require-probe", rotate_args->require_probe,
+                   "first probe every node (--port, --internode-port) and refuse the stage while one "
+                   "still serves old material (see `certkit cluster status --probe`)");
+  AddLiveProbeOptions(rotate, &rotate_args->live);
   AddSharedOptions(rotate, rotate_args.get());
   AddCaKeyPassOption(rotate, &rotate_args->ca_key_pass,
                      std::string(kRecordedCaKeyPass) +

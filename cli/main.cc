@@ -7,6 +7,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cmd_cluster_status.h"
 #include "commands.h"
 #include "common.h"
 #include "deprecated.h"
@@ -91,6 +92,7 @@ int main(int argc, char** argv) {
   certkit_cli::RegisterNodeCommands(app, &exit_code);
   certkit_cli::RegisterCsrCommands(app, &exit_code);
   certkit_cli::RegisterClusterCommands(app, &exit_code);
+  certkit_cli::RegisterClusterStatusCommand(app, &exit_code);
   certkit_cli::RegisterKeystoreCommands(app, &exit_code);
   certkit_cli::RegisterInspectCommand(app, &exit_code);
   certkit_cli::RegisterVerifyCommand(app, &exit_code);
