@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "certkit/error.h"
+#include "certkit/pkcs11.h"
 
 #include "certkit/profile_file.h"
 #include "commands.h"
@@ -17,6 +18,7 @@ void AddCaSourceOptions(CLI::App* cmd, CaSourceArgs* args) {
   AddPasswordOption(cmd, "--ca-key-pass", &args->key_pass, "CA key password (encrypted keys only)");
   cmd->add_flag("--allow-insecure-ca-key", args->allow_insecure_key,
                 "use a CA key file that group/others can read");
+  AddPkcs11Options(cmd, &args->pkcs11);
 }
 
 void AddProfileFileOption(CLI::App* cmd, std::string* path) {
@@ -42,6 +44,7 @@ absl::Status ApplyProfileFile(const std::string& path, certkit::LeafSettings* se
 }
 
 absl::StatusOr<certkit::CertificateAuthority> LoadCaFromArgs(const CaSourceArgs& args) {
+  if (certkit::IsPkcs11Uri(args.key)) return LoadTokenCaFromArgs(args.cert, args.key, args.pkcs11);
   PasswordRequest req;
   req.spec = args.key_pass;
   req.what = "CA key password";

@@ -10,6 +10,7 @@
 #include "absl/status/statusor.h"
 #include "certkit/ca.h"
 #include "certkit/cluster.h"
+#include "pkcs11_args.h"
 
 namespace certkit_cli {
 
@@ -18,6 +19,7 @@ struct CaSourceArgs {
   std::string key;
   std::string key_pass;
   bool allow_insecure_key = false;
+  Pkcs11Args pkcs11;  // when |key| is a pkcs11: URI
 };
 
 // AddCaSourceOptions registers the options on |cmd|.

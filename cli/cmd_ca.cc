@@ -5,12 +5,14 @@
 #include "absl/strings/str_cat.h"
 #include "certkit/ca.h"
 #include "certkit/error.h"
+#include "certkit/pkcs11.h"
 #include "certkit/file.h"
 #include "certkit/profile_file.h"
 #include "ca_args.h"
 #include "commands.h"
 #include "common.h"
 #include "output.h"
+#include "pkcs11_args.h"
 
 namespace certkit_cli {
 namespace {
@@ -27,7 +29,8 @@ struct CaArgs {
   std::vector<std::string> exclude_dns, exclude_ip, exclude_email;
   std::string profile_file;
   bool overwrite = false;
-  CaSourceArgs parent;  // intermediate only
+  CaSourceArgs parent;  // intermediate only (create: its pkcs11 options)
+  std::string token_key;  // --pkcs11-key: the new CA's key pair in a token
   CLI::Option* days_option = nullptr;
   bool days_given = false;  // set from days_option before BuildOptions
 };
@@ -44,6 +47,11 @@ absl::StatusOr<certkit::CaOptions> BuildOptions(const CaArgs& a, const char* def
   auto spec = certkit::KeySpec::Parse(a.key);
   if (!spec.ok()) return certkit::Annotate(spec.status(), "--key-type");
   opts.key_spec = *spec;
+  if (!a.token_key.empty()) {
+    auto key = LoadTokenKeyFromArgs(a.token_key, a.parent.pkcs11, "--pkcs11-key");
+    if (!key.ok()) return key.status();
+    opts.key = *key;
+  }
   opts.days = a.days;
   if (!a.profile_file.empty()) {
     // The file's "ca" section; explicit flags below override it.
@@ -88,14 +96,19 @@ int WriteCa(const CaArgs& a, const certkit::CertificateAuthority& ca) {
     }
   }
   absl::Status s = certkit::MakeDirectories(a.out);
-  if (s.ok()) s = certkit::MakePrivateDirectory(key_dir);
-  if (s.ok()) s = WriteKeyFile(key_path, ca.key(), a.overwrite);
+  const bool in_token = certkit::IsTokenKey(ca.key());  // nothing to write
+  if (s.ok() && !in_token) s = certkit::MakePrivateDirectory(key_dir);
+  if (s.ok() && !in_token) s = WriteKeyFile(key_path, ca.key(), a.overwrite);
   if (s.ok()) s = WriteTextFile(cert_path, certkit::CertificatesToPem(ca.ChainWithSelf()), a.overwrite);
   if (!s.ok()) return PrintError(s);
   Note(absl::StrCat("CA certificate: ", Esc(cert_path), "\n  subject ",
                     Esc(ca.certificate().subject().ToRfc4514()), "\n  expires ",
                     FormatRfc3339(ca.certificate().not_after()), "\n  SHA-256 ",
                     ca.certificate().Sha256Fingerprint()));
+  if (in_token) {
+    Note(absl::StrCat("CA key: in ", Esc(certkit::TokenKeyDescription(ca.key())), " (not written)"));
+    return kExitOk;
+  }
   Note(absl::StrCat("CA key: ", Esc(key_path), " (mode 0600; keep it off the nodes and back it up)"));
   return kExitOk;
 }
@@ -107,8 +120,14 @@ void AddCommonOptions(CLI::App* cmd, CaArgs* a) {
   auto* subject = cmd->add_option("--subject", a->subject,
                                   "subject DN, RFC 4514 (\"CN=x, O=y\") or slash form (/O=y/CN=x)");
   cmd->add_option("--cn", a->cn, "common name (instead of --subject)")->excludes(subject);
-  cmd->add_option("--key-type", a->key, "key type: rsa:2048|rsa:3072|rsa:4096|ec:p256|ec:p384|ed25519")
-      ->capture_default_str();
+  auto* key_type =
+      cmd->add_option("--key-type", a->key, "key type: rsa:2048|rsa:3072|rsa:4096|ec:p256|ec:p384|ed25519")
+          ->capture_default_str();
+  cmd->add_option("--pkcs11-key", a->token_key,
+                  "use this pkcs11: URI's key pair in a PKCS#11 token instead of generating a key "
+                  "(RSA or EC P-256/P-384; no key file is written)")
+      ->type_name("URI")
+      ->excludes(key_type);
   a->days_option = cmd->add_option("--days", a->days, "validity in days")
                        ->capture_default_str()
                        ->check(CLI::Range(1, 36500));
@@ -139,6 +158,7 @@ void RegisterCaCommands(CLI::App& app, int* exit_code) {
   auto root_args = std::make_shared<CaArgs>();
   CLI::App* create = ca->add_subcommand("create", "create a self-signed root CA");
   AddCommonOptions(create, root_args.get());
+  AddPkcs11Options(create, &root_args->parent.pkcs11);
   create->add_option("--pathlen", root_args->pathlen, "maximum number of intermediate CAs below (default unlimited)")
       ->check(CLI::Range(0, 16));
   SetExample(create, "certkit ca create --out ca --subject \"CN=Cluster CA, O=Example\" --days 3650 "
