@@ -96,9 +96,11 @@ absl::Status SetOnce(std::optional<std::string>* slot, absl::string_view name, s
 absl::Status ParseAttribute(absl::string_view part, bool query, Pkcs11Uri* uri) {
   const size_t eq = part.find('=');
   if (eq == absl::string_view::npos) {
+    // A query part is not echoed: it may be a PIN written without its name.
     return MakeError(ErrorKind::kInvalidArgument,
-                     absl::StrCat("pkcs11: URI ", query ? "query" : "path", " part '",
-                                  EscapeForDisplay(part), "' is not NAME=VALUE"));
+                     query ? std::string("pkcs11: a URI query part is not NAME=VALUE")
+                           : absl::StrCat("pkcs11: URI path part '", EscapeForDisplay(part),
+                                          "' is not NAME=VALUE"));
   }
   const std::string name = absl::AsciiStrToLower(part.substr(0, eq));
   const std::string shown_name = EscapeForDisplay(name);

@@ -10,9 +10,13 @@
 #include <cstdlib>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "certkit/ca.h"
 #include "certkit/certkit.h"
+#include "certkit/name.h"
+#include "certkit/profile.h"
 #include "certkit/pkcs11.h"
 #include "support/oracle.h"
 
@@ -381,6 +385,9 @@ TEST_CASE("Pkcs11Uri parses RFC 7512 attributes and refuses what it would not ho
   auto r = certkit::Pkcs11Uri::Parse("pkcs11:object=a?pin-value=secret%zz");
   REQUIRE_FALSE(r.ok());
   CHECK(std::string(r.status().message()).find("secret") == std::string::npos);
+  r = certkit::Pkcs11Uri::Parse("pkcs11:object=a?24681357");
+  REQUIRE_FALSE(r.ok());
+  CHECK(std::string(r.status().message()).find("24681357") == std::string::npos);
   // Bounded.
   r = certkit::Pkcs11Uri::Parse("pkcs11:object=" + std::string(5000, 'a'));
   REQUIRE_FALSE(r.ok());
@@ -462,4 +469,48 @@ TEST_CASE("C ABI: certkit_ca_load_pkcs11 loads a token CA that issues what opens
   REQUIRE(certkit_ca_load_pkcs11(cert_path.c_str(), with_pin.c_str(), kModule, nullptr, 0, &bad) ==
           CERTKIT_OK);
   certkit_ca_free(bad);
+}
+
+TEST_CASE("one token CA signs from many threads at once and every certificate verifies") {
+  if (!Tokens()) return;
+  Softhsm& h = Softhsm::Get();
+  const std::string ca_dir = h.File("ca-threads");
+  RequireOk(Certkit(Cat({"ca", "create", "--out", ca_dir, "--cn", "Threads CA", "--pkcs11-key",
+                         Uri("ca-ec")},
+                        TokenArgs())));
+  certkit::Pkcs11Options options;
+  options.module_path = kModule;
+  options.pin = kPin;
+  auto uri = certkit::Pkcs11Uri::Parse(Uri("ca-ec"));
+  REQUIRE(uri.ok());
+  auto ca = certkit::LoadCaWithPkcs11Key(ca_dir + "/ca.crt", *uri, options);
+  INFO(ca.status().ToString());
+  REQUIRE(ca.ok());
+  REQUIRE(certkit::IsTokenKey(ca->key()));
+  REQUIRE(ca->key().ToDer().empty());  // nothing of the key is here
+
+  constexpr int kThreads = 4, kPerThread = 8;
+  std::vector<std::string> pems(kThreads * kPerThread);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        auto key = certkit::PrivateKey::Generate(certkit::KeySpec{});
+        if (!key.ok()) return;
+        certkit::IssueOptions issue;
+        issue.subject = certkit::DistinguishedName(
+            {{"CN", "user" + std::to_string(t * kPerThread + i)}});
+        auto cert = ca->SignPublicKey(key->public_key(), certkit::Profile::Client(), issue);
+        if (cert.ok()) pems[t * kPerThread + i] = cert->ToPem();
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  for (size_t i = 0; i < pems.size(); ++i) {
+    INFO("certificate " << i);
+    REQUIRE(!pems[i].empty());
+    const std::string path = ca_dir + "/t" + std::to_string(i) + ".crt";
+    certkit_test::WriteString(path, pems[i]);
+    OpensslVerify({"-CAfile", ca_dir + "/ca.crt"}, path);
+  }
 }
