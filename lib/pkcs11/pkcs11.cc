@@ -442,7 +442,10 @@ absl::StatusOr<bssl::UniquePtr<EC_GROUP>> EcGroupFromParams(const std::string& p
   CBS_init(&cbs, reinterpret_cast<const uint8_t*>(params.data()), params.size());
   bssl::UniquePtr<EC_GROUP> group(EC_KEY_parse_curve_name(&cbs));
   ERR_clear_error();
-  if (group == nullptr || CBS_len(&cbs) != 0) {
+  // BoringSSL also knows P-224; certkit signs only on the curves it models.
+  const int nid = group == nullptr ? NID_undef : EC_GROUP_get_curve_name(group.get());
+  if (CBS_len(&cbs) != 0 || (nid != NID_X9_62_prime256v1 && nid != NID_secp384r1 &&
+                             nid != NID_secp521r1)) {
     return MakeError(ErrorKind::kUnsupported,
                      "the token's EC key is not on P-256, P-384 or P-521 (CKA_EC_PARAMS)");
   }

@@ -39,7 +39,8 @@ std::string Describe(const ProcessResult& r) {
 // Softhsm is the private SoftHSM2 world of this test program: a config
 // (SOFTHSM2_CONF, inherited by every child) whose token directory is a
 // fresh temporary one, two tokens, and in the first an EC P-256 key pair
-// (id 01) and an RSA-2048 one (id 02) made by pkcs11-tool.
+// (id 01), an RSA-2048 one (id 02) and a P-224 one (id 09, a curve certkit
+// refuses) made by pkcs11-tool.
 class Softhsm {
  public:
   static Softhsm& Get() {
@@ -78,6 +79,8 @@ class Softhsm {
                    "01"}) &&
              Step({"pkcs11-tool", "--module", kModule, "--token-label", kToken, "--login", "--pin",
                    kPin, "--keypairgen", "--key-type", "RSA:2048", "--label", "ca-rsa", "--id", "02"}) &&
+             Step({"pkcs11-tool", "--module", kModule, "--token-label", kToken, "--login", "--pin",
+                   kPin, "--keypairgen", "--key-type", "EC:secp224r1", "--label", "p224", "--id", "09"}) &&
              Step({"pkcs11-tool", "--module", kModule, "--token-label", kPinToken, "--login", "--pin",
                    kPin, "--keypairgen", "--key-type", "EC:prime256v1", "--label", "pin-key", "--id",
                    "07"});
@@ -311,6 +314,12 @@ TEST_CASE("a missing module, a file that is no module, an unknown token and a mi
   r = create("pkcs11:token=" + std::string(kToken) + ";x-vendor=1", kModule);
   INFO(Describe(r));
   REQUIRE(r.err.find("unknown URI path attribute 'x-vendor'") != std::string::npos);
+
+  // A key certkit does not sign with.
+  r = create(Uri("p224"), kModule);
+  INFO(Describe(r));
+  REQUIRE(r.err.find("the token's EC key is not on P-256, P-384 or P-521") != std::string::npos);
+  REQUIRE(r.err.find("[unsupported]") != std::string::npos);
 
   // Without a module anywhere.
   r = Certkit({"ca", "create", "--out", ca, "--cn", "x", "--pkcs11-key", Uri("ca-ec"),
