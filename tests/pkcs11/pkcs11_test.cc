@@ -523,3 +523,23 @@ TEST_CASE("one token CA signs from many threads at once and every certificate ve
     OpensslVerify({"-CAfile", ca_dir + "/ca.crt"}, path);
   }
 }
+
+TEST_CASE("an intermediate whose key is in the token, signed by a token root, issues what openssl verifies") {
+  if (!Tokens()) return;
+  Softhsm& h = Softhsm::Get();
+  const std::string root = h.File("chain-root");
+  const std::string inter = h.File("chain-inter");
+  RequireOk(Certkit(Cat({"ca", "create", "--out", root, "--cn", "Token Root", "--pkcs11-key",
+                         Uri("ca-ec")},
+                        TokenArgs())));
+  RequireOk(Certkit(Cat({"ca", "intermediate", "--ca-cert", root + "/ca.crt", "--ca-key", Uri("ca-ec"),
+                         "--pkcs11-key", Uri("ca-rsa"), "--out", inter, "--cn", "Token Issuing"},
+                        TokenArgs())));
+  REQUIRE(certkit_test::FileMode(inter + "/ca-private/ca.key") == -1);
+  REQUIRE(CertPublicKeyPem(inter + "/ca.crt") == TokenPublicKeyPem("02", h.dir()));
+  OpensslVerify({"-CAfile", root + "/ca.crt"}, inter + "/ca.crt");
+  RequireOk(Certkit(Cat({"node", "--ca-cert", inter + "/ca.crt", "--ca-key", Uri("ca-rsa"), "--host",
+                         "10.0.0.7", "--out", inter + "/n7"},
+                        TokenArgs())));
+  OpensslVerify({"-CAfile", root + "/ca.crt", "-untrusted", inter + "/ca.crt"}, inter + "/n7/node.crt");
+}
