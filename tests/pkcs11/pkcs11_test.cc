@@ -44,8 +44,8 @@ std::string Describe(const ProcessResult& r) {
 class Softhsm {
  public:
   static Softhsm& Get() {
-    static Softhsm* instance = new Softhsm;
-    return *instance;
+    static Softhsm instance;  // its temporary directory goes at exit
+    return instance;
   }
   // Missing returns why the tools are absent ("" when present).
   std::string Missing() const {
