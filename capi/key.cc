@@ -1,5 +1,6 @@
 // capi/key.cc: the certkit_key_* functions.
 #include "capi/internal.h"
+#include "certkit/pkcs11.h"
 
 using certkit::capi::ByteInput;
 using certkit::capi::Guard;
@@ -25,6 +26,14 @@ absl::Status CheckKeyFormat(const CertkitKeyFormat& format) {
                               "unknown key format " + std::to_string(value));
   }
   return absl::OkStatus();
+}
+
+// Exportable refuses a key that lives in a PKCS#11 token (its ToDer is
+// empty: there is nothing to write).
+absl::Status Exportable(const certkit::PrivateKey& key) {
+  if (!certkit::IsTokenKey(key)) return absl::OkStatus();
+  return certkit::MakeError(certkit::ErrorKind::kUnsupported,
+                            "the key is held in a PKCS#11 token and cannot be exported");
 }
 
 }  // namespace
@@ -120,6 +129,7 @@ CertkitError certkit_key_to_pem(const CertkitKey* key, CertkitKeyFormat format, 
   return Guard([&]() -> absl::Status {
     CK_REQUIRE(key);
     CK_RETURN_IF_ERROR(CheckKeyFormat(format));
+    CK_RETURN_IF_ERROR(Exportable(key->key));
     return OutputText(key->key.ToPem(ToKeyFormat(format)), out, out_length);
   });
 }
@@ -129,6 +139,7 @@ CertkitError certkit_key_to_der(const CertkitKey* key, CertkitKeyFormat format, 
   return Guard([&]() -> absl::Status {
     CK_REQUIRE(key);
     CK_RETURN_IF_ERROR(CheckKeyFormat(format));
+    CK_RETURN_IF_ERROR(Exportable(key->key));
     return OutputBytes(key->key.ToDer(ToKeyFormat(format)), out, out_length);
   });
 }

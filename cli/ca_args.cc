@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "certkit/error.h"
 #include "certkit/manifest.h"
+#include "certkit/pkcs11.h"
 #include "output.h"
 
 #include "certkit/profile_file.h"
@@ -21,6 +22,7 @@ void AddCaSourceOptions(CLI::App* cmd, CaSourceArgs* args) {
   AddCaKeyPassOption(cmd, &args->key_pass, "no password: the CA key must be unencrypted");
   cmd->add_flag("--allow-insecure-ca-key", args->allow_insecure_key,
                 "use a CA key file that group/others can read");
+  AddPkcs11Options(cmd, &args->pkcs11);
 }
 
 void AddCaKeyPassOption(CLI::App* cmd, std::string* spec, const std::string& without) {
@@ -141,6 +143,7 @@ std::string CaKeyProtection(const Password& password) {
 }
 
 absl::StatusOr<certkit::CertificateAuthority> LoadCaFromArgs(const CaSourceArgs& args) {
+  if (certkit::IsPkcs11Uri(args.key)) return LoadTokenCaFromArgs(args.cert, args.key, args.pkcs11);
   auto pass = ResolveCaKeyPassword(args.key_pass, args.key_pass_recorded);
   if (!pass.ok()) return pass.status();
   auto ca = LoadCa({args.cert, args.key, pass->password.value, args.allow_insecure_key});

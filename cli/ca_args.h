@@ -11,6 +11,7 @@
 #include "certkit/ca.h"
 #include "certkit/cluster.h"
 #include "password.h"
+#include "pkcs11_args.h"
 
 namespace certkit_cli {
 
@@ -22,6 +23,7 @@ struct CaSourceArgs {
   // |key_pass| is empty and it is reusable (certkit::ReusablePasswordSource).
   std::string key_pass_recorded;
   bool allow_insecure_key = false;
+  Pkcs11Args pkcs11;  // when |key| is a pkcs11: URI
 };
 
 // AddCaSourceOptions registers the options on |cmd|.

@@ -5,12 +5,14 @@
 #include "absl/strings/str_cat.h"
 #include "certkit/ca.h"
 #include "certkit/error.h"
+#include "certkit/pkcs11.h"
 #include "certkit/file.h"
 #include "certkit/profile_file.h"
 #include "ca_args.h"
 #include "commands.h"
 #include "common.h"
 #include "output.h"
+#include "pkcs11_args.h"
 
 namespace certkit_cli {
 namespace {
@@ -27,11 +29,12 @@ struct CaArgs {
   std::vector<std::string> exclude_dns, exclude_ip, exclude_email;
   std::string profile_file;
   bool overwrite = false;
-  CaSourceArgs parent;  // intermediate only
+  CaSourceArgs parent;  // intermediate only (create: its pkcs11 options)
   // The password source that encrypts the key written: --ca-key-pass of
   // `ca create`, --new-ca-key-pass of `ca intermediate` (whose
   // --ca-key-pass is the parent's, as for sign).
   std::string new_key_pass;
+  std::string token_key;  // --pkcs11-key: the new CA's key pair in a token
   CLI::Option* days_option = nullptr;
   bool days_given = false;  // set from days_option before BuildOptions
 };
@@ -48,6 +51,11 @@ absl::StatusOr<certkit::CaOptions> BuildOptions(const CaArgs& a, const char* def
   auto spec = certkit::KeySpec::Parse(a.key);
   if (!spec.ok()) return certkit::Annotate(spec.status(), "--key-type");
   opts.key_spec = *spec;
+  if (!a.token_key.empty()) {
+    auto key = LoadTokenKeyFromArgs(a.token_key, a.parent.pkcs11, "--pkcs11-key");
+    if (!key.ok()) return key.status();
+    opts.key = *key;
+  }
   opts.days = a.days;
   if (!a.profile_file.empty()) {
     // The file's "ca" section; explicit flags below override it.
@@ -94,12 +102,23 @@ int WriteCa(const CaArgs& a, const certkit::CertificateAuthority& ca, const Pass
       }
     }
   }
-  auto key_pem = certkit::CaKeyPem(ca.key(), password.value);
-  if (!key_pem.ok()) return PrintError(certkit::Annotate(key_pem.status(), flag));
+  const bool in_token = certkit::IsTokenKey(ca.key());  // nothing to write
+  if (in_token && !password.value.empty()) {
+    return PrintError(certkit::MakeError(
+        certkit::ErrorKind::kInvalidArgument,
+        absl::StrCat(flag, ": the CA key is in a PKCS#11 token (--pkcs11-key), protected by the "
+                           "token's PIN; there is no key file to encrypt")));
+  }
+  std::string key_pem;
+  if (!in_token) {
+    auto pem = certkit::CaKeyPem(ca.key(), password.value);
+    if (!pem.ok()) return PrintError(certkit::Annotate(pem.status(), flag));
+    key_pem = *std::move(pem);
+  }
   absl::Status s = certkit::MakeDirectories(a.out);
-  if (s.ok()) s = certkit::MakePrivateDirectory(key_dir);
-  if (s.ok()) {
-    s = certkit::WriteFileAtomic(key_path, *key_pem, certkit::WriteOptions{certkit::kPrivateFileMode, a.overwrite});
+  if (s.ok() && !in_token) s = certkit::MakePrivateDirectory(key_dir);
+  if (s.ok() && !in_token) {
+    s = certkit::WriteFileAtomic(key_path, key_pem, certkit::WriteOptions{certkit::kPrivateFileMode, a.overwrite});
     if (s.ok()) RecordWrite(key_path, "CA private key");
   }
   if (s.ok()) s = WriteTextFile(cert_path, certkit::CertificatesToPem(ca.ChainWithSelf()), a.overwrite);
@@ -108,6 +127,10 @@ int WriteCa(const CaArgs& a, const certkit::CertificateAuthority& ca, const Pass
                     Esc(ca.certificate().subject().ToRfc4514()), "\n  expires ",
                     FormatRfc3339(ca.certificate().not_after()), "\n  SHA-256 ",
                     ca.certificate().Sha256Fingerprint()));
+  if (in_token) {
+    Note(absl::StrCat("CA key: in ", Esc(certkit::TokenKeyDescription(ca.key())), " (not written)"));
+    return kExitOk;
+  }
   Note(absl::StrCat("CA key: ", Esc(key_path), " (mode 0600, ", Esc(CaKeyProtection(password)),
                     "; keep it off the nodes and back it up)"));
   if (password.value.empty()) NoticeUnencryptedCaKey(key_path, flag);
@@ -121,8 +144,14 @@ void AddCommonOptions(CLI::App* cmd, CaArgs* a) {
   auto* subject = cmd->add_option("--subject", a->subject,
                                   "subject DN, RFC 4514 (\"CN=x, O=y\") or slash form (/O=y/CN=x)");
   cmd->add_option("--cn", a->cn, "common name (instead of --subject)")->excludes(subject);
-  cmd->add_option("--key-type", a->key, "key type: rsa:2048|rsa:3072|rsa:4096|ec:p256|ec:p384|ed25519")
-      ->capture_default_str();
+  auto* key_type =
+      cmd->add_option("--key-type", a->key, "key type: rsa:2048|rsa:3072|rsa:4096|ec:p256|ec:p384|ed25519")
+          ->capture_default_str();
+  cmd->add_option("--pkcs11-key", a->token_key,
+                  "use this pkcs11: URI's key pair in a PKCS#11 token instead of generating a key "
+                  "(RSA or EC P-256/P-384; no key file is written)")
+      ->type_name("URI")
+      ->excludes(key_type);
   a->days_option = cmd->add_option("--days", a->days, "validity in days")
                        ->capture_default_str()
                        ->check(CLI::Range(1, 36500));
@@ -153,6 +182,7 @@ void RegisterCaCommands(CLI::App& app, int* exit_code) {
   auto root_args = std::make_shared<CaArgs>();
   CLI::App* create = ca->add_subcommand("create", "create a self-signed root CA");
   AddCommonOptions(create, root_args.get());
+  AddPkcs11Options(create, &root_args->parent.pkcs11);
   create->add_option("--pathlen", root_args->pathlen, "maximum number of intermediate CAs below (default unlimited)")
       ->check(CLI::Range(0, 16));
   AddNewCaKeyPassOption(create, "--ca-key-pass", &root_args->new_key_pass, "the CA key");

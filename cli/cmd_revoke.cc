@@ -12,6 +12,7 @@
 #include "certkit/crl.h"
 #include "certkit/error.h"
 #include "certkit/file.h"
+#include "certkit/pkcs11.h"
 #include "certkit/revocations.h"
 #include "commands.h"
 #include "common.h"
@@ -30,6 +31,8 @@ struct RevokeArgs {
   int days = 7;
   std::string key_pass;
   bool allow_insecure_key = false;
+  std::string token_key;  // crl --pkcs11-key: the CA key in a token
+  Pkcs11Args pkcs11;
 };
 
 int RunRevoke(const RevokeArgs& a) {
@@ -74,6 +77,12 @@ int SignOneCrl(const RevokeArgs& a, const certkit::CrlIssuer& issuer, const std:
   source.key_pass = a.key_pass;
   source.key_pass_recorded = issuer.key_password_source;  // a cluster's, when it records one
   source.allow_insecure_key = a.allow_insecure_key;
+  if (!a.token_key.empty() && !certkit::IsPkcs11Uri(a.token_key)) {
+    return PrintError(certkit::Annotate(
+        certkit::MakeError(certkit::ErrorKind::kInvalidArgument, "not a pkcs11: URI"), "--pkcs11-key"));
+  }
+  if (!a.token_key.empty()) source.key = a.token_key;
+  source.pkcs11 = a.pkcs11;
   auto ca = LoadCaFromArgs(source);
   if (!ca.ok()) return PrintError(ca.status());
   auto crl = certkit::SignDirectoryCrl(a.dir, *ca, absl::Hours(24) * a.days);
@@ -145,6 +154,11 @@ void RegisterRevokeCommands(CLI::App& app, int* exit_code) {
                      "in a cluster the env:/file: source manifest.json records, else no password");
   crl->add_flag("--allow-insecure-ca-key", crl_args->allow_insecure_key,
                 "use a CA key file that group/others can read");
+  crl->add_option("--pkcs11-key", crl_args->token_key,
+                  "the CA key is in a PKCS#11 token: its pkcs11: URI (instead of the directory's "
+                  "key file)")
+      ->type_name("URI");
+  AddPkcs11Options(crl, &crl_args->pkcs11);
   SetExample(crl, "certkit crl --dir cluster --days 7 && openssl verify -crl_check -CAfile "
                   "cluster/ca.crt -CRLfile cluster/crl.pem cluster/nodes/10.0.0.1/node.crt");
   crl->callback([crl_args, exit_code] { *exit_code = RunCrl(*crl_args); });

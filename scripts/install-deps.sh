@@ -27,6 +27,9 @@ PACKAGES=(
   tmux
   # docs tests (tests/docs): README.md pipes the man page into `man -l -`
   man-db
+  # PKCS#11 CA keys (tests/pkcs11): SoftHSM2 is the token, opensc's
+  # pkcs11-tool generates its keys; p11-kit/pkcs11.h declares the interface
+  softhsm2 opensc libp11-kit-dev
   # Public Suffix List, read by the verifier (wildcard certificates)
   publicsuffix
   # bindings (python3-pycparser: bindings/python/gen_capi.py parses certkit.h;

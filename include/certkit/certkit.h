@@ -492,6 +492,27 @@ CERTKIT_EXPORT CertkitError certkit_ca_load_keystore(const CertkitKeystore* stor
 CERTKIT_EXPORT CertkitError certkit_ca_load_keystore_n(const CertkitKeystore* store,
                                                        const char* alias, size_t alias_length,
                                                        CertkitCa** out);
+/* certkit_ca_load_pkcs11 builds a CA whose private key stays in a PKCS#11
+ * token (an HSM, a smart card, SoftHSM2): the CA certificate (followed by its
+ * chain, or a ca.crt bundle) is read from the file |cert_path|, the key is the
+ * one the "pkcs11:" URI |uri| (RFC 7512) names. |module_path| is the PKCS#11
+ * module to load (NULL: the URI's module-path). |pin| is the user PIN,
+ * |pin_length| bytes (NULL: the URI's pin-value, else its pin-source file);
+ * certkit keeps no copy of it. Every signature of the CA (certificates, CRLs)
+ * is made by the token (C_Sign); the key cannot be exported
+ * (certkit_key_to_pem/_der of certkit_ca_key fail with
+ * CERTKIT_ERROR_UNSUPPORTED). The CA owns the module session; free it with
+ * certkit_ca_free. Errors: CERTKIT_ERROR_NOT_FOUND (the module file; no token
+ * matching the URI, the message listing the tokens' labels; no key matching
+ * its object/id), CERTKIT_ERROR_BAD_PASSWORD ("wrong PIN for token 'X'", a
+ * locked PIN), CERTKIT_ERROR_INVALID_ARGUMENT (a bad URI, a file that is not
+ * a PKCS#11 module, no module or PIN given, several tokens or keys
+ * matching), CERTKIT_ERROR_UNSUPPORTED (key type or curve),
+ * CERTKIT_ERROR_KEY_MISMATCH / _ISSUER_NOT_CA (as certkit_ca_load),
+ * CERTKIT_ERROR_IO (the module failed). Messages never contain the PIN. */
+CERTKIT_EXPORT CertkitError certkit_ca_load_pkcs11(const char* cert_path, const char* uri,
+                                                   const char* module_path, const char* pin,
+                                                   size_t pin_length, CertkitCa** out);
 CERTKIT_EXPORT void certkit_ca_free(CertkitCa* ca);
 CERTKIT_EXPORT CertkitError certkit_ca_certificate(const CertkitCa* ca, CertkitCert** out);
 CERTKIT_EXPORT CertkitError certkit_ca_key(const CertkitCa* ca, CertkitKey** out);

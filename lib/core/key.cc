@@ -711,6 +711,12 @@ absl::StatusOr<Bytes> PrivateKey::ToEncryptedPkcs8Der(absl::string_view password
   params.iterations = enc.iterations;
   params.salt_len = 16;
   Bytes plain = ToDer(KeyFormat::kPkcs8);
+  if (plain.empty()) {
+    // A key with no private material here (held in a PKCS#11 token).
+    return MakeError(ErrorKind::kUnsupported,
+                     absl::StrCat("cannot export ", Describe(), ": its private half is not here "
+                                  "(a key held in a token)"));
+  }
   absl::StatusOr<crypto::PbeOutput> out = crypto::PbeEncryptPbes2(plain, password, params);
   OPENSSL_cleanse(plain.data(), plain.size());
   if (!out.ok()) return out.status();

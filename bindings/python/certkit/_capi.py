@@ -325,6 +325,8 @@ certkit_ca_load_pem_n = _function("certkit_ca_load_pem_n", c_int, [c_char_p, c_s
 certkit_ca_load_keystore = _function("certkit_ca_load_keystore", c_int, [c_void_p, c_char_p, POINTER(c_void_p)])
 # CertkitError certkit_ca_load_keystore_n(const CertkitKeystore* store, const char* alias, size_t alias_length, CertkitCa** out)
 certkit_ca_load_keystore_n = _function("certkit_ca_load_keystore_n", c_int, [c_void_p, c_char_p, c_size_t, POINTER(c_void_p)])
+# CertkitError certkit_ca_load_pkcs11(const char* cert_path, const char* uri, const char* module_path, const char* pin, size_t pin_length, CertkitCa** out)
+certkit_ca_load_pkcs11 = _function("certkit_ca_load_pkcs11", c_int, [c_char_p, c_char_p, c_char_p, c_char_p, c_size_t, POINTER(c_void_p)])
 # void certkit_ca_free(CertkitCa* ca)
 certkit_ca_free = _function("certkit_ca_free", None, [c_void_p])
 # CertkitError certkit_ca_certificate(const CertkitCa* ca, CertkitCert** out)
@@ -751,6 +753,7 @@ FUNCTIONS = (
     'certkit_ca_load_pem_n',
     'certkit_ca_load_keystore',
     'certkit_ca_load_keystore_n',
+    'certkit_ca_load_pkcs11',
     'certkit_ca_free',
     'certkit_ca_certificate',
     'certkit_ca_key',
