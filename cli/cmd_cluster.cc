@@ -302,6 +302,7 @@ int RunRotate(const ClusterArgs& a) {
     if (!m.ok()) return PrintError(m.status());
     LiveProbeArgs live = a.live;
     live.allow_insecure_ca_key = a.allow_insecure_ca_key;
+    live.ca_key_password = ca_pass.password.value;
     int rc = RequireProbe(live, a.out, spec.stage.value_or(certkit::NextRotationStage(*m)));
     if (rc != kExitOk) return rc;
   } else if (a.live.Given()) {

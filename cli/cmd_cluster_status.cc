@@ -11,6 +11,8 @@
 #include "absl/strings/str_join.h"
 #include "certkit/cluster_status.h"
 #include "certkit/error.h"
+#include "certkit/manifest.h"
+#include "ca_args.h"
 #include "commands.h"
 #include "common.h"
 #include "output.h"
@@ -23,6 +25,7 @@ using nlohmann::json;
 struct StatusArgs {
   std::string dir;
   bool probe = false;
+  std::string ca_key_pass;  // --ca-key-pass source (probe certificates)
   LiveProbeArgs live;
 };
 
@@ -121,7 +124,15 @@ void PrintStatus(const certkit::ClusterStatus& s, const std::vector<std::string>
 int RunStatus(const StatusArgs& a) {
   certkit::ClusterProbeOptions probe;
   if (a.probe) {
-    auto o = a.live.Options();
+    // The probe certificates are signed with the cluster's CA keys: their
+    // password, from --ca-key-pass or the source the manifest records.
+    auto m = certkit::LoadManifest(a.dir);
+    if (!m.ok()) return PrintError(m.status());
+    auto pass = ResolveCaKeyPassword(a.ca_key_pass, m->ca_key_password_source);
+    if (!pass.ok()) return PrintError(pass.status());
+    LiveProbeArgs live = a.live;
+    live.ca_key_password = pass->password.value;
+    auto o = live.Options();
     if (!o.ok()) return PrintError(o.status());
     probe = *o;
   } else if (a.live.Given()) {
@@ -149,6 +160,7 @@ absl::StatusOr<certkit::ClusterProbeOptions> LiveProbeArgs::Options() const {
   o.internode_port = static_cast<uint16_t>(internode_port);
   o.timeout = absl::Seconds(timeout);
   o.allow_insecure_ca_key = allow_insecure_ca_key;
+  o.ca_key_password = ca_key_password;
   if (port == 0 && internode_port == 0) {
     return certkit::MakeError(certkit::ErrorKind::kInvalidArgument,
                               "probing the nodes needs --port (their client port), --internode-port or both");
@@ -194,6 +206,9 @@ void RegisterClusterStatusCommand(CLI::App& app, int* exit_code) {
   AddLiveProbeOptions(cmd, &args->live);
   cmd->add_flag("--allow-insecure-ca-key", args->live.allow_insecure_ca_key,
                 "use a CA key file that group/others can read");
+  AddCaKeyPassOption(cmd, &args->ca_key_pass,
+                     "with --probe: the source manifest.json records when it is env: or file:, "
+                     "else none (encrypted CA keys then make no probe certificate)");
   SetExample(cmd, "certkit cluster status --dir demo --probe --port 9142 --internode-port 7001");
   cmd->callback([args, exit_code] { *exit_code = RunStatus(*args); });
 }

@@ -20,6 +20,7 @@ struct LiveProbeArgs {
   int internode_port = 0;
   int timeout = 5;
   bool allow_insecure_ca_key = false;
+  std::string ca_key_password;  // resolved (not a source): the CA keys' password
 
   bool Given() const;  // a port or the time-out was given
   // Options: kInvalidArgument when no port is given.

@@ -44,6 +44,10 @@ struct ClusterProbeOptions {
   absl::Duration timeout = absl::Seconds(5);
   // Use CA key files that group/others can read (CheckKeyFilePermissions).
   bool allow_insecure_ca_key = false;
+  // The password of the cluster's CA keys when they are encrypted (one for
+  // all of them: Manifest::ca_key_password_source); empty for none. A wrong
+  // one leaves that CA without a probe certificate (CaStatus::probe_error).
+  std::string ca_key_password;
 
   // Validate: kInvalidArgument when no port is set or the timeout is <= 0.
   absl::Status Validate() const;

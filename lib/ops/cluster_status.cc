@@ -37,6 +37,7 @@ absl::Status MakeProbeIdentity(const std::string& dir, const ClusterProbeOptions
   files.cert_path = JoinPath(dir, ca->record->cert_file);
   files.key_path = JoinPath(dir, ca->record->key_file);
   files.allow_insecure_key = o.allow_insecure_ca_key;
+  files.key_password = o.ca_key_password;
   auto loaded = LoadCa(files);
   if (!loaded.ok()) return loaded.status();
   auto spec = KeySpec::Parse("ec:p256");

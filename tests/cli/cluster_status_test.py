@@ -131,6 +131,34 @@ class ClusterStatusTest(unittest.TestCase):
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
         self.assertEqual(s["problems"], [])
 
+    def test_probe_with_an_encrypted_ca_key(self):
+        # A cluster whose CA key is encrypted: the probe certificate is signed
+        # with it, the password from the source the manifest records (env:),
+        # or --ca-key-pass; a wrong one leaves the CA without a probe
+        # certificate, and the node's verdict on it unknown: a problem.
+        shutil.rmtree(self.dir)
+        env = dict(os.environ, CA_PASS="status-ca-pass", WRONG="not-it")
+        r = subprocess.run([CERTKIT, "cluster", "init", "--nodes", ",".join(NODES), "--out", self.dir,
+                            "--format", "pem", "--ca-key-pass", "env:CA_PASS", "--quiet"],
+                           capture_output=True, text=True, env=env, timeout=120)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        for a in NODES:
+            self.start(a)
+        base = [CERTKIT, "cluster", "status", "--dir", self.dir, "--probe", "--port", str(self.port),
+                "--json"]
+        r = subprocess.run(base, capture_output=True, text=True, env=env, timeout=120)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        s = json.loads(r.stdout)
+        for n in s["nodes"]:
+            self.assertEqual([c["accepted"] for c in n["served"]["client"]["client_certificates"]], [True])
+        r = subprocess.run(base + ["--ca-key-pass", "env:WRONG"], capture_output=True, text=True,
+                           env=env, timeout=120)
+        self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
+        s = json.loads(r.stdout)
+        self.assertIn("password", " ".join(c.get("probe_error", "") for c in s["cas"]))
+        self.assertNotIn("not-it", r.stdout + r.stderr)
+        self.assertNotIn("status-ca-pass", r.stdout + r.stderr)
+
     def test_options(self):
         r = certkit("cluster", "status", "--dir", self.dir, "--probe")
         self.assertEqual(r.returncode, 3, r.stdout + r.stderr)
