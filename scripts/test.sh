@@ -37,6 +37,13 @@ cmake --build build -j "$jobs"
 
 stage "tests"
 ctest --test-dir build --output-on-failure -j "$jobs" --timeout 600
+# The live CA rotation's counts (cassandra:live_rotation, docs/ROTATION.md):
+# requests, failures and handshakes per client and stage, also when it passed.
+live=build/tests/cassandra/work/live
+if ls "$live"/python.log "$live"/go.log "$live"/java.log >/dev/null 2>&1; then
+  echo "== live CA rotation: requests, failures and handshakes per client and stage"
+  grep -h '^STAGE\|^TOTAL' "$live"/python.log "$live"/go.log "$live"/java.log || true
+fi
 
 if [ -z "${CERTKIT_SKIP_ASAN:-}" ]; then
   stage "build (ASan + UBSan)"
