@@ -155,7 +155,7 @@ TEST_CASE("ca-key-pass: cluster init writes the CA key as PBES2 AES-256 PKCS#8 t
   auto j = nlohmann::json::parse(manifest);
   CHECK(j.at("ca_key_password_source") == "env:CK_CAP");
   NoPasswordIn(manifest);
-  for (const std::string& n : {"127.0.0.1", "10.0.0.2"}) {
+  for (std::string n : {"127.0.0.1", "10.0.0.2"}) {
     CHECK(OpensslVerifies(dir + "/ca.crt", dir + "/nodes/" + n + "/node.crt"));
   }
   CHECK(OpensslVerifies(dir + "/ca.crt", dir + "/clients/app/client.app.crt"));
@@ -349,7 +349,7 @@ TEST_CASE("ca-key-pass: rotate-ca runs all four stages on an encrypted CA key an
   auto reissue = stage("reissue");
   INFO(Describe(reissue));
   REQUIRE(reissue.exit_code == 0);
-  for (const std::string& n : {"127.0.0.1", "10.0.0.2"}) {
+  for (std::string n : {"127.0.0.1", "10.0.0.2"}) {
     CHECK(OpensslVerifies(next_cert, dir + "/nodes/" + n + "/node.crt"));
   }
   CHECK(OpensslVerifies(next_cert, dir + "/clients/app/client.app.crt"));
@@ -390,7 +390,7 @@ TEST_CASE("ca-key-pass: rotate-ca moves a cluster with an unencrypted CA key to 
   }
   REQUIRE(!next_key.empty());
   CheckEncryptedCaKey(next_key);
-  for (const std::string& s : {"trust-both", "reissue", "retire-old"}) {
+  for (const char* s : {"trust-both", "reissue", "retire-old"}) {
     auto r = Ck({"cluster", "rotate-ca", "--dir", dir, "--stage", s, "-q"});
     INFO(Describe(r));
     REQUIRE(r.exit_code == 0);

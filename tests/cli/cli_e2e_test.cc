@@ -447,23 +447,19 @@ TEST_CASE("expiry finds what expires in files, stores and directories") {
 }
 
 TEST_CASE("on a terminal: a progress bar, and a password prompt without echo") {
-  REQUIRE(certkit_test::HaveTool("script"));
   TempDir tmp;
-  // `script` runs certkit on a pseudo-terminal.
-  auto r = Run({"script", "-qec",
-                certkit_cli_test::CertkitBinary() + " cluster init --nodes a1,a2,a3 --format pem --out " +
-                    tmp.File("p"),
-                "/dev/null"});
+  auto r = certkit_cli_test::CertkitOnPty({"cluster", "init", "--nodes", "a1,a2,a3", "--format", "pem", "--out",
+                                           tmp.File("p")});
   INFO(r.output());
   REQUIRE(r.exit_code == 0);
   CHECK(r.out.find("issuing [") != std::string::npos);
   CHECK(r.out.find("3/3") != std::string::npos);
 
-  // Typed after the prompt is up; echo is off by then.
-  r = Run({"bash", "-c",
-           "(sleep 3; printf 'tty-secret-42\\ntty-secret-42\\n') | script -qec '" + certkit_cli_test::CertkitBinary() +
-               " cluster init --nodes a1 --format jks --quiet --out " + tmp.File("q") + "' /dev/null"},
-          "", 60);
+  // Each answer is typed only once its prompt is on screen, so echo is
+  // already off: whatever the terminal shows of the password, certkit showed.
+  r = certkit_cli_test::CertkitOnPty(
+      {"cluster", "init", "--nodes", "a1", "--format", "jks", "--quiet", "--out", tmp.File("q")},
+      {{"Enter store password:", "tty-secret-42\n"}, {"Re-enter store password:", "tty-secret-42\n"}});
   INFO(r.output());
   REQUIRE(r.exit_code == 0);
   CHECK(r.out.find("Enter store password:") != std::string::npos);
@@ -471,6 +467,15 @@ TEST_CASE("on a terminal: a progress bar, and a password prompt without echo") {
   CHECK(r.out.find("tty-secret-42") == std::string::npos);
   CHECK(certkit_cli_test::KeytoolEntryTypes(tmp.File("q/nodes/a1/keystore.jks"), "tty-secret-42").size() == 2);
   CHECK(nlohmann::json::parse(ReadString(tmp.File("q/manifest.json")))["store_password_source"] == "prompt");
+
+  // Two entries that differ are refused, and nothing is written.
+  r = certkit_cli_test::CertkitOnPty(
+      {"cluster", "init", "--nodes", "a1", "--format", "jks", "--quiet", "--out", tmp.File("d")},
+      {{"Enter store password:", "tty-secret-42\n"}, {"Re-enter store password:", "tty-secret-43\n"}});
+  INFO(r.output());
+  CHECK(r.exit_code != 0);
+  CHECK(r.out.find("differ") != std::string::npos);
+  CHECK_FALSE(certkit_cli_test::Exists(tmp.File("d/manifest.json")));
 }
 
 TEST_CASE("a node's files are each synced and renamed, its folder synced once") {

@@ -1,6 +1,14 @@
 #include "cli_support.h"
 
+#include <poll.h>
+#include <pty.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cerrno>
 
 #include <algorithm>
 #include <cctype>
@@ -60,6 +68,58 @@ std::vector<std::string> KeytoolEntryTypes(const std::string& store, const std::
   }
   std::sort(types.begin(), types.end());
   return types;
+}
+
+certkit_test::ProcessResult CertkitOnPty(const std::vector<std::string>& args,
+                                         const std::vector<PtyStep>& steps, int timeout_seconds) {
+  certkit_test::ProcessResult result;
+  std::vector<std::string> argv_s = {CertkitBinary()};
+  argv_s.insert(argv_s.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : argv_s) argv.push_back(a.data());
+  argv.push_back(nullptr);
+
+  int master = -1;
+  pid_t pid = forkpty(&master, nullptr, nullptr, nullptr);
+  if (pid < 0) return result;
+  if (pid == 0) {
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_seconds);
+  size_t step = 0, searched_from = 0;
+  bool timed_out = false;
+  for (;;) {
+    // Answer every prompt already on screen, in order.
+    while (step < steps.size()) {
+      size_t at = result.out.find(steps[step].expect, searched_from);
+      if (at == std::string::npos) break;
+      searched_from = at + steps[step].expect.size();
+      (void)!write(master, steps[step].send.data(), steps[step].send.size());
+      ++step;
+    }
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      timed_out = true;
+      break;
+    }
+    struct pollfd pfd = {master, POLLIN, 0};
+    int n = poll(&pfd, 1, static_cast<int>(left.count()));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) continue;
+    char buf[4096];
+    ssize_t got = read(master, buf, sizeof buf);
+    if (got < 0 && errno == EINTR) continue;
+    if (got <= 0) break;  // EIO: the child closed its side of the terminal
+    result.out.append(buf, static_cast<size_t>(got));
+  }
+  if (timed_out) kill(pid, SIGKILL);
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  close(master);
+  if (!timed_out && WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
+  return result;
 }
 
 }  // namespace certkit_cli_test

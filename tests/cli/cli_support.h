@@ -32,6 +32,23 @@ std::string CertSerial(const std::string& path);
 std::vector<std::string> KeytoolEntryTypes(const std::string& store, const std::string& password,
                                            const std::string& storetype = "");
 
+// PtyStep is one exchange on a pseudo-terminal: wait until |expect| has
+// appeared in the output, then type |send|.
+struct PtyStep {
+  std::string expect;
+  std::string send;
+};
+
+// CertkitOnPty runs the binary with |args| on a new pseudo-terminal (its
+// controlling terminal, so /dev/tty is the pty), answers |steps| in order,
+// each only after its prompt is on screen, and returns everything the
+// terminal showed in |out| (stdout and stderr together, as a user sees them).
+// A prompt that does not appear within |timeout_seconds| kills the program
+// and leaves exit_code -1.
+certkit_test::ProcessResult CertkitOnPty(const std::vector<std::string>& args,
+                                         const std::vector<PtyStep>& steps = {},
+                                         int timeout_seconds = 60);
+
 }  // namespace certkit_cli_test
 
 #endif  // CERTKIT_TESTS_CLI_CLI_SUPPORT_H_
