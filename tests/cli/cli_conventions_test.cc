@@ -499,21 +499,30 @@ TEST_CASE("bash completion completes commands and options (tmux)") {
   REQUIRE(tmux({"-f", "/dev/null", "new-session", "-d", "-x", "200", "-y", "50", "bash", "--noprofile", "--rcfile",
                 tmp.File("rc"), "-i"})
               .exit_code == 0);
-  auto screen_after = [&](const std::string& keys) {
+  // The screen, polled until it shows |want| (up to 20 s on a loaded machine).
+  auto screen_showing = [&](const std::string& want) {
+    std::string screen;
+    for (int i = 0; i < 200; ++i) {
+      screen = tmux({"capture-pane", "-p", "-t", "0"}).out;
+      if (screen.find(want) != std::string::npos) break;
+      Run({"sleep", "0.1"});
+    }
+    return screen;
+  };
+  auto screen_after = [&](const std::string& keys, const std::string& want) {
     tmux({"send-keys", "-t", "0", "C-u"});
     tmux({"send-keys", "-t", "0", "-l", keys});
     tmux({"send-keys", "-t", "0", "Tab", "Tab"});
-    Run({"sleep", "0.7"});
-    return tmux({"capture-pane", "-p", "-t", "0"}).out;
+    return screen_showing(want);
   };
-  Run({"sleep", "0.5"});
-  std::string screen = screen_after("certkit keyst");
+  REQUIRE(screen_showing("$").find("$") != std::string::npos);  // the prompt; tmux trims its space
+  std::string screen = screen_after("certkit keyst", "$ certkit keystore");
   INFO(screen);
   CHECK(screen.find("$ certkit keystore") != std::string::npos);  // "keyst" completed
-  screen = screen_after("certkit keystore ");
+  screen = screen_after("certkit keystore ", "export-key");
   CHECK(screen.find("genkeypair") != std::string::npos);
   CHECK(screen.find("export-key") != std::string::npos);
-  screen = screen_after("certkit keystore merge --src-a");
+  screen = screen_after("certkit keystore merge --src-a", "--src-alias");
   CHECK(screen.find("--src-alias") != std::string::npos);
   tmux({"kill-server"});
 }

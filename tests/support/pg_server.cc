@@ -66,8 +66,23 @@ void PgServer::InitAndStart(int port) {
 }
 
 void PgServer::Reload() {
+  // The postmaster logs "received SIGHUP" as it starts re-reading its
+  // configuration and SSL files, in its one thread: a connection it accepts
+  // after that line is written is served with the new files.
+  auto sighups = [this] {
+    const std::string text = log();
+    size_t n = 0;
+    for (size_t at = text.find("received SIGHUP"); at != std::string::npos;
+         at = text.find("received SIGHUP", at + 1)) {
+      ++n;
+    }
+    return n;
+  };
+  const size_t before = sighups();
   REQUIRE(Run(AsPostgres(dir_, {Bin("pg_ctl"), "-D", data_, "reload"})).exit_code == 0);
-  sleep(1);  // the postmaster re-reads the SSL files asynchronously
+  for (int i = 0; i < 600 && sighups() == before; ++i) usleep(50 * 1000);
+  INFO(log());
+  REQUIRE(sighups() > before);
 }
 
 ProcessResult PgServer::AdminSql(const std::string& sql) {
