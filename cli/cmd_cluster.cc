@@ -2,16 +2,19 @@
 #include <algorithm>
 #include <cstdio>
 #include <memory>
+#include <optional>
 
 #include "absl/strings/str_join.h"
 #include "certkit/cluster.h"
 #include "certkit/error.h"
+#include "certkit/pkcs11.h"
 #include "certkit/rotation.h"
 #include "ca_args.h"
 #include "cmd_cluster_status.h"
 #include "commands.h"
 #include "common.h"
 #include "output.h"
+#include "pkcs11_args.h"
 #include "progress.h"
 #include "store_args.h"
 
@@ -51,6 +54,9 @@ struct ClusterArgs {
   std::vector<std::string> only;   // rotate-ca reissue
   bool require_probe = false;      // rotate-ca
   LiveProbeArgs live;              // rotate-ca --require-probe
+  std::string token_ca_cert;       // init --ca-cert: an existing CA whose key is in a token
+  std::string token_ca_key;        // init --ca-key: that key's pkcs11: URI
+  Pkcs11Args pkcs11;               // --pkcs11-module, --pkcs11-pin
 };
 
 // What --ca-key-pass defaults to in add, renew and rotate-ca.
@@ -115,6 +121,87 @@ void RecordLeafWrites(const std::string& dir, const Manifest& m, Wanted wanted) 
   RecordWrite(certkit::JoinPath(dir, "manifest.json"), "cluster manifest");
 }
 
+// LoadInitTokenCa loads the existing CA of `init --ca-cert F --ca-key
+// pkcs11:URI` into |ca| and records where its key, module and PIN come from
+// in |spec|.
+absl::Status LoadInitTokenCa(const ClusterArgs& a, std::optional<certkit::CertificateAuthority>* ca,
+                             ClusterInitSpec* spec) {
+  if (a.token_ca_cert.empty() != a.token_ca_key.empty()) {
+    return certkit::MakeError(certkit::ErrorKind::kInvalidArgument,
+                              "--ca-cert and --ca-key go together: the existing CA's certificate and "
+                              "its key's pkcs11: URI");
+  }
+  if (a.token_ca_key.empty()) {
+    if (!a.pkcs11.module.empty() || !a.pkcs11.pin.empty()) {
+      return certkit::MakeError(certkit::ErrorKind::kInvalidArgument,
+                                "--pkcs11-module and --pkcs11-pin need --ca-key pkcs11:URI");
+    }
+    return absl::OkStatus();
+  }
+  if (!certkit::IsPkcs11Uri(a.token_ca_key)) {
+    return certkit::Annotate(
+        certkit::MakeError(certkit::ErrorKind::kInvalidArgument,
+                           "cluster init signs with an existing CA only when its key is in a "
+                           "PKCS#11 token (a pkcs11: URI); a CA key file would be copied into "
+                           "the cluster, so it is not taken"),
+        "--ca-key");
+  }
+  for (auto [given, flag] : {std::pair<bool, const char*>{!a.ca_key.empty(), "--ca-key-type"},
+                             {!a.ca_subject.empty(), "--ca-subject"},
+                             {!a.ca_key_pass.empty(), "--ca-key-pass"}}) {
+    if (given) {
+      return certkit::MakeError(certkit::ErrorKind::kInvalidArgument,
+                                absl::StrCat(flag, " describes a new CA; it does not go with --ca-key "
+                                                   "(an existing CA in a token)"));
+    }
+  }
+  auto uri = certkit::Pkcs11Uri::Parse(a.token_ca_key);
+  if (!uri.ok()) return certkit::Annotate(uri.status(), "--ca-key");
+  if (uri->pin_value) {
+    return certkit::Annotate(
+        certkit::MakeError(certkit::ErrorKind::kInvalidArgument,
+                           "the URI carries a pin-value, which the manifest would record: give "
+                           "the PIN with --pkcs11-pin env:VAR|file:PATH|prompt"),
+        "--ca-key");
+  }
+  std::string pin_source;
+  auto loaded = LoadTokenCaFromArgs(a.token_ca_cert, a.token_ca_key, a.pkcs11, &pin_source);
+  if (!loaded.ok()) return loaded.status();
+  *ca = *std::move(loaded);
+  spec->token_ca = &**ca;
+  spec->token_ca_key_uri = a.token_ca_key;
+  spec->pkcs11_module = a.pkcs11.module;
+  spec->pkcs11_pin_source = pin_source;
+  return absl::OkStatus();
+}
+
+// LoadUpdateTokenCa: for a cluster whose CA key is in a token (the
+// manifest's key_uri), loads the CA through the token into |ca| with the
+// module and PIN source the manifest records unless given now.
+absl::Status LoadUpdateTokenCa(const ClusterArgs& a, const Manifest& m,
+                               std::optional<certkit::CertificateAuthority>* ca) {
+  if (m.ca.key_uri.empty()) {
+    if (!a.pkcs11.module.empty() || !a.pkcs11.pin.empty()) {
+      return certkit::MakeError(certkit::ErrorKind::kInvalidArgument,
+                                "--pkcs11-module and --pkcs11-pin are for a cluster whose CA key is "
+                                "in a token; this cluster's is a file");
+    }
+    return absl::OkStatus();
+  }
+  if (!a.ca_key_pass.empty()) {
+    return certkit::MakeError(certkit::ErrorKind::kInvalidArgument,
+                              "the cluster's CA key is in a PKCS#11 token: it takes --pkcs11-pin, "
+                              "not --ca-key-pass");
+  }
+  Pkcs11Args args = a.pkcs11;
+  if (args.module.empty()) args.module = m.pkcs11_module;
+  if (args.pin.empty()) args.pin = certkit::ReusablePasswordSource(m.pkcs11_pin_source);
+  auto loaded = LoadTokenCaFromArgs(certkit::JoinPath(a.out, m.ca.cert_file), m.ca.key_uri, args);
+  if (!loaded.ok()) return loaded.status();
+  *ca = *std::move(loaded);
+  return absl::OkStatus();
+}
+
 int RunInit(const ClusterArgs& a) {
   ClusterInitSpec spec;
   spec.out_dir = a.out;
@@ -140,7 +227,11 @@ int RunInit(const ClusterArgs& a) {
   absl::Status s = FillPasswords(a, nullptr, /*confirm=*/true, &spec.leaf,
                                  &spec.store_password_source, &spec.truststore_password_source);
   if (!s.ok()) return PrintError(s);
-  auto ca_pass = ResolveNewCaKeyPassword(a.ca_key_pass, "--ca-key-pass");
+  std::optional<certkit::CertificateAuthority> token_ca;
+  s = LoadInitTokenCa(a, &token_ca, &spec);
+  if (!s.ok()) return PrintError(s);
+  absl::StatusOr<Password> ca_pass = Password{"", "none"};
+  if (!token_ca) ca_pass = ResolveNewCaKeyPassword(a.ca_key_pass, "--ca-key-pass");
   if (!ca_pass.ok()) return PrintError(ca_pass.status());
   spec.ca_key_password = ca_pass->value;
   spec.ca_key_password_source = ca_pass->source;
@@ -161,8 +252,10 @@ int RunInit(const ClusterArgs& a) {
                                "; use `certkit cluster add` or --overwrite"));
   }
   RecordWrite(certkit::JoinPath(a.out, m->ca.cert_file), "CA certificate");
-  RecordWrite(certkit::JoinPath(a.out, m->ca.key_file), "CA private key");
-  if (ca_pass->value.empty()) NoticeUnencryptedCaKey(certkit::JoinPath(a.out, m->ca.key_file), "--ca-key-pass");
+  if (!token_ca) {
+    RecordWrite(certkit::JoinPath(a.out, m->ca.key_file), "CA private key");
+    if (ca_pass->value.empty()) NoticeUnencryptedCaKey(certkit::JoinPath(a.out, m->ca.key_file), "--ca-key-pass");
+  }
   for (const std::string& t : m->truststores) {
     RecordWrite(certkit::JoinPath(a.out, t), "trust store");
   }
@@ -174,8 +267,12 @@ int RunInit(const ClusterArgs& a) {
       std::printf("trust   %s/%s\n", a.out.c_str(), absl::StrJoin(m->truststores, ", ").c_str());
     }
     std::printf("manifest %s/manifest.json\n", a.out.c_str());
-    std::printf("The CA key is in %s/ca-private/ca.key (%s): keep it off the nodes and back it up.\n",
-                a.out.c_str(), Esc(CaKeyProtection(*ca_pass)).c_str());
+    if (token_ca) {
+      std::printf("The CA key stays in the token: %s\n", Esc(certkit::TokenKeyDescription(token_ca->key())).c_str());
+    } else {
+      std::printf("The CA key is in %s/ca-private/ca.key (%s): keep it off the nodes and back it up.\n",
+                  a.out.c_str(), Esc(CaKeyProtection(*ca_pass)).c_str());
+    }
   }
   return kExitOk;
 }
@@ -183,7 +280,8 @@ int RunInit(const ClusterArgs& a) {
 // UpdateSpec reads the manifest and the passwords: the store passwords and
 // the CA key's (|ca_pass|: --ca-key-pass or the source the manifest records).
 absl::StatusOr<ClusterUpdateSpec> UpdateSpec(const ClusterArgs& a, Manifest* manifest_out,
-                                             CaKeyPassword* ca_pass) {
+                                             CaKeyPassword* ca_pass,
+                                             std::optional<certkit::CertificateAuthority>* token_ca = nullptr) {
   auto m = certkit::LoadManifest(a.out);
   if (!m.ok()) return m.status();
   ClusterUpdateSpec spec;
@@ -207,6 +305,11 @@ absl::StatusOr<ClusterUpdateSpec> UpdateSpec(const ClusterArgs& a, Manifest* man
   std::string store_source, trust_source;
   s = FillPasswords(a, &*m, /*confirm=*/false, &spec.leaf, &store_source, &trust_source);
   if (!s.ok()) return s;
+  if (token_ca != nullptr) {
+    s = LoadUpdateTokenCa(a, *m, token_ca);
+    if (!s.ok()) return s;
+    if (token_ca->has_value()) spec.ca = &**token_ca;
+  }
   auto pass = ResolveCaKeyPassword(a.ca_key_pass, m->ca_key_password_source);
   if (!pass.ok()) return pass.status();
   *ca_pass = *std::move(pass);
@@ -218,7 +321,8 @@ absl::StatusOr<ClusterUpdateSpec> UpdateSpec(const ClusterArgs& a, Manifest* man
 int RunAdd(const ClusterArgs& a) {
   Manifest before;
   CaKeyPassword ca_pass;
-  auto spec = UpdateSpec(a, &before, &ca_pass);
+  std::optional<certkit::CertificateAuthority> token_ca;
+  auto spec = UpdateSpec(a, &before, &ca_pass, &token_ca);
   if (!spec.ok()) return PrintError(spec.status());
   Progress progress(!a.quiet);
   spec->progress = &progress;
@@ -240,7 +344,8 @@ int RunRenew(const ClusterArgs& a) {
   if (!within.ok()) return PrintError(certkit::Annotate(within.status(), "--within"));
   Manifest before;
   CaKeyPassword ca_pass;
-  auto spec = UpdateSpec(a, &before, &ca_pass);
+  std::optional<certkit::CertificateAuthority> token_ca;
+  auto spec = UpdateSpec(a, &before, &ca_pass, &token_ca);
   if (!spec.ok()) return PrintError(spec.status());
   spec->within = *within;
   Progress progress(!a.quiet);
@@ -400,6 +505,15 @@ void RegisterClusterCommands(CLI::App& app, int* exit_code) {
   init->add_flag("--overwrite", init_args->overwrite, "replace an existing cluster directory's files");
   AddSharedOptions(init, init_args.get());
   AddNewCaKeyPassOption(init, "--ca-key-pass", &init_args->ca_key_pass, "the CA key");
+  init->add_option("--ca-cert", init_args->token_ca_cert,
+                   "an existing CA to sign with instead of a new one (with --ca-key): its certificate "
+                   "and chain")
+      ->type_name("FILE");
+  init->add_option("--ca-key", init_args->token_ca_key,
+                   "the existing CA's key in a PKCS#11 token: its pkcs11: URI (RFC 7512); the "
+                   "manifest records it, the module and the PIN source, never the PIN")
+      ->type_name("URI");
+  AddPkcs11Options(init, &init_args->pkcs11);
   SetExample(init, "certkit cluster init --nodes 10.0.0.1,10.0.0.2,10.0.0.3 --clients root,app "
                    "--out demo --storepass env:STOREPASS --jobs 8");
   init->callback([init_args, exit_code] { *exit_code = RunInit(*init_args); });
@@ -414,6 +528,7 @@ void RegisterClusterCommands(CLI::App& app, int* exit_code) {
   add->add_option("--days", add_args->days, "leaf validity in days (default: the manifest's)");
   AddSharedOptions(add, add_args.get());
   AddCaKeyPassOption(add, &add_args->ca_key_pass, kRecordedCaKeyPass);
+  AddPkcs11Options(add, &add_args->pkcs11);
   SetExample(add, "certkit cluster add --dir demo --nodes 10.0.0.4 --storepass env:STOREPASS");
   add->callback([add_args, exit_code] { *exit_code = RunAdd(*add_args); });
 
@@ -427,6 +542,7 @@ void RegisterClusterCommands(CLI::App& app, int* exit_code) {
   renew->add_option("--days", renew_args->days, "leaf validity in days (default: the manifest's)");
   AddSharedOptions(renew, renew_args.get());
   AddCaKeyPassOption(renew, &renew_args->ca_key_pass, kRecordedCaKeyPass);
+  AddPkcs11Options(renew, &renew_args->pkcs11);
   SetExample(renew, "certkit cluster renew --dir demo --within 30d --storepass env:STOREPASS");
   renew->callback([renew_args, exit_code] { *exit_code = RunRenew(*renew_args); });
 

@@ -83,6 +83,13 @@ int SignOneCrl(const RevokeArgs& a, const certkit::CrlIssuer& issuer, const std:
   }
   if (!a.token_key.empty()) source.key = a.token_key;
   source.pkcs11 = a.pkcs11;
+  if (a.token_key.empty() && !issuer.key_uri.empty()) {
+    // A cluster whose CA key is in a token: the manifest's URI, module and
+    // PIN source (env:/file:) unless given now.
+    source.key = issuer.key_uri;
+    if (source.pkcs11.module.empty()) source.pkcs11.module = issuer.pkcs11_module;
+    if (source.pkcs11.pin.empty()) source.pkcs11.pin = certkit::ReusablePasswordSource(issuer.pkcs11_pin_source);
+  }
   auto ca = LoadCaFromArgs(source);
   if (!ca.ok()) return PrintError(ca.status());
   auto crl = certkit::SignDirectoryCrl(a.dir, *ca, absl::Hours(24) * a.days);

@@ -26,6 +26,7 @@ namespace {
 struct TokenRequest {
   certkit::Pkcs11Uri uri;
   certkit::Pkcs11Options options;
+  std::string pin_source;  // where the PIN came from, never the PIN
 };
 
 absl::StatusOr<TokenRequest> Resolve(const std::string& uri_text, const Pkcs11Args& args,
@@ -45,6 +46,9 @@ absl::StatusOr<TokenRequest> Resolve(const std::string& uri_text, const Pkcs11Ar
     auto pin = ResolvePassword(req);
     if (!pin.ok()) return certkit::Annotate(pin.status(), "--pkcs11-pin");
     r.options.pin = pin->value;
+    r.pin_source = pin->source;
+  } else {
+    r.pin_source = r.uri.pin_value ? "pass" : r.uri.pin_source ? "uri" : "none";
   }
   return r;
 }
@@ -76,9 +80,11 @@ absl::StatusOr<certkit::PrivateKey> LoadTokenKeyFromArgs(const std::string& uri_
 
 absl::StatusOr<certkit::CertificateAuthority> LoadTokenCaFromArgs(const std::string& cert_path,
                                                                   const std::string& uri_text,
-                                                                  const Pkcs11Args& args) {
+                                                                  const Pkcs11Args& args,
+                                                                  std::string* pin_source) {
   auto r = Resolve(uri_text, args, "--ca-key");
   if (!r.ok()) return r.status();
+  if (pin_source != nullptr) *pin_source = r->pin_source;
   auto ca = certkit::LoadCaWithPkcs11Key(cert_path, r->uri, r->options);
   if (!ca.ok()) return Hint(ca.status(), "--ca-key", args);
   return ca;

@@ -33,10 +33,14 @@ absl::StatusOr<certkit::PrivateKey> LoadTokenKeyFromArgs(const std::string& uri,
                                                          const Pkcs11Args& args, const char* flag);
 
 // LoadTokenCaFromArgs is LoadCaFromArgs for a CA whose key is in a token:
-// the certificate (and chain) from |cert_path|, the key from |uri|.
+// the certificate (and chain) from |cert_path|, the key from |uri|. When
+// |pin_source| is not null it receives where the PIN came from, for a
+// manifest: "env:VAR", "file:PATH", "prompt", "pass" (given on the command
+// line or as the URI's pin-value), "uri" (the URI's pin-source) or "none".
 absl::StatusOr<certkit::CertificateAuthority> LoadTokenCaFromArgs(const std::string& cert_path,
                                                                   const std::string& uri,
-                                                                  const Pkcs11Args& args);
+                                                                  const Pkcs11Args& args,
+                                                                  std::string* pin_source = nullptr);
 
 }  // namespace certkit_cli
 

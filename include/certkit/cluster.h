@@ -136,6 +136,18 @@ struct ClusterInitSpec {
   // password is empty); it must never be the password itself.
   std::string ca_key_password;
   std::string ca_key_password_source;
+  // An existing CA whose key is held in a PKCS#11 token (not owned; null =
+  // create a new CA from |ca|). init signs with it and writes no CA key:
+  // ca.crt holds its certificate and chain, the trust stores its root, and
+  // the manifest records |token_ca_key_uri| (the key's pkcs11: URI without
+  // a pin-value), |pkcs11_module| and |pkcs11_pin_source| (never the PIN)
+  // for add, renew and crl to load it again. kInvalidArgument when
+  // |token_ca| is set without a URI, with a pin-value in it, or with a CA
+  // key password (the token protects the key).
+  const CertificateAuthority* token_ca = nullptr;
+  std::string token_ca_key_uri;
+  std::string pkcs11_module;
+  std::string pkcs11_pin_source;
   int jobs = 1;                          // parallel workers
   ProgressObserver* progress = nullptr;  // not owned; null = no reports
 };
@@ -162,6 +174,13 @@ struct ClusterUpdateSpec {
   // anything is written.
   std::string ca_key_password;
   bool allow_insecure_ca_key = false;
+  // The cluster's CA, already loaded (not owned), for a CA whose key is in a
+  // token (the manifest's key_uri; see LoadPkcs11PrivateKey in
+  // certkit/pkcs11.h). Its certificate must be the manifest's active CA
+  // (kKeyMismatch naming both fingerprints otherwise). Null: the CA is
+  // loaded from its key file, and a cluster whose CA key is in a token
+  // fails with kInvalidArgument naming the URI.
+  const CertificateAuthority* ca = nullptr;
   int jobs = 1;                          // parallel workers
   ProgressObserver* progress = nullptr;  // not owned; null = no reports
 };

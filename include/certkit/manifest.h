@@ -42,7 +42,11 @@ inline constexpr char kCaRetired[] = "retired";    // no longer trusted (key kep
 // One CA of the cluster.
 struct CaRecord {
   std::string cert_file;  // its certificate alone, e.g. "ca.crt" or "ca-1a2b3c4d.crt"
-  std::string key_file;   // "ca-private/ca.key"
+  std::string key_file;   // "ca-private/ca.key"; empty when |key_uri| is set
+  // The key's "pkcs11:" URI (RFC 7512; never with a pin-value) when it is
+  // held in a PKCS#11 token (JSON "key_uri", no "key" then): certkit signs
+  // through the token and the cluster directory holds no key file.
+  std::string key_uri;
   std::string subject;
   std::string serial;
   std::string sha256_fingerprint;
@@ -72,6 +76,12 @@ struct Manifest {
   // of the cluster (during a rotation, the old and the new one) is
   // encrypted with that one password, or not at all.
   std::string ca_key_password_source;
+  // For a CA key held in a token (CaRecord::key_uri): the PKCS#11 module
+  // (.so path) and where the user PIN comes from ("env:VAR", "file:PATH",
+  // "prompt", "pass", "uri": the URI's own pin-source), never the PIN. JSON
+  // "pkcs11_module" / "pkcs11_pin_source", absent when no key is in a token.
+  std::string pkcs11_module;
+  std::string pkcs11_pin_source;
   using Ca = CaRecord;
   // The active CA (state "active"): it signs what add and renew issue.
   CaRecord ca;

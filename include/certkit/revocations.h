@@ -38,6 +38,11 @@ struct CrlIssuer {
   // ca_key_password_source, e.g. "env:CA_PASS"); empty for a plain CA
   // directory and for a manifest that records none.
   std::string key_password_source;
+  // A CA whose key is in a PKCS#11 token: files.key_path is empty, and these
+  // are the manifest's key_uri, pkcs11_module and pkcs11_pin_source.
+  std::string key_uri;
+  std::string pkcs11_module;
+  std::string pkcs11_pin_source;
 };
 
 // DirectoryCrlIssuers lists the CAs whose CRLs |dir| publishes: a cluster's

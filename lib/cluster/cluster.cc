@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <tuple>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "certkit/batch.h"
 #include "certkit/ca_files.h"
@@ -396,6 +398,20 @@ absl::Status CheckNames(const std::vector<std::string>& names, const char* what)
 
 absl::StatusOr<CertificateAuthority> LoadClusterCa(const std::string& dir, const Manifest& m,
                                                    const ClusterUpdateSpec& spec) {
+  if (spec.ca != nullptr) {
+    const std::string given = spec.ca->certificate().Sha256Fingerprint();
+    if (given != m.ca.sha256_fingerprint) {
+      return MakeError(ErrorKind::kKeyMismatch,
+                       absl::StrCat("the CA given (SHA-256 ", given, ") is not the cluster's active CA '",
+                                    m.ca.subject, "' (SHA-256 ", m.ca.sha256_fingerprint, ")"));
+    }
+    return *spec.ca;
+  }
+  if (!m.ca.key_uri.empty()) {
+    return MakeError(ErrorKind::kInvalidArgument,
+                     absl::StrCat("the cluster's CA key is in a PKCS#11 token (", m.ca.key_uri,
+                                  "): load it from the token to sign"));
+  }
   CaFiles files;
   files.cert_path = JoinPath(dir, m.ca.cert_file);
   files.key_path = JoinPath(dir, m.ca.key_file);
@@ -419,6 +435,16 @@ absl::StatusOr<Manifest> ClusterInit(const ClusterInitSpec& spec) {
   if (!spec.ca_key_password.empty() && spec.ca_key_password_source.empty()) {
     return MakeError(ErrorKind::kInvalidArgument,
                      "a CA key password was given without its source to record in the manifest");
+  }
+  const bool token = spec.token_ca != nullptr;
+  if (token && (!absl::StartsWithIgnoreCase(spec.token_ca_key_uri, "pkcs11:") ||
+                absl::StrContains(absl::AsciiStrToLower(spec.token_ca_key_uri), "pin-value"))) {
+    return MakeError(ErrorKind::kInvalidArgument,
+                     "a token CA needs its key's pkcs11: URI to record, without a pin-value");
+  }
+  if (token && !spec.ca_key_password.empty()) {
+    return MakeError(ErrorKind::kInvalidArgument,
+                     "a CA key held in a token takes no CA key password: the token's PIN protects it");
   }
   const std::string key_path = JoinPath(spec.out_dir, kCaKeyFile);
   const std::string manifest_path = JoinPath(spec.out_dir, kManifestFile);
@@ -447,17 +473,23 @@ absl::StatusOr<Manifest> ClusterInit(const ClusterInitSpec& spec) {
                       "of this folder)\n",
                       FileOptions(kPublicFileMode, true));
   if (!s.ok()) return s;
-  s = MakePrivateDirectory(JoinPath(spec.out_dir, kCaKeyDir));
-  if (!s.ok()) return s;
-  CaOptions ca_options = spec.ca;
-  if (ca_options.subject.empty()) {
-    // "certkit CA <folder name> <id>", the folder being the cluster's name.
-    ca_options.subject = DefaultClusterCaSubject(spec.out_dir, spec.leaf.organization);
+  absl::StatusOr<CertificateAuthority> ca = MakeError(ErrorKind::kInternal, "no CA");
+  absl::StatusOr<std::string> ca_key_pem = std::string();
+  if (token) {
+    ca = *spec.token_ca;
+  } else {
+    s = MakePrivateDirectory(JoinPath(spec.out_dir, kCaKeyDir));
+    if (!s.ok()) return s;
+    CaOptions ca_options = spec.ca;
+    if (ca_options.subject.empty()) {
+      // "certkit CA <folder name> <id>", the folder being the cluster's name.
+      ca_options.subject = DefaultClusterCaSubject(spec.out_dir, spec.leaf.organization);
+    }
+    ca = CertificateAuthority::CreateRoot(ca_options);
+    if (!ca.ok()) return Annotate(ca.status(), "creating the CA");
+    ca_key_pem = CaKeyPem(ca->key(), spec.ca_key_password);
+    if (!ca_key_pem.ok()) return Annotate(ca_key_pem.status(), "encrypting the CA key");
   }
-  auto ca = CertificateAuthority::CreateRoot(ca_options);
-  if (!ca.ok()) return Annotate(ca.status(), "creating the CA");
-  auto ca_key_pem = CaKeyPem(ca->key(), spec.ca_key_password);
-  if (!ca_key_pem.ok()) return Annotate(ca_key_pem.status(), "encrypting the CA key");
 
   Manifest m;
   m.created = m.updated = absl::Now();
@@ -471,7 +503,14 @@ absl::StatusOr<Manifest> ClusterInit(const ClusterInitSpec& spec) {
   m.truststore_password_source = spec.truststore_password_source;
   m.ca_key_password_source = spec.ca_key_password.empty() ? "none" : spec.ca_key_password_source;
   m.ca.cert_file = "ca.crt";
-  m.ca.key_file = kCaKeyFile;
+  if (token) {
+    m.ca.key_uri = spec.token_ca_key_uri;
+    m.ca_key_password_source = "none";  // the token's PIN protects the key
+    m.pkcs11_module = spec.pkcs11_module;
+    m.pkcs11_pin_source = spec.pkcs11_pin_source;
+  } else {
+    m.ca.key_file = kCaKeyFile;
+  }
   m.ca.subject = ca->certificate().subject().ToRfc4514();
   m.ca.serial = ca->certificate().serial_hex();
   m.ca.sha256_fingerprint = ca->certificate().Sha256Fingerprint();
@@ -483,13 +522,21 @@ absl::StatusOr<Manifest> ClusterInit(const ClusterInitSpec& spec) {
   // Every file is written, then all are made durable in one pass; only then
   // the manifest commits the cluster.
   s = WriteDurably(spec.out_dir, [&]() -> absl::Status {
-    absl::Status w = WriteFileAtomic(key_path, *ca_key_pem,
-                                     FileOptions(kPrivateFileMode, leaf.overwrite));
-    if (!w.ok()) return w;
-    w = WriteFileAtomic(JoinPath(spec.out_dir, "ca.crt"), ca->certificate().ToPem(),
+    absl::Status w;
+    std::string ca_pem;
+    if (token) {
+      // The CA and its chain, so that ca.crt loads the CA again (LoadCa) and
+      // peers find the root in it.
+      for (const Certificate& c : ca->ChainWithSelf()) ca_pem += c.ToPem();
+    } else {
+      w = WriteFileAtomic(key_path, *ca_key_pem, FileOptions(kPrivateFileMode, leaf.overwrite));
+      if (!w.ok()) return w;
+      ca_pem = ca->certificate().ToPem();
+    }
+    w = WriteFileAtomic(JoinPath(spec.out_dir, "ca.crt"), ca_pem,
                         FileOptions(kPublicFileMode, leaf.overwrite));
     if (!w.ok()) return w;
-    w = WriteTrustStores({ca->certificate()}, spec.out_dir, leaf, &m.truststores);
+    w = WriteTrustStores({ca->root()}, spec.out_dir, leaf, &m.truststores);
     if (!w.ok()) return w;
     return IssueAll(*ca, spec.out_dir, jobs, leaf, spec.jobs, spec.progress, &m);
   });

@@ -206,11 +206,15 @@ absl::StatusOr<LeafRecord> LeafFromJson(const json& j, bool is_node) {
 // wrote) or an entry of "cas" (state, cross certificate, revocations).
 json CaToJson(const CaRecord& c, bool full) {
   json j = {{"cert", c.cert_file},
-            {"key", c.key_file},
             {"subject", c.subject},
             {"serial", c.serial},
             {"sha256_fingerprint", c.sha256_fingerprint},
             {"not_after", FormatRfc3339(c.not_after)}};
+  if (c.key_uri.empty()) {
+    j["key"] = c.key_file;
+  } else {
+    j["key_uri"] = c.key_uri;
+  }
   if (!full) return j;
   j["state"] = c.state;
   if (!c.cross_cert_file.empty()) j["cross_cert"] = c.cross_cert_file;
@@ -228,7 +232,25 @@ absl::StatusOr<CaRecord> CaFromJson(const json& j, absl::string_view where) {
     return MakeError(ErrorKind::kMalformed, absl::StrCat("manifest: ", where, " is not an object"));
   }
   if (!(s = GetPath(j, "cert", &c.cert_file)).ok()) return s;
-  if (!(s = GetPath(j, "key", &c.key_file)).ok()) return s;
+  if (j.contains("key_uri")) {
+    // A token key: its URI, and no key file.
+    if (!(s = Get(j, "key_uri", &c.key_uri)).ok()) return s;
+    if (!absl::StartsWithIgnoreCase(c.key_uri, "pkcs11:")) {
+      return MakeError(ErrorKind::kMalformed,
+                       absl::StrCat("manifest: ", where, " key_uri is not a pkcs11: URI"));
+    }
+    if (absl::StrContains(absl::AsciiStrToLower(c.key_uri), "pin-value")) {
+      // A manifest never holds a PIN; one that does was not written by certkit.
+      return MakeError(ErrorKind::kMalformed,
+                       absl::StrCat("manifest: ", where, " key_uri carries a pin-value"));
+    }
+    if (j.contains("key")) {
+      return MakeError(ErrorKind::kMalformed,
+                       absl::StrCat("manifest: ", where, " has both key and key_uri"));
+    }
+  } else if (!(s = GetPath(j, "key", &c.key_file)).ok()) {
+    return s;
+  }
   if (!(s = Get(j, "subject", &c.subject)).ok()) return s;
   if (!(s = Get(j, "serial", &c.serial)).ok()) return s;
   if (!(s = Get(j, "sha256_fingerprint", &c.sha256_fingerprint)).ok()) return s;
@@ -297,6 +319,8 @@ json ToJson(const Manifest& m) {
   j["store_password_source"] = m.store_password_source;
   j["truststore_password_source"] = m.truststore_password_source;
   if (!m.ca_key_password_source.empty()) j["ca_key_password_source"] = m.ca_key_password_source;
+  if (!m.pkcs11_module.empty()) j["pkcs11_module"] = m.pkcs11_module;
+  if (!m.pkcs11_pin_source.empty()) j["pkcs11_pin_source"] = m.pkcs11_pin_source;
   j["ca"] = CaToJson(m.ca, /*full=*/false);
   json cas = json::array({CaToJson(m.ca, /*full=*/true)});
   for (const auto& c : m.other_cas) cas.push_back(CaToJson(c, /*full=*/true));
@@ -334,6 +358,10 @@ absl::StatusOr<Manifest> FromJson(const json& j) {
   if (j.contains("ca_key_password_source") &&
       !(s = Get(j, "ca_key_password_source", &m.ca_key_password_source)).ok()) {
     return s;
+  }
+  for (auto [name, field] : {std::pair<const char*, std::string*>{"pkcs11_module", &m.pkcs11_module},
+                              {"pkcs11_pin_source", &m.pkcs11_pin_source}}) {
+    if (j.contains(name) && !(s = Get(j, name, field)).ok()) return s;
   }
   json ca;
   if (!(s = Get(j, "ca", &ca)).ok()) return s;

@@ -136,7 +136,13 @@ absl::StatusOr<std::vector<CrlIssuer>> DirectoryCrlIssuers(const std::string& di
   for (const CaRecord* r : m->TrustedCas()) {
     CrlIssuer issuer;
     issuer.files.cert_path = JoinPath(dir, r->cert_file);
-    issuer.files.key_path = JoinPath(dir, r->key_file);
+    if (r->key_uri.empty()) {
+      issuer.files.key_path = JoinPath(dir, r->key_file);
+    } else {
+      issuer.key_uri = r->key_uri;
+      issuer.pkcs11_module = m->pkcs11_module;
+      issuer.pkcs11_pin_source = m->pkcs11_pin_source;
+    }
     issuer.crl_name = out.empty() ? "crl" : absl::StrCat("crl-", CaShortId(r->sha256_fingerprint));
     issuer.key_password_source = m->ca_key_password_source;
     out.push_back(std::move(issuer));

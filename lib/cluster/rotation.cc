@@ -431,6 +431,15 @@ absl::StatusOr<RotationResult> RotateCa(const RotationSpec& spec) {
     return MakeError(ErrorKind::kMalformed,
                      absl::StrCat("manifest: rotation '", m->rotation, "' is not a rotation stage"));
   }
+  if (!m->ca.key_uri.empty()) {
+    // Fail closed rather than write a new CA key to disk beside a CA the
+    // operator chose to keep in a token.
+    return MakeError(ErrorKind::kUnsupported,
+                     absl::StrCat("the cluster's CA key is in a PKCS#11 token (", m->ca.key_uri,
+                                  "): rotate-ca does not support a token-held CA yet; make the new "
+                                  "CA in the token (`certkit ca create --pkcs11-key`) and a new "
+                                  "cluster from it"));
+  }
   const RotationStage stage = spec.stage.value_or(NextRotationStage(*m));
   const int want = static_cast<int>(stage);
   const int done = DoneIndex(*m);

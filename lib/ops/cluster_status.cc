@@ -33,6 +33,12 @@ struct ProbeCa {
 // MakeProbeIdentity issues a one-day client certificate for a fresh P-256
 // key from the CA in |dir| described by |r|.
 absl::Status MakeProbeIdentity(const std::string& dir, const ClusterProbeOptions& o, ProbeCa* ca) {
+  if (!ca->record->key_uri.empty()) {
+    return MakeError(ErrorKind::kUnsupported,
+                     absl::StrCat("the probe's client certificate would be signed by CA '",
+                                  ca->record->subject, "', whose key is in a PKCS#11 token (",
+                                  ca->record->key_uri, "): status --probe cannot sign with it yet"));
+  }
   CaFiles files;
   files.cert_path = JoinPath(dir, ca->record->cert_file);
   files.key_path = JoinPath(dir, ca->record->key_file);

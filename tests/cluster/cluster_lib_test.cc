@@ -114,6 +114,29 @@ TEST_CASE("manifest CAs: states and revocations round trip and inconsistent cas 
   refused([](nlohmann::json& j) { j["cas"][1]["state"] = "sleeping"; }, "sleeping");
   refused([](nlohmann::json& j) { j["cas"][1]["cert"] = "../ca.crt"; }, "not a path inside");
   refused([](nlohmann::json& j) { j["cas"][0]["revoked"][0]["serial"] = "xyz"; }, "revoked[0]");
+  // A token-held CA key: a pkcs11: URI instead of a key file, never with a PIN in it.
+  refused([](nlohmann::json& j) {
+    j["cas"][1].erase("key");
+    j["cas"][1]["key_uri"] = "pkcs11:token=t;object=k?pin-value=1234";
+  }, "pin-value");
+  refused([](nlohmann::json& j) { j["cas"][1]["key_uri"] = "pkcs11:token=t;object=k"; }, "both key and key_uri");
+  refused([](nlohmann::json& j) {
+    j["cas"][1].erase("key");
+    j["cas"][1]["key_uri"] = "/etc/ca.key";
+  }, "not a pkcs11: URI");
+  {
+    Manifest token = m;
+    token.other_cas[0].key_file.clear();
+    token.other_cas[0].key_uri = "pkcs11:token=t;object=k;type=private";
+    token.pkcs11_module = "/usr/lib/softhsm/libsofthsm2.so";
+    token.pkcs11_pin_source = "env:PIN";
+    auto again = ParseManifest(ManifestToJson(token));
+    REQUIRE(again.ok());
+    CHECK(again->other_cas[0].key_uri == token.other_cas[0].key_uri);
+    CHECK(again->other_cas[0].key_file.empty());
+    CHECK(again->pkcs11_pin_source == "env:PIN");
+    CHECK(ManifestToJson(*again) == ManifestToJson(token));
+  }
   // A manifest from before rotation: only "ca", no revocations.
   nlohmann::json j = nlohmann::json::parse(ManifestToJson(m));
   j.erase("cas");

@@ -543,3 +543,164 @@ TEST_CASE("an intermediate whose key is in the token, signed by a token root, is
                         TokenArgs())));
   OpensslVerify({"-CAfile", root + "/ca.crt", "-untrusted", inter + "/ca.crt"}, inter + "/n7/node.crt");
 }
+
+namespace {
+
+std::string ReadFile(const std::string& path) { return certkit_test::ReadString(path); }
+
+// KeytoolList returns `keytool -list -v` of |store| (requires success).
+std::string KeytoolList(const std::string& store, const std::string& password) {
+  ProcessResult r = Run({"keytool", "-list", "-v", "-keystore", store, "-storepass", password});
+  INFO(Describe(r));
+  REQUIRE(r.exit_code == 0);
+  return r.out;
+}
+
+std::string Sha256Colons(const std::string& cert) {
+  ProcessResult r = Run({"openssl", "x509", "-in", cert, "-noout", "-fingerprint", "-sha256"});
+  RequireOk(r);
+  std::string f = r.out.substr(r.out.find('=') + 1);
+  while (!f.empty() && (f.back() == '\n' || f.back() == '\r')) f.pop_back();
+  return f;
+}
+
+}  // namespace
+
+TEST_CASE("a cluster from a token CA: init, add, renew and crl sign through the token, and nothing holds the key or PIN") {
+  if (!Tokens()) return;
+  if (!HaveTool("keytool")) {
+    WARN("SKIPPED: keytool (Java) is not installed: run scripts/install-deps.sh");
+    return;
+  }
+  Softhsm& h = Softhsm::Get();
+  setenv("CERTKIT_TEST_STOREPASS", "store-pass-9", 1);
+  const std::string ca = h.File("cluster-ca");
+  const std::string cl = h.File("cluster");
+  const std::string uri = Uri("ca-ec");
+  RequireOk(Certkit(Cat({"ca", "create", "--out", ca, "--cn", "Token Cluster CA", "--pkcs11-key", uri},
+                        TokenArgs())));
+  const std::vector<std::string> store = {"--storepass", "env:CERTKIT_TEST_STOREPASS"};
+
+  // What init refuses before touching the token or the folder.
+  auto refused = [&](std::vector<std::string> extra, const std::string& why) {
+    ProcessResult r = Certkit(Cat(Cat({"cluster", "init", "--nodes", "10.0.0.1", "--out", h.File("refused")},
+                                      extra),
+                                  store));
+    INFO(Describe(r));
+    CHECK(r.exit_code != 0);
+    CHECK(r.err.find(why) != std::string::npos);
+    CHECK(r.err.find(kPin) == std::string::npos);
+    CHECK(certkit_test::FileMode(h.File("refused/manifest.json")) == -1);
+  };
+  refused(Cat({"--ca-cert", ca + "/ca.crt", "--ca-key", h.File("some.key")}, TokenArgs()), "pkcs11: URI");
+  refused(Cat({"--ca-key", uri}, TokenArgs()), "--ca-cert and --ca-key go together");
+  refused(Cat({"--ca-cert", ca + "/ca.crt", "--ca-key", uri, "--ca-key-type", "ec:p384"}, TokenArgs()),
+          "--ca-key-type describes a new CA");
+  refused({"--ca-cert", ca + "/ca.crt", "--ca-key", uri + "?pin-value=" + kPin, "--pkcs11-module", kModule},
+          "pin-value");
+  refused(Cat({"--ca-cert", ca + "/ca.crt", "--ca-key", Uri("ca-rsa")}, TokenArgs()), "key_mismatch");
+
+  // init: the token CA signs every node and client; no CA key file anywhere.
+  RequireOk(Certkit(Cat(Cat({"cluster", "init", "--nodes", "10.0.0.1,10.0.0.2", "--clients", "app", "--out", cl,
+                             "--format", "pem,jks,p12", "--quiet", "--ca-cert", ca + "/ca.crt", "--ca-key", uri},
+                            TokenArgs()),
+                        store)));
+  REQUIRE(certkit_test::FileMode(cl + "/ca-private/ca.key") == -1);
+  REQUIRE(CertPublicKeyPem(cl + "/ca.crt") == TokenPublicKeyPem("01", h.dir()));
+  const std::string manifest = ReadFile(cl + "/manifest.json");
+  INFO(manifest);
+  CHECK(manifest.find("\"key_uri\": \"" + uri + "\"") != std::string::npos);
+  CHECK(manifest.find("\"pkcs11_module\": \"" + std::string(kModule) + "\"") != std::string::npos);
+  CHECK(manifest.find("\"pkcs11_pin_source\": \"env:CERTKIT_TEST_PIN\"") != std::string::npos);
+  CHECK(manifest.find("ca-private") == std::string::npos);
+  CHECK(manifest.find(kPin) == std::string::npos);
+  for (std::string n : {"10.0.0.1", "10.0.0.2"}) {
+    OpensslVerify({"-CAfile", cl + "/ca.crt", "-purpose", "sslserver"}, cl + "/nodes/" + n + "/node.crt");
+  }
+  OpensslVerify({"-CAfile", cl + "/ca.crt", "-purpose", "sslclient"}, cl + "/clients/app/client.app.crt");
+  {
+    const std::string listed = KeytoolList(cl + "/nodes/10.0.0.1/keystore.jks", "store-pass-9");
+    CHECK(listed.find("PrivateKeyEntry") != std::string::npos);
+    CHECK(listed.find(Sha256Colons(cl + "/ca.crt")) != std::string::npos);
+    CHECK(KeytoolList(cl + "/truststore.p12", "store-pass-9").find(Sha256Colons(cl + "/ca.crt")) !=
+          std::string::npos);
+  }
+
+  // add and renew with nothing but the directory: the manifest's module and
+  // PIN source find the token again.
+  RequireOk(Certkit(Cat({"cluster", "add", "--dir", cl, "--nodes", "10.0.0.3", "--quiet"}, store)));
+  OpensslVerify({"-CAfile", cl + "/ca.crt", "-purpose", "sslserver"}, cl + "/nodes/10.0.0.3/node.crt");
+  const std::string before = Sha256Colons(cl + "/nodes/10.0.0.1/node.crt");
+  RequireOk(Certkit(Cat({"cluster", "renew", "--dir", cl, "--within", "400d", "--quiet"}, store)));
+  CHECK(Sha256Colons(cl + "/nodes/10.0.0.1/node.crt") != before);
+  OpensslVerify({"-CAfile", cl + "/ca.crt", "-purpose", "sslserver"}, cl + "/nodes/10.0.0.1/node.crt");
+
+  // A wrong PIN given now is a precise error, and the cluster is untouched.
+  {
+    ProcessResult r = Certkit(Cat({"cluster", "add", "--dir", cl, "--nodes", "10.0.0.4", "--pkcs11-pin",
+                                   "pass:000000", "--quiet"},
+                                  store));
+    INFO(Describe(r));
+    CHECK(r.exit_code == 3);
+    CHECK(r.err.find("wrong PIN") != std::string::npos);
+    CHECK(r.err.find("000000") == std::string::npos);
+    CHECK(certkit_test::FileMode(cl + "/nodes/10.0.0.4") == -1);
+    CHECK(ReadFile(cl + "/manifest.json").find("10.0.0.4") == std::string::npos);
+  }
+  // A CA key password makes no sense for a token key: refused, not ignored.
+  {
+    ProcessResult r = Certkit(Cat({"cluster", "add", "--dir", cl, "--nodes", "10.0.0.4", "--ca-key-pass",
+                                   "env:CERTKIT_TEST_PIN", "--quiet"},
+                                  store));
+    INFO(Describe(r));
+    CHECK(r.exit_code != 0);
+    CHECK(r.err.find("not --ca-key-pass") != std::string::npos);
+  }
+
+  // revoke and crl: the CRL is signed through the token, with no token options.
+  RequireOk(Certkit({"revoke", "--dir", cl, "--cert", cl + "/nodes/10.0.0.2/node.crt", "--reason", "keyCompromise"}));
+  RequireOk(Certkit({"crl", "--dir", cl}));
+  ProcessResult revoked = Run({"openssl", "verify", "-crl_check", "-CAfile", cl + "/ca.crt", "-CRLfile",
+                               cl + "/crl.pem", cl + "/nodes/10.0.0.2/node.crt"});
+  INFO(Describe(revoked));
+  CHECK(revoked.exit_code != 0);
+  CHECK(revoked.output().find("certificate revoked") != std::string::npos);
+  OpensslVerify({"-crl_check", "-CAfile", cl + "/ca.crt", "-CRLfile", cl + "/crl.pem"},
+                cl + "/nodes/10.0.0.3/node.crt");
+
+  // rotate-ca refuses a token-held CA rather than put a new CA key on disk.
+  {
+    ProcessResult r = Certkit(Cat({"cluster", "rotate-ca", "--dir", cl, "--stage", "new-ca"}, store));
+    INFO(Describe(r));
+    CHECK(r.exit_code != 0);
+    CHECK(r.err.find("rotate-ca does not support a token-held CA") != std::string::npos);
+    CHECK(certkit_test::FileMode(cl + "/ca-private") == -1);
+  }
+}
+
+TEST_CASE("a cluster from a token-held intermediate ships its chain in ca.crt and trusts the root") {
+  if (!Tokens()) return;
+  Softhsm& h = Softhsm::Get();
+  const std::string root = h.File("ci-root");
+  const std::string inter = h.File("ci-inter");
+  const std::string cl = h.File("ci-cluster");
+  RequireOk(Certkit(Cat({"ca", "create", "--out", root, "--cn", "Token Root", "--pkcs11-key", Uri("ca-ec")},
+                        TokenArgs())));
+  RequireOk(Certkit(Cat({"ca", "intermediate", "--ca-cert", root + "/ca.crt", "--ca-key", Uri("ca-ec"),
+                         "--pkcs11-key", Uri("ca-rsa"), "--out", inter, "--cn", "Token Issuing"},
+                        TokenArgs())));
+  // ca intermediate writes the CA certificate followed by its chain, as --ca-cert takes it.
+  RequireOk(Certkit(Cat({"cluster", "init", "--nodes", "db1", "--out", cl, "--format", "pem", "--quiet",
+                         "--ca-cert", inter + "/ca.crt", "--ca-key", Uri("ca-rsa")},
+                        TokenArgs())));
+  // The node verifies against the root alone, its chain in node.crt.
+  OpensslVerify({"-CAfile", root + "/ca.crt", "-untrusted", cl + "/nodes/db1/node.crt"},
+                cl + "/nodes/db1/node.crt");
+  const std::string shipped = ReadFile(cl + "/ca.crt");
+  CHECK(shipped == ReadFile(inter + "/ca.crt"));
+  CHECK(shipped.find(ReadFile(root + "/ca.crt")) != std::string::npos);  // the chain, root included
+  CHECK(ReadFile(cl + "/nodes/db1/ca.crt") == ReadFile(root + "/ca.crt"));  // a node trusts the root
+  RequireOk(Certkit({"cluster", "add", "--dir", cl, "--nodes", "db2", "--quiet"}));
+  OpensslVerify({"-CAfile", root + "/ca.crt", "-untrusted", cl + "/nodes/db2/node.crt"},
+                cl + "/nodes/db2/node.crt");
+}
