@@ -143,7 +143,19 @@ std::string CaKeyProtection(const Password& password) {
 }
 
 absl::StatusOr<certkit::CertificateAuthority> LoadCaFromArgs(const CaSourceArgs& args) {
-  if (certkit::IsPkcs11Uri(args.key)) return LoadTokenCaFromArgs(args.cert, args.key, args.pkcs11);
+  if (certkit::IsPkcs11Uri(args.key)) {
+    if (!args.key_pass.empty()) {
+      // Refused rather than ignored: the user may think a password guards it.
+      return certkit::MakeError(certkit::ErrorKind::kInvalidArgument,
+                                "--ca-key is a token key (pkcs11: URI): it takes --pkcs11-pin, not "
+                                "--ca-key-pass");
+    }
+    return LoadTokenCaFromArgs(args.cert, args.key, args.pkcs11);
+  }
+  if (!args.pkcs11.module.empty() || !args.pkcs11.pin.empty()) {
+    return certkit::MakeError(certkit::ErrorKind::kInvalidArgument,
+                              "--pkcs11-module and --pkcs11-pin are for a token key; --ca-key is a file");
+  }
   auto pass = ResolveCaKeyPassword(args.key_pass, args.key_pass_recorded);
   if (!pass.ok()) return pass.status();
   auto ca = LoadCa({args.cert, args.key, pass->password.value, args.allow_insecure_key});
