@@ -330,6 +330,28 @@ TEST_CASE("a missing module, a file that is no module, an unknown token and a mi
   REQUIRE(certkit_test::FileMode(ca + "/ca.crt") == -1);
 }
 
+TEST_CASE("a token key given a CA key password, and a key file given token options, are refused, not ignored") {
+  if (!Tokens()) return;
+  Softhsm& h = Softhsm::Get();
+  const std::string ca = h.File("mixed");
+  RequireOk(Certkit(Cat({"ca", "create", "--out", ca, "--cn", "Mixed", "--pkcs11-key", Uri("ca-ec")},
+                        TokenArgs())));
+  ProcessResult r = Certkit(Cat({"node", "--ca-cert", ca + "/ca.crt", "--ca-key", Uri("ca-ec"), "--ca-key-pass",
+                                 "env:CERTKIT_TEST_PIN", "--host", "10.0.0.1", "--out", ca + "/n1"},
+                                TokenArgs()));
+  INFO(Describe(r));
+  CHECK(r.exit_code == 3);
+  CHECK(r.err.find("not --ca-key-pass") != std::string::npos);
+  CHECK(certkit_test::FileMode(ca + "/n1/node.crt") == -1);
+  RequireOk(Certkit({"ca", "create", "--out", h.File("file-ca"), "--cn", "File CA"}));
+  r = Certkit(Cat({"node", "--ca-cert", h.File("file-ca/ca.crt"), "--ca-key", h.File("file-ca/ca-private/ca.key"),
+                   "--host", "10.0.0.1", "--out", ca + "/n2"},
+                  TokenArgs()));
+  INFO(Describe(r));
+  CHECK(r.exit_code == 3);
+  CHECK(r.err.find("are for a token key") != std::string::npos);
+}
+
 TEST_CASE("a token key that is not the CA certificate's key is key_mismatch") {
   if (!Tokens()) return;
   Softhsm& h = Softhsm::Get();
