@@ -25,6 +25,9 @@ struct ExpiryArgs {
   std::vector<std::string> storepass;
   std::vector<std::string> probes;
   int probe_timeout = 10;
+  std::string cert;  // client identity for the probes
+  std::string key;
+  std::string key_pass;
   bool insecure_default = false;
 };
 
@@ -53,9 +56,23 @@ int RunExpiry(const ExpiryArgs& a, const std::string& format) {
     options.store_passwords.push_back(p->value);
   }
   if (a.insecure_default) options.store_passwords.push_back(kInsecureDefaultPassword);
+  if (!a.cert.empty()) {
+    auto chain = ReadCertificates(a.cert, "--cert");
+    if (!chain.ok()) return PrintError(chain.status());
+    options.probe_client_chain = *std::move(chain);
+    std::string password;
+    if (!a.key_pass.empty()) {
+      auto p = ResolveArgPassword(a.key_pass, "key password", "--key-pass");
+      if (!p.ok()) return PrintError(p.status());
+      password = *p;
+    }
+    auto key = ReadPrivateKey(a.key, password, "--key");
+    if (!key.ok()) return PrintError(key.status());
+    options.probe_client_key = *std::move(key);
+  }
   if (absl::Status s = options.Validate(); !s.ok()) {
-    PrintError(certkit::Annotate(s, "--probe"));
-    return kExitUsage;
+    PrintError(s);
+    return certkit::GetErrorKind(s) == certkit::ErrorKind::kInvalidArgument ? kExitUsage : kExitError;
   }
   const absl::Time now = absl::Now();
   auto scanned = certkit::ScanForExpiry(options);
@@ -74,7 +91,10 @@ int RunExpiry(const ExpiryArgs& a, const std::string& format) {
     for (const auto& e : scan.errors) {
       std::fprintf(stderr, "certkit: error: %s: %s\n", Esc(e.path).c_str(), Esc(ErrorText(e)).c_str());
     }
-    return std::fflush(stdout) == 0 ? kExitOk : kExitError;
+    if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
+      return PrintError(certkit::MakeError(certkit::ErrorKind::kIo, "cannot write to standard output"));
+    }
+    return kExitOk;
   }
 
   const absl::Time deadline = now + *window;
@@ -150,6 +170,13 @@ void RegisterExpiryCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--probe-timeout", args->probe_timeout, "seconds allowed for each probe")
       ->capture_default_str()
       ->check(CLI::Range(1, 3600));
+  auto* cert = cmd->add_option("--cert", args->cert,
+                               "client certificate chain (PEM) presented to a --probe server that asks for one "
+                               "(Cassandra's require_client_auth)");
+  auto* key = cmd->add_option("--key", args->key, "client private key of --cert (PEM or DER)");
+  cert->needs(key);
+  key->needs(cert);
+  AddPasswordOption(cmd, "--key-pass", &args->key_pass, "password of an encrypted --key");
   SetExample(cmd, "certkit expiry --within 30d /etc/cassandra/conf demo --storepass env:STOREPASS\n"
                   "  certkit expiry --format prometheus demo --storepass env:STOREPASS --probe 10.0.0.1:9142 "
                   "> /var/lib/node_exporter/textfile/certkit.prom.$$ && mv ...");

@@ -5,7 +5,7 @@
 //
 // The scan reads every regular file under the paths it is given (a
 // directory, such as a cluster directory, recursively; symbolic links are
-// followed, each directory once): PEM files (every CERTIFICATE block), DER
+// followed, but never into a directory below itself): PEM files (every CERTIFICATE block), DER
 // certificates, and JKS, JCEKS and PKCS#12 key stores (every certificate of
 // every entry, opened with the first password that works). Other files
 // (keys, CSRs, JSON, ...) hold no expiry and are skipped; private key files
@@ -20,13 +20,16 @@
 #define CERTKIT_EXPIRY_SCAN_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "certkit/cert.h"
 #include "certkit/error.h"
+#include "certkit/key.h"
 
 namespace certkit {
 
@@ -40,9 +43,17 @@ struct ExpiryScanOptions {
   std::vector<std::string> probes;
   // Bound of each probe (ProbeOptions::timeout).
   absl::Duration probe_timeout = absl::Seconds(10);
+  // A client certificate chain (leaf first) and its key, presented to a
+  // probed server that asks for one (a node with require_client_auth
+  // refuses the handshake, and shows no chain, without it). Both or
+  // neither.
+  std::vector<Certificate> probe_client_chain;
+  std::optional<PrivateKey> probe_client_key;
 
   // Validate: kInvalidArgument naming a probe target that is not
-  // HOST:PORT with a port in 1..65535, or a probe timeout <= 0.
+  // HOST:PORT with a port in 1..65535; ProbeOptions::Validate's errors for
+  // the timeout and the client certificate (a chain without a key or the
+  // reverse, kKeyMismatch).
   absl::Status Validate() const;
 };
 
@@ -102,8 +113,8 @@ struct ExpiryScan {
 // invalid |options| fails (Validate()); every problem met while scanning is
 // recorded in ExpiryScan::errors. Bounded: each file is read up to 64 MiB,
 // each key store's key derivations are bounded as KeyStore::Load's, each
-// probe by the probe timeout, and a directory reached twice (a symbolic
-// link loop) is scanned once.
+// probe by the probe timeout, and a symbolic link loop is not followed
+// round.
 absl::StatusOr<ExpiryScan> ScanForExpiry(const ExpiryScanOptions& options);
 
 // ExpiryScanToPrometheus renders |scan| in the Prometheus text exposition

@@ -37,6 +37,14 @@ absl::Status SplitProbeTarget(const std::string& target, std::string* host, uint
   return absl::OkStatus();
 }
 
+ProbeOptions MakeProbeOptions(const ExpiryScanOptions& o) {
+  ProbeOptions po;
+  po.timeout = o.probe_timeout;
+  po.client_chain = o.probe_client_chain;
+  po.client_key = o.probe_client_key;
+  return po;
+}
+
 const char* StoreTypeLabel(StoreFormat format) {
   switch (format) {
     case StoreFormat::kJks: return "jks";
@@ -62,8 +70,15 @@ class Scanner {
       if (S_ISREG(st.st_mode)) ScanFile(path);
       return;
     }
-    // Each directory once: a symbolic link back up the tree ends here.
-    if (!visited_.insert({st.st_dev, st.st_ino}).second) return;
+    // Not into a directory again below itself: a symbolic link back up the
+    // tree ends here.
+    const std::pair<dev_t, ino_t> id{st.st_dev, st.st_ino};
+    if (!ancestors_.insert(id).second) return;
+    ScanDirectory(path);
+    ancestors_.erase(id);
+  }
+
+  void ScanDirectory(const std::string& path) {
     DIR* dir = opendir(path.c_str());
     if (dir == nullptr) {
       AddError(path, ErrorKind::kIo, "cannot open directory");
@@ -87,9 +102,7 @@ class Scanner {
       AddError(file, GetErrorKind(s), std::string(s.message()));
       return;
     }
-    ProbeOptions po;
-    po.timeout = options_.probe_timeout;
-    auto result = ProbeServer(host, port, po);
+    auto result = ProbeServer(host, port, MakeProbeOptions(options_));
     if (!result.ok()) {
       AddError(file, GetErrorKind(result.status()), std::string(result.status().message()));
       return;
@@ -185,7 +198,7 @@ class Scanner {
 
   const ExpiryScanOptions& options_;
   ExpiryScan* out_;
-  std::set<std::pair<dev_t, ino_t>> visited_;
+  std::set<std::pair<dev_t, ino_t>> ancestors_;  // the directories being scanned
 };
 
 // Exposition-format escaping of one run of text holding no backslash,
@@ -213,10 +226,7 @@ absl::Status ExpiryScanOptions::Validate() const {
     uint16_t port = 0;
     if (absl::Status s = SplitProbeTarget(target, &host, &port); !s.ok()) return s;
   }
-  if (probe_timeout <= absl::ZeroDuration()) {
-    return MakeError(ErrorKind::kInvalidArgument, "the probe timeout must be positive");
-  }
-  return absl::OkStatus();
+  return MakeProbeOptions(*this).Validate();
 }
 
 size_t ExpiryScan::ErrorPathCount() const {

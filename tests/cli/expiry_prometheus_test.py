@@ -249,6 +249,8 @@ class ExpiryPrometheusTest(unittest.TestCase):
                             os.path.join(work, "ca.crt"), "-keystore", other, "-storetype", "JKS",
                             "-storepass", "another-password"], capture_output=True, text=True, timeout=60)
         self.assertEqual(r.returncode, 0, r.stderr)
+        # A symbolic link back up the tree is not followed round.
+        os.symlink(work, os.path.join(work, "nodes", "loop"))
         missing = os.path.join(self.tmp, "no-such-file.pem")
         r, out, samples, _ = self.scan(work, missing, "--storepass", "env:" + STOREPASS_VAR)
         self.assertEqual(samples["x509_read_errors"], [({}, 3.0)])
@@ -256,8 +258,10 @@ class ExpiryPrometheusTest(unittest.TestCase):
         for name in ("aaa-garbage.crt", "other.jks", "no-such-file.pem"):
             self.assertIn(name, err)
         self.assertNotIn(STOREPASS, out + err)
-        # Every certificate of the clean scan is still there, under the copy.
+        # Every certificate of the clean scan is still there, under the copy,
+        # and nothing more.
         got = {(l["filepath"], l["alias"], l["serial"]): v for l, v in samples["x509_cert_not_after"]}
+        self.assertEqual(len(got), len(clean["x509_cert_not_after"]))
         for labels, value in clean["x509_cert_not_after"]:
             key = (labels["filepath"].replace(self.dir, work, 1), labels["alias"], labels["serial"])
             self.assertEqual(got.get(key), value, key)
@@ -325,39 +329,59 @@ class ExpiryPrometheusTest(unittest.TestCase):
         self.assertTrue(labels["subject"].startswith("CN="), labels["subject"])
         self.assertEqual(value, openssl_time(openssl("x509", "-noout", "-enddate", "-in", crt).split("=", 1)[1]))
 
-    def test_probe_reports_what_the_server_serves(self):
+    def start_server(self, *extra):
         node = os.path.join(self.dir, "nodes", "127.0.0.1")
         port = free_port()
         server = subprocess.Popen(
             ["openssl", "s_server", "-accept", "127.0.0.1:%d" % port, "-cert", os.path.join(node, "node.crt"),
-             "-key", os.path.join(node, "node.key"), "-www", "-quiet"],
+             "-key", os.path.join(node, "node.key"), "-www", "-quiet"] + list(extra),
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            deadline = time.time() + 15
-            while True:
-                try:
-                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                    break
-                except OSError:
-                    self.assertTrue(server.poll() is None and time.time() < deadline, "s_server did not start")
-                    time.sleep(0.05)
-            dead = free_port()
-            target, dead_target = "127.0.0.1:%d" % port, "127.0.0.1:%d" % dead
-            r, out, samples, _ = self.scan("--probe", target, "--probe", dead_target, "--probe-timeout", "5")
-        finally:
-            server.kill()
-            server.wait()
-        self.assertEqual(samples["x509_read_errors"], [({}, 1.0)])
-        self.assertIn("tls://" + dead_target, r.stderr.decode())
+        self.addCleanup(server.wait)
+        self.addCleanup(server.kill)
+        deadline = time.time() + 15
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                return "127.0.0.1:%d" % port
+            except OSError:
+                self.assertTrue(server.poll() is None and time.time() < deadline, "s_server did not start")
+                time.sleep(0.05)
+
+    def check_served(self, samples, target):
         served = [(l, v) for l, v in samples["x509_cert_not_after"] if l["probe"] == target]
-        self.assertTrue(served, out)
+        self.assertTrue(served, samples)
         leaf_labels, leaf_value = served[0]
-        serial, _, na = openssl_dates(read_text(os.path.join(node, "node.crt")))
+        serial, _, na = openssl_dates(read_text(os.path.join(self.dir, "nodes", "127.0.0.1", "node.crt")))
         self.assertEqual(int(leaf_labels["serial"], 16), serial)
         self.assertEqual(leaf_value, na)
         self.assertEqual(leaf_labels["filepath"], "tls://" + target)
         self.assertEqual(leaf_labels["store_type"], "tls")
         self.assertEqual(leaf_labels["alias"], "")
+
+    def test_probe_reports_what_the_server_serves(self):
+        target = self.start_server()
+        dead_target = "127.0.0.1:%d" % free_port()
+        r, out, samples, _ = self.scan("--probe", target, "--probe", dead_target, "--probe-timeout", "5")
+        self.assertEqual(samples["x509_read_errors"], [({}, 1.0)])
+        self.assertIn("tls://" + dead_target, r.stderr.decode())
+        self.check_served(samples, target)
+
+    def test_probe_of_a_server_requiring_a_client_certificate(self):
+        # As Cassandra with require_client_auth: without a client
+        # certificate the handshake is refused (an error); with --cert/--key
+        # of a client of the cluster, the chain is reported.
+        target = self.start_server("-CAfile", os.path.join(self.dir, "ca.crt"), "-Verify", "1",
+                                   "-verify_return_error")
+        r, out, samples, _ = self.scan("--probe", target, "--probe-timeout", "5")
+        self.assertEqual(samples["x509_read_errors"], [({}, 1.0)])
+        self.assertNotIn("x509_cert_not_after{", out)
+        self.assertIn("client certificate", r.stderr.decode())
+        app = os.path.join(self.dir, "clients", "app")
+        r, out, samples, _ = self.scan("--probe", target, "--probe-timeout", "5",
+                                       "--cert", os.path.join(app, "client.app.crt"),
+                                       "--key", os.path.join(app, "client.app.key"))
+        self.assertEqual(samples["x509_read_errors"], [({}, 0.0)], r.stderr)
+        self.check_served(samples, target)
 
 
 def main():
