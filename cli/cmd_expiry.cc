@@ -178,8 +178,7 @@ void RegisterExpiryCommand(CLI::App& app, int* exit_code) {
   key->needs(cert);
   AddPasswordOption(cmd, "--key-pass", &args->key_pass, "password of an encrypted --key");
   SetExample(cmd, "certkit expiry --within 30d /etc/cassandra/conf demo --storepass env:STOREPASS\n"
-                  "  certkit expiry --format prometheus demo --storepass env:STOREPASS --probe 10.0.0.1:9142 "
-                  "> /var/lib/node_exporter/textfile/certkit.prom.$$ && mv ...");
+                  "  certkit expiry --format prometheus demo --storepass env:STOREPASS --probe 10.0.0.1:9142 > certkit.prom");
   cmd->callback([args, exit_code] {
     if (args->paths.empty() && args->probes.empty()) {
       const std::string message = "expiry needs a PATH or a --probe";
