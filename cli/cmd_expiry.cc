@@ -1,19 +1,13 @@
-// certkit expiry --within 30d PATH...
-#include <dirent.h>
-#include <sys/stat.h>
-
-#include <algorithm>
+// certkit expiry --within 30d PATH... [--probe HOST:PORT] [--format text|json|prometheus]
+// The scan is the library's (certkit/expiry_scan.h); this file prints it.
 #include <cstdio>
 #include <memory>
 
 #include <nlohmann/json.hpp>
 
-#include "absl/strings/str_cat.h"
-#include "certkit/cert.h"
+#include "absl/strings/str_format.h"
 #include "certkit/error.h"
-#include "certkit/file.h"
-#include "certkit/keystore.h"
-#include "certkit/objects.h"
+#include "certkit/expiry_scan.h"
 #include "commands.h"
 #include "common.h"
 #include "output.h"
@@ -26,165 +20,127 @@ using nlohmann::json;
 
 struct ExpiryArgs {
   std::string within = "30d";
+  std::string format;  // text | json | prometheus; empty: text (json with --json)
   std::vector<std::string> paths;
   std::vector<std::string> storepass;
+  std::vector<std::string> probes;
+  int probe_timeout = 10;
+  std::string cert;  // client identity for the probes
+  std::string key;
+  std::string key_pass;
   bool insecure_default = false;
 };
 
-struct Finding {
-  std::string path;
-  std::string alias;  // key stores only
-  std::string subject;
-  absl::Time not_after;
-};
-
-struct Scan {
-  absl::Time deadline;
-  absl::Time now;
-  std::vector<std::string> passwords;
-  std::vector<Finding> expiring;
-  std::vector<std::pair<std::string, std::string>> errors;  // path, message
-  std::vector<std::pair<std::string, std::string>> insecure_keys;  // path, problem
-  size_t certificates_checked = 0;
-};
-
-void CheckCert(Scan* scan, const std::string& path, const std::string& alias,
-               const certkit::Certificate& cert) {
-  ++scan->certificates_checked;
-  if (cert.not_after() < scan->deadline) {
-    scan->expiring.push_back({path, alias, cert.subject().ToRfc4514(), cert.not_after()});
-  }
+// ErrorText is the message printed for a scan error.
+std::string ErrorText(const certkit::ScanError& e) {
+  return e.needs_password ? e.message + ": pass --storepass" : e.message;
 }
 
-void ScanStore(Scan* scan, const std::string& path, const certkit::InputObject& object) {
-  absl::Status last = certkit::MakeError(certkit::ErrorKind::kBadPassword,
-                                         "key store needs a password: pass --storepass");
-  for (const std::string& password : scan->passwords) {
-    auto store = object.OpenKeyStore(password);
-    if (store.ok()) {
-      for (const auto& entry : store->entries()) {
-        for (const auto& cert : entry.chain) CheckCert(scan, path, entry.alias, cert);
-      }
-      return;
-    }
-    last = store.status();
-    if (certkit::GetErrorKind(last) != certkit::ErrorKind::kBadPassword) break;
-  }
-  scan->errors.push_back({path, std::string(last.message())});
+// InsecureProblem describes a private key file group/others can access.
+std::string InsecureProblem(const certkit::InsecureKeyFile& k) {
+  return absl::StrFormat("mode %04o: accessible by group/others; run chmod 600 '%s'", k.mode, k.path);
 }
 
-// ScanFile checks every certificate of a PEM or DER file or key store;
-// anything else (keys, CSRs, JSON, ...) holds no expiry.
-void ScanFile(Scan* scan, const std::string& path) {
-  auto data = certkit::ReadFile(path);
-  if (!data.ok()) {
-    scan->errors.push_back({path, std::string(data.status().message())});
-    return;
-  }
-  auto objects = certkit::ParseObjects(*data);
-  if (!objects.ok()) {
-    scan->errors.push_back({path, std::string(objects.status().message())});
-    return;
-  }
-  for (const certkit::InputObject& o : *objects) {
-    if (o.kind == certkit::InputObject::Kind::kCertificate) {
-      if (o.status.ok()) {
-        CheckCert(scan, path, "", *o.certificate);
-      } else {
-        scan->errors.push_back({path, std::string(o.status.message())});
-      }
-    } else if (o.kind == certkit::InputObject::Kind::kKeyStore) {
-      ScanStore(scan, path, o);
-    } else if (o.kind == certkit::InputObject::Kind::kPrivateKey) {
-      std::string problem = KeyFileModeProblem(path);
-      if (!problem.empty() &&
-          (scan->insecure_keys.empty() || scan->insecure_keys.back().first != path)) {
-        scan->insecure_keys.push_back({path, problem});
-      }
-    }
-  }
-}
-
-void ScanPath(Scan* scan, const std::string& path) {
-  struct stat st;
-  if (stat(path.c_str(), &st) != 0) {
-    scan->errors.push_back({path, "does not exist"});
-    return;
-  }
-  if (!S_ISDIR(st.st_mode)) {
-    if (S_ISREG(st.st_mode)) ScanFile(scan, path);
-    return;
-  }
-  DIR* dir = opendir(path.c_str());
-  if (dir == nullptr) {
-    scan->errors.push_back({path, "cannot open directory"});
-    return;
-  }
-  std::vector<std::string> names;
-  while (struct dirent* e = readdir(dir)) {
-    std::string name = e->d_name;
-    if (name != "." && name != "..") names.push_back(name);
-  }
-  closedir(dir);
-  std::sort(names.begin(), names.end());
-  for (const std::string& name : names) ScanPath(scan, JoinPath(path, name));
-}
-
-int RunExpiry(const ExpiryArgs& a) {
+int RunExpiry(const ExpiryArgs& a, const std::string& format) {
   auto window = ParseWindow(a.within);
   if (!window.ok()) return PrintError(certkit::Annotate(window.status(), "--within"));
-  Scan scan;
-  scan.now = absl::Now();
-  scan.deadline = scan.now + *window;
+  certkit::ExpiryScanOptions options;
+  options.paths = a.paths;
+  options.probes = a.probes;
+  options.probe_timeout = absl::Seconds(a.probe_timeout);
   for (const std::string& spec : a.storepass) {
     PasswordRequest req;
     req.spec = spec;
     auto p = ResolvePassword(req);
     if (!p.ok()) return PrintError(p.status());
-    scan.passwords.push_back(p->value);
+    options.store_passwords.push_back(p->value);
   }
-  if (a.insecure_default) scan.passwords.push_back(kInsecureDefaultPassword);
-  for (const std::string& path : a.paths) ScanPath(&scan, path);
+  if (a.insecure_default) options.store_passwords.push_back(kInsecureDefaultPassword);
+  if (!a.cert.empty()) {
+    auto chain = ReadCertificates(a.cert, "--cert");
+    if (!chain.ok()) return PrintError(chain.status());
+    options.probe_client_chain = *std::move(chain);
+    std::string password;
+    if (!a.key_pass.empty()) {
+      auto p = ResolveArgPassword(a.key_pass, "key password", "--key-pass");
+      if (!p.ok()) return PrintError(p.status());
+      password = *p;
+    }
+    auto key = ReadPrivateKey(a.key, password, "--key");
+    if (!key.ok()) return PrintError(key.status());
+    options.probe_client_key = *std::move(key);
+  }
+  if (absl::Status s = options.Validate(); !s.ok()) {
+    PrintError(s);
+    return certkit::GetErrorKind(s) == certkit::ErrorKind::kInvalidArgument ? kExitUsage : kExitError;
+  }
+  const absl::Time now = absl::Now();
+  auto scanned = certkit::ScanForExpiry(options);
+  if (!scanned.ok()) return PrintError(scanned.status());
+  const certkit::ExpiryScan& scan = *scanned;
 
-  if (JsonMode()) {
-    json expiring = json::array();
-    for (const auto& f : scan.expiring) {
-      json e{{"path", f.path},
-             {"subject", f.subject},
-             {"not_after", FormatRfc3339(f.not_after)},
-             {"expired", f.not_after < scan.now},
-             {"days_left", absl::ToInt64Hours(f.not_after - scan.now) / 24}};
-      if (!f.alias.empty()) e["alias"] = f.alias;
-      expiring.push_back(e);
+  if (format == "prometheus") {
+    // The metrics are the result: exit 0 whatever they say (errors are
+    // x509_read_errors, also told on stderr).
+    const std::string text = certkit::ExpiryScanToPrometheus(scan, now);
+    std::fwrite(text.data(), 1, text.size(), stdout);
+    for (const auto& k : scan.insecure_keys) {
+      std::fprintf(stderr, "certkit: warning: %s: private key file %s\n", Esc(k.path).c_str(),
+                   Esc(InsecureProblem(k)).c_str());
+    }
+    for (const auto& e : scan.errors) {
+      std::fprintf(stderr, "certkit: error: %s: %s\n", Esc(e.path).c_str(), Esc(ErrorText(e)).c_str());
+    }
+    if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
+      return PrintError(certkit::MakeError(certkit::ErrorKind::kIo, "cannot write to standard output"));
+    }
+    return kExitOk;
+  }
+
+  const absl::Time deadline = now + *window;
+  std::vector<const certkit::ScannedCertificate*> expiring;
+  for (const auto& c : scan.certificates) {
+    if (c.not_after < deadline) expiring.push_back(&c);
+  }
+  if (format == "json") {
+    json expiring_json = json::array();
+    for (const certkit::ScannedCertificate* f : expiring) {
+      json e{{"path", f->file},
+             {"subject", f->subject},
+             {"not_after", FormatRfc3339(f->not_after)},
+             {"expired", f->not_after < now},
+             {"days_left", absl::ToInt64Hours(f->not_after - now) / 24}};
+      if (!f->alias.empty()) e["alias"] = f->alias;
+      expiring_json.push_back(e);
     }
     json errors = json::array();
-    for (const auto& [path, msg] : scan.errors) errors.push_back({{"path", path}, {"error", msg}});
+    for (const auto& e : scan.errors) errors.push_back({{"path", e.path}, {"error", ErrorText(e)}});
     json insecure = json::array();
-    for (const auto& [path, problem] : scan.insecure_keys) insecure.push_back({{"path", path}, {"problem", problem}});
+    for (const auto& k : scan.insecure_keys) insecure.push_back({{"path", k.path}, {"problem", InsecureProblem(k)}});
     json out{{"within", a.within},
              {"insecure_keys", insecure},
-             {"checked_certificates", scan.certificates_checked},
-             {"expiring", expiring},
+             {"checked_certificates", scan.certificates.size()},
+             {"expiring", expiring_json},
              {"errors", errors}};
     PrintJson(out);
   } else {
-    for (const auto& f : scan.expiring) {
-      std::printf("%s %s%s%s: %s (%s)\n", f.not_after < scan.now ? "EXPIRED " : "EXPIRING",
-                  Esc(f.path).c_str(), f.alias.empty() ? "" : " alias ", Esc(f.alias).c_str(),
-                  FormatRfc3339(f.not_after).c_str(), Esc(f.subject).c_str());
+    for (const certkit::ScannedCertificate* f : expiring) {
+      std::printf("%s %s%s%s: %s (%s)\n", f->not_after < now ? "EXPIRED " : "EXPIRING",
+                  Esc(f->file).c_str(), f->alias.empty() ? "" : " alias ", Esc(f->alias).c_str(),
+                  FormatRfc3339(f->not_after).c_str(), Esc(f->subject).c_str());
     }
-    for (const auto& [path, problem] : scan.insecure_keys) {
-      std::printf("INSECURE %s: private key file %s\n", Esc(path).c_str(), Esc(problem).c_str());
+    for (const auto& k : scan.insecure_keys) {
+      std::printf("INSECURE %s: private key file %s\n", Esc(k.path).c_str(), Esc(InsecureProblem(k)).c_str());
     }
-    for (const auto& [path, msg] : scan.errors) {
-      std::fprintf(stderr, "certkit: error: %s: %s\n", Esc(path).c_str(), Esc(msg).c_str());
+    for (const auto& e : scan.errors) {
+      std::fprintf(stderr, "certkit: error: %s: %s\n", Esc(e.path).c_str(), Esc(ErrorText(e)).c_str());
     }
-    if (scan.expiring.empty()) {
-      std::printf("%zu certificate(s) checked; none expires within %s\n", scan.certificates_checked,
+    if (expiring.empty()) {
+      std::printf("%zu certificate(s) checked; none expires within %s\n", scan.certificates.size(),
                   Esc(a.within).c_str());
     }
   }
-  if (!scan.expiring.empty() || !scan.insecure_keys.empty()) return kExitCheckFailed;
+  if (!expiring.empty() || !scan.insecure_keys.empty()) return kExitCheckFailed;
   return scan.errors.empty() ? kExitOk : kExitError;
 }
 
@@ -193,16 +149,60 @@ int RunExpiry(const ExpiryArgs& a) {
 void RegisterExpiryCommand(CLI::App& app, int* exit_code) {
   auto args = std::make_shared<ExpiryArgs>();
   CLI::App* cmd = app.add_subcommand(
-      "expiry", "list certificates (files, key stores, directories) expiring within a window, and private key files "
-      "group/others can read; exit 1 if any");
-  cmd->add_option("path", args->paths, "files or directories (searched recursively)")->required();
+      "expiry", "list certificates (files, key stores, directories, live TLS endpoints) expiring within a window, "
+      "and private key files group/others can read; exit 1 if any (with --format prometheus: print them all as "
+      "Prometheus metrics, exit 0)");
+  cmd->add_option("path", args->paths, "files or directories (searched recursively)");
   cmd->add_option("--within", args->within, "window, e.g. 30d, 2w, 12h")->capture_default_str();
   cmd->add_option("--storepass", args->storepass,
                   "key store password source(s), tried in order (repeatable): pass:X | env:VAR | file:PATH")
       ->allow_extra_args(false);
   cmd->add_flag("--insecure-default-password", args->insecure_default, "also try \"changeit\"");
-  SetExample(cmd, "certkit expiry --within 30d /etc/cassandra/conf demo --storepass env:STOREPASS");
-  cmd->callback([args, exit_code] { *exit_code = RunExpiry(*args); });
+  cmd->add_option("--format", args->format,
+                  "text (default) | json (= --json) | prometheus: every certificate as metrics for "
+                  "node_exporter's textfile collector (x509_cert_not_after, ...); exit 0 even when some "
+                  "expire or cannot be read (x509_read_errors counts those); see docs/MONITORING.md")
+      ->check(CLI::IsMember({"text", "json", "prometheus"}));
+  cmd->add_option("--probe", args->probes,
+                  "also list the chain a live TLS endpoint HOST:PORT serves (repeatable; not verified: an "
+                  "inventory; a failed probe is an error of tls://HOST:PORT, not fatal)")
+      ->allow_extra_args(false);
+  cmd->add_option("--probe-timeout", args->probe_timeout, "seconds allowed for each probe")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 3600));
+  auto* cert = cmd->add_option("--cert", args->cert,
+                               "client certificate chain (PEM) presented to a --probe server that asks for one "
+                               "(Cassandra's require_client_auth)");
+  auto* key = cmd->add_option("--key", args->key, "client private key of --cert (PEM or DER)");
+  cert->needs(key);
+  key->needs(cert);
+  AddPasswordOption(cmd, "--key-pass", &args->key_pass, "password of an encrypted --key");
+  SetExample(cmd, "certkit expiry --within 30d /etc/cassandra/conf demo --storepass env:STOREPASS\n"
+                  "  certkit expiry --format prometheus demo --storepass env:STOREPASS --probe 10.0.0.1:9142 > certkit.prom");
+  cmd->callback([args, exit_code] {
+    if (args->paths.empty() && args->probes.empty()) {
+      const std::string message = "expiry needs a PATH or a --probe";
+      std::fprintf(stderr, "certkit: error: %s\n", message.c_str());
+      RecordError("invalid_argument", message);
+      *exit_code = kExitUsage;
+      return;
+    }
+    std::string format = args->format;
+    if (JsonMode() && !format.empty() && format != "json") {
+      const std::string message = "--json and --format " + format + ": give one of them";
+      std::fprintf(stderr, "certkit: error: %s\n", message.c_str());
+      RecordError("invalid_argument", message);
+      *exit_code = kExitUsage;
+      return;
+    }
+    if (format.empty()) format = JsonMode() ? "json" : "text";
+    if (format == "json" && !JsonMode()) {
+      // --format json is --json: stdout holds the one document.
+      ReserveStdoutForJson();
+      *JsonFlag() = true;
+    }
+    *exit_code = RunExpiry(*args, format);
+  });
 }
 
 }  // namespace certkit_cli
