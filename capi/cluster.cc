@@ -462,21 +462,7 @@ CertkitError certkit_cluster_rotate_ca_n(const CertkitClusterOptions* options, c
     std::optional<CallbackProgress> progress;
     AttachProgress(*options, &progress, &spec.progress);
     CK_ASSIGN(certkit::RotationResult r, certkit::RotateCa(spec));
-    nlohmann::json written = nlohmann::json::array();
-    for (const certkit::RotationResult::Written& w : r.written) {
-      written.push_back({{"path", w.path}, {"what", w.what}});
-    }
-    const nlohmann::json result = {
-        {"stage", std::string(certkit::RotationStageName(r.stage))},
-        {"changed", r.changed},
-        {"finished", r.finished},
-        {"reissued", r.reissued},
-        {"pending", r.pending},
-        {"written", std::move(written)},
-        {"next_stage", std::string(certkit::RotationStageName(certkit::NextRotationStage(r.manifest)))},
-        {"manifest", nlohmann::json::parse(certkit::ManifestToJson(r.manifest))},
-    };
-    return OutputText(result.dump(), result_json, result_length);
+    return OutputText(certkit::RotationResultJson(r, /*with_manifest=*/true), result_json, result_length);
   });
 }
 

@@ -408,8 +408,12 @@ int RunRotate(const ClusterArgs& a) {
     LiveProbeArgs live = a.live;
     live.allow_insecure_ca_key = a.allow_insecure_ca_key;
     live.ca_key_password = ca_pass.password.value;
-    int rc = RequireProbe(live, a.out, spec.stage.value_or(certkit::NextRotationStage(*m)));
-    if (rc != kExitOk) return rc;
+    // With no stage named and no rotation in progress, RotateCa refuses
+    // below: nothing to probe for.
+    if (spec.stage.has_value() || certkit::RotationInProgress(*m)) {
+      int rc = RequireProbe(live, a.out, spec.stage.value_or(certkit::NextRotationStage(*m)));
+      if (rc != kExitOk) return rc;
+    }
   } else if (a.live.Given()) {
     return PrintError(certkit::MakeError(certkit::ErrorKind::kInvalidArgument,
                                          "--port, --internode-port and --timeout need --require-probe"));
@@ -417,8 +421,20 @@ int RunRotate(const ClusterArgs& a) {
   Progress progress(!a.quiet);
   spec.progress = &progress;
   auto r = certkit::RotateCa(spec);
-  if (!r.ok()) return PrintError(CaKeyPasswordHint(r.status(), ca_pass));
+  if (!r.ok()) {
+    return PrintError(WithHint(CaKeyPasswordHint(r.status(), ca_pass), certkit::ErrorKind::kInvalidArgument,
+                               r.status().message().find("no CA rotation is in progress") != absl::string_view::npos
+                                   ? "; start one with --stage new-ca"
+                                   : ""));
+  }
   for (const auto& w : r->written) RecordWrite(w.path, w.what);
+  if (JsonMode()) {
+    // stage, changed, finished, reissued, pending, next_stage, rotation.
+    const nlohmann::json result = nlohmann::json::parse(certkit::RotationResultJson(*r, false));
+    for (auto it = result.begin(); it != result.end(); ++it) {
+      if (it.key() != "written") ReportField(it.key(), it.value());
+    }
+  }
   if (r->changed && r->stage == certkit::RotationStage::kNewCa && ca_pass.password.value.empty()) {
     if (const certkit::CaRecord* next = r->manifest.CaInState(certkit::kCaNext); next != nullptr) {
       NoticeUnencryptedCaKey(certkit::JoinPath(a.out, next->key_file), "--ca-key-pass");
@@ -552,8 +568,9 @@ void RegisterClusterCommands(CLI::App& app, int* exit_code) {
       "replace the cluster CA without downtime, one stage per run: new-ca, trust-both, reissue, retire-old");
   rotate->add_option("--dir,--out", rotate_args->out, "cluster directory (with manifest.json)")->type_name("DIR")->required();
   rotate->add_option("--stage", rotate_args->stage,
-                     "new-ca|trust-both|reissue|retire-old (default: the next pending stage; "
-                     "a stage already done changes nothing)");
+                     "new-ca|trust-both|reissue|retire-old (default: the next stage of the rotation in "
+                     "progress; a new rotation starts only with new-ca named; a stage already done "
+                     "changes nothing)");
   rotate->add_option("--ca-subject", rotate_args->ca_subject,
                      "new-ca: subject of the new CA (default CN=certkit CA <cluster directory name> <random id>)");
   rotate->add_option("--ca-key-type", rotate_args->ca_key, "new-ca: key type of the new CA (default: the manifest's)");

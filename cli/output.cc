@@ -21,6 +21,7 @@ struct State {
   json written = json::array();
   json messages = json::array();
   json error;
+  json fields = json::object();  // ReportField's, merged into the report
   std::FILE* json_out = nullptr;  // the real stdout in --json mode
 };
 
@@ -94,6 +95,8 @@ void RecordWrite(const std::string& path, const std::string& what) {
   S().written.push_back({{"path", path}, {"what", what}});
 }
 
+void ReportField(const std::string& key, const nlohmann::json& value) { S().fields[key] = value; }
+
 void RecordError(const std::string& kind, const std::string& message) {
   S().error = {{"kind", kind}, {"message", message}};
 }
@@ -106,6 +109,9 @@ void FinishReport(const std::string& command, int exit_code) {
            {"written", S().written},
            {"messages", S().messages}};
   if (!S().error.is_null()) out["error"] = S().error;
+  for (auto it = S().fields.begin(); it != S().fields.end(); ++it) {
+    if (!out.contains(it.key())) out[it.key()] = it.value();
+  }
   PrintJson(out);
 }
 

@@ -59,6 +59,9 @@ bool* JsonFlag();
 void ReserveStdoutForJson();
 // RecordWrite notes that |path| ("-" for stdout) was written.
 void RecordWrite(const std::string& path, const std::string& what);
+// ReportField adds |key| to the JSON report of a successful or failed
+// command (the report's own keys win), e.g. rotate-ca's "stage".
+void ReportField(const std::string& key, const nlohmann::json& value);
 // RecordError keeps the error for the JSON report.
 void RecordError(const std::string& kind, const std::string& message);
 // FinishReport prints the JSON report unless the command printed its own

@@ -809,10 +809,15 @@ CERTKIT_EXPORT CertkitError certkit_cluster_renew_n(const CertkitClusterOptions*
  * it had already been done), "finished" (reissue: every leaf is on the new
  * CA), "reissued" (the names re-issued by this call), "pending" (the
  * names still on the old CA, as "only" takes them), "written" (objects
- * with "path" and "what", in write order, the manifest last), "next_stage" (what a NULL |stage| runs next; "new-ca"
- * once the rotation is done) and "manifest" (the saved manifest object).
+ * with "path" and "what", in write order, the manifest last), "next_stage"
+ * (what a NULL |stage| runs next; "" once the rotation is done: a new one
+ * starts only with "new-ca" named), "rotation" (the last finished stage)
+ * and "manifest" (the saved manifest object).
  *
- * Fails with CERTKIT_ERROR_INVALID_ARGUMENT for an unknown stage name, when
+ * A NULL |stage| runs the next stage of the rotation in progress; with
+ * none in progress it fails with CERTKIT_ERROR_INVALID_ARGUMENT ("no CA
+ * rotation is in progress"). Fails with CERTKIT_ERROR_INVALID_ARGUMENT for
+ * an unknown stage name, when
  * an earlier stage is still pending (the message names it), for retire-old
  * while leaves still use the old CA (the message names them), for an
  * unknown reissue name and for a new CA subject the cluster already has;

@@ -54,6 +54,12 @@ absl::StatusOr<RotationStage> ParseRotationStage(absl::string_view name);
 // when none is in progress.
 RotationStage NextRotationStage(const Manifest& manifest);
 
+// RotationInProgress reports whether |manifest| records a rotation that has
+// started (new-ca done) and not finished (retire-old not done). RotateCa
+// without a named stage runs only then: a new rotation starts only when
+// new-ca is named.
+bool RotationInProgress(const Manifest& manifest);
+
 struct RotationSpec {
   std::string dir;                     // the cluster directory
   std::optional<RotationStage> stage;  // empty: NextRotationStage
@@ -100,7 +106,19 @@ struct RotationResult {
   Manifest manifest;                    // as saved
 };
 
-// RotateCa runs one stage on the cluster in spec.dir. Errors:
+// RotationResultJson is |result| as the JSON object the CLI's --json and
+// certkit_cluster_rotate_ca report: "stage", "changed", "finished",
+// "reissued", "pending", "written" ([{"path","what"}]), "next_stage" (the
+// stage a run without a named stage runs next; "" when no rotation is in
+// progress, since a new one starts only with new-ca named), "rotation" (the
+// manifest's last finished stage, "" before the first), and, when
+// |with_manifest|, "manifest".
+std::string RotationResultJson(const RotationResult& result, bool with_manifest);
+
+// RotateCa runs one stage on the cluster in spec.dir. Without spec.stage
+// it runs NextRotationStage only while RotationInProgress; otherwise
+// (before the first rotation, after retire-old) it is kInvalidArgument:
+// "no CA rotation is in progress", naming the new-ca stage. Errors:
 // kInvalidArgument when an earlier stage is still pending (the message
 // names it), for retire-old when leaves still use the old CA (named), for
 // an unknown name in |only| and for a new CA subject equal to one the

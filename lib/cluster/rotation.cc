@@ -4,6 +4,8 @@
 #include <optional>
 #include <utility>
 
+#include <nlohmann/json.hpp>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
@@ -419,6 +421,32 @@ absl::StatusOr<RotationStage> ParseRotationStage(absl::string_view name) {
                                 "': use new-ca, trust-both, reissue or retire-old"));
 }
 
+bool RotationInProgress(const Manifest& manifest) {
+  const int done = DoneIndex(manifest);
+  return done != 0 && done != 4;
+}
+
+std::string RotationResultJson(const RotationResult& r, bool with_manifest) {
+  nlohmann::json written = nlohmann::json::array();
+  for (const RotationResult::Written& w : r.written) {
+    written.push_back({{"path", w.path}, {"what", w.what}});
+  }
+  nlohmann::json j = {
+      {"stage", std::string(RotationStageName(r.stage))},
+      {"changed", r.changed},
+      {"finished", r.finished},
+      {"reissued", r.reissued},
+      {"pending", r.pending},
+      {"written", std::move(written)},
+      {"next_stage", RotationInProgress(r.manifest)
+                         ? std::string(RotationStageName(NextRotationStage(r.manifest)))
+                         : std::string()},
+      {"rotation", r.manifest.rotation},
+  };
+  if (with_manifest) j["manifest"] = nlohmann::json::parse(ManifestToJson(r.manifest));
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 RotationStage NextRotationStage(const Manifest& manifest) {
   const int done = DoneIndex(manifest);
   return done == 0 || done == 4 ? RotationStage::kNewCa : static_cast<RotationStage>(done + 1);
@@ -439,6 +467,12 @@ absl::StatusOr<RotationResult> RotateCa(const RotationSpec& spec) {
                                   "): rotate-ca does not support a token-held CA yet; make the new "
                                   "CA in the token (`certkit ca create --pkcs11-key`) and a new "
                                   "cluster from it"));
+  }
+  if (!spec.stage.has_value() && !RotationInProgress(*m)) {
+    return MakeError(ErrorKind::kInvalidArgument,
+                     absl::StrCat("no CA rotation is in progress",
+                                  m->rotation.empty() ? "" : " (the last one finished with retire-old)",
+                                  ": a new rotation starts only when the new-ca stage is named"));
   }
   const RotationStage stage = spec.stage.value_or(NextRotationStage(*m));
   const int want = static_cast<int>(stage);

@@ -1504,6 +1504,10 @@ static void test_cluster_rotation(void) {
   CHECK_ERR(certkit_cluster_rotate_ca(options, dir, "reissue", &result, NULL),
             CERTKIT_ERROR_INVALID_ARGUMENT);
   CHECK(strstr(certkit_last_error_message(), "new-ca") != NULL);
+  /* No stage and no rotation in progress: a new one starts only when named. */
+  CHECK_ERR(certkit_cluster_rotate_ca(options, dir, NULL, &result, NULL),
+            CERTKIT_ERROR_INVALID_ARGUMENT);
+  CHECK(strstr(certkit_last_error_message(), "no CA rotation is in progress") != NULL);
   CHECK_ERR(certkit_cluster_options_set_ca_key_spec(options, "dsa"),
             CERTKIT_ERROR_INVALID_ARGUMENT);
   CHECK_ERR(certkit_cluster_options_set_ca_days(options, -1), CERTKIT_ERROR_INVALID_ARGUMENT);

@@ -126,7 +126,7 @@ TEST_CASE("every command has --help and --json, and its JSON parses") {
       {"cluster", "init", "--nodes", "db1", "--out", f("cl"), "--format", "pem", "--quiet"},
       {"cluster", "add", "--dir", f("cl"), "--nodes", "db2", "--quiet"},
       {"cluster", "renew", "--dir", f("cl"), "--within", "36500d", "--quiet"},
-      {"cluster", "rotate-ca", "--dir", f("cl"), "--quiet"},
+      {"cluster", "rotate-ca", "--dir", f("cl"), "--stage", "new-ca", "--quiet"},
       {"cluster", "status", "--dir", f("cl")},  // --probe: tests/cli/cluster_status_test.py
       {"revoke", "--dir", f("cl"), "--cert", f("cl/nodes/db1/node.crt")},
       {"crl", "--dir", f("cl"), "--out", f("cl.crl")},

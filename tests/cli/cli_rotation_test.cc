@@ -222,10 +222,24 @@ TEST_CASE("rotate-ca: nodes on the old and the new CA handshake in both directio
 
   // reissue the rest (the default stage now); each new leaf verifies against
   // the bundle, and through the cross certificate against the old CA alone.
-  auto rest = Rotate(dir, "");
+  // Without a stage, the rotation in progress goes on: --json says what
+  // this run did, what is left and what runs next.
+  auto rest = Rotate(dir, "", {"--json"});
   INFO(Describe(rest));
   REQUIRE(rest.exit_code == 0);
   CHECK(Manifest(dir)["rotation"] == "reissue");
+  {
+    auto j = nlohmann::json::parse(rest.out);
+    CHECK(j["ok"] == true);
+    CHECK(j["stage"] == "reissue");
+    CHECK(j["changed"] == true);
+    CHECK(j["finished"] == true);
+    CHECK(j["reissued"] == nlohmann::json::array({"127.0.0.2", "127.0.0.3", "app"}));
+    CHECK(j["pending"].empty());
+    CHECK(j["next_stage"] == "retire-old");
+    CHECK(j["rotation"] == "reissue");
+    CHECK(!j["written"].empty());
+  }
   const std::string old_ca_file = dir + "/" + Manifest(dir)["cas"][1]["cert"].get<std::string>();
   for (const std::string& n : {n1, n2, n3, dir + "/nodes/127.0.0.4"}) {
     CHECK(OpensslVerifies(dir + "/ca.crt", n + "/node.crt"));
@@ -312,8 +326,28 @@ TEST_CASE("rotate-ca: stages are idempotent, ordered, and finish after a crash")
   const std::string done = certkit_test::ReadString(dir + "/manifest.json");
   CHECK(Rotate(dir, "retire-old").exit_code == 0);
   CHECK(certkit_test::ReadString(dir + "/manifest.json") == done);
-  // The next run without a stage starts a new rotation; subjects stay distinct.
-  REQUIRE(Rotate(dir, "").exit_code == 0);
+  // A run without a stage after the rotation finished does not start a new
+  // one: that takes --stage new-ca, said in the error and in --json.
+  auto idle = Rotate(dir, "", {"--json"});
+  INFO(Describe(idle));
+  CHECK(idle.exit_code == 3);
+  {
+    auto j = nlohmann::json::parse(idle.out);
+    CHECK(j["ok"] == false);
+    const std::string message = j["error"]["message"];
+    CHECK(message.find("no CA rotation is in progress (the last one finished with retire-old)") != std::string::npos);
+    CHECK(message.find("--stage new-ca") != std::string::npos);
+  }
+  CHECK(certkit_test::ReadString(dir + "/manifest.json") == done);
+  // Named, a new rotation starts; subjects stay distinct.
+  auto restart = Rotate(dir, "new-ca", {"--json"});
+  INFO(Describe(restart));
+  REQUIRE(restart.exit_code == 0);
+  auto j = nlohmann::json::parse(restart.out);
+  CHECK(j["stage"] == "new-ca");
+  CHECK(j["changed"] == true);
+  CHECK(j["next_stage"] == "trust-both");
+  CHECK(j["rotation"] == "new-ca");
   CHECK(Manifest(dir)["cas"].size() == 3);
   CHECK(Manifest(dir)["rotation"] == "new-ca");
 }

@@ -191,7 +191,7 @@ type RotationResult struct {
 	Reissued  []string        `json:"reissued"`   // reissue: names re-issued by this call
 	Pending   []string        `json:"pending"`    // reissue: names still on the old CA (as Only takes them)
 	Written   []RotationWrite `json:"written"`    // in write order, the manifest last
-	NextStage string          `json:"next_stage"` // what stage "" runs next ("new-ca" once done)
+	NextStage string          `json:"next_stage"` // what stage "" runs next ("" once done: a new rotation needs "new-ca")
 	Manifest  Manifest        `json:"manifest"`   // the saved manifest
 }
 

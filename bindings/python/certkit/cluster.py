@@ -142,8 +142,8 @@ class RotationResult:
     |finished| (reissue: every leaf is on the new CA), |reissued| (names
     re-issued now), |pending| (names still on the old CA, as |only| takes
     them), |written| ((path, what) pairs in write order, the manifest
-    last), |next_stage| (what stage=None runs next; "new-ca" once the
-    rotation is done) and |manifest| (the saved manifest, a dict)."""
+    last), |next_stage| (what stage=None runs next; "" once the
+    rotation is done: a new one starts only with stage="new-ca") and |manifest| (the saved manifest, a dict)."""
 
     def __init__(self, result: Dict[str, Any]) -> None:
         self.stage: str = result["stage"]
