@@ -34,6 +34,21 @@ names=$(python3 -c 'import sys, zipfile; print("\n".join(zipfile.ZipFile(sys.arg
 for member in certkit/libcertkit.so certkit/py.typed certkit/tls.py; do
   grep -qx "$member" <<<"$names" || { echo "FAIL: no $member in the wheel" >&2; exit 1; }
 done
+# auditwheel (PyPI) reads the wheel's ELF files and names the manylinux
+# policy they satisfy: libcertkit.so needs only glibc and libstdc++
+# (docs/BUILDING.md), so it must be a manylinux tag, never "linux".
+if python3 -m venv "$tmp/audit" && "$tmp/audit/bin/pip" install -q auditwheel 2>"$tmp/audit.log"; then
+  show=$("$tmp/audit/bin/auditwheel" show "$wheel")
+  echo "$show"
+  tag=$(grep -o '"manylinux_[0-9]*_[0-9]*_x86_64"' <<<"$show" | head -1 | tr -d '"')
+  [ -n "$tag" ] || { echo "FAIL: auditwheel show finds no manylinux platform tag for the wheel" >&2; exit 1; }
+  echo "auditwheel: consistent with $tag"
+elif [ "${CERTKIT_REQUIRE_PYPI:-0}" = 1 ]; then
+  echo "FAIL: pip could not install auditwheel from PyPI: $(tail -1 "$tmp/audit.log")" >&2
+  exit 1
+else
+  echo "SKIP auditwheel: PyPI not reachable ($(tail -1 "$tmp/audit.log"))"
+fi
 "$tmp/venv/bin/pip" install -q --no-deps --no-index "$wheel"
 # No CERTKIT_* variable, not in the source tree: the bundled library loads.
 cd /
