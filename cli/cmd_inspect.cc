@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "certkit/cert.h"
 #include "certkit/csr.h"
 #include "certkit/error.h"
@@ -99,16 +100,36 @@ absl::StatusOr<Described> Describe(const certkit::InputObject& o, const InspectA
                    absl::StrCat("PEM block '", Esc(o.pem_label), "' (not interpreted)\n")};
 }
 
-absl::StatusOr<std::vector<Described>> DescribeFile(const InspectArgs& a) {
+// Inspection is what DescribeFile prints: in JSON mode each object's JSON
+// text, indented as an element of "objects"; otherwise its text. Only the
+// output is kept, not each description's JSON tree: a bundle at the PEM
+// block limit costs its output, not ten times it.
+struct Inspection {
+  std::string body;
+  size_t count = 0;
+  bool has_private_key = false;
+};
+
+absl::StatusOr<Inspection> DescribeFile(const InspectArgs& a) {
   auto data = ReadInput(a.file);
   if (!data.ok()) return data.status();
-  // One parsed object at a time: a bundle of tens of thousands of
-  // certificates costs its descriptions, not every X509 object at once.
-  std::vector<Described> out;
+  // One parsed object at a time: a bundle of thousands of certificates
+  // costs its descriptions, not every X509 object at once.
+  Inspection out;
+  const bool json_mode = JsonMode();
   absl::Status s = certkit::ForEachObject(*data, [&](const certkit::InputObject& o) {
     auto d = Describe(o, a);
     if (!d.ok()) return d.status();
-    out.push_back(*std::move(d));
+    if (d->j.value("type", "") == "private_key") out.has_private_key = true;
+    if (json_mode) {
+      // Pretty-printed as it would be nested two levels deep.
+      out.body += out.count == 0 ? "\n    " : ",\n    ";
+      out.body += absl::StrReplaceAll(JsonText(d->j), {{"\n", "\n    "}});
+    } else {
+      if (out.count > 0) out.body += "\n";
+      out.body += d->text;
+    }
+    ++out.count;
     return absl::OkStatus();
   });
   if (!s.ok()) return s;
@@ -116,26 +137,26 @@ absl::StatusOr<std::vector<Described>> DescribeFile(const InspectArgs& a) {
 }
 
 int RunInspect(const InspectArgs& a) {
-  auto described = DescribeFile(a);
-  if (!described.ok()) {
-    return PrintError(certkit::Annotate(described.status(), absl::StrCat("'", a.file, "'")));
+  auto inspected = DescribeFile(a);
+  if (!inspected.ok()) {
+    return PrintError(certkit::Annotate(inspected.status(), absl::StrCat("'", a.file, "'")));
   }
   // A private key readable by group/others is flagged (CockroachDB refuses it).
-  std::string mode_problem;
-  for (const auto& d : *described) {
-    if (d.j.value("type", "") == "private_key") mode_problem = KeyFileModeProblem(a.file);
-  }
+  const std::string mode_problem = inspected->has_private_key ? KeyFileModeProblem(a.file) : "";
   if (JsonMode()) {
-    json objects = json::array();
-    for (auto& d : *described) objects.push_back(std::move(d.j));
-    json out{{"file", a.file}, {"objects", objects}};
-    if (!mode_problem.empty()) out["warnings"] = json::array({"private key file " + mode_problem});
-    PrintJson(out);
-  } else {
-    for (size_t i = 0; i < described->size(); ++i) {
-      if (i > 0) std::printf("\n");
-      std::printf("%s", (*described)[i].text.c_str());
+    // {"file": ..., "objects": [...], "warnings": [...]}, as PrintJson would
+    // lay it out, with the objects' text spliced in.
+    const std::string marker = "\"objects\": []";
+    json shell{{"file", a.file}, {"objects", json::array()}};
+    if (!mode_problem.empty()) shell["warnings"] = json::array({"private key file " + mode_problem});
+    std::string text = JsonText(shell);
+    const size_t at = text.find(marker);
+    if (at != std::string::npos && inspected->count > 0) {
+      text.replace(at, marker.size(), "\"objects\": [" + inspected->body + "\n  ]");
     }
+    PrintRawJson(text);
+  } else {
+    std::printf("%s", inspected->body.c_str());
     if (!mode_problem.empty()) {
       std::printf("Warning: private key file %s\n", Esc(mode_problem).c_str());
     }

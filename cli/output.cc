@@ -39,8 +39,10 @@ std::string JsonText(const json& j) {
       j.dump(2, ' ', /*ensure_ascii=*/false, json::error_handler_t::replace));
 }
 
-void PrintJson(const json& j) {
-  std::string text = JsonText(j);
+void PrintJson(const json& j) { PrintRawJson(JsonText(j)); }
+
+void PrintRawJson(const std::string& json_text) {
+  std::string text = json_text;
   text += '\n';
   std::FILE* out = S().json_out != nullptr ? S().json_out : stdout;
   std::fwrite(text.data(), 1, text.size(), out);

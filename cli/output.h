@@ -27,6 +27,9 @@ std::string Esc(absl::string_view text);
 std::string JsonText(const nlohmann::json& j);
 // PrintJson writes JsonText(j) and a newline to stdout.
 void PrintJson(const nlohmann::json& j);
+// PrintRawJson is PrintJson for a document already made of JsonText()
+// pieces (|text|, without the final newline).
+void PrintRawJson(const std::string& text);
 
 // IsStdio reports whether |path| is "-".
 inline bool IsStdio(absl::string_view path) { return path == "-"; }

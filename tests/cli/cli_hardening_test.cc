@@ -1,6 +1,13 @@
 // CLI hardening (issue 13): inspect on an encrypted DER key and on hostile
 // PEM input.
 #include <catch2/catch.hpp>
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <utility>
+#include <vector>
 
 #include <string>
 
@@ -8,6 +15,7 @@
 #include "support/oracle.h"
 
 using certkit_cli_test::Certkit;
+using certkit_cli_test::CertkitBinary;
 using certkit_cli_test::Describe;
 using certkit_test::Run;
 using certkit_test::TempDir;
@@ -40,14 +48,64 @@ TEST_CASE("inspect on more PEM blocks than the limit stops with a clear error") 
   TempDir tmp;
   std::string text;
   const std::string block = "-----BEGIN X-----\nAA==\n-----END X-----\n";
-  for (int i = 0; i < 100'001; ++i) text += block;
+  for (int i = 0; i < 10'001; ++i) text += block;
   certkit_test::WriteString(tmp.File("many.pem"), text);
   auto r = Certkit({"inspect", tmp.File("many.pem")});
   INFO(Describe(r).substr(0, 2000));
   CHECK(r.exit_code != 0);
-  CHECK(r.output().find("more than 100000 PEM blocks") != std::string::npos);
+  CHECK(r.output().find("more than 10000 PEM blocks") != std::string::npos);
   // At the limit it is read (and each unknown block reported).
   text.resize(text.size() - block.size());
   certkit_test::WriteString(tmp.File("limit.pem"), text);
   CHECK(Certkit({"inspect", tmp.File("limit.pem")}).exit_code == 0);
+}
+
+namespace {
+
+// PeakRssKb runs |argv| (stdout to /dev/null) and returns its exit status
+// and its peak resident memory in KiB (wait4's ru_maxrss).
+std::pair<int, long> PeakRssKb(const std::vector<std::string>& argv) {
+  std::vector<char*> args;
+  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  pid_t pid = fork();
+  if (pid == 0) {
+    int null = open("/dev/null", O_WRONLY);
+    dup2(null, 1);
+    execv(args[0], args.data());
+    _exit(127);
+  }
+  int status = 0;
+  struct rusage usage {};
+  wait4(pid, &status, 0, &usage);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, usage.ru_maxrss};
+}
+
+}  // namespace
+
+TEST_CASE("a bundle at the block limit is inspected and verified within 10 times its size in memory") {
+  TempDir tmp;
+  const std::string dir = tmp.File("c");
+  REQUIRE(Certkit({"cluster", "init", "--nodes", "a", "--out", dir, "--format", "pem", "--quiet"}).exit_code == 0);
+  std::string cert = certkit_test::ReadString(dir + "/nodes/a/node.crt");
+  cert = cert.substr(0, cert.find("-----END CERTIFICATE-----") + 26);
+  std::string bundle;
+  for (int i = 0; i < 10'000; ++i) bundle += cert;
+  const std::string file = tmp.File("bundle.pem");
+  certkit_test::WriteString(file, bundle);
+  const long input_kb = static_cast<long>(bundle.size() / 1024);
+  // A small constant for the program itself (about 7 MB), plus 10x the input.
+  const long bound_kb = 32 * 1024 + 10 * input_kb;
+  for (const std::vector<std::string>& argv :
+       {std::vector<std::string>{CertkitBinary(), "inspect", file},
+        std::vector<std::string>{CertkitBinary(), "inspect", "--json", file},
+        std::vector<std::string>{CertkitBinary(), "verify", "--ca", dir + "/ca.crt", "--untrusted", file,
+                                 dir + "/nodes/a/node.crt"}}) {
+    auto [status, peak_kb] = PeakRssKb(argv);
+    INFO(argv[1] << " " << argv[2] << ": exit " << status << ", peak " << peak_kb << " KiB for a " << input_kb
+                 << " KiB input");
+    CHECK(status == 0);
+    CHECK(peak_kb < bound_kb);
+    WARN(argv[1] << " " << argv[2] << ": peak " << peak_kb << " KiB for " << input_kb << " KiB");
+  }
 }
