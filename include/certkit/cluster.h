@@ -34,6 +34,12 @@ struct LeafSettings {
   int days = 0;                         // 0 = the profile's default
   std::string organization;             // O= in leaf subjects; empty = none
   std::vector<std::string> extra_sans;  // added to every node certificate
+  // The node certificates' subject CN; empty = each node's first host
+  // (--node-cn; CockroachDB needs "node"). Never changes key entry aliases,
+  // folder names or manifest names: those stay the first host.
+  std::string node_cn;
+  // The preset applied (certkit/presets.h), recorded in the manifest; empty = none.
+  std::string preset;
   bool write_jks = false;               // keystore.jks
   bool write_p12 = false;               // keystore.p12
   bool write_truststores = false;       // truststore.jks/.p12 in the leaf directory
@@ -72,7 +78,7 @@ inline constexpr char kCaAlias[] = "ca";
 
 // IssueNode generates a key and signs a node certificate (serverAuth +
 // clientAuth) for |hosts| (+ settings.extra_sans), each classified as an IP
-// or DNS SAN; the subject CN is the first host. Writes into |dir| (created):
+// or DNS SAN; the subject CN is settings.node_cn, or else the first host. Writes into |dir| (created):
 // ca.crt, node.crt (leaf + intermediates), node.key (0600), and as
 // requested node.key.pk8, keystore.jks, keystore.p12 (key entry aliased by
 // the first host plus the "ca" trusted entry), truststore.jks/.p12. Returns
@@ -216,8 +222,9 @@ absl::Status ReissueLeaves(const CertificateAuthority& ca, const std::vector<Lea
                            const LeafSettings& settings, int jobs, absl::string_view label,
                            ProgressObserver* progress);
 
-// LeafSettingsFromManifest fills key spec, days, SANs, formats and pkcs8
-// from |manifest| into |settings| (passwords untouched).
+// LeafSettingsFromManifest fills key spec, days, SANs, organization, node
+// CN, preset, formats and pkcs8 from |manifest| into |settings| (passwords
+// untouched).
 absl::Status LeafSettingsFromManifest(const Manifest& manifest, LeafSettings* settings);
 
 }  // namespace certkit
