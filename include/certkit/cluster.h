@@ -36,7 +36,9 @@ struct LeafSettings {
   std::vector<std::string> extra_sans;  // added to every node certificate
   // The node certificates' subject CN; empty = each node's first host
   // (--node-cn; CockroachDB needs "node"). Never changes key entry aliases,
-  // folder names or manifest names: those stay the first host.
+  // folder names or manifest names: those stay the first host. ClusterInit
+  // records it; ClusterAdd, ClusterRenew and RotateCa's reissue take the
+  // manifest's value, whatever this field holds.
   std::string node_cn;
   // The preset applied (certkit/presets.h), recorded in the manifest; empty = none.
   std::string preset;
