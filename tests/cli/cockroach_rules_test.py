@@ -2,7 +2,8 @@
 """`certkit cluster init --for cockroach` against CockroachDB's acceptance
 rules as CockroachDB's source states them (CockroachDB itself cannot be
 installed here), plus `--node-cn` kept across `cluster add`, `renew` and
-`rotate-ca`.
+`rotate-ca`, and what `--for cassandra` / `--for postgres` change (stores
+read back with keytool) or leave alone.
 
 The rules, each with the cockroachdb/cockroach file it comes from:
 
@@ -370,6 +371,58 @@ class CockroachPresetTest(unittest.TestCase):
         errors, found = certs_dir_errors(out)
         self.assertEqual(errors, [])
         self.assertEqual(sorted(found), ["ca.crt", "client.root.crt", "node.crt"])
+
+
+class OtherPresetsTest(unittest.TestCase):
+    """--for cassandra and --for postgres change only what docs/CLI.md says."""
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="certkit-presets-")
+        os.environ["PRESET_TEST_STOREPASS"] = "changeit-preset"
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def test_cassandra_node_writes_stores_keytool_reads(self):
+        ca = os.path.join(self.tmp, "ca")
+        must("cluster", "init", "--nodes", "x", "--out", ca, "--format", "pem", "--quiet")
+        out = os.path.join(self.tmp, "n")
+        must("node", "--for", "cassandra", "--ca-cert", os.path.join(ca, "ca.crt"),
+             "--ca-key", os.path.join(ca, "ca-private/ca.key"), "--host", "10.3.0.1", "--out", out,
+             "--storepass", "env:PRESET_TEST_STOREPASS")
+        files = sorted(os.listdir(out))
+        self.assertEqual(files, ["ca.crt", "keystore.jks", "keystore.p12", "node.crt", "node.key",
+                                 "truststore.jks", "truststore.p12"])
+        if not shutil.which("keytool"):
+            print("keytool not found: the key store is not read back", file=sys.stderr)
+        else:
+            r = subprocess.run(["keytool", "-list", "-keystore", os.path.join(out, "keystore.jks"),
+                                "-storepass:env", "PRESET_TEST_STOREPASS"],
+                               capture_output=True, text=True, timeout=120)
+            self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+            self.assertIn("10.3.0.1", r.stdout)  # the key entry alias is still the host
+        # The CN is certkit's default: the preset does not touch it.
+        self.assertEqual(common_name(load_cert(os.path.join(out, "node.crt"))), "10.3.0.1")
+        # An explicit --format wins over the preset's.
+        out2 = os.path.join(self.tmp, "n2")
+        must("node", "--for", "cassandra", "--format", "pem", "--ca-cert", os.path.join(ca, "ca.crt"),
+             "--ca-key", os.path.join(ca, "ca-private/ca.key"), "--host", "10.3.0.2", "--out", out2)
+        self.assertEqual(sorted(os.listdir(out2)), ["ca.crt", "node.crt", "node.key"])
+
+    def test_postgres_changes_nothing(self):
+        d = os.path.join(self.tmp, "pg")
+        must("cluster", "init", "--for", "postgres", "--nodes", "10.4.0.1", "--clients", "app",
+             "--out", d, "--storepass", "env:PRESET_TEST_STOREPASS", "--quiet")
+        node = load_cert(os.path.join(d, "nodes/10.4.0.1/node.crt"))
+        self.assertEqual(common_name(node), "10.4.0.1")
+        self.assertEqual(sans(node, x509.IPAddress), ["10.4.0.1"])
+        self.assertEqual(sans(node, x509.DNSName), [])
+        self.assertEqual(common_name(load_cert(os.path.join(d, "clients/app/client.app.crt"))), "app")
+        with open(os.path.join(d, "manifest.json")) as f:
+            m = json.load(f)
+        self.assertEqual(m["preset"], "postgres")
+        self.assertNotIn("node_cn", m)
+        self.assertEqual(m["formats"], ["pem", "jks", "p12"])
 
 
 def subject_cn(path):
