@@ -61,6 +61,12 @@ struct LeafSettings {
   std::vector<Certificate> trusted_cas;
 };
 
+// ValidateNodeCommonName accepts a LeafSettings::node_cn (--node-cn): 1 to
+// 64 characters (X.520 ub-common-name), no control characters.
+// kInvalidArgument naming the problem otherwise (a control character shown
+// escaped, never raw).
+absl::Status ValidateNodeCommonName(absl::string_view cn);
+
 // LeafFormats is what a format list asks for: the key stores to write and
 // the canonical names recorded in the manifest ("pem", "jks", "p12").
 struct LeafFormats {

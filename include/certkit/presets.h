@@ -47,11 +47,6 @@ absl::StatusOr<const Preset*> FindPreset(absl::string_view name);
 // PresetNames lists every preset's name, in table order.
 std::vector<std::string> PresetNames();
 
-// ValidateNodeCommonName accepts a --node-cn value: 1 to 64 characters
-// (X.520 ub-common-name), no control characters. kInvalidArgument naming
-// the problem otherwise (control characters shown escaped).
-absl::Status ValidateNodeCommonName(absl::string_view cn);
-
 // ApplyPreset fills |settings| from |preset| where they are still unset:
 // node_cn (when empty), organization (when empty) and node_sans (added to
 // extra_sans unless already there), and records preset.name in

@@ -13,7 +13,6 @@
 #include "certkit/file.h"
 #include "certkit/keystore.h"
 #include "certkit/name.h"
-#include "certkit/presets.h"
 #include "certkit/profile.h"
 #include "certkit/rotation.h"
 #include "util/write_set.h"

@@ -59,6 +59,7 @@ std::vector<std::string> PresetNames() {
   return out;
 }
 
+// Declared in certkit/cluster.h (LeafSettings::node_cn).
 absl::Status ValidateNodeCommonName(absl::string_view cn) {
   if (cn.empty() || cn.size() > 64) {
     return MakeError(ErrorKind::kInvalidArgument,
