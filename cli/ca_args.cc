@@ -3,9 +3,11 @@
 #include <cstdio>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "certkit/error.h"
 #include "certkit/manifest.h"
 #include "certkit/pkcs11.h"
+#include "certkit/presets.h"
 #include "output.h"
 
 #include "certkit/profile_file.h"
@@ -40,6 +42,13 @@ void AddNewCaKeyPassOption(CLI::App* cmd, const std::string& name, std::string* 
                       "source: pass:PASSWORD | env:VAR | file:PATH | prompt (default: unencrypted, "
                       "with a warning on stderr)")
       ->type_name("SRC");
+}
+
+void AddPresetOption(CLI::App* cmd, std::string* preset, const std::string& what) {
+  cmd->add_option("--for", *preset,
+                  absl::StrCat(absl::StrJoin(certkit::PresetNames(), "|"), ": ", what,
+                               " (docs/CLI.md, \"Presets\")"))
+      ->type_name("DB");
 }
 
 void AddProfileFileOption(CLI::App* cmd, std::string* path) {

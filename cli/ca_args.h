@@ -42,6 +42,10 @@ void AddNewCaKeyPassOption(CLI::App* cmd, const std::string& name, std::string* 
 // AddProfileFileOption registers --profile-file on |cmd|.
 void AddProfileFileOption(CLI::App* cmd, std::string* path);
 
+// AddPresetOption registers --for DB (a certkit/presets.h preset name) on
+// |cmd|; |what| ends its --help text.
+void AddPresetOption(CLI::App* cmd, std::string* preset, const std::string& what);
+
 // ApplyProfileFile loads |path| (nothing when empty) and takes its "node"
 // and "client" profiles (when present) and its signing policy into
 // |settings|: node, client and cluster apply the same policy as sign. With

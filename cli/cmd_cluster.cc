@@ -4,10 +4,12 @@
 #include <memory>
 #include <optional>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "certkit/cluster.h"
 #include "certkit/error.h"
 #include "certkit/pkcs11.h"
+#include "certkit/presets.h"
 #include "certkit/rotation.h"
 #include "ca_args.h"
 #include "cmd_cluster_status.h"
@@ -38,6 +40,9 @@ struct ClusterArgs {
   std::string org;
   std::vector<std::string> sans;
   std::vector<std::string> formats = {"pem", "jks", "p12"};
+  bool formats_given = false;      // --format was given (else a preset's list applies)
+  std::string node_cn;             // init --node-cn
+  std::string preset;              // --for
   bool pkcs8 = false;
   bool p12_legacy = false;
   bool p12_plain_certs = false;
@@ -211,12 +216,22 @@ int RunInit(const ClusterArgs& a) {
   if (!leaf_key.ok()) return PrintError(certkit::Annotate(leaf_key.status(), "--key-type"));
   auto ca_key = certkit::KeySpec::Parse(a.ca_key.empty() ? leaf_key->ToString() : a.ca_key);
   if (!ca_key.ok()) return PrintError(certkit::Annotate(ca_key.status(), "--ca-key-type"));
-  auto formats = ParseFormats(a.formats);
+  const certkit::Preset* preset = nullptr;
+  if (!a.preset.empty()) {
+    auto found = certkit::FindPreset(a.preset);
+    if (!found.ok()) return PrintError(certkit::Annotate(found.status(), "--for"));
+    preset = *found;
+  }
+  auto formats = ParseFormats(preset != nullptr && !a.formats_given && !preset->formats.empty()
+                                  ? preset->formats
+                                  : a.formats);
   if (!formats.ok()) return PrintError(formats.status());
   spec.leaf.key_spec = *leaf_key;
   spec.leaf.days = a.days;
   spec.leaf.organization = a.org;
   spec.leaf.extra_sans = a.sans;
+  spec.leaf.node_cn = a.node_cn;
+  if (preset != nullptr) certkit::ApplyPreset(*preset, &spec.leaf);
   spec.leaf.write_jks = formats->jks;
   spec.leaf.write_p12 = formats->p12;
   spec.leaf.pkcs8 = a.pkcs8;
@@ -292,6 +307,19 @@ absl::StatusOr<ClusterUpdateSpec> UpdateSpec(const ClusterArgs& a, Manifest* man
   spec.jobs = a.jobs;
   absl::Status s = certkit::LeafSettingsFromManifest(*m, &spec.leaf);
   if (!s.ok()) return s;
+  if (!a.preset.empty()) {
+    // The manifest's preset applies anyway; a different one is refused.
+    auto found = certkit::FindPreset(a.preset);
+    if (!found.ok()) return certkit::Annotate(found.status(), "--for");
+    if (m->preset != a.preset) {
+      return certkit::MakeError(
+          certkit::ErrorKind::kInvalidArgument,
+          absl::StrCat("--for ", a.preset, ": the cluster in '", a.out, "' was made ",
+                       m->preset.empty() ? std::string("without --for")
+                                         : absl::StrCat("--for ", m->preset),
+                       " (manifest.json), and its nodes and clients keep that"));
+    }
+  }
   if (!a.key.empty()) {
     auto k = certkit::KeySpec::Parse(a.key);
     if (!k.ok()) return certkit::Annotate(k.status(), "--key-type");
@@ -515,6 +543,12 @@ void RegisterClusterCommands(CLI::App& app, int* exit_code) {
   init->add_option("--days", init_args->days, "leaf validity in days (default 365)")->check(CLI::Range(1, 36500));
   init->add_option("--org", init_args->org, "organization (O=) in all subjects");
   init->add_option("--san", init_args->sans, "extra SAN added to every node (e.g. DNS:db.example.com)");
+  init->add_option("--node-cn", init_args->node_cn,
+                   "subject CN of every node certificate (default: the node's first host; SANs "
+                   "still carry every host); recorded for add, renew and rotate-ca")
+      ->type_name("CN");
+  AddPresetOption(init, &init_args->preset,
+                  "cluster conventions of a database (recorded in the manifest)");
   init->add_option("--format", init_args->formats, "pem,jks,p12 (default all; pem is always written)")
       ->delimiter(',');
   init->add_flag("--pkcs8", init_args->pkcs8, "also write keys as PKCS#8 DER (.pk8) for Java clients");
@@ -532,7 +566,10 @@ void RegisterClusterCommands(CLI::App& app, int* exit_code) {
   AddPkcs11Options(init, &init_args->pkcs11);
   SetExample(init, "certkit cluster init --nodes 10.0.0.1,10.0.0.2,10.0.0.3 --clients root,app "
                    "--out demo --storepass env:STOREPASS --jobs 8");
-  init->callback([init_args, exit_code] { *exit_code = RunInit(*init_args); });
+  init->callback([init, init_args, exit_code] {
+    init_args->formats_given = init->count("--format") > 0;
+    *exit_code = RunInit(*init_args);
+  });
 
   auto add_args = std::make_shared<ClusterArgs>();
   CLI::App* add = cluster->add_subcommand(
@@ -542,6 +579,8 @@ void RegisterClusterCommands(CLI::App& app, int* exit_code) {
   add->add_option("--clients", add_args->clients, "new client user names")->delimiter(',');
   add->add_option("--key-type", add_args->key, "key type (default: the manifest's)");
   add->add_option("--days", add_args->days, "leaf validity in days (default: the manifest's)");
+  AddPresetOption(add, &add_args->preset,
+                  "default: the preset manifest.json records; a different one is refused");
   AddSharedOptions(add, add_args.get());
   AddCaKeyPassOption(add, &add_args->ca_key_pass, kRecordedCaKeyPass);
   AddPkcs11Options(add, &add_args->pkcs11);

@@ -7,6 +7,7 @@
 #include "ca_args.h"
 #include "certkit/cluster.h"
 #include "certkit/error.h"
+#include "certkit/presets.h"
 #include "commands.h"
 #include "common.h"
 #include "output.h"
@@ -27,6 +28,9 @@ struct LeafArgs {
   std::string user;
   std::string out;
   std::vector<std::string> formats = {"pem"};
+  bool formats_given = false;  // --format was given (else a preset's list applies)
+  std::string node_cn;         // node --node-cn
+  std::string preset;          // --for
   bool pkcs8 = false;
   std::string key = "ec:p256";
   int days = 0;
@@ -56,10 +60,16 @@ absl::StatusOr<LeafSettings> Settings(const LeafArgs& a) {
   s.key_spec = *spec;
   s.days = a.days;
   s.organization = a.org;
+  s.node_cn = a.node_cn;
   s.pkcs8 = a.pkcs8;
   s.overwrite = a.overwrite;
   s.pkcs12_legacy = a.p12_legacy;
   if (auto st = ApplyProfileFile(a.profile_file, &s); !st.ok()) return st;
+  if (!a.node_cn.empty()) {
+    if (auto st = certkit::ValidateNodeCommonName(a.node_cn); !st.ok()) {
+      return certkit::Annotate(st, "--node-cn");
+    }
+  }
   return s;
 }
 
@@ -73,7 +83,14 @@ void PrintFiles(const std::string& dir, const LeafRecord& r) {
 int RunLeaf(const LeafArgs& a, bool node) {
   auto settings = Settings(a);
   if (!settings.ok()) return PrintError(settings.status());
-  auto formats = ParseFormats(a.formats);
+  std::vector<std::string> format_list = a.formats;
+  if (!a.preset.empty()) {
+    auto preset = certkit::FindPreset(a.preset);
+    if (!preset.ok()) return PrintError(certkit::Annotate(preset.status(), "--for"));
+    certkit::ApplyPreset(**preset, &*settings);
+    if (!a.formats_given && !(*preset)->formats.empty()) format_list = (*preset)->formats;
+  }
+  auto formats = ParseFormats(format_list);
   if (!formats.ok()) return PrintError(formats.status());
   settings->write_jks = formats->jks;
   settings->write_p12 = formats->p12;
@@ -115,10 +132,17 @@ void RegisterNodeCommands(CLI::App& app, int* exit_code) {
   node->add_option("--host", node_args->hosts,
                    "host name or IP address (repeat or comma-separate; IPs become IP SANs)")
       ->required();
+  node->add_option("--node-cn", node_args->node_cn,
+                   "subject CN (default: the first --host; the SANs carry every host)")
+      ->type_name("CN");
+  AddPresetOption(node, &node_args->preset, "a database's conventions");
   AddFormatOptions(node, node_args.get());
   SetExample(node, "certkit node --ca-cert ca/ca.crt --ca-key ca/ca-private/ca.key --host 10.0.0.1 "
                    "--host db1.example.com --out node1 --format pem,jks,p12 --storepass env:STOREPASS");
-  node->callback([node_args, exit_code] { *exit_code = RunLeaf(*node_args, /*node=*/true); });
+  node->callback([node, node_args, exit_code] {
+    node_args->formats_given = node->count("--format") > 0;
+    *exit_code = RunLeaf(*node_args, /*node=*/true);
+  });
 
   auto client_args = std::make_shared<LeafArgs>();
   CLI::App* client = app.add_subcommand(
@@ -127,10 +151,14 @@ void RegisterNodeCommands(CLI::App& app, int* exit_code) {
   AddLeafOptions(client, client_args.get());
   client->add_option("--user", client_args->user,
                      "user name (the certificate's CN, the key stores' alias)")->required();
+  AddPresetOption(client, &client_args->preset, "a database's conventions");
   AddFormatOptions(client, client_args.get());
   SetExample(client, "certkit client --ca-cert ca/ca.crt --ca-key ca/ca-private/ca.key --user app --out app "
                      "--format pem,jks,p12 --storepass env:STOREPASS");
-  client->callback([client_args, exit_code] { *exit_code = RunLeaf(*client_args, /*node=*/false); });
+  client->callback([client, client_args, exit_code] {
+    client_args->formats_given = client->count("--format") > 0;
+    *exit_code = RunLeaf(*client_args, /*node=*/false);
+  });
 }
 
 }  // namespace certkit_cli

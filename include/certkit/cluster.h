@@ -34,6 +34,14 @@ struct LeafSettings {
   int days = 0;                         // 0 = the profile's default
   std::string organization;             // O= in leaf subjects; empty = none
   std::vector<std::string> extra_sans;  // added to every node certificate
+  // The node certificates' subject CN; empty = each node's first host
+  // (--node-cn; CockroachDB needs "node"). Never changes key entry aliases,
+  // folder names or manifest names: those stay the first host. ClusterInit
+  // records it; ClusterAdd, ClusterRenew and RotateCa's reissue take the
+  // manifest's value, whatever this field holds.
+  std::string node_cn;
+  // The preset applied (certkit/presets.h), recorded in the manifest; empty = none.
+  std::string preset;
   bool write_jks = false;               // keystore.jks
   bool write_p12 = false;               // keystore.p12
   bool write_truststores = false;       // truststore.jks/.p12 in the leaf directory
@@ -52,6 +60,12 @@ struct LeafSettings {
   // stores hold (during a CA rotation: both); empty = the issuing CA's root.
   std::vector<Certificate> trusted_cas;
 };
+
+// ValidateNodeCommonName accepts a LeafSettings::node_cn (--node-cn): 1 to
+// 64 characters (X.520 ub-common-name), no control characters.
+// kInvalidArgument naming the problem otherwise (a control character shown
+// escaped, never raw).
+absl::Status ValidateNodeCommonName(absl::string_view cn);
 
 // LeafFormats is what a format list asks for: the key stores to write and
 // the canonical names recorded in the manifest ("pem", "jks", "p12").
@@ -72,7 +86,7 @@ inline constexpr char kCaAlias[] = "ca";
 
 // IssueNode generates a key and signs a node certificate (serverAuth +
 // clientAuth) for |hosts| (+ settings.extra_sans), each classified as an IP
-// or DNS SAN; the subject CN is the first host. Writes into |dir| (created):
+// or DNS SAN; the subject CN is settings.node_cn, or else the first host. Writes into |dir| (created):
 // ca.crt, node.crt (leaf + intermediates), node.key (0600), and as
 // requested node.key.pk8, keystore.jks, keystore.p12 (key entry aliased by
 // the first host plus the "ca" trusted entry), truststore.jks/.p12. Returns
@@ -216,8 +230,9 @@ absl::Status ReissueLeaves(const CertificateAuthority& ca, const std::vector<Lea
                            const LeafSettings& settings, int jobs, absl::string_view label,
                            ProgressObserver* progress);
 
-// LeafSettingsFromManifest fills key spec, days, SANs, formats and pkcs8
-// from |manifest| into |settings| (passwords untouched).
+// LeafSettingsFromManifest fills key spec, days, SANs, organization, node
+// CN, preset, formats and pkcs8 from |manifest| into |settings| (passwords
+// untouched).
 absl::Status LeafSettingsFromManifest(const Manifest& manifest, LeafSettings* settings);
 
 }  // namespace certkit

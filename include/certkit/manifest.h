@@ -65,6 +65,12 @@ struct Manifest {
   int days = 0;          // leaf validity asked for; 0 = profile default
   std::vector<std::string> extra_sans;
   std::string organization;
+  // The node certificates' subject CN (--node-cn or a preset's); empty =
+  // each node's first host. JSON "node_cn", absent when empty.
+  std::string node_cn;
+  // The preset the cluster was made --for ("cockroach"; certkit/presets.h);
+  // empty = none. JSON "preset", absent when empty.
+  std::string preset;
   std::vector<std::string> formats;  // "pem", "jks", "p12"
   bool pkcs8 = false;
   std::string store_password_source;

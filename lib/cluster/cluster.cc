@@ -244,7 +244,14 @@ absl::StatusOr<LeafPlan> PlanNode(const std::vector<std::string>& hosts,
   }
   s = CheckStorePassword(settings);
   if (!s.ok()) return s;
-  return MakePlan("node", settings.node_profile, hosts.front(), "node", std::move(sans), settings);
+  LeafPlan plan =
+      MakePlan("node", settings.node_profile, hosts.front(), "node", std::move(sans), settings);
+  if (!settings.node_cn.empty()) {
+    s = ValidateNodeCommonName(settings.node_cn);
+    if (!s.ok()) return s;
+    plan.item.options.subject = LeafSubject(settings.node_cn, settings);
+  }
+  return plan;
 }
 
 absl::StatusOr<LeafPlan> PlanClient(const std::string& user, const LeafSettings& settings) {
@@ -432,6 +439,10 @@ absl::StatusOr<Manifest> ClusterInit(const ClusterInitSpec& spec) {
   if (!s.ok()) return s;
   s = CheckStorePassword(spec.leaf);  // before anything is written
   if (!s.ok()) return s;
+  if (!spec.leaf.node_cn.empty()) {
+    s = ValidateNodeCommonName(spec.leaf.node_cn);
+    if (!s.ok()) return Annotate(s, "node CN");
+  }
   if (!spec.ca_key_password.empty() && spec.ca_key_password_source.empty()) {
     return MakeError(ErrorKind::kInvalidArgument,
                      "a CA key password was given without its source to record in the manifest");
@@ -497,6 +508,8 @@ absl::StatusOr<Manifest> ClusterInit(const ClusterInitSpec& spec) {
   m.days = spec.leaf.days;
   m.extra_sans = spec.leaf.extra_sans;
   m.organization = spec.leaf.organization;
+  m.node_cn = spec.leaf.node_cn;
+  m.preset = spec.leaf.preset;
   m.formats = spec.formats;
   m.pkcs8 = spec.leaf.pkcs8;
   m.store_password_source = spec.store_password_source;
@@ -554,6 +567,8 @@ absl::Status LeafSettingsFromManifest(const Manifest& m, LeafSettings* settings)
   settings->days = m.days;
   settings->extra_sans = m.extra_sans;
   settings->organization = m.organization;
+  settings->node_cn = m.node_cn;
+  settings->preset = m.preset;
   settings->write_jks = m.HasFormat("jks");
   settings->write_p12 = m.HasFormat("p12");
   settings->pkcs8 = m.pkcs8;
@@ -594,6 +609,7 @@ absl::StatusOr<Manifest> ClusterAdd(const ClusterUpdateSpec& spec) {
   if (!ca.ok()) return ca.status();
   LeafSettings settings = spec.leaf;
   settings.overwrite = false;
+  settings.node_cn = m->node_cn;  // the cluster's, as the manifest records it
   auto trusted = LoadTrustedCas(spec.dir, *m);  // both CAs during a rotation
   if (!trusted.ok()) return trusted.status();
   settings.trusted_cas = *std::move(trusted);
@@ -665,6 +681,7 @@ absl::StatusOr<Manifest> ClusterRenew(const ClusterUpdateSpec& spec,
   }
   LeafSettings settings = spec.leaf;
   settings.overwrite = true;
+  settings.node_cn = m->node_cn;  // the cluster's, as the manifest records it
   auto trusted = LoadTrustedCas(spec.dir, *m);  // both CAs during a rotation
   if (!trusted.ok()) return trusted.status();
   settings.trusted_cas = *std::move(trusted);

@@ -314,6 +314,8 @@ json ToJson(const Manifest& m) {
   j["days"] = m.days;
   j["extra_sans"] = m.extra_sans;
   j["organization"] = m.organization;
+  if (!m.node_cn.empty()) j["node_cn"] = m.node_cn;
+  if (!m.preset.empty()) j["preset"] = m.preset;
   j["formats"] = m.formats;
   j["pkcs8"] = m.pkcs8;
   j["store_password_source"] = m.store_password_source;
@@ -351,6 +353,10 @@ absl::StatusOr<Manifest> FromJson(const json& j) {
   if (!(s = GetInt(j, "days", 0, kMaxLeafDays, &m.days)).ok()) return s;
   if (!(s = Get(j, "extra_sans", &m.extra_sans)).ok()) return s;
   if (!(s = Get(j, "organization", &m.organization)).ok()) return s;
+  for (auto [name, field] : {std::pair<const char*, std::string*>{"node_cn", &m.node_cn},
+                              {"preset", &m.preset}}) {
+    if (j.contains(name) && !(s = Get(j, name, field)).ok()) return s;
+  }
   if (!(s = Get(j, "formats", &m.formats)).ok()) return s;
   if (!(s = Get(j, "pkcs8", &m.pkcs8)).ok()) return s;
   if (!(s = Get(j, "store_password_source", &m.store_password_source)).ok()) return s;

@@ -15,6 +15,7 @@
 #include "certkit/file.h"
 #include "certkit/keystore.h"
 #include "certkit/manifest.h"
+#include "certkit/presets.h"
 #include "certkit/rotation.h"
 #include "cluster/parallel.h"
 #include "support/oracle.h"
@@ -479,4 +480,89 @@ TEST_CASE("CA key password: CaKeyPem writes PKCS#8, encrypted only with a passwo
   auto back = PrivateKey::FromPem(*enc, "pw");
   REQUIRE(back.ok());
   CHECK(back->MatchesPublicKey(key->public_key()));
+}
+
+namespace {
+
+// SubjectOf: the subject of |path| as `openssl x509 -subject` prints it.
+std::string SubjectOf(const std::string& path) {
+  auto r = certkit_test::Run({"openssl", "x509", "-noout", "-subject", "-nameopt", "RFC2253", "-in", path});
+  REQUIRE(r.exit_code == 0);
+  return r.out;
+}
+
+}  // namespace
+
+TEST_CASE("presets are a table: lookup, unknown names list the presets, ApplyPreset fills defaults") {
+  auto p = FindPreset("cockroach");
+  REQUIRE(p.ok());
+  LeafSettings s;
+  s.organization = "Mine";
+  s.extra_sans = {"DNS:localhost"};
+  ApplyPreset(**p, &s);
+  CHECK(s.preset == "cockroach");
+  CHECK(s.node_cn == "node");
+  CHECK(s.organization == "Mine");  // given explicitly: kept
+  CHECK(s.extra_sans == std::vector<std::string>{"DNS:localhost", "IP:127.0.0.1"});
+  LeafSettings given;
+  given.node_cn = "other";
+  ApplyPreset(**p, &given);
+  CHECK(given.node_cn == "other");
+  CHECK(given.organization == "Cockroach");
+  LeafSettings pg;
+  ApplyPreset(**FindPreset("postgres"), &pg);
+  CHECK(pg.node_cn.empty());
+  CHECK(pg.organization.empty());
+  CHECK(pg.extra_sans.empty());
+  auto unknown = FindPreset("mongo\x1b");
+  REQUIRE_FALSE(unknown.ok());
+  CHECK(GetErrorKind(unknown.status()) == ErrorKind::kInvalidArgument);
+  const std::string msg(unknown.status().message());
+  CHECK(msg.find("cockroach, cassandra, postgres") != std::string::npos);
+  CHECK(msg.find('\x1b') == std::string::npos);
+  CHECK(ValidateNodeCommonName("node").ok());
+  CHECK_FALSE(ValidateNodeCommonName("").ok());
+  CHECK_FALSE(ValidateNodeCommonName(std::string(65, 'x')).ok());
+  CHECK_FALSE(ValidateNodeCommonName("a\nb").ok());
+}
+
+TEST_CASE("node CN: ClusterInit records it, ClusterAdd and ClusterRenew keep the manifest's") {
+  certkit_test::TempDir dir;
+  ClusterInitSpec init;
+  init.out_dir = dir.File("c");
+  init.nodes = {"db1.example.com"};
+  init.ca.subject = *DistinguishedName::Parse("CN=CN CA");
+  init.formats = {"pem"};
+  init.leaf.node_cn = "node";
+  auto m = ClusterInit(init);
+  REQUIRE(m.ok());
+  CHECK(m->node_cn == "node");
+  auto loaded = LoadManifest(dir.File("c"));
+  REQUIRE(loaded.ok());
+  CHECK(loaded->node_cn == "node");
+  CHECK(SubjectOf(dir.File("c/nodes/db1.example.com/node.crt")) == "subject=CN=node\n");
+  // A library caller that fills no settings still gets the cluster's CN.
+  ClusterUpdateSpec add;
+  add.dir = dir.File("c");
+  add.nodes = {"db2.example.com"};
+  REQUIRE(ClusterAdd(add).ok());
+  CHECK(SubjectOf(dir.File("c/nodes/db2.example.com/node.crt")) == "subject=CN=node\n");
+  auto san = certkit_test::Run({"openssl", "x509", "-noout", "-ext", "subjectAltName", "-in",
+                                dir.File("c/nodes/db2.example.com/node.crt")});
+  CHECK(san.out.find("DNS:db2.example.com") != std::string::npos);
+  ClusterUpdateSpec renew;
+  renew.dir = dir.File("c");
+  renew.within = absl::Hours(24 * 36500);
+  renew.leaf.node_cn = "ignored";
+  std::vector<std::string> renewed;
+  REQUIRE(ClusterRenew(renew, &renewed).ok());
+  CHECK(renewed.size() == 2);
+  CHECK(SubjectOf(dir.File("c/nodes/db1.example.com/node.crt")) == "subject=CN=node\n");
+
+  init.out_dir = dir.File("bad");
+  init.leaf.node_cn = "a\x01" "b";
+  auto bad = ClusterInit(init);
+  REQUIRE_FALSE(bad.ok());
+  CHECK(GetErrorKind(bad.status()) == ErrorKind::kInvalidArgument);
+  CHECK_FALSE(FileExists(dir.File("bad")));
 }
