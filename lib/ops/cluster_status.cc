@@ -14,6 +14,7 @@
 #include "certkit/file.h"
 #include "certkit/key.h"
 #include "certkit/name.h"
+#include "certkit/node_spec.h"
 #include "certkit/probe.h"
 #include "certkit/profile.h"
 #include "cluster/ca_records.h"
@@ -184,6 +185,7 @@ absl::StatusOr<ClusterStatus> GetClusterStatus(const std::string& dir,
   for (const LeafRecord& r : m->nodes) {
     NodeStatus n;
     n.name = r.name;
+    n.host = NodeDialHost(r, m->extra_sans);
     n.cert_path = JoinPath(JoinPath(dir, r.dir), "node.crt");
     auto cert = ReadCertificate(n.cert_path);
     if (!cert.ok()) {
@@ -214,7 +216,7 @@ absl::StatusOr<ClusterStatus> GetClusterStatus(const std::string& dir,
     for (NodeStatus& n : out.nodes) {
       for (ServedStatus& s : n.served) {
         const uint16_t port = s.port_name == "client" ? probe->client_port : probe->internode_port;
-        threads.emplace_back([&n, &s, port, probe, &cas] { ProbePort(n.name, port, *probe, cas, n, &s); });
+        threads.emplace_back([&n, &s, port, probe, &cas] { ProbePort(n.host, port, *probe, cas, n, &s); });
       }
     }
     for (std::thread& t : threads) t.join();
