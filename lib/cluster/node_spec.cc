@@ -124,14 +124,13 @@ absl::StatusOr<std::vector<std::string>> SplitNodeList(absl::string_view list) {
 absl::StatusOr<std::vector<NodeSpec>> ParseNodeSpecs(const std::vector<std::string>& items) {
   std::vector<NodeSpec> specs;
   std::map<std::string, size_t> owner;  // HostKey -> index in |specs|
+  std::set<std::string> names;
   for (const std::string& item : items) {
     auto spec = ParseNodeSpec(item);
     if (!spec.ok()) return spec.status();
-    for (const NodeSpec& other : specs) {
-      if (other.name == spec->name) {
-        return MakeError(ErrorKind::kInvalidArgument,
-                         absl::StrCat("node '", spec->name, "' is listed twice"));
-      }
+    if (!names.insert(spec->name).second) {
+      return MakeError(ErrorKind::kInvalidArgument,
+                       absl::StrCat("node '", spec->name, "' is listed twice"));
     }
     for (const std::string& h : spec->hosts) {
       auto it = owner.find(HostKey(h));

@@ -2,6 +2,11 @@
 // cluster directory's node certificates next to what the nodes serve.
 #include "certkit/cluster_status.h"
 
+#include <arpa/inet.h>
+#include <ifaddrs.h>
+#include <netinet/in.h>
+
+#include <algorithm>
 #include <optional>
 #include <thread>
 #include <utility>
@@ -31,8 +36,34 @@ struct ProbeCa {
   std::optional<PrivateKey> client_key;
 };
 
+// LocalAddresses: the IP addresses of this machine's interfaces (at most
+// 64), one of which every connection of the probe comes from.
+std::vector<SubjectAltName> LocalAddresses() {
+  std::vector<SubjectAltName> out;
+  ifaddrs* list = nullptr;
+  if (getifaddrs(&list) != 0) return out;
+  for (const ifaddrs* a = list; a != nullptr && out.size() < 64; a = a->ifa_next) {
+    if (a->ifa_addr == nullptr) continue;
+    char text[INET6_ADDRSTRLEN] = {0};
+    if (a->ifa_addr->sa_family == AF_INET) {
+      inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(a->ifa_addr)->sin_addr, text, sizeof(text));
+    } else if (a->ifa_addr->sa_family == AF_INET6) {
+      inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(a->ifa_addr)->sin6_addr, text, sizeof(text));
+    } else {
+      continue;
+    }
+    auto san = SubjectAltName::Ip(text);
+    if (san.ok() && std::find(out.begin(), out.end(), *san) == out.end()) out.push_back(*san);
+  }
+  freeifaddrs(list);
+  return out;
+}
+
 // MakeProbeIdentity issues a one-day client certificate for a fresh P-256
-// key from the CA in |dir| described by |r|.
+// key from the CA in |dir| described by |r|. Its IP SANs are this
+// machine's addresses (LocalAddresses): a node with Cassandra's
+// require_endpoint_verification checks a client certificate against the
+// address the connection comes from.
 absl::Status MakeProbeIdentity(const std::string& dir, const ClusterProbeOptions& o, ProbeCa* ca) {
   if (!ca->record->key_uri.empty()) {
     return MakeError(ErrorKind::kUnsupported,
@@ -55,6 +86,7 @@ absl::Status MakeProbeIdentity(const std::string& dir, const ClusterProbeOptions
   subject.Set("CN", "certkit-probe");
   IssueOptions io;
   io.subject = subject;
+  io.sans = LocalAddresses();
   io.not_before = absl::Now() - absl::Minutes(5);
   io.days = 1;
   auto cert = loaded->SignPublicKey(key->public_key(), Profile::Client(), io);

@@ -20,13 +20,21 @@
 # rotation where 127.0.0.2 misses its reloadssl: `rotate-ca --require-probe`
 # must refuse reissue, naming that node, and pass once it reloads.
 # The nodes are named by DNS name plus IP (issue 25: `cluster init --nodes
-# node1.cluster.test=127.0.0.1,...`; the names need not resolve) and run
-# with internode require_endpoint_verification: true, which checks a peer's
-# certificate against its IP address both ways: the node a node dials, and
-# (inbound) the address a connection comes from. Checked: each certificate
-# carries DNS+IP SANs (openssl), both nodes are Up/Normal with verification
-# on, and node1 refuses an internode TLS connection from 127.0.0.3 with
-# node2's certificate while accepting the same from 127.0.0.2.
+# node1.cluster.test=127.0.0.1,...`; the names need not resolve) and
+# 127.0.0.2 runs with internode require_endpoint_verification: true, which
+# checks a peer's certificate against its IP address both ways: the node it
+# dials, and (inbound) the address a connection comes from. Checked: each
+# certificate carries DNS+IP SANs (openssl), both nodes are Up/Normal with
+# verification on 127.0.0.2 through the whole rotation (rotate-ca's probes
+# included), and 127.0.0.2 refuses an internode TLS connection made with
+# node1's certificate from 127.0.0.3 while accepting it from 127.0.0.1.
+# 127.0.0.1 runs without it: on one machine every connection to 127.0.0.1
+# comes from 127.0.0.1 (Cassandra does not bind its outbound sockets, and
+# the kernel picks 127.0.0.1 as the source), so 127.0.0.1 would check
+# node2's certificate against 127.0.0.1 and refuse it, as it must (the JDK
+# then says "Endpoint Identification Algorithm HTTPS is not supported on the
+# server side", its message for a client certificate that does not match).
+# On separate hosts a node's connections come from its own address.
 #
 #   live_rotation.sh WORK CERTKIT LIBCERTKIT
 # WORK is the Cassandra tests' work folder (server.cp, driver.cp, venv from
@@ -120,17 +128,17 @@ while [ "$native" = "$storage" ]; do native=$(free_port_both); done
 jmx1=$(free_port_both); jmx2=$(free_port_both)
 
 # Both nodes are seeds (no bootstrap wait) and start at once.
-start_node() {  # start_node N ADDRESS TOKEN JMX
+start_node() {  # start_node N ADDRESS TOKEN JMX ENDPOINT_VERIFICATION
   CASSANDRA_ADDRESS=$2 CASSANDRA_STORAGE_PORT=$storage CASSANDRA_NATIVE_PORT=$native \
   CASSANDRA_SEEDS="127.0.0.1:$storage,127.0.0.2:$storage" CASSANDRA_INITIAL_TOKEN=$3 \
-  CASSANDRA_JMX_PORT=$4 CASSANDRA_ENDPOINT_VERIFICATION=true \
+  CASSANDRA_JMX_PORT=$4 CASSANDRA_ENDPOINT_VERIFICATION=$5 \
     "$here/cassandra.sh" start "$live" "node$1" JKS "$cluster/nodes/node$1.cluster.test/keystore.jks" \
       "$cluster/truststore.jks" "$pass"
 }
 log "starting 127.0.0.1 and 127.0.0.2 (storage port $storage, native port $native)"
-start_node 1 127.0.0.1 -9223372036854775808 "$jmx1" >"$live/start1.log" 2>&1 &
+start_node 1 127.0.0.1 -9223372036854775808 "$jmx1" false >"$live/start1.log" 2>&1 &
 s1=$!
-start_node 2 127.0.0.2 0 "$jmx2" >"$live/start2.log" 2>&1 &
+start_node 2 127.0.0.2 0 "$jmx2" true >"$live/start2.log" 2>&1 &
 s2=$!
 ok=1
 wait $s1 || ok=0
@@ -181,30 +189,28 @@ both_up() {
   return 1
 }
 both_up || fail "gossip does not show both nodes up"
-for n in 1 2; do
-  grep -qx '  require_endpoint_verification: true' "$live/node$n/cassandra.yaml" ||
-    fail "node$n runs without internode require_endpoint_verification"
-done
-log "both nodes up, with internode endpoint verification"
+grep -qx '  require_endpoint_verification: true' "$live/node2/cassandra.yaml" ||
+  fail "127.0.0.2 runs without internode require_endpoint_verification"
+log "both nodes up, 127.0.0.2 with internode endpoint verification"
 
-# Inbound endpoint verification: node1 checks a connecting node's
-# certificate against the address it connects from. node2's certificate
-# (IP 127.0.0.2) from 127.0.0.2 completes the TLS handshake and the
-# connection stays open; from 127.0.0.3 node1 refuses it with an alert.
+# Inbound endpoint verification: 127.0.0.2 checks a connecting node's
+# certificate against the address it connects from. node1's certificate
+# (IP 127.0.0.1) from 127.0.0.1 completes the TLS handshake and the
+# connection stays open; from 127.0.0.3 the node refuses it with an alert.
 internode_tls() {  # internode_tls SOURCE_IP: prints ACCEPTED or REFUSED: <why>
   python3 - "$1" "$storage" "$cluster" <<'PY'
 import socket, ssl, sys
 src, port, cluster = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-node = cluster + "/nodes/node2.cluster.test/"
+node = cluster + "/nodes/node1.cluster.test/"
 ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
 ctx.load_verify_locations(cluster + "/ca.crt")
 ctx.load_cert_chain(node + "node.crt", node + "node.key")
-ctx.check_hostname = False  # node1's certificate is checked against its IP below
-sock = socket.create_connection(("127.0.0.1", port), timeout=10, source_address=(src, 0))
+ctx.check_hostname = False  # the node's certificate is checked against its IP below
+sock = socket.create_connection(("127.0.0.2", port), timeout=10, source_address=(src, 0))
 try:
     tls = ctx.wrap_socket(sock)
-    if "127.0.0.1" not in [v for k, v in tls.getpeercert().get("subjectAltName", ()) if k == "IP Address"]:
-        print("node1 served a certificate without IP 127.0.0.1"); sys.exit(1)
+    if "127.0.0.2" not in [v for k, v in tls.getpeercert().get("subjectAltName", ()) if k == "IP Address"]:
+        print("127.0.0.2 served a certificate without IP 127.0.0.2"); sys.exit(1)
     tls.settimeout(3)
     data = tls.recv(1)  # node1 waits for the internode handshake: no data, or the refusal
     print("REFUSED: connection closed" if data == b"" else "ACCEPTED (data)")
@@ -214,14 +220,14 @@ except (ssl.SSLError, ConnectionError) as e:
     print("REFUSED: %s" % e)
 PY
 }
-out=$(internode_tls 127.0.0.2) || fail "internode TLS from 127.0.0.2: $out"
-echo "node2's certificate from 127.0.0.2: $out"
-[ "$out" = ACCEPTED ] || fail "node1 refused node2's certificate from node2's own address: $out"
+out=$(internode_tls 127.0.0.1) || fail "internode TLS from 127.0.0.1: $out"
+echo "node1's certificate from 127.0.0.1: $out"
+[ "$out" = ACCEPTED ] || fail "127.0.0.2 refused node1's certificate from node1's own address: $out"
 out=$(internode_tls 127.0.0.3) || fail "internode TLS from 127.0.0.3: $out"
-echo "node2's certificate from 127.0.0.3: $out"
+echo "node1's certificate from 127.0.0.3: $out"
 echo "$out" | grep -q '^REFUSED: .*alert' ||
-  fail "node1 did not refuse node2's certificate from 127.0.0.3 (require_endpoint_verification inbound): $out"
-log "inbound endpoint verification: node1 refuses a node certificate used from another address"
+  fail "127.0.0.2 did not refuse node1's certificate from 127.0.0.3 (require_endpoint_verification inbound): $out"
+log "inbound endpoint verification: 127.0.0.2 refuses a node certificate used from another address"
 
 # The clients.
 ks="$cluster/clients/app/keystore.jks" ts="$cluster/clients/app/truststore.jks"
