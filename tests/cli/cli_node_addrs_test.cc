@@ -60,8 +60,9 @@ nlohmann::json Manifest(const std::string& dir) {
 }
 
 std::vector<std::string> RecordedHosts(const std::string& dir, const std::string& name) {
-  for (const auto& n : Manifest(dir)["nodes"]) {
-    if (n["name"] == name) return n["hosts"].get<std::vector<std::string>>();
+  const nlohmann::json m = Manifest(dir);
+  for (const auto& n : m["nodes"]) {  // a node's name is its "host"
+    if (n["host"] == name) return n["hosts"].get<std::vector<std::string>>();
   }
   FAIL("node " << name << " not in the manifest");
   return {};
@@ -151,7 +152,8 @@ TEST_CASE("cluster renew and rotate-ca reissue keep each node's names and addres
   CHECK(Sans(dir + "/nodes/db4.example.com/node.crt") == kDb4Sans);
   // Reissued by the new CA alone: its certificate is the active CA's.
   std::string new_ca_file;
-  for (const auto& ca : Manifest(dir)["cas"]) {
+  const nlohmann::json m = Manifest(dir);
+  for (const auto& ca : m["cas"]) {
     if (ca["state"] == "active") new_ca_file = dir + "/" + ca["cert"].get<std::string>();
   }
   REQUIRE(!new_ca_file.empty());
