@@ -62,7 +62,7 @@ absl::StatusOr<std::vector<NodeSpec>> ParseNodeSpecs(const std::vector<std::stri
 absl::Status CheckNodeHostsFree(const std::vector<NodeSpec>& nodes, const Manifest& manifest);
 
 // NodeDialHost is the host a probe of |node| dials: its name when that is
-// an IP address; else its first IP address given for it (a record's hosts,
+// an IP address (in canonical form, without brackets); else its first IP address given for it (a record's hosts,
 // without the manifest's shared |extra_sans|); else its name (a DNS name).
 std::string NodeDialHost(const LeafRecord& node, const std::vector<std::string>& extra_sans);
 

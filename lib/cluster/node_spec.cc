@@ -172,7 +172,8 @@ absl::Status CheckNodeHostsFree(const std::vector<NodeSpec>& nodes, const Manife
 
 std::string NodeDialHost(const LeafRecord& node, const std::vector<std::string>& extra_sans) {
   auto name = SubjectAltName::Host(node.name);
-  if (!name.ok() || name->type == SubjectAltName::Type::kIp) return node.name;
+  if (!name.ok()) return node.name;
+  if (name->type == SubjectAltName::Type::kIp) return name->value;  // canonical, no brackets
   const std::set<std::string> shared = SharedHostKeys(extra_sans);
   for (const std::string& h : node.hosts) {
     auto san = SubjectAltName::Host(h);
