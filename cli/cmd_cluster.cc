@@ -30,7 +30,8 @@ using certkit::Manifest;
 
 struct ClusterArgs {
   std::string out;
-  std::vector<std::string> nodes;
+  std::vector<std::string> nodes;  // --nodes: comma-separated lists
+  std::vector<std::string> node;   // --node: one node each
   std::vector<std::string> clients;
   std::string key;
   std::string ca_key;
@@ -207,10 +208,30 @@ absl::Status LoadUpdateTokenCa(const ClusterArgs& a, const Manifest& m,
   return absl::OkStatus();
 }
 
+// NodeItems: the nodes of every --nodes list, then of every --node
+// (each NAME or NAME=HOST+HOST..., certkit/node_spec.h).
+absl::StatusOr<std::vector<std::string>> NodeItems(const ClusterArgs& a) {
+  std::vector<std::string> out;
+  for (const std::string& list : a.nodes) {
+    auto items = certkit::SplitNodeList(list);
+    if (!items.ok()) return certkit::Annotate(items.status(), "--nodes");
+    out.insert(out.end(), items->begin(), items->end());
+  }
+  out.insert(out.end(), a.node.begin(), a.node.end());
+  return out;
+}
+
 int RunInit(const ClusterArgs& a) {
   ClusterInitSpec spec;
   spec.out_dir = a.out;
-  spec.nodes = SplitList(a.nodes);
+  if (a.nodes.empty() && a.node.empty()) {
+    PrintError(certkit::MakeError(certkit::ErrorKind::kInvalidArgument,
+                                  "cluster init needs its nodes: --nodes LIST and/or --node NODE"));
+    return kExitUsage;
+  }
+  auto nodes = NodeItems(a);
+  if (!nodes.ok()) return PrintError(nodes.status());
+  spec.nodes = *std::move(nodes);
   spec.clients = SplitList(a.clients);
   auto leaf_key = certkit::KeySpec::Parse(a.key.empty() ? "ec:p256" : a.key);
   if (!leaf_key.ok()) return PrintError(certkit::Annotate(leaf_key.status(), "--key-type"));
@@ -301,7 +322,9 @@ absl::StatusOr<ClusterUpdateSpec> UpdateSpec(const ClusterArgs& a, Manifest* man
   if (!m.ok()) return m.status();
   ClusterUpdateSpec spec;
   spec.dir = a.out;
-  spec.nodes = SplitList(a.nodes);
+  auto nodes = NodeItems(a);
+  if (!nodes.ok()) return nodes.status();
+  spec.nodes = *std::move(nodes);
   spec.clients = SplitList(a.clients);
   spec.allow_insecure_ca_key = a.allow_insecure_ca_key;
   spec.jobs = a.jobs;
@@ -530,8 +553,13 @@ void RegisterClusterCommands(CLI::App& app, int* exit_code) {
   CLI::App* init = cluster->add_subcommand(
       "init", "create a CA, every node's certificate, key and key stores, trust stores and client certificates");
   init->add_option("--out", init_args->out, "cluster directory")->type_name("DIR")->required();
-  init->add_option("--nodes", init_args->nodes, "node host names or IPs (comma-separated)")
-      ->required()->delimiter(',');
+  init->add_option("--nodes", init_args->nodes,
+                   "nodes, comma-separated; each NAME or NAME=HOST+HOST... (NAME: folder, CN and "
+                   "first SAN; the hosts: more IP/DNS SANs, e.g. db3.example.com=10.0.0.3+10.0.0.4)")
+      ->type_name("LIST");
+  init->add_option("--node", init_args->node,
+                   "one node, NAME or NAME=HOST+HOST... as in --nodes (repeatable)")
+      ->type_name("NODE");
   init->add_option("--clients", init_args->clients, "client user names (comma-separated)")->delimiter(',');
   init->add_option("--key-type", init_args->key,
                    "key type for nodes and clients: rsa:2048|rsa:3072|rsa:4096|ec:p256|ec:p384|ed25519 "
@@ -575,7 +603,11 @@ void RegisterClusterCommands(CLI::App& app, int* exit_code) {
   CLI::App* add = cluster->add_subcommand(
       "add", "issue more nodes/clients with the cluster's CA (existing files are not touched)");
   add->add_option("--dir,--out", add_args->out, "cluster directory (with manifest.json)")->type_name("DIR")->required();
-  add->add_option("--nodes", add_args->nodes, "new node host names or IPs")->delimiter(',');
+  add->add_option("--nodes", add_args->nodes,
+                  "new nodes, comma-separated; each NAME or NAME=HOST+HOST... as in cluster init")
+      ->type_name("LIST");
+  add->add_option("--node", add_args->node, "one new node, NAME or NAME=HOST+HOST... (repeatable)")
+      ->type_name("NODE");
   add->add_option("--clients", add_args->clients, "new client user names")->delimiter(',');
   add->add_option("--key-type", add_args->key, "key type (default: the manifest's)");
   add->add_option("--days", add_args->days, "leaf validity in days (default: the manifest's)");

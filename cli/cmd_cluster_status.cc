@@ -171,7 +171,7 @@ absl::StatusOr<certkit::ClusterProbeOptions> LiveProbeArgs::Options() const {
 void AddLiveProbeOptions(CLI::App* cmd, LiveProbeArgs* a) {
   cmd->add_option("--port", a->port,
                   "the nodes' client port to probe (Cassandra: native_transport_port), on each node's "
-                  "manifest name")
+                  "name, or its first IP address when it is named by DNS")
       ->check(CLI::Range(1, 65535));
   cmd->add_option("--internode-port", a->internode_port,
                   "the nodes' internode port to probe (Cassandra: storage_port)")

@@ -672,8 +672,10 @@ typedef struct CertkitClusterOptions CertkitClusterOptions;
 CERTKIT_EXPORT CertkitError certkit_cluster_options_new(CertkitClusterOptions** out);
 /* certkit_cluster_options_free releases |options|; NULL is allowed. */
 CERTKIT_EXPORT void certkit_cluster_options_free(CertkitClusterOptions* options);
-/* add_node / add_client append one host name or IP address / user name
- * (init and add). */
+/* add_node / add_client append one node / user name (init and add). A
+ * node is a host name or IP address, or NAME=HOST+HOST... to give it more
+ * names and addresses (folder nodes/NAME, CN=NAME, every host a SAN; the
+ * syntax and its checks: certkit/node_spec.h, docs/CLI.md). */
 CERTKIT_EXPORT CertkitError certkit_cluster_options_add_node(CertkitClusterOptions* options,
                                                              const char* host);
 CERTKIT_EXPORT CertkitError certkit_cluster_options_add_node_n(CertkitClusterOptions* options,

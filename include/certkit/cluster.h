@@ -25,6 +25,7 @@
 #include "certkit/key.h"
 #include "certkit/keystore.h"
 #include "certkit/manifest.h"
+#include "certkit/node_spec.h"
 
 namespace certkit {
 
@@ -137,6 +138,9 @@ class ProgressObserver {
 // What `certkit cluster init` needs.
 struct ClusterInitSpec {
   std::string out_dir;
+  // One item per node: NAME or NAME=HOST+HOST... (certkit/node_spec.h).
+  // Names, hosts, and hosts shared by two nodes are checked (ParseNodeSpecs)
+  // before anything is written.
   std::vector<std::string> nodes;
   std::vector<std::string> clients;
   LeafSettings leaf;
@@ -167,7 +171,7 @@ struct ClusterInitSpec {
 };
 
 // ClusterInit creates the whole layout (see docs/CLI.md): ca.crt,
-// ca-private/ca.key (dir 0700, file 0600), nodes/<host>/..., clients/<user>/...,
+// ca-private/ca.key (dir 0700, file 0600), nodes/<name>/..., clients/<user>/...,
 // truststore.jks/.p12 and manifest.json. Fails with kAlreadyExists when
 // |out_dir| already holds a manifest or CA key (unless leaf.overwrite): the
 // message names the file. From its start until the manifest is written the
@@ -179,7 +183,9 @@ absl::StatusOr<Manifest> ClusterInit(const ClusterInitSpec& spec);
 // What `certkit cluster add` and `renew` need besides the manifest.
 struct ClusterUpdateSpec {
   std::string dir;
-  std::vector<std::string> nodes;    // add: new nodes
+  // add: new nodes, each NAME or NAME=HOST+HOST... (certkit/node_spec.h); a
+  // host that is already another node's is refused (CheckNodeHostsFree).
+  std::vector<std::string> nodes;
   std::vector<std::string> clients;  // add: new clients
   absl::Duration within;             // renew: window
   LeafSettings leaf;                 // passwords, key spec (from manifest unless overridden)

@@ -32,9 +32,11 @@
 
 namespace certkit {
 
-// Which ports of the manifest's nodes to probe. The host is the node's
-// manifest name (its first SAN: an IP address or a DNS name). A port 0 is
-// not probed; at least one must be set for a probe.
+// Which ports of the manifest's nodes to probe. The host dialled is the
+// node's manifest name when that is an IP address, else the first IP
+// address given for the node (NAME=HOST+HOST..., certkit/node_spec.h), else
+// its name (a DNS name): NodeDialHost. A port 0 is not probed; at least one
+// must be set for a probe.
 struct ClusterProbeOptions {
   uint16_t client_port = 0;     // e.g. Cassandra's native_transport_port (9042/9142)
   uint16_t internode_port = 0;  // e.g. Cassandra's storage_port (7000/7001)
@@ -91,7 +93,8 @@ struct ServedStatus {
 };
 
 struct NodeStatus {
-  std::string name;  // manifest name (= host dialled)
+  std::string name;  // manifest name
+  std::string host;  // the host a probe dials (NodeDialHost, certkit/node_spec.h)
   std::string cert_path;
   // The certificate on disk; |disk_error| when it cannot be read.
   std::string disk_error;

@@ -13,6 +13,7 @@
 #include "certkit/file.h"
 #include "certkit/keystore.h"
 #include "certkit/name.h"
+#include "certkit/node_spec.h"
 #include "certkit/profile.h"
 #include "certkit/rotation.h"
 #include "util/write_set.h"
@@ -363,6 +364,7 @@ struct LeafJob {
   // Replace files already in the leaf's folder: the leftovers of a `cluster
   // add` that was interrupted before it recorded the leaf.
   bool overwrite = false;
+  std::vector<std::string> hosts;  // a node's SANs, its name first
 };
 
 // IssueAll issues |jobs| in parallel into |dir|/nodes/<host> and
@@ -373,7 +375,7 @@ absl::Status IssueAll(const CertificateAuthority& ca, const std::string& dir,
   std::vector<LeafPlan> plans;
   std::vector<std::string> rels;
   for (const LeafJob& job : jobs) {
-    auto plan = job.is_node ? PlanNode({job.name}, settings) : PlanClient(job.name, settings);
+    auto plan = job.is_node ? PlanNode(job.hosts, settings) : PlanClient(job.name, settings);
     if (!plan.ok()) return plan.status();
     rels.push_back(absl::StrCat(job.is_node ? "nodes/" : "clients/", job.name));
     plan->dir = JoinPath(dir, rels.back());
@@ -433,8 +435,13 @@ absl::StatusOr<Manifest> ClusterInit(const ClusterInitSpec& spec) {
   if (spec.nodes.empty()) {
     return MakeError(ErrorKind::kInvalidArgument, "cluster init needs at least one node");
   }
-  absl::Status s = CheckNames(spec.nodes, "node");
-  if (!s.ok()) return s;
+  auto nodes = ParseNodeSpecs(spec.nodes);
+  if (!nodes.ok()) return nodes.status();
+  absl::Status s;
+  for (const NodeSpec& n : *nodes) {
+    s = CheckPathComponent(n.name, "node");
+    if (!s.ok()) return s;
+  }
   s = CheckNames(spec.clients, "client");
   if (!s.ok()) return s;
   s = CheckStorePassword(spec.leaf);  // before anything is written
@@ -530,7 +537,7 @@ absl::StatusOr<Manifest> ClusterInit(const ClusterInitSpec& spec) {
   m.ca.not_after = ca->certificate().not_after();
 
   std::vector<LeafJob> jobs;
-  for (const auto& n : spec.nodes) jobs.push_back({true, n});
+  for (const NodeSpec& n : *nodes) jobs.push_back({true, n.name, false, n.hosts});
   for (const auto& c : spec.clients) jobs.push_back({false, c});
   // Every file is written, then all are made durable in one pass; only then
   // the manifest commits the cluster.
@@ -578,8 +585,13 @@ absl::Status LeafSettingsFromManifest(const Manifest& m, LeafSettings* settings)
 absl::StatusOr<Manifest> ClusterAdd(const ClusterUpdateSpec& spec) {
   auto m = LoadManifest(spec.dir);
   if (!m.ok()) return m.status();
-  absl::Status s = CheckNames(spec.nodes, "node");
-  if (!s.ok()) return s;
+  auto nodes = ParseNodeSpecs(spec.nodes);
+  if (!nodes.ok()) return nodes.status();
+  absl::Status s;
+  for (const NodeSpec& n : *nodes) {
+    s = CheckPathComponent(n.name, "node");
+    if (!s.ok()) return s;
+  }
   s = CheckNames(spec.clients, "client");
   if (!s.ok()) return s;
   if (spec.nodes.empty() && spec.clients.empty()) {
@@ -591,13 +603,16 @@ absl::StatusOr<Manifest> ClusterAdd(const ClusterUpdateSpec& spec) {
   // is what an interrupted `cluster add` left (the manifest is written last):
   // it is issued again, replacing the partial files.
   std::vector<LeafJob> jobs;
-  for (const auto& n : spec.nodes) {
-    if (m->FindNode(n) != nullptr) {
+  for (const NodeSpec& n : *nodes) {
+    if (m->FindNode(n.name) != nullptr) {
       return MakeError(ErrorKind::kAlreadyExists,
-                       absl::StrCat("node '", n, "' already exists in '", spec.dir, "'"));
+                       absl::StrCat("node '", n.name, "' already exists in '", spec.dir, "'"));
     }
-    jobs.push_back({true, n, FileExists(JoinPath(spec.dir, absl::StrCat("nodes/", n)))});
+    jobs.push_back({true, n.name, FileExists(JoinPath(spec.dir, absl::StrCat("nodes/", n.name))),
+                    n.hosts});
   }
+  s = CheckNodeHostsFree(*nodes, *m);
+  if (!s.ok()) return s;
   for (const auto& c : spec.clients) {
     if (m->FindClient(c) != nullptr) {
       return MakeError(ErrorKind::kAlreadyExists,

@@ -2,6 +2,11 @@
 // cluster directory's node certificates next to what the nodes serve.
 #include "certkit/cluster_status.h"
 
+#include <arpa/inet.h>
+#include <ifaddrs.h>
+#include <netinet/in.h>
+
+#include <algorithm>
 #include <optional>
 #include <thread>
 #include <utility>
@@ -14,6 +19,7 @@
 #include "certkit/file.h"
 #include "certkit/key.h"
 #include "certkit/name.h"
+#include "certkit/node_spec.h"
 #include "certkit/probe.h"
 #include "certkit/profile.h"
 #include "cluster/ca_records.h"
@@ -30,8 +36,34 @@ struct ProbeCa {
   std::optional<PrivateKey> client_key;
 };
 
+// LocalAddresses: the IP addresses of this machine's interfaces (at most
+// 64), one of which every connection of the probe comes from.
+std::vector<SubjectAltName> LocalAddresses() {
+  std::vector<SubjectAltName> out;
+  ifaddrs* list = nullptr;
+  if (getifaddrs(&list) != 0) return out;
+  for (const ifaddrs* a = list; a != nullptr && out.size() < 64; a = a->ifa_next) {
+    if (a->ifa_addr == nullptr) continue;
+    char text[INET6_ADDRSTRLEN] = {0};
+    if (a->ifa_addr->sa_family == AF_INET) {
+      inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(a->ifa_addr)->sin_addr, text, sizeof(text));
+    } else if (a->ifa_addr->sa_family == AF_INET6) {
+      inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(a->ifa_addr)->sin6_addr, text, sizeof(text));
+    } else {
+      continue;
+    }
+    auto san = SubjectAltName::Ip(text);
+    if (san.ok() && std::find(out.begin(), out.end(), *san) == out.end()) out.push_back(*san);
+  }
+  freeifaddrs(list);
+  return out;
+}
+
 // MakeProbeIdentity issues a one-day client certificate for a fresh P-256
-// key from the CA in |dir| described by |r|.
+// key from the CA in |dir| described by |r|. Its IP SANs are this
+// machine's addresses (LocalAddresses): a node with Cassandra's
+// require_endpoint_verification checks a client certificate against the
+// address the connection comes from.
 absl::Status MakeProbeIdentity(const std::string& dir, const ClusterProbeOptions& o, ProbeCa* ca) {
   if (!ca->record->key_uri.empty()) {
     return MakeError(ErrorKind::kUnsupported,
@@ -54,6 +86,7 @@ absl::Status MakeProbeIdentity(const std::string& dir, const ClusterProbeOptions
   subject.Set("CN", "certkit-probe");
   IssueOptions io;
   io.subject = subject;
+  io.sans = LocalAddresses();
   io.not_before = absl::Now() - absl::Minutes(5);
   io.days = 1;
   auto cert = loaded->SignPublicKey(key->public_key(), Profile::Client(), io);
@@ -184,6 +217,7 @@ absl::StatusOr<ClusterStatus> GetClusterStatus(const std::string& dir,
   for (const LeafRecord& r : m->nodes) {
     NodeStatus n;
     n.name = r.name;
+    n.host = NodeDialHost(r, m->extra_sans);
     n.cert_path = JoinPath(JoinPath(dir, r.dir), "node.crt");
     auto cert = ReadCertificate(n.cert_path);
     if (!cert.ok()) {
@@ -214,7 +248,7 @@ absl::StatusOr<ClusterStatus> GetClusterStatus(const std::string& dir,
     for (NodeStatus& n : out.nodes) {
       for (ServedStatus& s : n.served) {
         const uint16_t port = s.port_name == "client" ? probe->client_port : probe->internode_port;
-        threads.emplace_back([&n, &s, port, probe, &cas] { ProbePort(n.name, port, *probe, cas, n, &s); });
+        threads.emplace_back([&n, &s, port, probe, &cas] { ProbePort(n.host, port, *probe, cas, n, &s); });
       }
     }
     for (std::thread& t : threads) t.join();

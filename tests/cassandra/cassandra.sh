@@ -29,7 +29,9 @@
 #       rpc address, default 127.0.0.1), CASSANDRA_STORAGE_PORT and
 #       CASSANDRA_NATIVE_PORT (default: free ports), CASSANDRA_SEEDS
 #       (default: this node), CASSANDRA_INITIAL_TOKEN and CASSANDRA_JMX_PORT
-#       (local JMX for nodetool; WORK/NAME/jmx_port).
+#       (local JMX for nodetool; WORK/NAME/jmx_port);
+#       CASSANDRA_ENDPOINT_VERIFICATION=true sets server_encryption_options'
+#       require_endpoint_verification (default false).
 #   cassandra.sh stop WORK NAME
 #       Stops the node by its PID (TERM, then KILL after 5 s: the data is
 #       thrown away, a drain would only cost time).
@@ -196,6 +198,7 @@ server_encryption_options:
   truststore_password: $pass
   store_type: $type
   require_client_auth: true
+  require_endpoint_verification: ${CASSANDRA_ENDPOINT_VERIFICATION:-false}
 client_encryption_options:
   enabled: true
   optional: false
@@ -233,6 +236,10 @@ cmd_start() {
   local dir="$work/$name"
   [ -f "$work/server.cp" ] || die "$work/server.cp missing: run 'cassandra.sh resolve $work' first"
   for f in "$ks" "$ts" "$sks" "$sts" "$passfile"; do [ -f "$f" ] || die "$f not found"; done
+  case ${CASSANDRA_ENDPOINT_VERIFICATION:-false} in
+    true|false) ;;
+    *) die "CASSANDRA_ENDPOINT_VERIFICATION must be true or false, not '$CASSANDRA_ENDPOINT_VERIFICATION'" ;;
+  esac
   # cassandra.yaml needs absolute paths.
   ks=$(realpath "$ks"); ts=$(realpath "$ts"); sks=$(realpath "$sks"); sts=$(realpath "$sts")
   stop_pid "$dir"

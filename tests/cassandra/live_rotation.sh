@@ -19,6 +19,22 @@
 # client with the old material is refused. Then the negative: a second
 # rotation where 127.0.0.2 misses its reloadssl: `rotate-ca --require-probe`
 # must refuse reissue, naming that node, and pass once it reloads.
+# The nodes are named by DNS name plus IP (issue 25: `cluster init --nodes
+# node1.cluster.test=127.0.0.1,...`; the names need not resolve) and
+# 127.0.0.2 runs with internode require_endpoint_verification: true, which
+# checks a peer's certificate against its IP address both ways: the node it
+# dials, and (inbound) the address a connection comes from. Checked: each
+# certificate carries DNS+IP SANs (openssl), both nodes are Up/Normal with
+# verification on 127.0.0.2 through the whole rotation (rotate-ca's probes
+# included), and 127.0.0.2 refuses an internode TLS connection made with
+# node1's certificate from 127.0.0.3 while accepting it from 127.0.0.1.
+# 127.0.0.1 runs without it: on one machine every connection to 127.0.0.1
+# comes from 127.0.0.1 (Cassandra does not bind its outbound sockets, and
+# the kernel picks 127.0.0.1 as the source), so 127.0.0.1 would check
+# node2's certificate against 127.0.0.1 and refuse it, as it must (the JDK
+# then says "Endpoint Identification Algorithm HTTPS is not supported on the
+# server side", its message for a client certificate that does not match).
+# On separate hosts a node's connections come from its own address.
 #
 #   live_rotation.sh WORK CERTKIT LIBCERTKIT
 # WORK is the Cassandra tests' work folder (server.cp, driver.cp, venv from
@@ -85,8 +101,23 @@ build_clients() {
 build_clients &
 build_pid=$!
 
-"$certkit" cluster init --nodes 127.0.0.1,127.0.0.2 --clients app --out "$cluster" \
-  --storepass "file:$pass" --quiet
+"$certkit" cluster init --nodes node1.cluster.test=127.0.0.1,node2.cluster.test=127.0.0.2 \
+  --clients app --out "$cluster" --storepass "file:$pass" --quiet
+# Each node certificate names the node by DNS name and by the IP address
+# Cassandra's endpoint verification checks, and no other node's (openssl).
+for n in 1 2; do
+  crt="$cluster/nodes/node$n.cluster.test/node.crt"
+  sans=$(openssl x509 -in "$crt" -noout -ext subjectAltName | tail -n +2 | sed 's/^ *//')
+  [ "$sans" = "DNS:node$n.cluster.test, IP Address:127.0.0.$n" ] ||
+    fail "node$n's certificate has the SANs '$sans', not its DNS name and IP"
+  for id in "-verify_ip 127.0.0.$n" "-verify_hostname node$n.cluster.test"; do
+    # shellcheck disable=SC2086
+    openssl verify -CAfile "$cluster/ca.crt" -purpose sslserver $id "$crt" >/dev/null ||
+      fail "openssl verify $id of node$n's certificate"
+  done
+  openssl verify -CAfile "$cluster/ca.crt" -purpose sslserver -verify_ip "127.0.0.$((3 - n))" "$crt" \
+    >/dev/null 2>&1 && fail "node$n's certificate passes for the other node's address"
+done
 # The client's material before the rotation, for the refusal at the end.
 cp -r "$cluster/clients/app" "$live/old-client"
 cp "$cluster/truststore.jks" "$live/old-client/truststore.jks"
@@ -97,17 +128,17 @@ while [ "$native" = "$storage" ]; do native=$(free_port_both); done
 jmx1=$(free_port_both); jmx2=$(free_port_both)
 
 # Both nodes are seeds (no bootstrap wait) and start at once.
-start_node() {  # start_node N ADDRESS TOKEN JMX
+start_node() {  # start_node N ADDRESS TOKEN JMX ENDPOINT_VERIFICATION
   CASSANDRA_ADDRESS=$2 CASSANDRA_STORAGE_PORT=$storage CASSANDRA_NATIVE_PORT=$native \
   CASSANDRA_SEEDS="127.0.0.1:$storage,127.0.0.2:$storage" CASSANDRA_INITIAL_TOKEN=$3 \
-  CASSANDRA_JMX_PORT=$4 \
-    "$here/cassandra.sh" start "$live" "node$1" JKS "$cluster/nodes/$2/keystore.jks" \
+  CASSANDRA_JMX_PORT=$4 CASSANDRA_ENDPOINT_VERIFICATION=$5 \
+    "$here/cassandra.sh" start "$live" "node$1" JKS "$cluster/nodes/node$1.cluster.test/keystore.jks" \
       "$cluster/truststore.jks" "$pass"
 }
 log "starting 127.0.0.1 and 127.0.0.2 (storage port $storage, native port $native)"
-start_node 1 127.0.0.1 -9223372036854775808 "$jmx1" >"$live/start1.log" 2>&1 &
+start_node 1 127.0.0.1 -9223372036854775808 "$jmx1" false >"$live/start1.log" 2>&1 &
 s1=$!
-start_node 2 127.0.0.2 0 "$jmx2" >"$live/start2.log" 2>&1 &
+start_node 2 127.0.0.2 0 "$jmx2" true >"$live/start2.log" 2>&1 &
 s2=$!
 ok=1
 wait $s1 || ok=0
@@ -158,7 +189,45 @@ both_up() {
   return 1
 }
 both_up || fail "gossip does not show both nodes up"
-log "both nodes up"
+grep -qx '  require_endpoint_verification: true' "$live/node2/cassandra.yaml" ||
+  fail "127.0.0.2 runs without internode require_endpoint_verification"
+log "both nodes up, 127.0.0.2 with internode endpoint verification"
+
+# Inbound endpoint verification: 127.0.0.2 checks a connecting node's
+# certificate against the address it connects from. node1's certificate
+# (IP 127.0.0.1) from 127.0.0.1 completes the TLS handshake and the
+# connection stays open; from 127.0.0.3 the node refuses it with an alert.
+internode_tls() {  # internode_tls SOURCE_IP: prints ACCEPTED or REFUSED: <why>
+  python3 - "$1" "$storage" "$cluster" <<'PY'
+import socket, ssl, sys
+src, port, cluster = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+node = cluster + "/nodes/node1.cluster.test/"
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+ctx.load_verify_locations(cluster + "/ca.crt")
+ctx.load_cert_chain(node + "node.crt", node + "node.key")
+ctx.check_hostname = False  # the node's certificate is checked against its IP below
+sock = socket.create_connection(("127.0.0.2", port), timeout=10, source_address=(src, 0))
+try:
+    tls = ctx.wrap_socket(sock)
+    if "127.0.0.2" not in [v for k, v in tls.getpeercert().get("subjectAltName", ()) if k == "IP Address"]:
+        print("127.0.0.2 served a certificate without IP 127.0.0.2"); sys.exit(1)
+    tls.settimeout(3)
+    data = tls.recv(1)  # node1 waits for the internode handshake: no data, or the refusal
+    print("REFUSED: connection closed" if data == b"" else "ACCEPTED (data)")
+except socket.timeout:
+    print("ACCEPTED")
+except (ssl.SSLError, ConnectionError) as e:
+    print("REFUSED: %s" % e)
+PY
+}
+out=$(internode_tls 127.0.0.1) || fail "internode TLS from 127.0.0.1: $out"
+echo "node1's certificate from 127.0.0.1: $out"
+[ "$out" = ACCEPTED ] || fail "127.0.0.2 refused node1's certificate from node1's own address: $out"
+out=$(internode_tls 127.0.0.3) || fail "internode TLS from 127.0.0.3: $out"
+echo "node1's certificate from 127.0.0.3: $out"
+echo "$out" | grep -q '^REFUSED: .*alert' ||
+  fail "127.0.0.2 did not refuse node1's certificate from 127.0.0.3 (require_endpoint_verification inbound): $out"
+log "inbound endpoint verification: 127.0.0.2 refuses a node certificate used from another address"
 
 # The clients.
 ks="$cluster/clients/app/keystore.jks" ts="$cluster/clients/app/truststore.jks"
@@ -306,9 +375,9 @@ rc=0
 out=$(rotate reissue 2>&1) || rc=$?
 echo "$out"
 [ $rc -ne 0 ] || fail "rotate-ca --require-probe ran reissue while 127.0.0.2 had not loaded trust-both"
-echo "$out" | grep -q 'node 127\.0\.0\.2 client port .*does not accept client certificates from CA [0-9a-f]* (next)' ||
-  fail "the refusal does not name node 127.0.0.2 and the CA it does not accept"
-echo "$out" | grep -q 'node 127\.0\.0\.1' && fail "the refusal names node 127.0.0.1, which reloaded"
+echo "$out" | grep -q 'node node2\.cluster\.test client port 127\.0\.0\.2:[0-9]*.*does not accept client certificates from CA [0-9a-f]* (next)' ||
+  fail "the refusal does not name node node2.cluster.test (127.0.0.2) and the CA it does not accept"
+echo "$out" | grep -q 'node node1\.cluster\.test' && fail "the refusal names node1.cluster.test, which reloaded"
 python3 -c 'import json,sys; m=json.load(open(sys.argv[1])); assert m["rotation"]=="trust-both", m["rotation"]' \
   "$cluster/manifest.json" || fail "the refused stage changed the manifest"
 reload_nodes "$jmx2"

@@ -131,6 +131,28 @@ class ClusterStatusTest(unittest.TestCase):
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
         self.assertEqual(s["problems"], [])
 
+    def test_nodes_named_by_dns_are_probed_at_their_own_address(self):
+        # Nodes given as NAME=IP (names under .invalid, which never
+        # resolve): the probe dials each at its first own IP address, not the
+        # --san extra every node shares; a node with a DNS name alone is
+        # dialled by name.
+        shutil.rmtree(self.dir)
+        r = certkit("cluster", "init", "--out", self.dir, "--format", "pem", "--quiet",
+                    "--nodes", "node1.invalid=127.0.0.1+10.255.255.1,node2.invalid=127.0.0.2",
+                    "--node", "node3.invalid", "--san", "IP:127.0.0.9")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        for n, a in (("node1.invalid", "127.0.0.1"), ("node2.invalid", "127.0.0.2")):
+            self.nodes[n] = Node(a, self.port, os.path.join(self.dir, "nodes", n))
+        r, s = self.status()
+        self.assertEqual(r.returncode, 1, r.stdout + r.stderr)  # node3 cannot be reached
+        by_name = {n["name"]: n for n in s["nodes"]}
+        for n, a in (("node1.invalid", "127.0.0.1"), ("node2.invalid", "127.0.0.2")):
+            served = by_name[n]["served"]["client"]
+            self.assertEqual(served["address"], "%s:%d" % (a, self.port))
+            self.assertTrue(served["served"] and served["matches_disk"], (n, served))
+        self.assertEqual(len(s["problems"]), 1, s["problems"])
+        self.assertIn("node node3.invalid client port node3.invalid:%d" % self.port, s["problems"][0])
+
     def test_probe_with_an_encrypted_ca_key(self):
         # A cluster whose CA key is encrypted: the probe certificate is signed
         # with it, the password from the source the manifest records (env:),

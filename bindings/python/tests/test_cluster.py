@@ -16,6 +16,26 @@ class ClusterTest(TempDirTest):
                   os.path.join(cluster, leaf)).stdout
         self.assertIn("OK", out)
 
+    def test_nodes_with_names_and_addresses(self):
+        # A node is NAME=HOST+HOST... through the C ABI too (certkit/node_spec.h).
+        cluster = self.path("named")
+        manifest = certkit.cluster_init(cluster, ["db3.example.com=10.0.0.3+fd00::3"],
+                                        store_password=STOREPASS, formats=["pem"])
+        self.assertEqual(manifest["nodes"][0]["hosts"], ["db3.example.com", "10.0.0.3", "fd00::3"])
+        crt = "nodes/db3.example.com/node.crt"
+        self.verify(cluster, crt, "-verify_ip", "10.0.0.3")
+        self.verify(cluster, crt, "-verify_ip", "fd00::3")
+        self.verify(cluster, crt, "-verify_hostname", "db3.example.com")
+        with self.assertRaisesRegex(certkit.InvalidArgumentError,
+                                    "host '10.0.0.3' of new node 'db4' is already a host of node "
+                                    "'db3.example.com'"):
+            certkit.cluster_add(cluster, ["db4=10.0.0.3"], store_password=STOREPASS)
+        with self.assertRaisesRegex(certkit.InvalidArgumentError,
+                                    "host '10.0.0.1' is given for two nodes: 'a' and 'b'"):
+            certkit.cluster_init(self.path("dup"), ["a=10.0.0.1", "b=10.0.0.1"],
+                                 store_password=STOREPASS)
+        self.assertFalse(os.path.exists(self.path("dup")))
+
     def test_init_add_renew(self):
         cluster = self.path("pki")
         reports = []
