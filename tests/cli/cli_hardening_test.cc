@@ -105,7 +105,12 @@ TEST_CASE("a bundle at the block limit is inspected and verified within 10 times
     INFO(argv[1] << " " << argv[2] << ": exit " << status << ", peak " << peak_kb << " KiB for a " << input_kb
                  << " KiB input");
     CHECK(status == 0);
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+    // Sanitizer runtimes keep shadow memory and freed blocks (quarantine):
+    // the bound speaks of the plain build, where it is checked.
+    WARN("sanitizer build: peak " << peak_kb << " KiB not checked against " << bound_kb << " KiB");
+#else
     CHECK(peak_kb < bound_kb);
-    WARN(argv[1] << " " << argv[2] << ": peak " << peak_kb << " KiB for " << input_kb << " KiB");
+#endif
   }
 }
