@@ -79,6 +79,58 @@ open(os.path.join(d, 'chain3'), 'wb').write(pack(['leaf', 'inter', 'root']))
 open(os.path.join(d, 'chain2'), 'wb').write(pack(['inter', 'root']))
 open(os.path.join(d, 'self'), 'wb').write(pack(['root', 'root']))
 EOF
+# A flood of candidate parents (Go #78282): decoys with the intermediate's
+# name and key identifier but another key, signed by the root, ahead of the
+# real intermediate (the fuzzer takes 16 certificates).
+q openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out decoy.key
+ski=$(openssl x509 -in inter.pem -noout -ext subjectKeyIdentifier | tail -1 | tr -d ' :')
+q openssl req -new -key decoy.key -subj "/O=Fuzz/CN=Fuzz Intermediate" -out decoy.csr
+for i in $(seq 1 13); do
+  q openssl x509 -req -in decoy.csr -CA root.pem -CAkey ec.key -set_serial $((1000 + i)) -days 3000 \
+    -out decoy$i.pem -extfile <(printf 'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign\nsubjectKeyIdentifier=%s\n' "$ski")
+  q openssl x509 -in decoy$i.pem -outform DER -out decoy$i.der
+done
+python3 - "$out/verify" <<'EOF'
+import os, struct, sys
+names = ['leaf'] + ['decoy%d' % i for i in range(1, 14)] + ['inter', 'root']
+data = b''.join(struct.pack('>H', len(b)) + b for b in (open(n + '.der', 'rb').read() for n in names))
+open(os.path.join(sys.argv[1], 'parent-flood'), 'wb').write(data)
+EOF
+# PKCS#12 with nested safeContentsBags (OpenSSL #28615), MAC-less: 4 levels
+# (read) and 5 (refused), around a trusted certificate bag.
+python3 - "$out/pkcs12" <<'EOF'
+import os, sys
+def tlv(tag, body):
+    n = len(body)
+    if n < 128:
+        return bytes([tag, n]) + body
+    size = n.to_bytes((n.bit_length() + 7) // 8, 'big')
+    return bytes([tag, 0x80 | len(size)]) + size + body
+def oid(text):
+    arcs = [int(a) for a in text.split('.')]
+    body = bytes([40 * arcs[0] + arcs[1]])
+    for a in arcs[2:]:
+        enc = [a & 0x7f]
+        a >>= 7
+        while a:
+            enc.insert(0, 0x80 | (a & 0x7f))
+            a >>= 7
+        body += bytes(enc)
+    return tlv(0x06, body)
+def seq(*parts): return tlv(0x30, b''.join(parts))
+def explicit0(body): return tlv(0xa0, body)
+def data_ci(body): return seq(oid('1.2.840.113549.1.7.1'), explicit0(tlv(0x04, body)))
+cert = open('root.der', 'rb').read()
+attrs = tlv(0x31, seq(oid('1.2.840.113549.1.9.20'), tlv(0x31, tlv(0x1e, 'nested'.encode('utf-16-be')))) +
+        seq(oid('2.16.840.1.113894.746875.1.1'), tlv(0x31, oid('2.5.29.37.0'))))
+contents = seq(seq(oid('1.2.840.113549.1.12.10.1.3'),
+                   explicit0(seq(oid('1.2.840.113549.1.9.22.1'), explicit0(tlv(0x04, cert)))), attrs))
+for depth in range(6):
+    if depth in (4, 5):
+        pfx = seq(tlv(0x02, b'\x03'), data_ci(seq(data_ci(contents))))
+        open(os.path.join(sys.argv[1], 'nested-safecontents-%d.p12' % depth), 'wb').write(pfx)
+    contents = seq(seq(oid('1.2.840.113549.1.12.10.1.6'), explicit0(contents)))
+EOF
 q openssl pkcs12 -export -inkey ed.key -in leaf.pem -certfile inter.pem -name node -iter 16 -maciter \
   -passout pass:$pw -out "$out/pkcs12/openssl-chain.p12"
 q openssl pkcs12 -export -nokeys -in root.pem -iter 16 -passout pass:$pw -out "$out/pkcs12/openssl-nokeys.p12"

@@ -71,7 +71,11 @@ absl::StatusOr<Bytes> BerToDer(absl::Span<const uint8_t> in, absl::string_view w
   CBS cbs, out;
   uint8_t* storage = nullptr;
   CBS_init(&cbs, in.data(), in.size());
-  if (!CBS_asn1_ber_to_der(&cbs, &out, &storage)) return Malformed(absl::StrCat(what, " is not valid BER/DER"));
+  if (!CBS_asn1_ber_to_der(&cbs, &out, &storage)) {
+    // BoringSSL's converter also stops at 2048 levels of constructed
+    // elements (crypto/bytestring/ber.c, kMaxDepth), rather than recurse on.
+    return Malformed(absl::StrCat(what, " is not valid BER/DER, or nests more than 2048 levels deep"));
+  }
   Bytes result = ToBytes(out);
   OPENSSL_free(storage);
   CBS_init(&out, result.data(), result.size());
@@ -269,7 +273,8 @@ struct Reader {
 
   absl::Status ParseSafeContents(absl::Span<const uint8_t> ber, int depth) {
     if (depth > kMaxBagDepth) {
-      return MakeError(ErrorKind::kLimitExceeded, "PKCS#12 safeContentsBag nesting is too deep");
+      return MakeError(ErrorKind::kLimitExceeded,
+                       absl::StrCat("PKCS#12 safeContentsBag nesting is deeper than ", kMaxBagDepth, " levels"));
     }
     auto der = BerToDer(ber, "SafeContents");
     if (!der.ok()) return der.status();

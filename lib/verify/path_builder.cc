@@ -49,6 +49,13 @@ class Builder {
                                     kSignatureWork, " each, name-constraint comparisons 1, "
                                     "across all candidate paths; VerifyOptions::max_work)"));
     }
+    if (visits_ > kMaxCandidateVisits) {
+      // Giving up is the verdict: the issuer may be among the candidates not
+      // tried, so the best refusal so far is context, not the cause.
+      return MakeError(ErrorKind::kLimitExceeded,
+                       absl::StrCat("path building gave up after ", kMaxCandidateVisits,
+                                    " candidate issuers; the first refusal was: ", best_.message()));
+    }
     return best_;
   }
 
@@ -126,12 +133,7 @@ class Builder {
   bool Search() {
     const ParsedCert& cur = *path_.back();
     for (const auto& [cand, is_anchor] : Candidates(cur)) {
-      if (++visits_ > kMaxCandidateVisits) {
-        Record(MakeError(ErrorKind::kLimitExceeded,
-                         absl::StrCat("path building gave up after ", kMaxCandidateVisits, " candidate issuers")),
-               kCandidate);
-        return false;
-      }
+      if (++visits_ > kMaxCandidateVisits) return false;
       if (InPath(*cand)) continue;
       const int position = static_cast<int>(path_.size());
       const std::string where = Position(position, is_anchor);

@@ -1,5 +1,6 @@
 // tests/verify/verify_rules_test.cc: one test per verifier rule, with
 // certificates built to break exactly that rule (test_certs.h).
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -589,4 +590,96 @@ TEST_CASE("84 name-constrained intermediates cannot drive verification work up")
   CHECK(absl::StrContains(r.status().message(), "work budget"));
   // The same hierarchy with a leaf inside the subtrees verifies.
   CHECK(Run(Leaf(bs[0], "IP:10.0.7.1"), pool, {&root}).ok());
+}
+
+namespace {
+
+// The subjectKeyIdentifier extension value (the DER of its OCTET STRING)
+// of |c|.
+std::string SkiDer(const TestCert& c) {
+  const int at = X509_get_ext_by_NID(c.x509.get(), NID_subject_key_identifier, -1);
+  REQUIRE(at >= 0);
+  const ASN1_OCTET_STRING* value = X509_EXTENSION_get_data(X509_get_ext(c.x509.get(), at));
+  return std::string(reinterpret_cast<const char*>(ASN1_STRING_get0_data(value)),
+                     static_cast<size_t>(ASN1_STRING_length(value)));
+}
+
+}  // namespace
+
+TEST_CASE("a flood of candidate parents with the issuer's name is bounded") {
+  // Go #78282: a chain that brings hundreds of certificates named like the
+  // leaf's issuer, each with another key, made Go's verifier check a
+  // signature per candidate (434 ms per verification). Here 1,000 decoys,
+  // signed by the root, carry the real intermediate's name; all share one
+  // RSA-4096 key (a costly signature check each, and the cache of checked
+  // pairs cannot help: every decoy is another certificate). The work is
+  // bounded by the verification's work budget and the candidate limit,
+  // checked here; its CPU time (0.01-0.05 s) is in docs/SECURITY.md.
+  const TestCert root = Root();
+  const TestCert ica = Intermediate(root, "Flood CA");
+  const TestCert leaf = Leaf(ica);
+  bssl::UniquePtr<EVP_PKEY> decoy_key = verify_test::NewRsaKey(4096);
+  auto decoys = [&](bool spoof_ski) {
+    std::vector<TestCert> out;
+    for (int i = 0; i < 1000; ++i) {
+      Spec d;
+      d.cn = "Flood CA";
+      d.key = Ref(decoy_key.get());
+      d.extensions = {{"basicConstraints", "critical,CA:TRUE"}, {"keyUsage", "critical,keyCertSign,cRLSign"}};
+      if (spoof_ski) {
+        // The real intermediate's key identifier, so the AKI/SKI
+        // preference of RFC 5280 4.2.1.1 cannot set the decoys apart.
+        d.add_ski = false;
+        d.raw_oid = "2.5.29.14";
+        d.raw_der = SkiDer(ica);
+      }
+      out.push_back(Make(std::move(d), &root));
+    }
+    return out;
+  };
+
+  SECTION("decoys that copy the key identifier exhaust the work budget, not the CPU") {
+    std::vector<TestCert> flood = decoys(true);
+    std::vector<const TestCert*> pool;
+    for (const TestCert& c : flood) pool.push_back(&c);
+    pool.push_back(&ica);  // the real issuer comes last
+    auto r = Run(leaf, pool, {&root});
+    REQUIRE_FALSE(r.ok());
+    CHECK(Kind(r) == ErrorKind::kLimitExceeded);
+    CHECK(absl::StrContains(r.status().message(), "work budget"));
+    // The real issuer first: one signature check, verified.
+    pool.pop_back();
+    pool.insert(pool.begin(), &ica);
+    CHECK(Run(leaf, pool, {&root}).ok());
+  }
+  SECTION("decoys without the key identifier are passed over for the one that has it") {
+    std::vector<TestCert> flood = decoys(false);
+    std::vector<const TestCert*> pool;
+    for (const TestCert& c : flood) pool.push_back(&c);
+    pool.push_back(&ica);
+    auto r = Run(leaf, pool, {&root});
+    INFO(r.status());
+    CHECK(r.ok());
+  }
+  SECTION("3,000 decoys that are not CAs stop at the candidate limit") {
+    std::vector<TestCert> flood;
+    for (int i = 0; i < 3000; ++i) {
+      Spec d;
+      d.cn = "Flood CA";
+      d.key = Ref(decoy_key.get());
+      d.add_ski = false;
+      d.raw_oid = "2.5.29.14";
+      d.raw_der = SkiDer(ica);
+      flood.push_back(Make(std::move(d), &root));
+    }
+    std::vector<const TestCert*> pool;
+    for (const TestCert& c : flood) pool.push_back(&c);
+    pool.push_back(&ica);
+    auto r = Run(leaf, pool, {&root});
+    REQUIRE_FALSE(r.ok());
+    INFO(r.status());
+    CHECK(Kind(r) == ErrorKind::kLimitExceeded);
+    CHECK(absl::StrContains(r.status().message(), "gave up after 2048 candidate issuers"));
+    CHECK(absl::StrContains(r.status().message(), "the first refusal was: intermediate #1 (CN=Flood CA): no basicConstraints"));
+  }
 }
