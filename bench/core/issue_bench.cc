@@ -10,6 +10,9 @@
 // 64 fresh-key items per call on one worker: the batch's own cost shows as
 // batch/<alg> ÷ issue/<alg>, printed after the run with floor ÷ issue.
 // batch_all_cores/<alg>: the same on every core, per wall-clock second.
+// capi/<alg>: issue/<alg> through libcertkit.so's C ABI (certkit_key_generate,
+// certkit_ca_sign_key, certkit_cert_to_pem, certkit_key_to_pem, and the
+// frees), in the same process: its cost over issue/<alg> is the C ABI's.
 // (Not for RSA, whose cost is key generation.)
 // The counter certs_per_cpu_s is per CPU-second (one thread).
 #include <benchmark/benchmark.h>
@@ -23,6 +26,7 @@
 #include "absl/strings/str_cat.h"
 #include "certkit/batch.h"
 #include "certkit/ca.h"
+#include "certkit/certkit.h"
 #include "certkit/key.h"
 #include "certkit/name.h"
 #include "certkit/profile.h"
@@ -89,6 +93,69 @@ void BM_Floor(benchmark::State& state, const std::string& spec) {
       benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
 }
 
+// The C ABI's CA for |spec|, made through the C ABI.
+const CertkitCa* CapiCaFor(const std::string& spec) {
+  static auto* cas = new std::map<std::string, CertkitCa*>();
+  auto it = cas->find(spec);
+  if (it != cas->end()) return it->second;
+  CertkitCaOptions* opts = nullptr;
+  CertkitName* subject = nullptr;
+  CertkitCa* ca = nullptr;
+  if (certkit_ca_options_new(&opts) != CERTKIT_OK ||
+      certkit_name_parse("CN=Bench CA, O=certkit", &subject) != CERTKIT_OK ||
+      certkit_ca_options_set_subject(opts, subject) != CERTKIT_OK ||
+      certkit_ca_options_set_key_spec(opts, spec.c_str()) != CERTKIT_OK ||
+      certkit_ca_create_root(opts, &ca) != CERTKIT_OK) {
+    std::fprintf(stderr, "C ABI CA: %s\n", certkit_last_error_message());
+    std::abort();
+  }
+  certkit_name_free(subject);
+  certkit_ca_options_free(opts);
+  return cas->emplace(spec, ca).first->second;
+}
+
+void BM_Capi(benchmark::State& state, const std::string& spec) {
+  const CertkitCa* ca = CapiCaFor(spec);
+  CertkitProfile* profile = nullptr;
+  if (certkit_profile_new("node", &profile) != CERTKIT_OK) std::abort();
+  size_t n = 0;
+  for (auto _ : state) {
+    CertkitKey* key = nullptr;
+    CertkitIssueOptions* options = nullptr;
+    CertkitName* subject = nullptr;
+    CertkitCert* cert = nullptr;
+    char* cert_pem = nullptr;
+    char* key_pem = nullptr;
+    size_t len = 0;
+    const std::string host = absl::StrCat("10.0.", (n >> 8) & 255, ".", n & 255);
+    const std::string dn = absl::StrCat("CN=", host, ", OU=TestCluster, O=YourCompany");
+    const std::string sans = absl::StrCat("IP:", host, ",DNS:node", n, ".example.com");
+    const bool ok = certkit_key_generate(spec.c_str(), &key) == CERTKIT_OK &&
+                    certkit_issue_options_new(&options) == CERTKIT_OK &&
+                    certkit_issue_options_set_days(options, 365) == CERTKIT_OK &&
+                    certkit_name_parse(dn.c_str(), &subject) == CERTKIT_OK &&
+                    certkit_issue_options_set_subject(options, subject) == CERTKIT_OK &&
+                    certkit_issue_options_add_sans(options, sans.c_str()) == CERTKIT_OK &&
+                    certkit_ca_sign_key(ca, key, profile, options, &cert) == CERTKIT_OK &&
+                    certkit_cert_to_pem(cert, &cert_pem, &len) == CERTKIT_OK &&
+                    certkit_key_to_pem(key, CERTKIT_KEY_FORMAT_PKCS8, &key_pem, &len) == CERTKIT_OK;
+    certkit_buffer_free(key_pem);
+    certkit_buffer_free(cert_pem);
+    certkit_cert_free(cert);
+    certkit_name_free(subject);
+    certkit_issue_options_free(options);
+    certkit_key_free(key);
+    if (!ok) {
+      state.SkipWithError(certkit_last_error_message());
+      break;
+    }
+    ++n;
+  }
+  certkit_profile_free(profile);
+  state.counters["certs_per_cpu_s"] =
+      benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+}
+
 constexpr size_t kBatchItems = 64;
 
 // BatchItems are kBatchItems node certificates as BM_Issue makes them.
@@ -136,6 +203,7 @@ int main(int argc, char** argv) {
   for (const auto& [label, spec] : algs) {
     benchmark::RegisterBenchmark(("issue/" + label).c_str(), BM_Issue, spec);
     benchmark::RegisterBenchmark(("floor/" + label).c_str(), BM_Floor, spec);
+    benchmark::RegisterBenchmark(("capi/" + label).c_str(), BM_Capi, spec);
     if (label == "rsa2048") continue;  // key generation bound: 64 keys take seconds
     benchmark::RegisterBenchmark(("batch/" + label).c_str(), BM_Batch, spec, 1);
     benchmark::RegisterBenchmark(("batch_all_cores/" + label).c_str(), BM_Batch, spec, 0)
@@ -155,6 +223,7 @@ int main(int argc, char** argv) {
   for (const auto& alg : algs) {
     ratio("batch/" + alg.first, "issue/" + alg.first);
     ratio("issue/" + alg.first, "floor/" + alg.first);
+    ratio("capi/" + alg.first, "issue/" + alg.first);
     ratio("batch_all_cores/" + alg.first + "/real_time", "issue/" + alg.first);
   }
   benchmark::Shutdown();
