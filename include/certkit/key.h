@@ -167,6 +167,9 @@ class PrivateKey {
 
  private:
   EVP_PKEY* pkey_;
+  // The encoded public half (SPKI), shared by copies; set by Generate, null
+  // for keys parsed or wrapped (encoded on demand).
+  std::shared_ptr<const Bytes> spki_;
 };
 
 // DefaultDigest returns the digest certkit signs with for |key|: SHA-256,

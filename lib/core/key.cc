@@ -12,6 +12,7 @@
 #include "certkit/error.h"
 #include "openssl/bytestring.h"
 #include "openssl/digest.h"
+#include "openssl/bn.h"
 #include "openssl/ec.h"
 #include "openssl/ec_key.h"
 #include "openssl/err.h"
@@ -348,6 +349,34 @@ Bytes MarshalPublic(const EVP_PKEY* pkey) {
   return FinishCbb(cbb.get());
 }
 
+// MarshalEcPkcs8 writes the PKCS#8 PrivateKeyInfo of |ec| as BoringSSL's
+// EVP_marshal_private_key does (RFC 5915 ECPrivateKey without parameters,
+// with the public key), taking the algorithm identifier and the public key
+// BIT STRING from |spki|, the key's encoded public half, instead of
+// encoding the point again.
+int MarshalEcPkcs8(CBB* out, const EC_KEY* ec, const Bytes& spki) {
+  CBS in, seq, alg, bits;
+  CBS_init(&in, spki.data(), spki.size());
+  if (!CBS_get_asn1(&in, &seq, CBS_ASN1_SEQUENCE) ||
+      !CBS_get_asn1_element(&seq, &alg, CBS_ASN1_SEQUENCE) ||
+      !CBS_get_asn1_element(&seq, &bits, CBS_ASN1_BITSTRING)) {
+    return 0;
+  }
+  const EC_GROUP* group = EC_KEY_get0_group(ec);
+  const BIGNUM* priv = EC_KEY_get0_private_key(ec);
+  if (group == nullptr || priv == nullptr) return 0;
+  const size_t order_len = (EC_GROUP_order_bits(group) + 7) / 8;
+  CBB info, octets, ec_key, scalar, pub;
+  return CBB_add_asn1(out, &info, CBS_ASN1_SEQUENCE) && CBB_add_asn1_uint64(&info, 0) &&
+         CBB_add_bytes(&info, CBS_data(&alg), CBS_len(&alg)) &&
+         CBB_add_asn1(&info, &octets, CBS_ASN1_OCTETSTRING) &&
+         CBB_add_asn1(&octets, &ec_key, CBS_ASN1_SEQUENCE) && CBB_add_asn1_uint64(&ec_key, 1) &&
+         CBB_add_asn1(&ec_key, &scalar, CBS_ASN1_OCTETSTRING) &&
+         BN_bn2cbb_padded(&scalar, order_len, priv) &&
+         CBB_add_asn1(&ec_key, &pub, CBS_ASN1_CONTEXT_SPECIFIC | CBS_ASN1_CONSTRUCTED | 1) &&
+         CBB_add_bytes(&pub, CBS_data(&bits), CBS_len(&bits)) && CBB_flush(out);
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------------------
@@ -520,7 +549,7 @@ bool PublicKey::Equals(const PublicKey& other) const {
 PrivateKey::PrivateKey(EVP_PKEY* pkey) : pkey_(pkey) {
   if (pkey_ != nullptr) EVP_PKEY_up_ref(pkey_);
 }
-PrivateKey::PrivateKey(const PrivateKey& other) : pkey_(other.pkey_) {
+PrivateKey::PrivateKey(const PrivateKey& other) : pkey_(other.pkey_), spki_(other.spki_) {
   if (pkey_ != nullptr) EVP_PKEY_up_ref(pkey_);
 }
 PrivateKey& PrivateKey::operator=(const PrivateKey& other) {
@@ -528,15 +557,18 @@ PrivateKey& PrivateKey::operator=(const PrivateKey& other) {
     if (other.pkey_ != nullptr) EVP_PKEY_up_ref(other.pkey_);
     EVP_PKEY_free(pkey_);
     pkey_ = other.pkey_;
+    spki_ = other.spki_;
   }
   return *this;
 }
-PrivateKey::PrivateKey(PrivateKey&& other) noexcept : pkey_(other.pkey_) {
+PrivateKey::PrivateKey(PrivateKey&& other) noexcept
+    : pkey_(other.pkey_), spki_(std::move(other.spki_)) {
   other.pkey_ = nullptr;
 }
 PrivateKey& PrivateKey::operator=(PrivateKey&& other) noexcept {
   if (this != &other) {
     EVP_PKEY_free(pkey_);
+    spki_ = std::move(other.spki_);
     pkey_ = other.pkey_;
     other.pkey_ = nullptr;
   }
@@ -569,7 +601,12 @@ absl::StatusOr<PrivateKey> PrivateKey::Generate(const KeySpec& spec) {
       return MakeError(ErrorKind::kInvalidArgument, "unknown key type");
   }
   if (!pkey.ok()) return pkey.status();
-  return PrivateKey(pkey->get());
+  PrivateKey key(pkey->get());
+  // Encoded once, now: an EC public point is kept in Jacobian coordinates,
+  // and every encoding of it costs a field inversion (the certificate's
+  // SPKI and the PKCS#8 output would each pay one).
+  key.spki_ = std::make_shared<const Bytes>(MarshalPublic(key.pkey_));
+  return key;
 }
 
 absl::StatusOr<PrivateKey> PrivateKey::FromDer(absl::Span<const uint8_t> der,
@@ -655,7 +692,7 @@ std::string PrivateKey::Describe() const { return DescribeKey(pkey_); }
 PublicKey PrivateKey::public_key() const {
   // Re-parse the SPKI so the PublicKey carries no private material; it
   // keeps the encoding, which is all that signing it needs.
-  auto spki = std::make_shared<const Bytes>(MarshalPublic(pkey_));
+  std::shared_ptr<const Bytes> spki = spki_ ? spki_ : std::make_shared<const Bytes>(MarshalPublic(pkey_));
   CBS cbs;
   CBS_init(&cbs, spki->data(), spki->size());
   bssl::UniquePtr<EVP_PKEY> pub(EVP_parse_public_key(&cbs));
@@ -676,6 +713,8 @@ Bytes PrivateKey::ToDer(KeyFormat format) const {
     ok = RSA_marshal_private_key(cbb.get(), EVP_PKEY_get0_RSA(pkey_));
   } else if (format == KeyFormat::kTraditional && EVP_PKEY_id(pkey_) == EVP_PKEY_EC) {
     ok = EC_KEY_marshal_private_key(cbb.get(), EVP_PKEY_get0_EC_KEY(pkey_), 0);
+  } else if (EVP_PKEY_id(pkey_) == EVP_PKEY_EC && spki_ != nullptr) {
+    ok = MarshalEcPkcs8(cbb.get(), EVP_PKEY_get0_EC_KEY(pkey_), *spki_);
   } else {
     ok = EVP_marshal_private_key(cbb.get(), pkey_);
   }

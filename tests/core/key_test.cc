@@ -7,7 +7,9 @@
 #include <catch2/catch.hpp>
 
 #include "certkit/error.h"
+#include "openssl/bytestring.h"
 #include "openssl/digest.h"
+#include "openssl/evp.h"
 #include "support/oracle.h"
 
 using certkit::ErrorKind;
@@ -564,4 +566,29 @@ TEST_CASE("Mutated key bytes never crash the parsers") {
   // but most must be rejected.
   INFO("accepted " << accepted);
   CHECK(accepted < 200);
+}
+
+TEST_CASE("A generated EC key's PKCS#8 is byte for byte BoringSSL's, from its encoded public half") {
+  // Generate keeps the SPKI it encoded, and PKCS#8 reuses its point rather
+  // than encoding it again (a field inversion each time). The bytes must
+  // be exactly what EVP_marshal_private_key writes for the same key, and
+  // openssl must derive the same public key (the test above).
+  for (const char* text : {"ec:p256", "ec:p384", "ec:p521"}) {
+    INFO(text);
+    auto key = PrivateKey::Generate(*KeySpec::Parse(text));
+    REQUIRE(key.ok());
+    bssl::ScopedCBB cbb;
+    REQUIRE(CBB_init(cbb.get(), 256));
+    REQUIRE(EVP_marshal_private_key(cbb.get(), key->native()));
+    const certkit::Bytes reference(CBB_data(cbb.get()), CBB_data(cbb.get()) + CBB_len(cbb.get()));
+    CHECK(key->ToDer(KeyFormat::kPkcs8) == reference);
+    // A copy (which shares the encoding) and a parsed key (which has none)
+    // write the same bytes.
+    const PrivateKey copy = *key;
+    CHECK(copy.ToDer(KeyFormat::kPkcs8) == reference);
+    auto parsed = PrivateKey::FromDer(reference);
+    REQUIRE(parsed.ok());
+    CHECK(parsed->ToDer(KeyFormat::kPkcs8) == reference);
+    CHECK(parsed->public_key().ToSpkiDer() == key->public_key().ToSpkiDer());
+  }
 }
