@@ -6,10 +6,14 @@
 # left in build-fuzz/findings/.
 # Debian's prebuilt BoringSSL and abseil are linked (not instrumented): the
 # fuzzers target certkit's own parsers, and the build stays short.
-# Usage: scripts/ci-fuzz.sh [seconds-per-target]   (default 30)
+# Usage: scripts/ci-fuzz.sh [seconds-per-target [certkit-binary]]
+#   (default 30 s; the seeds are made with CERTKIT-BINARY, e.g. the plain
+#   build's build/cli/certkit, or else with a certkit built here, which
+#   costs the CLI's compilation with clang)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-30}
+seed_cli=${2:+$(realpath "$2")}
 dir=build-fuzz
 launcher=()
 if command -v ccache >/dev/null; then
@@ -18,9 +22,14 @@ fi
 CC=clang-14 CXX=clang++-14 cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCERTKIT_FUZZ=ON -DCERTKIT_BUILD_TESTS=OFF -DCERTKIT_BUILD_BENCH=OFF \
   -DCERTKIT_SYSTEM_BORINGSSL=ON -DCERTKIT_SYSTEM_ABSEIL=ON "${launcher[@]}" >/dev/null
-cmake --build "$dir" -j "$(nproc)" --target fuzzers certkit
+if [ -n "$seed_cli" ]; then
+  cmake --build "$dir" -j "$(nproc)" --target fuzzers
+else
+  cmake --build "$dir" -j "$(nproc)" --target fuzzers certkit
+  seed_cli=$dir/cli/certkit
+fi
 rm -rf "$dir/seeds"
-scripts/fuzz-seeds.sh "$dir/seeds" "$dir/cli/certkit"
+scripts/fuzz-seeds.sh "$dir/seeds" "$seed_cli"
 mkdir -p "$dir/findings" "$dir/logs"
 targets=$(ls "$dir/seeds")
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1

@@ -5,8 +5,8 @@
 # nodes against the KDF floor, and the KDF per-iteration costs.
 #
 # usage: bench/peers/compare.sh [BUILD_DIR] [SECONDS_PER_RUN]
-#   BUILD_DIR defaults to build/ (needs the bench_issue, bench_kdf and certkit
-#   targets). pyca/cryptography is installed into BUILD_DIR/peers-venv with
+#   BUILD_DIR defaults to build/ (needs the bench_issue, bench_kdf, certkit
+#   and, for the handshake lines, bench_handshake targets). pyca/cryptography is installed into BUILD_DIR/peers-venv with
 #   pip; the Go peer is built with the local Go toolchain.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -24,13 +24,13 @@ if [ ! -x "$venv/bin/python" ]; then
 fi
 (cd "$here/go" && go build -o "$build/peers-issue-go" .)
 
-echo "== load: $(cut -d' ' -f1-3 /proc/loadavg) on $cores cores"
+echo "== $(date -u '+%Y-%m-%d %H:%M UTC'), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $cores cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "== pyca/cryptography $("$venv/bin/python" -c 'import cryptography; print(cryptography.__version__)'), $(go version | cut -d' ' -f3), $(openssl version | cut -d' ' -f1-2)"
 
 # certkit: one run of the Google Benchmark program, read back as JSON.
 # (batch_all_cores/* is per wall-clock second: left out on a shared machine.)
 "$build/bench/core/bench_issue" --benchmark_min_time="${secs}" --benchmark_format=json \
-  --benchmark_filter='^(issue|floor|batch)/' \
+  --benchmark_filter='^(issue|floor|batch|capi)/' \
   --benchmark_out="$work/issue.json" --benchmark_out_format=json > /dev/null
 rate() {  # rate NAME -> certs_per_cpu_s of benchmark NAME
   python3 -c "import json,sys; d=json.load(open('$work/issue.json'));
@@ -47,10 +47,21 @@ for alg in p256 ed25519 rsa2048; do
 done
 echo "(certificates per CPU-second, one thread: fresh key + signed node certificate + PEM;"
 echo " floor = key generation + one raw signature with the linked BoringSSL)"
+for alg in p256 ed25519 rsa2048; do
+  printf 'capi/%s: %s certificates per CPU-second through the C ABI (libcertkit.so), %.2f x issue/%s\n' \
+    "$alg" "$(rate "capi/$alg")" "$(echo "$(rate "capi/$alg") / $(rate "issue/$alg")" | bc -l)" "$alg"
+done
 for alg in p256 ed25519; do
   printf 'batch/%s: %s certificates per CPU-second through IssueBatch, %.2f x issue/%s\n' \
     "$alg" "$(rate "batch/$alg")" "$(echo "$(rate "batch/$alg") / $(rate "issue/$alg")" | bc -l)" "$alg"
 done
+
+# Handshakes: a server configured through certkit_openssl.h against plain
+# OpenSSL loading the same PEM files (bench/tls/handshake_bench.cc).
+if [ -x "$build/bench/tls/bench_handshake" ]; then
+  echo
+  "$build/bench/tls/bench_handshake" --benchmark_min_time="${secs}" 2>/dev/null | grep ' x handshake/'
+fi
 
 # KDF per iteration.
 echo
