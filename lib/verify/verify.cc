@@ -127,7 +127,9 @@ absl::StatusOr<VerifyResult> VerifyWithCrls(const Certificate& leaf,
   const std::shared_ptr<const TrustStore::Index> anchors = TrustStoreAccess::SnapshotOf(trust);
   // A pinned leaf: the leaf is itself a trust anchor.
   if (options.allow_self_signed_leaf_anchor && anchors->by_der.count(parsed_leaf->der)) {
-    return VerifyResult{{leaf}};
+    VerifyResult pinned;
+    pinned.chain = {leaf};
+    return pinned;
   }
 
   std::vector<std::shared_ptr<const ParsedCert>> pool;
