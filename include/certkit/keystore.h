@@ -72,8 +72,9 @@ struct LoadOptions {
   // JKS and JCEKS (keytool -list without a password): load a store that
   // holds trusted certificates only without checking its integrity digest,
   // which needs the store password; |password| is then not used. A store
-  // with a key entry is kBadPassword; a PKCS#12 store is kInvalidArgument
-  // (its MAC and encrypted bags need the password). PEM stores have no
+  // with a key entry is kBadPassword; a PKCS#12 store with a MAC is
+  // kInvalidArgument (its MAC and encrypted bags need the password), one
+  // without (a passwordless trust store) loads as with an empty password. PEM stores have no
   // integrity check and load as usual.
   bool skip_integrity_check = false;
   // Upper bound on each KDF iteration count found in the file

@@ -605,6 +605,11 @@ absl::StatusOr<KeyStore> LoadPkcs12(absl::Span<const uint8_t> data, absl::string
   if (!der.ok()) return der.status();
   auto pfx = ParsePfx(*der);
   if (!pfx.ok()) return pfx.status();
+  if (options.skip_integrity_check && pfx->has_mac) {
+    return MakeError(ErrorKind::kInvalidArgument,
+                     "a PKCS#12 store with a MAC cannot be read without its password (MAC and "
+                     "encrypted bags)");
+  }
   if (pfx->pbmac1) {
     // Hostile PBMAC1 parameters (NULL salt, missing or zero keyLength, huge
     // counts: OpenSSL #30581) are refused here, before any derivation.
@@ -650,7 +655,7 @@ absl::StatusOr<KeyStore> LoadPkcs12(absl::Span<const uint8_t> data, absl::string
         return MakeError(ErrorKind::kIntegrity,
                          "PKCS#12 file has no MAC, so the password given cannot check its "
                          "integrity: it is a passwordless trust store (certificates only), which "
-                         "loads with an empty password (or set LoadOptions.allow_missing_mac)");
+                         "opens with an empty password");
       }
     }
   } else {

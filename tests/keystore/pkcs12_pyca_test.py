@@ -109,10 +109,10 @@ class Pkcs12Pyca(unittest.TestCase):
         r = certkit("cluster", "init", "--out", out, "--nodes", "db1.example.com", "--format", "pem,p12",
                     "--p12-profile", profile, "--storepass", "env:" + PASS_VAR, "--quiet", "--jobs", "1")
         self.assertEqual(r.returncode, 0, r.stderr)
-        node = os.path.join(out, "db1.example.com")
+        node = os.path.join(out, "nodes", "db1.example.com")
         with open(os.path.join(node, "keystore.p12"), "rb") as f:
             keystore = f.read()
-        with open(os.path.join(node, "truststore.p12"), "rb") as f:
+        with open(os.path.join(out, "truststore.p12"), "rb") as f:
             truststore = f.read()
         with open(os.path.join(node, "node.crt"), "rb") as f:
             node_pem = f.read()
@@ -161,10 +161,14 @@ class Pkcs12Pyca(unittest.TestCase):
         path = os.path.join(self.tmp, name)
         with open(path, "wb") as f:
             f.write(data)
+        # Without a password: `keystore list` with no --storepass (and no
+        # terminal) reads a store that has no MAC, like keytool -list.
         args = ["keystore", "list", path]
         if password:
             args += ["--storepass", "env:" + PASS_VAR]
-        return certkit(*args)
+        env = dict(os.environ, **{PASS_VAR: PASSWORD})
+        return subprocess.run([CERTKIT] + args, capture_output=True, text=True, env=env, timeout=300,
+                              stdin=subprocess.DEVNULL)
 
     def test_certkit_reads_what_pyca_writes(self):
         from cryptography import x509
@@ -197,12 +201,26 @@ class Pkcs12Pyca(unittest.TestCase):
                                 "--storepass", "pass:wrong")
                 self.assertNotEqual(wrong.returncode, 0)
                 self.assertIn("password is incorrect", wrong.stderr)
-        # A certificates-only store without encryption: pyca writes no MAC.
+        # pyca's NoEncryption is not a passwordless trust store: it keeps a MAC
+        # (HMAC-SHA256 under the empty password) and marks no certificate
+        # trusted. certkit verifies that MAC with an empty password, refuses
+        # another, and (like the JDK) finds no trusted entry in it.
         trust = pkcs12.serialize_key_and_certificates(
             None, None, None, [pkcs12.PKCS12Certificate(cert, b"pyca-ca")], serialization.NoEncryption())
-        r = self.certkit_lists(trust, "pyca-trust.p12", password=False)
+        path = os.path.join(self.tmp, "pyca-nopass.p12")
+        with open(path, "wb") as f:
+            f.write(trust)
+        r = certkit("keystore", "list", path, "--storepass", "pass:")
         self.assertEqual(r.returncode, 0, r.stderr)
-        self.assertIn("pyca-ca", r.stdout)
+        self.assertIn("Your keystore contains 0 entries", r.stdout)
+        r = certkit("keystore", "list", path, "--storepass", "pass:wrong")
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("MAC mismatch", r.stderr)
+        # certkit's passwordless trust store read back without any password.
+        _, truststore, _ = self.init_cluster("passwordless-truststore", "nopass-cli")
+        r = self.certkit_lists(truststore, "certkit-nopass.p12", password=False)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("trustedCertEntry", r.stdout)
 
 
 def main():
