@@ -114,7 +114,7 @@ for profile in modern2026 passwordless-truststore; do
     --p12-profile $profile --storepass env:CERTKIT_STOREPASS &&
     cp "certkit-$profile.p12" "$out/pkcs12/"
 done
-q "$certkit" keystore convert ec/node1/keystore.p12 --out certkit-key-modern2026.p12 --format pkcs12 \
+q "$certkit" keystore convert ec/nodes/db1.example.com/keystore.p12 --out certkit-key-modern2026.p12 --format pkcs12 \
   --p12-profile modern2026 --storepass env:CERTKIT_STOREPASS &&
   cp certkit-key-modern2026.p12 "$out/pkcs12/" || true
 [ -f certkit-modern2026.p12 ] && python3 - certkit-modern2026.p12 "$out/pkcs12" <<'PY' || true
