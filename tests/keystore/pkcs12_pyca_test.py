@@ -142,6 +142,19 @@ class Pkcs12Pyca(unittest.TestCase):
                 self.assertEqual(len(ts.additional_certs), 1)
                 self.assertEqual(ts.additional_certs[0].certificate.issuer, leaf.issuer)
 
+    def test_cli_refuses_unknown_and_conflicting_profiles(self):
+        out = os.path.join(self.tmp, "refused")
+        for extra, message in ((["--p12-profile", "nope"],
+                                "--p12-profile: unknown PKCS#12 profile 'nope' (valid: "
+                                "modern|modern2026|legacy|passwordless-truststore)"),
+                               (["--p12-legacy", "--p12-profile", "modern2026"],
+                                "--p12-legacy conflicts with --p12-profile modern2026")):
+            r = certkit("cluster", "init", "--out", out, "--nodes", "db1.example.com", "--format", "p12",
+                        "--storepass", "env:" + PASS_VAR, "--quiet", *extra)
+            self.assertEqual(r.returncode, 3, r.stderr)
+            self.assertIn(message, r.stderr)
+            self.assertFalse(os.path.exists(out))
+
     def test_modern2026_is_pbmac1_and_a_wrong_mac_is_refused(self):
         from cryptography.hazmat.primitives.serialization import pkcs12
         keystore, _, _ = self.init_cluster("modern2026", "modern2026-mac")
