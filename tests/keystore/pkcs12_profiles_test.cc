@@ -208,7 +208,7 @@ TEST_CASE("modern2026: a PBMAC1 MAC that certkit verifies and openssl 3.0 / keyt
                                   "-passin", absl::StrCat("pass:", kPass)});
   INFO(nomac.output());
   CHECK(nomac.exit_code == 0);
-  // Java 17 has no PBMAC1 either (the JDK added it after 25): keytool
+  // Java 17 has no PBMAC1 either (nor does 25's keytool write it): keytool
   // refuses the integrity check.
   auto kt = keystore_test::Tool({"keytool", "-list", "-keystore", path, "-storepass", kPass, "-storetype",
                                  "PKCS12"});
