@@ -23,6 +23,7 @@ struct CertkitClusterOptions {
   std::vector<std::string> clients;
   std::optional<certkit::KeySpec> key_spec;
   std::optional<certkit::LeafFormats> formats;
+  std::optional<certkit::Pkcs12Profile> pkcs12_profile;
   std::string store_password;
   std::string truststore_password;
   std::string organization;
@@ -84,6 +85,7 @@ void ApplyLeafOptions(const CertkitClusterOptions& o, certkit::LeafSettings* lea
   if (o.key_spec.has_value()) leaf->key_spec = *o.key_spec;
   if (o.days > 0) leaf->days = o.days;
   if (!o.organization.empty()) leaf->organization = o.organization;
+  if (o.pkcs12_profile.has_value()) leaf->pkcs12_profile = *o.pkcs12_profile;
   leaf->store_password = o.store_password;
   leaf->truststore_password = o.truststore_password;
 }
@@ -212,6 +214,21 @@ CertkitError certkit_cluster_options_set_formats_n(CertkitClusterOptions* option
 CertkitError certkit_cluster_options_set_formats(CertkitClusterOptions* options,
                                                  const char* formats) {
   return certkit_cluster_options_set_formats_n(options, formats, Len(formats));
+}
+
+CertkitError certkit_cluster_options_set_pkcs12_profile_n(CertkitClusterOptions* options,
+                                                          const char* profile,
+                                                          size_t profile_length) {
+  return SetText(options, profile, profile_length, "profile",
+                 [&](absl::string_view v) -> absl::Status {
+                   CK_ASSIGN(options->pkcs12_profile, certkit::ParsePkcs12Profile(v));
+                   return absl::OkStatus();
+                 });
+}
+
+CertkitError certkit_cluster_options_set_pkcs12_profile(CertkitClusterOptions* options,
+                                                        const char* profile) {
+  return certkit_cluster_options_set_pkcs12_profile_n(options, profile, Len(profile));
 }
 
 CertkitError certkit_cluster_options_set_store_password_n(CertkitClusterOptions* options,

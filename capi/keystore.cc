@@ -29,9 +29,23 @@ absl::StatusOr<StoreFormat> ToStoreFormat(const CertkitStoreFormat& format) {
                    "unknown store format " + std::to_string(EnumValue(format)));
 }
 
-SaveOptions ToSaveOptions(unsigned flags) {
+absl::StatusOr<SaveOptions> ToSaveOptions(unsigned flags) {
   SaveOptions options;
-  options.pkcs12_legacy = (flags & CERTKIT_SAVE_PKCS12_LEGACY) != 0;
+  constexpr unsigned kProfileFlags = CERTKIT_SAVE_PKCS12_LEGACY | CERTKIT_SAVE_PKCS12_MODERN2026 |
+                                     CERTKIT_SAVE_PKCS12_PASSWORDLESS_TRUSTSTORE;
+  const unsigned profile = flags & kProfileFlags;
+  if ((profile & (profile - 1)) != 0) {
+    return MakeError(ErrorKind::kInvalidArgument,
+                     "flags: CERTKIT_SAVE_PKCS12_LEGACY, _MODERN2026 and _PASSWORDLESS_TRUSTSTORE "
+                     "each name a PKCS#12 profile: give at most one");
+  }
+  if (profile == CERTKIT_SAVE_PKCS12_LEGACY) options.pkcs12_profile = certkit::Pkcs12Profile::kLegacy;
+  if (profile == CERTKIT_SAVE_PKCS12_MODERN2026) {
+    options.pkcs12_profile = certkit::Pkcs12Profile::kModern2026;
+  }
+  if (profile == CERTKIT_SAVE_PKCS12_PASSWORDLESS_TRUSTSTORE) {
+    options.pkcs12_profile = certkit::Pkcs12Profile::kPasswordlessTruststore;
+  }
   options.pem_encrypt_keys = (flags & CERTKIT_SAVE_PEM_PLAIN_KEYS) == 0;
   return options;
 }
@@ -164,8 +178,8 @@ static CertkitError KeystoreSaveImpl(const CertkitKeystore* store, CertkitStoreF
     CK_REQUIRE(out_length);
     CK_ASSIGN(auto pass, OptionalText(password, password_length, "password"));
     CK_ASSIGN(certkit::StoreFormat fmt, ToStoreFormat(format));
-    CK_ASSIGN(certkit::Bytes bytes, store->store.Save(fmt, pass.value_or(absl::string_view()),
-                                                      ToSaveOptions(flags)));
+    CK_ASSIGN(certkit::SaveOptions options, ToSaveOptions(flags));
+    CK_ASSIGN(certkit::Bytes bytes, store->store.Save(fmt, pass.value_or(absl::string_view()), options));
     return OutputBytes(bytes, out, out_length);
   });
 }
@@ -192,8 +206,9 @@ static CertkitError KeystoreSaveFileImpl(const CertkitKeystore* store, const cha
     CK_ASSIGN(absl::string_view path_view, Text(path, path_length, "path"));
     CK_ASSIGN(auto pass, OptionalText(password, password_length, "password"));
     CK_ASSIGN(certkit::StoreFormat fmt, ToStoreFormat(format));
+    CK_ASSIGN(certkit::SaveOptions options, ToSaveOptions(flags));
     return store->store.SaveFile(std::string(path_view), fmt, pass.value_or(absl::string_view()),
-                                 ToSaveOptions(flags));
+                                 options);
   });
 }
 
@@ -442,8 +457,8 @@ static CertkitError KeystoreConvertImpl(const uint8_t* data, size_t data_length,
     CK_ASSIGN(certkit::StoreFormat target, ToStoreFormat(out_format));
     CK_ASSIGN(certkit::KeyStore store,
               certkit::KeyStore::Load(bytes, in_pass.value_or(absl::string_view()), load));
-    CK_ASSIGN(certkit::Bytes saved,
-              store.Save(target, out_pass.value_or(absl::string_view()), ToSaveOptions(flags)));
+    CK_ASSIGN(certkit::SaveOptions options, ToSaveOptions(flags));
+    CK_ASSIGN(certkit::Bytes saved, store.Save(target, out_pass.value_or(absl::string_view()), options));
     return OutputBytes(saved, out, out_length);
   });
 }

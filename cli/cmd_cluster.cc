@@ -45,7 +45,7 @@ struct ClusterArgs {
   std::string node_cn;             // init --node-cn
   std::string preset;              // --for
   bool pkcs8 = false;
-  bool p12_legacy = false;
+  P12ProfileArgs p12;
   bool p12_plain_certs = false;
   StorePassArgs pass;
   int jobs = DefaultJobs();
@@ -256,7 +256,9 @@ int RunInit(const ClusterArgs& a) {
   spec.leaf.write_jks = formats->jks;
   spec.leaf.write_p12 = formats->p12;
   spec.leaf.pkcs8 = a.pkcs8;
-  spec.leaf.pkcs12_legacy = a.p12_legacy;
+  auto p12_profile = ResolveP12Profile(a.p12);
+  if (!p12_profile.ok()) return PrintError(p12_profile.status());
+  spec.leaf.pkcs12_profile = *p12_profile;
   spec.leaf.pkcs12_plain_certs = a.p12_plain_certs;
   spec.leaf.overwrite = a.overwrite;
   spec.formats = formats->names;
@@ -349,7 +351,9 @@ absl::StatusOr<ClusterUpdateSpec> UpdateSpec(const ClusterArgs& a, Manifest* man
     spec.leaf.key_spec = *k;
   }
   if (a.days > 0) spec.leaf.days = a.days;
-  spec.leaf.pkcs12_legacy = a.p12_legacy;
+  auto p12_profile = ResolveP12Profile(a.p12);
+  if (!p12_profile.ok()) return p12_profile.status();
+  spec.leaf.pkcs12_profile = *p12_profile;
   spec.leaf.pkcs12_plain_certs = a.p12_plain_certs;
   s = ApplyProfileFile(a.profile_file, &spec.leaf);
   if (!s.ok()) return s;
@@ -533,8 +537,7 @@ void AddSharedOptions(CLI::App* cmd, ClusterArgs* a) {
   cmd->add_flag("--quiet,-q", a->quiet, "no progress bar and no summary");
   cmd->add_flag("--allow-insecure-ca-key", a->allow_insecure_ca_key,
                 "use a CA key file that group/others can read");
-  cmd->add_flag("--p12-legacy", a->p12_legacy,
-                "write PKCS#12 with Java 8 compatible algorithms (3DES/RC2, SHA-1 MAC)");
+  AddP12ProfileOptions(cmd, &a->p12);
   cmd->add_flag("--p12-plain-certs", a->p12_plain_certs,
                 "leave PKCS#12 certificate bags unencrypted like openssl -certpbe NONE (keys stay "
                 "encrypted, the MAC covers all; keytool reads it): one key derivation less per store");

@@ -44,7 +44,7 @@ struct KeystoreArgs {
   std::string format;
   bool create = false;
   bool overwrite = false;
-  bool p12_legacy = false;
+  P12ProfileArgs p12;
   // export --chain; export-key --no-encrypt, --new-key-pass, --allow-key-stdout
   bool chain = false;
   bool der = false;  // export --der
@@ -123,7 +123,9 @@ absl::StatusOr<OpenStore> Open(const KeystoreArgs& a, bool may_create) {
 
 absl::Status Save(const KeystoreArgs& a, const OpenStore& o) {
   certkit::SaveOptions opts;
-  opts.pkcs12_legacy = a.p12_legacy;
+  auto p12_profile = ResolveP12Profile(a.p12);
+  if (!p12_profile.ok()) return p12_profile.status();
+  opts.pkcs12_profile = *p12_profile;
   // A store that did not exist when it was opened is created, never
   // replaced: one that appeared meanwhile is kAlreadyExists.
   opts.overwrite = o.existed;
@@ -404,7 +406,9 @@ int RunConvert(const KeystoreArgs& a) {
     store = &*selected;
   }
   certkit::SaveOptions opts;
-  opts.pkcs12_legacy = a.p12_legacy;
+  auto p12_profile = ResolveP12Profile(a.p12);
+  if (!p12_profile.ok()) return PrintError(p12_profile.status());
+  opts.pkcs12_profile = *p12_profile;
   opts.overwrite = a.overwrite;
   absl::Status s = store->SaveFile(a.out, *format, password, opts);
   if (!s.ok()) {
@@ -448,7 +452,7 @@ void RegisterKeystoreCommands(CLI::App& app, int* exit_code) {
                       imp.get(), "certkit keystore import-cert truststore.jks --file ca.crt --alias ca --storepass env:STOREPASS");
   c->add_option("--file", imp->file, "certificate file or PEM bundle (PEM or DER; - for stdin)")->required();
   c->add_option("--alias", imp->alias, "alias of the new entry")->required();
-  c->add_flag("--p12-legacy", imp->p12_legacy, "Java 8 compatible PKCS#12 algorithms");
+  AddP12ProfileOptions(c, &imp->p12);
   c->callback([imp, exit_code] { *exit_code = RunImportCert(*imp); });
 
   auto reply = std::make_shared<KeystoreArgs>();
@@ -457,7 +461,7 @@ void RegisterKeystoreCommands(CLI::App& app, int* exit_code) {
   c->add_option("--file", reply->file, "the signed certificate or chain (PEM)")->required();
   c->add_option("--alias", reply->alias, "the key entry's alias")->required();
   AddPasswordOption(c, "--key-pass", &reply->key_pass, "key password when it differs from the store password");
-  c->add_flag("--p12-legacy", reply->p12_legacy, "Java 8 compatible PKCS#12 algorithms");
+  AddP12ProfileOptions(c, &reply->p12);
   c->callback([reply, exit_code] { *exit_code = RunImportReply(*reply); });
 
   auto exp = std::make_shared<KeystoreArgs>();
@@ -509,7 +513,7 @@ void RegisterKeystoreCommands(CLI::App& app, int* exit_code) {
   c->add_option("--alias", conv->aliases, "write only these entries (repeat or comma-separate)")
       ->allow_extra_args(false);
   c->add_flag("--overwrite", conv->overwrite, "replace an existing destination");
-  c->add_flag("--p12-legacy", conv->p12_legacy, "Java 8 compatible PKCS#12 algorithms");
+  AddP12ProfileOptions(c, &conv->p12);
   c->callback([conv, exit_code] { *exit_code = RunConvert(*conv); });
 
   auto gen = std::make_shared<KeystoreArgs>();
@@ -528,7 +532,7 @@ void RegisterKeystoreCommands(CLI::App& app, int* exit_code) {
       ->capture_default_str()
       ->check(CLI::Range(1, 36500));
   c->add_option("--host", gen->hosts, "SAN host name or IP (keytool -ext SAN=...; repeat or comma-separate)");
-  c->add_flag("--p12-legacy", gen->p12_legacy, "Java 8 compatible PKCS#12 algorithms");
+  AddP12ProfileOptions(c, &gen->p12);
   c->callback([gen, exit_code] { *exit_code = RunGenKeyPair(*gen); });
 
   auto creq = std::make_shared<KeystoreArgs>();
@@ -570,7 +574,7 @@ void RegisterKeystoreCommands(CLI::App& app, int* exit_code) {
   c->add_option("--src-alias", mg->src_alias, "import only this entry");
   c->add_option("--dest-alias", mg->dest_alias, "new alias of the --src-alias entry");
   c->add_flag("--overwrite", mg->overwrite, "replace destination entries with the same alias");
-  c->add_flag("--p12-legacy", mg->p12_legacy, "Java 8 compatible PKCS#12 algorithms");
+  AddP12ProfileOptions(c, &mg->p12);
   c->callback([mg, exit_code] { *exit_code = RunMerge(*mg); });
 }
 

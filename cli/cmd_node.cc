@@ -36,7 +36,7 @@ struct LeafArgs {
   int days = 0;
   std::string org;
   StorePassArgs pass;
-  bool p12_legacy = false;
+  P12ProfileArgs p12;
   bool overwrite = false;
   std::string profile_file;
 };
@@ -63,7 +63,9 @@ absl::StatusOr<LeafSettings> Settings(const LeafArgs& a) {
   s.node_cn = a.node_cn;
   s.pkcs8 = a.pkcs8;
   s.overwrite = a.overwrite;
-  s.pkcs12_legacy = a.p12_legacy;
+  auto p12_profile = ResolveP12Profile(a.p12);
+  if (!p12_profile.ok()) return p12_profile.status();
+  s.pkcs12_profile = *p12_profile;
   if (auto st = ApplyProfileFile(a.profile_file, &s); !st.ok()) return st;
   if (!a.node_cn.empty()) {
     if (auto st = certkit::ValidateNodeCommonName(a.node_cn); !st.ok()) {
@@ -111,15 +113,14 @@ int RunLeaf(const LeafArgs& a, bool node) {
   return kExitOk;
 }
 
-// AddFormatOptions adds --format, the store password options and --p12-legacy.
+// AddFormatOptions adds --format, the store password options and --p12-profile.
 void AddFormatOptions(CLI::App* cmd, LeafArgs* a) {
   cmd->add_option("--format", a->formats,
                   "outputs: pem (always), jks (keystore.jks, truststore.jks), p12 (keystore.p12, "
                   "truststore.p12); comma-separated")
       ->delimiter(',');
   AddStorePassOptions(cmd, &a->pass, /*with_truststore=*/true);
-  cmd->add_flag("--p12-legacy", a->p12_legacy,
-                "write PKCS#12 with Java 8 compatible algorithms (3DES/RC2, SHA-1 MAC)");
+  AddP12ProfileOptions(cmd, &a->p12);
 }
 
 }  // namespace

@@ -1,6 +1,8 @@
 #include "store_args.h"
 
+#include "absl/strings/str_cat.h"
 #include "certkit/error.h"
+#include "certkit/keystore.h"
 #include "commands.h"
 #include "common.h"
 
@@ -37,6 +39,33 @@ absl::Status ResolveStorePasswords(const StorePassArgs& args, bool confirm, Pass
   if (!t.ok()) return t.status();
   *trust = *t;
   return absl::OkStatus();
+}
+
+void AddP12ProfileOptions(CLI::App* cmd, P12ProfileArgs* args) {
+  cmd->add_option("--p12-profile", args->profile,
+                  "PKCS#12 algorithms: modern (default; PBES2 AES-256, HMAC-SHA256 MAC), modern2026 "
+                  "(AES-256, PBMAC1 MAC; OpenSSL 3.4+), legacy (3DES/RC2, SHA-1 MAC; Java 8), "
+                  "passwordless-truststore (certificates only, no password, no MAC; Java 18+)")
+      ->type_name("NAME");
+  cmd->add_flag("--p12-legacy", args->legacy, "same as --p12-profile legacy");
+}
+
+absl::StatusOr<certkit::Pkcs12Profile> ResolveP12Profile(const P12ProfileArgs& args) {
+  certkit::Pkcs12Profile profile = certkit::Pkcs12Profile::kModern;
+  if (!args.profile.empty()) {
+    auto parsed = certkit::ParsePkcs12Profile(args.profile);
+    if (!parsed.ok()) return certkit::Annotate(parsed.status(), "--p12-profile");
+    profile = *parsed;
+  }
+  if (args.legacy) {
+    if (!args.profile.empty() && profile != certkit::Pkcs12Profile::kLegacy) {
+      return certkit::MakeError(certkit::ErrorKind::kInvalidArgument,
+                                absl::StrCat("--p12-legacy conflicts with --p12-profile ",
+                                             certkit::Pkcs12ProfileName(profile), ": give one"));
+    }
+    profile = certkit::Pkcs12Profile::kLegacy;
+  }
+  return profile;
 }
 
 absl::StatusOr<certkit::LeafFormats> ParseFormats(const std::vector<std::string>& items) {

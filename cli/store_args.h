@@ -31,6 +31,21 @@ void AddStorePassOptions(CLI::App* cmd, StorePassArgs* args, bool with_truststor
 absl::Status ResolveStorePasswords(const StorePassArgs& args, bool confirm, Password* store,
                                    Password* trust);
 
+// P12ProfileArgs is --p12-profile NAME and its older spelling --p12-legacy
+// (= --p12-profile legacy).
+struct P12ProfileArgs {
+  std::string profile;
+  bool legacy = false;
+};
+
+// AddP12ProfileOptions registers --p12-profile and --p12-legacy.
+void AddP12ProfileOptions(CLI::App* cmd, P12ProfileArgs* args);
+
+// ResolveP12Profile returns the profile asked for (modern when neither flag
+// is given); kInvalidArgument naming the flag for an unknown name or for
+// --p12-legacy with another --p12-profile.
+absl::StatusOr<certkit::Pkcs12Profile> ResolveP12Profile(const P12ProfileArgs& args);
+
 // ParseFormats is certkit::ParseLeafFormats for --format (errors name the
 // flag).
 absl::StatusOr<certkit::LeafFormats> ParseFormats(const std::vector<std::string>& items);

@@ -152,6 +152,56 @@ done
 cp keytool.JKS "$out/jks/keytool.jks"
 cp keytool.JCEKS "$out/jceks/keytool.jceks"
 cp keytool.PKCS12 "$out/pkcs12/keytool.p12"
+# keytool's passwordless trust store (no certificate encryption, no MAC).
+kt -J-Dkeystore.pkcs12.certProtectionAlgorithm=NONE -J-Dkeystore.pkcs12.macAlgorithm=NONE \
+  -importcert -noprompt -alias ca -file root.pem -keystore keytool-nopass.p12 -storetype PKCS12 \
+  -storepass $pw && cp keytool-nopass.p12 "$out/pkcs12/keytool-passwordless.p12"
+
+# certkit's other PKCS#12 profiles: PBMAC1 (modern2026) and the passwordless
+# trust store, so pkcs12_fuzzer explores the PBMAC1 and MAC-less paths; and
+# PBMAC1 files with hostile parameters (OpenSSL #30581: NULL salt, keyLength
+# 0 or missing, a huge iteration count), made from the modern2026 one.
+for profile in modern2026 passwordless-truststore; do
+  q "$certkit" keystore import-cert "certkit-$profile.p12" --file root.pem --alias ca \
+    --p12-profile $profile --storepass env:CERTKIT_STOREPASS &&
+    cp "certkit-$profile.p12" "$out/pkcs12/"
+done
+q "$certkit" keystore convert ec/nodes/db1.example.com/keystore.p12 --out certkit-key-modern2026.p12 --format pkcs12 \
+  --p12-profile modern2026 --storepass env:CERTKIT_STOREPASS &&
+  cp certkit-key-modern2026.p12 "$out/pkcs12/" || true
+[ -f certkit-modern2026.p12 ] && python3 - certkit-modern2026.p12 "$out/pkcs12" <<'PY' || true
+import sys
+def tlv(tag, body):
+    n = len(body)
+    head = bytes([n]) if n < 0x80 else (bytes([0x81, n]) if n < 0x100 else bytes([0x82, n >> 8, n & 0xff]))
+    return bytes([tag]) + head + body
+def parse(b, i):  # -> (tag, body, next index)
+    tag, n, i = b[i], b[i + 1], i + 2
+    if n & 0x80:
+        k = n & 0x7f
+        n, i = int.from_bytes(b[i:i + k], "big"), i + k
+    return tag, b[i:i + n], i + n
+data = open(sys.argv[1], "rb").read()
+_, pfx, _ = parse(data, 0)
+_, _, i = parse(pfx, 0)           # version
+_, _, j = parse(pfx, i)           # authSafe
+head = pfx[:j]
+seq = lambda *p: tlv(0x30, b"".join(p))
+oid_pbmac1 = bytes.fromhex("06092a864886f70d01050e")
+oid_pbkdf2 = bytes.fromhex("06092a864886f70d01050c")
+hmac256 = seq(bytes.fromhex("06082a864886f70d0209"), b"\x05\x00")
+salt, it, kl = tlv(4, b"\x5a" * 16), tlv(2, b"\x10"), tlv(2, b"\x20")
+variants = {
+    "null-salt": b"\x05\x00" + it + kl + hmac256,
+    "zero-keylen": salt + it + tlv(2, b"\x00") + hmac256,
+    "no-keylen": salt + it + hmac256,
+    "huge-iter": salt + tlv(2, b"\x7f\xff\xff\xff") + kl + hmac256,
+}
+for name, fields in variants.items():
+    alg = seq(oid_pbmac1, seq(seq(oid_pbkdf2, tlv(0x30, fields)), hmac256))
+    mac = seq(seq(alg, tlv(4, bytes(32))), tlv(4, b"NOT USED"), tlv(2, b"\x01"))
+    open("%s/certkit-pbmac1-%s.p12" % (sys.argv[2], name), "wb").write(seq(head, mac))
+PY
 kt -genseckey -alias secret -keyalg AES -keysize 128 -keystore secret.jceks -storetype JCEKS \
   -storepass $pw -keypass $pw && cp secret.jceks "$out/jceks/keytool-secret.jceks"
 

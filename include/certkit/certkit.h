@@ -699,6 +699,17 @@ CERTKIT_EXPORT CertkitError certkit_cluster_options_set_formats(CertkitClusterOp
                                                                 const char* formats);
 CERTKIT_EXPORT CertkitError certkit_cluster_options_set_formats_n(
     CertkitClusterOptions* options, const char* formats, size_t formats_length);
+/* set_pkcs12_profile: the PKCS#12 profile of keystore.p12 and truststore.p12
+ * (init, add, renew, rotate): "modern" (the default), "modern2026",
+ * "legacy" or "passwordless-truststore" (trust stores without password or
+ * MAC; the key stores, which hold a key, are then written "modern"). The
+ * name is copied. CERTKIT_ERROR_INVALID_ARGUMENT naming an unknown profile
+ * (the options keep their previous one), or for NULL |options| or
+ * |profile|. */
+CERTKIT_EXPORT CertkitError certkit_cluster_options_set_pkcs12_profile(
+    CertkitClusterOptions* options, const char* profile);
+CERTKIT_EXPORT CertkitError certkit_cluster_options_set_pkcs12_profile_n(
+    CertkitClusterOptions* options, const char* profile, size_t profile_length);
 /* set_store_password: the key stores' password (required with jks or p12);
  * set_truststore_password: the trust stores' (default: the store
  * password). Kept in memory until the options are freed; never recorded. */
@@ -952,9 +963,21 @@ typedef enum CertkitEntryType {
   CERTKIT_ENTRY_TRUSTED_CERT = 1
 } CertkitEntryType;
 
-/* Flags for saving. */
-#define CERTKIT_SAVE_PKCS12_LEGACY 0x1u  /* Java 8 compatible PKCS#12 algorithms */
+/* Flags for saving. The PKCS#12 profile (docs/SECURITY.md, "PKCS#12
+ * profiles") is "modern" (PBES2 AES-256, HMAC-SHA256 MAC) unless one of the
+ * CERTKIT_SAVE_PKCS12_* flags names another; two of them together are
+ * CERTKIT_ERROR_INVALID_ARGUMENT. */
+#define CERTKIT_SAVE_PKCS12_LEGACY 0x1u  /* "legacy": 3DES/RC2-40, SHA-1 MAC (Java 8) */
 #define CERTKIT_SAVE_PEM_PLAIN_KEYS 0x2u /* PEM: do not encrypt keys */
+/* "modern2026": PBES2 AES-256 and a PBMAC1 MAC (RFC 9579); OpenSSL 3.4+
+ * reads it, OpenSSL 3.0 and Java 17 do not. */
+#define CERTKIT_SAVE_PKCS12_MODERN2026 0x4u
+/* "passwordless-truststore": certificates only, unencrypted, no MAC; the
+ * password is not used. A store holding a private key is
+ * CERTKIT_ERROR_INVALID_ARGUMENT. certkit_keystore_load reads such a file
+ * with a NULL or empty password; with any other password it is
+ * CERTKIT_ERROR_INTEGRITY (no MAC to check it against). */
+#define CERTKIT_SAVE_PKCS12_PASSWORDLESS_TRUSTSTORE 0x8u
 
 /* certkit_store_format_name: "JKS", "JCEKS", "PKCS12", "PEM", "AUTO" (static). */
 CERTKIT_EXPORT const char* certkit_store_format_name(CertkitStoreFormat format);

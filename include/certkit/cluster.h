@@ -47,7 +47,10 @@ struct LeafSettings {
   bool write_p12 = false;               // keystore.p12
   bool write_truststores = false;       // truststore.jks/.p12 in the leaf directory
   bool pkcs8 = false;                   // node.key.pk8 / client.<user>.key.pk8 (DER)
-  bool pkcs12_legacy = false;           // Java 8 compatible PKCS#12 algorithms
+  // The PKCS#12 profile of keystore.p12 and truststore.p12 (see
+  // certkit/keystore.h). kPasswordlessTruststore writes the trust stores
+  // without password or MAC and the key stores (which hold a key) in kModern.
+  Pkcs12Profile pkcs12_profile = Pkcs12Profile::kModern;
   bool pkcs12_plain_certs = false;      // PKCS#12 certificate bags unencrypted (-certpbe NONE)
   std::string store_password;
   std::string truststore_password;      // empty = store_password

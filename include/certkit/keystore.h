@@ -62,13 +62,19 @@ struct LoadOptions {
   // keypass). Keys that do not open with it stay locked instead of failing
   // the load.
   std::optional<std::string> key_password;
-  // PKCS#12 without a MAC loads only when this is set.
+  // PKCS#12 without a MAC (integrity unchecked) loads when this is set, or
+  // when the file holds certificates only (no key bag, no encrypted content:
+  // a passwordless trust store) and |password| is empty. A MAC-less file
+  // loaded with a non-empty password is kIntegrity: the caller expects a
+  // password-protected file, and a MAC stripped by an attacker must not pass
+  // for one. See docs/SECURITY.md.
   bool allow_missing_mac = false;
   // JKS and JCEKS (keytool -list without a password): load a store that
   // holds trusted certificates only without checking its integrity digest,
   // which needs the store password; |password| is then not used. A store
-  // with a key entry is kBadPassword; a PKCS#12 store is kInvalidArgument
-  // (its MAC and encrypted bags need the password). PEM stores have no
+  // with a key entry is kBadPassword; a PKCS#12 store with a MAC is
+  // kInvalidArgument (its MAC and encrypted bags need the password), one
+  // without (a passwordless trust store) loads as with an empty password. PEM stores have no
   // integrity check and load as usual.
   bool skip_integrity_check = false;
   // Upper bound on each KDF iteration count found in the file
@@ -82,13 +88,42 @@ struct LoadOptions {
   int64_t max_total_iterations = 20'000'000;
 };
 
+// The algorithm sets a PKCS#12 file can be written with (the table is in
+// lib/keystore/pkcs12_profiles.cc; docs/SECURITY.md lists which peer reads
+// which):
+//  * kModern ("modern", the default): keys and certificates under PBES2
+//    (PBKDF2-HMAC-SHA256, AES-256-CBC), HMAC-SHA256 MAC keyed with the RFC
+//    7292 KDF. The JDK 17 and OpenSSL 3 default.
+//  * kModern2026 ("modern2026"): PBES2 AES-256 as kModern, and a PBMAC1 MAC
+//    (RFC 9579: PBKDF2-HMAC-SHA256 key, HMAC-SHA256). Read by OpenSSL 3.4
+//    and later (pyca/cryptography's wheels); not by OpenSSL 3.0 or Java 17.
+//  * kLegacy ("legacy"): PBEWithSHA1AndDESede keys, RC2-40 certificates,
+//    HMAC-SHA1 MAC: for Java 8 before 8u301 and OpenSSL 1.x.
+//  * kPasswordlessTruststore ("passwordless-truststore"): certificates in a
+//    plain data ContentInfo, no MAC, no password (keytool with
+//    keystore.pkcs12.certProtectionAlgorithm=NONE and macAlgorithm=NONE,
+//    trust-manager's output; Java 18+ reads it with no password). Writing a
+//    store that holds a private key in it is kInvalidArgument.
+enum class Pkcs12Profile { kModern, kModern2026, kLegacy, kPasswordlessTruststore };
+
+// ParsePkcs12Profile accepts the names above (case-insensitive);
+// kInvalidArgument naming the name given and the valid ones otherwise.
+absl::StatusOr<Pkcs12Profile> ParsePkcs12Profile(absl::string_view name);
+// Pkcs12ProfileName returns the name above ("modern", ...); static storage.
+const char* Pkcs12ProfileName(Pkcs12Profile profile);
+// Pkcs12ProfileNames lists every name, "modern|modern2026|..." (help texts).
+std::string Pkcs12ProfileNames();
+
 struct SaveOptions {
-  // PKCS#12: write Java 8 compatible legacy algorithms (PBEWithSHA1AndDESede
-  // keys, RC2-40 certs, SHA-1 MAC) instead of the JDK 17 default (PBES2
-  // PBKDF2-HMAC-SHA256 AES-256-CBC, HMAC-SHA256 MAC).
+  // PKCS#12: the algorithm set (see Pkcs12Profile).
+  Pkcs12Profile pkcs12_profile = Pkcs12Profile::kModern;
+  // PKCS#12: deprecated spelling of pkcs12_profile = kLegacy, still honoured:
+  // true with pkcs12_profile kModern or kLegacy writes kLegacy; true with any
+  // other profile is kInvalidArgument (two different requests).
   bool pkcs12_legacy = false;
   int pkcs12_iterations = 10000;
-  // PKCS#12: encrypt the certificate bags (the JDK's default). Off writes
+  // PKCS#12: encrypt the certificate bags (the JDK's default; the
+  // passwordless-truststore profile never does). Off writes
   // them in a plain data ContentInfo, like OpenSSL's `-certpbe NONE`:
   // certificates are public, keytool and OpenSSL read such stores, and one
   // of the store's three key derivations is saved. The MAC still covers

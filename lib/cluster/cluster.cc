@@ -106,7 +106,10 @@ WriteOptions FileOptions(unsigned mode, bool overwrite) {
 absl::Status SaveStore(const KeyStore& store, const std::string& path, StoreFormat format,
                        const std::string& password, const LeafSettings& settings) {
   SaveOptions opts;
-  opts.pkcs12_legacy = settings.pkcs12_legacy;
+  opts.pkcs12_profile = settings.pkcs12_profile;
+  if (opts.pkcs12_profile == Pkcs12Profile::kPasswordlessTruststore && store.HasPrivateKeys()) {
+    opts.pkcs12_profile = Pkcs12Profile::kModern;
+  }
   opts.pkcs12_encrypt_certs = !settings.pkcs12_plain_certs;
   opts.overwrite = settings.overwrite;
   absl::Status s = store.SaveFile(path, format, password, opts);

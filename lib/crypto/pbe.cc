@@ -1,11 +1,13 @@
 // Password-based encryption: PBES2, PBES1 and the PKCS#12 PBE schemes.
 #include "crypto/pbe.h"
 
+#include <algorithm>
 #include <cstring>
 #include <limits>
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "certkit/error.h"
 #include "crypto/sha256_kdf.h"
 #include "crypto/symmetric.h"
@@ -14,6 +16,7 @@
 #include "openssl/digest.h"
 #include "openssl/err.h"
 #include "openssl/evp.h"
+#include "openssl/hmac.h"
 #include "openssl/mem.h"
 
 namespace certkit {
@@ -528,6 +531,198 @@ absl::StatusOr<PbeOutput> PbeEncryptPkcs12(absl::Span<const uint8_t> plaintext,
   absl::StatusOr<Bytes> algorithm = FinishParams(cbb.get());
   if (!algorithm.ok()) return algorithm.status();
   return PbeOutput{std::move(*algorithm), std::move(*ciphertext)};
+}
+
+
+const char kOidPbmac1[] = "1.2.840.113549.1.5.14";
+
+namespace {
+
+absl::Status Pbmac1Malformed(absl::string_view what) {
+  return MakeError(ErrorKind::kMalformed, absl::StrCat("PBMAC1 ", what));
+}
+
+// Pbmac1Digest reads an HMAC AlgorithmIdentifier (NULL or absent
+// parameters) of the PRF table and returns its digest if it is
+// HMAC-SHA-256/384/512; |what| names the field in errors.
+absl::StatusOr<const EVP_MD*> Pbmac1Digest(CBS* cbs, absl::string_view what) {
+  std::string oid;
+  CBS params;
+  if (!ReadAlgorithm(cbs, &oid, &params)) {
+    return Pbmac1Malformed(absl::StrCat(what, " is not a valid AlgorithmIdentifier"));
+  }
+  CBS null;
+  if (CBS_len(&params) != 0 &&
+      (!CBS_get_asn1(&params, &null, CBS_ASN1_NULL) || CBS_len(&null) != 0 || CBS_len(&params) != 0)) {
+    return Pbmac1Malformed(absl::StrCat(what, " parameters are not NULL"));
+  }
+  for (const PrfInfo& p : kPrfs) {
+    if (oid == p.oid && (p.prf == Prf::kHmacSha256 || p.prf == Prf::kHmacSha384 ||
+                         p.prf == Prf::kHmacSha512)) {
+      return p.md();
+    }
+  }
+  return MakeError(ErrorKind::kUnsupported,
+                   absl::StrCat("PBMAC1 ", what, " ", oid,
+                                " is not supported (certkit accepts HMAC-SHA-256/384/512, as RFC 9579 "
+                                "recommends)"));
+}
+
+}  // namespace
+
+absl::StatusOr<Pbmac1Params> ParsePbmac1Params(CBS params, const PbeLimits& limits) {
+  CBS seq, kdf_params;
+  std::string kdf_oid;
+  if (!CBS_get_asn1(&params, &seq, CBS_ASN1_SEQUENCE) || CBS_len(&params) != 0) {
+    return Pbmac1Malformed("parameters are missing or not a SEQUENCE");
+  }
+  if (!ReadAlgorithm(&seq, &kdf_oid, &kdf_params)) {
+    return Pbmac1Malformed("keyDerivationFunc is not a valid AlgorithmIdentifier");
+  }
+  if (kdf_oid != kOidPbkdf2) {
+    return MakeError(ErrorKind::kUnsupported,
+                     absl::StrCat("PBMAC1 key derivation function ", kdf_oid,
+                                  " is not supported (RFC 9579 requires PBKDF2)"));
+  }
+  Pbmac1Params out;
+  absl::StatusOr<const EVP_MD*> mac = Pbmac1Digest(&seq, "messageAuthScheme");
+  if (!mac.ok()) return mac.status();
+  out.mac = *mac;
+  if (CBS_len(&seq) != 0) return Pbmac1Malformed("parameters have trailing data");
+
+  //   PBKDF2-params ::= SEQUENCE { salt OCTET STRING, iterationCount INTEGER,
+  //       keyLength INTEGER OPTIONAL, prf AlgorithmIdentifier DEFAULT hmacWithSHA1 }
+  CBS pbkdf2, salt;
+  if (!CBS_get_asn1(&kdf_params, &pbkdf2, CBS_ASN1_SEQUENCE) || CBS_len(&kdf_params) != 0) {
+    return Pbmac1Malformed("PBKDF2 parameters are missing or not a SEQUENCE");
+  }
+  if (CBS_peek_asn1_tag(&pbkdf2, CBS_ASN1_NULL)) {
+    return Pbmac1Malformed("PBKDF2 salt is NULL instead of an OCTET STRING");
+  }
+  if (!CBS_get_asn1(&pbkdf2, &salt, CBS_ASN1_OCTETSTRING)) {
+    return Pbmac1Malformed("PBKDF2 salt is missing or not an OCTET STRING");
+  }
+  if (CBS_len(&salt) == 0) return Pbmac1Malformed("PBKDF2 salt is empty");
+  if (CBS_len(&salt) > kMaxSaltLen) {
+    return MakeError(ErrorKind::kLimitExceeded,
+                     absl::StrCat("PBMAC1 PBKDF2 salt of ", CBS_len(&salt),
+                                  " bytes exceeds the limit ", kMaxSaltLen));
+  }
+  out.salt = Bytes(CBS_data(&salt), CBS_data(&salt) + CBS_len(&salt));
+  absl::StatusOr<int> iterations = ReadIterations(&pbkdf2, limits);
+  if (!iterations.ok()) {
+    return MakeError(GetErrorKind(iterations.status()),
+                     absl::StrCat("PBMAC1 PBKDF2 ", absl::StripPrefix(iterations.status().message(),
+                                                                    "password-based encryption: ")));
+  }
+  out.iterations = *iterations;
+  CBS key_length;
+  int negative = 0;
+  if (!CBS_peek_asn1_tag(&pbkdf2, CBS_ASN1_INTEGER)) {
+    return Pbmac1Malformed("PBKDF2 keyLength is missing (RFC 9579 requires it)");
+  }
+  if (!CBS_get_asn1(&pbkdf2, &key_length, CBS_ASN1_INTEGER) ||
+      !CBS_is_valid_asn1_integer(&key_length, &negative)) {
+    return Pbmac1Malformed("PBKDF2 keyLength is not a valid INTEGER");
+  }
+  if (negative) return Pbmac1Malformed("PBKDF2 keyLength is negative");
+  if (CBS_len(&key_length) > 1 && CBS_data(&key_length)[0] == 0) CBS_skip(&key_length, 1);
+  uint64_t length = 0;
+  if (CBS_len(&key_length) > 2) {
+    length = std::numeric_limits<uint64_t>::max();
+  } else {
+    for (size_t i = 0; i < CBS_len(&key_length); ++i) length = (length << 8) | CBS_data(&key_length)[i];
+  }
+  if (length == 0) return Pbmac1Malformed("PBKDF2 keyLength is zero");
+  if (length > kPbmac1MaxKeyLength) {
+    return MakeError(ErrorKind::kLimitExceeded,
+                     length == std::numeric_limits<uint64_t>::max()
+                         ? absl::StrCat("PBMAC1 PBKDF2 keyLength exceeds the limit of ",
+                                        kPbmac1MaxKeyLength, " bytes")
+                         : absl::StrCat("PBMAC1 PBKDF2 keyLength ", length, " exceeds the limit of ",
+                                        kPbmac1MaxKeyLength, " bytes"));
+  }
+  if (length < kPbmac1MinKeyLength) {
+    return Pbmac1Malformed(absl::StrCat("PBKDF2 keyLength ", length, " is below the ",
+                                        kPbmac1MinKeyLength, " bytes RFC 9579 requires"));
+  }
+  out.key_length = static_cast<size_t>(length);
+  if (CBS_len(&pbkdf2) == 0) {
+    return MakeError(ErrorKind::kUnsupported,
+                     "PBMAC1 PBKDF2 PRF is absent, so hmacWithSHA1 by default, which is not "
+                     "supported (certkit accepts HMAC-SHA-256/384/512, as RFC 9579 recommends)");
+  }
+  absl::StatusOr<const EVP_MD*> prf = Pbmac1Digest(&pbkdf2, "PBKDF2 PRF");
+  if (!prf.ok()) return prf.status();
+  out.prf = *prf;
+  if (CBS_len(&pbkdf2) != 0) return Pbmac1Malformed("PBKDF2 parameters have trailing data");
+  return out;
+}
+
+int64_t Pbmac1Work(const Pbmac1Params& params) {
+  const size_t block = params.prf != nullptr ? EVP_MD_size(params.prf) : 32;
+  const int64_t blocks = static_cast<int64_t>((params.key_length + block - 1) / block);
+  return int64_t{params.iterations} * std::max<int64_t>(blocks, 1);
+}
+
+absl::StatusOr<Bytes> Pbmac1Compute(const Pbmac1Params& params, absl::string_view password,
+                                    absl::Span<const uint8_t> data, const PbeLimits& limits) {
+  if (params.prf == nullptr || params.mac == nullptr || params.iterations < 1 ||
+      params.key_length < 1 || params.key_length > kPbmac1MaxKeyLength) {
+    return MakeError(ErrorKind::kInvalidArgument, "PBMAC1 parameters are incomplete");
+  }
+  if (absl::Status st = ChargeKdf(limits, Pbmac1Work(params)); !st.ok()) return st;
+  absl::StatusOr<Bytes> key = Pbkdf2(password, params.salt, params.iterations, params.prf,
+                                     params.key_length);
+  if (!key.ok()) return key.status();
+  Bytes mac(EVP_MAX_MD_SIZE);
+  unsigned mac_len = 0;
+  const bool ok = HMAC(params.mac, key->data(), key->size(), data.data(), data.size(), mac.data(),
+                       &mac_len) != nullptr;
+  OPENSSL_cleanse(key->data(), key->size());
+  if (!ok) return MakeError(ErrorKind::kInternal, "HMAC failed");
+  mac.resize(mac_len);
+  return mac;
+}
+
+absl::StatusOr<Bytes> EncodePbmac1Algorithm(const Pbmac1Params& params) {
+  const PrfInfo* prf = nullptr;
+  const PrfInfo* mac = nullptr;
+  for (const PrfInfo& p : kPrfs) {
+    if (p.md() == params.prf) prf = &p;
+    if (p.md() == params.mac) mac = &p;
+  }
+  if (prf == nullptr || mac == nullptr || params.salt.empty() || params.iterations < 1 ||
+      params.key_length < kPbmac1MinKeyLength || params.key_length > kPbmac1MaxKeyLength) {
+    return MakeError(ErrorKind::kInvalidArgument, "PBMAC1 parameters are incomplete");
+  }
+  auto hmac_alg = [](const PrfInfo* info) {
+    return [info](CBB* out) {
+      return WriteAlgorithm(out, info->oid, [](CBB* a) {
+        CBB null;
+        return CBB_add_asn1(a, &null, CBS_ASN1_NULL) && CBB_flush(a);
+      });
+    };
+  };
+  bssl::ScopedCBB cbb;
+  const bool ok =
+      CBB_init(cbb.get(), 128) &&
+      WriteAlgorithm(cbb.get(), kOidPbmac1, [&](CBB* alg) {
+        CBB seq;
+        return CBB_add_asn1(alg, &seq, CBS_ASN1_SEQUENCE) &&
+               WriteAlgorithm(&seq, kOidPbkdf2,
+                              [&](CBB* kdf) {
+                                CBB p;
+                                return CBB_add_asn1(kdf, &p, CBS_ASN1_SEQUENCE) &&
+                                       AddOctetString(&p, params.salt) &&
+                                       CBB_add_asn1_uint64(&p, params.iterations) &&
+                                       CBB_add_asn1_uint64(&p, params.key_length) &&
+                                       hmac_alg(prf)(&p) && CBB_flush(kdf);
+                              }) &&
+               hmac_alg(mac)(&seq) && CBB_flush(alg);
+      });
+  if (!ok) return MakeError(ErrorKind::kInternal, "cannot encode PBMAC1 parameters");
+  return FinishParams(cbb.get());
 }
 
 }  // namespace crypto

@@ -118,6 +118,50 @@ absl::StatusOr<Bytes> Utf8ToBmpPassword(absl::string_view password);
 // Used to refuse a KDF bomb at once (KdfBudget::CheckDeclared).
 int64_t DeclaredKdfWork(absl::Span<const uint8_t> algorithm);
 
+// PBMAC1 (RFC 8018 section 7.1) as the PKCS#12 MAC (RFC 9579): an HMAC keyed
+// with PBKDF2 over the UTF-8 password (not the BMPString form of the RFC 7292
+// appendix B KDF).
+//   PBMAC1-params ::= SEQUENCE { keyDerivationFunc AlgorithmIdentifier,
+//                                messageAuthScheme AlgorithmIdentifier }
+// Only PBKDF2 is accepted as the KDF, with a specified salt, an explicit
+// keyLength (RFC 9579 section 5 requires it) of 20..64 bytes (RFC 9579
+// section 9 sets the floor; 64 is the largest HMAC block output used) and a
+// PRF and MAC of HMAC-SHA-256/384/512 (RFC 9579 forbids digests of 160 bits
+// or less).
+struct Pbmac1Params {
+  Bytes salt;
+  int iterations = 0;
+  size_t key_length = 0;
+  const EVP_MD* prf = nullptr;  // PBKDF2 PRF digest
+  const EVP_MD* mac = nullptr;  // messageAuthScheme digest
+};
+constexpr size_t kPbmac1MinKeyLength = 20;
+constexpr size_t kPbmac1MaxKeyLength = 64;
+// id-PBMAC1.
+extern const char kOidPbmac1[];
+
+// ParsePbmac1Params reads the parameters that follow the id-PBMAC1 OID in an
+// AlgorithmIdentifier (|params|: the rest of that SEQUENCE). Errors, all
+// before any derivation: kMalformed naming the field (missing, NULL or
+// empty salt, missing or zero keyLength, damaged structure), kLimitExceeded
+// (iteration count above |limits|.max_iterations, keyLength above 64),
+// kUnsupported (a KDF other than PBKDF2, a PRF or MAC other than
+// HMAC-SHA-256/384/512, naming the OID).
+absl::StatusOr<Pbmac1Params> ParsePbmac1Params(CBS params, const PbeLimits& limits);
+
+// Pbmac1Work is the KDF work the parameters declare: the iteration count
+// times the PBKDF2 blocks the key length needs.
+int64_t Pbmac1Work(const Pbmac1Params& params);
+
+// Pbmac1Compute charges Pbmac1Work to |limits| and returns HMAC(PBKDF2(
+// |password| as UTF-8 bytes), |data|).
+absl::StatusOr<Bytes> Pbmac1Compute(const Pbmac1Params& params, absl::string_view password,
+                                    absl::Span<const uint8_t> data, const PbeLimits& limits = {});
+
+// EncodePbmac1Algorithm returns the DER AlgorithmIdentifier of id-PBMAC1
+// with |params| (PRF and MAC written with NULL parameters).
+absl::StatusOr<Bytes> EncodePbmac1Algorithm(const Pbmac1Params& params);
+
 // CheckDeclaredKdf is KdfBudget::CheckDeclared on |limits|.budget (OK when
 // there is none).
 absl::Status CheckDeclaredKdf(const PbeLimits& limits, int64_t declared, absl::string_view what);

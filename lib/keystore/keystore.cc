@@ -96,11 +96,9 @@ absl::StatusOr<KeyStore> KeyStore::Load(absl::Span<const uint8_t> data, absl::st
     case StoreFormat::kJceks:
       return keystore::LoadJks(data, password, options, limits);
     case StoreFormat::kPkcs12:
-      if (options.skip_integrity_check) {
-        return MakeError(ErrorKind::kInvalidArgument,
-                         "a PKCS#12 store cannot be read without its password (MAC and encrypted bags)");
-      }
-      return keystore::LoadPkcs12(data, password, options, limits);
+      // skip_integrity_check: LoadPkcs12 reads a passwordless trust store
+      // (no MAC, nothing encrypted) and refuses anything else.
+      return keystore::LoadPkcs12(data, options.skip_integrity_check ? "" : password, options, limits);
     case StoreFormat::kPem:
       return keystore::LoadPemStore(data, password, options, limits);
     case StoreFormat::kAuto:

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <optional>
 #include <set>
 
 #include "absl/strings/numbers.h"
@@ -15,6 +16,7 @@
 #include "keystore/encrypted_key_info.h"
 #include "keystore/java_strings.h"
 #include "keystore/keystore_access.h"
+#include "keystore/pkcs12_profiles.h"
 #include "openssl/bytestring.h"
 #include "openssl/crypto.h"
 #include "openssl/digest.h"
@@ -116,6 +118,13 @@ struct Pfx {
   std::string mac_oid;
   Bytes mac_digest, mac_salt;
   uint64_t mac_iterations = 1;
+  // The MAC AlgorithmIdentifier's parameters (after the OID).
+  Bytes mac_params;
+  // id-PBMAC1 (RFC 9579): the MAC key comes from |pbmac1|, and MacData's
+  // macSalt and iterations are not used (RFC 9579 section 3 says to ignore
+  // them).
+  bool pbmac1 = false;
+  crypto::Pbmac1Params pbmac1_params;
 };
 
 absl::StatusOr<Pfx> ParsePfx(absl::Span<const uint8_t> der) {
@@ -152,7 +161,11 @@ absl::StatusOr<Pfx> ParsePfx(absl::Span<const uint8_t> der) {
         !CBS_get_asn1(&mac, &salt, CBS_ASN1_OCTETSTRING)) {
       return Malformed("MacData is damaged");
     }
-    if (!(CBS_len(&alg) == 0 || (CBS_len(&alg) == 2 && CBS_data(&alg)[0] == 0x05 && CBS_data(&alg)[1] == 0))) {
+    pfx.mac_oid = OidOf(mac_oid);
+    pfx.pbmac1 = pfx.mac_oid == crypto::kOidPbmac1;
+    pfx.mac_params = ToBytes(alg);
+    if (!pfx.pbmac1 &&
+        !(CBS_len(&alg) == 0 || (CBS_len(&alg) == 2 && CBS_data(&alg)[0] == 0x05 && CBS_data(&alg)[1] == 0))) {
       return Malformed("MAC digest parameters are not NULL");
     }
     if (CBS_len(&mac) > 0 && !CBS_get_asn1_uint64(&mac, &pfx.mac_iterations)) {
@@ -160,7 +173,6 @@ absl::StatusOr<Pfx> ParsePfx(absl::Span<const uint8_t> der) {
     }
     if (CBS_len(&mac) != 0 || CBS_len(&seq) != 0) return Malformed("MacData has extra fields");
     pfx.has_mac = true;
-    pfx.mac_oid = OidOf(mac_oid);
     pfx.mac_digest = ToBytes(digest);
     pfx.mac_salt = ToBytes(salt);
   }
@@ -185,6 +197,17 @@ absl::StatusOr<Bytes> MacOver(const EVP_MD* md, absl::Span<const uint8_t> data,
 // CheckMac returns OK when the MAC verifies, kBadPassword (for the caller to
 // classify) when not, and other errors for unusable parameters.
 absl::Status CheckMac(const Pfx& pfx, absl::string_view password, const crypto::PbeLimits& limits) {
+  if (pfx.pbmac1) {
+    // RFC 9579: PBKDF2 over the password's UTF-8 bytes (no BMPString form, so
+    // an empty password has one encoding).
+    if (pfx.mac_digest.size() != static_cast<size_t>(EVP_MD_size(pfx.pbmac1_params.mac))) {
+      return Malformed("PBMAC1 MAC value has the wrong length for its messageAuthScheme");
+    }
+    auto mac = crypto::Pbmac1Compute(pfx.pbmac1_params, password, pfx.auth_safe, limits);
+    if (!mac.ok()) return mac.status();
+    if (CRYPTO_memcmp(mac->data(), pfx.mac_digest.data(), mac->size()) == 0) return absl::OkStatus();
+    return MakeError(ErrorKind::kBadPassword, "PKCS#12 PBMAC1 mismatch");
+  }
   const EVP_MD* md = nullptr;
   for (const DigestOid& d : kDigests) {
     if (pfx.mac_oid == d.oid) md = d.md();
@@ -235,6 +258,8 @@ struct Reader {
   // encrypted parts declare (what is inside encrypted safes is not seen).
   bool scan_only = false;
   int64_t declared = 0;
+  // Scan mode: an encrypted safe or shrouded key was seen.
+  bool saw_encrypted = false;
 
   absl::StatusOr<Bytes> Decrypt(absl::Span<const uint8_t> alg, absl::Span<const uint8_t> ct,
                                 absl::string_view what) {
@@ -311,6 +336,7 @@ struct Reader {
         if (!info.ok()) return Annotate(info.status(), absl::StrCat("PKCS#12 key ", label));
         if (scan_only) {
           declared += crypto::DeclaredKdfWork(info->algorithm);
+          saw_encrypted = true;
           continue;
         }
         auto plain = Decrypt(info->algorithm, info->ciphertext, absl::StrCat("key ", label));
@@ -393,6 +419,7 @@ struct Reader {
         }
         if (scan_only) {
           declared += crypto::DeclaredKdfWork(absl::MakeConstSpan(CBS_data(&alg), CBS_len(&alg)));
+          saw_encrypted = true;
           continue;
         }
         auto plain = Decrypt(absl::MakeConstSpan(CBS_data(&alg), CBS_len(&alg)), ciphertext,
@@ -416,16 +443,24 @@ absl::Status ClassifyMacFailure(const Pfx& pfx, absl::string_view password, cons
                                 const crypto::PbeLimits& limits) {
   Reader probe{password, &options, &limits, {}, false, false};
   absl::Status s = probe.ParseAuthSafe(pfx.auth_safe);
+  const char* mac = pfx.pbmac1 ? "PBMAC1 MAC" : "MAC";
   if (probe.decrypted_something) {
     return MakeError(ErrorKind::kIntegrity,
-                     "PKCS#12 file is corrupted: the MAC does not match although the password "
-                     "decrypts its contents");
+                     absl::StrCat("PKCS#12 file is corrupted: the ", mac,
+                                  " does not match although the password decrypts its contents"));
   }
   if (GetErrorKind(s) == ErrorKind::kMalformed && !probe.attempted_decrypt) {
     return MakeError(ErrorKind::kIntegrity,
-                     absl::StrCat("PKCS#12 file is corrupted: MAC mismatch and ", s.message()));
+                     absl::StrCat("PKCS#12 file is corrupted: ", mac, " mismatch and ", s.message()));
   }
-  return MakeError(ErrorKind::kBadPassword, "PKCS#12 store password is incorrect (MAC mismatch)");
+  if (!probe.attempted_decrypt && s.ok()) {
+    // Nothing encrypted to tell a wrong password from a changed file.
+    return MakeError(ErrorKind::kBadPassword,
+                     absl::StrCat("PKCS#12 ", mac, " mismatch: the store password is incorrect or "
+                                  "the file was modified (it holds nothing encrypted to tell which)"));
+  }
+  return MakeError(ErrorKind::kBadPassword,
+                   absl::StrCat("PKCS#12 store password is incorrect (", mac, " mismatch)"));
 }
 
 absl::Time DateFromLocalKeyId(const Bytes& id, absl::Time fallback) {
@@ -492,9 +527,14 @@ absl::Status AddCertBag(CBB* contents, const Certificate& cert, const BagAttribu
   return CBB_flush(contents) ? absl::OkStatus() : MakeError(ErrorKind::kInternal, "CBB failure");
 }
 
+// Encrypt encrypts with PBES2 AES-256 (|legacy_scheme| unset) or the PKCS#12
+// PBE scheme given.
 absl::StatusOr<crypto::PbeOutput> Encrypt(absl::Span<const uint8_t> plain, absl::string_view password,
-                                          const SaveOptions& options, crypto::Pkcs12Pbe legacy) {
-  if (options.pkcs12_legacy) return crypto::PbeEncryptPkcs12(plain, password, legacy, options.pkcs12_iterations);
+                                          const SaveOptions& options,
+                                          std::optional<crypto::Pkcs12Pbe> legacy_scheme) {
+  if (legacy_scheme) {
+    return crypto::PbeEncryptPkcs12(plain, password, *legacy_scheme, options.pkcs12_iterations);
+  }
   crypto::Pbes2Params params;
   params.prf = crypto::Prf::kHmacSha256;
   params.cipher = crypto::Pbes2Cipher::kAes256Cbc;
@@ -505,7 +545,8 @@ absl::StatusOr<crypto::PbeOutput> Encrypt(absl::Span<const uint8_t> plain, absl:
 // AddContentInfo appends a data ContentInfo (|encrypt| false) or an
 // encryptedData ContentInfo holding |safe_contents|.
 absl::Status AddContentInfo(CBB* auth_safe, const Bytes& safe_contents, bool encrypt,
-                            absl::string_view password, const SaveOptions& options) {
+                            absl::string_view password, const SaveOptions& options,
+                            std::optional<crypto::Pkcs12Pbe> legacy_scheme) {
   CBB ci, wrapped, ed, eci, ct;
   if (!encrypt) {
     if (!CBB_add_asn1(auth_safe, &ci, CBS_ASN1_SEQUENCE) || !AddOid(&ci, kOidData) ||
@@ -516,7 +557,7 @@ absl::Status AddContentInfo(CBB* auth_safe, const Bytes& safe_contents, bool enc
     }
     return absl::OkStatus();
   }
-  auto enc = Encrypt(safe_contents, password, options, crypto::Pkcs12Pbe::kSha1And40BitRc2Cbc);
+  auto enc = Encrypt(safe_contents, password, options, legacy_scheme);
   if (!enc.ok()) return enc.status();
   if (!CBB_add_asn1(auth_safe, &ci, CBS_ASN1_SEQUENCE) || !AddOid(&ci, kOidEncryptedData) ||
       !CBB_add_asn1(&ci, &wrapped, CBS_ASN1_CONTEXT_SPECIFIC | CBS_ASN1_CONSTRUCTED | 0) ||
@@ -569,25 +610,58 @@ absl::StatusOr<KeyStore> LoadPkcs12(absl::Span<const uint8_t> data, absl::string
   if (!der.ok()) return der.status();
   auto pfx = ParsePfx(*der);
   if (!pfx.ok()) return pfx.status();
+  if (options.skip_integrity_check && pfx->has_mac) {
+    return MakeError(ErrorKind::kInvalidArgument,
+                     "a PKCS#12 store with a MAC cannot be read without its password (MAC and "
+                     "encrypted bags)");
+  }
+  if (pfx->pbmac1) {
+    // Hostile PBMAC1 parameters (NULL salt, missing or zero keyLength, huge
+    // counts: OpenSSL #30581) are refused here, before any derivation.
+    CBS params;
+    CBS_init(&params, pfx->mac_params.data(), pfx->mac_params.size());
+    auto parsed = crypto::ParsePbmac1Params(params, limits);
+    if (!parsed.ok()) return Annotate(parsed.status(), "PKCS#12 MAC");
+    pfx->pbmac1_params = std::move(*parsed);
+  }
   // The work the file declares (its MAC, encrypted safes and shrouded keys),
   // added up before any derivation: a KDF bomb is refused at once instead of
   // after spending the whole budget. A damaged structure is left to the
   // parse below, which names the damage.
   Reader scan{password, &options, &limits, {}, false, false};
   scan.scan_only = true;
-  if (scan.ParseAuthSafe(pfx->auth_safe).ok()) {
+  const bool scanned = scan.ParseAuthSafe(pfx->auth_safe).ok();
+  if (scanned) {
     int64_t declared = scan.declared;
-    if (pfx->has_mac) {
+    if (pfx->pbmac1) {
+      declared += crypto::Pbmac1Work(pfx->pbmac1_params);
+    } else if (pfx->has_mac) {
       declared += static_cast<int64_t>(std::min<uint64_t>(pfx->mac_iterations, INT32_MAX));
     }
     absl::Status bounded = crypto::CheckDeclaredKdf(limits, declared, "the PKCS#12 file");
     if (!bounded.ok()) return bounded;
   }
   if (!pfx->has_mac) {
+    // A passwordless trust store (certificates only, nothing encrypted) opens
+    // with no password; anything else without a MAC needs the caller's
+    // explicit consent.
+    const bool certificates_only =
+        scanned && !scan.saw_encrypted &&
+        std::none_of(scan.bags.begin(), scan.bags.end(), [](const ParsedBag& b) { return b.is_key; });
     if (!options.allow_missing_mac) {
-      return MakeError(ErrorKind::kIntegrity,
-                       "PKCS#12 file has no MAC, so its integrity cannot be checked "
-                       "(set LoadOptions.allow_missing_mac to load it anyway)");
+      if (!certificates_only) {
+        return MakeError(ErrorKind::kIntegrity,
+                         "PKCS#12 file has no MAC but holds encrypted content or a private key (or is "
+                         "damaged), so "
+                         "its integrity cannot be checked (set LoadOptions.allow_missing_mac to "
+                         "load it anyway)");
+      }
+      if (!password.empty()) {
+        return MakeError(ErrorKind::kIntegrity,
+                         "PKCS#12 file has no MAC, so the password given cannot check its "
+                         "integrity: it is a passwordless trust store (certificates only), which "
+                         "opens with an empty password");
+      }
     }
   } else {
     absl::Status mac = CheckMac(*pfx, password, limits);
@@ -630,6 +704,28 @@ absl::StatusOr<Bytes> SavePkcs12(const KeyStore& store, absl::string_view passwo
   if (options.pkcs12_iterations < 1) {
     return MakeError(ErrorKind::kInvalidArgument, "PKCS#12 iteration count must be positive");
   }
+  auto profile = EffectivePkcs12Profile(options);
+  if (!profile.ok()) return profile.status();
+  const Pkcs12ProfileSpec& spec = Pkcs12ProfileSpecFor(*profile);
+  if (spec.keys == Pkcs12KeyProtection::kNoKeysAllowed) {
+    for (const KeyStoreEntry& e : store.entries()) {
+      if (!e.is_key()) continue;
+      return MakeError(ErrorKind::kInvalidArgument,
+                       absl::StrCat("PKCS#12 profile '", spec.name, "' writes certificates only, "
+                                    "without encryption or MAC, but the store holds the private key "
+                                    "entry '", e.alias, "': use profile 'modern' or 'modern2026' for a "
+                                    "key store"));
+    }
+  }
+  const std::optional<crypto::Pkcs12Pbe> key_scheme =
+      spec.keys == Pkcs12KeyProtection::kPbeSha1TripleDes
+          ? std::optional<crypto::Pkcs12Pbe>(crypto::Pkcs12Pbe::kSha1And3DesCbc)
+          : std::nullopt;
+  const std::optional<crypto::Pkcs12Pbe> cert_scheme =
+      spec.certs == Pkcs12CertProtection::kPbeSha1Rc2_40
+          ? std::optional<crypto::Pkcs12Pbe>(crypto::Pkcs12Pbe::kSha1And40BitRc2Cbc)
+          : std::nullopt;
+  const bool encrypt_certs = options.pkcs12_encrypt_certs && spec.certs != Pkcs12CertProtection::kNone;
   bssl::ScopedCBB keys, certs;
   CBB key_seq, cert_seq;
   if (!CBB_init(keys.get(), 4096) || !CBB_add_asn1(keys.get(), &key_seq, CBS_ASN1_SEQUENCE) ||
@@ -656,7 +752,7 @@ absl::StatusOr<Bytes> SavePkcs12(const KeyStore& store, absl::string_view passwo
     attrs.friendly_name = e.alias;
     attrs.local_key_id.assign(id.begin(), id.end());
     Bytes pkcs8 = e.key->ToDer(KeyFormat::kPkcs8);
-    auto enc = Encrypt(pkcs8, password, options, crypto::Pkcs12Pbe::kSha1And3DesCbc);
+    auto enc = Encrypt(pkcs8, password, options, key_scheme);
     OPENSSL_cleanse(pkcs8.data(), pkcs8.size());
     if (!enc.ok()) return enc.status();
     Bytes epki = BuildEncryptedKeyInfo(enc->algorithm, enc->ciphertext);
@@ -689,37 +785,67 @@ absl::StatusOr<Bytes> SavePkcs12(const KeyStore& store, absl::string_view passwo
     return MakeError(ErrorKind::kInternal, "CBB failure");
   }
   if (cert_count > 0 || key_count == 0) {
-    absl::Status s = AddContentInfo(&auth_seq, cert_contents,
-                                    /*encrypt=*/options.pkcs12_encrypt_certs, password, options);
+    absl::Status s = AddContentInfo(&auth_seq, cert_contents, encrypt_certs, password, options,
+                                    cert_scheme);
     if (!s.ok()) return s;
   }
   if (key_count > 0) {
-    absl::Status s = AddContentInfo(&auth_seq, key_contents, /*encrypt=*/false, password, options);
+    absl::Status s = AddContentInfo(&auth_seq, key_contents, /*encrypt=*/false, password, options,
+                                    std::nullopt);
     if (!s.ok()) return s;
   }
   Bytes auth_safe = FinishCbb(auth.get());
 
-  const EVP_MD* md = options.pkcs12_legacy ? EVP_sha1() : EVP_sha256();
-  const char* md_oid = options.pkcs12_legacy ? "1.3.14.3.2.26" : "2.16.840.1.101.3.4.2.1";
-  Bytes salt(20);
-  RAND_bytes(salt.data(), salt.size());
-  auto bmp = crypto::Utf8ToBmpPassword(password);
-  if (!bmp.ok()) return bmp.status();
-  auto mac = MacOver(md, auth_safe, salt, options.pkcs12_iterations, *bmp);
-  OPENSSL_cleanse(bmp->data(), bmp->size());
-  if (!mac.ok()) return mac.status();
-
   bssl::ScopedCBB pfx;
-  CBB pfx_seq, ci, wrapped, mac_data, digest_info, alg;
+  CBB pfx_seq, ci, wrapped;
   if (!CBB_init(pfx.get(), auth_safe.size() + 256) ||
       !CBB_add_asn1(pfx.get(), &pfx_seq, CBS_ASN1_SEQUENCE) || !CBB_add_asn1_uint64(&pfx_seq, 3) ||
       !CBB_add_asn1(&pfx_seq, &ci, CBS_ASN1_SEQUENCE) || !AddOid(&ci, kOidData) ||
       !CBB_add_asn1(&ci, &wrapped, CBS_ASN1_CONTEXT_SPECIFIC | CBS_ASN1_CONSTRUCTED | 0) ||
       !CBB_add_asn1_octet_string(&wrapped, auth_safe.data(), auth_safe.size()) ||
-      !CBB_add_asn1(&pfx_seq, &mac_data, CBS_ASN1_SEQUENCE) ||
+      !CBB_flush(&pfx_seq)) {
+    return MakeError(ErrorKind::kInternal, "CBB failure");
+  }
+  if (spec.integrity == Pkcs12Integrity::kNone) return FinishCbb(pfx.get());
+
+  Bytes salt(spec.integrity == Pkcs12Integrity::kPbmac1HmacSha256 ? 16 : 20);
+  RAND_bytes(salt.data(), salt.size());
+  Bytes mac_alg;  // the DigestInfo's AlgorithmIdentifier
+  absl::StatusOr<Bytes> mac;
+  if (spec.integrity == Pkcs12Integrity::kPbmac1HmacSha256) {
+    crypto::Pbmac1Params params;
+    params.salt = salt;
+    params.iterations = options.pkcs12_iterations;
+    params.key_length = 32;
+    params.prf = EVP_sha256();
+    params.mac = EVP_sha256();
+    auto alg = crypto::EncodePbmac1Algorithm(params);
+    if (!alg.ok()) return alg.status();
+    mac_alg = std::move(*alg);
+    mac = crypto::Pbmac1Compute(params, password, auth_safe);
+  } else {
+    const bool sha1 = spec.integrity == Pkcs12Integrity::kHmacSha1;
+    bssl::ScopedCBB alg_cbb;
+    CBB alg;
+    if (!CBB_init(alg_cbb.get(), 16) || !CBB_add_asn1(alg_cbb.get(), &alg, CBS_ASN1_SEQUENCE) ||
+        !AddOid(&alg, sha1 ? "1.3.14.3.2.26" : "2.16.840.1.101.3.4.2.1") ||
+        !CBB_add_bytes(&alg, kDerNull, sizeof(kDerNull))) {
+      return MakeError(ErrorKind::kInternal, "CBB failure");
+    }
+    mac_alg = FinishCbb(alg_cbb.get());
+    auto bmp = crypto::Utf8ToBmpPassword(password);
+    if (!bmp.ok()) return bmp.status();
+    mac = MacOver(sha1 ? EVP_sha1() : EVP_sha256(), auth_safe, salt, options.pkcs12_iterations, *bmp);
+    OPENSSL_cleanse(bmp->data(), bmp->size());
+  }
+  if (!mac.ok()) return mac.status();
+
+  // With PBMAC1 the macSalt and iterations repeat the PBKDF2 ones, as OpenSSL
+  // writes them; readers ignore them (RFC 9579).
+  CBB mac_data, digest_info;
+  if (!CBB_add_asn1(&pfx_seq, &mac_data, CBS_ASN1_SEQUENCE) ||
       !CBB_add_asn1(&mac_data, &digest_info, CBS_ASN1_SEQUENCE) ||
-      !CBB_add_asn1(&digest_info, &alg, CBS_ASN1_SEQUENCE) || !AddOid(&alg, md_oid) ||
-      !CBB_add_bytes(&alg, kDerNull, sizeof(kDerNull)) ||
+      !CBB_add_bytes(&digest_info, mac_alg.data(), mac_alg.size()) ||
       !CBB_add_asn1_octet_string(&digest_info, mac->data(), mac->size()) ||
       !CBB_add_asn1_octet_string(&mac_data, salt.data(), salt.size()) ||
       !CBB_add_asn1_uint64(&mac_data, static_cast<uint64_t>(options.pkcs12_iterations))) {

@@ -815,6 +815,27 @@ static void test_keystores(void) {
       bytes = NULL;
     }
   }
+  /* PKCS#12 profiles: modern2026 (a PBMAC1 MAC) loads back and refuses a
+   * wrong password; passwordless-truststore refuses a store with a key; two
+   * profile flags are refused (tests/keystore checks each with the peers). */
+  CHECK_OK(certkit_keystore_save(store, CERTKIT_STORE_PKCS12, "store-pass",
+                                 CERTKIT_SAVE_PKCS12_MODERN2026, &bytes, &length));
+  CHECK_OK(certkit_keystore_load(bytes, length, "store-pass", CERTKIT_STORE_AUTO, &loaded));
+  certkit_keystore_free(loaded);
+  loaded = NULL;
+  CHECK_ERR(certkit_keystore_load(bytes, length, "wrong-store-pass", CERTKIT_STORE_AUTO, &loaded),
+            CERTKIT_ERROR_BAD_PASSWORD);
+  CHECK(strstr(certkit_last_error_message(), "PBMAC1") != NULL);
+  certkit_buffer_free(bytes);
+  bytes = NULL;
+  CHECK_ERR(certkit_keystore_save(store, CERTKIT_STORE_PKCS12, NULL,
+                                  CERTKIT_SAVE_PKCS12_PASSWORDLESS_TRUSTSTORE, &bytes, &length),
+            CERTKIT_ERROR_INVALID_ARGUMENT);
+  CHECK(strstr(certkit_last_error_message(), "passwordless-truststore") != NULL);
+  CHECK_ERR(certkit_keystore_save(store, CERTKIT_STORE_PKCS12, "store-pass",
+                                  CERTKIT_SAVE_PKCS12_LEGACY | CERTKIT_SAVE_PKCS12_MODERN2026, &bytes,
+                                  &length),
+            CERTKIT_ERROR_INVALID_ARGUMENT);
   CHECK_ERR(certkit_keystore_save(store, CERTKIT_STORE_JCEKS, "pw", 0, &bytes, &length),
             CERTKIT_ERROR_UNSUPPORTED);
   CHECK_ERR(certkit_keystore_save(store, (CertkitStoreFormat)17, "pw", 0, &bytes, &length),

@@ -34,6 +34,10 @@ type ClusterOptions struct {
 	Days               int      // leaf validity; 0: the profile's default
 	Jobs               int      // worker threads; 0: every core
 	Overwrite          bool     // init: replace an existing cluster's files
+	// PKCS12Profile: "modern" ("": the default), "modern2026", "legacy" or
+	// "passwordless-truststore" (trust stores without password or MAC, key
+	// stores "modern"); see docs/SECURITY.md.
+	PKCS12Profile string
 	// Progress is told about each issued leaf (see BatchOptions.Progress);
 	// returning false cancels: the call fails with CodeCancelled and the
 	// manifest is not written.
@@ -84,6 +88,11 @@ func (o *ClusterOptions) build() (*C.CertkitClusterOptions, error) {
 		text(func(p *C.CertkitClusterOptions, s *C.char, n C.size_t) C.CertkitError {
 			return C.certkit_cluster_options_set_formats_n(p, s, n)
 		}, strings.Join(o.Formats, ","))
+	}
+	if o.PKCS12Profile != "" {
+		text(func(p *C.CertkitClusterOptions, s *C.char, n C.size_t) C.CertkitError {
+			return C.certkit_cluster_options_set_pkcs12_profile_n(p, s, n)
+		}, o.PKCS12Profile)
 	}
 	if o.StorePassword != "" {
 		text(func(p *C.CertkitClusterOptions, s *C.char, n C.size_t) C.CertkitError {

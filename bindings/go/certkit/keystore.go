@@ -29,10 +29,18 @@ func (f StoreFormat) String() string {
 // SaveFlags adjust KeyStore.Save.
 type SaveFlags uint
 
-// Save flags.
+// Save flags. PKCS#12 is written in the "modern" profile (PBES2 AES-256,
+// HMAC-SHA256 MAC) unless one SavePKCS12* profile flag names another; two
+// of them together fail with CodeInvalidArgument (docs/SECURITY.md).
 const (
-	SavePKCS12Legacy SaveFlags = C.CERTKIT_SAVE_PKCS12_LEGACY  // Java 8 compatible PKCS#12
+	SavePKCS12Legacy SaveFlags = C.CERTKIT_SAVE_PKCS12_LEGACY  // "legacy": 3DES/RC2, SHA-1 MAC (Java 8)
 	SavePEMPlainKeys SaveFlags = C.CERTKIT_SAVE_PEM_PLAIN_KEYS // PEM: do not encrypt keys
+	// "modern2026": PBES2 AES-256 and a PBMAC1 MAC (RFC 9579; OpenSSL 3.4+,
+	// not OpenSSL 3.0 or Java 17).
+	SavePKCS12Modern2026 SaveFlags = C.CERTKIT_SAVE_PKCS12_MODERN2026
+	// "passwordless-truststore": certificates only, no password, no MAC; a
+	// store with a private key fails with CodeInvalidArgument.
+	SavePKCS12PasswordlessTruststore SaveFlags = C.CERTKIT_SAVE_PKCS12_PASSWORDLESS_TRUSTSTORE
 )
 
 // EntryType is the kind of a key store entry.

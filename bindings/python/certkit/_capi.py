@@ -97,6 +97,8 @@ CERTKIT_ENTRY_TRUSTED_CERT = 1
 # #define flags
 CERTKIT_SAVE_PKCS12_LEGACY = 0x1
 CERTKIT_SAVE_PEM_PLAIN_KEYS = 0x2
+CERTKIT_SAVE_PKCS12_MODERN2026 = 0x4
+CERTKIT_SAVE_PKCS12_PASSWORDLESS_TRUSTSTORE = 0x8
 CERTKIT_SSL_VERIFY_NONE = 0x00
 CERTKIT_SSL_VERIFY_PEER_CERT = 0x01
 CERTKIT_SSL_VERIFY_PEER_IDENTITY = 0x02
@@ -403,6 +405,10 @@ certkit_cluster_options_set_key_spec_n = _function("certkit_cluster_options_set_
 certkit_cluster_options_set_formats = _function("certkit_cluster_options_set_formats", c_int, [c_void_p, c_char_p])
 # CertkitError certkit_cluster_options_set_formats_n(CertkitClusterOptions* options, const char* formats, size_t formats_length)
 certkit_cluster_options_set_formats_n = _function("certkit_cluster_options_set_formats_n", c_int, [c_void_p, c_char_p, c_size_t])
+# CertkitError certkit_cluster_options_set_pkcs12_profile(CertkitClusterOptions* options, const char* profile)
+certkit_cluster_options_set_pkcs12_profile = _function("certkit_cluster_options_set_pkcs12_profile", c_int, [c_void_p, c_char_p])
+# CertkitError certkit_cluster_options_set_pkcs12_profile_n(CertkitClusterOptions* options, const char* profile, size_t profile_length)
+certkit_cluster_options_set_pkcs12_profile_n = _function("certkit_cluster_options_set_pkcs12_profile_n", c_int, [c_void_p, c_char_p, c_size_t])
 # CertkitError certkit_cluster_options_set_store_password(CertkitClusterOptions* options, const char* password)
 certkit_cluster_options_set_store_password = _function("certkit_cluster_options_set_store_password", c_int, [c_void_p, c_char_p])
 # CertkitError certkit_cluster_options_set_store_password_n(CertkitClusterOptions* options, const char* password, size_t password_length)
@@ -792,6 +798,8 @@ FUNCTIONS = (
     'certkit_cluster_options_set_key_spec_n',
     'certkit_cluster_options_set_formats',
     'certkit_cluster_options_set_formats_n',
+    'certkit_cluster_options_set_pkcs12_profile',
+    'certkit_cluster_options_set_pkcs12_profile_n',
     'certkit_cluster_options_set_store_password',
     'certkit_cluster_options_set_store_password_n',
     'certkit_cluster_options_set_truststore_password',

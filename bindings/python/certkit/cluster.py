@@ -23,7 +23,7 @@ class _ClusterOptions(_Handle):
                  ca_subject: Optional[Union[Name, Text]], days: Optional[int], jobs: int,
                  overwrite: bool, ca_key_spec: Optional[Text] = None,
                  ca_days: Optional[int] = None, cross_sign: bool = False,
-                 reissue_only: Sequence[Text] = ()) -> None:
+                 reissue_only: Sequence[Text] = (), p12_profile: Optional[Text] = None) -> None:
         super().__init__(_out_handle(_capi.certkit_cluster_options_new))
         texts = [(_capi.certkit_cluster_options_add_node_n, n) for n in nodes]
         texts += [(_capi.certkit_cluster_options_add_client_n, c) for c in clients]
@@ -37,7 +37,8 @@ class _ClusterOptions(_Handle):
                               (_capi.certkit_cluster_options_set_truststore_password_n,
                                truststore_password),
                               (_capi.certkit_cluster_options_set_organization_n, organization),
-                              (_capi.certkit_cluster_options_set_ca_key_spec_n, ca_key_spec)):
+                              (_capi.certkit_cluster_options_set_ca_key_spec_n, ca_key_spec),
+                              (_capi.certkit_cluster_options_set_pkcs12_profile_n, p12_profile)):
             if value is not None:
                 texts.append((setter, value))
         for setter, value in texts:
@@ -87,43 +88,46 @@ def cluster_init(dir: PathLike, nodes: Sequence[Text], clients: Sequence[Text] =
                  formats: Optional[Union[Text, Sequence[str]]] = None,
                  organization: Optional[Text] = None,
                  ca_subject: Optional[Union[Name, Text]] = None, days: Optional[int] = None,
-                 jobs: int = 0, overwrite: bool = False,
+                 jobs: int = 0, overwrite: bool = False, p12_profile: Optional[Text] = None,
                  progress: Optional[Progress] = None) -> Dict[str, Any]:
     """Creates a cluster in |dir|: a new CA, |nodes| (host names or IPs) and
     |clients| (user names) with PEM files and, per |formats| (default
     "pem,jks,p12"), JKS/PKCS#12 stores protected by |store_password|
-    (|truststore_password| defaults to it). |progress(done, total)| is told
+    (|truststore_password| defaults to it), PKCS#12 in |p12_profile|
+    ("modern" by default, "modern2026", "legacy", "passwordless-truststore";
+    see docs/SECURITY.md). |progress(done, total)| is told
     about each leaf; returning False cancels (CancelledError, no manifest).
     Returns the manifest. AlreadyExistsError when |dir| holds a cluster."""
     with _ClusterOptions(nodes, clients, key_spec, formats, store_password, truststore_password,
-                         organization, ca_subject, days, jobs, overwrite) as options:
+                         organization, ca_subject, days, jobs, overwrite,
+                         p12_profile=p12_profile) as options:
         return _init_or_add(_capi.certkit_cluster_init_n, dir, options, progress)
 
 
 def cluster_add(dir: PathLike, nodes: Sequence[Text] = (), clients: Sequence[Text] = (), *,
                 store_password: Optional[Text] = None,
                 truststore_password: Optional[Text] = None, key_spec: Optional[Text] = None,
-                days: Optional[int] = None, jobs: int = 0,
+                days: Optional[int] = None, jobs: int = 0, p12_profile: Optional[Text] = None,
                 progress: Optional[Progress] = None) -> Dict[str, Any]:
     """Issues new |nodes| and |clients| into the cluster in |dir| with its CA
     and recorded settings; returns the updated manifest. One already there
     is AlreadyExistsError and nothing is issued."""
     with _ClusterOptions(nodes, clients, key_spec, None, store_password, truststore_password,
-                         None, None, days, jobs, False) as options:
+                         None, None, days, jobs, False, p12_profile=p12_profile) as options:
         return _init_or_add(_capi.certkit_cluster_add_n, dir, options, progress)
 
 
 def cluster_renew(dir: PathLike, within: Union[datetime.timedelta, int], *,
                   store_password: Optional[Text] = None,
                   truststore_password: Optional[Text] = None, key_spec: Optional[Text] = None,
-                  days: Optional[int] = None, jobs: int = 0,
+                  days: Optional[int] = None, jobs: int = 0, p12_profile: Optional[Text] = None,
                   progress: Optional[Progress] = None) -> Tuple[Dict[str, Any], List[str]]:
     """Re-issues every leaf of the cluster in |dir| expiring within |within|
     (a timedelta or seconds); returns (manifest, renewed names)."""
     path = _b(dir)
     seconds = int(within.total_seconds()) if isinstance(within, datetime.timedelta) else within
     with _ClusterOptions((), (), key_spec, None, store_password, truststore_password, None,
-                         None, days, jobs, False) as options:
+                         None, days, jobs, False, p12_profile=p12_profile) as options:
         pointer, length = ctypes.c_void_p(), ctypes.c_size_t()
         renewed = ctypes.c_void_p()
         _run(options, progress, lambda: _capi.certkit_cluster_renew_n(
@@ -167,6 +171,7 @@ def cluster_rotate_ca(dir: PathLike, stage: Optional[Text] = None, *,
                       ca_subject: Optional[Union[Name, Text]] = None,
                       ca_key_spec: Optional[Text] = None, ca_days: Optional[int] = None,
                       cross_sign: bool = False, only: Sequence[Text] = (), jobs: int = 0,
+                      p12_profile: Optional[Text] = None,
                       progress: Optional[Progress] = None) -> RotationResult:
     """Runs one stage of replacing the CA of the cluster in |dir| (None: the
     next pending one; see certkit_cluster_rotate_ca). new-ca takes
@@ -178,7 +183,8 @@ def cluster_rotate_ca(dir: PathLike, stage: Optional[Text] = None, *,
     stage_text = None if stage is None else _b(stage)
     with _ClusterOptions((), (), key_spec, None, store_password, truststore_password, None,
                          ca_subject, days, jobs, False, ca_key_spec=ca_key_spec,
-                         ca_days=ca_days, cross_sign=cross_sign, reissue_only=only) as options:
+                         ca_days=ca_days, cross_sign=cross_sign, reissue_only=only,
+                         p12_profile=p12_profile) as options:
         pointer, length = ctypes.c_void_p(), ctypes.c_size_t()
         _run(options, progress, lambda: _capi.certkit_cluster_rotate_ca_n(
             options, path, len(path), stage_text, 0 if stage_text is None else len(stage_text),

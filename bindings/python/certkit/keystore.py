@@ -25,8 +25,20 @@ _ENTRY_TYPES = {
 }
 
 
-def _flags(legacy: bool, plain_keys: bool) -> int:
-    return ((_capi.CERTKIT_SAVE_PKCS12_LEGACY if legacy else 0)
+# PKCS#12 profiles (docs/SECURITY.md): the save flag each one sets.
+_P12_PROFILES = {
+    "modern": 0,
+    "modern2026": _capi.CERTKIT_SAVE_PKCS12_MODERN2026,
+    "legacy": _capi.CERTKIT_SAVE_PKCS12_LEGACY,
+    "passwordless-truststore": _capi.CERTKIT_SAVE_PKCS12_PASSWORDLESS_TRUSTSTORE,
+}
+
+
+def _flags(legacy: bool, plain_keys: bool, p12_profile: Optional[str] = None) -> int:
+    """|legacy| is the older spelling of p12_profile="legacy"; both with
+    another profile is the C ABI's InvalidArgumentError."""
+    profile = 0 if p12_profile is None else _lookup(_P12_PROFILES, p12_profile, "PKCS#12 profile")
+    return ((_capi.CERTKIT_SAVE_PKCS12_LEGACY if legacy else 0) | profile
             | (_capi.CERTKIT_SAVE_PEM_PLAIN_KEYS if plain_keys else 0))
 
 
@@ -60,15 +72,18 @@ class KeyStore(_Handle):
     @staticmethod
     def convert(data: Text, in_password: Optional[Text], out_format: str,
                 out_password: Optional[Text] = None, in_format: str = "auto", *,
-                legacy: bool = False, plain_keys: bool = False) -> bytes:
-        """keytool -importkeystore in one step: returns the converted bytes."""
+                legacy: bool = False, plain_keys: bool = False,
+                p12_profile: Optional[str] = None) -> bytes:
+        """keytool -importkeystore in one step: returns the converted bytes.
+        |p12_profile|: "modern" (default), "modern2026", "legacy" or
+        "passwordless-truststore" (see save)."""
         data = _b(data)
         ipw, ipw_len = _pw(in_password)
         opw, opw_len = _pw(out_password if out_password is not None else in_password)
         return _out_bytes(_capi.certkit_keystore_convert_n, data, len(data), ipw, ipw_len,
                           _lookup(_STORE_FORMATS, in_format, "format"),
                           _lookup(_STORE_FORMATS, out_format, "format"), opw, opw_len,
-                          _flags(legacy, plain_keys))
+                          _flags(legacy, plain_keys, p12_profile))
 
     @property
     def format(self) -> str:
@@ -77,21 +92,28 @@ class KeyStore(_Handle):
         return _capi.certkit_store_format_name(value).decode().lower()
 
     def save(self, format: str, password: Optional[Text] = None, *, legacy: bool = False,
-             plain_keys: bool = False) -> bytes:
-        """Serializes to "jks", "pkcs12" or "pem" bytes."""
+             plain_keys: bool = False, p12_profile: Optional[str] = None) -> bytes:
+        """Serializes to "jks", "pkcs12" or "pem" bytes. PKCS#12 is written in
+        |p12_profile|: "modern" (default; AES-256, HMAC-SHA256 MAC),
+        "modern2026" (AES-256, PBMAC1 MAC), "legacy" (3DES/RC2, SHA-1 MAC;
+        also |legacy|=True) or "passwordless-truststore" (certificates only,
+        no password, no MAC: InvalidArgumentError for a store with a key).
+        An unknown name is ValueError."""
         pw, pw_len = _pw(password)
         return _out_bytes(_capi.certkit_keystore_save_n, self,
                           _lookup(_STORE_FORMATS, format, "format"), pw, pw_len,
-                          _flags(legacy, plain_keys))
+                          _flags(legacy, plain_keys, p12_profile))
 
     def save_file(self, path: PathLike, format: str, password: Optional[Text] = None, *,
-                  legacy: bool = False, plain_keys: bool = False) -> None:
-        """Writes atomically (mode 0600 when it holds keys)."""
+                  legacy: bool = False, plain_keys: bool = False,
+                  p12_profile: Optional[str] = None) -> None:
+        """Writes atomically (mode 0600 when it holds keys); |p12_profile| as
+        in save."""
         p = _b(os.fspath(path))
         pw, pw_len = _pw(password)
         _check(_capi.certkit_keystore_save_file_n(self, p, len(p),
                                                   _lookup(_STORE_FORMATS, format, "format"),
-                                                  pw, pw_len, _flags(legacy, plain_keys)))
+                                                  pw, pw_len, _flags(legacy, plain_keys, p12_profile)))
 
     def __len__(self) -> int:
         return _out_value(_capi.certkit_keystore_count, ctypes.c_size_t, self)
