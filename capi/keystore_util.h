@@ -16,8 +16,9 @@ namespace capi {
 // ToStoreFormat maps the C enum (kInvalidArgument for unknown values).
 // |format| is taken by reference: C callers may pass any int (see EnumValue).
 absl::StatusOr<StoreFormat> ToStoreFormat(const CertkitStoreFormat& format);
-// ToSaveOptions maps CERTKIT_SAVE_* flags.
-SaveOptions ToSaveOptions(unsigned flags);
+// ToSaveOptions maps CERTKIT_SAVE_* flags; more than one PKCS#12 profile
+// flag is kInvalidArgument.
+absl::StatusOr<SaveOptions> ToSaveOptions(unsigned flags);
 
 }  // namespace capi
 }  // namespace certkit
