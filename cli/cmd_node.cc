@@ -9,6 +9,7 @@
 #include "certkit/error.h"
 #include "certkit/presets.h"
 #include "commands.h"
+#include "k8s_args.h"
 #include "common.h"
 #include "output.h"
 #include "store_args.h"
@@ -39,6 +40,7 @@ struct LeafArgs {
   bool p12_legacy = false;
   bool overwrite = false;
   std::string profile_file;
+  std::string k8s_namespace;   // --k8s-namespace
 };
 
 void AddLeafOptions(CLI::App* cmd, LeafArgs* a) {
@@ -95,6 +97,16 @@ int RunLeaf(const LeafArgs& a, bool node) {
   settings->write_jks = formats->jks;
   settings->write_p12 = formats->p12;
   settings->write_truststores = true;
+  if (formats->k8s) {
+    const std::vector<std::string> hosts = SplitList(a.hosts);
+    absl::Status s = CheckK8sBeforeIssuing(
+        a.k8s_namespace, node && !hosts.empty() ? std::vector<std::string>{hosts.front()} : std::vector<std::string>{},
+        node ? std::vector<std::string>{} : std::vector<std::string>{a.user});
+    if (!s.ok()) return PrintError(s);
+  } else if (!a.k8s_namespace.empty()) {
+    return PrintError(certkit::MakeError(certkit::ErrorKind::kInvalidArgument,
+                                         "--k8s-namespace needs --format k8s"));
+  }
   if (formats->jks || formats->p12) {
     Password store, trust;
     absl::Status s = ResolveStorePasswords(a.pass, /*confirm=*/true, &store, &trust);
@@ -108,6 +120,9 @@ int RunLeaf(const LeafArgs& a, bool node) {
                 : certkit::IssueClient(*ca, a.user, a.out, *settings);
   if (!r.ok()) return PrintError(WithHint(r.status(), certkit::ErrorKind::kAlreadyExists, kOverwriteHint));
   PrintFiles(a.out, *r);
+  if (formats->k8s) {
+    if (auto s = WriteLeafK8sFiles(*r, node, a.k8s_namespace, *settings); !s.ok()) return PrintError(s);
+  }
   return kExitOk;
 }
 
@@ -115,8 +130,10 @@ int RunLeaf(const LeafArgs& a, bool node) {
 void AddFormatOptions(CLI::App* cmd, LeafArgs* a) {
   cmd->add_option("--format", a->formats,
                   "outputs: pem (always), jks (keystore.jks, truststore.jks), p12 (keystore.p12, "
-                  "truststore.p12); comma-separated")
+                  "truststore.p12), k8s (Kubernetes Secrets in <out>/k8s/, docs/KUBERNETES.md); "
+                  "comma-separated")
       ->delimiter(',');
+  AddK8sNamespaceOption(cmd, &a->k8s_namespace);
   AddStorePassOptions(cmd, &a->pass, /*with_truststore=*/true);
   cmd->add_flag("--p12-legacy", a->p12_legacy,
                 "write PKCS#12 with Java 8 compatible algorithms (3DES/RC2, SHA-1 MAC)");
