@@ -45,9 +45,8 @@ absl::Status CheckK8sBeforeIssuing(const std::string& ns, const std::vector<std:
 
 absl::Status WriteClusterK8sFiles(const std::string& dir, const certkit::Manifest& m,
                                   const certkit::LeafSettings& leaf) {
-  if (!m.HasFormat("k8s")) return absl::OkStatus();
   std::vector<std::string> written;
-  absl::Status s = certkit::WriteClusterK8s(dir, m, Options(m.k8s_namespace, leaf), &written);
+  absl::Status s = certkit::RefreshClusterK8s(dir, m, leaf, &written);
   Record(written);
   if (!s.ok()) {
     return certkit::Annotate(

@@ -26,6 +26,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "certkit/cluster.h"
 #include "certkit/manifest.h"
 
 namespace certkit {
@@ -77,6 +78,15 @@ absl::Status CheckK8sNames(const std::vector<std::string>& nodes,
 // re-run writes them all again.
 absl::Status WriteClusterK8s(const std::string& dir, const Manifest& manifest,
                              const K8sOptions& options, std::vector<std::string>* written);
+
+// RefreshClusterK8s is WriteClusterK8s with the namespace |manifest|
+// records and the store passwords of |leaf| when |manifest| records the
+// "k8s" format, and nothing otherwise: what `cluster init`, `add`, `renew`
+// and `rotate-ca` (CLI and C API) run once their manifest is written. A
+// cluster's files are committed then; on an error (naming the cause) a
+// later add, renew or rotate-ca writes the manifests again.
+absl::Status RefreshClusterK8s(const std::string& dir, const Manifest& manifest,
+                               const LeafSettings& leaf, std::vector<std::string>* written);
 
 // WriteLeafK8s does the same for one leaf written by IssueNode (|is_node|)
 // or IssueClient (|record|, its dir being the folder of its files): into

@@ -405,6 +405,16 @@ absl::Status WriteClusterK8s(const std::string& dir, const Manifest& manifest,
   return WriteObjects(dir, objects, options, written);
 }
 
+absl::Status RefreshClusterK8s(const std::string& dir, const Manifest& manifest,
+                               const LeafSettings& leaf, std::vector<std::string>* written) {
+  if (!manifest.HasFormat("k8s")) return absl::OkStatus();
+  K8sOptions options;
+  options.namespace_name = manifest.k8s_namespace;
+  options.store_password = leaf.store_password;
+  options.truststore_password = leaf.truststore_password;
+  return WriteClusterK8s(dir, manifest, options, written);
+}
+
 absl::Status WriteLeafK8s(const LeafRecord& record, bool is_node, const K8sOptions& options,
                           std::vector<std::string>* written) {
   absl::Status s = CheckOptions(options);

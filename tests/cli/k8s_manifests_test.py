@@ -37,6 +37,9 @@ CERTKIT = None
 STOREPASS = "store-pass-4e1d"
 TRUSTPASS = "trust-pass-9a2b"
 NAMESPACE = "db-certs"
+# Its object names (client-<60 x>, ...-store-password) are longer than a
+# label value may be: they get no app.kubernetes.io/instance label.
+LONG_CLIENT = "x" * 60
 
 # k8s.io/apimachinery/pkg/util/validation: IsDNS1123Subdomain, IsDNS1123Label, label values.
 DNS1123_LABEL = r"[a-z0-9]([-a-z0-9]*[a-z0-9])?"
@@ -146,7 +149,7 @@ class K8sTest(unittest.TestCase):
         cls.dir = os.path.join(cls.tmp, "demo")
         certkit("cluster", "init", "--out", cls.dir, "--quiet",
                 "--nodes", "db1.example.com=10.0.0.1", "--node", "10.0.0.2", "--node", "fd00::3",
-                "--clients", "app,Report_Reader",
+                "--clients", "app,Report_Reader," + LONG_CLIENT,
                 "--format", "k8s,jks,p12", "--k8s-namespace", NAMESPACE,
                 "--storepass", "env:CK_K8S_STOREPASS", "--truststorepass", "env:CK_K8S_TRUSTPASS")
 
@@ -291,8 +294,13 @@ class K8sTest(unittest.TestCase):
         for name in ("node-db1.example.com", "node-10.0.0.2", "node-fd00--3", "client-app",
                      "client-report-reader"):
             self.assertIn(name, objects)
+        self.assertIn("client-" + LONG_CLIENT, objects)
         for obj in objects.values():
-            self.assertEqual(obj["metadata"]["labels"]["app.kubernetes.io/instance"], obj["metadata"]["name"])
+            name = obj["metadata"]["name"]
+            if len(name) <= 63:
+                self.assertEqual(obj["metadata"]["labels"]["app.kubernetes.io/instance"], name)
+            else:
+                self.assertNotIn("app.kubernetes.io/instance", obj["metadata"]["labels"])
         # The manifest records the format and the namespace for add, renew and rotate-ca.
         manifest = read_json(os.path.join(self.dir, "manifest.json"))
         self.assertIn("k8s", manifest["formats"])
