@@ -97,15 +97,8 @@ int RunLeaf(const LeafArgs& a, bool node) {
   settings->write_jks = formats->jks;
   settings->write_p12 = formats->p12;
   settings->write_truststores = true;
-  if (formats->k8s) {
-    const std::vector<std::string> hosts = SplitList(a.hosts);
-    absl::Status s = CheckK8sBeforeIssuing(
-        a.k8s_namespace, node && !hosts.empty() ? std::vector<std::string>{hosts.front()} : std::vector<std::string>{},
-        node ? std::vector<std::string>{} : std::vector<std::string>{a.user});
-    if (!s.ok()) return PrintError(s);
-  } else if (!a.k8s_namespace.empty()) {
-    return PrintError(certkit::MakeError(certkit::ErrorKind::kInvalidArgument,
-                                         "--k8s-namespace needs --format k8s"));
+  if (auto s = CheckLeafK8s(formats->k8s, a.k8s_namespace, node, SplitList(a.hosts), a.user); !s.ok()) {
+    return PrintError(s);
   }
   if (formats->jks || formats->p12) {
     Password store, trust;

@@ -43,6 +43,18 @@ absl::Status CheckK8sBeforeIssuing(const std::string& ns, const std::vector<std:
   return certkit::CheckK8sNames(names, clients);
 }
 
+absl::Status CheckLeafK8s(bool k8s, const std::string& ns, bool node,
+                          const std::vector<std::string>& hosts, const std::string& user) {
+  if (!k8s) {
+    if (ns.empty()) return absl::OkStatus();
+    return certkit::MakeError(certkit::ErrorKind::kInvalidArgument, "--k8s-namespace needs --format k8s");
+  }
+  std::vector<std::string> nodes, clients;
+  if (node && !hosts.empty()) nodes.push_back(hosts.front());
+  if (!node) clients.push_back(user);
+  return CheckK8sBeforeIssuing(ns, nodes, clients);
+}
+
 absl::Status WriteClusterK8sFiles(const std::string& dir, const certkit::Manifest& m,
                                   const certkit::LeafSettings& leaf) {
   std::vector<std::string> written;

@@ -24,6 +24,12 @@ void AddK8sNamespaceOption(CLI::App* cmd, std::string* ns);
 absl::Status CheckK8sBeforeIssuing(const std::string& ns, const std::vector<std::string>& nodes,
                                    const std::vector<std::string>& clients);
 
+// CheckLeafK8s: for `certkit node` (|node|, named by its first host) or
+// `client` (|user|), with --format k8s (|k8s|) CheckK8sBeforeIssuing;
+// without, kInvalidArgument when a namespace is given.
+absl::Status CheckLeafK8s(bool k8s, const std::string& ns, bool node,
+                          const std::vector<std::string>& hosts, const std::string& user);
+
 // WriteClusterK8sFiles writes <dir>/k8s/ for the cluster |m| when its
 // manifest records the "k8s" format (namespace: the manifest's), with the
 // store passwords of |leaf|; reports the files written (--json).

@@ -389,6 +389,19 @@ class K8sTest(unittest.TestCase):
                     "--out", os.path.join(self.tmp, "bad"), "--format", "k8s", check=False)
         self.assertNotEqual(r.returncode, 0)
         self.assertFalse(os.path.exists(os.path.join(self.tmp, "bad")))
+        r = certkit("node", "--ca-cert", os.path.join(self.dir, manifest["ca"]["cert"]),
+                    "--ca-key", os.path.join(self.dir, manifest["ca"]["key"]), "--host", "db1",
+                    "--out", os.path.join(self.tmp, "bad-node"), "--format", "k8s",
+                    "--k8s-namespace=-ns", check=False)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("Kubernetes namespace '-ns'", r.stderr)
+        self.assertFalse(os.path.exists(os.path.join(self.tmp, "bad-node")))
+        r = certkit("node", "--ca-cert", os.path.join(self.dir, manifest["ca"]["cert"]),
+                    "--ca-key", os.path.join(self.dir, manifest["ca"]["key"]), "--host", "db1",
+                    "--out", os.path.join(self.tmp, "bad-node"), "--k8s-namespace", "ns", check=False)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("--k8s-namespace needs --format k8s", r.stderr)
+        self.assertFalse(os.path.exists(os.path.join(self.tmp, "bad-node")))
 
 
 if __name__ == "__main__":
