@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "capi/internal.h"
 #include "certkit/cluster.h"
+#include "certkit/k8s.h"
 #include "certkit/manifest.h"
 #include "certkit/rotation.h"
 
@@ -151,6 +152,14 @@ CertkitError SetFlag(CertkitClusterOptions* options, int on,
     options->*field = on != 0;
     return absl::OkStatus();
   });
+}
+
+// RefreshK8s writes the Kubernetes manifests of a cluster that records
+// the "k8s" format, after its manifest (certkit/k8s.h).
+absl::Status RefreshK8s(const std::string& dir, const certkit::Manifest& m,
+                        const certkit::LeafSettings& leaf) {
+  std::vector<std::string> written;
+  return certkit::RefreshClusterK8s(dir, m, leaf, &written);
 }
 
 }  // namespace
@@ -381,6 +390,7 @@ CertkitError certkit_cluster_init_n(const CertkitClusterOptions* options, const 
     std::optional<CallbackProgress> progress;
     AttachProgress(*options, &progress, &spec.progress);
     CK_ASSIGN(certkit::Manifest m, certkit::ClusterInit(spec));
+    CK_RETURN_IF_ERROR(RefreshK8s(spec.out_dir, m, spec.leaf));
     return OutputText(certkit::ManifestToJson(m), manifest_json, manifest_length);
   });
 }
@@ -401,6 +411,7 @@ CertkitError certkit_cluster_add_n(const CertkitClusterOptions* options, const c
     std::optional<CallbackProgress> progress;
     AttachProgress(*options, &progress, &spec.progress);
     CK_ASSIGN(certkit::Manifest m, certkit::ClusterAdd(spec));
+    CK_RETURN_IF_ERROR(RefreshK8s(spec.dir, m, spec.leaf));
     return OutputText(certkit::ManifestToJson(m), manifest_json, manifest_length);
   });
 }
@@ -428,6 +439,7 @@ CertkitError certkit_cluster_renew_n(const CertkitClusterOptions* options, const
     AttachProgress(*options, &progress, &spec.progress);
     std::vector<std::string> renewed;
     CK_ASSIGN(certkit::Manifest m, certkit::ClusterRenew(spec, &renewed));
+    CK_RETURN_IF_ERROR(RefreshK8s(spec.dir, m, spec.leaf));
     std::string renewed_text;
     if (renewed_json != nullptr) renewed_text = nlohmann::json(renewed).dump();
     char* manifest = nullptr;
@@ -479,6 +491,7 @@ CertkitError certkit_cluster_rotate_ca_n(const CertkitClusterOptions* options, c
     std::optional<CallbackProgress> progress;
     AttachProgress(*options, &progress, &spec.progress);
     CK_ASSIGN(certkit::RotationResult r, certkit::RotateCa(spec));
+    CK_RETURN_IF_ERROR(RefreshK8s(spec.dir, r.manifest, spec.leaf));
     return OutputText(certkit::RotationResultJson(r, /*with_manifest=*/true), result_json, result_length);
   });
 }

@@ -14,6 +14,7 @@
 #include "ca_args.h"
 #include "cmd_cluster_status.h"
 #include "commands.h"
+#include "k8s_args.h"
 #include "common.h"
 #include "output.h"
 #include "pkcs11_args.h"
@@ -63,6 +64,7 @@ struct ClusterArgs {
   std::string token_ca_cert;       // init --ca-cert: an existing CA whose key is in a token
   std::string token_ca_key;        // init --ca-key: that key's pkcs11: URI
   Pkcs11Args pkcs11;               // --pkcs11-module, --pkcs11-pin
+  std::string k8s_namespace;       // init --k8s-namespace (recorded)
 };
 
 // What --ca-key-pass defaults to in add, renew and rotate-ca.
@@ -262,6 +264,7 @@ int RunInit(const ClusterArgs& a) {
   spec.leaf.pkcs12_plain_certs = a.p12_plain_certs;
   spec.leaf.overwrite = a.overwrite;
   spec.formats = formats->names;
+  spec.k8s_namespace = a.k8s_namespace;
   absl::Status s = FillPasswords(a, nullptr, /*confirm=*/true, &spec.leaf,
                                  &spec.store_password_source, &spec.truststore_password_source);
   if (!s.ok()) return PrintError(s);
@@ -298,6 +301,7 @@ int RunInit(const ClusterArgs& a) {
     RecordWrite(certkit::JoinPath(a.out, t), "trust store");
   }
   RecordLeafWrites(a.out, *m, [](const certkit::LeafRecord&) { return true; });
+  if (s = WriteClusterK8sFiles(a.out, *m, spec.leaf); !s.ok()) return PrintError(s);
   if (!a.quiet) {
     std::printf("CA      %s/ca.crt (SHA-256 %s)\n", a.out.c_str(), m->ca.sha256_fingerprint.c_str());
     PrintSummary(a.out, *m, 0, 0);
@@ -390,6 +394,7 @@ int RunAdd(const ClusterArgs& a) {
   RecordLeafWrites(a.out, *m, [&before](const certkit::LeafRecord& r) {
     return before.FindNode(r.name) == nullptr && before.FindClient(r.name) == nullptr;
   });
+  if (auto s = WriteClusterK8sFiles(a.out, *m, spec->leaf); !s.ok()) return PrintError(s);
   if (!a.quiet) PrintSummary(a.out, *m, before.nodes.size(), before.clients.size());
   return kExitOk;
 }
@@ -411,6 +416,7 @@ int RunRenew(const ClusterArgs& a) {
   RecordLeafWrites(a.out, *m, [&renewed](const certkit::LeafRecord& r) {
     return std::find(renewed.begin(), renewed.end(), r.name) != renewed.end();
   });
+  if (auto s = WriteClusterK8sFiles(a.out, *m, spec->leaf); !s.ok()) return PrintError(s);
   if (!a.quiet) {
     if (renewed.empty()) {
       std::printf("nothing expires within %s\n", a.within.c_str());
@@ -483,6 +489,7 @@ int RunRotate(const ClusterArgs& a) {
                                    : ""));
   }
   for (const auto& w : r->written) RecordWrite(w.path, w.what);
+  if (auto s = WriteClusterK8sFiles(a.out, r->manifest, spec.leaf); !s.ok()) return PrintError(s);
   if (JsonMode()) {
     // stage, changed, finished, reissued, pending, next_stage, rotation.
     const nlohmann::json result = nlohmann::json::parse(certkit::RotationResultJson(*r, false));
@@ -580,8 +587,11 @@ void RegisterClusterCommands(CLI::App& app, int* exit_code) {
       ->type_name("CN");
   AddPresetOption(init, &init_args->preset,
                   "cluster conventions of a database (recorded in the manifest)");
-  init->add_option("--format", init_args->formats, "pem,jks,p12 (default all; pem is always written)")
+  init->add_option("--format", init_args->formats,
+                   "pem,jks,p12 (default all; pem is always written); k8s adds Kubernetes Secrets "
+                   "(docs/KUBERNETES.md), recorded for add, renew and rotate-ca")
       ->delimiter(',');
+  AddK8sNamespaceOption(init, &init_args->k8s_namespace);
   init->add_flag("--pkcs8", init_args->pkcs8, "also write keys as PKCS#8 DER (.pk8) for Java clients");
   init->add_flag("--overwrite", init_args->overwrite, "replace an existing cluster directory's files");
   AddSharedOptions(init, init_args.get());

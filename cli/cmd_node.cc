@@ -9,6 +9,7 @@
 #include "certkit/error.h"
 #include "certkit/presets.h"
 #include "commands.h"
+#include "k8s_args.h"
 #include "common.h"
 #include "output.h"
 #include "store_args.h"
@@ -39,6 +40,7 @@ struct LeafArgs {
   P12ProfileArgs p12;
   bool overwrite = false;
   std::string profile_file;
+  std::string k8s_namespace;   // --k8s-namespace
 };
 
 void AddLeafOptions(CLI::App* cmd, LeafArgs* a) {
@@ -97,6 +99,9 @@ int RunLeaf(const LeafArgs& a, bool node) {
   settings->write_jks = formats->jks;
   settings->write_p12 = formats->p12;
   settings->write_truststores = true;
+  if (auto s = CheckLeafK8s(formats->k8s, a.k8s_namespace, node, SplitList(a.hosts), a.user); !s.ok()) {
+    return PrintError(s);
+  }
   if (formats->jks || formats->p12) {
     Password store, trust;
     absl::Status s = ResolveStorePasswords(a.pass, /*confirm=*/true, &store, &trust);
@@ -110,6 +115,9 @@ int RunLeaf(const LeafArgs& a, bool node) {
                 : certkit::IssueClient(*ca, a.user, a.out, *settings);
   if (!r.ok()) return PrintError(WithHint(r.status(), certkit::ErrorKind::kAlreadyExists, kOverwriteHint));
   PrintFiles(a.out, *r);
+  if (formats->k8s) {
+    if (auto s = WriteLeafK8sFiles(*r, node, a.k8s_namespace, *settings); !s.ok()) return PrintError(s);
+  }
   return kExitOk;
 }
 
@@ -117,8 +125,10 @@ int RunLeaf(const LeafArgs& a, bool node) {
 void AddFormatOptions(CLI::App* cmd, LeafArgs* a) {
   cmd->add_option("--format", a->formats,
                   "outputs: pem (always), jks (keystore.jks, truststore.jks), p12 (keystore.p12, "
-                  "truststore.p12); comma-separated")
+                  "truststore.p12), k8s (Kubernetes Secrets in <out>/k8s/, docs/KUBERNETES.md); "
+                  "comma-separated")
       ->delimiter(',');
+  AddK8sNamespaceOption(cmd, &a->k8s_namespace);
   AddStorePassOptions(cmd, &a->pass, /*with_truststore=*/true);
   AddP12ProfileOptions(cmd, &a->p12);
 }

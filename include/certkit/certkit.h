@@ -692,9 +692,11 @@ CERTKIT_EXPORT CertkitError certkit_cluster_options_set_key_spec(CertkitClusterO
                                                                  const char* spec);
 CERTKIT_EXPORT CertkitError certkit_cluster_options_set_key_spec_n(
     CertkitClusterOptions* options, const char* spec, size_t spec_length);
-/* set_formats (init): "pem", "jks", "p12" comma-separated (PEM is always
- * written); CERTKIT_ERROR_INVALID_ARGUMENT naming an unknown one. add and
- * renew write the formats the manifest records. */
+/* set_formats (init): "pem", "jks", "p12", "k8s" comma-separated (PEM is
+ * always written; "k8s": Kubernetes Secrets and a CA bundle ConfigMap in
+ * <dir>/k8s/, written again by add, renew and rotate_ca, docs/KUBERNETES.md);
+ * CERTKIT_ERROR_INVALID_ARGUMENT naming an unknown one. add and renew write
+ * the formats the manifest records. */
 CERTKIT_EXPORT CertkitError certkit_cluster_options_set_formats(CertkitClusterOptions* options,
                                                                 const char* formats);
 CERTKIT_EXPORT CertkitError certkit_cluster_options_set_formats_n(

@@ -72,15 +72,18 @@ struct LeafSettings {
 absl::Status ValidateNodeCommonName(absl::string_view cn);
 
 // LeafFormats is what a format list asks for: the key stores to write and
-// the canonical names recorded in the manifest ("pem", "jks", "p12").
+// the canonical names recorded in the manifest ("pem", "jks", "p12",
+// "k8s").
 struct LeafFormats {
   bool jks = false;
   bool p12 = false;
+  bool k8s = false;  // Kubernetes manifests (certkit/k8s.h)
   std::vector<std::string> names;
 };
 
 // ParseLeafFormats parses format names, each item possibly a comma-separated
-// list ("pem,jks", "p12"; "pkcs12" is p12; any case, spaces ignored). PEM
+// list ("pem,jks", "p12"; "pkcs12" is p12, "kubernetes" is k8s; any case,
+// spaces ignored). PEM
 // files are always written, so "pem" only matters for the record.
 // kInvalidArgument naming an unknown format.
 absl::StatusOr<LeafFormats> ParseLeafFormats(const std::vector<std::string>& items);
@@ -149,6 +152,11 @@ struct ClusterInitSpec {
   LeafSettings leaf;
   CaOptions ca;  // an empty subject: DefaultCaSubject(<out_dir's name>, leaf.organization)
   std::vector<std::string> formats;  // recorded in the manifest
+  // With "k8s" in |formats|: the namespace of the Kubernetes manifests,
+  // recorded (empty = none). Init refuses, before writing, a namespace that
+  // is no DNS-1123 label and names with no Kubernetes object name
+  // (certkit/k8s.h); add refuses such new names in a cluster that records "k8s".
+  std::string k8s_namespace;
   std::string store_password_source;
   std::string truststore_password_source;
   // The CA key is written encrypted with |ca_key_password| (CaKeyPem,

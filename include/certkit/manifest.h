@@ -71,7 +71,10 @@ struct Manifest {
   // The preset the cluster was made --for ("cockroach"; certkit/presets.h);
   // empty = none. JSON "preset", absent when empty.
   std::string preset;
-  std::vector<std::string> formats;  // "pem", "jks", "p12"
+  std::vector<std::string> formats;  // "pem", "jks", "p12", "k8s"
+  // The Kubernetes namespace of the "k8s" manifests (--k8s-namespace);
+  // empty = none. JSON "k8s_namespace", absent when empty.
+  std::string k8s_namespace;
   bool pkcs8 = false;
   std::string store_password_source;
   std::string truststore_password_source;

@@ -11,6 +11,7 @@
 #include "certkit/ca_files.h"
 #include "certkit/error.h"
 #include "certkit/file.h"
+#include "certkit/k8s.h"
 #include "certkit/keystore.h"
 #include "certkit/name.h"
 #include "certkit/node_spec.h"
@@ -408,6 +409,18 @@ absl::Status CheckNames(const std::vector<std::string>& names, const char* what)
   return absl::OkStatus();
 }
 
+// CheckK8sInit: the namespace and the names of a cluster init with the
+// k8s format make valid Kubernetes objects (certkit/k8s.h).
+absl::Status CheckK8sInit(const ClusterInitSpec& spec, const std::vector<NodeSpec>& nodes) {
+  if (!spec.k8s_namespace.empty()) {
+    absl::Status s = ValidateK8sNamespace(spec.k8s_namespace);
+    if (!s.ok()) return s;
+  }
+  std::vector<std::string> names;
+  for (const NodeSpec& n : nodes) names.push_back(n.name);
+  return CheckK8sNames(names, spec.clients);
+}
+
 absl::StatusOr<CertificateAuthority> LoadClusterCa(const std::string& dir, const Manifest& m,
                                                    const ClusterUpdateSpec& spec) {
   if (spec.ca != nullptr) {
@@ -449,6 +462,12 @@ absl::StatusOr<Manifest> ClusterInit(const ClusterInitSpec& spec) {
   if (!s.ok()) return s;
   s = CheckStorePassword(spec.leaf);  // before anything is written
   if (!s.ok()) return s;
+  if (std::find(spec.formats.begin(), spec.formats.end(), "k8s") != spec.formats.end()) {
+    s = CheckK8sInit(spec, *nodes);
+    if (!s.ok()) return s;
+  } else if (!spec.k8s_namespace.empty()) {
+    return MakeError(ErrorKind::kInvalidArgument, "a Kubernetes namespace needs the k8s format");
+  }
   if (!spec.leaf.node_cn.empty()) {
     s = ValidateNodeCommonName(spec.leaf.node_cn);
     if (!s.ok()) return Annotate(s, "node CN");
@@ -521,6 +540,7 @@ absl::StatusOr<Manifest> ClusterInit(const ClusterInitSpec& spec) {
   m.node_cn = spec.leaf.node_cn;
   m.preset = spec.leaf.preset;
   m.formats = spec.formats;
+  m.k8s_namespace = spec.k8s_namespace;
   m.pkcs8 = spec.leaf.pkcs8;
   m.store_password_source = spec.store_password_source;
   m.truststore_password_source = spec.truststore_password_source;
@@ -616,6 +636,15 @@ absl::StatusOr<Manifest> ClusterAdd(const ClusterUpdateSpec& spec) {
   }
   s = CheckNodeHostsFree(*nodes, *m);
   if (!s.ok()) return s;
+  if (m->HasFormat("k8s")) {
+    std::vector<std::string> node_names, client_names;
+    for (const LeafRecord& r : m->nodes) node_names.push_back(r.name);
+    for (const NodeSpec& n : *nodes) node_names.push_back(n.name);
+    for (const LeafRecord& r : m->clients) client_names.push_back(r.name);
+    client_names.insert(client_names.end(), spec.clients.begin(), spec.clients.end());
+    s = CheckK8sNames(node_names, client_names);
+    if (!s.ok()) return s;
+  }
   for (const auto& c : spec.clients) {
     if (m->FindClient(c) != nullptr) {
       return MakeError(ErrorKind::kAlreadyExists,

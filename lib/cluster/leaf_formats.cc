@@ -18,9 +18,12 @@ absl::StatusOr<LeafFormats> ParseLeafFormats(const std::vector<std::string>& ite
       } else if (name == "p12" || name == "pkcs12") {
         f.p12 = true;
         name = "p12";
+      } else if (name == "k8s" || name == "kubernetes") {
+        f.k8s = true;
+        name = "k8s";
       } else if (name != "pem") {
         return MakeError(ErrorKind::kInvalidArgument,
-                         absl::StrCat("unknown format '", part, "' (use pem, jks, p12)"));
+                         absl::StrCat("unknown format '", part, "' (use pem, jks, p12, k8s)"));
       }
       f.names.push_back(name);
     }

@@ -317,6 +317,7 @@ json ToJson(const Manifest& m) {
   if (!m.node_cn.empty()) j["node_cn"] = m.node_cn;
   if (!m.preset.empty()) j["preset"] = m.preset;
   j["formats"] = m.formats;
+  if (!m.k8s_namespace.empty()) j["k8s_namespace"] = m.k8s_namespace;
   j["pkcs8"] = m.pkcs8;
   j["store_password_source"] = m.store_password_source;
   j["truststore_password_source"] = m.truststore_password_source;
@@ -354,7 +355,8 @@ absl::StatusOr<Manifest> FromJson(const json& j) {
   if (!(s = Get(j, "extra_sans", &m.extra_sans)).ok()) return s;
   if (!(s = Get(j, "organization", &m.organization)).ok()) return s;
   for (auto [name, field] : {std::pair<const char*, std::string*>{"node_cn", &m.node_cn},
-                              {"preset", &m.preset}}) {
+                              {"preset", &m.preset},
+                              {"k8s_namespace", &m.k8s_namespace}}) {
     if (j.contains(name) && !(s = Get(j, name, field)).ok()) return s;
   }
   if (!(s = Get(j, "formats", &m.formats)).ok()) return s;

@@ -1601,6 +1601,53 @@ static void test_cluster_rotation(void) {
   certkit_cluster_options_free(options);
 }
 
+/* formats "k8s": init and add write the Kubernetes manifests (their
+ * content is checked against the Kubernetes schemas, openssl and keytool by
+ * tests/cli/k8s_manifests_test.py, through the same library code). */
+static void test_cluster_k8s(void) {
+  CertkitClusterOptions* options = NULL;
+  char dir[300], path[400], command[1400];
+  char* manifest = NULL;
+  struct stat st;
+
+  path_in_dir(dir, sizeof(dir), "k8s-cluster");
+  CHECK_OK(certkit_cluster_options_new(&options));
+  CHECK_OK(certkit_cluster_options_set_formats(options, "pem,jks,k8s"));
+  CHECK_OK(certkit_cluster_options_add_node(options, "db1.example.com"));
+  CHECK_OK(certkit_cluster_options_add_client(options, "App_1"));
+  CHECK_OK(certkit_cluster_options_set_store_password(options, "k8s-pw-1"));
+  CHECK_OK(certkit_cluster_init(options, dir, &manifest, NULL));
+  CHECK(manifest != NULL && strstr(manifest, "\"k8s\"") != NULL);
+  certkit_buffer_free(manifest);
+  snprintf(path, sizeof(path), "%s/k8s/node-db1.example.com.yaml", dir);
+  CHECK(stat(path, &st) == 0 && (st.st_mode & 0777) == 0600);
+  snprintf(command, sizeof(command),
+           "grep -q '^type: \"kubernetes.io/tls\"' '%s' && grep -q '^  keystore.jks: ' '%s' && "
+           "grep -q '^  password: ' '%s/k8s/client-app-1-store-password.yaml'",
+           path, path, dir);
+  CHECK(system(command) == 0);
+  certkit_cluster_options_free(options);
+  /* add: the new node's Secret is written with the others. */
+  CHECK_OK(certkit_cluster_options_new(&options));
+  CHECK_OK(certkit_cluster_options_add_node(options, "10.0.0.7"));
+  CHECK_OK(certkit_cluster_options_set_store_password(options, "k8s-pw-1"));
+  manifest = NULL;
+  CHECK_OK(certkit_cluster_add(options, dir, &manifest, NULL));
+  certkit_buffer_free(manifest);
+  snprintf(path, sizeof(path), "%s/k8s/node-10.0.0.7.yaml", dir);
+  CHECK(stat(path, &st) == 0 && (st.st_mode & 0777) == 0600);
+  certkit_cluster_options_free(options);
+  /* A client whose name makes no Kubernetes name is refused, nothing written. */
+  CHECK_OK(certkit_cluster_options_new(&options));
+  CHECK_OK(certkit_cluster_options_set_store_password(options, "k8s-pw-1"));
+  CHECK_OK(certkit_cluster_options_add_client(options, "bad$name"));
+  CHECK_ERR(certkit_cluster_add(options, dir, &manifest, NULL), CERTKIT_ERROR_INVALID_ARGUMENT);
+  CHECK(strstr(certkit_last_error_message(), "Kubernetes") != NULL);
+  snprintf(path, sizeof(path), "%s/clients/bad$name", dir);
+  CHECK(access(path, F_OK) != 0);
+  certkit_cluster_options_free(options);
+}
+
 int main(void) {
   /* Codes the C API cannot produce from valid use: NAME_CONSTRAINTS and
    * POLICY_VIOLATION need certificates certkit refuses to issue (covered by
@@ -1628,6 +1675,7 @@ int main(void) {
   test_batch();
   test_cluster();
   test_cluster_rotation();
+  test_cluster_k8s();
 
   for (i = 0; i < sizeof(kCovered) / sizeof(kCovered[0]); i++) {
     if (!g_seen[kCovered[i]]) {
