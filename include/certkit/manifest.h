@@ -26,7 +26,7 @@ inline constexpr char kManifestFile[] = "manifest.json";
 struct LeafRecord {
   std::string name;                // host (nodes) or user (clients)
   std::string dir;                 // relative to the cluster directory
-  std::vector<std::string> hosts;  // SANs (nodes)
+  std::vector<std::string> hosts;  // DNS and IP SANs (nodes)
   std::string serial;
   std::string sha256_fingerprint;
   absl::Time not_after;

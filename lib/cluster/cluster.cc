@@ -156,7 +156,13 @@ LeafRecord MakeRecord(const std::string& name, const std::string& dir, const Iss
   r.sha256_fingerprint = issued.cert.Sha256Fingerprint();
   r.not_after = issued.cert.not_after();
   r.files = std::move(files);
-  for (const auto& san : issued.cert.subject_alt_names()) r.hosts.push_back(san.value);
+  // A node's hosts: its DNS and IP SANs (renew re-issues from them); a URI
+  // SAN (--spiffe-id) or email SAN is no host and comes from the settings.
+  for (const auto& san : issued.cert.subject_alt_names()) {
+    if (san.type == SubjectAltName::Type::kDns || san.type == SubjectAltName::Type::kIp) {
+      r.hosts.push_back(san.value);
+    }
+  }
   return r;
 }
 

@@ -70,7 +70,8 @@ absl::StatusOr<std::string> Substitute(absl::string_view tmpl, absl::string_view
       return bad(absl::StrCat("unknown placeholder {", EscapeForDisplay(placeholder.substr(0, 40)),
                               "} at byte ", i, " (known: {name}, {role}, {kind})"));
     }
-    if (path_start == absl::string_view::npos || i < path_start) {
+    // (Without the scheme the ID check names that instead.)
+    if (absl::StartsWith(tmpl, kScheme) && (path_start == absl::string_view::npos || i < path_start)) {
       return bad(absl::StrCat("placeholder {", placeholder, "} at byte ", i,
                               " is not in the path: the trust domain is fixed"));
     }

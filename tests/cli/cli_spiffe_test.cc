@@ -144,6 +144,19 @@ TEST_CASE("spiffe-id refusals and cluster identities without SPIFFE IDs") {
   REQUIRE(r.exit_code == 0);
   CHECK(absl::StrContains(OpensslSans(tmp.File("n") + "/node.crt"), "URI:spiffe://c.example/node/db1.example.com"));
 
+  // A manifest whose template is not valid is refused (older manifests have
+  // no "spiffe_id" and load, as the first case's add and renew show).
+  {
+    const std::string m = dir + "/manifest.json";
+    auto doc = nlohmann::json::parse(certkit_test::ReadString(m));
+    doc["spiffe_id"] = "spiffe://c.example/{user}";
+    certkit_test::WriteString(m, doc.dump(2));
+    r = Certkit({"cluster", "add", "--dir", dir, "--clients", "late", "--quiet"});
+    CHECK(r.exit_code != 0);
+    CHECK(absl::StrContains(r.err, "manifest: spiffe_id: SPIFFE ID template 'spiffe://c.example/{user}': unknown placeholder {user}"));
+    CHECK_FALSE(certkit_cli_test::Exists(dir + "/clients/late"));
+  }
+
   // Two clients with one identity: refused, an identity maps to one role.
   const std::string same = tmp.File("same");
   REQUIRE(Certkit({"cluster", "init", "--nodes", "10.0.0.1", "--clients", "a,b", "--spiffe-id",
