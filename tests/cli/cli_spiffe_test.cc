@@ -166,3 +166,27 @@ TEST_CASE("spiffe-id refusals and cluster identities without SPIFFE IDs") {
   CHECK(r.exit_code != 0);
   CHECK(absl::StrContains(r.err, "has the SPIFFE ID 'spiffe://c.example/shared' of client 'a'"));
 }
+
+TEST_CASE("spiffe-id under a CA with URI name constraints made by openssl: issued inside, refused outside") {
+  TempDir tmp;
+  const std::string key = tmp.File("ca.key"), crt = tmp.File("ca.crt"), cnf = tmp.File("ca.cnf");
+  certkit_test::WriteString(cnf,
+                            "[req]\ndistinguished_name=dn\nx509_extensions=v3\nprompt=no\n[dn]\nCN=URI CA\n"
+                            "[v3]\nbasicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n"
+                            "subjectKeyIdentifier=hash\nnameConstraints=critical,permitted;URI:.cluster.example\n");
+  auto o = certkit_test::Run({"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+                              "-nodes", "-keyout", key, "-out", crt, "-days", "30", "-config", cnf});
+  // Leaves for 7 days: inside the CA's 30.
+  REQUIRE(o.exit_code == 0);
+  auto r = Certkit({"client", "--ca-cert", crt, "--ca-key", key, "--user", "app", "--out", tmp.File("in"),
+                    "--days", "7", "--spiffe-id", "spiffe://db.cluster.example/cassandra/{role}"});
+  INFO(Describe(r));
+  REQUIRE(r.exit_code == 0);
+  o = certkit_test::Run({"openssl", "verify", "-CAfile", crt, tmp.File("in") + "/client.app.crt"});
+  CHECK(o.exit_code == 0);
+  r = Certkit({"client", "--ca-cert", crt, "--ca-key", key, "--user", "app", "--out", tmp.File("out"),
+               "--days", "7", "--spiffe-id", "spiffe://evil.example/cassandra/{role}"});
+  CHECK(r.exit_code != 0);
+  CHECK(absl::StrContains(r.err, "URI:spiffe://evil.example/cassandra/app is outside the permitted subtrees"));
+  CHECK_FALSE(certkit_cli_test::Exists(tmp.File("out") + "/client.app.crt"));
+}
