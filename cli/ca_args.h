@@ -42,6 +42,12 @@ void AddNewCaKeyPassOption(CLI::App* cmd, const std::string& name, std::string* 
 // AddProfileFileOption registers --profile-file on |cmd|.
 void AddProfileFileOption(CLI::App* cmd, std::string* path);
 
+// The help of --spiffe-id (node, client, cluster init/add).
+inline constexpr char kSpiffeIdHelp[] =
+    "add a SPIFFE ID URI SAN from this template, e.g. spiffe://cluster.example/cassandra/{role}; "
+    "placeholders in the path: {name} (client user or node name), {role} (= {name}), {kind} "
+    "(node|client); the cluster records it for add, renew and rotate-ca";
+
 // AddPresetOption registers --for DB (a certkit/presets.h preset name) on
 // |cmd|; |what| ends its --help text.
 void AddPresetOption(CLI::App* cmd, std::string* preset, const std::string& what);

@@ -44,6 +44,7 @@ struct ClusterArgs {
   std::vector<std::string> formats = {"pem", "jks", "p12"};
   bool formats_given = false;      // --format was given (else a preset's list applies)
   std::string node_cn;             // init --node-cn
+  std::string spiffe_id;           // init/add --spiffe-id
   std::string preset;              // --for
   bool pkcs8 = false;
   P12ProfileArgs p12;
@@ -254,6 +255,7 @@ int RunInit(const ClusterArgs& a) {
   spec.leaf.organization = a.org;
   spec.leaf.extra_sans = a.sans;
   spec.leaf.node_cn = a.node_cn;
+  spec.leaf.spiffe_id = a.spiffe_id;
   if (preset != nullptr) certkit::ApplyPreset(*preset, &spec.leaf);
   spec.leaf.write_jks = formats->jks;
   spec.leaf.write_p12 = formats->p12;
@@ -358,6 +360,7 @@ absl::StatusOr<ClusterUpdateSpec> UpdateSpec(const ClusterArgs& a, Manifest* man
   auto p12_profile = ResolveP12Profile(a.p12);
   if (!p12_profile.ok()) return p12_profile.status();
   spec.leaf.pkcs12_profile = *p12_profile;
+  if (!a.spiffe_id.empty()) spec.leaf.spiffe_id = a.spiffe_id;  // add: checked by ClusterAdd
   spec.leaf.pkcs12_plain_certs = a.p12_plain_certs;
   s = ApplyProfileFile(a.profile_file, &spec.leaf);
   if (!s.ok()) return s;
@@ -585,6 +588,7 @@ void RegisterClusterCommands(CLI::App& app, int* exit_code) {
                    "subject CN of every node certificate (default: the node's first host; SANs "
                    "still carry every host); recorded for add, renew and rotate-ca")
       ->type_name("CN");
+  init->add_option("--spiffe-id", init_args->spiffe_id, kSpiffeIdHelp)->type_name("TEMPLATE");
   AddPresetOption(init, &init_args->preset,
                   "cluster conventions of a database (recorded in the manifest)");
   init->add_option("--format", init_args->formats,
@@ -624,6 +628,10 @@ void RegisterClusterCommands(CLI::App& app, int* exit_code) {
   add->add_option("--clients", add_args->clients, "new client user names")->delimiter(',');
   add->add_option("--key-type", add_args->key, "key type (default: the manifest's)");
   add->add_option("--days", add_args->days, "leaf validity in days (default: the manifest's)");
+  add->add_option("--spiffe-id", add_args->spiffe_id,
+                  "the SPIFFE ID template (default: the manifest's; recorded when it has none, "
+                  "refused when it differs)")
+      ->type_name("TEMPLATE");
   AddPresetOption(add, &add_args->preset,
                   "default: the preset manifest.json records; a different one is refused");
   AddSharedOptions(add, add_args.get());

@@ -8,6 +8,7 @@
 #include "certkit/cluster.h"
 #include "certkit/error.h"
 #include "certkit/presets.h"
+#include "certkit/spiffe.h"
 #include "commands.h"
 #include "k8s_args.h"
 #include "common.h"
@@ -41,6 +42,7 @@ struct LeafArgs {
   bool overwrite = false;
   std::string profile_file;
   std::string k8s_namespace;   // --k8s-namespace
+  std::string spiffe_id;       // --spiffe-id template
 };
 
 void AddLeafOptions(CLI::App* cmd, LeafArgs* a) {
@@ -53,6 +55,7 @@ void AddLeafOptions(CLI::App* cmd, LeafArgs* a) {
   cmd->add_flag("--pkcs8", a->pkcs8, "also write the key as PKCS#8 DER (<name>.key.pk8) for Java clients");
   cmd->add_flag("--overwrite", a->overwrite, "replace existing keys, certificates and stores");
   AddProfileFileOption(cmd, &a->profile_file);
+  cmd->add_option("--spiffe-id", a->spiffe_id, kSpiffeIdHelp)->type_name("TEMPLATE");
 }
 
 absl::StatusOr<LeafSettings> Settings(const LeafArgs& a) {
@@ -68,6 +71,12 @@ absl::StatusOr<LeafSettings> Settings(const LeafArgs& a) {
   auto p12_profile = ResolveP12Profile(a.p12);
   if (!p12_profile.ok()) return p12_profile.status();
   s.pkcs12_profile = *p12_profile;
+  s.spiffe_id = a.spiffe_id;
+  if (!a.spiffe_id.empty()) {
+    if (auto st = certkit::ValidateSpiffeIdTemplate(a.spiffe_id); !st.ok()) {
+      return certkit::Annotate(st, "--spiffe-id");
+    }
+  }
   if (auto st = ApplyProfileFile(a.profile_file, &s); !st.ok()) return st;
   if (!a.node_cn.empty()) {
     if (auto st = certkit::ValidateNodeCommonName(a.node_cn); !st.ok()) {

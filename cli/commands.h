@@ -20,6 +20,8 @@ void RegisterVerifyCommand(CLI::App& app, int* exit_code);     // verify
 void RegisterExpiryCommand(CLI::App& app, int* exit_code);     // expiry
 void RegisterRevokeCommands(CLI::App& app, int* exit_code);    // revoke, crl
 void RegisterProbeCommand(CLI::App& app, int* exit_code);      // probe
+// cluster identities (after RegisterClusterCommands)
+void RegisterClusterIdentitiesCommand(CLI::App& app, int* exit_code);
 
 // SetExample puts "Example:" lines under a command's --help.
 inline void SetExample(CLI::App* cmd, const std::string& example) {

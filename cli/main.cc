@@ -93,6 +93,7 @@ int main(int argc, char** argv) {
   certkit_cli::RegisterCsrCommands(app, &exit_code);
   certkit_cli::RegisterClusterCommands(app, &exit_code);
   certkit_cli::RegisterClusterStatusCommand(app, &exit_code);
+  certkit_cli::RegisterClusterIdentitiesCommand(app, &exit_code);
   certkit_cli::RegisterKeystoreCommands(app, &exit_code);
   certkit_cli::RegisterInspectCommand(app, &exit_code);
   certkit_cli::RegisterVerifyCommand(app, &exit_code);

@@ -12,7 +12,7 @@ pw=changeit
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work"
-for t in cert csr key dn jks jceks pkcs12 pem detect verify manifest password; do mkdir -p "$out/$t"; done
+for t in cert csr key dn jks jceks pkcs12 pem detect verify manifest password spiffe; do mkdir -p "$out/$t"; done
 q() { "$@" >/dev/null 2>&1; }
 
 # certkit: a small cluster (EC and RSA), its PEM files and stores.
@@ -213,6 +213,14 @@ printf '%s' 'CN=node1, OU=db, O=Example\, Inc., L=Zürich, C=CH' > "$out/dn/rfc4
 printf '%s' '/C=US/ST=CA/O=Fuzz/OU=a\/b/CN=node1/emailAddress=ops@example.com' > "$out/dn/slash"
 printf '%s' 'CN=#0c0461626364,DC=example,DC=com' > "$out/dn/hex"
 printf '%s' 'CN="quoted, value",O=x+OU=y' > "$out/dn/quoted"
+# SPIFFE IDs, templates (TEMPLATE\nNAME) and URIs (spiffe_fuzzer.cc).
+printf '%s' 'spiffe://cluster.example/cassandra/app' > "$out/spiffe/id"
+printf '%s\n%s' 'spiffe://cluster.example/cassandra/{kind}/{role}' 'app' > "$out/spiffe/template"
+printf '%s\n%s' 'spiffe://c.example/{name}' '10.0.0.1' > "$out/spiffe/node"
+printf '%s' 'spiffe://cluster.example:8443/a/../b?q#f' > "$out/spiffe/bad"
+printf '%s' 'https://user@db.cluster.example:8443/p' > "$out/spiffe/uri"
+printf '%s' 'urn:uuid:6e8bc430-9c3a-11d9-9669-0800200c9a66' > "$out/spiffe/urn"
+printf '%s' 'https://[::1]:8443/x' > "$out/spiffe/ipv6"
 printf '%s' 'pass:changeit' > "$out/password/pass"
 printf '%s' 'env:CERTKIT_STOREPASS' > "$out/password/env"
 printf '%s' 'file:/nonexistent' > "$out/password/file"

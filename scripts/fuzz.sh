@@ -23,7 +23,7 @@ cmake --build "$dir" -j "$(nproc)" --target fuzzers certkit
 # Slowest first (executions per second measured on 2 cores, 2 at a time:
 # jks ~2k, pem ~3k, verify and detect ~5k, cert ~8k, jceks ~11k, csr ~15k,
 # manifest and key ~22k, dn and pkcs12 ~30k, password ~100k).
-order="jks pem verify detect cert jceks csr dn pkcs12 manifest key password"
+order="jks pem verify detect cert jceks csr dn pkcs12 manifest key password spiffe"
 targets=""
 for t in $order $(ls "$dir/seeds"); do
   [ -d "$dir/seeds/$t" ] && case " $targets " in *" $t "*) ;; *) targets+="$t ";; esac

@@ -41,6 +41,12 @@ struct LeafSettings {
   // records it; ClusterAdd, ClusterRenew and RotateCa's reissue take the
   // manifest's value, whatever this field holds.
   std::string node_cn;
+  // A --spiffe-id template (certkit/spiffe.h): every node and client
+  // certificate gets the SPIFFE ID it gives as a URI SAN; empty = none.
+  // ClusterInit records it; ClusterRenew and RotateCa's reissue take the
+  // manifest's; ClusterAdd takes the manifest's and records this one when
+  // the manifest has none (a different one is refused).
+  std::string spiffe_id;
   // The preset applied (certkit/presets.h), recorded in the manifest; empty = none.
   std::string preset;
   bool write_jks = false;               // keystore.jks

@@ -26,7 +26,7 @@ inline constexpr char kManifestFile[] = "manifest.json";
 struct LeafRecord {
   std::string name;                // host (nodes) or user (clients)
   std::string dir;                 // relative to the cluster directory
-  std::vector<std::string> hosts;  // SANs (nodes)
+  std::vector<std::string> hosts;  // DNS and IP SANs (nodes)
   std::string serial;
   std::string sha256_fingerprint;
   absl::Time not_after;
@@ -68,6 +68,11 @@ struct Manifest {
   // The node certificates' subject CN (--node-cn or a preset's); empty =
   // each node's first host. JSON "node_cn", absent when empty.
   std::string node_cn;
+  // The --spiffe-id template (certkit/spiffe.h) every node and client
+  // certificate gets its SPIFFE ID (a URI SAN) from; add, renew and
+  // rotate-ca's reissue keep issuing it. Empty = none. JSON "spiffe_id",
+  // absent when empty.
+  std::string spiffe_id;
   // The preset the cluster was made --for ("cockroach"; certkit/presets.h);
   // empty = none. JSON "preset", absent when empty.
   std::string preset;
@@ -137,7 +142,8 @@ inline constexpr int kMaxLeafDays = 36500;
 // "ca.cert", "ca.key", "cas[].cert", "truststores", "files") that would
 // leave the cluster folder (absolute, "..", empty components), a "cas"
 // list without exactly one active CA or whose active CA is not "ca", or a
-// bad revocation entry; kUnsupported for an unknown version. Manifests
+// bad revocation entry or a "spiffe_id" that is not a valid template;
+// kUnsupported for an unknown version. Manifests
 // without "cas", "rotation" or revocations (older certkit) load.
 absl::StatusOr<Manifest> ParseManifest(absl::string_view json);
 

@@ -17,6 +17,8 @@
 #include "certkit/node_spec.h"
 #include "certkit/profile.h"
 #include "certkit/rotation.h"
+#include "certkit/spiffe.h"
+#include "certkit/display.h"
 #include "util/write_set.h"
 
 namespace certkit {
@@ -158,7 +160,13 @@ LeafRecord MakeRecord(const std::string& name, const std::string& dir, const Iss
   r.sha256_fingerprint = issued.cert.Sha256Fingerprint();
   r.not_after = issued.cert.not_after();
   r.files = std::move(files);
-  for (const auto& san : issued.cert.subject_alt_names()) r.hosts.push_back(san.value);
+  // A node's hosts: its DNS and IP SANs (renew re-issues from them); a URI
+  // SAN (--spiffe-id) or email SAN is no host and comes from the settings.
+  for (const auto& san : issued.cert.subject_alt_names()) {
+    if (san.type == SubjectAltName::Type::kDns || san.type == SubjectAltName::Type::kIp) {
+      r.hosts.push_back(san.value);
+    }
+  }
   return r;
 }
 
@@ -227,6 +235,17 @@ absl::Status WriteTrustStores(const std::vector<Certificate>& anchors, const std
 
 namespace {
 
+// AddSpiffeId adds the URI SAN settings.spiffe_id gives |plan| (if any).
+absl::Status AddSpiffeId(const LeafSettings& settings, LeafPlan* plan) {
+  if (settings.spiffe_id.empty()) return absl::OkStatus();
+  auto id = ExpandSpiffeId(settings.spiffe_id, plan->kind, plan->name);
+  if (!id.ok()) return id.status();
+  auto& sans = plan->item.options.sans;
+  const SubjectAltName uri = SubjectAltName::Uri(*id);
+  if (std::find(sans.begin(), sans.end(), uri) == sans.end()) sans.push_back(uri);
+  return absl::OkStatus();
+}
+
 // PlanNode checks a node's hosts (+ settings.extra_sans) and settings.
 absl::StatusOr<LeafPlan> PlanNode(const std::vector<std::string>& hosts,
                                   const LeafSettings& settings) {
@@ -256,6 +275,8 @@ absl::StatusOr<LeafPlan> PlanNode(const std::vector<std::string>& hosts,
     if (!s.ok()) return s;
     plan.item.options.subject = LeafSubject(settings.node_cn, settings);
   }
+  s = AddSpiffeId(settings, &plan);
+  if (!s.ok()) return s;
   return plan;
 }
 
@@ -264,7 +285,11 @@ absl::StatusOr<LeafPlan> PlanClient(const std::string& user, const LeafSettings&
   if (!s.ok()) return s;
   s = CheckStorePassword(settings);
   if (!s.ok()) return s;
-  return MakePlan("client", settings.client_profile, user, absl::StrCat("client.", user), {}, settings);
+  LeafPlan plan =
+      MakePlan("client", settings.client_profile, user, absl::StrCat("client.", user), {}, settings);
+  s = AddSpiffeId(settings, &plan);
+  if (!s.ok()) return s;
+  return plan;
 }
 
 // WriteLeaf writes an issued leaf's files into plan.dir and returns its
@@ -472,6 +497,10 @@ absl::StatusOr<Manifest> ClusterInit(const ClusterInitSpec& spec) {
     s = ValidateNodeCommonName(spec.leaf.node_cn);
     if (!s.ok()) return Annotate(s, "node CN");
   }
+  if (!spec.leaf.spiffe_id.empty()) {
+    s = ValidateSpiffeIdTemplate(spec.leaf.spiffe_id);
+    if (!s.ok()) return s;
+  }
   if (!spec.ca_key_password.empty() && spec.ca_key_password_source.empty()) {
     return MakeError(ErrorKind::kInvalidArgument,
                      "a CA key password was given without its source to record in the manifest");
@@ -538,6 +567,7 @@ absl::StatusOr<Manifest> ClusterInit(const ClusterInitSpec& spec) {
   m.extra_sans = spec.leaf.extra_sans;
   m.organization = spec.leaf.organization;
   m.node_cn = spec.leaf.node_cn;
+  m.spiffe_id = spec.leaf.spiffe_id;
   m.preset = spec.leaf.preset;
   m.formats = spec.formats;
   m.k8s_namespace = spec.k8s_namespace;
@@ -598,6 +628,7 @@ absl::Status LeafSettingsFromManifest(const Manifest& m, LeafSettings* settings)
   settings->extra_sans = m.extra_sans;
   settings->organization = m.organization;
   settings->node_cn = m.node_cn;
+  settings->spiffe_id = m.spiffe_id;
   settings->preset = m.preset;
   settings->write_jks = m.HasFormat("jks");
   settings->write_p12 = m.HasFormat("p12");
@@ -622,6 +653,20 @@ absl::StatusOr<Manifest> ClusterAdd(const ClusterUpdateSpec& spec) {
   }
   s = CheckStorePassword(spec.leaf);
   if (!s.ok()) return s;
+  // The cluster's SPIFFE ID template: the manifest's; one given now is
+  // recorded when the manifest has none, and refused when it differs.
+  if (!spec.leaf.spiffe_id.empty() && spec.leaf.spiffe_id != m->spiffe_id) {
+    if (!m->spiffe_id.empty()) {
+      return MakeError(ErrorKind::kInvalidArgument,
+                       absl::StrCat("--spiffe-id '", EscapeForDisplay(spec.leaf.spiffe_id),
+                                    "': the cluster in '", spec.dir, "' issues '",
+                                    EscapeForDisplay(m->spiffe_id),
+                                    "' (manifest.json), and its nodes and clients keep that"));
+    }
+    s = ValidateSpiffeIdTemplate(spec.leaf.spiffe_id);
+    if (!s.ok()) return s;
+    m->spiffe_id = spec.leaf.spiffe_id;
+  }
   // A leaf the manifest records already exists. A folder without a record
   // is what an interrupted `cluster add` left (the manifest is written last):
   // it is issued again, replacing the partial files.
@@ -657,6 +702,7 @@ absl::StatusOr<Manifest> ClusterAdd(const ClusterUpdateSpec& spec) {
   LeafSettings settings = spec.leaf;
   settings.overwrite = false;
   settings.node_cn = m->node_cn;  // the cluster's, as the manifest records it
+  settings.spiffe_id = m->spiffe_id;
   auto trusted = LoadTrustedCas(spec.dir, *m);  // both CAs during a rotation
   if (!trusted.ok()) return trusted.status();
   settings.trusted_cas = *std::move(trusted);
@@ -729,6 +775,7 @@ absl::StatusOr<Manifest> ClusterRenew(const ClusterUpdateSpec& spec,
   LeafSettings settings = spec.leaf;
   settings.overwrite = true;
   settings.node_cn = m->node_cn;  // the cluster's, as the manifest records it
+  settings.spiffe_id = m->spiffe_id;
   auto trusted = LoadTrustedCas(spec.dir, *m);  // both CAs during a rotation
   if (!trusted.ok()) return trusted.status();
   settings.trusted_cas = *std::move(trusted);

@@ -14,6 +14,7 @@
 #include "certkit/error.h"
 #include "certkit/file.h"
 #include "certkit/rfc3339.h"
+#include "certkit/spiffe.h"
 
 namespace certkit {
 
@@ -316,6 +317,7 @@ json ToJson(const Manifest& m) {
   j["organization"] = m.organization;
   if (!m.node_cn.empty()) j["node_cn"] = m.node_cn;
   if (!m.preset.empty()) j["preset"] = m.preset;
+  if (!m.spiffe_id.empty()) j["spiffe_id"] = m.spiffe_id;
   j["formats"] = m.formats;
   if (!m.k8s_namespace.empty()) j["k8s_namespace"] = m.k8s_namespace;
   j["pkcs8"] = m.pkcs8;
@@ -356,8 +358,14 @@ absl::StatusOr<Manifest> FromJson(const json& j) {
   if (!(s = Get(j, "organization", &m.organization)).ok()) return s;
   for (auto [name, field] : {std::pair<const char*, std::string*>{"node_cn", &m.node_cn},
                               {"preset", &m.preset},
-                              {"k8s_namespace", &m.k8s_namespace}}) {
+                              {"k8s_namespace", &m.k8s_namespace},
+                              {"spiffe_id", &m.spiffe_id}}) {
     if (j.contains(name) && !(s = Get(j, name, field)).ok()) return s;
+  }
+  if (!m.spiffe_id.empty()) {
+    if (absl::Status t = ValidateSpiffeIdTemplate(m.spiffe_id); !t.ok()) {
+      return MakeError(ErrorKind::kMalformed, absl::StrCat("manifest: spiffe_id: ", t.message()));
+    }
   }
   if (!(s = Get(j, "formats", &m.formats)).ok()) return s;
   if (!(s = Get(j, "pkcs8", &m.pkcs8)).ok()) return s;

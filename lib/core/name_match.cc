@@ -2,11 +2,13 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <string>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "certkit/error.h"
 #include "openssl/x509.h"
 #include "openssl/x509v3.h"
@@ -68,7 +70,7 @@ bool Matches(const SubjectAltName& san, const GENERAL_NAME* base, bool* comparab
       return EmailWithin(san.value, Str(base->d.rfc822Name));
     case SubjectAltName::Type::kUri:
       if (base->type != GEN_URI) break;
-      return false;  // not processed: refused below
+      return UriWithin(san.value, Str(base->d.uniformResourceIdentifier));
   }
   *comparable = false;
   return false;
@@ -111,6 +113,35 @@ bool EmailWithin(absl::string_view addr, absl::string_view constraint) {
   return domain == c;
 }
 
+std::string UriHost(absl::string_view uri) {
+  const size_t colon = uri.find(':');
+  if (colon == absl::string_view::npos || colon == 0) return "";
+  for (size_t i = 0; i < colon; ++i) {  // scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )
+    const unsigned char c = static_cast<unsigned char>(uri[i]);
+    if (!(absl::ascii_isalpha(c) || (i > 0 && (absl::ascii_isdigit(c) || c == '+' || c == '-' || c == '.')))) {
+      return "";
+    }
+  }
+  absl::string_view rest = uri.substr(colon + 1);
+  if (!absl::ConsumePrefix(&rest, "//")) return "";
+  absl::string_view authority = rest.substr(0, std::min(rest.find_first_of("/?#"), rest.size()));
+  const size_t at = authority.rfind('@');
+  if (at != absl::string_view::npos) authority.remove_prefix(at + 1);
+  if (!authority.empty() && authority[0] == '[') {
+    const size_t close = authority.find(']');
+    return close == absl::string_view::npos ? "" : std::string(authority.substr(0, close + 1));
+  }
+  return std::string(authority.substr(0, std::min(authority.find(':'), authority.size())));
+}
+
+bool UriWithin(absl::string_view uri, absl::string_view constraint) {
+  const std::string host = absl::AsciiStrToLower(UriHost(uri));
+  if (host.empty()) return false;
+  const std::string c = absl::AsciiStrToLower(constraint);
+  if (!c.empty() && c[0] == '.') return host.size() > c.size() && absl::EndsWith(host, c);
+  return host == c;
+}
+
 absl::Status CheckSansAgainstCa(const Certificate& ca, const std::vector<SubjectAltName>& sans) {
   bssl::UniquePtr<NAME_CONSTRAINTS> nc(static_cast<NAME_CONSTRAINTS*>(
       X509_get_ext_d2i(ca.native(), NID_name_constraints, nullptr, nullptr)));
@@ -123,12 +154,6 @@ absl::Status CheckSansAgainstCa(const Certificate& ca, const std::vector<Subject
       bool comparable = false;
       const bool inside = Matches(san, st->base, &comparable);
       if (!comparable) continue;
-      if (san.type == SubjectAltName::Type::kUri) {
-        return MakeError(ErrorKind::kNameConstraints,
-                         absl::StrCat("refusing to issue: issuer ", who,
-                                      " constrains URI names, which certkit cannot check, and ",
-                                      san.ToString(), " is one"));
-      }
       has_permitted_of_type = true;
       permitted = permitted || inside;
     }
@@ -140,8 +165,9 @@ absl::Status CheckSansAgainstCa(const Certificate& ca, const std::vector<Subject
     for (size_t i = 0; i < sk_GENERAL_SUBTREE_num(nc->excludedSubtrees); ++i) {
       const GENERAL_SUBTREE* st = sk_GENERAL_SUBTREE_value(nc->excludedSubtrees, i);
       bool comparable = false;
+      // A URI without a host cannot be shown outside an excluded subtree.
       if (Matches(san, st->base, &comparable) ||
-          (comparable && san.type == SubjectAltName::Type::kUri)) {
+          (comparable && san.type == SubjectAltName::Type::kUri && UriHost(san.value).empty())) {
         return MakeError(ErrorKind::kNameConstraints,
                          absl::StrCat("refusing to issue: ", san.ToString(),
                                       " is in the excluded subtree ", DescribeBase(st->base),

@@ -4,6 +4,7 @@
 #ifndef CERTKIT_LIB_CORE_NAME_MATCH_H_
 #define CERTKIT_LIB_CORE_NAME_MATCH_H_
 
+#include <string>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -29,10 +30,23 @@ bool IpWithin(absl::string_view ip, absl::string_view constraint);
 // equals it), ".domain" (any subdomain).
 bool EmailWithin(absl::string_view addr, absl::string_view constraint);
 
+// UriHost returns the host of |uri| (RFC 3986: "scheme://[userinfo@]host
+// [:port][/...]"), or "" when it has no authority ("urn:x", "mailto:a@b")
+// or an empty host. An IP literal keeps its brackets.
+std::string UriHost(absl::string_view uri);
+
+// UriWithin implements the uniformResourceIdentifier constraint (RFC 5280
+// 4.2.1.10): the constraint is a host name; "host.example.com" matches that
+// host only (ASCII case-insensitive), ".example.com" any host below
+// example.com (not example.com itself). A URI without a host matches no
+// constraint (so it fails every permitted URI subtree).
+bool UriWithin(absl::string_view uri, absl::string_view constraint);
+
 // CheckSansAgainstCa applies |ca|'s nameConstraints (if any) to |sans|:
 // every DNS, IP and email SAN must lie in a permitted subtree of its type
-// (when the CA permits any of that type) and in no excluded one; a URI SAN
-// under URI constraints is refused (certkit does not process them).
+// (when the CA permits any of that type) and in no excluded one; so must a
+// URI SAN (UriWithin; one without a host is refused under any URI
+// constraint).
 // kNameConstraints naming the SAN, the CA and the subtree.
 absl::Status CheckSansAgainstCa(const Certificate& ca, const std::vector<SubjectAltName>& sans);
 

@@ -105,6 +105,10 @@ bool Within(const GeneralName& name, const GeneralName& base, Mode mode) {
       return name_match::EmailWithin(name.value, base.value);
     case NameType::kDirectory:
       return DirectoryWithin(name.value, base.value);
+    case NameType::kUri:
+      // The constraint is a host (".example.com": below it); a URI
+      // without a host lies in no subtree.
+      return name_match::UriWithin(name.value, base.value);
     default:
       return false;
   }
@@ -140,7 +144,7 @@ absl::Status CheckPermittedDns(const NameConstraintsExt& nc, const std::string& 
 
 bool Processed(NameType t) {
   return t == NameType::kDns || t == NameType::kIp || t == NameType::kEmail ||
-         t == NameType::kDirectory;
+         t == NameType::kDirectory || t == NameType::kUri;
 }
 
 }  // namespace
@@ -223,7 +227,9 @@ absl::Status CheckNameConstraints(const NameConstraintsExt& nc, const std::strin
         }
       }
       if (has_permitted_of_type && !permitted) {
-        return NcError(absl::StrCat(Describe(name), " is outside the permitted subtrees of issuer ", ca));
+        const bool no_host = name.type == NameType::kUri && name_match::UriHost(name.value).empty();
+        return NcError(absl::StrCat(Describe(name), no_host ? " (a URI without a host)" : "",
+                                    " is outside the permitted subtrees of issuer ", ca));
       }
     }
     for (const GeneralSubtree& st : nc.excluded) {
@@ -233,6 +239,12 @@ absl::Status CheckNameConstraints(const NameConstraintsExt& nc, const std::strin
                                     " names, which certkit cannot process, and the certificate has one"));
       }
       if (--*budget < 0) return OutOfBudget();
+      if (name.type == NameType::kUri && name_match::UriHost(name.value).empty()) {
+        // Fail closed: without a host it cannot be shown outside the subtree.
+        return NcError(absl::StrCat(Describe(name), " has no host, so issuer ", ca,
+                                    "'s excluded subtree ", Describe(st.base),
+                                    " cannot be checked against it"));
+      }
       if (Within(name, st.base, Mode::kExcluded)) {
         return NcError(absl::StrCat(Describe(name), " is in the excluded subtree ", Describe(st.base),
                                     " of issuer ", ca));

@@ -31,7 +31,10 @@
 #       (default: this node), CASSANDRA_INITIAL_TOKEN and CASSANDRA_JMX_PORT
 #       (local JMX for nodetool; WORK/NAME/jmx_port);
 #       CASSANDRA_ENDPOINT_VERIFICATION=true sets server_encryption_options'
-#       require_endpoint_verification (default false).
+#       require_endpoint_verification (default false). CASSANDRA_EXTRA_YAML
+#       is appended to cassandra.yaml (e.g. an authenticator).
+#       CASSANDRA_KEEP_DATA=1 restarts a node that ran in WORK/NAME before
+#       on its data and ports instead of starting afresh.
 #   cassandra.sh stop WORK NAME
 #       Stops the node by its PID (TERM, then KILL after 5 s: the data is
 #       thrown away, a drain would only cost time).
@@ -208,6 +211,7 @@ client_encryption_options:
   truststore_password: $pass
   store_type: $type
   require_client_auth: true
+${CASSANDRA_EXTRA_YAML:-}
 EOF
   cat >"$dir/logback.xml" <<'EOF'
 <configuration>
@@ -243,10 +247,16 @@ cmd_start() {
   # cassandra.yaml needs absolute paths.
   ks=$(realpath "$ks"); ts=$(realpath "$ts"); sks=$(realpath "$sks"); sts=$(realpath "$sts")
   stop_pid "$dir"
-  rm -rf "$dir"
-  mkdir -p "$dir/data"
+  local keep=0
+  if [ "${CASSANDRA_KEEP_DATA:-0}" = 1 ] && [ -d "$dir/data" ] && [ -f "$dir/native_port" ]; then
+    keep=1
+  else
+    rm -rf "$dir"
+    mkdir -p "$dir/data"
+  fi
   local storage native pass jmx=${CASSANDRA_JMX_PORT:-} addr=${CASSANDRA_ADDRESS:-127.0.0.1}
   storage=${CASSANDRA_STORAGE_PORT:-$(free_port)}; native=${CASSANDRA_NATIVE_PORT:-$(free_port)}
+  if [ $keep = 1 ]; then storage=$(cat "$dir/storage_port"); native=$(cat "$dir/native_port"); fi
   while [ "$native" = "$storage" ]; do native=$(free_port); done
   [ -n "$jmx" ] && echo "$jmx" >"$dir/jmx_port"
   pass=$(head -n1 "$passfile")

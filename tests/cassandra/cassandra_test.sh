@@ -19,6 +19,8 @@
 #                           (pem: Python and Go from PEM files, on the JKS node)
 #   refuse no-client-cert|other-ca|wrong-address   each client must be refused
 #   ed25519 openssl|jdk     does Cassandra serve with an Ed25519 node key?
+#   spiffe                  MutualTlsAuthenticator + SpiffeCertificateValidator:
+#                           passwordless clients mapped to roles by certkit's CQL
 #   offline-skip            without Maven Central the tests skip with the reason
 #   registry-answers        a repository that answers 404 at its root is reachable
 # Exit 0 pass, 1 fail, 77 skip (Maven Central unreachable; see resolve).
@@ -363,6 +365,67 @@ step_ed25519() {  # step_ed25519 openssl|jdk
   return 77
 }
 
+# Cassandra 5.0's MutualTlsAuthenticator with its SpiffeCertificateValidator
+# (docs/CASSANDRA_MTLS.md). A cluster issued with --spiffe-id; the node
+# first runs PasswordAuthenticator so that the default superuser can run
+# `certkit cluster identities --create-roles` (5.0 has no other way to make
+# the first identity: MutualTlsAuthenticator admits only mapped ones), then
+# restarts on the same data with MutualTlsAuthenticator and
+# CassandraAuthorizer. The client "app" connects with its certificate and no
+# password and is role app (SELECT granted: reads; MODIFY not: Unauthorized
+# naming app); "intruder", from the same CA but with no identity mapped, is
+# refused with Cassandra's reason naming its SPIFFE ID.
+step_spiffe() {
+  local t0=$SECONDS dir="$work/spiffe-pki" name=spiffe
+  local tmpl='spiffe://cluster.example/cassandra/{role}'
+  trap "$(printf '%q ' "$here/cassandra.sh" stop "$work" "$name") >/dev/null 2>&1 || true" EXIT
+  rm -rf "$dir"
+  "$certkit" cluster init --nodes 127.0.0.1 --clients app,admin --spiffe-id "$tmpl" --out "$dir" \
+    --format pem,jks --storepass "file:$passfile" --quiet
+  # Added later: the manifest's template applies.
+  "$certkit" cluster add --dir "$dir" --clients intruder --storepass "file:$passfile" --quiet
+  "$certkit" inspect "$dir/clients/intruder/client.intruder.crt" | grep -F 'URI:spiffe://cluster.example/cassandra/intruder' ||
+    fail "cluster add did not issue the manifest's SPIFFE ID"
+  # The roles and identities to create: app only (admin logs in by password,
+  # intruder must stay unmapped).
+  "$certkit" cluster identities --dir "$dir" --create-roles | grep "'app'" >"$work/spiffe.cql"
+  cat "$work/spiffe.cql"
+  [ "$(wc -l <"$work/spiffe.cql")" = 2 ] || fail "expected a CREATE ROLE and an ADD IDENTITY for app"
+  local py=("$work/venv/bin/python" -W ignore "$here/mtls_client.py")
+  export CERTKIT_LIBRARY="$libcertkit" PYTHONPATH="$src/bindings/python"
+  local node=(start "$work" "$name" JKS "$dir/nodes/127.0.0.1/keystore.jks" "$dir/truststore.jks" "$passfile")
+  local admin=(--ca "$dir/ca.crt" --cert "$dir/clients/admin/client.admin.crt" --key "$dir/clients/admin/client.admin.key")
+  printf 'cassandra\n' >"$work/spiffe.superuser"
+  CASSANDRA_JVM_OPTS="-Dcassandra.superuser_setup_delay_ms=0" CASSANDRA_EXTRA_YAML="$(printf '%s\n' \
+    'authenticator: PasswordAuthenticator' 'authorizer: CassandraAuthorizer' 'role_manager: CassandraRoleManager')" \
+    "$here/cassandra.sh" "${node[@]}"
+  local port
+  port=$(cat "$work/$name/native_port")
+  timeout 120 "${py[@]}" setup --port "$port" "${admin[@]}" --user cassandra \
+    --password-file "$work/spiffe.superuser" --cql "$work/spiffe.cql" --keyspace ks_spiffe --grant app ||
+    fail "setting up roles and identities as the superuser"
+  "$here/cassandra.sh" stop "$work" "$name"
+  echo "password phase: $((SECONDS - t0)) s"
+  CASSANDRA_KEEP_DATA=1 CASSANDRA_EXTRA_YAML="$(printf '%s\n' \
+    'authenticator:' \
+    '  class_name: org.apache.cassandra.auth.MutualTlsAuthenticator' \
+    '  parameters:' \
+    '    validator_class_name: org.apache.cassandra.auth.SpiffeCertificateValidator' \
+    'authorizer: CassandraAuthorizer' 'role_manager: CassandraRoleManager')" \
+    "$here/cassandra.sh" "${node[@]}"
+  grep -q 'MutualTlsAuthenticator' "$work/$name/cassandra.yaml" || fail "the node does not run MutualTlsAuthenticator"
+  timeout 120 "${py[@]}" check --port "$port" --ca "$dir/ca.crt" --cert "$dir/clients/app/client.app.crt" \
+    --key "$dir/clients/app/client.app.key" --keyspace ks_spiffe --role app ||
+    fail "client app over mutual TLS without a password"
+  timeout 120 "${py[@]}" refused --port "$port" --ca "$dir/ca.crt" \
+    --cert "$dir/clients/intruder/client.intruder.crt" --key "$dir/clients/intruder/client.intruder.key" \
+    --expect "Certificate identity 'spiffe://cluster\\.example/cassandra/intruder' not authorized" ||
+    fail "client intruder (unmapped SPIFFE ID) was not refused with Cassandra's reason"
+  "$here/cassandra.sh" stop "$work" "$name"
+  trap - EXIT
+  echo "cassandra:spiffe took $((SECONDS - t0)) s"
+}
+
 case "$step" in
   resolve) step_resolve server ;;
   pki) step_pki ;;
@@ -374,6 +437,7 @@ case "$step" in
   client) step_client "$@" ;;
   refuse) step_refuse "$@" ;;
   ed25519) step_ed25519 "$@" ;;
+  spiffe) step_spiffe ;;
   offline-skip) step_offline_skip ;;
   registry-answers) step_registry_answers ;;
   *) fail "unknown step $step" ;;

@@ -128,6 +128,9 @@ TEST_CASE("every command has --help and --json, and its JSON parses") {
       {"cluster", "renew", "--dir", f("cl"), "--within", "36500d", "--quiet"},
       {"cluster", "rotate-ca", "--dir", f("cl"), "--stage", "new-ca", "--quiet"},
       {"cluster", "status", "--dir", f("cl")},  // --probe: tests/cli/cluster_status_test.py
+      {"cluster", "init", "--nodes", "db1", "--clients", "app", "--spiffe-id", "spiffe://c.example/{role}",
+       "--out", f("sp"), "--format", "pem", "--quiet"},
+      {"cluster", "identities", "--dir", f("sp"), "--create-roles"},
       {"revoke", "--dir", f("cl"), "--cert", f("cl/nodes/db1/node.crt")},
       {"crl", "--dir", f("cl"), "--out", f("cl.crl")},
       {"keystore", "genkeypair", f("k.jks"), "--alias", "n1", "--dname", "CN=n1", "--storepass", "env:KS"},

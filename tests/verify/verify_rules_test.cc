@@ -314,6 +314,70 @@ TEST_CASE("name constraints: DNS, IP, email, permitted and excluded") {
   CHECK(Kind(Run(Leaf(ica2), {&ica2}, {&root})) == ErrorKind::kNameConstraints);
 }
 
+// URI name constraints (RFC 5280 4.2.1.10): the constraint is a host;
+// ".example.com" is any host below it, "example.com" that host only; a URI
+// without a host fails. Each case is also given to `openssl verify`, which
+// must agree.
+TEST_CASE("name constraints: URI hosts, subdomains, no host, agreeing with openssl verify") {
+  REQUIRE(certkit_test::HaveTool("openssl"));
+  const TestCert root = Root();
+  auto constrained = [&root](const std::string& cn, const std::string& nc) {
+    Spec s;
+    s.cn = cn;
+    s.extensions = {{"basicConstraints", "critical,CA:TRUE"},
+                    {"keyUsage", "critical,keyCertSign"},
+                    {"nameConstraints", nc}};
+    return Make(std::move(s), &root);
+  };
+  const TestCert below = constrained("URI subdomains CA", "critical,permitted;URI:.cluster.example");
+  const TestCert exact = constrained("URI host CA", "critical,permitted;URI:cluster.example");
+  const TestCert excluded = constrained("URI excluded CA", "critical,excluded;URI:.bad.example");
+  struct Case {
+    const TestCert* ca;
+    std::string san;
+    bool ok;
+  };
+  const std::vector<Case> cases = {
+      {&below, "URI:spiffe://db.cluster.example/cassandra/app", true},
+      {&below, "URI:spiffe://a.b.cluster.example/x", true},
+      {&below, "URI:spiffe://cluster.example/cassandra/app", false},  // the base itself
+      {&below, "URI:spiffe://evilcluster.example/x", false},
+      {&below, "URI:spiffe://cluster.example.evil/x", false},
+      {&below, "URI:urn:uuid:6e8bc430-9c3a-11d9-9669-0800200c9a66", false},  // no host
+      {&below, "URI:spiffe:cluster.example", false},                          // no authority
+      {&below, "DNS:node1.example.org,URI:https://user@db.cluster.example:8443/p", true},
+      {&exact, "URI:spiffe://cluster.example/cassandra/app", true},
+      {&exact, "URI:spiffe://CLUSTER.Example/cassandra/app", true},
+      {&exact, "URI:https://cluster.example:8443/", true},
+      {&exact, "URI:spiffe://db.cluster.example/cassandra/app", false},
+      {&exact, "URI:mailto:a@cluster.example", false},
+      {&excluded, "URI:spiffe://good.example/app", true},
+      {&excluded, "URI:spiffe://x.bad.example/app", false},
+      {&excluded, "URI:urn:x:bad", false},  // no host: cannot be shown outside the subtree
+  };
+  certkit_test::TempDir dir;
+  const std::string root_pem = dir.File("root.pem"), ica_pem = dir.File("ica.pem"),
+                    leaf_pem = dir.File("leaf.pem");
+  certkit_test::WriteString(root_pem, verify_test::ToPem(root));
+  for (const Case& c : cases) {
+    const TestCert leaf = Leaf(*c.ca, c.san, "clientAuth");
+    auto r = Run(leaf, {c.ca}, {&root});
+    certkit_test::WriteString(ica_pem, verify_test::ToPem(*c.ca));
+    certkit_test::WriteString(leaf_pem, verify_test::ToPem(leaf));
+    const auto openssl =
+        certkit_test::Run({"openssl", "verify", "-CAfile", root_pem, "-untrusted", ica_pem, leaf_pem});
+    INFO(c.san << " under " << c.ca->cert().subject().ToRfc4514() << "\ncertkit: " << r.status()
+               << "\nopenssl: " << openssl.output());
+    CHECK(r.ok() == c.ok);
+    if (!c.ok) {
+      CHECK(Kind(r) == ErrorKind::kNameConstraints);
+      CHECK(absl::StrContains(r.status().message(), c.san.substr(c.san.rfind("URI:"))));
+    }
+    REQUIRE(openssl.exit_code >= 0);
+    CHECK((openssl.exit_code == 0) == c.ok);
+  }
+}
+
 TEST_CASE("path building backtracks past a bad candidate issuer") {
   const TestCert root = Root();
   // Two intermediates with the same name and key id, one expired.
