@@ -357,9 +357,11 @@ absl::StatusOr<ClusterUpdateSpec> UpdateSpec(const ClusterArgs& a, Manifest* man
     spec.leaf.key_spec = *k;
   }
   if (a.days > 0) spec.leaf.days = a.days;
-  auto p12_profile = ResolveP12Profile(a.p12);
-  if (!p12_profile.ok()) return p12_profile.status();
-  spec.leaf.pkcs12_profile = *p12_profile;
+  if (!a.p12.profile.empty() || a.p12.legacy) {  // else the manifest's
+    auto p12_profile = ResolveP12Profile(a.p12);
+    if (!p12_profile.ok()) return p12_profile.status();
+    spec.leaf.pkcs12_profile = *p12_profile;
+  }
   if (!a.spiffe_id.empty()) spec.leaf.spiffe_id = a.spiffe_id;  // add: checked by ClusterAdd
   spec.leaf.pkcs12_plain_certs = a.p12_plain_certs;
   s = ApplyProfileFile(a.profile_file, &spec.leaf);

@@ -45,7 +45,8 @@ void AddP12ProfileOptions(CLI::App* cmd, P12ProfileArgs* args) {
   cmd->add_option("--p12-profile", args->profile,
                   "PKCS#12 algorithms: modern (default; PBES2 AES-256, HMAC-SHA256 MAC), modern2026 "
                   "(AES-256, PBMAC1 MAC; OpenSSL 3.4+), legacy (3DES/RC2, SHA-1 MAC; Java 8), "
-                  "passwordless-truststore (certificates only, no password, no MAC; Java 18+)")
+                  "passwordless-truststore (certificates only, no password, no MAC; Java 18+); "
+                  "cluster add/renew/rotate-ca: the cluster's (manifest.json) unless given")
       ->type_name("NAME");
   cmd->add_flag("--p12-legacy", args->legacy, "same as --p12-profile legacy");
 }

@@ -254,9 +254,15 @@ absl::Status ReissueLeaves(const CertificateAuthority& ca, const std::vector<Lea
                            ProgressObserver* progress);
 
 // LeafSettingsFromManifest fills key spec, days, SANs, organization, node
-// CN, preset, formats and pkcs8 from |manifest| into |settings| (passwords
-// untouched).
+// CN, SPIFFE ID template, preset, formats, PKCS#12 profile and pkcs8 from
+// |manifest| into |settings| (passwords untouched).
 absl::Status LeafSettingsFromManifest(const Manifest& manifest, LeafSettings* settings);
+
+// RecordPkcs12Profile records |profile| as the cluster's in |m| (the
+// manifest's "pkcs12_profile"): add, renew and rotate-ca record the profile
+// they wrote, so the next operation writes the same one unless told
+// otherwise.
+void RecordPkcs12Profile(Pkcs12Profile profile, Manifest* m);
 
 }  // namespace certkit
 

@@ -77,6 +77,11 @@ struct Manifest {
   // empty = none. JSON "preset", absent when empty.
   std::string preset;
   std::vector<std::string> formats;  // "pem", "jks", "p12", "k8s"
+  // The PKCS#12 profile of the cluster's .p12 stores (--p12-profile;
+  // certkit/keystore.h): add, renew and rotate-ca write it unless told
+  // otherwise, and a profile given to them is recorded. JSON
+  // "pkcs12_profile", absent for "modern" (older manifests: modern).
+  std::string pkcs12_profile;
   // The Kubernetes namespace of the "k8s" manifests (--k8s-namespace);
   // empty = none. JSON "k8s_namespace", absent when empty.
   std::string k8s_namespace;

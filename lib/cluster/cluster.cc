@@ -568,6 +568,7 @@ absl::StatusOr<Manifest> ClusterInit(const ClusterInitSpec& spec) {
   m.organization = spec.leaf.organization;
   m.node_cn = spec.leaf.node_cn;
   m.spiffe_id = spec.leaf.spiffe_id;
+  RecordPkcs12Profile(spec.leaf.pkcs12_profile, &m);
   m.preset = spec.leaf.preset;
   m.formats = spec.formats;
   m.k8s_namespace = spec.k8s_namespace;
@@ -620,6 +621,10 @@ absl::StatusOr<Manifest> ClusterInit(const ClusterInitSpec& spec) {
   return m;
 }
 
+void RecordPkcs12Profile(Pkcs12Profile profile, Manifest* m) {
+  m->pkcs12_profile = profile == Pkcs12Profile::kModern ? "" : Pkcs12ProfileName(profile);
+}
+
 absl::Status LeafSettingsFromManifest(const Manifest& m, LeafSettings* settings) {
   auto spec = KeySpec::Parse(m.key_spec);
   if (!spec.ok()) return Annotate(spec.status(), "manifest key_spec");
@@ -630,6 +635,12 @@ absl::Status LeafSettingsFromManifest(const Manifest& m, LeafSettings* settings)
   settings->node_cn = m.node_cn;
   settings->spiffe_id = m.spiffe_id;
   settings->preset = m.preset;
+  settings->pkcs12_profile = Pkcs12Profile::kModern;
+  if (!m.pkcs12_profile.empty()) {
+    auto profile = ParsePkcs12Profile(m.pkcs12_profile);
+    if (!profile.ok()) return Annotate(profile.status(), "manifest pkcs12_profile");
+    settings->pkcs12_profile = *profile;
+  }
   settings->write_jks = m.HasFormat("jks");
   settings->write_p12 = m.HasFormat("p12");
   settings->pkcs8 = m.pkcs8;
@@ -703,6 +714,7 @@ absl::StatusOr<Manifest> ClusterAdd(const ClusterUpdateSpec& spec) {
   settings.overwrite = false;
   settings.node_cn = m->node_cn;  // the cluster's, as the manifest records it
   settings.spiffe_id = m->spiffe_id;
+  RecordPkcs12Profile(settings.pkcs12_profile, &*m);
   auto trusted = LoadTrustedCas(spec.dir, *m);  // both CAs during a rotation
   if (!trusted.ok()) return trusted.status();
   settings.trusted_cas = *std::move(trusted);
@@ -776,6 +788,7 @@ absl::StatusOr<Manifest> ClusterRenew(const ClusterUpdateSpec& spec,
   settings.overwrite = true;
   settings.node_cn = m->node_cn;  // the cluster's, as the manifest records it
   settings.spiffe_id = m->spiffe_id;
+  RecordPkcs12Profile(settings.pkcs12_profile, &*m);
   auto trusted = LoadTrustedCas(spec.dir, *m);  // both CAs during a rotation
   if (!trusted.ok()) return trusted.status();
   settings.trusted_cas = *std::move(trusted);

@@ -13,6 +13,7 @@
 #include "absl/strings/str_split.h"
 #include "certkit/error.h"
 #include "certkit/file.h"
+#include "certkit/keystore.h"
 #include "certkit/rfc3339.h"
 #include "certkit/spiffe.h"
 
@@ -320,6 +321,7 @@ json ToJson(const Manifest& m) {
   if (!m.spiffe_id.empty()) j["spiffe_id"] = m.spiffe_id;
   j["formats"] = m.formats;
   if (!m.k8s_namespace.empty()) j["k8s_namespace"] = m.k8s_namespace;
+  if (!m.pkcs12_profile.empty()) j["pkcs12_profile"] = m.pkcs12_profile;
   j["pkcs8"] = m.pkcs8;
   j["store_password_source"] = m.store_password_source;
   j["truststore_password_source"] = m.truststore_password_source;
@@ -359,8 +361,14 @@ absl::StatusOr<Manifest> FromJson(const json& j) {
   for (auto [name, field] : {std::pair<const char*, std::string*>{"node_cn", &m.node_cn},
                               {"preset", &m.preset},
                               {"k8s_namespace", &m.k8s_namespace},
-                              {"spiffe_id", &m.spiffe_id}}) {
+                              {"spiffe_id", &m.spiffe_id},
+                              {"pkcs12_profile", &m.pkcs12_profile}}) {
     if (j.contains(name) && !(s = Get(j, name, field)).ok()) return s;
+  }
+  if (!m.pkcs12_profile.empty()) {
+    if (auto p = ParsePkcs12Profile(m.pkcs12_profile); !p.ok()) {
+      return MakeError(ErrorKind::kMalformed, absl::StrCat("manifest: pkcs12_profile: ", p.status().message()));
+    }
   }
   if (!m.spiffe_id.empty()) {
     if (absl::Status t = ValidateSpiffeIdTemplate(m.spiffe_id); !t.ok()) {

@@ -278,6 +278,7 @@ class Stage {
     settings.trusted_cas = *trusted;
     settings.node_cn = m().node_cn;  // the cluster's, as the manifest records it
     settings.spiffe_id = m().spiffe_id;
+    RecordPkcs12Profile(settings.pkcs12_profile, &m());
     std::vector<bool> is_node;
     for (const LeafRecord* r : due) is_node.push_back(IsNodeOf(m(), r));
     absl::Status s = ReissueLeaves(*ca, due, is_node, spec_.dir, settings, spec_.jobs, "re-issuing",

@@ -220,3 +220,52 @@ TEST_CASE("keystore list of a trust store without a password as keytool -list do
   CHECK(r.exit_code == 3);
   CHECK(r.err.find("[bad_password]") != std::string::npos);
 }
+
+namespace {
+
+// MacOf returns the MAC digest `openssl pkcs12 -info` reports for |p12|
+// ("sha1", "sha256"), with the legacy provider so legacy files open too.
+std::string MacOf(const std::string& p12, const std::string& pass) {
+  auto r = Run({"openssl", "pkcs12", "-info", "-noout", "-legacy", "-in", p12, "-passin", "pass:" + pass});
+  INFO(p12 << ": " << r.output());
+  REQUIRE(r.exit_code == 0);
+  const std::string text = r.output();
+  const size_t at = text.find("MAC: ");
+  REQUIRE(at != std::string::npos);
+  return text.substr(at + 5, text.find(',', at) - at - 5);
+}
+
+}  // namespace
+
+TEST_CASE("a cluster's PKCS#12 profile is recorded and kept by add and renew, and changed when given") {
+  TempDir tmp;
+  const std::string dir = tmp.File("legacy-cluster");
+  const std::vector<std::string> env = {"CK_PW=p12-profile-pw"};
+  auto r = Certkit({"cluster", "init", "--out", dir, "--nodes", "db1", "--format", "pem,p12", "--p12-profile",
+                    "legacy", "--storepass", "env:CK_PW", "--quiet"},
+                   env);
+  REQUIRE(r.exit_code == 0);
+  CHECK(ReadString(dir + "/manifest.json").find("\"pkcs12_profile\": \"legacy\"") != std::string::npos);
+  CHECK(MacOf(dir + "/nodes/db1/keystore.p12", "p12-profile-pw") == "sha1");
+  // add, without --p12-profile: the cluster's legacy.
+  r = Certkit({"cluster", "add", "--dir", dir, "--nodes", "db2", "--storepass", "env:CK_PW", "--quiet"}, env);
+  REQUIRE(r.exit_code == 0);
+  CHECK(MacOf(dir + "/nodes/db2/keystore.p12", "p12-profile-pw") == "sha1");
+  // renew, without: legacy again.
+  r = Certkit({"cluster", "renew", "--dir", dir, "--within", "3650d", "--storepass", "env:CK_PW", "--quiet"},
+              env);
+  REQUIRE(r.exit_code == 0);
+  CHECK(MacOf(dir + "/nodes/db1/keystore.p12", "p12-profile-pw") == "sha1");
+  CHECK(MacOf(dir + "/truststore.p12", "p12-profile-pw") == "sha1");
+  // renew --p12-profile modern: written modern, and recorded (the field,
+  // absent for modern, is gone).
+  r = Certkit({"cluster", "renew", "--dir", dir, "--within", "3650d", "--p12-profile", "modern", "--storepass",
+               "env:CK_PW", "--quiet"},
+              env);
+  REQUIRE(r.exit_code == 0);
+  CHECK(MacOf(dir + "/nodes/db2/keystore.p12", "p12-profile-pw") == "sha256");
+  CHECK(ReadString(dir + "/manifest.json").find("pkcs12_profile") == std::string::npos);
+  r = Certkit({"cluster", "add", "--dir", dir, "--clients", "app", "--storepass", "env:CK_PW", "--quiet"}, env);
+  REQUIRE(r.exit_code == 0);
+  CHECK(MacOf(dir + "/clients/app/keystore.p12", "p12-profile-pw") == "sha256");
+}
