@@ -392,6 +392,32 @@ class KeyStoreTest(TempDirTest):
         self.assertEqual(pem_store.get_key(alias).public_key_pem, key.public_key_pem)
         self.assertEqual(pem_store.get_certificate(alias), leaf)
 
+    def test_pkcs12_profiles_through_binding(self):
+        root, inter, key, leaf = make_pki()
+        store = certkit.KeyStore()
+        store.set_key_entry("node1", key, [leaf, inter.certificate])
+        # legacy: openssl 3.0 needs -legacy and reports a SHA-1 MAC.
+        path = self.write("legacy.p12", store.save("pkcs12", STOREPASS, p12_profile="legacy"))
+        info = run("openssl", "pkcs12", "-info", "-noout", "-legacy", "-in", path,
+                   "-passin", "pass:" + STOREPASS)
+        self.assertIn("MAC: sha1", info.stdout + info.stderr)
+        # modern2026: a PBMAC1 MAC, which certkit verifies (a wrong password fails).
+        data = store.save("pkcs12", STOREPASS, p12_profile="modern2026")
+        self.assertEqual(certkit.KeyStore.load(data, STOREPASS).aliases(), ["node1"])
+        with self.assertRaises(certkit.BadPasswordError):
+            certkit.KeyStore.load(data, "not-the-password")
+        # passwordless-truststore: refused for a key, written for certificates.
+        with self.assertRaises(certkit.InvalidArgumentError):
+            store.save("pkcs12", STOREPASS, p12_profile="passwordless-truststore")
+        trust = certkit.KeyStore()
+        trust.add_trusted_certificate("ca", root.certificate)
+        path = self.write("trust.p12", trust.save("pkcs12", None, p12_profile="passwordless-truststore"))
+        out = run("keytool", "-list", "-keystore", path, "-storetype", "PKCS12",
+                  "-storepass", "").stdout
+        self.assertRegex(out, r"ca,.*trustedCertEntry")
+        with self.assertRaises(ValueError):
+            store.save("pkcs12", STOREPASS, p12_profile="nonesuch")
+
     def test_keytool_store_loads_through_binding(self):
         path = self.path("kt.jks")
         run("keytool", "-genkeypair", "-keystore", path, "-storetype", "JKS",
