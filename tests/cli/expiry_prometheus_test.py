@@ -22,7 +22,9 @@ import sys
 import tempfile
 import time
 import unittest
-import urllib.request
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+import pypi_venv  # noqa: E402 (tests/support/pypi_venv.py)
 
 REQUIREMENT = "prometheus_client==0.26.0"
 CHILD_MARK = "CERTKIT_EXPIRY_PROM_VENV"
@@ -31,49 +33,7 @@ STOREPASS_VAR = "CK_EXPIRY_STOREPASS"
 STOREPASS = "store-pass-7c1e"
 
 
-def pypi_reachable():
-    try:
-        urllib.request.urlopen("https://pypi.org/simple/prometheus-client/", timeout=15).close()
-        return True
-    except OSError:
-        return False
 
-
-def skip_or_fail(reason):
-    if os.environ.get("CERTKIT_REQUIRE_PYPI") == "1":
-        print("FAIL: %s and CERTKIT_REQUIRE_PYPI=1" % reason, file=sys.stderr)
-        sys.exit(1)
-    print("SKIP: %s (set CERTKIT_REQUIRE_PYPI=1 to make this a failure)" % reason)
-    sys.exit(77)
-
-
-def run_in_venv(build_dir):
-    """Re-runs this script with the Python of a venv holding REQUIREMENT
-    (made once, reused while REQUIREMENT is unchanged)."""
-    venv = os.path.join(os.path.abspath(build_dir), "expiry-prometheus-venv")
-    python = os.path.join(venv, "bin", "python")
-    stamp = os.path.join(venv, ".requirements")
-    ready = os.path.exists(python) and os.path.exists(stamp) and read_text(stamp) == REQUIREMENT
-    if not ready:
-        shutil.rmtree(venv, True)
-        r = subprocess.run([sys.executable, "-m", "venv", venv], capture_output=True, text=True)
-        if r.returncode != 0:
-            print("FAIL: python3 -m venv failed (Debian: python3-venv, installed by scripts/install-deps.sh): "
-                  + r.stderr, file=sys.stderr)
-            sys.exit(1)
-        r = subprocess.run([os.path.join(venv, "bin", "pip"), "install", "-q", "--disable-pip-version-check",
-                            "--retries", "1", "--timeout", "20", REQUIREMENT],
-                           capture_output=True, text=True, timeout=600)
-        if r.returncode != 0:
-            shutil.rmtree(venv, True)
-            if not pypi_reachable():
-                skip_or_fail("PyPI cannot be reached to install %s" % REQUIREMENT)
-            print("FAIL: pip could not install %s from PyPI:\n%s" % (REQUIREMENT, r.stderr), file=sys.stderr)
-            sys.exit(1)
-        with open(stamp, "w") as f:
-            f.write(REQUIREMENT)
-    env = dict(os.environ, **{CHILD_MARK: "1"})
-    os.execve(python, [python, os.path.abspath(__file__)] + sys.argv[1:], env)
 
 
 def certkit(*args, env=None):
@@ -389,8 +349,7 @@ def main():
     if len(sys.argv) != 3:
         print(__doc__, file=sys.stderr)
         sys.exit(2)
-    if os.environ.get(CHILD_MARK) != "1":
-        run_in_venv(sys.argv[2])
+    pypi_venv.reexec_in_venv(__file__, sys.argv[2], "expiry-prometheus-venv", REQUIREMENT, CHILD_MARK)
     CERTKIT = os.path.abspath(sys.argv[1])
     unittest.main(argv=[sys.argv[0], "-v"])
 

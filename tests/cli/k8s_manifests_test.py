@@ -28,7 +28,9 @@ import subprocess
 import sys
 import tempfile
 import unittest
-import urllib.request
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+import pypi_venv  # noqa: E402 (tests/support/pypi_venv.py)
 
 REQUIREMENT = "kubernetes-validate==1.37.0"
 K8S_VERSION = "1.30.0"  # one of the schema sets kubernetes-validate 1.37.0 ships (1.25 to 1.37)
@@ -47,20 +49,6 @@ DNS1123_SUBDOMAIN = re.compile(r"^%s(\.%s)*$" % (DNS1123_LABEL, DNS1123_LABEL))
 LABEL_VALUE = re.compile(r"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$")
 
 
-def pypi_reachable():
-    try:
-        urllib.request.urlopen("https://pypi.org/simple/kubernetes-validate/", timeout=15).close()
-        return True
-    except OSError:
-        return False
-
-
-def skip_or_fail(reason):
-    if os.environ.get("CERTKIT_REQUIRE_PYPI") == "1":
-        print("FAIL: %s and CERTKIT_REQUIRE_PYPI=1" % reason, file=sys.stderr)
-        sys.exit(1)
-    print("SKIP: %s (set CERTKIT_REQUIRE_PYPI=1 to make this a failure)" % reason)
-    sys.exit(77)
 
 
 def read_text(path):
@@ -77,34 +65,6 @@ def read_json(path):
     with open(path) as f:
         return json.load(f)
 
-
-def run_in_venv(build_dir):
-    """Re-runs this script with the Python of a venv holding REQUIREMENT
-    (made once, reused while REQUIREMENT is unchanged)."""
-    venv = os.path.join(os.path.abspath(build_dir), "k8s-validate-venv")
-    python = os.path.join(venv, "bin", "python")
-    stamp = os.path.join(venv, ".requirements")
-    ready = os.path.exists(python) and os.path.exists(stamp) and read_text(stamp) == REQUIREMENT
-    if not ready:
-        shutil.rmtree(venv, True)
-        r = subprocess.run([sys.executable, "-m", "venv", venv], capture_output=True, text=True)
-        if r.returncode != 0:
-            print("FAIL: python3 -m venv failed (Debian: python3-venv, installed by scripts/install-deps.sh): "
-                  + r.stderr, file=sys.stderr)
-            sys.exit(1)
-        r = subprocess.run([os.path.join(venv, "bin", "pip"), "install", "-q", "--disable-pip-version-check",
-                            "--retries", "1", "--timeout", "20", REQUIREMENT],
-                           capture_output=True, text=True, timeout=600)
-        if r.returncode != 0:
-            shutil.rmtree(venv, True)
-            if not pypi_reachable():
-                skip_or_fail("PyPI cannot be reached to install %s" % REQUIREMENT)
-            print("FAIL: pip could not install %s from PyPI:\n%s" % (REQUIREMENT, r.stderr), file=sys.stderr)
-            sys.exit(1)
-        with open(stamp, "w") as f:
-            f.write(REQUIREMENT)
-    env = dict(os.environ, **{CHILD_MARK: "1"})
-    os.execve(python, [python, os.path.abspath(__file__)] + sys.argv[1:], env)
 
 
 def certkit(*args, check=True):
@@ -409,8 +369,7 @@ if __name__ == "__main__":
         print(__doc__, file=sys.stderr)
         sys.exit(2)
     CERTKIT = os.path.abspath(sys.argv[1])
-    if os.environ.get(CHILD_MARK) != "1":
-        run_in_venv(sys.argv[2])
+    pypi_venv.reexec_in_venv(__file__, sys.argv[2], "k8s-validate-venv", REQUIREMENT, CHILD_MARK)
     for tool in ("openssl", "keytool"):
         if shutil.which(tool) is None:
             print("FAIL: %s not found (scripts/install-deps.sh installs it)" % tool, file=sys.stderr)
