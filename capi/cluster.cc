@@ -10,6 +10,7 @@
 #include "certkit/k8s.h"
 #include "certkit/manifest.h"
 #include "certkit/rotation.h"
+#include "certkit/spiffe.h"
 
 using certkit::ErrorKind;
 using certkit::MakeError;
@@ -25,6 +26,7 @@ struct CertkitClusterOptions {
   std::optional<certkit::KeySpec> key_spec;
   std::optional<certkit::LeafFormats> formats;
   std::optional<certkit::Pkcs12Profile> pkcs12_profile;
+  std::string spiffe_id;  // template (certkit/spiffe.h); empty = not set
   std::string store_password;
   std::string truststore_password;
   std::string organization;
@@ -87,6 +89,7 @@ void ApplyLeafOptions(const CertkitClusterOptions& o, certkit::LeafSettings* lea
   if (o.days > 0) leaf->days = o.days;
   if (!o.organization.empty()) leaf->organization = o.organization;
   if (o.pkcs12_profile.has_value()) leaf->pkcs12_profile = *o.pkcs12_profile;
+  if (!o.spiffe_id.empty()) leaf->spiffe_id = o.spiffe_id;
   leaf->store_password = o.store_password;
   leaf->truststore_password = o.truststore_password;
 }
@@ -238,6 +241,21 @@ CertkitError certkit_cluster_options_set_pkcs12_profile_n(CertkitClusterOptions*
 CertkitError certkit_cluster_options_set_pkcs12_profile(CertkitClusterOptions* options,
                                                         const char* profile) {
   return certkit_cluster_options_set_pkcs12_profile_n(options, profile, Len(profile));
+}
+
+CertkitError certkit_cluster_options_set_spiffe_id_n(CertkitClusterOptions* options,
+                                                     const char* spiffe_id, size_t spiffe_id_length) {
+  return SetText(options, spiffe_id, spiffe_id_length, "spiffe_id",
+                 [&](absl::string_view v) -> absl::Status {
+                   CK_RETURN_IF_ERROR(certkit::ValidateSpiffeIdTemplate(v));
+                   options->spiffe_id = std::string(v);
+                   return absl::OkStatus();
+                 });
+}
+
+CertkitError certkit_cluster_options_set_spiffe_id(CertkitClusterOptions* options,
+                                                   const char* spiffe_id) {
+  return certkit_cluster_options_set_spiffe_id_n(options, spiffe_id, Len(spiffe_id));
 }
 
 CertkitError certkit_cluster_options_set_store_password_n(CertkitClusterOptions* options,

@@ -712,6 +712,18 @@ CERTKIT_EXPORT CertkitError certkit_cluster_options_set_pkcs12_profile(
     CertkitClusterOptions* options, const char* profile);
 CERTKIT_EXPORT CertkitError certkit_cluster_options_set_pkcs12_profile_n(
     CertkitClusterOptions* options, const char* profile, size_t profile_length);
+/* set_spiffe_id: the SPIFFE ID template every node and client certificate
+ * gets a URI SAN from (init: recorded in the manifest; add: recorded when
+ * the manifest has none, CERTKIT_ERROR_INVALID_ARGUMENT when it records
+ * another; renew and rotate keep the manifest's), e.g.
+ * "spiffe://cluster.example/cassandra/{name}" with the placeholders {name},
+ * {role} and {kind} of `certkit --spiffe-id` (docs/CLI.md). Copied.
+ * CERTKIT_ERROR_INVALID_ARGUMENT naming the SPIFFE rule broken (the options
+ * keep their previous template), or for NULL |options| or |spiffe_id|. */
+CERTKIT_EXPORT CertkitError certkit_cluster_options_set_spiffe_id(CertkitClusterOptions* options,
+                                                                  const char* spiffe_id);
+CERTKIT_EXPORT CertkitError certkit_cluster_options_set_spiffe_id_n(
+    CertkitClusterOptions* options, const char* spiffe_id, size_t spiffe_id_length);
 /* set_store_password: the key stores' password (required with jks or p12);
  * set_truststore_password: the trust stores' (default: the store
  * password). Kept in memory until the options are freed; never recorded. */

@@ -1336,6 +1336,13 @@ static void test_cluster(void) {
   CHECK_ERR(certkit_cluster_options_set_formats(options, "pem,zip"), CERTKIT_ERROR_INVALID_ARGUMENT);
   CHECK(strstr(certkit_last_error_message(), "zip") != NULL);
   CHECK_OK(certkit_cluster_options_set_formats(options, "pem, JKS"));
+  /* A SPIFFE ID template is checked when set (the Python and Go binding
+   * tests check the URI SANs it gives). */
+  CHECK_ERR(certkit_cluster_options_set_spiffe_id(NULL, "spiffe://a/{name}"), CERTKIT_ERROR_NULL_ARGUMENT);
+  CHECK_ERR(certkit_cluster_options_set_spiffe_id(options, NULL), CERTKIT_ERROR_NULL_ARGUMENT);
+  CHECK_ERR(certkit_cluster_options_set_spiffe_id(options, "spiffe://Upper.example/{name}"),
+            CERTKIT_ERROR_INVALID_ARGUMENT);
+  CHECK(strstr(certkit_last_error_message(), "trust domain") != NULL);
   CHECK_ERR(certkit_cluster_options_set_jobs(options, -2), CERTKIT_ERROR_INVALID_ARGUMENT);
   CHECK_OK(certkit_cluster_options_set_jobs(options, 2));
   CHECK_OK(certkit_cluster_options_add_node(options, "10.0.0.1"));

@@ -38,6 +38,11 @@ type ClusterOptions struct {
 	// "passwordless-truststore" (trust stores without password or MAC, key
 	// stores "modern"); see docs/SECURITY.md.
 	PKCS12Profile string
+	// SpiffeID: a SPIFFE ID template ("spiffe://cluster.example/cassandra/{name}",
+	// as `certkit --spiffe-id`) every node and client certificate gets a
+	// URI SAN from; init records it, add records it when the manifest has
+	// none ("": none / the manifest's).
+	SpiffeID string
 	// Progress is told about each issued leaf (see BatchOptions.Progress);
 	// returning false cancels: the call fails with CodeCancelled and the
 	// manifest is not written.
@@ -93,6 +98,11 @@ func (o *ClusterOptions) build() (*C.CertkitClusterOptions, error) {
 		text(func(p *C.CertkitClusterOptions, s *C.char, n C.size_t) C.CertkitError {
 			return C.certkit_cluster_options_set_pkcs12_profile_n(p, s, n)
 		}, o.PKCS12Profile)
+	}
+	if o.SpiffeID != "" {
+		text(func(p *C.CertkitClusterOptions, s *C.char, n C.size_t) C.CertkitError {
+			return C.certkit_cluster_options_set_spiffe_id_n(p, s, n)
+		}, o.SpiffeID)
 	}
 	if o.StorePassword != "" {
 		text(func(p *C.CertkitClusterOptions, s *C.char, n C.size_t) C.CertkitError {

@@ -188,3 +188,36 @@ func TestClusterRotateCAPassesOpenSSLAndKeytool(t *testing.T) {
 		t.Fatalf("truststore.jks after retire-old: %d trusted entries", n)
 	}
 }
+
+// ClusterOptions.SpiffeID and PKCS12Profile through the C ABI: the SPIFFE ID
+// is a URI SAN openssl reads on every leaf, the profile a SHA-1 MAC
+// (legacy) that add keeps; an invalid template is refused, writing nothing.
+func TestClusterSpiffeIDAndPKCS12Profile(t *testing.T) {
+	defer fatalOnPanic(t)
+	dir := filepath.Join(t.TempDir(), "spiffe")
+	must(ClusterInit(dir, ClusterOptions{
+		Nodes: []string{"db1"}, Clients: []string{"app"}, Formats: []string{"pem", "p12"},
+		StorePassword: storePass, SpiffeID: "spiffe://cluster.example/cassandra/{name}", PKCS12Profile: "legacy",
+	}))
+	must(ClusterAdd(dir, ClusterOptions{Clients: []string{"ops"}, StorePassword: storePass}))
+	for leaf, name := range map[string]string{"clients/app/client.app.crt": "app", "clients/ops/client.ops.crt": "ops",
+		"nodes/db1/node.crt": "db1"} {
+		out := run(t, "", "openssl", "x509", "-in", filepath.Join(dir, leaf), "-noout", "-ext", "subjectAltName")
+		if !strings.Contains(out, "URI:spiffe://cluster.example/cassandra/"+name) {
+			t.Fatalf("%s: %s", leaf, out)
+		}
+	}
+	info := run(t, "", "openssl", "pkcs12", "-info", "-noout", "-legacy", "-in",
+		filepath.Join(dir, "clients/ops/keystore.p12"), "-passin", "pass:"+storePass)
+	if !strings.Contains(info, "MAC: sha1") {
+		t.Fatalf("cluster add did not keep the legacy profile: %s", info)
+	}
+	bad := filepath.Join(t.TempDir(), "bad")
+	if _, err := ClusterInit(bad, ClusterOptions{Nodes: []string{"db1"}, StorePassword: storePass,
+		SpiffeID: "https://cluster.example/{name}"}); !errors.Is(err, ErrInvalidArgument) {
+		t.Fatalf("invalid SPIFFE ID template: %v", err)
+	}
+	if _, err := os.Stat(bad); !os.IsNotExist(err) {
+		t.Fatalf("a refused init wrote %s: %v", bad, err)
+	}
+}

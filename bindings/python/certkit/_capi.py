@@ -409,6 +409,10 @@ certkit_cluster_options_set_formats_n = _function("certkit_cluster_options_set_f
 certkit_cluster_options_set_pkcs12_profile = _function("certkit_cluster_options_set_pkcs12_profile", c_int, [c_void_p, c_char_p])
 # CertkitError certkit_cluster_options_set_pkcs12_profile_n(CertkitClusterOptions* options, const char* profile, size_t profile_length)
 certkit_cluster_options_set_pkcs12_profile_n = _function("certkit_cluster_options_set_pkcs12_profile_n", c_int, [c_void_p, c_char_p, c_size_t])
+# CertkitError certkit_cluster_options_set_spiffe_id(CertkitClusterOptions* options, const char* spiffe_id)
+certkit_cluster_options_set_spiffe_id = _function("certkit_cluster_options_set_spiffe_id", c_int, [c_void_p, c_char_p])
+# CertkitError certkit_cluster_options_set_spiffe_id_n(CertkitClusterOptions* options, const char* spiffe_id, size_t spiffe_id_length)
+certkit_cluster_options_set_spiffe_id_n = _function("certkit_cluster_options_set_spiffe_id_n", c_int, [c_void_p, c_char_p, c_size_t])
 # CertkitError certkit_cluster_options_set_store_password(CertkitClusterOptions* options, const char* password)
 certkit_cluster_options_set_store_password = _function("certkit_cluster_options_set_store_password", c_int, [c_void_p, c_char_p])
 # CertkitError certkit_cluster_options_set_store_password_n(CertkitClusterOptions* options, const char* password, size_t password_length)
@@ -800,6 +804,8 @@ FUNCTIONS = (
     'certkit_cluster_options_set_formats_n',
     'certkit_cluster_options_set_pkcs12_profile',
     'certkit_cluster_options_set_pkcs12_profile_n',
+    'certkit_cluster_options_set_spiffe_id',
+    'certkit_cluster_options_set_spiffe_id_n',
     'certkit_cluster_options_set_store_password',
     'certkit_cluster_options_set_store_password_n',
     'certkit_cluster_options_set_truststore_password',

@@ -23,7 +23,8 @@ class _ClusterOptions(_Handle):
                  ca_subject: Optional[Union[Name, Text]], days: Optional[int], jobs: int,
                  overwrite: bool, ca_key_spec: Optional[Text] = None,
                  ca_days: Optional[int] = None, cross_sign: bool = False,
-                 reissue_only: Sequence[Text] = (), p12_profile: Optional[Text] = None) -> None:
+                 reissue_only: Sequence[Text] = (), p12_profile: Optional[Text] = None,
+                 spiffe_id: Optional[Text] = None) -> None:
         super().__init__(_out_handle(_capi.certkit_cluster_options_new))
         texts = [(_capi.certkit_cluster_options_add_node_n, n) for n in nodes]
         texts += [(_capi.certkit_cluster_options_add_client_n, c) for c in clients]
@@ -38,7 +39,8 @@ class _ClusterOptions(_Handle):
                                truststore_password),
                               (_capi.certkit_cluster_options_set_organization_n, organization),
                               (_capi.certkit_cluster_options_set_ca_key_spec_n, ca_key_spec),
-                              (_capi.certkit_cluster_options_set_pkcs12_profile_n, p12_profile)):
+                              (_capi.certkit_cluster_options_set_pkcs12_profile_n, p12_profile),
+                              (_capi.certkit_cluster_options_set_spiffe_id_n, spiffe_id)):
             if value is not None:
                 texts.append((setter, value))
         for setter, value in texts:
@@ -89,18 +91,23 @@ def cluster_init(dir: PathLike, nodes: Sequence[Text], clients: Sequence[Text] =
                  organization: Optional[Text] = None,
                  ca_subject: Optional[Union[Name, Text]] = None, days: Optional[int] = None,
                  jobs: int = 0, overwrite: bool = False, p12_profile: Optional[Text] = None,
+                 spiffe_id: Optional[Text] = None,
                  progress: Optional[Progress] = None) -> Dict[str, Any]:
     """Creates a cluster in |dir|: a new CA, |nodes| (host names or IPs) and
     |clients| (user names) with PEM files and, per |formats| (default
     "pem,jks,p12"), JKS/PKCS#12 stores protected by |store_password|
     (|truststore_password| defaults to it), PKCS#12 in |p12_profile|
     ("modern" by default, "modern2026", "legacy", "passwordless-truststore";
-    see docs/SECURITY.md). |progress(done, total)| is told
+    see docs/SECURITY.md). |spiffe_id| is a SPIFFE ID template (e.g.
+    "spiffe://cluster.example/cassandra/{name}", as `--spiffe-id`) every
+    node and client certificate gets a URI SAN from, recorded for add, renew
+    and rotate; InvalidArgumentError names the rule an invalid one breaks.
+    |progress(done, total)| is told
     about each leaf; returning False cancels (CancelledError, no manifest).
     Returns the manifest. AlreadyExistsError when |dir| holds a cluster."""
     with _ClusterOptions(nodes, clients, key_spec, formats, store_password, truststore_password,
                          organization, ca_subject, days, jobs, overwrite,
-                         p12_profile=p12_profile) as options:
+                         p12_profile=p12_profile, spiffe_id=spiffe_id) as options:
         return _init_or_add(_capi.certkit_cluster_init_n, dir, options, progress)
 
 

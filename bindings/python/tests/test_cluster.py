@@ -36,6 +36,25 @@ class ClusterTest(TempDirTest):
                                  store_password=STOREPASS)
         self.assertFalse(os.path.exists(self.path("dup")))
 
+    def test_spiffe_id(self):
+        # The SPIFFE ID template through the C ABI: a URI SAN openssl reads,
+        # recorded in the manifest and kept by cluster_add.
+        cluster = self.path("spiffe")
+        manifest = certkit.cluster_init(cluster, ["db1"], ["app"], store_password=STOREPASS,
+                                        formats=["pem"],
+                                        spiffe_id="spiffe://cluster.example/cassandra/{name}")
+        self.assertEqual(manifest["spiffe_id"], "spiffe://cluster.example/cassandra/{name}")
+        certkit.cluster_add(cluster, clients=["ops"], store_password=STOREPASS)
+        for leaf, name in (("clients/app/client.app.crt", "app"), ("clients/ops/client.ops.crt", "ops"),
+                           ("nodes/db1/node.crt", "db1")):
+            out = run("openssl", "x509", "-in", os.path.join(cluster, leaf), "-noout", "-ext",
+                      "subjectAltName").stdout
+            self.assertIn("URI:spiffe://cluster.example/cassandra/" + name, out)
+        with self.assertRaisesRegex(certkit.InvalidArgumentError, "spiffe"):
+            certkit.cluster_init(self.path("bad"), ["db1"], store_password=STOREPASS,
+                                 spiffe_id="https://cluster.example/{name}")
+        self.assertFalse(os.path.exists(self.path("bad")))
+
     def test_init_add_renew(self):
         cluster = self.path("pki")
         reports = []
