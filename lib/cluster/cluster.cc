@@ -592,7 +592,7 @@ absl::StatusOr<Manifest> ClusterInit(const ClusterInitSpec& spec) {
 
   std::vector<LeafJob> jobs;
   for (const NodeSpec& n : *nodes) jobs.push_back({true, n.name, false, n.hosts});
-  for (const auto& c : spec.clients) jobs.push_back({false, c});
+  for (const auto& c : spec.clients) jobs.push_back({false, c, false, {}});
   // Every file is written, then all are made durable in one pass; only then
   // the manifest commits the cluster.
   s = WriteDurably(spec.out_dir, [&]() -> absl::Status {
@@ -706,7 +706,7 @@ absl::StatusOr<Manifest> ClusterAdd(const ClusterUpdateSpec& spec) {
       return MakeError(ErrorKind::kAlreadyExists,
                        absl::StrCat("client '", c, "' already exists in '", spec.dir, "'"));
     }
-    jobs.push_back({false, c, FileExists(JoinPath(spec.dir, absl::StrCat("clients/", c)))});
+    jobs.push_back({false, c, FileExists(JoinPath(spec.dir, absl::StrCat("clients/", c))), {}});
   }
   auto ca = LoadClusterCa(spec.dir, *m, spec);
   if (!ca.ok()) return ca.status();
