@@ -28,9 +28,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       Require(c != '?' && c != '#' && c != '%' && c != ':' && c != '@' && c != '{',
               "accepted a character the spec forbids");
     }
-    Require(!absl::EndsWith(input, "/") && !absl::StrContains(input.substr(9), "//") &&
-                !absl::StrContains(input, "/./") && !absl::StrContains(input, "/../") &&
-                !absl::EndsWith(input, "/.") && !absl::EndsWith(input, "/.."),
+    // The path: what follows the trust domain (which may itself be "." or
+    // "..": dots are trust domain characters, SPIFFE-ID.md 2.1).
+    const absl::string_view path = input.substr(9 + td.size());
+    Require(path.empty() || path[0] == '/', "the trust domain is not followed by the path");
+    Require(!absl::EndsWith(path, "/") && !absl::StrContains(path, "//") &&
+                !absl::StrContains(path, "/./") && !absl::StrContains(path, "/../") &&
+                !absl::EndsWith(path, "/.") && !absl::EndsWith(path, "/.."),
             "accepted an empty, '.' or '..' path segment");
     // A valid SPIFFE ID is a URI whose host is its trust domain.
     Require(certkit::name_match::UriHost(input) == td, "UriHost differs from the trust domain");

@@ -64,8 +64,8 @@ fi
 if [ -z "${CERTKIT_SKIP_HARDENING:-}" ]; then
   stage "ThreadSanitizer"
   scripts/ci-tsan.sh
-  stage "fuzzing (${CERTKIT_FUZZ_SECONDS:-20}s per target)"
-  scripts/ci-fuzz.sh "${CERTKIT_FUZZ_SECONDS:-20}" build/cli/certkit
+  stage "fuzzing (${CERTKIT_FUZZ_SECONDS:-15}s per target)"
+  scripts/ci-fuzz.sh "${CERTKIT_FUZZ_SECONDS:-15}" build/cli/certkit
 fi
 # --- end of hardening stages -------------------------------------------------
 
