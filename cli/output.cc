@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "certkit/error.h"
@@ -19,6 +21,7 @@ struct State {
   bool json_mode = false;
   bool json_printed = false;
   json written = json::array();
+  std::unordered_set<std::string> written_paths;  // the paths in |written|
   json messages = json::array();
   json error;
   json fields = json::object();  // ReportField's, merged into the report
@@ -91,9 +94,7 @@ bool* JsonFlag() { return &S().json_mode; }
 
 void RecordWrite(const std::string& path, const std::string& what) {
   if (path == "-") return;  // WriteStdout recorded it with its content
-  for (const auto& w : S().written) {
-    if (w.contains("path") && w["path"] == path) return;
-  }
+  if (!S().written_paths.insert(path).second) return;  // once per path
   S().written.push_back({{"path", path}, {"what", what}});
 }
 
