@@ -44,7 +44,11 @@ struct WriteOptions {
 // process but not for a crash of the machine.
 // The temp file is ".NAME.tmp-XXXXXX", locked (flock) while it is written;
 // each call first removes the unlocked ones older than 2 seconds in the same
-// directory, which a killed writer left behind.
+// directory, which a killed writer left behind (within a WriteSet, once per
+// directory). Within a WriteSet a new file (|options.overwrite| false) is
+// instead written as an unnamed O_TMPFILE and linked in under |path| when
+// complete, where the file system supports it: a killed writer leaves no
+// temp file at all.
 absl::Status WriteFileAtomic(const std::string& path, absl::Span<const uint8_t> data,
                              const WriteOptions& options = {});
 absl::Status WriteFileAtomic(const std::string& path, const std::string& data,

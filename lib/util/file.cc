@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <ctime>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -162,6 +163,11 @@ void WriteSet::Record(const std::string& path, const std::string& dir, dev_t dev
   filesystems_.push_back({dev, open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC), dir});
 }
 
+bool WriteSet::FirstVisit(const std::string& dir) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return visited_.insert(dir).second;
+}
+
 absl::Status WriteSet::SyncEachFile(const std::vector<std::string>& files,
                                     const std::vector<std::string>& dirs) {
   for (const std::string& f : files) {
@@ -272,6 +278,55 @@ absl::StatusOr<std::string> ReadTextFile(const std::string& path, size_t max_siz
   return std::string(bytes->begin(), bytes->end());
 }
 
+namespace {
+
+#ifdef O_TMPFILE
+// PublishUnnamed writes a new file |path| that must not exist yet through an
+// unnamed O_TMPFILE in |dir|, linked in under its name only once complete: a
+// killed writer leaves nothing behind (no temporary name to sweep), and no
+// lock or unlink is needed. Returns nullopt when |dir|'s file system or the
+// kernel has no O_TMPFILE, or /proc is not mounted: the caller then uses a
+// named temporary file.
+std::optional<absl::Status> PublishUnnamed(const std::string& path, const std::string& dir,
+                                           absl::Span<const uint8_t> data,
+                                           const WriteOptions& options, WriteSet* set) {
+  const int fd = open(dir.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, options.mode & 0777);
+  if (fd < 0) {
+    if (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL) return std::nullopt;
+    return ErrnoError("cannot create a temporary file next to", path, errno);
+  }
+  auto fail = [&](absl::string_view what) {
+    const int err = errno;
+    close(fd);
+    return ErrnoError(what, path, err);
+  };
+  if (fchmod(fd, options.mode) != 0) return fail("cannot set permissions for");
+  if (!WriteAll(fd, data.data(), data.size())) return fail("cannot write");
+  struct stat written;
+  if (set != nullptr && fstat(fd, &written) != 0) return fail("cannot stat");
+  if (set == nullptr && fdatasync(fd) != 0) return fail("cannot sync");
+  // linkat fails with EEXIST if |path| appeared meanwhile: no clobbering.
+  const std::string self = absl::StrCat("/proc/self/fd/", fd);
+  if (linkat(AT_FDCWD, self.c_str(), AT_FDCWD, path.c_str(), AT_SYMLINK_FOLLOW) != 0) {
+    if (errno == EEXIST) {
+      close(fd);
+      return MakeError(ErrorKind::kAlreadyExists,
+                       absl::StrCat("'", path, "' already exists (not overwriting)"));
+    }
+    if (errno == ENOENT && access("/proc/self/fd", F_OK) != 0) {
+      close(fd);
+      return std::nullopt;  // no /proc
+    }
+    return fail("cannot create");
+  }
+  close(fd);
+  if (set != nullptr) set->Record(path, dir, written.st_dev);
+  return absl::OkStatus();
+}
+#endif
+
+}  // namespace
+
 absl::Status WriteFileAtomic(const std::string& path, absl::Span<const uint8_t> data,
                              const WriteOptions& options) {
   if (path.empty()) return MakeError(ErrorKind::kInvalidArgument, "empty output path");
@@ -284,7 +339,18 @@ absl::Status WriteFileAtomic(const std::string& path, absl::Span<const uint8_t> 
   std::string base = path.substr(path.find_last_of('/') == std::string::npos
                                      ? 0
                                      : path.find_last_of('/') + 1);
-  SweepStaleTemps(dir);
+  // Inside a WriteSet the data is synced with the set's other files, at its
+  // Commit (util/write_set.h); alone, before the file gets its name.
+  WriteSet* const set = WriteSet::Current();
+  // A folder is swept of dead writers' temporary files once per set.
+  if (set == nullptr || set->FirstVisit(dir)) SweepStaleTemps(dir);
+#ifdef O_TMPFILE
+  // Within a set a new file goes in unnamed; the directory is synced with
+  // the set. (Alone or replacing a file: the named temporary file below.)
+  if (set != nullptr && !options.overwrite) {
+    if (auto published = PublishUnnamed(path, dir, data, options, set)) return *published;
+  }
+#endif
   std::string tmpl = absl::StrCat(dir, "/.", base, ".tmp-XXXXXX");
   std::vector<char> name(tmpl.begin(), tmpl.end());
   name.push_back('\0');
@@ -301,9 +367,6 @@ absl::Status WriteFileAtomic(const std::string& path, absl::Span<const uint8_t> 
   };
   if (fchmod(fd, options.mode) != 0) return fail("cannot set permissions for");
   if (!WriteAll(fd, data.data(), data.size())) return fail("cannot write");
-  // Inside a WriteSet the data is synced with the set's other files, at its
-  // Commit (util/write_set.h); alone, before the rename.
-  WriteSet* const set = WriteSet::Current();
   struct stat written;
   if (set != nullptr && fstat(fd, &written) != 0) return fail("cannot stat");
   if (set == nullptr && fdatasync(fd) != 0) return fail("cannot sync");
@@ -348,6 +411,8 @@ absl::Status WriteFileAtomic(const std::string& path, const std::string& data,
 
 absl::Status MakeDirectories(const std::string& path) {
   if (path.empty()) return MakeError(ErrorKind::kInvalidArgument, "empty directory path");
+  // Most calls make one new folder whose parent exists: one mkdir.
+  if (mkdir(path.c_str(), 0755) == 0) return absl::OkStatus();
   size_t pos = 0;
   while (pos != std::string::npos) {
     pos = path.find('/', pos + 1);

@@ -82,6 +82,11 @@ class WriteSet {
   // file system it is on. Thread-safe. Called by WriteFileAtomic.
   void Record(const std::string& path, const std::string& dir, dev_t dev);
 
+  // FirstVisit reports whether |dir| is asked about for the first time in
+  // this set (WriteFileAtomic sweeps a folder's stale temporary files once
+  // per operation, not once per file). Thread-safe.
+  bool FirstVisit(const std::string& dir);
+
  private:
   struct FileSystem {
     dev_t dev;
@@ -97,6 +102,7 @@ class WriteSet {
   std::vector<std::string> files_;
   std::vector<std::string> dirs_;       // distinct, in first-write order
   std::unordered_set<std::string> dir_seen_;
+  std::unordered_set<std::string> visited_;  // FirstVisit's
   std::vector<FileSystem> filesystems_;  // the root's first
 };
 

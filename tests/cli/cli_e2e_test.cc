@@ -519,7 +519,8 @@ TEST_CASE("a node's files are each synced and renamed, its folder synced once") 
 namespace {
 
 // SyncTrace is what strace logged of a run: the sync calls and the temp
-// files renamed (or linked) into place, in order.
+// files renamed (or linked) into place, named or unnamed (O_TMPFILE), in
+// order.
 struct SyncTrace {
   size_t syncfs = 0, data_syncs = 0, dir_syncs = 0;
   std::vector<std::string> placed;    // the final names, in order
@@ -538,8 +539,10 @@ SyncTrace ParseSyncTrace(const std::string& log) {
       ++t.data_syncs;
     } else if (absl::StrContains(line, "fsync(")) {
       ++t.dir_syncs;
-    } else if ((absl::StrContains(line, "rename(") || absl::StrContains(line, "link(")) &&
-               absl::StrContains(line, ".tmp-")) {
+    } else if (((absl::StrContains(line, "rename(") || absl::StrContains(line, "link(")) &&
+                absl::StrContains(line, ".tmp-")) ||
+               // A new file of a set: an unnamed O_TMPFILE linked in by name.
+               (absl::StrContains(line, "linkat(") && absl::StrContains(line, "/proc/self/fd/"))) {
       if (absl::StrContains(line, "/manifest.json\"")) t.manifest_at = t.placed.size();
       t.placed.emplace_back(line);
     }
@@ -558,7 +561,7 @@ std::string NodeList(int n) {
 // TraceSyncs runs certkit |args| under strace and returns what it synced
 // and placed.
 SyncTrace TraceSyncs(const std::string& trace, const std::vector<std::string>& args) {
-  std::vector<std::string> argv = {"strace", "-f", "-y", "-e", "trace=fsync,fdatasync,syncfs,rename,link",
+  std::vector<std::string> argv = {"strace", "-f", "-y", "-e", "trace=fsync,fdatasync,syncfs,rename,link,linkat",
                                    "-o", trace, "env", "ASAN_OPTIONS=detect_leaks=0",
                                    certkit_cli_test::CertkitBinary()};
   argv.insert(argv.end(), args.begin(), args.end());

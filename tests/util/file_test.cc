@@ -221,3 +221,45 @@ TEST_CASE("WriteFileAtomic sweeps temporary files a killed writer left", "[file]
   CHECK(certkit_test::ReadString(dir.File("unrelated.txt")) == "data");
   close(fd);
 }
+
+TEST_CASE("WriteSet: new files from two threads are complete, exact-mode and swept once", "[file]") {
+  certkit_test::TempDir dir;
+  // A killed writer's leftover, aged past the 2-second guard: the set's first
+  // write into the folder removes it.
+  const std::string stale = dir.File(".node.key.tmp-AbC123");
+  certkit_test::WriteString(stale, "half a key");
+  const struct timespec old[2] = {{time(nullptr) - 60, 0}, {time(nullptr) - 60, 0}};
+  REQUIRE(utimensat(AT_FDCWD, stale.c_str(), old, 0) == 0);
+  // A restrictive umask must not change the modes asked for.
+  const mode_t saved_umask = umask(077);
+  certkit::WriteSet set(dir.path());
+  auto write = [&](int first) {
+    certkit::WriteSet::Scope scope(&set);
+    for (int i = first; i < 200; i += 2) {
+      const std::string body(100 + i, static_cast<char>('a' + i % 26));
+      const unsigned mode = i % 3 == 0 ? certkit::kPrivateFileMode : certkit::kPublicFileMode;
+      CHECK(certkit::WriteFileAtomic(dir.File("f" + std::to_string(i)), body, {mode, false}).ok());
+    }
+  };
+  std::thread other(write, 1);
+  write(0);
+  other.join();
+  umask(saved_umask);
+  CHECK(access(stale.c_str(), F_OK) != 0);
+  CHECK(set.size() == 200);
+  REQUIRE(set.Commit().ok());
+  for (int i = 0; i < 200; ++i) {
+    const std::string f = dir.File("f" + std::to_string(i));
+    CHECK(certkit_test::ReadString(f) == std::string(100 + i, static_cast<char>('a' + i % 26)));
+    CHECK(certkit_test::FileMode(f) == (i % 3 == 0 ? 0600 : 0644));
+  }
+  // 200 files and nothing else: no temporary file is left behind.
+  CHECK(certkit_test::Run({"sh", "-c", "ls -A '" + dir.path() + "' | wc -l"}).out == "200\n");
+  // No-clobber within the set: refused, and the file keeps its content.
+  {
+    certkit::WriteSet::Scope scope(&set);
+    absl::Status s = certkit::WriteFileAtomic(dir.File("f7"), std::string("new"), {0644, false});
+    CHECK(certkit::GetErrorKind(s) == certkit::ErrorKind::kAlreadyExists);
+  }
+  CHECK(certkit_test::ReadString(dir.File("f7")) == std::string(107, static_cast<char>('a' + 7)));
+}
