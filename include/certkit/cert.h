@@ -1,11 +1,14 @@
 // certkit/cert.h: X.509 certificates.
 //
-// Certificate shares one immutable BoringSSL X509 (reference counted); copies
-// are cheap and it is safe to read from many threads.
+// Certificate shares one immutable certificate (reference counted); copies
+// are cheap and it is safe to read from many threads. A certificate certkit
+// has just signed keeps its DER and is parsed into a BoringSSL X509 only when
+// first asked for a field (writing it out as DER or PEM never parses it).
 #ifndef CERTKIT_CERT_H_
 #define CERTKIT_CERT_H_
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,6 +22,15 @@
 #include "openssl/base.h"
 
 namespace certkit {
+
+class Certificate;
+namespace internal {
+struct CertState;
+// AdoptSignedDer wraps the DER of a certificate certkit has just encoded and
+// signed (lib/core/cert_builder.h), parsed on first use. Only for DER built
+// by certkit itself: input from outside goes through Certificate::FromDer.
+Certificate AdoptSignedDer(Bytes der);
+}  // namespace internal
 
 // keyUsage bits, as in RFC 5280 4.2.1.3.
 enum KeyUsageBit : uint32_t {
@@ -107,10 +119,14 @@ class Certificate {
   bool operator==(const Certificate& o) const;
   bool operator!=(const Certificate& o) const { return !(*this == o); }
 
-  X509* native() const { return x509_; }
+  // native returns the parsed X509, owned by this certificate (and shared
+  // with its copies); never nullptr.
+  X509* native() const;
 
  private:
-  X509* x509_;
+  friend Certificate internal::AdoptSignedDer(Bytes der);
+  explicit Certificate(std::shared_ptr<internal::CertState> state);
+  std::shared_ptr<internal::CertState> state_;
 };
 
 // KeyUsageNames lists the bits of a KeyUsageBit set by their RFC 5280 names

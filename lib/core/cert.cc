@@ -1,7 +1,9 @@
 #include "certkit/cert.h"
 
+#include <cassert>
 #include <utility>
 
+#include "absl/base/call_once.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
@@ -60,21 +62,64 @@ std::string Digest(X509* x, const EVP_MD* md) {
   return FormatFingerprint(absl::MakeConstSpan(buf, len));
 }
 
+// DerDigest is Digest over the certificate's encoding |der|.
+std::string DerDigest(const Bytes& der, const EVP_MD* md) {
+  uint8_t buf[EVP_MAX_MD_SIZE];
+  unsigned len = 0;
+  if (!EVP_Digest(der.data(), der.size(), buf, &len, md, nullptr)) return "";
+  return FormatFingerprint(absl::MakeConstSpan(buf, len));
+}
+
 }  // namespace
 
-Certificate::Certificate(X509* x509) : x509_(x509) { X509_up_ref(x509_); }
-Certificate::Certificate(const Certificate& o) : x509_(o.x509_) { X509_up_ref(x509_); }
-Certificate& Certificate::operator=(const Certificate& o) {
-  if (this != &o) {
-    X509_up_ref(o.x509_);
-    X509_free(x509_);
-    x509_ = o.x509_;
+namespace internal {
+
+// CertState is what a Certificate and its copies share: the parsed X509, or
+// the DER certkit signed and, once a field is asked for, its parse.
+struct CertState {
+  Bytes der;  // empty when made from an X509
+  absl::once_flag parsed;
+  X509* x509 = nullptr;
+
+  ~CertState() { X509_free(x509); }
+
+  X509* Get() {
+    absl::call_once(parsed, [this] {
+      if (x509 != nullptr) return;
+      const uint8_t* p = der.data();
+      x509 = d2i_X509(nullptr, &p, static_cast<long>(der.size()));
+      // certkit encoded |der| itself (AdoptSignedDer), so it parses.
+      assert(x509 != nullptr && p == der.data() + der.size());
+      if (x509 == nullptr) x509 = X509_new();
+    });
+    return x509;
   }
+};
+
+Certificate AdoptSignedDer(Bytes der) {
+  auto state = std::make_shared<CertState>();
+  state->der = std::move(der);
+  return Certificate(std::move(state));
+}
+
+}  // namespace internal
+
+Certificate::Certificate(X509* x509) : state_(std::make_shared<internal::CertState>()) {
+  X509_up_ref(x509);
+  state_->x509 = x509;
+}
+Certificate::Certificate(std::shared_ptr<internal::CertState> state) : state_(std::move(state)) {}
+Certificate::Certificate(const Certificate& o) = default;
+Certificate& Certificate::operator=(const Certificate& o) = default;
+// A moved-from certificate stays the same certificate (callers read it).
+Certificate::Certificate(Certificate&& o) noexcept : state_(o.state_) {}
+Certificate& Certificate::operator=(Certificate&& o) noexcept {
+  state_ = o.state_;
   return *this;
 }
-Certificate::Certificate(Certificate&& o) noexcept : x509_(o.x509_) { X509_up_ref(x509_); }
-Certificate& Certificate::operator=(Certificate&& o) noexcept { return *this = o; }
-Certificate::~Certificate() { X509_free(x509_); }
+Certificate::~Certificate() = default;
+
+X509* Certificate::native() const { return state_->Get(); }
 
 absl::StatusOr<Certificate> Certificate::FromDer(absl::Span<const uint8_t> der) {
   return ParseDer(der, /*allow_trailing=*/false, "input");
@@ -116,10 +161,10 @@ absl::StatusOr<std::vector<Certificate>> Certificate::ParseBundle(absl::string_v
   return out;
 }
 
-int Certificate::version() const { return static_cast<int>(X509_get_version(x509_)) + 1; }
+int Certificate::version() const { return static_cast<int>(X509_get_version(native())) + 1; }
 
 Bytes Certificate::serial_bytes() const {
-  const ASN1_INTEGER* serial = X509_get0_serialNumber(x509_);
+  const ASN1_INTEGER* serial = X509_get0_serialNumber(native());
   const uint8_t* d = ASN1_STRING_get0_data(serial);
   Bytes out(d, d + ASN1_STRING_length(serial));
   // ASN1_INTEGER keeps the magnitude; strip redundant leading zeros.
@@ -140,36 +185,36 @@ std::string Certificate::serial_hex() const {
 }
 
 DistinguishedName Certificate::subject() const {
-  return DistinguishedName::FromX509NameFlattened(X509_get_subject_name(x509_));
+  return DistinguishedName::FromX509NameFlattened(X509_get_subject_name(native()));
 }
 
 DistinguishedName Certificate::issuer() const {
-  return DistinguishedName::FromX509NameFlattened(X509_get_issuer_name(x509_));
+  return DistinguishedName::FromX509NameFlattened(X509_get_issuer_name(native()));
 }
 
-absl::Time Certificate::not_before() const { return x509ext::AsnTimeToAbsl(X509_get0_notBefore(x509_)); }
-absl::Time Certificate::not_after() const { return x509ext::AsnTimeToAbsl(X509_get0_notAfter(x509_)); }
+absl::Time Certificate::not_before() const { return x509ext::AsnTimeToAbsl(X509_get0_notBefore(native())); }
+absl::Time Certificate::not_after() const { return x509ext::AsnTimeToAbsl(X509_get0_notAfter(native())); }
 
 std::vector<SubjectAltName> Certificate::subject_alt_names() const {
   bssl::UniquePtr<GENERAL_NAMES> names(static_cast<GENERAL_NAMES*>(
-      X509_get_ext_d2i(x509_, NID_subject_alt_name, nullptr, nullptr)));
+      X509_get_ext_d2i(native(), NID_subject_alt_name, nullptr, nullptr)));
   return FromGeneralNames(names.get());
 }
 
 bool Certificate::has_subject_alt_name_extension() const {
-  return X509_get_ext_by_NID(x509_, NID_subject_alt_name, -1) >= 0;
+  return X509_get_ext_by_NID(native(), NID_subject_alt_name, -1) >= 0;
 }
 
 std::optional<uint32_t> Certificate::key_usage() const {
   bssl::UniquePtr<ASN1_BIT_STRING> ku(static_cast<ASN1_BIT_STRING*>(
-      X509_get_ext_d2i(x509_, NID_key_usage, nullptr, nullptr)));
+      X509_get_ext_d2i(native(), NID_key_usage, nullptr, nullptr)));
   if (!ku) return std::nullopt;
   return x509ext::KeyUsageBits(ku.get());
 }
 
 std::optional<std::vector<std::string>> Certificate::extended_key_usage() const {
   bssl::UniquePtr<EXTENDED_KEY_USAGE> eku(static_cast<EXTENDED_KEY_USAGE*>(
-      X509_get_ext_d2i(x509_, NID_ext_key_usage, nullptr, nullptr)));
+      X509_get_ext_d2i(native(), NID_ext_key_usage, nullptr, nullptr)));
   if (!eku) return std::nullopt;
   return x509ext::OidList(eku.get());
 }
@@ -178,7 +223,7 @@ BasicConstraints Certificate::basic_constraints() const {
   BasicConstraints out;
   int critical = -1;
   bssl::UniquePtr<BASIC_CONSTRAINTS> bc(static_cast<BASIC_CONSTRAINTS*>(
-      X509_get_ext_d2i(x509_, NID_basic_constraints, &critical, nullptr)));
+      X509_get_ext_d2i(native(), NID_basic_constraints, &critical, nullptr)));
   if (!bc) return out;
   out.present = true;
   out.critical = critical == 1;
@@ -190,31 +235,37 @@ BasicConstraints Certificate::basic_constraints() const {
   return out;
 }
 
-Bytes Certificate::subject_key_id() const { return OctetBytes(X509_get0_subject_key_id(x509_)); }
+Bytes Certificate::subject_key_id() const { return OctetBytes(X509_get0_subject_key_id(native())); }
 Bytes Certificate::authority_key_id() const {
-  return OctetBytes(X509_get0_authority_key_id(x509_));
+  return OctetBytes(X509_get0_authority_key_id(native()));
 }
 
 PublicKey Certificate::public_key() const {
-  bssl::UniquePtr<EVP_PKEY> pkey(X509_get_pubkey(x509_));
+  bssl::UniquePtr<EVP_PKEY> pkey(X509_get_pubkey(native()));
   if (!pkey) pkey.reset(EVP_PKEY_new());  // unsupported key type: an empty key
   return PublicKey(pkey.get());
 }
 
 std::string Certificate::signature_algorithm() const {
-  const int nid = X509_get_signature_nid(x509_);
-  if (nid == NID_undef) return x509ext::OidText(X509_get0_tbs_sigalg(x509_)->algorithm);
+  const int nid = X509_get_signature_nid(native());
+  if (nid == NID_undef) return x509ext::OidText(X509_get0_tbs_sigalg(native())->algorithm);
   if (nid == NID_ED25519) return SN_ED25519;
   const char* ln = OBJ_nid2ln(nid);
-  return ln ? ln : x509ext::OidText(X509_get0_tbs_sigalg(x509_)->algorithm);
+  return ln ? ln : x509ext::OidText(X509_get0_tbs_sigalg(native())->algorithm);
 }
 
 bool Certificate::is_self_issued() const {
-  return X509_NAME_cmp(X509_get_subject_name(x509_), X509_get_issuer_name(x509_)) == 0;
+  return X509_NAME_cmp(X509_get_subject_name(native()), X509_get_issuer_name(native())) == 0;
 }
 
-std::string Certificate::Sha1Fingerprint() const { return Digest(x509_, EVP_sha1()); }
-std::string Certificate::Sha256Fingerprint() const { return Digest(x509_, EVP_sha256()); }
+std::string Certificate::Sha1Fingerprint() const {
+  if (!state_->der.empty()) return DerDigest(state_->der, EVP_sha1());
+  return Digest(native(), EVP_sha1());
+}
+std::string Certificate::Sha256Fingerprint() const {
+  if (!state_->der.empty()) return DerDigest(state_->der, EVP_sha256());
+  return Digest(native(), EVP_sha256());
+}
 
 std::string Certificate::Summary() const {
   std::string out;
@@ -255,22 +306,26 @@ std::string Certificate::Summary() const {
 }
 
 Bytes Certificate::ToDer() const {
+  if (!state_->der.empty()) return state_->der;
   uint8_t* der = nullptr;
-  const int len = i2d_X509(x509_, &der);
+  const int len = i2d_X509(native(), &der);
   if (len <= 0) return {};
   Bytes out(der, der + len);
   OPENSSL_free(der);
   return out;
 }
 
-std::string Certificate::ToPem() const { return pem::Encode("CERTIFICATE", ToDer()); }
+std::string Certificate::ToPem() const {
+  if (!state_->der.empty()) return pem::Encode("CERTIFICATE", state_->der);
+  return pem::Encode("CERTIFICATE", ToDer());
+}
 
 bool Certificate::MatchesKey(const PrivateKey& key) const {
   return key.MatchesPublicKey(public_key());
 }
 
 bool Certificate::operator==(const Certificate& o) const {
-  return x509_ == o.x509_ || ToDer() == o.ToDer();
+  return state_ == o.state_ || ToDer() == o.ToDer();
 }
 
 std::string FormatFingerprint(absl::Span<const uint8_t> bytes) {
