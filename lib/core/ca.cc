@@ -101,13 +101,14 @@ absl::StatusOr<Certificate> Issue(const DistinguishedName& subject, const Public
   if (enc == nullptr) {
     auto alg = internal::SignatureAlgorithmDer(*issuer.key);
     if (!alg.ok()) return alg.status();
-    self = {*subject_der, internal::KeyIdExtensionDer(true, ski), *std::move(alg)};
+    self.name = *subject_der;
+    self.aki_extension = internal::KeyIdExtensionDer(true, ski);
+    self.signature_algorithm = *std::move(alg);
     enc = &self;
   }
   std::vector<Bytes> exts;
   exts.reserve(6);
-  auto add = [&exts](absl::StatusOr<x509ext::ExtensionPtr> ext) {
-    auto der = internal::ExtensionDer(std::move(ext));
+  auto add = [&exts](absl::StatusOr<Bytes> der) {
     if (!der.ok()) return der.status();
     exts.push_back(*std::move(der));
     return absl::OkStatus();
@@ -115,24 +116,24 @@ absl::StatusOr<Certificate> Issue(const DistinguishedName& subject, const Public
   absl::Status st = absl::OkStatus();
   if (which == Extensions::kKeytoolSelfSigned) {
     exts.push_back(internal::KeyIdExtensionDer(false, ski));
-    if (!sans.empty()) st = add(x509ext::SubjectAltNames(sans, subject.empty()));
+    if (!sans.empty()) st = add(x509ext::SubjectAltNamesDer(sans, subject.empty()));
   } else {
     if (profile.is_ca || profile.basic_constraints) {
-      st = add(x509ext::BasicConstraints(profile.is_ca, profile.path_len));
+      st = add(x509ext::BasicConstraintsDer(profile.is_ca, profile.path_len));
     }
     const uint32_t key_usage = KeyUsageForKey(profile.key_usage, subject_key.type());
-    if (st.ok() && key_usage != 0) st = add(x509ext::KeyUsage(key_usage));
+    if (st.ok() && key_usage != 0) st = add(x509ext::KeyUsageDer(key_usage));
     if (st.ok() && !profile.extended_key_usage.empty()) {
-      st = add(x509ext::ExtendedKeyUsage(profile.extended_key_usage));
+      st = add(x509ext::ExtendedKeyUsageDer(profile.extended_key_usage));
     }
     if (st.ok()) exts.push_back(internal::KeyIdExtensionDer(false, ski));
     if (st.ok()) exts.push_back(enc->aki_extension);
     if (st.ok() && profile.allow_sans && !sans.empty()) {
-      st = add(x509ext::SubjectAltNames(sans, subject.empty()));
+      st = add(x509ext::SubjectAltNamesDer(sans, subject.empty()));
     }
   }
   if (st.ok() && profile.is_ca && !profile.name_constraints.empty()) {
-    st = add(x509ext::NameConstraintsExt(profile.name_constraints));
+    st = add(x509ext::NameConstraintsDer(profile.name_constraints));
   }
   if (!st.ok()) return st;
 
@@ -150,7 +151,7 @@ absl::StatusOr<Certificate> Issue(const DistinguishedName& subject, const Public
     return MakeError(ErrorKind::kInternal,
                      absl::StrCat("cannot sign with the ", issuer.key->Describe(), " CA key"));
   }
-  return Certificate::FromDer(*der);
+  return internal::AdoptSignedDer(*std::move(der));
 }
 
 // IssuerKeyId is the keyIdentifier for the AKI of certificates |ca| signs:
@@ -182,7 +183,7 @@ Issuer IssuerOf(const Certificate& cert, const PrivateKey& key,
   Issuer issuer;
   issuer.encoding = &encoding;
   issuer.key = &key;
-  issuer.not_after = cert.not_after();
+  issuer.not_after = encoding.not_after;
   issuer.cert = &cert;
   return issuer;
 }
@@ -280,6 +281,7 @@ absl::StatusOr<CertificateAuthority> CertificateAuthority::Make(Certificate cert
   encoding->name = *std::move(name);
   encoding->aki_extension = internal::KeyIdExtensionDer(true, IssuerKeyId(cert));
   encoding->signature_algorithm = *std::move(alg);
+  encoding->not_after = cert.not_after();
   CertificateAuthority ca(std::move(cert), std::move(key), std::move(chain));
   ca.encoding_ = std::move(encoding);
   return ca;

@@ -25,12 +25,25 @@ bool AddTime(CBB* cbb, absl::Time t) {
   const absl::CivilSecond c = absl::ToCivilSecond(t, absl::UTCTimeZone());
   if (c.year() < 0 || c.year() > 9999) return false;
   const bool utc = c.year() >= 1950 && c.year() < 2050;
-  const std::string text = absl::FormatTime(utc ? "%y%m%d%H%M%SZ" : "%Y%m%d%H%M%SZ", t,
-                                            absl::UTCTimeZone());
+  // YYMMDDHHMMSSZ or YYYYMMDDHHMMSSZ.
+  char text[15];
+  size_t n = 0;
+  auto two = [&](int v) {
+    text[n++] = static_cast<char>('0' + v / 10);
+    text[n++] = static_cast<char>('0' + v % 10);
+  };
+  const int year = static_cast<int>(c.year());
+  if (!utc) two(year / 100);
+  two(year % 100);
+  two(c.month());
+  two(c.day());
+  two(c.hour());
+  two(c.minute());
+  two(c.second());
+  text[n++] = 'Z';
   CBB time;
   return CBB_add_asn1(cbb, &time, utc ? CBS_ASN1_UTCTIME : CBS_ASN1_GENERALIZEDTIME) &&
-         CBB_add_bytes(&time, reinterpret_cast<const uint8_t*>(text.data()), text.size()) &&
-         CBB_flush(cbb);
+         CBB_add_bytes(&time, reinterpret_cast<const uint8_t*>(text), n) && CBB_flush(cbb);
 }
 
 // AddPositiveInteger appends an INTEGER with the big-endian magnitude |mag|.
@@ -132,13 +145,6 @@ Bytes KeyIdOf(absl::Span<const uint8_t> spki) {
   Bytes id(SHA_DIGEST_LENGTH);
   SHA1(CBS_data(&bits) + 1, CBS_len(&bits) - 1, id.data());
   return id;
-}
-
-absl::StatusOr<Bytes> ExtensionDer(absl::StatusOr<x509ext::ExtensionPtr> ext) {
-  if (!ext.ok()) return ext.status();
-  X509_EXTENSION* e = ext->get();
-  return I2d([e](uint8_t** der) { return i2d_X509_EXTENSION(e, der); }, ErrorKind::kInternal,
-             "cannot encode an extension");
 }
 
 absl::StatusOr<Bytes> SignCertificate(const TbsFields& f, const IssuerEncoding& issuer,

@@ -6,8 +6,10 @@
 // the subject's SubjectPublicKeyInfo once per key (PublicKey keeps it), and
 // a certificate is one TBSCertificate encoding, one signature and the
 // resulting DER, with no legacy X509 object in between. The extensions'
-// encodings come from lib/core/x509_ext.h, so they are the same bytes the
-// X509 API wrote.
+// encodings come from lib/core/x509_ext.h (CBB too; tests/core/
+// issue_equivalence_test.cc holds them to the bytes BoringSSL's X509V3
+// encoders write), and the certificate is handed out unparsed
+// (internal::AdoptSignedDer, certkit/cert.h).
 #ifndef CERTKIT_LIB_CORE_CERT_BUILDER_H_
 #define CERTKIT_LIB_CORE_CERT_BUILDER_H_
 
@@ -30,6 +32,7 @@ struct IssuerEncoding {
   Bytes name;                 // the issuer's Name, as encoded in its certificate
   Bytes aki_extension;        // the authorityKeyIdentifier Extension (KeyIdExtensionDer)
   Bytes signature_algorithm;  // AlgorithmIdentifier for the issuer key's signatures
+  absl::Time not_after;       // the issuer certificate's notAfter
 };
 
 // KeyIdExtensionDer encodes a non-critical subjectKeyIdentifier (|authority|
@@ -52,8 +55,6 @@ absl::StatusOr<Bytes> NameDer(const X509_NAME* name);
 // is not a SubjectPublicKeyInfo.
 Bytes KeyIdOf(absl::Span<const uint8_t> spki);
 
-// ExtensionDer returns the DER Extension of |ext| (or its error).
-absl::StatusOr<Bytes> ExtensionDer(absl::StatusOr<x509ext::ExtensionPtr> ext);
 
 // The per-certificate fields.
 struct TbsFields {

@@ -715,54 +715,6 @@ absl::StatusOr<std::vector<SubjectAltName>> ParseSubjectAltNames(absl::string_vi
   return out;
 }
 
-absl::StatusOr<bssl::UniquePtr<GENERAL_NAMES>> ToGeneralNames(
-    const std::vector<SubjectAltName>& sans) {
-  bssl::UniquePtr<GENERAL_NAMES> names(sk_GENERAL_NAME_new_null());
-  if (!names) return MakeError(ErrorKind::kInternal, "out of memory");
-  for (const SubjectAltName& san : sans) {
-    bssl::UniquePtr<GENERAL_NAME> gen(GENERAL_NAME_new());
-    if (!gen) return MakeError(ErrorKind::kInternal, "out of memory");
-    if (san.type == SubjectAltName::Type::kIp) {
-      uint8_t buf[16];
-      size_t len = 0;
-      if (inet_pton(AF_INET, san.value.c_str(), buf) == 1) {
-        len = 4;
-      } else if (inet_pton(AF_INET6, san.value.c_str(), buf) == 1) {
-        len = 16;
-      } else {
-        return MakeError(ErrorKind::kInvalidArgument,
-                         absl::StrCat("'", san.value, "' is not an IP address"));
-      }
-      bssl::UniquePtr<ASN1_OCTET_STRING> ip(ASN1_OCTET_STRING_new());
-      if (!ip || !ASN1_OCTET_STRING_set(ip.get(), buf, static_cast<int>(len))) {
-        return MakeError(ErrorKind::kInternal, "out of memory");
-      }
-      GENERAL_NAME_set0_value(gen.get(), GEN_IPADD, ip.release());
-    } else {
-      for (char c : san.value) {
-        if (static_cast<unsigned char>(c) > 0x7F) {
-          return MakeError(ErrorKind::kInvalidArgument,
-                           absl::StrCat("subject alternative name '", san.ToString(),
-                                        "' must be ASCII"));
-        }
-      }
-      bssl::UniquePtr<ASN1_IA5STRING> str(ASN1_IA5STRING_new());
-      if (!str || !ASN1_STRING_set(str.get(), san.value.data(),
-                                   static_cast<int>(san.value.size()))) {
-        return MakeError(ErrorKind::kInternal, "out of memory");
-      }
-      const int type = san.type == SubjectAltName::Type::kDns     ? GEN_DNS
-                       : san.type == SubjectAltName::Type::kEmail ? GEN_EMAIL
-                                                                  : GEN_URI;
-      GENERAL_NAME_set0_value(gen.get(), type, str.release());
-    }
-    if (!bssl::PushToStack(names.get(), std::move(gen))) {
-      return MakeError(ErrorKind::kInternal, "out of memory");
-    }
-  }
-  return names;
-}
-
 std::vector<SubjectAltName> FromGeneralNames(const GENERAL_NAMES* names) {
   std::vector<SubjectAltName> out;
   if (names == nullptr) return out;

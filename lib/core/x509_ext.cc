@@ -22,6 +22,42 @@ namespace {
 // kKeyUsageBitCount is the number of named keyUsage bits (RFC 5280 4.2.1.3).
 constexpr int kKeyUsageBitCount = 9;
 
+// The extensions' OIDs (id-ce, RFC 5280 4.2.1), as DER OBJECT IDENTIFIER contents.
+constexpr uint8_t kSubjectAltNameOid[] = {0x55, 0x1d, 0x11};        // 2.5.29.17
+constexpr uint8_t kKeyUsageOid[] = {0x55, 0x1d, 0x0f};              // 2.5.29.15
+constexpr uint8_t kExtendedKeyUsageOid[] = {0x55, 0x1d, 0x25};      // 2.5.29.37
+constexpr uint8_t kBasicConstraintsOid[] = {0x55, 0x1d, 0x13};      // 2.5.29.19
+constexpr uint8_t kNameConstraintsOid[] = {0x55, 0x1d, 0x1e};       // 2.5.29.30
+
+// EncodeExtension returns the DER Extension { extnID |oid|, critical (only
+// when true: DEFAULT FALSE), extnValue: an OCTET STRING holding what
+// |value| writes }. kInternal naming |what| when |value| or CBB fails (a
+// |value| that fails with its own error keeps it and returns false).
+template <size_t N, typename WriteValue>
+absl::StatusOr<Bytes> EncodeExtension(const uint8_t (&oid)[N], bool critical, WriteValue value,
+                                      const char* what) {
+  bssl::ScopedCBB cbb;
+  CBB ext, obj, octets;
+  if (!CBB_init(cbb.get(), 64) || !CBB_add_asn1(cbb.get(), &ext, CBS_ASN1_SEQUENCE) ||
+      !CBB_add_asn1(&ext, &obj, CBS_ASN1_OBJECT) || !CBB_add_bytes(&obj, oid, N) ||
+      (critical && !CBB_add_asn1_bool(&ext, 1)) ||
+      !CBB_add_asn1(&ext, &octets, CBS_ASN1_OCTETSTRING) || !value(&octets)) {
+    return MakeError(ErrorKind::kInternal, absl::StrCat("cannot encode ", what));
+  }
+  Bytes out = FinishCbb(cbb.get());
+  if (out.empty()) return MakeError(ErrorKind::kInternal, absl::StrCat("cannot encode ", what));
+  return out;
+}
+
+// Parsed turns an Extension's DER into the legacy X509_EXTENSION.
+absl::StatusOr<ExtensionPtr> Parsed(absl::StatusOr<Bytes> der) {
+  if (!der.ok()) return der.status();
+  const uint8_t* p = der->data();
+  ExtensionPtr ext(d2i_X509_EXTENSION(nullptr, &p, static_cast<long>(der->size())));
+  if (!ext) return MakeError(ErrorKind::kInternal, "cannot decode an extension certkit encoded");
+  return ext;
+}
+
 absl::StatusOr<ExtensionPtr> Wrap(int nid, bool critical, void* value, const char* what) {
   ExtensionPtr ext(X509V3_EXT_i2d(nid, critical ? 1 : 0, value));
   if (!ext) return MakeError(ErrorKind::kInternal, absl::StrCat("cannot encode ", what));
@@ -137,82 +173,143 @@ absl::StatusOr<std::vector<uint8_t>> IpConstraint(absl::string_view cidr) {
   return out;
 }
 
-absl::StatusOr<ExtensionPtr> NameConstraintsExt(const NameConstraints& nc) {
-  bssl::ScopedCBB cbb;
-  CBB seq;
-  if (!CBB_init(cbb.get(), 64) || !CBB_add_asn1(cbb.get(), &seq, CBS_ASN1_SEQUENCE)) {
-    return MakeError(ErrorKind::kInternal, "out of memory");
-  }
-  if (auto st = AddSubtrees(&seq, 0, nc.permitted_dns, nc.permitted_ip, nc.permitted_email);
-      !st.ok()) {
-    return st;
-  }
-  if (auto st = AddSubtrees(&seq, 1, nc.excluded_dns, nc.excluded_ip, nc.excluded_email);
-      !st.ok()) {
-    return st;
-  }
-  const std::vector<uint8_t> der = FinishCbb(cbb.get());
-  bssl::UniquePtr<ASN1_OCTET_STRING> oct(ASN1_OCTET_STRING_new());
-  if (der.empty() || !oct ||
-      !ASN1_OCTET_STRING_set(oct.get(), der.data(), static_cast<int>(der.size()))) {
-    return MakeError(ErrorKind::kInternal, "cannot encode nameConstraints");
-  }
-  ExtensionPtr ext(
-      X509_EXTENSION_create_by_NID(nullptr, NID_name_constraints, /*crit=*/1, oct.get()));
-  if (!ext) return MakeError(ErrorKind::kInternal, "cannot encode nameConstraints");
-  return ext;
+absl::StatusOr<Bytes> NameConstraintsDer(const NameConstraints& nc) {
+  absl::Status st;
+  auto der = EncodeExtension(kNameConstraintsOid, /*critical=*/true, [&](CBB* value) {
+    CBB seq;
+    if (!CBB_add_asn1(value, &seq, CBS_ASN1_SEQUENCE)) return false;
+    st = AddSubtrees(&seq, 0, nc.permitted_dns, nc.permitted_ip, nc.permitted_email);
+    if (st.ok()) st = AddSubtrees(&seq, 1, nc.excluded_dns, nc.excluded_ip, nc.excluded_email);
+    return st.ok();
+  }, "nameConstraints");
+  if (!st.ok()) return st;
+  return der;
 }
 
-absl::StatusOr<ExtensionPtr> SubjectAltNames(const std::vector<SubjectAltName>& sans,
-                                             bool subject_empty) {
-  auto names = ToGeneralNames(sans);
-  if (!names.ok()) return names.status();
-  return Wrap(NID_subject_alt_name, subject_empty, names->get(), "subjectAltName");
-}
-
-absl::StatusOr<ExtensionPtr> KeyUsage(uint32_t bits) {
-  bssl::UniquePtr<ASN1_BIT_STRING> bs(ASN1_BIT_STRING_new());
-  if (!bs) return MakeError(ErrorKind::kInternal, "out of memory");
-  for (int n = 0; n < kKeyUsageBitCount; ++n) {
-    if ((bits & (1u << n)) != 0 && !ASN1_BIT_STRING_set_bit(bs.get(), n, 1)) {
-      return MakeError(ErrorKind::kInternal, "out of memory");
+absl::StatusOr<Bytes> SubjectAltNamesDer(const std::vector<SubjectAltName>& sans,
+                                         bool subject_empty) {
+  // Checked first: the encoder below only writes.
+  for (const SubjectAltName& san : sans) {
+    if (san.type == SubjectAltName::Type::kIp) continue;
+    for (char c : san.value) {
+      if (static_cast<unsigned char>(c) > 0x7F) {
+        return MakeError(ErrorKind::kInvalidArgument,
+                         absl::StrCat("subject alternative name '", san.ToString(),
+                                      "' must be ASCII"));
+      }
     }
   }
-  return Wrap(NID_key_usage, true, bs.get(), "keyUsage");
+  absl::Status st;
+  auto der = EncodeExtension(kSubjectAltNameOid, subject_empty, [&](CBB* value) {
+    CBB names;
+    if (!CBB_add_asn1(value, &names, CBS_ASN1_SEQUENCE)) return false;
+    for (const SubjectAltName& san : sans) {
+      // GeneralName: rfc822Name [1], dNSName [2], URI [6] (IA5String),
+      // iPAddress [7] (4 or 16 octets), all IMPLICIT.
+      CBB name;
+      if (san.type == SubjectAltName::Type::kIp) {
+        uint8_t buf[16];
+        size_t len = 0;
+        if (inet_pton(AF_INET, san.value.c_str(), buf) == 1) {
+          len = 4;
+        } else if (inet_pton(AF_INET6, san.value.c_str(), buf) == 1) {
+          len = 16;
+        } else {
+          st = MakeError(ErrorKind::kInvalidArgument,
+                         absl::StrCat("'", san.value, "' is not an IP address"));
+          return false;
+        }
+        if (!CBB_add_asn1(&names, &name, CBS_ASN1_CONTEXT_SPECIFIC | 7) ||
+            !CBB_add_bytes(&name, buf, len)) {
+          return false;
+        }
+      } else {
+        const unsigned tag = san.type == SubjectAltName::Type::kDns     ? 2
+                             : san.type == SubjectAltName::Type::kEmail ? 1
+                                                                        : 6;
+        if (!CBB_add_asn1(&names, &name, CBS_ASN1_CONTEXT_SPECIFIC | tag) ||
+            !CBB_add_bytes(&name, reinterpret_cast<const uint8_t*>(san.value.data()),
+                           san.value.size())) {
+          return false;
+        }
+      }
+      if (!CBB_flush(&names)) return false;
+    }
+    return true;
+  }, "subjectAltName");
+  if (!st.ok()) return st;
+  return der;
 }
 
-absl::StatusOr<ExtensionPtr> ExtendedKeyUsage(const std::vector<std::string>& oids) {
-  bssl::UniquePtr<EXTENDED_KEY_USAGE> eku(sk_ASN1_OBJECT_new_null());
-  if (!eku) return MakeError(ErrorKind::kInternal, "out of memory");
+absl::StatusOr<Bytes> KeyUsageDer(uint32_t bits) {
+  // A DER BIT STRING: bit n is bit 7 - n % 8 of byte n / 8; trailing zero
+  // bytes dropped and the unused bits of the last byte counted (X.690 11.2.2).
+  uint8_t bytes[2] = {static_cast<uint8_t>(0), static_cast<uint8_t>(0)};
+  for (int n = 0; n < kKeyUsageBitCount; ++n) {
+    if ((bits & (1u << n)) != 0) bytes[n / 8] |= static_cast<uint8_t>(0x80 >> (n % 8));
+  }
+  size_t len = bytes[1] != 0 ? 2 : bytes[0] != 0 ? 1 : 0;
+  uint8_t unused = 0;
+  if (len > 0) {
+    while (((bytes[len - 1] >> unused) & 1) == 0) ++unused;
+  }
+  return EncodeExtension(kKeyUsageOid, /*critical=*/true, [&](CBB* value) {
+    CBB bit_string;
+    return CBB_add_asn1(value, &bit_string, CBS_ASN1_BITSTRING) &&
+           CBB_add_u8(&bit_string, unused) && CBB_add_bytes(&bit_string, bytes, len);
+  }, "keyUsage");
+}
+
+absl::StatusOr<Bytes> ExtendedKeyUsageDer(const std::vector<std::string>& oids) {
   for (const std::string& text : oids) {
-    bssl::UniquePtr<ASN1_OBJECT> obj;
-    if (oid::IsDottedOid(text)) obj.reset(OBJ_txt2obj(text.c_str(), 1));
-    if (!obj) {
+    if (!oid::IsDottedOid(text)) {
       return MakeError(ErrorKind::kInvalidArgument,
                        absl::StrCat("extended key usage '", text, "' is not a dotted OID"));
     }
-    if (!bssl::PushToStack(eku.get(), std::move(obj))) {
-      return MakeError(ErrorKind::kInternal, "out of memory");
-    }
   }
-  return Wrap(NID_ext_key_usage, false, eku.get(), "extendedKeyUsage");
+  return EncodeExtension(kExtendedKeyUsageOid, /*critical=*/false, [&](CBB* value) {
+    CBB seq;
+    if (!CBB_add_asn1(value, &seq, CBS_ASN1_SEQUENCE)) return false;
+    for (const std::string& text : oids) {
+      CBB obj;
+      if (!CBB_add_asn1(&seq, &obj, CBS_ASN1_OBJECT) ||
+          !CBB_add_asn1_oid_from_text(&obj, text.data(), text.size()) || !CBB_flush(&seq)) {
+        return false;
+      }
+    }
+    return true;
+  }, "extendedKeyUsage");
 }
 
-absl::StatusOr<ExtensionPtr> BasicConstraints(bool is_ca, std::optional<int> path_len) {
-  bssl::UniquePtr<BASIC_CONSTRAINTS> bc(BASIC_CONSTRAINTS_new());
-  if (!bc) return MakeError(ErrorKind::kInternal, "out of memory");
-  bc->ca = is_ca ? 0xff : 0;
-  if (is_ca && path_len.has_value()) {
-    if (*path_len < 0) {
-      return MakeError(ErrorKind::kInvalidArgument,
-                       absl::StrCat("path length ", *path_len, " is negative"));
-    }
-    bc->pathlen = ASN1_INTEGER_new();
-    if (!bc->pathlen || !ASN1_INTEGER_set(bc->pathlen, *path_len)) {
-      return MakeError(ErrorKind::kInternal, "out of memory");
-    }
+absl::StatusOr<Bytes> BasicConstraintsDer(bool is_ca, std::optional<int> path_len) {
+  if (is_ca && path_len.has_value() && *path_len < 0) {
+    return MakeError(ErrorKind::kInvalidArgument,
+                     absl::StrCat("path length ", *path_len, " is negative"));
   }
-  return Wrap(NID_basic_constraints, true, bc.get(), "basicConstraints");
+  // cA is DEFAULT FALSE (absent unless true); pathLenConstraint only for a CA.
+  return EncodeExtension(kBasicConstraintsOid, /*critical=*/true, [&](CBB* value) {
+    CBB seq;
+    return CBB_add_asn1(value, &seq, CBS_ASN1_SEQUENCE) &&
+           (!is_ca || CBB_add_asn1_bool(&seq, 1)) &&
+           (!is_ca || !path_len.has_value() ||
+            CBB_add_asn1_uint64(&seq, static_cast<uint64_t>(*path_len))) &&
+           CBB_flush(value);
+  }, "basicConstraints");
+}
+
+absl::StatusOr<ExtensionPtr> NameConstraintsExt(const NameConstraints& nc) {
+  return Parsed(NameConstraintsDer(nc));
+}
+absl::StatusOr<ExtensionPtr> SubjectAltNames(const std::vector<SubjectAltName>& sans,
+                                             bool subject_empty) {
+  return Parsed(SubjectAltNamesDer(sans, subject_empty));
+}
+absl::StatusOr<ExtensionPtr> KeyUsage(uint32_t bits) { return Parsed(KeyUsageDer(bits)); }
+absl::StatusOr<ExtensionPtr> ExtendedKeyUsage(const std::vector<std::string>& oids) {
+  return Parsed(ExtendedKeyUsageDer(oids));
+}
+absl::StatusOr<ExtensionPtr> BasicConstraints(bool is_ca, std::optional<int> path_len) {
+  return Parsed(BasicConstraintsDer(is_ca, path_len));
 }
 
 absl::StatusOr<ExtensionPtr> SubjectKeyId(const std::vector<uint8_t>& id) {

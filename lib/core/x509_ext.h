@@ -18,11 +18,9 @@
 
 namespace certkit {
 
-// ToGeneralNames encodes SANs as a GENERAL_NAMES stack; FromGeneralNames
-// decodes them back (unknown GeneralName types are skipped). Shared by
-// csr.cc, cert.cc and the extension encoders (implemented in name.cc).
-absl::StatusOr<bssl::UniquePtr<GENERAL_NAMES>> ToGeneralNames(
-    const std::vector<SubjectAltName>& sans);
+// FromGeneralNames decodes a GENERAL_NAMES stack into SANs (unknown
+// GeneralName types are skipped). Shared by csr.cc and cert.cc
+// (implemented in name.cc); x509ext::SubjectAltNamesDer encodes them.
 std::vector<SubjectAltName> FromGeneralNames(const GENERAL_NAMES* names);
 
 // RandomSerial returns 16 random bytes with the top bit cleared and not all
@@ -32,6 +30,17 @@ Bytes RandomSerial();
 namespace x509ext {
 
 using ExtensionPtr = bssl::UniquePtr<X509_EXTENSION>;
+
+// The encoders below return the DER Extension (what i2d_X509_EXTENSION
+// writes), built with CBB: certificates are assembled from these bytes
+// (lib/core/cert_builder.h). The ExtensionPtr forms parse the same bytes for
+// the legacy X509 API (CSRs, CRLs).
+absl::StatusOr<Bytes> SubjectAltNamesDer(const std::vector<SubjectAltName>& sans,
+                                         bool subject_empty);
+absl::StatusOr<Bytes> KeyUsageDer(uint32_t bits);
+absl::StatusOr<Bytes> ExtendedKeyUsageDer(const std::vector<std::string>& oids);
+absl::StatusOr<Bytes> BasicConstraintsDer(bool is_ca, std::optional<int> path_len);
+absl::StatusOr<Bytes> NameConstraintsDer(const NameConstraints& nc);
 
 // SubjectAltNames encodes |sans|; critical when |subject_empty| (RFC 5280
 // 4.2.1.6).

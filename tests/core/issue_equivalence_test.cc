@@ -1,10 +1,12 @@
 // The CBB issuing path (lib/core/cert_builder.h) against the X509-object
 // path it replaced: for every profile and every CA/subject key type, the
 // reference certificate is rebuilt here the old way (X509_new, setters,
-// X509V3 extensions from lib/core/x509_ext.h, X509_sign) with the new
+// X509V3 extension structures encoded by BoringSSL, X509_sign) with the new
 // certificate's serial and validity. The TBSCertificate bytes must be equal,
 // the whole DER too where the signature is deterministic (RSA PKCS#1,
 // Ed25519), and `openssl x509 -text` must print the same certificate.
+#include <arpa/inet.h>
+
 #include <catch2/catch.hpp>
 
 #include <map>
@@ -17,11 +19,13 @@
 #include "absl/strings/str_split.h"
 #include "certkit/ca.h"
 #include "certkit/csr.h"
+#include "certkit/error.h"
 #include "certkit/profile.h"
 #include "core/x509_ext.h"
 #include "openssl/bytestring.h"
 #include "openssl/mem.h"
 #include "openssl/x509.h"
+#include "openssl/x509v3.h"
 #include "support/oracle.h"
 
 using certkit::Bytes;
@@ -74,6 +78,74 @@ void SetTime(X509* x, absl::Time t, bool before) {
   REQUIRE((before ? X509_set1_notBefore(x, at.get()) : X509_set1_notAfter(x, at.get())));
 }
 
+// legacy: the extensions as BoringSSL's X509V3 structures and encoders
+// write them (what lib/core/x509_ext.cc used before its CBB encoders): the
+// oracle the CBB encoders are compared with.
+namespace legacy {
+
+using certkit::x509ext::ExtensionPtr;
+
+absl::StatusOr<ExtensionPtr> Wrap(int nid, bool critical, void* value) {
+  ExtensionPtr ext(X509V3_EXT_i2d(nid, critical ? 1 : 0, value));
+  REQUIRE(ext);
+  return ext;
+}
+
+absl::StatusOr<ExtensionPtr> BasicConstraints(bool is_ca, std::optional<int> path_len) {
+  bssl::UniquePtr<BASIC_CONSTRAINTS> bc(BASIC_CONSTRAINTS_new());
+  bc->ca = is_ca ? 0xff : 0;
+  if (is_ca && path_len.has_value()) {
+    bc->pathlen = ASN1_INTEGER_new();
+    REQUIRE(ASN1_INTEGER_set(bc->pathlen, *path_len));
+  }
+  return Wrap(NID_basic_constraints, true, bc.get());
+}
+
+absl::StatusOr<ExtensionPtr> KeyUsage(uint32_t bits) {
+  bssl::UniquePtr<ASN1_BIT_STRING> bs(ASN1_BIT_STRING_new());
+  for (int n = 0; n < 9; ++n) {
+    if ((bits & (1u << n)) != 0) REQUIRE(ASN1_BIT_STRING_set_bit(bs.get(), n, 1));
+  }
+  return Wrap(NID_key_usage, true, bs.get());
+}
+
+absl::StatusOr<ExtensionPtr> ExtendedKeyUsage(const std::vector<std::string>& oids) {
+  bssl::UniquePtr<EXTENDED_KEY_USAGE> eku(sk_ASN1_OBJECT_new_null());
+  for (const std::string& text : oids) {
+    bssl::UniquePtr<ASN1_OBJECT> obj(OBJ_txt2obj(text.c_str(), 1));
+    REQUIRE(obj);
+    REQUIRE(bssl::PushToStack(eku.get(), std::move(obj)));
+  }
+  return Wrap(NID_ext_key_usage, false, eku.get());
+}
+
+absl::StatusOr<ExtensionPtr> SubjectAltNames(const std::vector<certkit::SubjectAltName>& sans,
+                                             bool critical) {
+  bssl::UniquePtr<GENERAL_NAMES> names(sk_GENERAL_NAME_new_null());
+  for (const certkit::SubjectAltName& san : sans) {
+    bssl::UniquePtr<GENERAL_NAME> gen(GENERAL_NAME_new());
+    if (san.type == certkit::SubjectAltName::Type::kIp) {
+      uint8_t buf[16];
+      const bool v4 = inet_pton(AF_INET, san.value.c_str(), buf) == 1;
+      REQUIRE((v4 || inet_pton(AF_INET6, san.value.c_str(), buf) == 1));
+      ASN1_OCTET_STRING* ip = ASN1_OCTET_STRING_new();
+      REQUIRE(ASN1_OCTET_STRING_set(ip, buf, v4 ? 4 : 16));
+      GENERAL_NAME_set0_value(gen.get(), GEN_IPADD, ip);
+    } else {
+      ASN1_IA5STRING* str = ASN1_IA5STRING_new();
+      REQUIRE(ASN1_STRING_set(str, san.value.data(), static_cast<int>(san.value.size())));
+      const int type = san.type == certkit::SubjectAltName::Type::kDns     ? GEN_DNS
+                       : san.type == certkit::SubjectAltName::Type::kEmail ? GEN_EMAIL
+                                                                           : GEN_URI;
+      GENERAL_NAME_set0_value(gen.get(), type, str);
+    }
+    REQUIRE(bssl::PushToStack(names.get(), std::move(gen)));
+  }
+  return Wrap(NID_subject_alt_name, critical, names.get());
+}
+
+}  // namespace legacy
+
 // OldWay signs what the pre-CBB Issue() signed, with |issued|'s serial and
 // validity so that only the construction method differs.
 Bytes OldWay(const Certificate& issued, const certkit::DistinguishedName& subject,
@@ -97,16 +169,18 @@ Bytes OldWay(const Certificate& issued, const certkit::DistinguishedName& subjec
   namespace ext = certkit::x509ext;
   std::vector<absl::StatusOr<ext::ExtensionPtr>> exts;
   if (profile.is_ca || profile.basic_constraints) {
-    exts.push_back(ext::BasicConstraints(profile.is_ca, profile.path_len));
+    exts.push_back(legacy::BasicConstraints(profile.is_ca, profile.path_len));
   }
   const uint32_t key_usage = certkit::KeyUsageForKey(profile.key_usage, key.type());
-  if (key_usage != 0) exts.push_back(ext::KeyUsage(key_usage));
+  if (key_usage != 0) exts.push_back(legacy::KeyUsage(key_usage));
   if (!profile.extended_key_usage.empty()) {
-    exts.push_back(ext::ExtendedKeyUsage(profile.extended_key_usage));
+    exts.push_back(legacy::ExtendedKeyUsage(profile.extended_key_usage));
   }
   exts.push_back(ext::SubjectKeyId(ski));
   exts.push_back(ext::AuthorityKeyId(ca ? ca->certificate().subject_key_id() : ski));
-  if (profile.allow_sans && !sans.empty()) exts.push_back(ext::SubjectAltNames(sans, subject.empty()));
+  if (profile.allow_sans && !sans.empty()) {
+    exts.push_back(legacy::SubjectAltNames(sans, subject.empty()));
+  }
   if (profile.is_ca && !profile.name_constraints.empty()) {
     exts.push_back(ext::NameConstraintsExt(profile.name_constraints));
   }
@@ -162,7 +236,9 @@ TEST_CASE("the CBB issuing path writes what the X509 path wrote, every profile a
   const std::vector<certkit::SubjectAltName> sans = {
       Unwrap(certkit::SubjectAltName::Ip("10.0.0.1")),
       certkit::SubjectAltName::Dns("db1.example.com"),
-      Unwrap(certkit::SubjectAltName::Ip("2001:db8::1"))};
+      Unwrap(certkit::SubjectAltName::Ip("2001:db8::1")),
+      certkit::SubjectAltName::Uri("spiffe://example.org/ns/db/sa/node1"),
+      certkit::SubjectAltName::Email("ops@example.com")};
   for (KeyType ca_type : types) {
     certkit::CaOptions ca_options;
     ca_options.subject =
@@ -213,4 +289,59 @@ TEST_CASE("the CBB issuing path writes what the X509 path wrote, every profile a
                        Profile::Node(), request.sans, &ca, KeyOf(ca_type));
     Compare(issued.ToDer(), old, ca_type);
   }
+}
+
+namespace {
+
+Bytes ExtensionBytes(absl::StatusOr<certkit::x509ext::ExtensionPtr> ext) {
+  REQUIRE(ext.ok());
+  uint8_t* der = nullptr;
+  const int len = i2d_X509_EXTENSION(ext->get(), &der);
+  REQUIRE(len > 0);
+  Bytes out(der, der + len);
+  OPENSSL_free(der);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("the CBB extension encoders write the bytes BoringSSL's X509V3 encoders write") {
+  namespace ext = certkit::x509ext;
+  // Every keyUsage bit set (9 bits: one or two bytes, each unused-bit count).
+  for (uint32_t bits = 1; bits < 512; ++bits) {
+    INFO("keyUsage bits " << bits);
+    CHECK(Unwrap(ext::KeyUsageDer(bits)) == ExtensionBytes(legacy::KeyUsage(bits)));
+  }
+  CHECK(Unwrap(ext::BasicConstraintsDer(false, std::nullopt)) ==
+        ExtensionBytes(legacy::BasicConstraints(false, std::nullopt)));
+  CHECK(Unwrap(ext::BasicConstraintsDer(true, std::nullopt)) ==
+        ExtensionBytes(legacy::BasicConstraints(true, std::nullopt)));
+  for (int path_len : {0, 1, 2, 127, 128, 255, 256, 100000}) {
+    INFO("pathlen " << path_len);
+    CHECK(Unwrap(ext::BasicConstraintsDer(true, path_len)) ==
+          ExtensionBytes(legacy::BasicConstraints(true, path_len)));
+  }
+  CHECK(certkit::GetErrorKind(ext::BasicConstraintsDer(true, -1).status()) ==
+        certkit::ErrorKind::kInvalidArgument);
+  const std::vector<std::vector<std::string>> ekus = {
+      {certkit::kEkuServerAuth},
+      {certkit::kEkuServerAuth, certkit::kEkuClientAuth},
+      {certkit::kEkuAny, "1.3.6.1.4.1.311.20.2.2", "2.999.1234567890123"}};
+  for (const auto& oids : ekus) {
+    CHECK(Unwrap(ext::ExtendedKeyUsageDer(oids)) == ExtensionBytes(legacy::ExtendedKeyUsage(oids)));
+  }
+  CHECK(certkit::GetErrorKind(ext::ExtendedKeyUsageDer({"serverAuth"}).status()) ==
+        certkit::ErrorKind::kInvalidArgument);
+  const std::vector<certkit::SubjectAltName> sans = {
+      certkit::SubjectAltName::Dns("db1.example.com"), Unwrap(certkit::SubjectAltName::Ip("10.1.2.3")),
+      Unwrap(certkit::SubjectAltName::Ip("fd00::1")), certkit::SubjectAltName::Email("ops@example.com"),
+      certkit::SubjectAltName::Uri("spiffe://example.org/db/node1"),
+      certkit::SubjectAltName::Dns(std::string(300, 'a'))};  // a long form length
+  for (bool critical : {false, true}) {
+    CHECK(Unwrap(ext::SubjectAltNamesDer(sans, critical)) ==
+          ExtensionBytes(legacy::SubjectAltNames(sans, critical)));
+  }
+  CHECK(certkit::GetErrorKind(
+            ext::SubjectAltNamesDer({certkit::SubjectAltName::Dns("b\xc3\xa4" "d.example")}, false)
+                .status()) == certkit::ErrorKind::kInvalidArgument);
 }

@@ -7,7 +7,8 @@
 #include "certkit/display.h"
 #include "certkit/error.h"
 #include "certkit/name.h"
-#include "core/x509_ext.h"  // internal: ToGeneralNames
+#include "core/x509_ext.h"  // internal: SubjectAltNames, FromGeneralNames
+#include "openssl/x509v3.h"
 #include "openssl/bio.h"
 #include "openssl/mem.h"
 #include "openssl/pem.h"
@@ -263,9 +264,12 @@ TEST_CASE("ParseSubjectAltNames and GENERAL_NAMES round trip") {
   CHECK((*sans)[3] == SubjectAltName::Uri("spiffe://x/y"));
   CHECK((*sans)[4] == SubjectAltName::Dns("localhost"));
   CHECK((*sans)[5].ToString() == "IP:::1");
-  auto gens = certkit::ToGeneralNames(*sans);
-  REQUIRE(gens.ok());
-  CHECK(certkit::FromGeneralNames(gens->get()) == *sans);
+  // Encoded as a subjectAltName extension and decoded back: the same names.
+  auto ext = certkit::x509ext::SubjectAltNames(*sans, false);
+  REQUIRE(ext.ok());
+  bssl::UniquePtr<GENERAL_NAMES> gens(static_cast<GENERAL_NAMES*>(X509V3_EXT_d2i(ext->get())));
+  REQUIRE(gens);
+  CHECK(certkit::FromGeneralNames(gens.get()) == *sans);
   for (const char* bad : {"IP:1.2.3.999", "DNS:a..b", "email:nobody", "URI:", "", "bad host"}) {
     auto r = certkit::ParseSubjectAltNames(bad);
     INFO(bad);
