@@ -23,6 +23,7 @@
 #include "certkit/profile.h"
 #include "openssl/evp.h"
 #include "openssl/rand.h"
+#include "ratio_reporter.h"
 
 namespace {
 
@@ -57,6 +58,13 @@ const Fixture& GetFixture(const std::string& spec) {
   return fixtures.emplace(spec, std::move(f)).first->second;
 }
 
+// CountRate sets the counter the ratios are computed from: calls per
+// CPU-second (CPU, not wall time: the ratio should not depend on load).
+void CountRate(benchmark::State& state) {
+  state.counters["per_cpu_s"] =
+      benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+}
+
 void BM_SignCsr(benchmark::State& state, const std::string& spec) {
   const Fixture& f = GetFixture(spec);
   const certkit::Profile profile = certkit::Profile::Node();
@@ -68,6 +76,7 @@ void BM_SignCsr(benchmark::State& state, const std::string& spec) {
     }
     benchmark::DoNotOptimize(cert);
   }
+  CountRate(state);
 }
 
 // BM_SignPublicKey: the same issuance without the CSR (no CSR signature
@@ -87,6 +96,7 @@ void BM_SignPublicKey(benchmark::State& state, const std::string& spec) {
     }
     benchmark::DoNotOptimize(cert);
   }
+  CountRate(state);
 }
 
 void BM_RawSign(benchmark::State& state, const std::string& spec) {
@@ -105,28 +115,11 @@ void BM_RawSign(benchmark::State& state, const std::string& spec) {
     }
     benchmark::DoNotOptimize(sig_len);
   }
+  CountRate(state);
 }
 
 const char* const kSpecs[][2] = {{"rsa2048", "rsa:2048"}, {"p256", "ec:p256"},
                                  {"ed25519", "ed25519"}};
-
-// RatioReporter prints the console report and remembers per-run CPU times
-// (CPU, not wall time: the ratio should not depend on machine load).
-class RatioReporter : public benchmark::ConsoleReporter {
- public:
-  void ReportRuns(const std::vector<Run>& runs) override {
-    ConsoleReporter::ReportRuns(runs);
-    for (const Run& r : runs) {
-      if (r.run_type == Run::RT_Iteration && !r.error_occurred) {
-        times_[r.benchmark_name()] = r.GetAdjustedCPUTime();
-      }
-    }
-  }
-  const std::map<std::string, double>& times() const { return times_; }
-
- private:
-  std::map<std::string, double> times_;
-};
 
 }  // namespace
 
@@ -139,17 +132,19 @@ int main(int argc, char** argv) {
   }
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  RatioReporter reporter;
+  RatioReporter reporter("per_cpu_s");
   benchmark::RunSpecifiedBenchmarks(&reporter);
+  // Ratios of CPU time per call: raw rate ÷ rate (medians with repetitions).
+  auto& rate = reporter.values;
   for (const auto& s : kSpecs) {
     const std::string label = s[0];
-    auto a = reporter.times().find("sign_csr/" + label);
-    auto b = reporter.times().find("raw_sign/" + label);
-    if (a == reporter.times().end() || b == reporter.times().end() || b->second <= 0) continue;
-    std::printf("sign_csr/raw ratio %s: %.2f\n", label.c_str(), a->second / b->second);
-    auto c = reporter.times().find("sign_pubkey/" + label);
-    if (c != reporter.times().end()) {
-      std::printf("sign_pubkey/raw ratio %s: %.2f\n", label.c_str(), c->second / b->second);
+    const std::string raw = "raw_sign/" + label;
+    if (!rate.count(raw)) continue;
+    for (const char* what : {"sign_csr", "sign_pubkey"}) {
+      const std::string name = std::string(what) + "/" + label;
+      if (rate.count(name) && rate[name] > 0) {
+        std::printf("%s/raw ratio %s: %.2f\n", what, label.c_str(), rate[raw] / rate[name]);
+      }
     }
   }
   benchmark::Shutdown();
