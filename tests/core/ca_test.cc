@@ -580,7 +580,7 @@ TEST_CASE("extended key usage lists and profile files share one name table") {
   REQUIRE(oids.ok());
   CHECK(*oids == std::vector<std::string>{"1.3.6.1.5.5.7.3.1", "1.3.6.1.5.5.7.3.2", "1.3.6.1.5.5.7.3.3",
                                           "1.3.6.1.5.5.7.3.9", "1.2.3.4"});
-  for (const std::string& name : {"timeStamping", "anyExtendedKeyUsage", "emailProtection"}) {
+  for (const char* name : {"timeStamping", "anyExtendedKeyUsage", "emailProtection"}) {
     auto list = certkit::ParseExtendedKeyUsages(name);
     auto one = certkit::ParseExtendedKeyUsageName(name);
     REQUIRE(list.ok());

@@ -36,10 +36,6 @@ namespace {
 
 const char kPass[] = "p12-profile-pass";
 
-void WriteBytes(const std::string& path, const Bytes& b) {
-  std::ofstream f(path, std::ios::binary);
-  f.write(reinterpret_cast<const char*>(b.data()), static_cast<std::streamsize>(b.size()));
-}
 
 Bytes ReadBytes(const std::string& path) {
   std::ifstream f(path, std::ios::binary);
