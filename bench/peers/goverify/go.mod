@@ -1,0 +1,3 @@
+module certkit.dev/bench/peers/goverify
+
+go 1.21
