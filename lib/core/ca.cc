@@ -447,7 +447,10 @@ absl::StatusOr<Certificate> CertificateAuthority::SignSubject(const Distinguishe
     if (auto st = CheckParentAllowsCa(cert_, profile.path_len); !st.ok()) return st;
   }
   // Names outside the constraints of this CA or its chain are never issued.
-  for (const Certificate& ca : ChainWithSelf()) {
+  // (Not ChainWithSelf: its copies would bump the shared certificates'
+  // reference counts from every worker of a batch.)
+  if (auto st = name_match::CheckSansAgainstCa(cert_, sans); !st.ok()) return st;
+  for (const Certificate& ca : chain_) {
     if (auto st = name_match::CheckSansAgainstCa(ca, sans); !st.ok()) return st;
   }
   const Issuer issuer = IssuerOf(cert_, key_, *encoding_);
