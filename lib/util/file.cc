@@ -280,6 +280,18 @@ absl::StatusOr<std::string> ReadTextFile(const std::string& path, size_t max_siz
 
 namespace {
 
+// FillFile gives the new file |fd| its |mode| and |data|; inside a WriteSet
+// it stats it (|written|, for the set's Record), alone it syncs the data.
+// Returns null, or what failed (errno tells why).
+const char* FillFile(int fd, absl::Span<const uint8_t> data, unsigned mode, WriteSet* set,
+                     struct stat* written) {
+  if (fchmod(fd, mode) != 0) return "cannot set permissions for";
+  if (!WriteAll(fd, data.data(), data.size())) return "cannot write";
+  if (set != nullptr && fstat(fd, written) != 0) return "cannot stat";
+  if (set == nullptr && fdatasync(fd) != 0) return "cannot sync";
+  return nullptr;
+}
+
 #ifdef O_TMPFILE
 // PublishUnnamed writes a new file |path| that must not exist yet through an
 // unnamed O_TMPFILE in |dir|, linked in under its name only once complete: a
@@ -300,11 +312,8 @@ std::optional<absl::Status> PublishUnnamed(const std::string& path, const std::s
     close(fd);
     return ErrnoError(what, path, err);
   };
-  if (fchmod(fd, options.mode) != 0) return fail("cannot set permissions for");
-  if (!WriteAll(fd, data.data(), data.size())) return fail("cannot write");
   struct stat written;
-  if (set != nullptr && fstat(fd, &written) != 0) return fail("cannot stat");
-  if (set == nullptr && fdatasync(fd) != 0) return fail("cannot sync");
+  if (const char* what = FillFile(fd, data, options.mode, set, &written)) return fail(what);
   // linkat fails with EEXIST if |path| appeared meanwhile: no clobbering.
   const std::string self = absl::StrCat("/proc/self/fd/", fd);
   if (linkat(AT_FDCWD, self.c_str(), AT_FDCWD, path.c_str(), AT_SYMLINK_FOLLOW) != 0) {
@@ -365,11 +374,8 @@ absl::Status WriteFileAtomic(const std::string& path, absl::Span<const uint8_t> 
     unlink(tmp.c_str());
     return ErrnoError(what, path, err);
   };
-  if (fchmod(fd, options.mode) != 0) return fail("cannot set permissions for");
-  if (!WriteAll(fd, data.data(), data.size())) return fail("cannot write");
   struct stat written;
-  if (set != nullptr && fstat(fd, &written) != 0) return fail("cannot stat");
-  if (set == nullptr && fdatasync(fd) != 0) return fail("cannot sync");
+  if (const char* what = FillFile(fd, data, options.mode, set, &written)) return fail(what);
   // The file is published while |fd| (and so its lock) is still open.
   if (!options.overwrite) {
     // link() fails if |path| appeared meanwhile, so an existing file is never replaced.
