@@ -31,7 +31,8 @@ constexpr uint8_t kNameConstraintsOid[] = {0x55, 0x1d, 0x1e};       // 2.5.29.30
 
 // EncodeExtension returns the DER Extension { extnID |oid|, critical (only
 // when true: DEFAULT FALSE), extnValue: an OCTET STRING holding what
-// |value| writes }. kInternal naming |what| when |value| or CBB fails (a
+// |value| writes }. |value| must end with CBB_flush of the CBB it is given:
+// its own child CBBs live on its stack and are gone when it returns. kInternal naming |what| when |value| or CBB fails (a
 // |value| that fails with its own error keeps it and returns false).
 template <size_t N, typename WriteValue>
 absl::StatusOr<Bytes> EncodeExtension(const uint8_t (&oid)[N], bool critical, WriteValue value,
@@ -180,7 +181,7 @@ absl::StatusOr<Bytes> NameConstraintsDer(const NameConstraints& nc) {
     if (!CBB_add_asn1(value, &seq, CBS_ASN1_SEQUENCE)) return false;
     st = AddSubtrees(&seq, 0, nc.permitted_dns, nc.permitted_ip, nc.permitted_email);
     if (st.ok()) st = AddSubtrees(&seq, 1, nc.excluded_dns, nc.excluded_ip, nc.excluded_email);
-    return st.ok();
+    return st.ok() && CBB_flush(value) == 1;
   }, "nameConstraints");
   if (!st.ok()) return st;
   return der;
@@ -235,7 +236,7 @@ absl::StatusOr<Bytes> SubjectAltNamesDer(const std::vector<SubjectAltName>& sans
       }
       if (!CBB_flush(&names)) return false;
     }
-    return true;
+    return CBB_flush(value) == 1;
   }, "subjectAltName");
   if (!st.ok()) return st;
   return der;
@@ -256,7 +257,8 @@ absl::StatusOr<Bytes> KeyUsageDer(uint32_t bits) {
   return EncodeExtension(kKeyUsageOid, /*critical=*/true, [&](CBB* value) {
     CBB bit_string;
     return CBB_add_asn1(value, &bit_string, CBS_ASN1_BITSTRING) &&
-           CBB_add_u8(&bit_string, unused) && CBB_add_bytes(&bit_string, bytes, len);
+           CBB_add_u8(&bit_string, unused) && CBB_add_bytes(&bit_string, bytes, len) &&
+           CBB_flush(value);
   }, "keyUsage");
 }
 
@@ -277,7 +279,7 @@ absl::StatusOr<Bytes> ExtendedKeyUsageDer(const std::vector<std::string>& oids) 
         return false;
       }
     }
-    return true;
+    return CBB_flush(value) == 1;
   }, "extendedKeyUsage");
 }
 
