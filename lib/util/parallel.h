@@ -14,10 +14,13 @@ namespace certkit {
 int WorkerCount(int jobs);
 
 // RunParallel calls |fn(i)| for i in [0, n) on up to WorkerCount(|jobs|)
-// threads, the calling thread included (no thread is started for n <= 1).
-// Items are handed out in index order. Once any call returns false no new
-// item starts; the calls already running finish. Returns when every started
-// call has returned. |fn| must not throw.
+// threads: the calling thread and idle helpers of the process's pool, which
+// are started on the first call that needs them and then kept (no helper is
+// used for n <= 1 or jobs == 1). Items are handed out in index order. Once
+// any call returns false no new item starts; the calls already running
+// finish. Returns when every started call has returned. Calls may be nested
+// or concurrent: a caller always works on its own items, so it never waits
+// for a busy helper. |fn| must not throw.
 void RunParallel(size_t n, int jobs, const std::function<bool(size_t)>& fn);
 
 }  // namespace certkit
