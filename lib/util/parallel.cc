@@ -56,6 +56,11 @@ class Pool {
  public:
   static constexpr size_t kMaxHelpers = 1023;
 
+  explicit Pool(pid_t pid) : pid_(pid) {}
+
+  // pid is the process that made the pool (and owns its threads).
+  pid_t pid() const { return pid_; }
+
   // Run hands |job| to up to |helpers| idle helper threads, works on it on
   // the calling thread too, and returns when no helper is inside it. A
   // helper busy with another job does not join, so nested and concurrent
@@ -139,6 +144,7 @@ class Pool {
     }
   }
 
+  const pid_t pid_;
   std::mutex mu_;
   std::condition_variable wake_;
   // How long an idle helper keeps looking for work before it sleeps.
@@ -150,31 +156,28 @@ class Pool {
   bool shut_down_ = false;
 };
 
-// The pool of this process. A child of fork() has none of its parent's
-// threads, so it starts its own pool (the parent's is left as it was).
-std::mutex g_pool_mu;
-Pool* g_pool = nullptr;
-pid_t g_pool_pid = 0;
+// The pool of this process, found without a lock. A child of fork() has
+// none of its parent's threads, so it starts a pool of its own; the
+// parent's (whose mutex a parent thread may have held at the fork) is left
+// alone.
+std::atomic<Pool*> g_pool{nullptr};
 
 Pool& CurrentPool() {
-  std::lock_guard<std::mutex> lock(g_pool_mu);
   const pid_t pid = getpid();
-  if (g_pool == nullptr || g_pool_pid != pid) {
-    g_pool = new Pool;  // a parent's pool is leaked: its threads and lock are not ours
-    g_pool_pid = pid;
+  Pool* pool = g_pool.load(std::memory_order_acquire);
+  while (pool == nullptr || pool->pid() != pid) {
+    Pool* fresh = new Pool(pid);
+    if (g_pool.compare_exchange_strong(pool, fresh, std::memory_order_acq_rel)) return *fresh;
+    delete fresh;  // another thread installed one first; it has no threads yet
   }
-  return *g_pool;
+  return *pool;
 }
 
 // At exit or unload, the helpers are joined.
 struct PoolShutdown {
   ~PoolShutdown() {
-    Pool* pool = nullptr;
-    {
-      std::lock_guard<std::mutex> lock(g_pool_mu);
-      if (g_pool != nullptr && g_pool_pid == getpid()) pool = g_pool;
-    }
-    if (pool != nullptr) pool->ShutDown();
+    Pool* pool = g_pool.load(std::memory_order_acquire);
+    if (pool != nullptr && pool->pid() == getpid()) pool->ShutDown();
   }
 } g_pool_shutdown;
 
