@@ -443,9 +443,49 @@ absl::StatusOr<Bytes> PbeDecrypt(absl::Span<const uint8_t> algorithm,
                    absl::StrCat("password-based encryption scheme ", oid, " is not supported"));
 }
 
+Pbes2Key::~Pbes2Key() { OPENSSL_cleanse(key.data(), key.size()); }
+
+Pkcs12Keys::~Pkcs12Keys() { OPENSSL_cleanse(mac_key.data(), mac_key.size()); }
+
+absl::StatusOr<Pkcs12Keys> DerivePkcs12Keys(absl::string_view password, const Pbes2Params& params,
+                                            size_t pbes2_count,
+                                            absl::Span<const uint8_t> mac_salt,
+                                            int mac_iterations) {
+  if (params.prf != Prf::kHmacSha256 || params.iterations < 1 || params.salt_len < 8 ||
+      params.salt_len > kMaxSaltLen || (!mac_salt.empty() && mac_iterations < 1)) {
+    return MakeError(ErrorKind::kInvalidArgument,
+                     "PKCS#12 keys: HMAC-SHA256, iterations >= 1 and a salt of 8..1024 bytes");
+  }
+  const CipherSpec spec{Pbes2CipherFor(params.cipher).cipher()};
+  const auto password_bytes =
+      absl::MakeConstSpan(reinterpret_cast<const uint8_t*>(password.data()), password.size());
+  Pkcs12Keys keys;
+  keys.pbes2.resize(pbes2_count);
+  std::vector<Pbkdf2Sha256Job> pbkdf2;
+  for (Pbes2Key& k : keys.pbes2) {
+    k.salt = RandomBytes(params.salt_len);
+    k.key.resize(spec.KeyLength());
+    pbkdf2.push_back({password_bytes, k.salt, static_cast<uint32_t>(params.iterations),
+                      absl::MakeSpan(k.key)});
+  }
+  std::vector<Sha256IterateJob> iterate;
+  if (!mac_salt.empty()) {
+    absl::StatusOr<Bytes> bmp = Utf8ToBmpPassword(password);
+    if (!bmp.ok()) return bmp.status();
+    keys.mac_key.resize(kSha256Len);
+    absl::Status s = Pkcs12KdfSha256First(*bmp, mac_salt, 3, keys.mac_key.data());
+    OPENSSL_cleanse(bmp->data(), bmp->size());
+    if (!s.ok()) return s;
+    iterate.push_back({keys.mac_key.data(), static_cast<uint32_t>(mac_iterations - 1)});
+  }
+  RunSha256Kdfs(pbkdf2, iterate);
+  return keys;
+}
+
 absl::StatusOr<PbeOutput> PbeEncryptPbes2(absl::Span<const uint8_t> plaintext,
                                           absl::string_view password,
-                                          const Pbes2Params& params) {
+                                          const Pbes2Params& params,
+                                          const Pbes2Key* derived) {
   if (params.iterations < 1 || params.salt_len < 8 || params.salt_len > kMaxSaltLen) {
     return MakeError(ErrorKind::kInvalidArgument,
                      "PBES2: iterations must be >= 1 and the salt 8..1024 bytes");
@@ -456,10 +496,17 @@ absl::StatusOr<PbeOutput> PbeEncryptPbes2(absl::Span<const uint8_t> plaintext,
   }
   const Pbes2CipherInfo& cipher = Pbes2CipherFor(params.cipher);
   const CipherSpec spec{cipher.cipher()};
-  const Bytes salt = RandomBytes(params.salt_len);
+  if (derived != nullptr &&
+      (prf->prf != Prf::kHmacSha256 || derived->salt.size() != params.salt_len ||
+       derived->key.size() != spec.KeyLength())) {
+    return MakeError(ErrorKind::kInvalidArgument,
+                     "PBES2: the key derived ahead does not fit these parameters");
+  }
+  const Bytes salt = derived != nullptr ? derived->salt : RandomBytes(params.salt_len);
   const Bytes iv = RandomBytes(spec.IvLength());
   absl::StatusOr<Bytes> key =
-      Pbkdf2(password, salt, params.iterations, prf->md(), spec.KeyLength());
+      derived != nullptr ? absl::StatusOr<Bytes>(derived->key)
+                         : Pbkdf2(password, salt, params.iterations, prf->md(), spec.KeyLength());
   if (!key.ok()) return key.status();
   absl::StatusOr<Bytes> ciphertext = Encrypt(spec, *key, iv, plaintext);
   OPENSSL_cleanse(key->data(), key->size());

@@ -87,10 +87,40 @@ struct PbeOutput {
   Bytes ciphertext;
 };
 
-// PbeEncryptPbes2 encrypts |plaintext| with PBES2 (random salt and IV).
+// Pbes2Key is a PBES2 key derived ahead of the encryption that uses it:
+// the random salt and the PBKDF2 output. Wiped when destroyed.
+struct Pbes2Key {
+  Bytes salt;
+  Bytes key;
+  ~Pbes2Key();
+};
+
+// PbeEncryptPbes2 encrypts |plaintext| with PBES2 (random IV). The key is
+// derived here from a random salt, or, when |derived| is not null, taken
+// from it: it must come from DerivePkcs12Keys with the same password and
+// |params| (kInvalidArgument when its lengths do not fit |params|).
 absl::StatusOr<PbeOutput> PbeEncryptPbes2(absl::Span<const uint8_t> plaintext,
                                           absl::string_view password,
-                                          const Pbes2Params& params);
+                                          const Pbes2Params& params,
+                                          const Pbes2Key* derived = nullptr);
+
+// Pkcs12Keys are the keys of one PKCS#12 file, derived together.
+struct Pkcs12Keys {
+  std::vector<Pbes2Key> pbes2;  // for PbeEncryptPbes2, in order
+  Bytes mac_key;                // empty unless asked for; wiped when destroyed
+  ~Pkcs12Keys();
+};
+
+// DerivePkcs12Keys derives |pbes2_count| PBES2 keys for |params| (its PRF
+// must be HMAC-SHA256), each from a fresh random salt, and, when |mac_salt|
+// is not empty, the RFC 7292 MAC key with SHA-256 (id 3, |mac_iterations|),
+// in one crypto::RunSha256Kdfs call: a file's derivations then share the
+// SHA-256 unit instead of running one after another. kInvalidArgument for
+// another PRF or iteration counts below 1; |password| is UTF-8.
+absl::StatusOr<Pkcs12Keys> DerivePkcs12Keys(absl::string_view password, const Pbes2Params& params,
+                                            size_t pbes2_count,
+                                            absl::Span<const uint8_t> mac_salt,
+                                            int mac_iterations);
 
 // PbeEncryptPkcs12 encrypts with a PKCS#12 PBE scheme (random 20-byte salt,
 // password as BMPString).
@@ -104,6 +134,13 @@ absl::StatusOr<PbeOutput> PbeEncryptPkcs12(absl::Span<const uint8_t> plaintext,
 absl::StatusOr<Bytes> Pkcs12Kdf(const EVP_MD* md, absl::Span<const uint8_t> bmp_password,
                                 absl::Span<const uint8_t> salt, int id, int iterations,
                                 size_t out_len);
+
+// Pkcs12KdfSha256First writes the first digest of the RFC 7292 KDF with
+// SHA-256, A = SHA-256(D || I) for |id|, to |out|: its whole 32-byte output
+// once Sha256Iterate has applied the other |iterations| - 1 rounds. Errors
+// as Pkcs12Kdf's.
+absl::Status Pkcs12KdfSha256First(absl::Span<const uint8_t> bmp_password,
+                                  absl::Span<const uint8_t> salt, int id, uint8_t out[32]);
 
 // Utf8ToBmpPassword converts a UTF-8 password to big-endian UTF-16 plus the
 // two zero bytes of the terminator (RFC 7292 B.1). kInvalidArgument for

@@ -8,6 +8,7 @@
 #include "crypto/sha256_kdf.h"
 #include "openssl/digest.h"
 #include "openssl/mem.h"
+#include "openssl/sha.h"
 
 namespace certkit {
 namespace crypto {
@@ -16,6 +17,20 @@ namespace {
 // Bounds that keep a hostile input from driving huge allocations.
 constexpr size_t kMaxKdfOutput = 1024;
 constexpr size_t kMaxKdfInput = 64 * 1024;
+
+// KdfInput is the KDF's I = S || P, each repeated to a multiple of |v| bytes.
+Bytes KdfInput(absl::Span<const uint8_t> salt, absl::Span<const uint8_t> password, size_t v) {
+  auto fill = [v](absl::Span<const uint8_t> in) {
+    Bytes out(in.empty() ? 0 : v * ((in.size() + v - 1) / v));
+    for (size_t i = 0; i < out.size(); ++i) out[i] = in[i % in.size()];
+    return out;
+  };
+  Bytes I = fill(salt);
+  Bytes p = fill(password);
+  I.insert(I.end(), p.begin(), p.end());
+  OPENSSL_cleanse(p.data(), p.size());
+  return I;
+}
 
 // Decodes one UTF-8 code point at |*pos|; false for invalid sequences
 // (overlong forms, surrogates, values above U+10FFFF, truncation).
@@ -78,6 +93,27 @@ absl::StatusOr<Bytes> Utf8ToBmpPassword(absl::string_view password) {
   return out;
 }
 
+absl::Status Pkcs12KdfSha256First(absl::Span<const uint8_t> bmp_password,
+                                  absl::Span<const uint8_t> salt, int id, uint8_t out[32]) {
+  if (id < 1 || id > 3) {
+    return MakeError(ErrorKind::kInvalidArgument,
+                     absl::StrCat("PKCS#12 KDF: invalid parameters (id ", id, ")"));
+  }
+  if (salt.size() > kMaxKdfInput || bmp_password.size() > kMaxKdfInput) {
+    return MakeError(ErrorKind::kLimitExceeded, "PKCS#12 KDF: input or output too long");
+  }
+  Bytes I = KdfInput(salt, bmp_password, SHA256_CBLOCK);
+  const Bytes D(SHA256_CBLOCK, static_cast<uint8_t>(id));
+  SHA256_CTX ctx;
+  SHA256_Init(&ctx);
+  SHA256_Update(&ctx, D.data(), D.size());
+  SHA256_Update(&ctx, I.data(), I.size());
+  SHA256_Final(out, &ctx);
+  OPENSSL_cleanse(I.data(), I.size());
+  OPENSSL_cleanse(&ctx, sizeof(ctx));
+  return absl::OkStatus();
+}
+
 absl::StatusOr<Bytes> Pkcs12Kdf(const EVP_MD* md, absl::Span<const uint8_t> bmp_password,
                                 absl::Span<const uint8_t> salt, int id, int iterations,
                                 size_t out_len) {
@@ -92,15 +128,7 @@ absl::StatusOr<Bytes> Pkcs12Kdf(const EVP_MD* md, absl::Span<const uint8_t> bmp_
   }
   const size_t u = EVP_MD_size(md);
   const size_t v = EVP_MD_block_size(md);
-  // I = S || P, each repeated to a multiple of v bytes.
-  auto fill = [v](absl::Span<const uint8_t> in) {
-    Bytes out(in.empty() ? 0 : v * ((in.size() + v - 1) / v));
-    for (size_t i = 0; i < out.size(); ++i) out[i] = in[i % in.size()];
-    return out;
-  };
-  Bytes I = fill(salt);
-  const Bytes p = fill(bmp_password);
-  I.insert(I.end(), p.begin(), p.end());
+  Bytes I = KdfInput(salt, bmp_password, v);
   const Bytes D(v, static_cast<uint8_t>(id));
 
   Bytes out;

@@ -179,18 +179,25 @@ absl::StatusOr<Pfx> ParsePfx(absl::Span<const uint8_t> der) {
   return pfx;
 }
 
+// MacWithKey is the HMAC of |data| under the derived MAC |key|.
+absl::StatusOr<Bytes> MacWithKey(const EVP_MD* md, absl::Span<const uint8_t> data,
+                                 absl::Span<const uint8_t> key) {
+  Bytes mac(EVP_MAX_MD_SIZE);
+  unsigned mac_len = 0;
+  if (HMAC(md, key.data(), key.size(), data.data(), data.size(), mac.data(), &mac_len) == nullptr) {
+    return MakeError(ErrorKind::kInternal, "HMAC failed");
+  }
+  mac.resize(mac_len);
+  return mac;
+}
+
 absl::StatusOr<Bytes> MacOver(const EVP_MD* md, absl::Span<const uint8_t> data,
                               absl::Span<const uint8_t> salt, int iterations,
                               absl::Span<const uint8_t> bmp_password) {
   auto key = crypto::Pkcs12Kdf(md, bmp_password, salt, 3, iterations, EVP_MD_size(md));
   if (!key.ok()) return key.status();
-  Bytes mac(EVP_MAX_MD_SIZE);
-  unsigned mac_len = 0;
-  if (HMAC(md, key->data(), key->size(), data.data(), data.size(), mac.data(), &mac_len) == nullptr) {
-    return MakeError(ErrorKind::kInternal, "HMAC failed");
-  }
+  auto mac = MacWithKey(md, data, *key);
   OPENSSL_cleanse(key->data(), key->size());
-  mac.resize(mac_len);
   return mac;
 }
 
@@ -527,26 +534,34 @@ absl::Status AddCertBag(CBB* contents, const Certificate& cert, const BagAttribu
   return CBB_flush(contents) ? absl::OkStatus() : MakeError(ErrorKind::kInternal, "CBB failure");
 }
 
-// Encrypt encrypts with PBES2 AES-256 (|legacy_scheme| unset) or the PKCS#12
-// PBE scheme given.
-absl::StatusOr<crypto::PbeOutput> Encrypt(absl::Span<const uint8_t> plain, absl::string_view password,
-                                          const SaveOptions& options,
-                                          std::optional<crypto::Pkcs12Pbe> legacy_scheme) {
-  if (legacy_scheme) {
-    return crypto::PbeEncryptPkcs12(plain, password, *legacy_scheme, options.pkcs12_iterations);
-  }
+// Pbes2ParamsFor are the PBES2 parameters of the bags: AES-256-CBC keyed
+// with PBKDF2-HMAC-SHA256 at the store's iteration count.
+crypto::Pbes2Params Pbes2ParamsFor(const SaveOptions& options) {
   crypto::Pbes2Params params;
   params.prf = crypto::Prf::kHmacSha256;
   params.cipher = crypto::Pbes2Cipher::kAes256Cbc;
   params.iterations = options.pkcs12_iterations;
-  return crypto::PbeEncryptPbes2(plain, password, params);
+  return params;
+}
+
+// Encrypt encrypts with PBES2 AES-256 (|legacy_scheme| unset), with the key
+// |derived| ahead when not null, or with the PKCS#12 PBE scheme given.
+absl::StatusOr<crypto::PbeOutput> Encrypt(absl::Span<const uint8_t> plain, absl::string_view password,
+                                          const SaveOptions& options,
+                                          std::optional<crypto::Pkcs12Pbe> legacy_scheme,
+                                          const crypto::Pbes2Key* derived) {
+  if (legacy_scheme) {
+    return crypto::PbeEncryptPkcs12(plain, password, *legacy_scheme, options.pkcs12_iterations);
+  }
+  return crypto::PbeEncryptPbes2(plain, password, Pbes2ParamsFor(options), derived);
 }
 
 // AddContentInfo appends a data ContentInfo (|encrypt| false) or an
 // encryptedData ContentInfo holding |safe_contents|.
 absl::Status AddContentInfo(CBB* auth_safe, const Bytes& safe_contents, bool encrypt,
                             absl::string_view password, const SaveOptions& options,
-                            std::optional<crypto::Pkcs12Pbe> legacy_scheme) {
+                            std::optional<crypto::Pkcs12Pbe> legacy_scheme,
+                            const crypto::Pbes2Key* derived) {
   CBB ci, wrapped, ed, eci, ct;
   if (!encrypt) {
     if (!CBB_add_asn1(auth_safe, &ci, CBS_ASN1_SEQUENCE) || !AddOid(&ci, kOidData) ||
@@ -557,7 +572,7 @@ absl::Status AddContentInfo(CBB* auth_safe, const Bytes& safe_contents, bool enc
     }
     return absl::OkStatus();
   }
-  auto enc = Encrypt(safe_contents, password, options, legacy_scheme);
+  auto enc = Encrypt(safe_contents, password, options, legacy_scheme, derived);
   if (!enc.ok()) return enc.status();
   if (!CBB_add_asn1(auth_safe, &ci, CBS_ASN1_SEQUENCE) || !AddOid(&ci, kOidEncryptedData) ||
       !CBB_add_asn1(&ci, &wrapped, CBS_ASN1_CONTEXT_SPECIFIC | CBS_ASN1_CONSTRUCTED | 0) ||
@@ -726,6 +741,31 @@ absl::StatusOr<Bytes> SavePkcs12(const KeyStore& store, absl::string_view passwo
           ? std::optional<crypto::Pkcs12Pbe>(crypto::Pkcs12Pbe::kSha1And40BitRc2Cbc)
           : std::nullopt;
   const bool encrypt_certs = options.pkcs12_encrypt_certs && spec.certs != Pkcs12CertProtection::kNone;
+  // The MAC salt comes first: with PBES2 bags and the SHA-256 MAC (the
+  // default profile) every key of the file is derived here, together
+  // (crypto::DerivePkcs12Keys), and the bags and the MAC take them in order.
+  Bytes salt(spec.integrity == Pkcs12Integrity::kPbmac1HmacSha256 ? 16 : 20);
+  RAND_bytes(salt.data(), salt.size());
+  std::optional<crypto::Pkcs12Keys> derived;
+  size_t next_derived = 0;
+  if (!key_scheme && spec.integrity == Pkcs12Integrity::kHmacSha256) {
+    size_t key_entries = 0;
+    bool cert_bags = false;
+    for (const KeyStoreEntry& e : store.entries()) {
+      if (e.is_key()) ++key_entries;
+      cert_bags = cert_bags || !e.is_key() || !e.chain.empty();
+    }
+    const bool cert_encryption = encrypt_certs && !cert_scheme && (cert_bags || key_entries == 0);
+    auto k = crypto::DerivePkcs12Keys(password, Pbes2ParamsFor(options),
+                                      key_entries + (cert_encryption ? 1 : 0), salt,
+                                      options.pkcs12_iterations);
+    if (!k.ok()) return k.status();
+    derived = std::move(*k);
+  }
+  auto next_key = [&]() -> const crypto::Pbes2Key* {
+    if (!derived || next_derived >= derived->pbes2.size()) return nullptr;
+    return &derived->pbes2[next_derived++];
+  };
   bssl::ScopedCBB keys, certs;
   CBB key_seq, cert_seq;
   if (!CBB_init(keys.get(), 4096) || !CBB_add_asn1(keys.get(), &key_seq, CBS_ASN1_SEQUENCE) ||
@@ -752,7 +792,7 @@ absl::StatusOr<Bytes> SavePkcs12(const KeyStore& store, absl::string_view passwo
     attrs.friendly_name = e.alias;
     attrs.local_key_id.assign(id.begin(), id.end());
     Bytes pkcs8 = e.key->ToDer(KeyFormat::kPkcs8);
-    auto enc = Encrypt(pkcs8, password, options, key_scheme);
+    auto enc = Encrypt(pkcs8, password, options, key_scheme, next_key());
     OPENSSL_cleanse(pkcs8.data(), pkcs8.size());
     if (!enc.ok()) return enc.status();
     Bytes epki = BuildEncryptedKeyInfo(enc->algorithm, enc->ciphertext);
@@ -786,12 +826,12 @@ absl::StatusOr<Bytes> SavePkcs12(const KeyStore& store, absl::string_view passwo
   }
   if (cert_count > 0 || key_count == 0) {
     absl::Status s = AddContentInfo(&auth_seq, cert_contents, encrypt_certs, password, options,
-                                    cert_scheme);
+                                    cert_scheme, encrypt_certs && !cert_scheme ? next_key() : nullptr);
     if (!s.ok()) return s;
   }
   if (key_count > 0) {
     absl::Status s = AddContentInfo(&auth_seq, key_contents, /*encrypt=*/false, password, options,
-                                    std::nullopt);
+                                    std::nullopt, nullptr);
     if (!s.ok()) return s;
   }
   Bytes auth_safe = FinishCbb(auth.get());
@@ -808,8 +848,6 @@ absl::StatusOr<Bytes> SavePkcs12(const KeyStore& store, absl::string_view passwo
   }
   if (spec.integrity == Pkcs12Integrity::kNone) return FinishCbb(pfx.get());
 
-  Bytes salt(spec.integrity == Pkcs12Integrity::kPbmac1HmacSha256 ? 16 : 20);
-  RAND_bytes(salt.data(), salt.size());
   Bytes mac_alg;  // the DigestInfo's AlgorithmIdentifier
   absl::StatusOr<Bytes> mac;
   if (spec.integrity == Pkcs12Integrity::kPbmac1HmacSha256) {
@@ -833,10 +871,15 @@ absl::StatusOr<Bytes> SavePkcs12(const KeyStore& store, absl::string_view passwo
       return MakeError(ErrorKind::kInternal, "CBB failure");
     }
     mac_alg = FinishCbb(alg_cbb.get());
-    auto bmp = crypto::Utf8ToBmpPassword(password);
-    if (!bmp.ok()) return bmp.status();
-    mac = MacOver(sha1 ? EVP_sha1() : EVP_sha256(), auth_safe, salt, options.pkcs12_iterations, *bmp);
-    OPENSSL_cleanse(bmp->data(), bmp->size());
+    if (derived) {
+      mac = MacWithKey(EVP_sha256(), auth_safe, derived->mac_key);
+    } else {
+      auto bmp = crypto::Utf8ToBmpPassword(password);
+      if (!bmp.ok()) return bmp.status();
+      mac = MacOver(sha1 ? EVP_sha1() : EVP_sha256(), auth_safe, salt, options.pkcs12_iterations,
+                    *bmp);
+      OPENSSL_cleanse(bmp->data(), bmp->size());
+    }
   }
   if (!mac.ok()) return mac.status();
 

@@ -12,6 +12,7 @@
 
 #include "absl/strings/escaping.h"
 #include "certkit/ca.h"
+#include "certkit/error.h"
 #include "certkit/keystore.h"
 #include "crypto/pbe.h"
 #include "openssl/bytestring.h"
@@ -21,6 +22,7 @@
 #include "openssl/hmac.h"
 #include "openssl/pkcs8.h"
 #include "openssl/rand.h"
+#include "openssl/sha.h"
 #include "openssl/x509.h"
 
 using certkit::crypto::Bytes;
@@ -157,4 +159,95 @@ TEST_CASE("BoringSSL's PKCS#12 reader accepts stores keyed with our KDFs, random
     CHECK(PKCS12_get_key_and_certs(&none, certs.get(), &cbs, (password + "x").c_str()) == 0);
     ERR_clear_error();
   }
+}
+
+TEST_CASE("RunSha256Kdfs gives each job what it gives alone, for any mix of chains") {
+  // Up to five PBKDF2 jobs (outputs of 1..96 bytes: one to three chains
+  // each) and up to four iterated digests (0..41 rounds, odd and even), so
+  // one, two and three chains advance together and chains end at different
+  // steps.
+  for (int round = 0; round < 150; ++round) {
+    const size_t n_pbkdf2 = RandomBelow(6), n_iterate = RandomBelow(5);
+    std::vector<Bytes> passwords, salts, outs;
+    std::vector<uint32_t> iterations;
+    for (size_t j = 0; j < n_pbkdf2; ++j) {
+      passwords.push_back(RandomBytes(RandomBelow(100)));
+      salts.push_back(RandomBytes(RandomBelow(40)));
+      iterations.push_back(1 + RandomBelow(40));
+      outs.push_back(Bytes(1 + RandomBelow(96)));
+    }
+    std::vector<Bytes> digests, expected_digests;
+    std::vector<uint32_t> rounds;
+    for (size_t j = 0; j < n_iterate; ++j) {
+      digests.push_back(RandomBytes(32));
+      rounds.push_back(RandomBelow(42));
+      Bytes d = digests.back();
+      for (uint32_t r = 0; r < rounds.back(); ++r) SHA256(d.data(), 32, d.data());
+      expected_digests.push_back(d);
+    }
+    std::vector<certkit::crypto::Pbkdf2Sha256Job> pbkdf2;
+    for (size_t j = 0; j < n_pbkdf2; ++j) {
+      pbkdf2.push_back({passwords[j], salts[j], iterations[j], absl::MakeSpan(outs[j])});
+    }
+    std::vector<certkit::crypto::Sha256IterateJob> iterate;
+    for (size_t j = 0; j < n_iterate; ++j) iterate.push_back({digests[j].data(), rounds[j]});
+    certkit::crypto::RunSha256Kdfs(pbkdf2, iterate);
+    for (size_t j = 0; j < n_pbkdf2; ++j) {
+      Bytes theirs(outs[j].size());
+      REQUIRE(PKCS5_PBKDF2_HMAC(reinterpret_cast<const char*>(passwords[j].data()),
+                                passwords[j].size(), salts[j].data(), salts[j].size(),
+                                iterations[j], EVP_sha256(), theirs.size(), theirs.data()) == 1);
+      INFO("round " << round << ", PBKDF2 job " << j << " of " << n_pbkdf2 << ", iterated "
+                    << n_iterate);
+      REQUIRE(Hex(outs[j]) == Hex(theirs));
+    }
+    for (size_t j = 0; j < n_iterate; ++j) {
+      INFO("round " << round << ", iterated job " << j << ", " << rounds[j] << " rounds");
+      REQUIRE(Hex(digests[j]) == Hex(expected_digests[j]));
+    }
+  }
+}
+
+TEST_CASE("DerivePkcs12Keys: PBKDF2 over each key's own salt, and the RFC 7292 MAC key") {
+  certkit::crypto::Pbes2Params params;
+  params.iterations = 1 + static_cast<int>(RandomBelow(500));
+  const Bytes mac_salt = RandomBytes(20);
+  const int mac_iterations = 1 + static_cast<int>(RandomBelow(500));
+  const std::string password = "store pass \xc3\xa9";  // UTF-8, as the MAC's BMPString needs
+  auto keys = certkit::crypto::DerivePkcs12Keys(password, params, 3, mac_salt, mac_iterations);
+  REQUIRE(keys.ok());
+  REQUIRE(keys->pbes2.size() == 3);
+  for (const certkit::crypto::Pbes2Key& k : keys->pbes2) {
+    REQUIRE(k.salt.size() == params.salt_len);
+    Bytes theirs(32);
+    REQUIRE(PKCS5_PBKDF2_HMAC(password.data(), password.size(), k.salt.data(), k.salt.size(),
+                              params.iterations, EVP_sha256(), theirs.size(), theirs.data()) == 1);
+    CHECK(Hex(k.key) == Hex(theirs));
+  }
+  CHECK(keys->pbes2[0].salt != keys->pbes2[1].salt);
+  auto bmp = certkit::crypto::Utf8ToBmpPassword(password);
+  REQUIRE(bmp.ok());
+  auto mac_key = certkit::crypto::Pkcs12Kdf(EVP_sha256(), *bmp, mac_salt, 3, mac_iterations, 32);
+  REQUIRE(mac_key.ok());
+  CHECK(Hex(keys->mac_key) == Hex(*mac_key));
+
+  // A key derived ahead encrypts what PbeDecrypt opens with the password...
+  const Bytes plain = Of("the key bag");
+  auto enc = certkit::crypto::PbeEncryptPbes2(plain, password, params, &keys->pbes2[0]);
+  REQUIRE(enc.ok());
+  auto dec = certkit::crypto::PbeDecrypt(enc->algorithm, enc->ciphertext, password);
+  REQUIRE(dec.ok());
+  CHECK(*dec == plain);
+  // ...and one that does not fit the parameters is refused.
+  certkit::crypto::Pbes2Params aes128 = params;
+  aes128.cipher = certkit::crypto::Pbes2Cipher::kAes128Cbc;
+  auto mismatch = certkit::crypto::PbeEncryptPbes2(plain, password, aes128, &keys->pbes2[0]);
+  REQUIRE_FALSE(mismatch.ok());
+  CHECK(certkit::GetErrorKind(mismatch.status()) == certkit::ErrorKind::kInvalidArgument);
+  // Only HMAC-SHA256 runs on the interleaved SHA-256 chains.
+  certkit::crypto::Pbes2Params sha1 = params;
+  sha1.prf = certkit::crypto::Prf::kHmacSha1;
+  auto refused = certkit::crypto::DerivePkcs12Keys(password, sha1, 1, {}, 0);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(certkit::GetErrorKind(refused.status()) == certkit::ErrorKind::kInvalidArgument);
 }
