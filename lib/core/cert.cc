@@ -316,8 +316,8 @@ Bytes Certificate::ToDer() const {
 }
 
 std::string Certificate::ToPem() const {
-  if (!state_->der.empty()) return pem::Encode("CERTIFICATE", state_->der);
-  return pem::Encode("CERTIFICATE", ToDer());
+  if (!state_->der.empty()) return pem::EncodePublic("CERTIFICATE", state_->der);
+  return pem::EncodePublic("CERTIFICATE", ToDer());
 }
 
 bool Certificate::MatchesKey(const PrivateKey& key) const {

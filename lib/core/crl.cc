@@ -244,7 +244,7 @@ absl::StatusOr<Crl> Crl::Parse(absl::string_view data) {
   return out;
 }
 
-std::string Crl::ToPem() const { return pem::Encode("X509 CRL", der_); }
+std::string Crl::ToPem() const { return pem::EncodePublic("X509 CRL", der_); }
 
 bool Crl::IsRevoked(const Certificate& cert) const {
   const std::string serial = cert.serial_hex();

@@ -204,7 +204,7 @@ Bytes CertificateRequest::ToDer() const {
 }
 
 std::string CertificateRequest::ToPem() const {
-  return pem::Encode("CERTIFICATE REQUEST", ToDer());
+  return pem::EncodePublic("CERTIFICATE REQUEST", ToDer());
 }
 
 }  // namespace certkit

@@ -538,7 +538,7 @@ absl::Status PublicKey::CheckPolicy(const KeyPolicy& policy) const {
   if (pkey_ == nullptr) return MakeError(ErrorKind::kUnsupported, "the public key is empty");
   return CheckKey(pkey_, policy);
 }
-std::string PublicKey::ToPem() const { return pem::Encode(kPublicLabel, ToSpkiDer()); }
+std::string PublicKey::ToPem() const { return pem::EncodePublic(kPublicLabel, ToSpkiDer()); }
 bool PublicKey::Equals(const PublicKey& other) const {
   return EVP_PKEY_cmp(pkey_, other.pkey_) == 1;
 }

@@ -136,8 +136,37 @@ absl::StatusOr<std::vector<Block>> Parse(absl::string_view text) {
   return blocks;
 }
 
+namespace {
+
+// EncodeTable writes the base64 of |n| public bytes |in| to |out| (4 per 3,
+// '=' padded) and returns the count written.
+size_t EncodeTable(uint8_t* out, const uint8_t* in, size_t n) {
+  static constexpr char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  uint8_t* const start = out;
+  size_t i = 0;
+  for (; i + 3 <= n; i += 3) {
+    const uint32_t v = (uint32_t{in[i]} << 16) | (uint32_t{in[i + 1]} << 8) | in[i + 2];
+    *out++ = kAlphabet[v >> 18];
+    *out++ = kAlphabet[(v >> 12) & 63];
+    *out++ = kAlphabet[(v >> 6) & 63];
+    *out++ = kAlphabet[v & 63];
+  }
+  if (i < n) {
+    const uint32_t v = (uint32_t{in[i]} << 16) | (i + 1 < n ? uint32_t{in[i + 1]} << 8 : 0);
+    *out++ = kAlphabet[v >> 18];
+    *out++ = kAlphabet[(v >> 12) & 63];
+    *out++ = i + 1 < n ? kAlphabet[(v >> 6) & 63] : '=';
+    *out++ = '=';
+  }
+  return static_cast<size_t>(out - start);
+}
+
+}  // namespace
+
 std::string Encode(absl::string_view label, absl::Span<const uint8_t> der,
-                   const std::vector<std::pair<std::string, std::string>>& headers) {
+                   const std::vector<std::pair<std::string, std::string>>& headers,
+                   Content content) {
   // Written in place: 48 input bytes make one 64-column line.
   constexpr size_t kLineInput = 48;
   const size_t lines = (der.size() + kLineInput - 1) / kLineInput;
@@ -152,7 +181,9 @@ std::string Encode(absl::string_view label, absl::Span<const uint8_t> der,
     const size_t n = std::min(kLineInput, der.size() - i);
     const size_t at = out.size();
     out.resize(at + 4 * ((n + 2) / 3) + 1);  // EVP_EncodeBlock adds a NUL
-    const size_t written = EVP_EncodeBlock(reinterpret_cast<uint8_t*>(&out[at]), der.data() + i, n);
+    uint8_t* const line = reinterpret_cast<uint8_t*>(&out[at]);
+    const size_t written = content == Content::kPublic ? EncodeTable(line, der.data() + i, n)
+                                                       : EVP_EncodeBlock(line, der.data() + i, n);
     out.resize(at + written);
     out.push_back('\n');
   }
