@@ -11,6 +11,11 @@
 #   bench_kdf, certkit and, for the handshake lines, bench_handshake targets). pyca/cryptography is installed into BUILD_DIR/peers-venv with
 #   pip; the Go peers are built with the local Go toolchain. The verification
 #   section also runs the openssl CLI (openssl ca makes its leaves).
+#   CERTKIT_BENCH_OUT: the folder `cluster init` writes into (default: this
+#   run's temporary folder). Its file system's age matters: on an ext4 that
+#   has created and deleted millions of files, allocating an inode scans
+#   past recently deleted ones and the system time of 6,000 new files can
+#   grow tenfold; a freshly made ext4 shows what a first run on a node sees.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -189,11 +194,18 @@ seed=$("$here/seed_workflow.sh" "$work/seed" "$seed_nodes" | awk '{print $2}')
 # cluster init, 1000 P-256 nodes: all outputs; PEM + JKS; PEM + JKS + PKCS#12 with plain cert bags.
 export CERTKIT_BENCH_PASS=bench-store-pass
 nodes=$(python3 -c "print(','.join('10.%d.%d.%d' % (1, i // 250, i % 250 + 1) for i in range(1000)))")
+out=$(mktemp -d "${CERTKIT_BENCH_OUT:-$work}/cluster-init.XXXXXX")
+trap 'rm -rf "$work" "$out"' EXIT
+echo "cluster init writes into $out ($(stat -f -c %T "$out"))"
 run_init() {  # run_init NAME ARGS... -> "wall user sys maxrss_kb"
   local name=$1; shift
-  rm -rf "$work/$name"
-  /usr/bin/time -f '%e %U %S %M' -o "$work/$name.time" "$build/cli/certkit" cluster init \
-    --nodes "$nodes" --out "$work/$name" --storepass env:CERTKIT_BENCH_PASS --quiet "$@"
+  # (stderr kept for a failure: the unencrypted-CA-key warning is expected)
+  if ! /usr/bin/time -f '%e %U %S %M' -o "$work/$name.time" "$build/cli/certkit" cluster init \
+      --nodes "$nodes" --out "$out/$name" --storepass env:CERTKIT_BENCH_PASS --quiet "$@" \
+      2>"$work/$name.err"; then
+    cat "$work/$name.err" >&2
+    return 1
+  fi
   cat "$work/$name.time"
 }
 all=$(run_init all)
